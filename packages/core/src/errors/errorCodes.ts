@@ -1,0 +1,25 @@
+/** Stable error codes and their HTTP status; documented in docs/errors.md. */
+export const ERROR_CODES = {
+  bad_request: 400,
+  invalid_json: 400,
+  validation_failed: 400,
+  purpose_required: 400,
+  unauthenticated: 401,
+  invalid_credentials: 401,
+  forbidden: 403,
+  origin_not_allowed: 403,
+  consent_required: 403,
+  not_found: 404,
+  unknown_site: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  too_many_requests: 429,
+  internal: 500,
+} as const;
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The one error envelope of every API and ingest error. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string };
+}

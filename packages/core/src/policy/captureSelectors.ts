@@ -1,0 +1,49 @@
+/**
+ * Markup that decides capture, Veil's own and the vendor names teams already use
+ * (DESIGN.md, "vendor markup kept working"). Kept as selectors so recorder and preview agree.
+ */
+
+/** Elements not captured at all: replayed as an empty box of the same size. */
+export const BLOCK_SELECTORS: readonly string[] = [
+  '.veil-block',
+  '[data-veil="block"]',
+  '.rr-block',
+  '.fs-exclude',
+  '.sentry-block',
+  '.ph-no-capture',
+  '.inspectletIgnore',
+  // Content Veil never records: embedded documents, drawings and media.
+  'iframe',
+  'frame',
+  'canvas',
+  'video',
+  'audio',
+  'object',
+  'embed',
+  // rrweb does not mask hidden inputs (upstream bug): never capture them.
+  'input[type="hidden"]',
+];
+
+/** Elements whose text is replaced by `*` of the same length. */
+export const MASK_TEXT_SELECTORS: readonly string[] = [
+  '.veil-mask',
+  '[data-veil="mask"]',
+  '.rr-mask',
+  '.fs-mask',
+  '[data-hj-suppress]',
+  '[data-clarity-mask]',
+  '.sentry-mask',
+  '.inspectlet-sensitive',
+  // Option texts are static DOM text: a masked <select> must not leak its choices.
+  'option',
+  'textarea',
+];
+
+/** Inputs whose values may be captured (still PII-scanned); never password inputs. */
+export const UNMASK_SELECTORS: readonly string[] = ['.veil-unmask', '[data-veil="unmask"]', '.inspectlet-whitelist'];
+
+/** Input types whose value is never captured, whatever any policy or markup says. */
+export const NEVER_CAPTURED_INPUT_TYPES: readonly string[] = ['password'];
+
+/** The fixed-length replacement of every masked input value: the value's length does not leak. */
+export const MASKED_INPUT_VALUE = '********';

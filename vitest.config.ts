@@ -1,0 +1,40 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const coreSrc = fileURLToPath(new URL('./packages/core/src/index.ts', import.meta.url));
+
+// Unit and integration tests run from source: @veil/core resolves to its TypeScript entry.
+// e2e tests drive real Chromium against the built recorder and dashboard (`npm run build` first).
+export default defineConfig({
+  resolve: { alias: { '@veil/core': coreSrc } },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['packages/*/test/unit/**/*.test.ts', 'examples/*/test/unit/**/*.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['packages/*/test/integration/**/*.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['packages/*/test/e2e/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
