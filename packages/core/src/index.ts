@@ -6,6 +6,7 @@ export * from './errors/errorCodes.js';
 export * from './policy/captureSelectors.js';
 export * from './policy/privacyPolicy.js';
 export * from './policy/recordOptions.js';
+export * from './redaction/redactEvents.js';
 export * from './url/routePattern.js';
 export * from './url/sanitizeUrl.js';
 export * from './wire/batch.js';

@@ -1,4 +1,9 @@
-import { BUILTIN_DETECTORS, type Detector, MAX_CUSTOM_PATTERN_INPUT_CHARS } from './detectors.js';
+import {
+  BUILTIN_DETECTORS,
+  type Detector,
+  MAX_CUSTOM_PATTERN_INPUT_CHARS,
+  profileText,
+} from './detectors.js';
 
 /** Where a detector found PII: a label and a position, never the value. */
 export interface Finding {
@@ -28,10 +33,14 @@ export function redactText(text: string, extra: readonly Detector[] = []): Redac
   if (text.length === 0) return { text, findings: [] };
   const findings: Finding[] = [];
   if (MAYBE_PII.test(text)) {
-    for (const detector of BUILTIN_DETECTORS) collect(detector, text, findings);
+    const profile = profileText(text);
+    for (const detector of BUILTIN_DETECTORS) {
+      if (!detector.mayMatch || detector.mayMatch(profile)) collect(detector, text, findings);
+    }
   }
   if (extra.length > 0) {
-    const bounded = text.length > MAX_CUSTOM_PATTERN_INPUT_CHARS ? text.slice(0, MAX_CUSTOM_PATTERN_INPUT_CHARS) : text;
+    const bounded =
+      text.length > MAX_CUSTOM_PATTERN_INPUT_CHARS ? text.slice(0, MAX_CUSTOM_PATTERN_INPUT_CHARS) : text;
     for (const detector of extra) collect(detector, bounded, findings);
   }
   if (findings.length === 0) return { text, findings };

@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   unsupported_media_type: 415,
   too_many_requests: 429,
   internal: 500,
+  /** The process is up but a dependency (the database) does not answer. */
+  unavailable: 503,
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 

@@ -40,7 +40,11 @@ export const MASK_TEXT_SELECTORS: readonly string[] = [
 ];
 
 /** Inputs whose values may be captured (still PII-scanned); never password inputs. */
-export const UNMASK_SELECTORS: readonly string[] = ['.veil-unmask', '[data-veil="unmask"]', '.inspectlet-whitelist'];
+export const UNMASK_SELECTORS: readonly string[] = [
+  '.veil-unmask',
+  '[data-veil="unmask"]',
+  '.inspectlet-whitelist',
+];
 
 /** Input types whose value is never captured, whatever any policy or markup says. */
 export const NEVER_CAPTURED_INPUT_TYPES: readonly string[] = ['password'];

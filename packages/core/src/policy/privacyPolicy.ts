@@ -16,10 +16,7 @@ export const customPatternSchema = z.object({
   label: z.string().min(1).max(64),
   /** A JavaScript regular expression source, matched case-sensitively unless `flags` says `i`. */
   pattern: z.string().min(1).max(500),
-  flags: z
-    .string()
-    .regex(/^i?$/, 'only the "i" flag is allowed')
-    .optional(),
+  flags: z.string().regex(/^i?$/, 'only the "i" flag is allowed').optional(),
 });
 export type CustomPattern = z.infer<typeof customPatternSchema>;
 
@@ -104,7 +101,8 @@ export function parsePrivacyPolicy(input: unknown): PrivacyPolicy {
       {
         code: 'custom',
         path: ['legitimateInterestAssessment'],
-        message: 'legitimate_interest needs a documented assessment (purpose, necessity, balancing, safeguards)',
+        message:
+          'legitimate_interest needs a documented assessment (purpose, necessity, balancing, safeguards)',
         input: undefined,
       },
     ]);

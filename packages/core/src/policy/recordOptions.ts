@@ -1,7 +1,21 @@
 import { compileCustomPatterns, type Detector } from '../detectors/detectors.js';
 import { maskPreservingLayout, redactText } from '../detectors/redactText.js';
-import { BLOCK_SELECTORS, MASK_TEXT_SELECTORS, MASKED_INPUT_VALUE, UNMASK_SELECTORS } from './captureSelectors.js';
+import {
+  BLOCK_SELECTORS,
+  MASK_TEXT_SELECTORS,
+  MASKED_INPUT_VALUE,
+  UNMASK_SELECTORS,
+} from './captureSelectors.js';
 import type { PrivacyPolicy } from './privacyPolicy.js';
+
+/** The policy fields `recordPrivacyOptions` reads (the browser SDK holds only these, without zod). */
+export type RecordOptionsPolicy = Pick<PrivacyPolicy, 'blockSelectors'>;
+
+/** The policy fields `createMaskers` reads. */
+export type MaskersPolicy = Pick<
+  PrivacyPolicy,
+  'customPatterns' | 'maskTextSelectors' | 'unmaskSelectors' | 'maskAllText'
+>;
 
 /** The serialisable part of rrweb `record()` options that carries Veil's privacy decisions. */
 export interface RecordPrivacyOptions {
@@ -20,8 +34,22 @@ export interface RecordPrivacyOptions {
 }
 
 const ALL_INPUT_TYPES = [
-  'color', 'date', 'datetime-local', 'email', 'month', 'number', 'range', 'search', 'tel', 'text',
-  'time', 'url', 'week', 'textarea', 'select', 'password',
+  'color',
+  'date',
+  'datetime-local',
+  'email',
+  'month',
+  'number',
+  'range',
+  'search',
+  'tel',
+  'text',
+  'time',
+  'url',
+  'week',
+  'textarea',
+  'select',
+  'password',
 ] as const;
 
 /**
@@ -29,7 +57,7 @@ const ALL_INPUT_TYPES = [
  * merged back in explicitly, since a caller's `maskInputOptions` replaces rrweb's own), media and
  * frames are blocked, fonts and canvas are never collected.
  */
-export function recordPrivacyOptions(policy: PrivacyPolicy): RecordPrivacyOptions {
+export function recordPrivacyOptions(policy: RecordOptionsPolicy): RecordPrivacyOptions {
   const maskInputOptions: Record<string, true> = {};
   for (const t of ALL_INPUT_TYPES) maskInputOptions[t] = true;
   maskInputOptions.password = true;
@@ -75,7 +103,7 @@ export interface Maskers {
 const SENSITIVE_AUTOCOMPLETE = /^(?:current-password|new-password|one-time-code|cc-)/;
 
 /** Builds rrweb's mask callbacks from a policy. Any error while deciding masks (fails closed). */
-export function createMaskers(policy: PrivacyPolicy): Maskers {
+export function createMaskers(policy: MaskersPolicy): Maskers {
   const custom: Detector[] = compileCustomPatterns(policy.customPatterns);
   const maskSelector = [...MASK_TEXT_SELECTORS, ...policy.maskTextSelectors].join(', ');
   const unmaskSelector = [...UNMASK_SELECTORS, ...policy.unmaskSelectors].join(', ');

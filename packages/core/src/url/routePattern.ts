@@ -4,7 +4,7 @@
  */
 export function pathMatchesPattern(path: string, pattern: string): boolean {
   const p = pattern.trim();
-  if (p === '' ) return false;
+  if (p === '') return false;
   const patSegs = p.replace(/^\/+/, '').split('/');
   const pathSegs = path.replace(/^\/+/, '').split('/');
   for (let i = 0; i < patSegs.length; i++) {
@@ -31,7 +31,11 @@ function escapeRegExp(s: string): string {
 }
 
 /** Allowed when on the allow list (or the allow list is empty) and not on the deny list. */
-export function pageAllowed(path: string, allowList: readonly string[], denyList: readonly string[]): boolean {
+export function pageAllowed(
+  path: string,
+  allowList: readonly string[],
+  denyList: readonly string[],
+): boolean {
   if (denyList.some((p) => pathMatchesPattern(path, p))) return false;
   return allowList.length === 0 || allowList.some((p) => pathMatchesPattern(path, p));
 }

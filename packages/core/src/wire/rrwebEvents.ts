@@ -62,6 +62,8 @@ export const NodeType = {
 export const VeilCustomTag = {
   /** A page view inside the session: `{ url, title }` (URL already sanitised). */
   PageView: 'veil.pageview',
-  /** `veil('tag', key, value)`. */
+  /** `veil('tag', key, value)`: `{ key, value }`. */
   Tag: 'veil.tag',
+  /** `veil('identify', userId)`: `{ userId }`; the server replaces the id by its keyed hash. */
+  Identify: 'veil.identify',
 } as const;

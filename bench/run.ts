@@ -1,0 +1,68 @@
+/**
+ * `npm run bench`: every benchmark, one table. Figures are ratios to a baseline measured in the
+ * same run (these machines are noisy); absolute numbers are printed beside them for context.
+ */
+import { performance } from 'node:perf_hooks';
+import { redactEvents } from '../packages/core/src/index.js';
+import { syntheticStream } from './fixtures.js';
+
+interface Row {
+  benchmark: string;
+  value: string;
+  baseline: string;
+  ratio: string;
+  target: string;
+  ok: boolean;
+}
+
+const rows: Row[] = [];
+const progress = (msg: string): void => {
+  process.stderr.write(`bench: ${msg}\n`);
+};
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function redactionThroughput(): void {
+  progress('redaction throughput: generating a 16 MB rrweb stream');
+  const json = JSON.stringify(syntheticStream(16 * 1024 * 1024));
+  const mb = json.length / (1024 * 1024);
+  const parseTimes: number[] = [];
+  const redactTimes: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    progress(`redaction throughput: round ${i + 1}/5`);
+    let t = performance.now();
+    const events = JSON.parse(json);
+    parseTimes.push(performance.now() - t);
+    t = performance.now();
+    redactEvents(events, { inPlace: true });
+    redactTimes.push(performance.now() - t);
+  }
+  const parse = median(parseTimes);
+  const redact = median(redactTimes);
+  const ratio = redact / parse;
+  rows.push({
+    benchmark: 'redaction of rrweb events (server layer)',
+    value: `${(mb / (redact / 1000)).toFixed(1)} MB/s`,
+    baseline: `JSON.parse ${(mb / (parse / 1000)).toFixed(1)} MB/s`,
+    ratio: `${(ratio * 100).toFixed(0)} % of parse`,
+    target: '≤ 50 % of parse',
+    ok: ratio <= 0.5,
+  });
+}
+
+const selected = process.argv.slice(2);
+const benches: Record<string, () => void | Promise<void>> = { redaction: redactionThroughput };
+for (const [name, fn] of Object.entries(benches)) {
+  if (selected.length === 0 || selected.includes(name)) await fn();
+}
+
+const header: Array<keyof Row> = ['benchmark', 'value', 'baseline', 'ratio', 'target', 'ok'];
+const table = [
+  `| ${header.join(' | ')} |`,
+  `|${header.map(() => '---').join('|')}|`,
+  ...rows.map((r) => `| ${header.map((h) => (h === 'ok' ? (r.ok ? 'yes' : 'NO') : r[h])).join(' | ')} |`),
+];
+process.stdout.write(`${table.join('\n')}\n`);

@@ -1,0 +1,107 @@
+import {
+  BLOCK_SELECTORS,
+  createMaskers,
+  DEFAULT_PRIVACY_POLICY,
+  MASKED_INPUT_VALUE,
+  parsePrivacyPolicy,
+  recordPrivacyOptions,
+} from '@veil/core';
+import { describe, expect, it } from 'vitest';
+
+/** A stand-in element honouring `closest` over a fixed set of matching selectors. */
+function element(tagName: string, attrs: Record<string, string>, matches: string[] = []) {
+  return {
+    tagName,
+    getAttribute: (name: string) => attrs[name] ?? null,
+    closest: (selector: string) => (selector.split(',').some((s) => matches.includes(s.trim())) ? {} : null),
+  };
+}
+
+describe('privacy policy defaults', () => {
+  it('are private by default', () => {
+    expect(DEFAULT_PRIVACY_POLICY).toMatchObject({
+      lawfulBasis: 'consent',
+      samplingPercent: 20,
+      minSessionMs: 3000,
+      retentionDays: 30,
+      captureNetworkPayloads: false,
+      honourGlobalPrivacyControl: true,
+      allowedUrlParams: [],
+    });
+  });
+  it('fills missing fields and validates ranges', () => {
+    expect(parsePrivacyPolicy({ samplingPercent: 50 }).retentionDays).toBe(30);
+    expect(() => parsePrivacyPolicy({ retentionDays: 365 })).toThrow();
+    expect(() => parsePrivacyPolicy({ lawfulBasis: 'legitimate_interest' })).toThrow(/assessment/);
+  });
+});
+
+describe('recordPrivacyOptions', () => {
+  const options = recordPrivacyOptions(DEFAULT_PRIVACY_POLICY);
+  it('masks every input type, password merged back in', () => {
+    expect(options.maskAllInputs).toBe(true);
+    expect(options.maskInputOptions.password).toBe(true);
+    expect(options.maskInputOptions.email).toBe(true);
+    expect(options.maskInputOptions.textarea).toBe(true);
+  });
+  it('blocks hidden inputs, frames and media; collects no canvas or fonts', () => {
+    for (const s of ['input[type="hidden"]', 'iframe', 'canvas', 'video', '.veil-block', '.fs-exclude']) {
+      expect(options.blockSelector).toContain(s);
+    }
+    expect(options.recordCanvas).toBe(false);
+    expect(options.collectFonts).toBe(false);
+    expect(options.inlineImages).toBe(false);
+  });
+  it('adds the policy block selectors', () => {
+    const o = recordPrivacyOptions({ ...DEFAULT_PRIVACY_POLICY, blockSelectors: ['#payment'] });
+    expect(o.blockSelector.split(', ')).toEqual([...BLOCK_SELECTORS, '#payment']);
+  });
+});
+
+describe('createMaskers', () => {
+  const { maskInputFn, maskTextFn } = createMaskers(DEFAULT_PRIVACY_POLICY);
+  it('masks input values with a fixed length', () => {
+    expect(maskInputFn('a', element('INPUT', { type: 'text' }))).toBe(MASKED_INPUT_VALUE);
+    expect(maskInputFn('a much longer value', element('INPUT', { type: 'email' }))).toBe(MASKED_INPUT_VALUE);
+  });
+  it('never unmasks passwords, even under veil-unmask', () => {
+    expect(maskInputFn('secret', element('INPUT', { type: 'password' }, ['.veil-unmask']))).toBe(
+      MASKED_INPUT_VALUE,
+    );
+    expect(
+      maskInputFn('secret', element('INPUT', { autocomplete: 'current-password' }, ['.veil-unmask'])),
+    ).toBe(MASKED_INPUT_VALUE);
+  });
+  it('keeps unmasked inputs but still redacts PII in them', () => {
+    const el = element('INPUT', { type: 'text' }, ['.veil-unmask']);
+    expect(maskInputFn('12', el)).toBe('12');
+    expect(maskInputFn('mail a@b.example', el)).toBe('mail ***********');
+  });
+  it('masks text in masked regions and redacts PII elsewhere', () => {
+    expect(maskTextFn('Jane Doe', element('SPAN', {}, ['.veil-mask']))).toBe('**** ***');
+    expect(maskTextFn('Hello Jane', element('P', {}))).toBe('Hello Jane');
+    expect(maskTextFn('jane@example.org', element('P', {}))).toBe('****************');
+  });
+  it('masks all text when the policy says so', () => {
+    const m = createMaskers({ ...DEFAULT_PRIVACY_POLICY, maskAllText: true });
+    expect(m.maskTextFn('Hello Jane', element('P', {}))).toBe('***** ****');
+  });
+  it('fails closed when deciding throws', () => {
+    const broken = {
+      tagName: 'INPUT',
+      getAttribute: () => {
+        throw new Error('boom');
+      },
+      closest: () => null,
+    };
+    expect(maskInputFn('value', broken)).toBe(MASKED_INPUT_VALUE);
+    const brokenText = {
+      tagName: 'P',
+      getAttribute: () => null,
+      closest: () => {
+        throw new Error('boom');
+      },
+    };
+    expect(maskTextFn('Jane', brokenText)).toBe('****');
+  });
+});

@@ -1,0 +1,133 @@
+import {
+  EventType,
+  IncrementalSource,
+  MASKED_INPUT_VALUE,
+  NodeType,
+  type RecordedEvent,
+  redactEvents,
+} from '@veil/core';
+import { describe, expect, it } from 'vitest';
+
+const el = (id: number, tagName: string, attributes: Record<string, string>, childNodes: unknown[] = []) => ({
+  type: NodeType.Element,
+  id,
+  tagName,
+  attributes,
+  childNodes,
+});
+const text = (id: number, textContent: string) => ({ type: NodeType.Text, id, textContent });
+
+function snapshot(): RecordedEvent {
+  return {
+    type: EventType.FullSnapshot,
+    timestamp: 1,
+    data: {
+      node: {
+        type: NodeType.Document,
+        id: 1,
+        childNodes: [
+          el(2, 'html', {}, [
+            el(3, 'body', {}, [
+              el(4, 'p', { title: 'contact jane.doe@example.org' }, [
+                text(5, 'Card 4111 1111 1111 1111 on file'),
+              ]),
+              el(6, 'p', {}, [text(7, 'mail jane.doe@'), text(8, 'example.org please')]),
+              el(9, 'input', { type: 'password', value: 'hunter2!' }),
+              el(10, 'a', {
+                href: 'https://shop.example/o?email=jane@example.org#x',
+                'data-vin': '1M8GDM9AXKP042788',
+              }),
+              el(11, 'style', {}, [
+                { type: NodeType.Text, id: 12, textContent: '.a{color:red}', isStyle: true },
+              ]),
+            ]),
+          ]),
+        ],
+      },
+      initialOffset: { top: 0, left: 0 },
+    },
+  };
+}
+
+describe('redactEvents', () => {
+  it('masks text, split text, attributes, URLs and password values in a full snapshot', () => {
+    const { events, findings, passwordValuesReplaced } = redactEvents([snapshot()]);
+    const json = JSON.stringify(events);
+    for (const planted of ['jane.doe', 'example.org', '4111', '1M8GDM9AXKP042788', 'hunter2', 'email=']) {
+      expect(json).not.toContain(planted);
+    }
+    expect(json).toContain('.a{color:red}');
+    expect(json).toContain('Card **** **** **** **** on file');
+    expect(passwordValuesReplaced).toBe(1);
+    const labels = findings.map((f) => `${f.label}@${f.location}`).sort();
+    expect(labels).toEqual(
+      ['card@text', 'email@attribute:title', 'email@text', 'vin@attribute:data-vin'].sort(),
+    );
+    expect(JSON.stringify(findings)).not.toContain('jane');
+  });
+
+  it('masks input events, mutations and page URLs; never keeps password typing or console logs', () => {
+    const stream: RecordedEvent[] = [
+      snapshot(),
+      {
+        type: EventType.IncrementalSnapshot,
+        timestamp: 2,
+        data: { source: IncrementalSource.Input, id: 9, text: 'hunter2!', isChecked: false },
+      },
+      {
+        type: EventType.IncrementalSnapshot,
+        timestamp: 3,
+        data: { source: IncrementalSource.Input, id: 20, text: 'jane@example.org', isChecked: false },
+      },
+      {
+        type: EventType.IncrementalSnapshot,
+        timestamp: 4,
+        data: {
+          source: IncrementalSource.Mutation,
+          texts: [{ id: 5, value: 'IBAN DE89370400440532013000' }],
+          attributes: [{ id: 4, attributes: { 'aria-label': 'SSN 123-45-6789' } }],
+          removes: [],
+          adds: [{ parentId: 3, nextId: null, node: text(30, 'call +49 30 1234 5678') }],
+        },
+      },
+      {
+        type: EventType.IncrementalSnapshot,
+        timestamp: 5,
+        data: { source: IncrementalSource.Log, level: 'log', payload: ['debug jane@example.org'], trace: [] },
+      },
+      {
+        type: EventType.Meta,
+        timestamp: 6,
+        data: { href: 'https://shop.example/a?ssn=123-45-6789#frag', width: 1280, height: 800 },
+      },
+      {
+        type: EventType.Custom,
+        timestamp: 7,
+        data: {
+          tag: 'veil.pageview',
+          payload: { url: 'https://shop.example/b?x=1', title: 'Jane <jane@example.org>' },
+        },
+      },
+    ];
+    const { events } = redactEvents(stream);
+    const json = JSON.stringify(events);
+    for (const planted of ['hunter2', 'jane@', 'DE89', '123-45-6789', '1234 5678', 'ssn=', 'x=1', 'frag']) {
+      expect(json).not.toContain(planted);
+    }
+    expect(json).toContain(MASKED_INPUT_VALUE);
+    expect((events[5]!.data as { href: string }).href).toBe('https://shop.example/a');
+  });
+
+  it('keeps allow-listed URL parameters and leaves the input untouched', () => {
+    const input: RecordedEvent[] = [
+      {
+        type: EventType.Meta,
+        timestamp: 1,
+        data: { href: 'https://s.example/?utm_source=a&q=b', width: 1, height: 1 },
+      },
+    ];
+    const { events } = redactEvents(input, { allowedUrlParams: ['utm_source'] });
+    expect((events[0]!.data as { href: string }).href).toBe('https://s.example/?utm_source=a');
+    expect((input[0]!.data as { href: string }).href).toContain('q=b');
+  });
+});
