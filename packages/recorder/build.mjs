@@ -1,0 +1,62 @@
+// Builds the browser bundles: dist/loader.js (the snippet's target, tiny) and dist/recorder.js
+// (rrweb record plus Veil's privacy configuration, fetched by the loader after consent).
+// @veil/core resolves to its TypeScript source, so this works from a clean clone without
+// building core first. Prints min+gzip sizes and fails when a bundle exceeds its budget.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = join(here, 'dist');
+
+/** Budgets in bytes, min+gzip (DESIGN.md: the browser bundle has a size budget). */
+const BUDGETS = { 'loader.js': 3 * 1024, 'recorder.js': 35 * 1024 };
+
+const ENTRIES = { 'loader.js': 'src/loader/loader.ts', 'recorder.js': 'src/recorder/recorder.ts' };
+
+mkdirSync(dist, { recursive: true });
+
+const results = await Promise.all(
+  Object.entries(ENTRIES).map(([out, entry]) =>
+    build({
+      entryPoints: [join(here, entry)],
+      outfile: join(dist, out),
+      bundle: true,
+      minify: true,
+      format: 'iife',
+      // safari14 is left out: esbuild cannot lower destructuring for it.
+      target: ['es2020', 'chrome80', 'firefox78', 'safari15'],
+      platform: 'browser',
+      alias: { '@veil/core': join(here, '../core/src/index.ts') },
+      legalComments: 'none',
+      logLevel: 'warning',
+      // A map beside the bundle for debugging, without a sourceMappingURL comment in the bundle.
+      sourcemap: 'external',
+      write: false,
+    }),
+  ),
+);
+
+// Write only what changed: a rebuild never rewrites a bundle that a running test is serving.
+for (const { outputFiles } of results) {
+  for (const file of outputFiles) {
+    if (!existsSync(file.path) || !readFileSync(file.path).equals(file.contents)) {
+      writeFileSync(file.path, file.contents);
+    }
+  }
+}
+
+let over = false;
+for (const [file, budget] of Object.entries(BUDGETS)) {
+  const bytes = readFileSync(join(dist, file));
+  const gz = gzipSync(bytes, { level: 9 }).length;
+  const ok = gz <= budget;
+  over ||= !ok;
+  const kb = (n) => (n / 1024).toFixed(2).padStart(6);
+  console.log(
+    `${basename(file).padEnd(12)} ${kb(bytes.length)} KB min  ${kb(gz)} KB min+gzip  (budget ${kb(budget)} KB)${ok ? '' : '  OVER BUDGET'}`,
+  );
+}
+if (over) process.exit(1);

@@ -1,0 +1,67 @@
+/**
+ * The loader (`/r/v1/loader.js`), the snippet's target. It replaces the page's `veil` queue
+ * function, replays what the page queued, and keeps every gate (see `createLoader`). Tiny on
+ * purpose: the recorder chunk is fetched only once a lawful basis exists.
+ */
+import type { StartRecorder, VeilFunction, VeilWindow } from '../shared/bootContract.js';
+import { randomId } from '../shared/randomId.js';
+import { storageOf } from '../shared/storage.js';
+import { createLoader } from './createLoader.js';
+import { privacySignalSet, type SignalSource } from './privacySignals.js';
+import { findLoaderScript, readScriptInfo } from './scriptInfo.js';
+
+try {
+  const w = window as VeilWindow;
+  const existing = w.veil;
+  // Once per page, and never inside frames (rrweb's hidden same-origin iframe included).
+  const info = w === w.top && !existing?.loaded ? readScriptInfo(findLoaderScript(document)) : null;
+  if (info) {
+    const onError = (error: unknown, where: string) => {
+      if (info.debug) console.warn('[veil]', where, error);
+    };
+    let registerStart: ((start: StartRecorder) => void) | undefined;
+    let recorderRequest: Promise<StartRecorder> | undefined;
+    const loadRecorder = () => {
+      recorderRequest ??= new Promise<StartRecorder>((resolve, reject) => {
+        registerStart = resolve;
+        const script = document.createElement('script');
+        script.src = info.recorderUrl;
+        script.async = true;
+        if (info.nonce) script.nonce = info.nonce;
+        script.onerror = () => reject(new Error('recorder.js did not load'));
+        (document.head ?? document.documentElement).appendChild(script);
+      });
+      return recorderRequest;
+    };
+    const loader = createLoader({
+      info,
+      local: storageOf('localStorage'),
+      session: storageOf('sessionStorage'),
+      privacySignal: () => privacySignalSet(navigator as SignalSource, w as SignalSource),
+      path: () => location.pathname,
+      random: Math.random,
+      newId: randomId,
+      fetchJson: async (url) => {
+        const response = await fetch(url, { credentials: 'omit', mode: 'cors' });
+        if (!response.ok) throw new Error(`config answered ${response.status}`);
+        return response.json();
+      },
+      loadRecorder,
+      onError,
+    });
+    const veil: VeilFunction = (...args: unknown[]) => {
+      try {
+        loader.command(args);
+      } catch (error) {
+        onError(error, 'command');
+      }
+    };
+    veil.loaded = true;
+    veil.boot = (start) => registerStart?.(start);
+    w.veil = veil;
+    for (const args of Array.from(existing?.q ?? [])) veil(...Array.from(args));
+    loader.init();
+  }
+} catch {
+  // Never throw into the host page.
+}

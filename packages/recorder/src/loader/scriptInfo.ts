@@ -1,0 +1,49 @@
+/** What the loader learns from its own `<script>` tag. */
+export interface ScriptInfo {
+  siteKey: string;
+  configUrl: string;
+  recorderUrl: string;
+  ingestUrl: string;
+  /** `data-lawful-basis="legitimate_interest"`: fetch the config without waiting for consent. */
+  legitimateInterestHint: boolean;
+  /** `data-gpc="ignore"`: fetch the config despite GPC/DNT and let the policy decide. */
+  gpcMayBeIgnored: boolean;
+  /** `data-debug`: report caught errors to the console. */
+  debug: boolean;
+  /** The script's CSP nonce, given to the recorder chunk's script too. */
+  nonce: string;
+}
+
+const LOADER_PATH = /\/r\/v1\/loader(?:\.min)?\.js(?:[?#].*)?$/;
+
+/**
+ * Reads the snippet's attributes and derives every Veil URL from the loader's own `src`
+ * (`https://HOST[/prefix]/r/v1/loader.js`), so the snippet needs no host configuration.
+ */
+export function readScriptInfo(script: HTMLScriptElement | null): ScriptInfo | null {
+  if (!script) return null;
+  const src = script.src;
+  const siteKey = script.getAttribute('data-site') ?? '';
+  if (!LOADER_PATH.test(src) || !/^[A-Za-z0-9_-]{8,64}$/.test(siteKey)) return null;
+  const base = src.replace(LOADER_PATH, '');
+  return {
+    siteKey,
+    configUrl: `${base}/r/v1/sites/${siteKey}/config`,
+    recorderUrl: `${base}/r/v1/recorder.js`,
+    ingestUrl: `${base}/ingest/v1/batch`,
+    legitimateInterestHint: script.getAttribute('data-lawful-basis') === 'legitimate_interest',
+    gpcMayBeIgnored: script.getAttribute('data-gpc') === 'ignore',
+    debug: script.hasAttribute('data-debug'),
+    nonce: script.nonce ?? '',
+  };
+}
+
+/** The loader's script: `document.currentScript`, else the first snippet tag on the page. */
+export function findLoaderScript(doc: Document): HTMLScriptElement | null {
+  const current = doc.currentScript;
+  if (current instanceof HTMLScriptElement && LOADER_PATH.test(current.src)) return current;
+  for (const s of Array.from(doc.querySelectorAll<HTMLScriptElement>('script[data-site][src]'))) {
+    if (LOADER_PATH.test(s.src)) return s;
+  }
+  return null;
+}

@@ -1,0 +1,14 @@
+/**
+ * The recorder chunk (`/r/v1/recorder.js`), injected by the loader only once every gate has
+ * passed. It registers its start function with the loader and does nothing on its own.
+ */
+import type { VeilWindow } from '../shared/bootContract.js';
+import { startRecorder } from './startRecorder.js';
+
+try {
+  const w = window as VeilWindow;
+  // rrweb's hidden same-origin iframe (and any framed copy of the page) must not record itself.
+  if (w === w.top) w.veil?.boot?.(startRecorder);
+} catch {
+  // Never throw into the host page.
+}

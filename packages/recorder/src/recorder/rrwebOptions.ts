@@ -1,0 +1,49 @@
+import { createMaskers, EventType, recordPrivacyOptions, sanitizeUrl } from '@veil/core';
+import type { ClientPolicy } from '../shared/siteConfig.js';
+import type { ErrorReporter } from './clock.js';
+
+/** The part of an rrweb event the recorder looks at. */
+export interface RecordedEventLike {
+  type: number;
+  timestamp: number;
+  data?: unknown;
+}
+
+/** rrweb's Meta event carries `location.href`: it is recorded sanitised like every other URL. */
+export function sanitizeMetaHref<E extends RecordedEventLike>(event: E, allowedParams: readonly string[]): E {
+  if (event.type === EventType.Meta && typeof event.data === 'object' && event.data !== null) {
+    const data = event.data as { href?: unknown };
+    if (typeof data.href === 'string') data.href = sanitizeUrl(data.href, allowedParams);
+  }
+  return event;
+}
+
+export interface RecordHooks<E> {
+  /** Receives every event, Meta `href` already sanitised. */
+  emit(event: E): void;
+  onError: ErrorReporter;
+}
+
+/**
+ * The options Veil passes to rrweb `record()`: core's pure policy → rrweb options, core's
+ * maskers, and guarded callbacks. An event whose handling throws is dropped, not sent raw.
+ */
+export function buildRecordOptions<E extends RecordedEventLike>(policy: ClientPolicy, hooks: RecordHooks<E>) {
+  const maskers = createMaskers(policy);
+  return {
+    ...recordPrivacyOptions(policy),
+    maskInputFn: maskers.maskInputFn,
+    maskTextFn: maskers.maskTextFn,
+    emit(event: E): void {
+      try {
+        hooks.emit(sanitizeMetaHref(event, policy.allowedUrlParams));
+      } catch (error) {
+        hooks.onError(error, 'emit');
+      }
+    },
+    errorHandler(error: unknown): boolean {
+      hooks.onError(error, 'rrweb');
+      return true;
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import type { CustomPattern, LawfulBasis, PrivacyPolicy } from '@veil/core';
+
+/** The policy fields the browser SDK reads; the server sends the site's full effective policy. */
+export type ClientPolicy = Pick<
+  PrivacyPolicy,
+  | 'lawfulBasis'
+  | 'honourGlobalPrivacyControl'
+  | 'samplingPercent'
+  | 'pageAllowList'
+  | 'pageDenyList'
+  | 'blockSelectors'
+  | 'maskTextSelectors'
+  | 'unmaskSelectors'
+  | 'maskAllText'
+  | 'customPatterns'
+  | 'allowedUrlParams'
+>;
+
+/** `GET /r/v1/sites/{siteKey}/config` (docs/api.md), as far as the SDK reads it. */
+export interface SiteConfig {
+  siteKey: string;
+  lawfulBasis: LawfulBasis;
+  samplingPercent: number;
+  policy: ClientPolicy;
+}
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
+const isBasis = (v: unknown): v is LawfulBasis => v === 'consent' || v === 'legitimate_interest';
+const isPercent = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v <= 100;
+const isPattern = (v: unknown): v is CustomPattern =>
+  isObject(v) &&
+  typeof v.label === 'string' &&
+  typeof v.pattern === 'string' &&
+  (v.flags === undefined || typeof v.flags === 'string');
+
+/**
+ * Checks the untrusted config answer field by field. Anything missing or malformed gives null,
+ * and a null config records nothing (fails closed): the SDK never guesses a privacy setting.
+ * (zod would double the loader's size, so the check is written out; the server validates with
+ * the core schema before it answers.)
+ */
+export function parseSiteConfig(input: unknown): SiteConfig | null {
+  if (!isObject(input) || !isObject(input.policy)) return null;
+  const p = input.policy;
+  const lawfulBasis = input.lawfulBasis ?? p.lawfulBasis;
+  const samplingPercent = input.samplingPercent ?? p.samplingPercent;
+  const ok =
+    typeof input.siteKey === 'string' &&
+    isBasis(lawfulBasis) &&
+    isPercent(samplingPercent) &&
+    typeof p.honourGlobalPrivacyControl === 'boolean' &&
+    typeof p.maskAllText === 'boolean' &&
+    isStrings(p.pageAllowList) &&
+    isStrings(p.pageDenyList) &&
+    isStrings(p.blockSelectors) &&
+    isStrings(p.maskTextSelectors) &&
+    isStrings(p.unmaskSelectors) &&
+    isStrings(p.allowedUrlParams) &&
+    Array.isArray(p.customPatterns) &&
+    p.customPatterns.every(isPattern);
+  if (!ok) return null;
+  return {
+    siteKey: input.siteKey as string,
+    lawfulBasis,
+    samplingPercent,
+    policy: {
+      lawfulBasis,
+      samplingPercent,
+      honourGlobalPrivacyControl: p.honourGlobalPrivacyControl as boolean,
+      maskAllText: p.maskAllText as boolean,
+      pageAllowList: p.pageAllowList as string[],
+      pageDenyList: p.pageDenyList as string[],
+      blockSelectors: p.blockSelectors as string[],
+      maskTextSelectors: p.maskTextSelectors as string[],
+      unmaskSelectors: p.unmaskSelectors as string[],
+      allowedUrlParams: p.allowedUrlParams as string[],
+      customPatterns: p.customPatterns as CustomPattern[],
+    },
+  };
+}

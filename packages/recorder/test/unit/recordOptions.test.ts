@@ -1,0 +1,123 @@
+import { DEFAULT_PRIVACY_POLICY, EventType, MASKED_INPUT_VALUE } from '@veil/core';
+import { describe, expect, it } from 'vitest';
+import { buildRecordOptions, sanitizeMetaHref } from '../../src/recorder/rrwebOptions.js';
+import type { ClientPolicy } from '../../src/shared/siteConfig.js';
+
+const policy: ClientPolicy = { ...DEFAULT_PRIVACY_POLICY, allowedUrlParams: ['page'] };
+
+/** A stand-in element honouring `closest` over a fixed set of matching selectors. */
+function element(tagName: string, attrs: Record<string, string>, matches: string[] = []) {
+  return {
+    tagName,
+    getAttribute: (name: string) => attrs[name] ?? null,
+    closest: (selector: string) => (selector.split(',').some((s) => matches.includes(s.trim())) ? {} : null),
+  } as unknown as HTMLElement;
+}
+
+function wired(p: ClientPolicy = policy) {
+  const emitted: unknown[] = [];
+  const errors: string[] = [];
+  const options = buildRecordOptions(p, {
+    emit: (e) => emitted.push(e),
+    onError: (error, where) => errors.push(`${where}: ${(error as Error).message}`),
+  });
+  return { options, emitted, errors };
+}
+
+describe('rrweb record() options', () => {
+  it('pins the privacy options Veil passes to rrweb', () => {
+    const { options } = wired();
+    expect(options.maskAllInputs).toBe(true);
+    // A caller's maskInputOptions replaces rrweb's own { password: true }: merged back in.
+    expect(options.maskInputOptions.password).toBe(true);
+    expect(Object.keys(options.maskInputOptions)).toEqual(
+      expect.arrayContaining(['email', 'text', 'tel', 'textarea', 'select', 'password']),
+    );
+    // rrweb does not mask hidden inputs: they are blocked instead.
+    expect(options.blockSelector.split(', ')).toEqual(
+      expect.arrayContaining(['input[type="hidden"]', '.veil-block', '.fs-exclude', 'iframe', 'canvas']),
+    );
+    expect(options.maskTextSelector).toBe('*');
+    expect({
+      recordCanvas: options.recordCanvas,
+      recordCrossOriginIframes: options.recordCrossOriginIframes,
+      collectFonts: options.collectFonts,
+      inlineImages: options.inlineImages,
+      sampling: options.sampling,
+    }).toMatchInlineSnapshot(`
+      {
+        "collectFonts": false,
+        "inlineImages": false,
+        "recordCanvas": false,
+        "recordCrossOriginIframes": false,
+        "sampling": {
+          "input": "last",
+          "mousemove": 50,
+          "scroll": 150,
+        },
+      }
+    `);
+  });
+
+  it('adds policy block selectors', () => {
+    const { options } = wired({ ...policy, blockSelectors: ['#chat-widget'] });
+    expect(options.blockSelector.split(', ')).toContain('#chat-widget');
+  });
+
+  it('masks every input value to a fixed length: the length does not leak', () => {
+    const { options } = wired();
+    const email = element('INPUT', { type: 'email' });
+    expect(options.maskInputFn('a', email)).toBe(MASKED_INPUT_VALUE);
+    expect(options.maskInputFn('alice@example.com', email)).toBe(MASKED_INPUT_VALUE);
+    expect(
+      options.maskInputFn('Hunter2-Secret!', element('INPUT', { type: 'password' }, ['.veil-unmask'])),
+    ).toBe(MASKED_INPUT_VALUE);
+    expect(options.maskInputFn('', email)).toBe('');
+    expect(MASKED_INPUT_VALUE).toBe('********');
+  });
+
+  it('masks text in mask regions and detected PII elsewhere', () => {
+    const { options } = wired();
+    expect(options.maskTextFn('jane@example.org', element('SPAN', {}, ['.fs-mask']))).toBe(
+      '****************',
+    );
+    expect(options.maskTextFn('Card 4111 1111 1111 1111', element('P', {}))).toBe('Card **** **** **** ****');
+    expect(options.maskTextFn('Checkout', element('H1', {}))).toBe('Checkout');
+  });
+
+  it('sanitises the Meta event href before it is buffered', () => {
+    const { options, emitted } = wired();
+    options.emit({
+      type: EventType.Meta,
+      timestamp: 1,
+      data: { href: 'https://shop.example/cart?page=2&email=a%40b.c#token=x', width: 1, height: 1 },
+    });
+    expect(emitted).toEqual([
+      {
+        type: EventType.Meta,
+        timestamp: 1,
+        data: { href: 'https://shop.example/cart?page=2', width: 1, height: 1 },
+      },
+    ]);
+    expect(
+      sanitizeMetaHref({ type: EventType.FullSnapshot, timestamp: 1, data: { href: 'x?y' } }, []),
+    ).toEqual({
+      type: EventType.FullSnapshot,
+      timestamp: 1,
+      data: { href: 'x?y' },
+    });
+  });
+
+  it('never throws into rrweb (or the page): errors are reported, the event dropped', () => {
+    const errors: string[] = [];
+    const options = buildRecordOptions(policy, {
+      emit: () => {
+        throw new Error('buffer broke');
+      },
+      onError: (error, where) => errors.push(`${where}: ${(error as Error).message}`),
+    });
+    expect(() => options.emit({ type: EventType.Custom, timestamp: 1, data: {} })).not.toThrow();
+    expect(options.errorHandler(new Error('observer broke'))).toBe(true);
+    expect(errors).toEqual(['emit: buffer broke', 'rrweb: observer broke']);
+  });
+});

@@ -1,0 +1,53 @@
+import { DEFAULT_PRIVACY_POLICY } from '@veil/core';
+import { describe, expect, it } from 'vitest';
+import { parseSiteConfig } from '../../src/shared/siteConfig.js';
+
+const valid = {
+  siteKey: 'site_unit_01',
+  lawfulBasis: 'consent',
+  samplingPercent: 20,
+  policy: { ...DEFAULT_PRIVACY_POLICY, customPatterns: [{ label: 'student id', pattern: 'S\\d{7}' }] },
+};
+
+describe('parseSiteConfig', () => {
+  it('keeps the fields the SDK reads', () => {
+    const config = parseSiteConfig(valid);
+    expect(config).toMatchObject({ siteKey: 'site_unit_01', lawfulBasis: 'consent', samplingPercent: 20 });
+    expect(config?.policy).toEqual({
+      lawfulBasis: 'consent',
+      samplingPercent: 20,
+      honourGlobalPrivacyControl: true,
+      maskAllText: false,
+      pageAllowList: [],
+      pageDenyList: [],
+      blockSelectors: [],
+      maskTextSelectors: [],
+      unmaskSelectors: [],
+      allowedUrlParams: [],
+      customPatterns: [{ label: 'student id', pattern: 'S\\d{7}' }],
+    });
+  });
+
+  it('takes lawful basis and sampling from the policy when the top level has none', () => {
+    const { lawfulBasis: _l, samplingPercent: _s, ...rest } = valid;
+    expect(parseSiteConfig(rest)).toMatchObject({ lawfulBasis: 'consent', samplingPercent: 20 });
+  });
+
+  it('fails closed on anything missing or malformed', () => {
+    const broken: unknown[] = [
+      null,
+      'config',
+      [],
+      { ...valid, policy: undefined },
+      { ...valid, siteKey: 42 },
+      { ...valid, lawfulBasis: 'vibes' },
+      { ...valid, samplingPercent: 101 },
+      { ...valid, policy: { ...valid.policy, maskAllText: 'no' } },
+      { ...valid, policy: { ...valid.policy, blockSelectors: ['.a', 1] } },
+      { ...valid, policy: { ...valid.policy, unmaskSelectors: undefined } },
+      { ...valid, policy: { ...valid.policy, honourGlobalPrivacyControl: undefined } },
+      { ...valid, policy: { ...valid.policy, customPatterns: [{ label: 'x' }] } },
+    ];
+    for (const input of broken) expect(parseSiteConfig(input)).toBeNull();
+  });
+});
