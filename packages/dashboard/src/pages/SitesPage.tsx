@@ -1,0 +1,111 @@
+import type { Site } from '../api/types';
+import { useAuth } from '../auth/AuthContext';
+import { CopyButton } from '../components/CopyButton';
+import { ErrorNotice, Loading } from '../components/ErrorNotice';
+import { PageHeading } from '../components/PageHeading';
+import { formatDateTime } from '../format/dateTime';
+import { useResource } from '../hooks/useResource';
+import { Link } from '../router/history';
+import { paths } from '../router/routes';
+import { formatSampling, installSnippet, LAWFUL_BASIS_LABELS } from '../sites/installSnippet';
+
+export function SitesPage() {
+  const { api } = useAuth();
+  const [sites, reload] = useResource('sites', (signal) => api.listSites(signal));
+
+  return (
+    <>
+      <PageHeading
+        title="Sites"
+        description="Each site has its own key, allowed origins, lawful basis and sampling rate."
+      />
+      {sites.status === 'loading' && <Loading label="Loading sites…" />}
+      {sites.status === 'error' && (
+        <ErrorNotice error={sites.error} title="Could not load sites" onRetry={reload} />
+      )}
+      {sites.status === 'ready' && sites.data.length === 0 && (
+        <div className="empty-state" data-testid="sites-empty">
+          <h2>No sites yet</h2>
+          <p>Add the first site from the command line, then install its snippet:</p>
+          <pre className="code-block">
+            <code>npx veil sites add --name "My app" --origin https://app.example.com</code>
+          </pre>
+        </div>
+      )}
+      {sites.status === 'ready' && sites.data.length > 0 && (
+        <ul className="site-list" data-testid="site-list">
+          {sites.data.map((site) => (
+            <SiteCard key={site.siteKey} site={site} />
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
+function SiteCard({ site }: { site: Site }) {
+  const snippet = installSnippet(window.location.origin, site.siteKey);
+  const headingId = `site-${site.siteKey}`;
+  return (
+    <li className="card site-card" data-testid="site-card" data-site-key={site.siteKey}>
+      <div className="site-card__head">
+        <div>
+          <h2 className="site-card__name" id={headingId}>
+            <Link to={paths.sessions(site.siteKey)} data-testid="site-sessions-link">
+              {site.name}
+            </Link>
+          </h2>
+          <p className="muted small">Created {formatDateTime(site.createdAt)}</p>
+        </div>
+        <Link to={paths.sessions(site.siteKey)} className="button button--small">
+          View sessions<span className="visually-hidden"> of {site.name}</span>
+        </Link>
+      </div>
+      <dl className="facts">
+        <div>
+          <dt>Site key</dt>
+          <dd>
+            <code className="mono">{site.siteKey}</code>
+          </dd>
+        </div>
+        <div>
+          <dt>Origins</dt>
+          <dd>
+            {site.origins.length === 0 ? (
+              <span className="muted">None: ingest refuses every origin</span>
+            ) : (
+              <ul className="origin-list">
+                {site.origins.map((origin) => (
+                  <li key={origin}>
+                    <code className="mono">{origin}</code>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </dd>
+        </div>
+        <div>
+          <dt>Lawful basis</dt>
+          <dd>
+            <span className={`badge badge--${site.lawfulBasis === 'consent' ? 'neutral' : 'warning'}`}>
+              {LAWFUL_BASIS_LABELS[site.lawfulBasis]}
+            </span>
+          </dd>
+        </div>
+        <div>
+          <dt>Sampling</dt>
+          <dd>{formatSampling(site.samplingPercent)} of visitors</dd>
+        </div>
+      </dl>
+      <div className="snippet">
+        <div className="snippet__head">
+          <span className="snippet__label">Install snippet</span>
+          <CopyButton text={snippet} label={`Copy install snippet for ${site.name}`} testId="copy-snippet" />
+        </div>
+        <pre className="code-block" data-testid="install-snippet">
+          <code>{snippet}</code>
+        </pre>
+      </div>
+    </li>
+  );
+}

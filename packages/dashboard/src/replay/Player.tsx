@@ -1,0 +1,162 @@
+import type { RecordedEvent } from '@veil/core';
+import '@rrweb/replay/dist/style.css';
+import '../styles/player.css';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { PauseIcon, PlayIcon } from '../components/icons';
+import { formatClock } from '../format/duration';
+import { PageList } from './PageList';
+import { fitToStage, PLAYBACK_SPEEDS, type PlaybackSpeed } from './playerMath';
+import { initialViewport } from './replayEvents';
+import { Timeline } from './Timeline';
+import { layoutMarkers, type PageVisit, type TimelineMarker } from './timelineMarkers';
+import { useReplayer } from './useReplayer';
+
+export interface PlayerProps {
+  /** Sorted events with a full snapshot (see `prepareReplay`). */
+  events: readonly RecordedEvent[];
+  markers: readonly TimelineMarker[];
+  pages: readonly PageVisit[];
+}
+
+/** Elements where Space already means something (type a space, press a button, toggle a box). */
+function spaceBelongsTo(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable) return true;
+  return target.closest('input, textarea, select, button, a[href], summary, dialog') !== null;
+}
+
+export function Player({ events, markers, pages }: PlayerProps) {
+  const mountRef = useRef<HTMLDivElement>(null);
+  const stageRef = useRef<HTMLDivElement>(null);
+  const [speed, setSpeed] = useState<PlaybackSpeed>(1);
+  const [skipInactive, setSkipInactive] = useState(true);
+  const [stage, setStage] = useState({ width: 0, height: 0 });
+  const player = useReplayer(mountRef, events, { speed, skipInactive });
+  const viewport = player.viewport ?? initialViewport(events);
+  const drawn = useMemo(() => layoutMarkers(markers, player.totalMs), [markers, player.totalMs]);
+  const clickCount = markers.filter((m) => m.kind === 'click').length;
+
+  useEffect(() => {
+    const el = stageRef.current;
+    if (el === null) return;
+    const observer = new ResizeObserver(([entry]) => {
+      if (entry) setStage({ width: entry.contentRect.width, height: entry.contentRect.height });
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  const { toggle } = player;
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== ' ' || event.repeat || event.altKey || event.ctrlKey || event.metaKey) return;
+      if (spaceBelongsTo(event.target)) return;
+      event.preventDefault();
+      toggle();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [toggle]);
+
+  const fit = viewport ? fitToStage(stage.width, stage.height, viewport.width, viewport.height) : null;
+  const ready = player.status === 'ready';
+
+  return (
+    <div className="player-layout">
+      <section className="player" aria-label="Replay player" data-testid="player">
+        <div
+          className="player__stage"
+          ref={stageRef}
+          data-testid="player-container"
+          data-state={player.status}
+          data-playing={player.playing}
+        >
+          <div
+            className="player__mount"
+            ref={mountRef}
+            style={
+              fit && viewport
+                ? {
+                    width: viewport.width,
+                    height: viewport.height,
+                    transform: `translate(${fit.left}px, ${fit.top}px) scale(${fit.scale})`,
+                  }
+                : undefined
+            }
+            data-scale={fit ? fit.scale.toFixed(3) : undefined}
+          />
+          {player.status === 'error' && (
+            <div className="player__overlay" role="alert" data-testid="player-error">
+              <p className="notice__title">This recording cannot be replayed</p>
+              <p>{player.error?.message}</p>
+            </div>
+          )}
+          {player.skipping && (
+            <div className="player__badge" role="status">
+              Skipping inactivity…
+            </div>
+          )}
+        </div>
+        <Timeline
+          currentMs={player.currentMs}
+          totalMs={player.totalMs}
+          markers={drawn}
+          onSeek={player.seek}
+          disabled={!ready}
+        />
+        <div className="player__controls">
+          <button
+            type="button"
+            className="button button--primary player__play"
+            onClick={player.toggle}
+            disabled={!ready}
+            aria-label={player.playing ? 'Pause' : 'Play'}
+            aria-keyshortcuts="Space"
+            data-testid="play-button"
+            data-playing={player.playing}
+          >
+            {player.playing ? <PauseIcon /> : <PlayIcon />}
+          </button>
+          <span className="player__clock" data-testid="player-time">
+            <span data-testid="player-current">{formatClock(player.currentMs)}</span>
+            <span className="muted"> / </span>
+            <span data-testid="player-total">{formatClock(player.totalMs)}</span>
+          </span>
+          <fieldset className="segmented" aria-label="Playback speed">
+            <legend className="visually-hidden">Playback speed</legend>
+            {PLAYBACK_SPEEDS.map((s) => (
+              <button
+                key={s}
+                type="button"
+                className="segmented__item"
+                aria-pressed={speed === s}
+                onClick={() => setSpeed(s)}
+                data-testid={`speed-${s}`}
+              >
+                {s}×
+              </button>
+            ))}
+          </fieldset>
+          <label className="switch">
+            <input
+              type="checkbox"
+              checked={skipInactive}
+              onChange={(e) => setSkipInactive(e.target.checked)}
+              data-testid="skip-inactive"
+            />
+            <span>Skip inactivity</span>
+          </label>
+          <span className="player__hint muted small">
+            <kbd>Space</kbd> play/pause · <kbd>←</kbd> <kbd>→</kbd> seek on the timeline
+          </span>
+        </div>
+      </section>
+      <aside className="player-side" aria-label="Session contents">
+        <PageList pages={pages} currentMs={player.currentMs} onSeek={player.seek} disabled={!ready} />
+        <p className="muted small" data-testid="click-count">
+          {clickCount} {clickCount === 1 ? 'click' : 'clicks'} in this session
+        </p>
+      </aside>
+    </div>
+  );
+}

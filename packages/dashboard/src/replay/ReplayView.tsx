@@ -1,0 +1,77 @@
+import { useEffect, useMemo } from 'react';
+import type { SessionDetail } from '../api/types';
+import { useAuth } from '../auth/AuthContext';
+import { ErrorNotice, Loading } from '../components/ErrorNotice';
+import { ShieldIcon } from '../components/icons';
+import { useResource } from '../hooks/useResource';
+import { Player } from './Player';
+import { prepareReplay } from './replayEvents';
+import { extractTimelineMarkers, pageVisits } from './timelineMarkers';
+
+export interface ReplayViewProps {
+  sessionId: string;
+  purpose: string;
+  /** The session's summary and page views, when already loaded. */
+  session: SessionDetail | null;
+  /** The server refused the purpose (`purpose_required`): ask again. */
+  onPurposeRejected: (message: string) => void;
+}
+
+/** One raw replay access: fetches the events with the purpose, then shows the banner and the player. */
+export function ReplayView({ sessionId, purpose, session, onPurposeRejected }: ReplayViewProps) {
+  const { api } = useAuth();
+  const [access, retry] = useResource(`events:${sessionId}:${purpose}`, (signal) =>
+    api.getSessionEvents(sessionId, purpose, signal),
+  );
+
+  const rejected =
+    access.status === 'error' && access.error.code === 'purpose_required' ? access.error.message : null;
+  useEffect(() => {
+    if (rejected !== null) onPurposeRejected(rejected);
+  }, [rejected, onPurposeRejected]);
+
+  const prepared = useMemo(
+    () => (access.status === 'ready' ? prepareReplay(access.data.events) : null),
+    [access],
+  );
+  const markers = useMemo(() => (prepared?.ok ? extractTimelineMarkers(prepared.events) : []), [prepared]);
+  const pages = useMemo(
+    () => (prepared?.ok ? pageVisits(session?.pages ?? [], markers, prepared.startMs) : []),
+    [prepared, session, markers],
+  );
+  const loggedPurpose =
+    access.status === 'ready' && access.data.purpose !== '' ? access.data.purpose : purpose;
+
+  return (
+    <>
+      <div className="purpose-banner" role="note" data-testid="purpose-banner">
+        <ShieldIcon size={18} />
+        <p>
+          <strong>Raw replay access</strong> — purpose: <q data-testid="purpose-text">{loggedPurpose}</q>,
+          logged
+        </p>
+      </div>
+      {access.status === 'loading' && <Loading label="Decrypting the recording…" />}
+      {access.status === 'error' && rejected === null && (
+        <ErrorNotice
+          error={access.error}
+          title={
+            access.error.code === 'forbidden' ? 'Raw replay not allowed' : 'Could not load the recording'
+          }
+          onRetry={access.error.code === 'forbidden' || access.error.status === 404 ? undefined : retry}
+        />
+      )}
+      {prepared !== null && !prepared.ok && (
+        <div className="empty-state" data-testid="replay-unavailable">
+          <h2>Nothing to replay</h2>
+          <p>
+            {prepared.reason === 'empty'
+              ? 'This session has no recorded events (it may have been purged, or the visitor left at once).'
+              : 'This session has no full page snapshot, so the page cannot be rebuilt. Events may still be arriving for a live session.'}
+          </p>
+        </div>
+      )}
+      {prepared?.ok && <Player events={prepared.events} markers={markers} pages={pages} />}
+    </>
+  );
+}

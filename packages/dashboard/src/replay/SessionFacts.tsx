@@ -1,0 +1,58 @@
+import type { SessionDetail } from '../api/types';
+import { DeviceLabel } from '../components/DeviceLabel';
+import { formatDateTimeFull } from '../format/dateTime';
+import { formatDuration } from '../format/duration';
+
+const numberFormat = new Intl.NumberFormat();
+
+/** The session's metadata (no raw data): safe to show without a stated purpose. */
+export function SessionFacts({ session }: { session: SessionDetail }) {
+  return (
+    <section className="card facts-card" aria-labelledby="session-facts-title" data-testid="session-facts">
+      <h2 id="session-facts-title" className="side-title">
+        Session details
+      </h2>
+      <dl className="facts facts--grid">
+        <div>
+          <dt>Session ID</dt>
+          <dd>
+            <code className="mono">{session.id}</code>
+          </dd>
+        </div>
+        <div>
+          <dt>Started</dt>
+          <dd>{formatDateTimeFull(session.startedAt)}</dd>
+        </div>
+        <div>
+          <dt>Duration</dt>
+          <dd>
+            {formatDuration(session.durationMs)}
+            {!session.finalised && <span className="badge badge--live">Live</span>}
+          </dd>
+        </div>
+        <div>
+          <dt>Device</dt>
+          <dd>
+            <DeviceLabel device={session.deviceClass} />
+          </dd>
+        </div>
+        <div>
+          <dt>Viewport width</dt>
+          <dd>{session.viewportWidth !== null ? `${session.viewportWidth}px` : '—'}</dd>
+        </div>
+        <div>
+          <dt>Pages</dt>
+          <dd>{session.pageCount}</dd>
+        </div>
+        <div>
+          <dt>Events</dt>
+          <dd>{numberFormat.format(session.eventCount)}</dd>
+        </div>
+        <div className="facts__wide">
+          <dt>Entry page</dt>
+          <dd className="break">{session.entryUrl || '—'}</dd>
+        </div>
+      </dl>
+    </section>
+  );
+}

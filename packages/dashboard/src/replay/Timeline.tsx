@@ -1,0 +1,104 @@
+import { type KeyboardEvent, type PointerEvent, useRef, useState } from 'react';
+import { formatClock, formatClockSpoken } from '../format/duration';
+import '../styles/timeline.css';
+import { seekTargetForKey, timeAtPointer } from './playerMath';
+import type { DrawnMarker } from './timelineMarkers';
+
+export interface TimelineProps {
+  currentMs: number;
+  totalMs: number;
+  markers: readonly DrawnMarker[];
+  onSeek: (ms: number) => void;
+  disabled?: boolean;
+}
+
+/**
+ * The seek bar: a slider (arrows ±5 s, Shift ±1 s, Page Up/Down ±30 s, Home/End) that also takes
+ * clicks and drags, with ticks for clicks and page changes.
+ */
+export function Timeline({ currentMs, totalMs, markers, onSeek, disabled = false }: TimelineProps) {
+  const trackRef = useRef<HTMLDivElement>(null);
+  const [dragMs, setDragMs] = useState<number | null>(null);
+  const [hoverMs, setHoverMs] = useState<number | null>(null);
+  const shownMs = dragMs ?? currentMs;
+  const percent = totalMs > 0 ? Math.min(100, (shownMs / totalMs) * 100) : 0;
+
+  function timeAt(event: PointerEvent<HTMLDivElement>): number {
+    const rect = trackRef.current?.getBoundingClientRect();
+    return rect ? timeAtPointer(event.clientX, rect.left, rect.width, totalMs) : 0;
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
+    if (disabled) return;
+    const target = seekTargetForKey(event.key, event.shiftKey, currentMs, totalMs);
+    if (target === null) return;
+    event.preventDefault();
+    onSeek(target);
+  }
+
+  return (
+    <div className="timeline">
+      {/* The ARIA slider pattern rather than <input type=range>: the track carries marker ticks. */}
+      <div
+        ref={trackRef}
+        className="timeline__track"
+        role="slider"
+        tabIndex={disabled ? -1 : 0}
+        aria-label="Seek"
+        aria-valuemin={0}
+        aria-valuemax={Math.round(totalMs)}
+        aria-valuenow={Math.round(shownMs)}
+        aria-valuetext={`${formatClockSpoken(shownMs)} of ${formatClockSpoken(totalMs)}`}
+        aria-disabled={disabled || undefined}
+        data-testid="timeline"
+        onKeyDown={onKeyDown}
+        onPointerDown={(event) => {
+          if (disabled || event.button !== 0) return;
+          event.currentTarget.setPointerCapture(event.pointerId);
+          event.currentTarget.focus();
+          setDragMs(timeAt(event));
+        }}
+        onPointerMove={(event) => {
+          const ms = timeAt(event);
+          setHoverMs(ms);
+          if (dragMs !== null) setDragMs(ms);
+        }}
+        onPointerUp={(event) => {
+          if (dragMs === null) return;
+          event.currentTarget.releasePointerCapture(event.pointerId);
+          setDragMs(null);
+          onSeek(timeAt(event));
+        }}
+        onPointerCancel={() => setDragMs(null)}
+        onPointerLeave={() => setHoverMs(null)}
+      >
+        <div className="timeline__rail" />
+        <div className="timeline__progress" style={{ width: `${percent}%` }} />
+        {markers.map((m) => (
+          <span
+            key={`${m.kind}-${m.percent}`}
+            className={`timeline__marker timeline__marker--${m.kind}`}
+            style={{ left: `${m.percent}%` }}
+            title={`${m.label} at ${formatClock(m.offsetMs)}`}
+            data-testid={`timeline-marker-${m.kind}`}
+            data-offset-ms={Math.round(m.offsetMs)}
+          />
+        ))}
+        <div className="timeline__thumb" style={{ left: `${percent}%` }} />
+        {hoverMs !== null && (
+          <div
+            className="timeline__hover"
+            style={{ left: `${(hoverMs / Math.max(totalMs, 1)) * 100}%` }}
+            aria-hidden="true"
+          >
+            {formatClock(hoverMs)}
+          </div>
+        )}
+      </div>
+      <div className="timeline__legend" aria-hidden="true">
+        <span className="legend legend--click">Click</span>
+        <span className="legend legend--page">Page change</span>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,114 @@
+import type { DeviceClass } from '@veil/core';
+
+/**
+ * The session list's filters as the dashboard URL carries them (`?from=2025-01-31&device=mobile`):
+ * readable, bookmarkable, in the viewer's local dates. The API wants milliseconds; see
+ * `sessionFiltersToApiParams`.
+ */
+export interface SessionFilters {
+  /** First day included, `YYYY-MM-DD` in local time. */
+  from: string | null;
+  /** Last day included, `YYYY-MM-DD` in local time. */
+  to: string | null;
+  device: DeviceClass | null;
+  /** Sessions at least this long, in seconds. */
+  minDurationSec: number | null;
+  /** Substring of a visited URL; '' for none. */
+  page: string;
+}
+
+export const EMPTY_SESSION_FILTERS: Readonly<SessionFilters> = {
+  from: null,
+  to: null,
+  device: null,
+  minDurationSec: null,
+  page: '',
+};
+
+/** The longest `page` filter the URL keeps. */
+export const MAX_PAGE_FILTER_LENGTH = 200;
+/** Minimum durations above a day are typos. */
+export const MAX_MIN_DURATION_SEC = 24 * 60 * 60;
+
+const DEVICES: readonly DeviceClass[] = ['mobile', 'tablet', 'desktop'];
+const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Local midnight of a `YYYY-MM-DD` date, or null when it is not a real calendar date. */
+export function localDayStartMs(day: string): number | null {
+  const match = DATE_PATTERN.exec(day);
+  if (match === null) return null;
+  const [year, month, date] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const value = new Date(year, month - 1, date);
+  if (value.getFullYear() !== year || value.getMonth() !== month - 1 || value.getDate() !== date) return null;
+  return value.getTime();
+}
+
+/** The last millisecond of a local `YYYY-MM-DD` day (DST-safe: the next local midnight minus 1). */
+export function localDayEndMs(day: string): number | null {
+  const start = localDayStartMs(day);
+  if (start === null) return null;
+  const next = new Date(start);
+  next.setDate(next.getDate() + 1);
+  return next.getTime() - 1;
+}
+
+function parseDay(value: string | null): string | null {
+  return value !== null && localDayStartMs(value) !== null ? value : null;
+}
+
+function parseDevice(value: string | null): DeviceClass | null {
+  return DEVICES.find((d) => d === value) ?? null;
+}
+
+function parseSeconds(value: string | null): number | null {
+  if (value === null || !/^\d+$/.test(value)) return null;
+  const seconds = Number(value);
+  return seconds > 0 && seconds <= MAX_MIN_DURATION_SEC ? seconds : null;
+}
+
+/** Reads filters from a URL query; anything malformed is dropped, never guessed. */
+export function parseSessionFilters(search: string | URLSearchParams): SessionFilters {
+  const params = typeof search === 'string' ? new URLSearchParams(search) : search;
+  return {
+    from: parseDay(params.get('from')),
+    to: parseDay(params.get('to')),
+    device: parseDevice(params.get('device')),
+    minDurationSec: parseSeconds(params.get('minDuration')),
+    page: (params.get('page') ?? '').trim().slice(0, MAX_PAGE_FILTER_LENGTH),
+  };
+}
+
+/** The dashboard URL query of these filters: `''` when none is set, else `?…` in a stable order. */
+export function sessionFiltersToSearch(filters: SessionFilters): string {
+  const params = new URLSearchParams();
+  if (filters.from !== null) params.set('from', filters.from);
+  if (filters.to !== null) params.set('to', filters.to);
+  if (filters.device !== null) params.set('device', filters.device);
+  if (filters.minDurationSec !== null) params.set('minDuration', String(filters.minDurationSec));
+  const page = filters.page.trim();
+  if (page !== '') params.set('page', page);
+  const query = params.toString();
+  return query === '' ? '' : `?${query}`;
+}
+
+/** The API's query parameters (docs/api.md: `from`, `to` in ms, `device`, `minDurationMs`, `page`). */
+export function sessionFiltersToApiParams(filters: SessionFilters): URLSearchParams {
+  const params = new URLSearchParams();
+  const from = filters.from === null ? null : localDayStartMs(filters.from);
+  const to = filters.to === null ? null : localDayEndMs(filters.to);
+  if (from !== null) params.set('from', String(from));
+  if (to !== null) params.set('to', String(to));
+  if (filters.device !== null) params.set('device', filters.device);
+  if (filters.minDurationSec !== null) params.set('minDurationMs', String(filters.minDurationSec * 1000));
+  const page = filters.page.trim();
+  if (page !== '') params.set('page', page);
+  return params;
+}
+
+export function hasActiveFilters(filters: SessionFilters): boolean {
+  return sessionFiltersToSearch(filters) !== '';
+}
+
+export function sameFilters(a: SessionFilters, b: SessionFilters): boolean {
+  return sessionFiltersToSearch(a) === sessionFiltersToSearch(b);
+}

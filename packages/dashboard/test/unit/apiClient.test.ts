@@ -1,0 +1,168 @@
+import { describe, expect, it, vi } from 'vitest';
+import { ApiError, describeError } from '../../src/api/ApiError';
+import { ApiClient } from '../../src/api/client';
+import { EMPTY_SESSION_FILTERS } from '../../src/sessions/sessionFilters';
+
+interface Call {
+  url: string;
+  init: RequestInit | undefined;
+}
+
+function fakeFetch(status: number, body: unknown, calls: Call[] = []): typeof fetch {
+  return async (input, init) => {
+    calls.push({ url: String(input), init });
+    const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
+    return new Response(status === 204 ? null : text, {
+      status,
+      headers: { 'content-type': 'application/json' },
+    });
+  };
+}
+
+const SESSION = {
+  id: 'sess_12345678',
+  siteKey: 'site_1234',
+  startedAt: 1,
+  endedAt: 2,
+  durationMs: 1,
+  pageCount: 1,
+  entryUrl: 'https://a.example/',
+  deviceClass: 'mobile',
+  viewportWidth: 390,
+  eventCount: 3,
+  finalised: true,
+};
+
+describe('ApiClient', () => {
+  it('logs in with JSON and decodes the user', async () => {
+    const calls: Call[] = [];
+    const api = new ApiClient({
+      fetch: fakeFetch(200, { user: { id: 'u1', email: 'a@b.c', role: 'owner' } }, calls),
+    });
+    await expect(api.login('a@b.c', 'pw')).resolves.toEqual({ id: 'u1', email: 'a@b.c', role: 'owner' });
+    expect(calls[0]?.url).toBe('/api/v1/auth/login');
+    expect(calls[0]?.init?.method).toBe('POST');
+    expect(calls[0]?.init?.body).toBe('{"email":"a@b.c","password":"pw"}');
+    expect(calls[0]?.init?.credentials).toBe('same-origin');
+  });
+
+  it('turns the error envelope into an ApiError with code, message and status', async () => {
+    const onUnauthenticated = vi.fn();
+    const api = new ApiClient({
+      fetch: fakeFetch(401, { error: { code: 'invalid_credentials', message: 'Wrong email or password.' } }),
+      onUnauthenticated,
+    });
+    const error = await api.login('a@b.c', 'bad').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({
+      code: 'invalid_credentials',
+      message: 'Wrong email or password.',
+      status: 401,
+    });
+    // A failed login is not "your session ended".
+    expect(onUnauthenticated).not.toHaveBeenCalled();
+  });
+
+  it('reports an ended session on a 401 from an authenticated call', async () => {
+    const onUnauthenticated = vi.fn();
+    const api = new ApiClient({
+      fetch: fakeFetch(401, { error: { code: 'unauthenticated', message: 'Sign in.' } }),
+      onUnauthenticated,
+    });
+    await expect(api.listSites()).rejects.toMatchObject({ code: 'unauthenticated' });
+    expect(onUnauthenticated).toHaveBeenCalledOnce();
+  });
+
+  it('answers me() with null when there is no session', async () => {
+    const api = new ApiClient({
+      fetch: fakeFetch(401, { error: { code: 'unauthenticated', message: 'x' } }),
+    });
+    await expect(api.me()).resolves.toBeNull();
+  });
+
+  it('keeps unknown codes and non-envelope bodies readable', async () => {
+    const unknown = new ApiClient({
+      fetch: fakeFetch(418, { error: { code: 'teapot', message: 'Short and stout' } }),
+    });
+    await expect(unknown.listSites()).rejects.toMatchObject({
+      code: 'http_error',
+      message: 'Short and stout',
+    });
+    const html = new ApiClient({ fetch: fakeFetch(502, '<html>Bad gateway</html>') });
+    await expect(html.listSites()).rejects.toMatchObject({ code: 'http_error', status: 502 });
+  });
+
+  it('reports a network failure', async () => {
+    const api = new ApiClient({
+      fetch: async () => {
+        throw new TypeError('Failed to fetch');
+      },
+    });
+    const error = await api.listSites().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'network_error', status: 0 });
+    expect(describeError(error)).toMatch(/could not be reached/);
+  });
+
+  it('rejects an answer of the wrong shape as bad_response, naming the field', async () => {
+    const api = new ApiClient({
+      fetch: fakeFetch(200, { sessions: [{ ...SESSION, deviceClass: 'fridge' }], nextCursor: null }),
+    });
+    await expect(api.listSessions('site_1234', EMPTY_SESSION_FILTERS, null)).rejects.toMatchObject({
+      code: 'bad_response',
+      message: expect.stringContaining('body.sessions[0].deviceClass'),
+    });
+  });
+
+  it('sends filters, limit and cursor, and decodes the page', async () => {
+    const calls: Call[] = [];
+    const api = new ApiClient({ fetch: fakeFetch(200, { sessions: [SESSION], nextCursor: 'next1' }, calls) });
+    const page = await api.listSessions(
+      'site/1',
+      { ...EMPTY_SESSION_FILTERS, device: 'mobile', page: '/a b' },
+      'cur0',
+    );
+    expect(page).toEqual({ sessions: [SESSION], nextCursor: 'next1' });
+    const url = new URL(calls[0]?.url ?? '', 'http://x');
+    expect(url.pathname).toBe('/api/v1/sites/site%2F1/sessions');
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      device: 'mobile',
+      page: '/a b',
+      limit: '50',
+      cursor: 'cur0',
+    });
+  });
+
+  it('asks for events with the purpose in the query', async () => {
+    const calls: Call[] = [];
+    const events = [{ type: 4, timestamp: 1, data: { href: 'https://a.example/' } }];
+    const api = new ApiClient({
+      fetch: fakeFetch(200, { sessionId: 's1', purpose: 'Bug #1', events }, calls),
+    });
+    const answer = await api.getSessionEvents('s1', 'Bug #1 & more');
+    expect(answer.events).toEqual(events);
+    expect(calls[0]?.url).toBe('/api/v1/sessions/s1/events?purpose=Bug+%231+%26+more');
+  });
+
+  it('refuses events without a numeric type and timestamp', async () => {
+    const api = new ApiClient({
+      fetch: fakeFetch(200, { sessionId: 's1', purpose: 'p', events: [{ type: 9, timestamp: 1 }] }),
+    });
+    await expect(api.getSessionEvents('s1', 'p')).rejects.toMatchObject({ code: 'bad_response' });
+  });
+
+  it('decodes a session with its pages', async () => {
+    const api = new ApiClient({
+      fetch: fakeFetch(200, {
+        session: { ...SESSION, pages: [{ url: 'https://a.example/', title: 'Home', ts: 1 }] },
+      }),
+    });
+    await expect(api.getSession('sess_12345678')).resolves.toMatchObject({
+      pages: [{ title: 'Home', ts: 1 }],
+    });
+  });
+
+  it('treats logout 204 as success', async () => {
+    const api = new ApiClient({ fetch: fakeFetch(204, undefined) });
+    await expect(api.logout()).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import {
+  EMPTY_SESSION_FILTERS,
+  hasActiveFilters,
+  localDayEndMs,
+  localDayStartMs,
+  parseSessionFilters,
+  type SessionFilters,
+  sessionFiltersToApiParams,
+  sessionFiltersToSearch,
+} from '../../src/sessions/sessionFilters';
+
+const ALL: SessionFilters = {
+  from: '2025-03-01',
+  to: '2025-03-31',
+  device: 'mobile',
+  minDurationSec: 30,
+  page: '/checkout',
+};
+
+describe('session filters ⇄ URL query', () => {
+  it('round-trips every filter', () => {
+    const search = sessionFiltersToSearch(ALL);
+    expect(search).toBe('?from=2025-03-01&to=2025-03-31&device=mobile&minDuration=30&page=%2Fcheckout');
+    expect(parseSessionFilters(search)).toEqual(ALL);
+  });
+
+  it('writes nothing when no filter is set', () => {
+    expect(sessionFiltersToSearch(EMPTY_SESSION_FILTERS)).toBe('');
+    expect(hasActiveFilters(EMPTY_SESSION_FILTERS)).toBe(false);
+    expect(hasActiveFilters({ ...EMPTY_SESSION_FILTERS, page: '  ' })).toBe(false);
+    expect(hasActiveFilters({ ...EMPTY_SESSION_FILTERS, device: 'tablet' })).toBe(true);
+  });
+
+  it('drops malformed values instead of guessing', () => {
+    expect(
+      parseSessionFilters(
+        '?from=2025-02-30&to=yesterday&device=watch&minDuration=-4&page=%20%2Fa%20&cursor=x',
+      ),
+    ).toEqual({ ...EMPTY_SESSION_FILTERS, page: '/a' });
+    expect(parseSessionFilters('?minDuration=1.5').minDurationSec).toBeNull();
+    expect(parseSessionFilters('?minDuration=0').minDurationSec).toBeNull();
+    expect(parseSessionFilters('?minDuration=999999').minDurationSec).toBeNull();
+  });
+
+  it('accepts URLSearchParams and caps the page filter', () => {
+    const params = new URLSearchParams({ page: 'x'.repeat(500) });
+    expect(parseSessionFilters(params).page).toHaveLength(200);
+  });
+
+  it('round-trips special characters in the page filter', () => {
+    const filters = { ...EMPTY_SESSION_FILTERS, page: 'a&b=c?d#e ü' };
+    expect(parseSessionFilters(sessionFiltersToSearch(filters))).toEqual(filters);
+  });
+});
+
+describe('session filters → API query', () => {
+  it('turns local days into an inclusive millisecond range and seconds into ms', () => {
+    const params = sessionFiltersToApiParams(ALL);
+    expect(params.get('from')).toBe(String(new Date(2025, 2, 1).getTime()));
+    expect(params.get('to')).toBe(String(new Date(2025, 3, 1).getTime() - 1));
+    expect(params.get('device')).toBe('mobile');
+    expect(params.get('minDurationMs')).toBe('30000');
+    expect(params.get('page')).toBe('/checkout');
+    expect([...params.keys()]).toEqual(['from', 'to', 'device', 'minDurationMs', 'page']);
+  });
+
+  it('sends no parameters without filters', () => {
+    expect(sessionFiltersToApiParams(EMPTY_SESSION_FILTERS).toString()).toBe('');
+  });
+
+  it('validates calendar dates', () => {
+    expect(localDayStartMs('2024-02-29')).toBe(new Date(2024, 1, 29).getTime());
+    expect(localDayStartMs('2023-02-29')).toBeNull();
+    expect(localDayStartMs('2023-2-1')).toBeNull();
+    expect(localDayEndMs('2024-12-31')).toBe(new Date(2025, 0, 1).getTime() - 1);
+  });
+});
