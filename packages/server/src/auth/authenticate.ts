@@ -1,0 +1,51 @@
+import type { Clock } from '../clock.js';
+import type { Store } from '../storage/Store.js';
+import { AUTH_SESSION_IDLE_MS, AUTH_SESSION_TOUCH_INTERVAL_MS, type Principal } from './principal.js';
+import { isApiTokenShaped, isSessionTokenShaped, tokenHash } from './secrets.js';
+
+export interface Credentials {
+  /** The value after `Bearer ` in the Authorization header, if any. */
+  bearer: string | undefined;
+  /** The `veil_session` cookie, if any. */
+  sessionCookie: string | undefined;
+}
+
+/**
+ * Resolves the caller from a bearer token (checked first) or the session cookie. Expired cookie
+ * sessions (idle or absolute) are deleted on sight. Returns `undefined` for anything unknown.
+ */
+export async function authenticate(
+  credentials: Credentials,
+  store: Store,
+  clock: Clock,
+): Promise<Principal | undefined> {
+  const now = clock.now();
+  if (credentials.bearer !== undefined) {
+    if (!isApiTokenShaped(credentials.bearer)) return undefined;
+    const token = await store.apiTokens.findActiveByHash(tokenHash(credentials.bearer));
+    if (!token) return undefined;
+    if (token.lastUsedAt === null || now - token.lastUsedAt >= AUTH_SESSION_TOUCH_INTERVAL_MS) {
+      await store.apiTokens.touch(token.id, now);
+    }
+    return { kind: 'token', tokenId: token.id, name: token.name, role: token.role };
+  }
+  const cookie = credentials.sessionCookie;
+  if (cookie === undefined || !isSessionTokenShaped(cookie)) return undefined;
+  const found = await store.authSessions.findByTokenHash(tokenHash(cookie));
+  if (!found) return undefined;
+  const { session, user } = found;
+  if (now >= session.expiresAt || now - session.lastSeenAt >= AUTH_SESSION_IDLE_MS) {
+    await store.authSessions.delete(session.id);
+    return undefined;
+  }
+  if (now - session.lastSeenAt >= AUTH_SESSION_TOUCH_INTERVAL_MS)
+    await store.authSessions.touch(session.id, now);
+  return { kind: 'user', userId: user.id, email: user.email, role: user.role, authSessionId: session.id };
+}
+
+/** The token of an `Authorization: Bearer …` header, or `undefined`. */
+export function bearerFromHeader(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1];
+}

@@ -1,0 +1,36 @@
+import { isRole, ROLES, type Role } from '@veil/core';
+import { InvalidArgumentError } from 'commander';
+import { loadConfig, type VeilConfig } from '../../config/config.js';
+import { openStore } from '../../storage/openStore.js';
+import type { Store } from '../../storage/Store.js';
+
+/** Output of a command; tests capture it, the binary writes to stdout/stderr. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+}
+
+export function parseRole(value: string): Role {
+  if (!isRole(value)) throw new InvalidArgumentError(`expected one of ${ROLES.join(', ')}`);
+  return value;
+}
+
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** Runs `work` on the configured store (same environment as the server), closing it afterwards. */
+export async function withStore<T>(
+  io: CliIo,
+  work: (store: Store, config: VeilConfig) => Promise<T>,
+): Promise<T> {
+  const config = loadConfig(io.env, io.cwd);
+  const store = await openStore(config.database);
+  try {
+    return await work(store, config);
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,64 @@
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config/config.js';
+import { VeilError } from '../errors/VeilError.js';
+import { serverVersion } from '../routes/openApiRoutes.js';
+import type { CliIo } from './commands/shared.js';
+import { sitesCommand } from './commands/sitesCommand.js';
+import { startCommand } from './commands/startCommand.js';
+import { tokensCommand } from './commands/tokensCommand.js';
+import { usersCommand } from './commands/usersCommand.js';
+
+export function processIo(): CliIo {
+  return {
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`),
+    env: process.env,
+    cwd: process.cwd(),
+  };
+}
+
+/** The `veil` program: `start`, `sites add`, `users add`, `tokens create`. */
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('veil')
+    .description('Veil: self-hosted session replay built for privacy compliance')
+    .version(serverVersion())
+    .showHelpAfterError()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .exitOverride();
+  for (const command of [startCommand(io), sitesCommand(io), usersCommand(io), tokensCommand(io)]) {
+    program.addCommand(command);
+  }
+  for (const command of program.commands) {
+    command
+      .exitOverride()
+      .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+    for (const sub of command.commands) {
+      sub
+        .exitOverride()
+        .showHelpAfterError()
+        .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+    }
+  }
+  return program;
+}
+
+/** Runs the CLI on `argv` (without node and script); resolves to the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  try {
+    await buildProgram(io).parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof ConfigError) io.err(error.message);
+    else if (error instanceof VeilError) io.err(`error: ${error.message}`);
+    else io.err(`error: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  runCli(process.argv.slice(2)).then((code) => {
+    if (code !== 0) process.exitCode = code;
+  });
+}

@@ -1,0 +1,179 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** The repository root, from this file's place in `packages/server/{src,dist}/config/`. */
+const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+
+export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
+/** Argon2id cost parameters; production uses OWASP's minimum, tests may pass lighter ones. */
+export interface PasswordHashingOptions {
+  /** Memory in KiB. */
+  memoryCost: number;
+  timeCost: number;
+  parallelism: number;
+}
+
+/** OWASP's recommended argon2id minimum (19 MiB, 2 passes, 1 lane). */
+export const DEFAULT_PASSWORD_HASHING: Readonly<PasswordHashingOptions> = Object.freeze({
+  memoryCost: 19_456,
+  timeCost: 2,
+  parallelism: 1,
+});
+
+export type TrustProxy = boolean | number | string[];
+
+/** The server's whole configuration, parsed once at boot and injected everywhere. */
+export interface VeilConfig {
+  port: number;
+  host: string;
+  /** Absolute. */
+  dataDir: string;
+  database: DatabaseConfig;
+  /** 32 bytes from `VEIL_MASTER_KEY`, or `undefined` to use the key file in `dataDir`. */
+  masterKey: Buffer | undefined;
+  admin: { email: string; password: string | undefined };
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  demo: boolean;
+  secureCookies: 'auto' | 'always' | 'never';
+  trustProxy: TrustProxy;
+  dashboardDir: string;
+  recorderDir: string;
+  demoDir: string;
+  passwordHashing: PasswordHashingOptions;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const booleanWords: Record<string, boolean> = {
+  true: true,
+  '1': true,
+  yes: true,
+  on: true,
+  false: false,
+  '0': false,
+  no: false,
+  off: false,
+};
+
+const boolFromEnv = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((s) => s in booleanWords, 'expected true or false')
+  .transform((s) => booleanWords[s] === true);
+
+const emailPattern = /^[^\s@]+@[^\s@]+$/;
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  VEIL_DATA_DIR: z.string().trim().min(1).default('./.veil-data'),
+  VEIL_DATABASE_URL: z
+    .string()
+    .trim()
+    .refine(
+      (s) => /^postgres(ql)?:\/\//i.test(s),
+      'only postgres:// URLs are supported (unset it for SQLite)',
+    )
+    .optional(),
+  VEIL_MASTER_KEY: z
+    .string()
+    .trim()
+    .refine((s) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(s) && Buffer.from(s, 'base64').length === 32, {
+      message: 'must be the base64 of exactly 32 bytes (e.g. `openssl rand -base64 32`)',
+    })
+    .transform((s) => Buffer.from(s, 'base64'))
+    .optional(),
+  VEIL_ADMIN_EMAIL: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(emailPattern, 'must be an email address')
+    .default('admin@localhost'),
+  VEIL_ADMIN_PASSWORD: z.string().min(8, 'must have at least 8 characters').max(1024).optional(),
+  VEIL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  VEIL_DEMO: boolFromEnv.default(true),
+  VEIL_SECURE_COOKIES: z
+    .enum(['auto', 'true', 'false'])
+    .default('auto')
+    .transform((v) => (v === 'auto' ? 'auto' : v === 'true' ? 'always' : 'never')),
+  VEIL_TRUST_PROXY: z
+    .string()
+    .trim()
+    .default('false')
+    .transform((v): TrustProxy => {
+      const word = booleanWords[v.toLowerCase()];
+      if (word !== undefined) return word;
+      if (/^\d+$/.test(v)) return Number(v);
+      return v
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+    }),
+  VEIL_DASHBOARD_DIR: z.string().trim().min(1).optional(),
+  VEIL_RECORDER_DIR: z.string().trim().min(1).optional(),
+  VEIL_DEMO_DIR: z.string().trim().min(1).optional(),
+});
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Parses the environment into a `VeilConfig`, once, at boot. Empty variables count as unset.
+ * Relative paths resolve against `cwd`. Throws `ConfigError` naming every bad variable.
+ */
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): VeilConfig {
+  const present: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value.trim() !== '') present[key] = value;
+  }
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(cwd, e.VEIL_DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    database: e.VEIL_DATABASE_URL
+      ? { kind: 'postgres', url: e.VEIL_DATABASE_URL }
+      : { kind: 'sqlite', file: path.join(dataDir, 'veil.sqlite') },
+    masterKey: e.VEIL_MASTER_KEY,
+    admin: { email: e.VEIL_ADMIN_EMAIL, password: e.VEIL_ADMIN_PASSWORD },
+    logLevel: e.VEIL_LOG_LEVEL,
+    demo: e.VEIL_DEMO,
+    secureCookies: e.VEIL_SECURE_COOKIES,
+    trustProxy: e.VEIL_TRUST_PROXY,
+    dashboardDir: resolveDir(cwd, e.VEIL_DASHBOARD_DIR, 'packages/dashboard/dist'),
+    recorderDir: resolveDir(cwd, e.VEIL_RECORDER_DIR, 'packages/recorder/dist'),
+    demoDir: resolveDir(cwd, e.VEIL_DEMO_DIR, 'examples/demo-site/public'),
+    passwordHashing: { ...DEFAULT_PASSWORD_HASHING },
+  };
+}
+
+function resolveDir(cwd: string, value: string | undefined, repoRelativeDefault: string): string {
+  return value ? path.resolve(cwd, value) : path.join(REPO_ROOT, repoRelativeDefault);
+}
+
+/** A description of the configuration that is safe to log: no secrets, no credentials in URLs. */
+export function describeConfig(config: VeilConfig): Record<string, unknown> {
+  return {
+    port: config.port,
+    host: config.host,
+    dataDir: config.dataDir,
+    database: config.database.kind === 'sqlite' ? `sqlite:${config.database.file}` : 'postgres',
+    masterKey: config.masterKey ? 'VEIL_MASTER_KEY' : 'key file',
+    demo: config.demo,
+    secureCookies: config.secureCookies,
+    trustProxy: config.trustProxy,
+  };
+}

@@ -1,0 +1,160 @@
+import fastifyCookie from '@fastify/cookie';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import type { DestinationStream, Logger } from 'pino';
+import { bootstrapOwner } from './bootstrap/bootstrapOwner.js';
+import { ensureDemoSite } from './bootstrap/ensureDemoSite.js';
+import { verifyMasterKey } from './bootstrap/verifyMasterKey.js';
+import { type Clock, systemClock } from './clock.js';
+import type { VeilConfig } from './config/config.js';
+import type { VeilContext } from './context.js';
+import { EnvelopeCipher } from './crypto/EnvelopeCipher.js';
+import { loadMasterKey } from './crypto/masterKey.js';
+import { installAccessControl } from './http/accessControl.js';
+import { installErrorHandling, toErrorResponse } from './http/errorHandler.js';
+import { IngestPipeline } from './ingest/IngestPipeline.js';
+import { FinaliseSessionsJob } from './jobs/FinaliseSessionsJob.js';
+import { createLogger } from './logging/createLogger.js';
+import { authRoutes } from './routes/authRoutes.js';
+import { ingestRoutes } from './routes/ingestRoutes.js';
+import { openApiRoutes } from './routes/openApiRoutes.js';
+import { publicRoutes } from './routes/publicRoutes.js';
+import { sessionRoutes } from './routes/sessionRoutes.js';
+import { siteRoutes } from './routes/siteRoutes.js';
+import { staticRoutes } from './static/staticRoutes.js';
+import { openStore } from './storage/openStore.js';
+import type { Store } from './storage/Store.js';
+
+/** Bodies of `/api` requests are small JSON documents. */
+export const API_BODY_LIMIT_BYTES = 64 * 1024;
+/** A request that has not completed after this long is answered 408. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
+export interface AppDeps {
+  /** A store to use (the caller closes it); by default the configured one is opened and closed with the app. */
+  store?: Store;
+  clock?: Clock;
+  /** Where pino writes its JSON lines (stdout by default); ignored when `logger` is given. */
+  logStream?: DestinationStream;
+  logger?: Logger;
+  /** Console output for people (the generated owner password); never the log. Default: stdout. */
+  print?: (line: string) => void;
+}
+
+export type VeilApp = FastifyInstance;
+
+/**
+ * Builds the whole server (not listening): opens and migrates the store unless one is given, loads
+ * the master key, creates the owner on first start and the demo site (when VEIL_DEMO is on and the
+ * port is known), and registers every route. The returned app is ready; `app.close()` releases it.
+ */
+export async function createApp(config: VeilConfig, deps: AppDeps = {}): Promise<VeilApp> {
+  const clock = deps.clock ?? systemClock;
+  const logger = deps.logger ?? createLogger(config, deps.logStream);
+  const print = deps.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const store =
+    deps.store ??
+    (await openStore(config.database, {
+      clock: () => clock.now(),
+      onBackgroundError: (error) =>
+        logger.warn({ err: error }, 'database connection lost; the pool reconnects'),
+    }));
+  try {
+    const master = await loadMasterKey(config.masterKey, config.dataDir);
+    for (const warning of master.warnings) logger.warn(warning);
+    if (master.origin === 'file' && config.database.kind === 'postgres') {
+      logger.warn('set VEIL_MASTER_KEY when using PostgreSQL: every Veil process must share one master key');
+    }
+    const cipher = new EnvelopeCipher(master.key);
+    await verifyMasterKey(store, cipher);
+
+    const owner = await bootstrapOwner(store, config, clock);
+    if (owner.createdEmail) {
+      logger.info('created the owner account');
+      if (owner.generatedPassword) {
+        print(
+          `Created the owner account ${owner.createdEmail} with the generated password: ${owner.generatedPassword}`,
+        );
+        print(
+          'Store it now: it is not shown again. (Set VEIL_ADMIN_PASSWORD before the first start to choose it.)',
+        );
+      }
+    }
+
+    const app = Fastify({
+      loggerInstance: logger as FastifyBaseLogger,
+      trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
+      bodyLimit: API_BODY_LIMIT_BYTES,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      return503OnClosing: true,
+      // Errors before routing (a malformed percent-encoding) get the envelope too.
+      frameworkErrors: (error, _request, reply) => {
+        const { status, body } = toErrorResponse(error);
+        void (reply as FastifyReply).status(status).type('application/json; charset=utf-8').send(body);
+      },
+    });
+    // Cookies are parsed by an onRequest hook that must run before access control's.
+    await app.register(fastifyCookie);
+    const routes = installAccessControl(app, { store, clock });
+    const context: VeilContext = {
+      config,
+      store,
+      clock,
+      cipher,
+      ingest: new IngestPipeline({ store, cipher, clock }),
+      routes,
+      jobs: { finaliseSessions: new FinaliseSessionsJob({ store, clock, logger }) },
+      demoSiteKey:
+        config.demo && config.port !== 0 ? await ensureDemoSite(store, clock, config.port) : undefined,
+    };
+    app.decorate('veil', context);
+    installErrorHandling(app);
+    installSecurityHeaders(app);
+    if (!deps.store) app.addHook('onClose', async () => store.close());
+
+    acceptEmptyJsonBodies(app);
+    await app.register(publicRoutes);
+    await app.register(ingestRoutes);
+    await app.register(authRoutes);
+    await app.register(siteRoutes);
+    await app.register(sessionRoutes);
+    await app.register(openApiRoutes);
+    await app.register(staticRoutes);
+    await app.ready();
+    return app;
+  } catch (error) {
+    if (!deps.store) await store.close();
+    throw error;
+  }
+}
+
+/**
+ * The API takes JSON only (a cross-site form cannot send it without a preflight), and a POST
+ * without a body but with `Content-Type: application/json` (logout) is not an error.
+ */
+function acceptEmptyJsonBodies(app: FastifyInstance): void {
+  app.removeContentTypeParser('text/plain');
+  const strictJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '' || (Buffer.isBuffer(body) && body.length === 0)) {
+      done(null, undefined);
+      return;
+    }
+    strictJson(request, body as string, done);
+  });
+}
+
+/** VEIL_TRUST_PROXY=N: trust the N proxies nearest to this process. */
+function trustHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
+}
+
+function installSecurityHeaders(app: FastifyInstance): void {
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Referrer-Policy', 'same-origin');
+    if (request.url.startsWith('/api/') && !reply.hasHeader('Cache-Control'))
+      reply.header('Cache-Control', 'no-store');
+    return payload;
+  });
+}

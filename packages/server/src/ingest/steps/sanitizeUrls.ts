@@ -1,0 +1,38 @@
+import { EventType, type RecordedEvent, sanitizeUrl, VeilCustomTag } from '@veil/core';
+import type { LocatedBatch } from './siteAndOrigin.js';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The event with its page URL sanitised (fragment and non-allow-listed query parameters dropped):
+ * rrweb Meta events (`data.href`) and Veil page-view events (`data.payload.url`). Other events are
+ * returned as they are.
+ */
+export function sanitizeEventUrls(event: RecordedEvent, allowedParams: readonly string[]): RecordedEvent {
+  const data = event.data;
+  if (!isRecord(data)) return event;
+  if (event.type === EventType.Meta && typeof data.href === 'string') {
+    return { ...event, data: { ...data, href: sanitizeUrl(data.href, allowedParams) } };
+  }
+  if (event.type === EventType.Custom && data.tag === VeilCustomTag.PageView && isRecord(data.payload)) {
+    const payload = data.payload;
+    if (typeof payload.url === 'string') {
+      return {
+        ...event,
+        data: { ...data, payload: { ...payload, url: sanitizeUrl(payload.url, allowedParams) } },
+      };
+    }
+  }
+  return event;
+}
+
+/** Step 3: URLs in the batch keep only what the site's policy allows. */
+export function sanitizeUrls(input: LocatedBatch): LocatedBatch {
+  const allowed = input.site.policy.allowedUrlParams;
+  return {
+    ...input,
+    batch: { ...input.batch, events: input.batch.events.map((e) => sanitizeEventUrls(e, allowed)) },
+  };
+}

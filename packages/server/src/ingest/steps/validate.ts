@@ -1,0 +1,84 @@
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+import {
+  type IngestBatch,
+  ingestBatchSchema,
+  MAX_BATCH_COMPRESSED_BYTES,
+  MAX_BATCH_DECOMPRESSED_BYTES,
+} from '@veil/core';
+import { validationError } from '../../errors/validationError.js';
+import { type Drop, drop } from '../Drop.js';
+
+const gunzipAsync = promisify(gunzip);
+
+/** What `sendBeacon`, no-preflight `fetch(keepalive)` and ordinary `fetch` send (docs/api.md). */
+export const INGEST_CONTENT_TYPES = ['application/json', 'text/plain', 'application/octet-stream'] as const;
+
+/** The request as the pipeline receives it: headers it needs and the raw body bytes. */
+export interface RawBatchRequest {
+  contentType: string | undefined;
+  contentEncoding: string | undefined;
+  origin: string | undefined;
+  referer: string | undefined;
+  body: Buffer | undefined;
+}
+
+export interface ValidatedBatch {
+  request: RawBatchRequest;
+  batch: IngestBatch;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function isGzip(body: Buffer): boolean {
+  return body.length >= 2 && body[0] === 0x1f && body[1] === 0x8b;
+}
+
+/**
+ * Step 1: content type, size, gzip (by header or magic bytes; decompression stops at
+ * `MAX_BATCH_DECOMPRESSED_BYTES`, so bombs are refused), JSON, and the wire schema.
+ */
+export async function validate(request: RawBatchRequest): Promise<ValidatedBatch | Drop> {
+  const mediaType = request.contentType?.split(';')[0]?.trim().toLowerCase();
+  if (!mediaType || !(INGEST_CONTENT_TYPES as readonly string[]).includes(mediaType)) {
+    return drop('unsupported_media_type', `content type must be one of ${INGEST_CONTENT_TYPES.join(', ')}`);
+  }
+  const encoding = request.contentEncoding?.trim().toLowerCase() || 'identity';
+  if (encoding !== 'identity' && encoding !== 'gzip') {
+    return drop('unsupported_media_type', 'content encoding must be gzip or none');
+  }
+  const body = request.body;
+  if (!body || body.length === 0) return drop('invalid_json', 'the body is empty');
+  if (body.length > MAX_BATCH_COMPRESSED_BYTES) {
+    return drop('payload_too_large', `the body exceeds ${MAX_BATCH_COMPRESSED_BYTES} bytes`);
+  }
+
+  let bytes: Buffer = body;
+  if (encoding === 'gzip' || isGzip(body)) {
+    try {
+      bytes = await gunzipAsync(body, { maxOutputLength: MAX_BATCH_DECOMPRESSED_BYTES });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+        return drop(
+          'payload_too_large',
+          `the body decompresses to more than ${MAX_BATCH_DECOMPRESSED_BYTES} bytes`,
+        );
+      }
+      return drop('invalid_json', 'the body is not valid gzip');
+    }
+  }
+
+  let json: unknown;
+  try {
+    json = JSON.parse(utf8.decode(bytes));
+  } catch {
+    // The parser's message quotes the input; it is neither logged nor returned.
+    return drop('invalid_json', 'the body is not valid JSON');
+  }
+  const parsed = ingestBatchSchema.safeParse(json);
+  if (!parsed.success) {
+    const error = validationError(parsed.error);
+    return drop('validation_failed', error.message);
+  }
+  return { request, batch: parsed.data };
+}

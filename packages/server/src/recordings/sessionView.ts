@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import type { SessionSummaryRecord } from '../storage/Store.js';
+
+/** `SessionSummary` of docs/api.md. */
+export const sessionSummarySchema = z
+  .object({
+    id: z.string(),
+    siteKey: z.string(),
+    startedAt: z.number().int(),
+    endedAt: z.number().int(),
+    durationMs: z.number().int(),
+    pageCount: z.number().int(),
+    entryUrl: z.string().nullable(),
+    deviceClass: z.enum(['mobile', 'tablet', 'desktop']).nullable(),
+    viewportWidth: z.number().int().nullable(),
+    eventCount: z.number().int(),
+    finalised: z.boolean(),
+  })
+  .meta({ id: 'SessionSummary' });
+export type SessionSummary = z.infer<typeof sessionSummarySchema>;
+
+export const pageViewSchema = z
+  .object({ url: z.string(), title: z.string().nullable(), ts: z.number().int() })
+  .meta({ id: 'PageView' });
+
+export function sessionSummary(record: SessionSummaryRecord): SessionSummary {
+  return {
+    id: record.id,
+    siteKey: record.siteKey,
+    startedAt: record.startedAt,
+    endedAt: record.endedAt,
+    durationMs: record.durationMs,
+    pageCount: record.pageCount,
+    entryUrl: record.entryUrl,
+    deviceClass: record.deviceClass,
+    viewportWidth: record.viewportWidth,
+    eventCount: record.eventCount,
+    finalised: record.finalised,
+  };
+}

@@ -1,0 +1,112 @@
+import { ingestBatchSchema, MAX_BATCH_COMPRESSED_BYTES } from '@veil/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { VeilError } from '../errors/VeilError.js';
+import { allowOrigin, preflightHeaders } from '../http/cors.js';
+import { toErrorResponse } from '../http/errorHandler.js';
+import { errorResponses } from '../http/errorResponses.js';
+import { INGEST_CONTENT_TYPES } from '../ingest/steps/validate.js';
+import { normalizeOrigin } from '../sites/origins.js';
+import type { SiteRecord } from '../storage/Store.js';
+
+const ingestAckSchema = z
+  .object({ sessionId: z.string(), ack: z.number().int(), duplicate: z.boolean() })
+  .meta({ id: 'IngestAck' });
+
+/**
+ * `POST /ingest/v1/batch` and its CORS preflight. The body is read as raw bytes (any content type,
+ * at most `MAX_BATCH_COMPRESSED_BYTES`) and handed to the ingest pipeline, which decides.
+ */
+export async function ingestRoutes(app: FastifyInstance): Promise<void> {
+  const { ingest, store } = app.veil;
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    '*',
+    { parseAs: 'buffer', bodyLimit: MAX_BATCH_COMPRESSED_BYTES },
+    (_req, body, done) => {
+      done(null, body);
+    },
+  );
+
+  /** The browser may read the answer when its origin is the site's (or, before the site is known, any site's). */
+  async function corsFor(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    site: SiteRecord | undefined,
+  ): Promise<void> {
+    const origin = normalizeOrigin(request.headers.origin);
+    if (origin === undefined) return allowOrigin(reply, undefined);
+    const allowed = site ? site.origins.includes(origin) : await store.sites.isKnownOrigin(origin);
+    allowOrigin(reply, allowed ? origin : undefined);
+  }
+
+  // Refusals by the HTTP layer itself (body over the limit) are counted as validate drops.
+  app.setErrorHandler(async (error, request, reply) => {
+    const response = toErrorResponse(error);
+    if (response.status < 500)
+      ingest.recordEarlyDrop({ drop: response.body.error.code, message: response.body.error.message });
+    else request.log.error({ err: error }, 'ingest failed');
+    await corsFor(request, reply, undefined).catch((e: unknown) =>
+      request.log.warn({ err: e }, 'CORS lookup failed'),
+    );
+    return reply.status(response.status).send(response.body);
+  });
+
+  app.route({
+    method: 'POST',
+    url: '/ingest/v1/batch',
+    config: {
+      permission: 'public',
+      openapi: {
+        summary: 'Ingest one batch of recorded events',
+        description:
+          "The body is the JSON of an IngestBatch, plain or gzip (by Content-Encoding or magic bytes); at most 1 MiB on the wire and 16 MiB decompressed. The Origin (or Referer) must be one of the site's origins. A retried (sessionId, seq) is acknowledged with duplicate: true and not stored twice.",
+        tags: ['ingest'],
+        body: ingestBatchSchema,
+        bodyContentTypes: [...INGEST_CONTENT_TYPES],
+        responses: {
+          202: { description: 'Stored (or already stored)', schema: ingestAckSchema },
+          ...errorResponses(400, 403, 404, 409, 413, 415),
+        },
+      },
+    },
+    handler: async (request, reply) => {
+      const result = await ingest.run({
+        contentType: request.headers['content-type'],
+        contentEncoding: request.headers['content-encoding'],
+        origin: request.headers.origin,
+        referer: request.headers.referer,
+        body: Buffer.isBuffer(request.body) ? request.body : undefined,
+      });
+      await corsFor(request, reply, result.site);
+      if (!result.ok) {
+        const error = new VeilError(result.drop.drop, result.drop.message);
+        request.log.info({ code: error.code }, 'batch refused');
+        return reply.status(error.statusCode).send(error.toBody());
+      }
+      return reply.status(202).send(result.ack);
+    },
+  });
+
+  app.route({
+    method: 'OPTIONS',
+    url: '/ingest/v1/batch',
+    config: {
+      permission: 'public',
+      openapi: {
+        summary: 'CORS preflight of ingest',
+        tags: ['ingest'],
+        responses: { 204: { description: 'The origin belongs to a site' }, ...errorResponses(403) },
+      },
+    },
+    handler: async (request, reply) => {
+      const origin = normalizeOrigin(request.headers.origin);
+      if (origin === undefined || !(await store.sites.isKnownOrigin(origin))) {
+        throw new VeilError('origin_not_allowed', 'this origin belongs to no site');
+      }
+      preflightHeaders(reply, origin, 'POST, OPTIONS', 'Content-Type, Content-Encoding');
+      return reply.status(204).send();
+    },
+  });
+}

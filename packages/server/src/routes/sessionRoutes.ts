@@ -1,0 +1,143 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { VeilError } from '../errors/VeilError.js';
+import { addRoute } from '../http/addRoute.js';
+import { errorResponses } from '../http/errorResponses.js';
+import { concatJsonArrays, readEventArrays, readPageViews } from '../recordings/readRecording.js';
+import { decodeCursor, encodeCursor } from '../recordings/sessionCursor.js';
+import { pageViewSchema, sessionSummary, sessionSummarySchema } from '../recordings/sessionView.js';
+import { siteKeyParams } from './siteRoutes.js';
+
+export const DEFAULT_SESSION_PAGE_SIZE = 50;
+export const MAX_SESSION_PAGE_SIZE = 200;
+export const MAX_PURPOSE_CHARS = 500;
+
+const ms = z.coerce.number().int().nonnegative();
+
+const listQuery = z.object({
+  from: ms.optional().describe('sessions started at or after (ms)'),
+  to: ms.optional().describe('sessions started at or before (ms)'),
+  device: z.enum(['mobile', 'tablet', 'desktop']).optional(),
+  minDurationMs: ms.optional(),
+  page: z
+    .string()
+    .trim()
+    .min(1)
+    .max(500)
+    .optional()
+    .describe('substring of a visited URL (case-insensitive)'),
+  limit: z.coerce.number().int().min(1).max(MAX_SESSION_PAGE_SIZE).default(DEFAULT_SESSION_PAGE_SIZE),
+  cursor: z.string().max(300).optional().describe('nextCursor of the previous page'),
+});
+
+const sessionParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'is not a session id') });
+
+const eventsQuery = z.object({
+  purpose: z.string().max(MAX_PURPOSE_CHARS).optional().describe('why this raw replay is opened; logged'),
+});
+
+/** Session list (filters, cursor pagination, newest first), session detail, raw replay events. */
+export async function sessionRoutes(app: FastifyInstance): Promise<void> {
+  const { store, clock, cipher } = app.veil;
+
+  addRoute(app, {
+    method: 'GET',
+    url: '/api/v1/sites/:siteKey/sessions',
+    permission: 'sessions:read',
+    params: siteKeyParams,
+    querystring: listQuery,
+    doc: {
+      summary: "A site's sessions, newest first",
+      tags: ['sessions'],
+      responses: {
+        200: {
+          description: 'One page of sessions',
+          schema: z.object({ sessions: z.array(sessionSummarySchema), nextCursor: z.string().nullable() }),
+        },
+        ...errorResponses(400, 401, 403, 404),
+      },
+    },
+    handler: async ({ params, query }) => {
+      const site = await store.sites.findByKey(params.siteKey);
+      if (!site) throw new VeilError('not_found', 'no site has this key');
+      const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+      const rows = await store.recordings.list({
+        siteId: site.id,
+        from: query.from,
+        to: query.to,
+        device: query.device,
+        minDurationMs: query.minDurationMs,
+        page: query.page,
+        limit: query.limit + 1,
+        after,
+      });
+      const page = rows.slice(0, query.limit);
+      const last = page[page.length - 1];
+      const nextCursor = rows.length > query.limit && last ? encodeCursor(last) : null;
+      return { sessions: page.map(sessionSummary), nextCursor };
+    },
+  });
+
+  addRoute(app, {
+    method: 'GET',
+    url: '/api/v1/sessions/:id',
+    permission: 'sessions:read',
+    params: sessionParams,
+    doc: {
+      summary: 'One session with its page views',
+      tags: ['sessions'],
+      responses: {
+        200: {
+          description: 'The session',
+          schema: z.object({ session: sessionSummarySchema.extend({ pages: z.array(pageViewSchema) }) }),
+        },
+        ...errorResponses(400, 401, 403, 404),
+      },
+    },
+    handler: async ({ params }) => {
+      const session = await store.recordings.get(params.id);
+      if (!session) throw new VeilError('not_found', 'no such session');
+      const pages = await readPageViews(store, cipher, session.id);
+      return { session: { ...sessionSummary(session), pages } };
+    },
+  });
+
+  addRoute(app, {
+    method: 'GET',
+    url: '/api/v1/sessions/:id/events',
+    permission: 'replay:raw',
+    params: sessionParams,
+    querystring: eventsQuery,
+    doc: {
+      summary: 'The decrypted rrweb events of a session (a raw replay access, logged with its purpose)',
+      tags: ['sessions'],
+      responses: {
+        200: {
+          description: 'Every event in sequence order',
+          schema: z.object({ sessionId: z.string(), purpose: z.string(), events: z.array(z.unknown()) }),
+        },
+        ...errorResponses(400, 401, 403, 404),
+      },
+    },
+    handler: async ({ params, query, request, reply }) => {
+      const purpose = query.purpose?.trim() ?? '';
+      if (purpose === '')
+        throw new VeilError('purpose_required', 'state why you open this raw replay: ?purpose=…');
+      const session = await store.recordings.get(params.id);
+      if (!session) throw new VeilError('not_found', 'no such session');
+      const principal = request.principal;
+      // Logged before anything is decrypted: no access without its record.
+      await store.accessLog.record({
+        userId: principal?.kind === 'user' ? principal.userId : null,
+        apiTokenId: principal?.kind === 'token' ? principal.tokenId : null,
+        sessionId: session.id,
+        siteId: session.siteId,
+        purpose,
+        accessedAt: clock.now(),
+      });
+      const events = concatJsonArrays(await readEventArrays(store, cipher, session.id));
+      const body = `{"sessionId":${JSON.stringify(session.id)},"purpose":${JSON.stringify(purpose)},"events":${events}}`;
+      return reply.type('application/json; charset=utf-8').send(body);
+    },
+  });
+}

@@ -1,0 +1,70 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { VeilError } from '../errors/VeilError.js';
+import { addRoute } from '../http/addRoute.js';
+import { errorResponses } from '../http/errorResponses.js';
+import { createSite, newSiteSchema } from '../sites/createSite.js';
+import { siteView, siteViewSchema } from '../sites/siteView.js';
+
+export const siteKeyParams = z.object({
+  siteKey: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'is not a site key'),
+});
+
+/** Sites: list, create, read. */
+export async function siteRoutes(app: FastifyInstance): Promise<void> {
+  const { store, clock } = app.veil;
+
+  addRoute(app, {
+    method: 'GET',
+    url: '/api/v1/sites',
+    permission: 'sites:read',
+    doc: {
+      summary: 'List sites',
+      tags: ['sites'],
+      responses: {
+        200: { description: 'Every site', schema: z.object({ sites: z.array(siteViewSchema) }) },
+        ...errorResponses(401, 403),
+      },
+    },
+    handler: async () => ({ sites: (await store.sites.list()).map(siteView) }),
+  });
+
+  addRoute(app, {
+    method: 'POST',
+    url: '/api/v1/sites',
+    permission: 'sites:write',
+    body: newSiteSchema,
+    doc: {
+      summary: 'Create a site (default privacy policy with its sampling rate and lawful basis)',
+      tags: ['sites'],
+      responses: {
+        201: { description: 'Created', schema: z.object({ site: siteViewSchema }) },
+        ...errorResponses(400, 401, 403),
+      },
+    },
+    handler: async ({ body, reply }) => {
+      const site = await createSite(store, clock, body);
+      return reply.status(201).send({ site: siteView(site) });
+    },
+  });
+
+  addRoute(app, {
+    method: 'GET',
+    url: '/api/v1/sites/:siteKey',
+    permission: 'sites:read',
+    params: siteKeyParams,
+    doc: {
+      summary: 'One site',
+      tags: ['sites'],
+      responses: {
+        200: { description: 'The site', schema: z.object({ site: siteViewSchema }) },
+        ...errorResponses(401, 403, 404),
+      },
+    },
+    handler: async ({ params }) => {
+      const site = await store.sites.findByKey(params.siteKey);
+      if (!site) throw new VeilError('not_found', 'no site has this key');
+      return { site: siteView(site) };
+    },
+  });
+}

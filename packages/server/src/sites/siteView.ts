@@ -1,0 +1,35 @@
+import type { LawfulBasis } from '@veil/core';
+import { z } from 'zod';
+import type { SiteRecord } from '../storage/Store.js';
+
+/** `Site` of docs/api.md. */
+export interface SiteView {
+  siteKey: string;
+  name: string;
+  origins: string[];
+  lawfulBasis: LawfulBasis;
+  samplingPercent: number;
+  createdAt: number;
+}
+
+export const siteViewSchema = z
+  .object({
+    siteKey: z.string(),
+    name: z.string(),
+    origins: z.array(z.string()),
+    lawfulBasis: z.enum(['consent', 'legitimate_interest']),
+    samplingPercent: z.number(),
+    createdAt: z.number().int(),
+  })
+  .meta({ id: 'Site' });
+
+export function siteView(site: SiteRecord): SiteView {
+  return {
+    siteKey: site.siteKey,
+    name: site.name,
+    origins: [...site.origins],
+    lawfulBasis: site.policy.lawfulBasis,
+    samplingPercent: site.policy.samplingPercent,
+    createdAt: site.createdAt,
+  };
+}

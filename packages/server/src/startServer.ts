@@ -1,0 +1,76 @@
+import type { AddressInfo } from 'node:net';
+import { AUTH_SESSION_IDLE_MS } from './auth/principal.js';
+import { ensureDemoSite } from './bootstrap/ensureDemoSite.js';
+import { describeConfig, type VeilConfig } from './config/config.js';
+import { type AppDeps, createApp, type VeilApp } from './createApp.js';
+import { startJobs } from './jobs/JobScheduler.js';
+import type { Store } from './storage/Store.js';
+
+/** How often idle sessions are looked for; a session finalises at most this late. */
+export const FINALISE_INTERVAL_MS = 60 * 1000;
+/** How often expired login sessions are deleted. */
+export const AUTH_CLEANUP_INTERVAL_MS = 60 * 60 * 1000;
+
+export interface RunningServer {
+  /** Base URL, e.g. `http://127.0.0.1:8080` (`localhost` when bound to every interface). */
+  url: string;
+  port: number;
+  app: VeilApp;
+  store: Store;
+  /** The demo site's key when VEIL_DEMO is on. */
+  demoSiteKey: string | undefined;
+  /** Stops the jobs, finishes in-flight requests, closes the store (if the app opened it). Idempotent. */
+  close(): Promise<void>;
+}
+
+export function displayHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** `createApp`, listening on `config.host:config.port` (0 picks a free port), with the background jobs running. */
+export async function startServer(config: VeilConfig, deps: AppDeps = {}): Promise<RunningServer> {
+  const app = await createApp(config, deps);
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  const { port } = app.server.address() as AddressInfo;
+  const { store, clock, jobs } = app.veil;
+  if (config.demo && (app.veil.demoSiteKey === undefined || port !== config.port)) {
+    app.veil.demoSiteKey = await ensureDemoSite(store, clock, port);
+  }
+  const stopJobs = startJobs(
+    [
+      {
+        name: 'finalise-sessions',
+        intervalMs: FINALISE_INTERVAL_MS,
+        run: () => jobs.finaliseSessions.runOnce(),
+      },
+      {
+        name: 'expire-login-sessions',
+        intervalMs: AUTH_CLEANUP_INTERVAL_MS,
+        run: () => store.authSessions.deleteExpired(clock.now(), clock.now() - AUTH_SESSION_IDLE_MS),
+      },
+    ],
+    app.log,
+  );
+  app.log.info({ config: describeConfig(config), port }, 'Veil started');
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${displayHost(config.host)}:${port}`,
+    port,
+    app,
+    store,
+    demoSiteKey: app.veil.demoSiteKey,
+    close: () => {
+      closing ??= (async () => {
+        await stopJobs();
+        await app.close();
+      })();
+      return closing;
+    },
+  };
+}

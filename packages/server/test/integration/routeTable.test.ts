@@ -1,0 +1,110 @@
+import { PERMISSIONS } from '@veil/core';
+import Fastify from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock.js';
+import { installAccessControl } from '../../src/http/accessControl.js';
+import { openApiPath } from '../../src/openapi/buildOpenApi.js';
+import { startTestApp, type TestApp } from '../support/testApp.js';
+
+/** Routes open to anyone, on purpose. Any addition to this list is a security review. */
+const PUBLIC_ROUTES = [
+  'GET /healthz',
+  'POST /ingest/v1/batch',
+  'OPTIONS /ingest/v1/batch',
+  'GET /r/v1/sites/:siteKey/config',
+  'OPTIONS /r/v1/sites/:siteKey/config',
+  'GET /r/v1/loader.js',
+  'GET /r/v1/recorder.js',
+  'GET /r/v1/:chunk',
+  'POST /api/v1/auth/login',
+  'GET /api/v1/openapi.json',
+  'GET /demo',
+  'GET /demo/*',
+  'GET /',
+  'GET /*',
+];
+
+describe('route table', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ env: { VEIL_DEMO: 'true' } });
+  });
+  afterAll(() => t.close());
+
+  it('every registered route declares a valid permission', () => {
+    const routes = t.app.veil.routes;
+    expect(routes.length).toBeGreaterThan(15);
+    const valid = new Set<string>([...PERMISSIONS, 'public', 'authenticated']);
+    for (const route of routes)
+      expect(valid.has(route.permission), `${route.method} ${route.url}`).toBe(true);
+    // Cross-check with Fastify's own view of the router: nothing registered escaped the table.
+    for (const route of routes)
+      expect(t.app.hasRoute({ method: route.method as 'GET', url: route.url })).toBe(true);
+  });
+
+  it('opens exactly the intended routes to the public', () => {
+    const open = t.app.veil.routes
+      .filter((r) => r.permission === 'public' && r.method !== 'HEAD')
+      .map((r) => `${r.method} ${r.url}`);
+    expect(open.sort()).toEqual([...PUBLIC_ROUTES].sort());
+  });
+
+  it('pins the permission of each API route', () => {
+    const api = Object.fromEntries(
+      t.app.veil.routes
+        .filter((r) => r.url.startsWith('/api/') && r.method !== 'HEAD')
+        .map((r) => [`${r.method} ${r.url}`, r.permission]),
+    );
+    expect(api).toEqual({
+      'POST /api/v1/auth/login': 'public',
+      'POST /api/v1/auth/logout': 'authenticated',
+      'GET /api/v1/auth/me': 'authenticated',
+      'GET /api/v1/sites': 'sites:read',
+      'POST /api/v1/sites': 'sites:write',
+      'GET /api/v1/sites/:siteKey': 'sites:read',
+      'GET /api/v1/sites/:siteKey/sessions': 'sessions:read',
+      'GET /api/v1/sessions/:id': 'sessions:read',
+      'GET /api/v1/sessions/:id/events': 'replay:raw',
+      'GET /api/v1/openapi.json': 'public',
+    });
+  });
+
+  it('refuses to start with a route that declares no permission', async () => {
+    const app = Fastify();
+    installAccessControl(app, { store: t.app.veil.store, clock: new ManualClock() });
+    expect(() => app.get('/api/v1/undeclared', async () => ({}))).toThrow(
+      /declares no valid config\.permission/,
+    );
+    expect(() =>
+      app.get('/other', { config: { permission: 'sites:delete' as never } }, async () => ({})),
+    ).toThrow(/permission/);
+    await app.close();
+  });
+
+  it('serves an OpenAPI 3.1 document listing every route', async () => {
+    const res = await t.app.inject({ url: '/api/v1/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json();
+    expect(doc.openapi).toBe('3.1.0');
+    for (const route of t.app.veil.routes) {
+      if (route.method === 'HEAD') continue;
+      const op = doc.paths[openApiPath(route.url)]?.[route.method.toLowerCase()];
+      expect(op, `${route.method} ${route.url}`).toBeDefined();
+      expect(op['x-veil-permission']).toBe(route.permission);
+    }
+    const list = doc.paths['/api/v1/sites/{siteKey}/sessions'].get;
+    expect(list.parameters.map((p: { name: string }) => p.name).sort()).toEqual(
+      ['cursor', 'device', 'from', 'limit', 'minDurationMs', 'page', 'siteKey', 'to'].sort(),
+    );
+    expect(list.responses['200'].content['application/json'].schema.properties.sessions.items.$ref).toBe(
+      '#/components/schemas/SessionSummary',
+    );
+    expect(doc.components.schemas.SessionSummary.properties.deviceClass).toBeDefined();
+    expect(Object.keys(doc.paths['/ingest/v1/batch'].post.requestBody.content).sort()).toEqual([
+      'application/json',
+      'application/octet-stream',
+      'text/plain',
+    ]);
+    expect(JSON.stringify(doc)).not.toContain('#/$defs/');
+  });
+});

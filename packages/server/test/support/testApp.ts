@@ -1,0 +1,123 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { IngestBatch, Role } from '@veil/core';
+import type { LightMyRequestResponse } from 'fastify';
+import { createApiToken } from '../../src/auth/createApiToken.js';
+import { ManualClock } from '../../src/clock.js';
+import { loadConfig, type VeilConfig } from '../../src/config/config.js';
+import { createApp, type VeilApp } from '../../src/createApp.js';
+import { createSite } from '../../src/sites/createSite.js';
+import type { SiteRecord } from '../../src/storage/Store.js';
+import { T0 } from './batches.js';
+import { makeTempDir } from './tempDir.js';
+
+export const OWNER_EMAIL = 'owner@test.local';
+export const OWNER_PASSWORD = 'correct horse battery staple';
+export const SITE_ORIGIN = 'https://shop.example';
+
+/** argon2id at its cheapest: tests exercise the code path, not the cost. */
+export const FAST_HASHING = { memoryCost: 256, timeCost: 1, parallelism: 1 };
+
+export interface TestApp {
+  app: VeilApp;
+  config: VeilConfig;
+  clock: ManualClock;
+  dir: string;
+  /** Every JSON line the logger wrote. */
+  logs: string[];
+  printed: string[];
+  site: SiteRecord;
+  login(email?: string, password?: string): Promise<string>;
+  token(role: Role): Promise<string>;
+  ingest(
+    batch: IngestBatch | string | Buffer,
+    headers?: Record<string, string>,
+  ): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  config?: Partial<VeilConfig>;
+}
+
+/** The whole app on a real SQLite file in a temporary data directory, with a site on `SITE_ORIGIN`. */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const temp = makeTempDir();
+  const dir = temp.dir;
+  for (const sub of ['dashboard', 'recorder', 'demo']) mkdirSync(path.join(dir, sub));
+  const config: VeilConfig = {
+    ...loadConfig(
+      {
+        VEIL_DATA_DIR: path.join(dir, 'data'),
+        VEIL_DEMO: 'false',
+        VEIL_ADMIN_EMAIL: OWNER_EMAIL,
+        VEIL_ADMIN_PASSWORD: OWNER_PASSWORD,
+        VEIL_LOG_LEVEL: 'info',
+        VEIL_DASHBOARD_DIR: path.join(dir, 'dashboard'),
+        VEIL_RECORDER_DIR: path.join(dir, 'recorder'),
+        VEIL_DEMO_DIR: path.join(dir, 'demo'),
+        ...options.env,
+      },
+      dir,
+    ),
+    passwordHashing: FAST_HASHING,
+    ...options.config,
+  };
+  const clock = new ManualClock(T0);
+  const logs: string[] = [];
+  const printed: string[] = [];
+  const app = await createApp(config, {
+    clock,
+    logStream: { write: (line: string) => void logs.push(line) },
+    print: (line) => printed.push(line),
+  });
+  const site = await createSite(app.veil.store, clock, {
+    name: 'Shop',
+    origins: [SITE_ORIGIN],
+    samplingPercent: 100,
+  });
+
+  return {
+    app,
+    config,
+    clock,
+    dir,
+    logs,
+    printed,
+    site,
+    async login(email = OWNER_EMAIL, password = OWNER_PASSWORD) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email, password },
+      });
+      if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
+      const cookie = res.cookies.find((c) => c.name === 'veil_session');
+      if (!cookie) throw new Error('no session cookie');
+      return `veil_session=${cookie.value}`;
+    },
+    async token(role) {
+      const { token } = await createApiToken(app.veil.store, clock, { role, name: `test ${role}` });
+      return token;
+    },
+    ingest(batch, headers = {}) {
+      const payload = typeof batch === 'string' || Buffer.isBuffer(batch) ? batch : JSON.stringify(batch);
+      return app.inject({
+        method: 'POST',
+        url: '/ingest/v1/batch',
+        headers: { 'content-type': 'application/json', origin: SITE_ORIGIN, ...headers },
+        payload,
+      });
+    },
+    async close() {
+      await app.close();
+      temp.remove();
+    },
+  };
+}
+
+export function writeFixture(dir: string, file: string, content: string): void {
+  mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+  writeFileSync(path.join(dir, file), content);
+}
