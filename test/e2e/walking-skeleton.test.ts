@@ -15,6 +15,7 @@ import { EventType, IncrementalSource, MASKED_INPUT_VALUE } from '@veil/core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newApiToken, tokenHash } from '../../packages/server/src/auth/secrets.js';
+import { base32Decode, totp } from '../../packages/server/src/auth/totp.js';
 import { loadConfig, type RunningServer, startServer } from '../../packages/server/src/index.js';
 import { launchChromium } from '../support/browser.js';
 import { readTreeBytes } from '../support/files.js';
@@ -23,6 +24,8 @@ import { colourStats } from '../support/png.js';
 
 const ADMIN_EMAIL = 'owner@e2e.example';
 const ADMIN_PASSWORD = 'e2e-owner-Passw0rd!';
+/** Owners need a second factor: the owner starts enrolled with this secret (VEIL_ADMIN_TOTP_SECRET). */
+const ADMIN_TOTP_SECRET = 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU';
 const PURPOSE = 'e2e';
 
 /** What the visitor types. Every value is secret except the one `veil-unmask` quantity. */
@@ -75,7 +78,7 @@ const FORBIDDEN: readonly string[] = [
 ];
 
 /** Credentials of this run (the owner's password, the API token): stored only as hashes, never logged. */
-const credentials: string[] = [ADMIN_PASSWORD];
+const credentials: string[] = [ADMIN_PASSWORD, ADMIN_TOTP_SECRET];
 
 /** Returns the forbidden values found in `bytes` (as UTF-8 text, and as JSON-escaped text). */
 function leaks(bytes: Buffer | string): string[] {
@@ -118,6 +121,7 @@ beforeAll(async () => {
       VEIL_DATA_DIR: dataDir,
       VEIL_ADMIN_EMAIL: ADMIN_EMAIL,
       VEIL_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      VEIL_ADMIN_TOTP_SECRET: ADMIN_TOTP_SECRET,
       VEIL_DEMO: 'true',
       VEIL_LOG_LEVEL: 'trace',
     },
@@ -336,6 +340,9 @@ async function checkDashboardReplay(siteKey: string, sessionId: string): Promise
   await page.getByTestId('login-email').fill(ADMIN_EMAIL);
   await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
   await page.getByTestId('login-submit').click();
+  // The second step: the code an authenticator app would show for the owner's secret.
+  await page.getByTestId('totp-code').fill(totp(base32Decode(ADMIN_TOTP_SECRET), Date.now()));
+  await page.getByTestId('totp-submit').click();
   await page
     .locator(`[data-testid="site-card"][data-site-key="${siteKey}"]`)
     .getByTestId('site-sessions-link')

@@ -1,6 +1,7 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { SecondFactorPage } from './access/SecondFactorPage';
 import { ApiClient } from './api/client';
-import type { User } from './api/types';
+import type { User, WhoAmI } from './api/types';
 import { AuthContext, type AuthState } from './auth/AuthContext';
 import { AppHeader } from './components/AppHeader';
 import { ErrorNotice, Loading } from './components/ErrorNotice';
@@ -14,11 +15,32 @@ import { matchRoute, type Route } from './router/routes';
 
 // The replayer (rrweb) is the heaviest part of the dashboard: load it only when a replay opens.
 const ReplayPage = lazy(() => import('./pages/ReplayPage').then((m) => ({ default: m.ReplayPage })));
+// Heatmaps (rrweb's rebuild, canvas overlay) load on their own as well.
+const HeatmapPage = lazy(() => import('./heatmaps/HeatmapPage').then((m) => ({ default: m.HeatmapPage })));
+// Consent evidence and data-subject requests (with core's schemas) load on their own, too.
+const ConsentPage = lazy(() => import('./compliance/ConsentPage').then((m) => ({ default: m.ConsentPage })));
+const PrivacyRequestsPage = lazy(() =>
+  import('./compliance/PrivacyRequestsPage').then((m) => ({ default: m.PrivacyRequestsPage })),
+);
+
+// The privacy policy editor and the privacy preview (with the replayer) load on their own.
+const PolicyPage = lazy(() => import('./privacy/PolicyPage').then((m) => ({ default: m.PolicyPage })));
+const PrivacyPreviewPage = lazy(() =>
+  import('./privacy/PrivacyPreviewPage').then((m) => ({ default: m.PrivacyPreviewPage })),
+);
+
+// Access control and the audit log load on their own.
+const AuditPage = lazy(() => import('./access/AuditPage').then((m) => ({ default: m.AuditPage })));
+const AccessReportPage = lazy(() =>
+  import('./access/AccessReportPage').then((m) => ({ default: m.AccessReportPage })),
+);
+const UsersPage = lazy(() => import('./access/UsersPage').then((m) => ({ default: m.UsersPage })));
 
 type AuthStatus =
   | { status: 'checking' }
   | { status: 'error'; error: unknown }
   | { status: 'anonymous'; notice: string | null }
+  | { status: 'secondFactor'; who: WhoAmI }
   | { status: 'signedIn'; user: User };
 
 function Screen({ route }: { route: Route }) {
@@ -27,10 +49,58 @@ function Screen({ route }: { route: Route }) {
       return <SitesPage />;
     case 'sessions':
       return <SessionsPage key={route.siteKey} siteKey={route.siteKey} />;
+    case 'heatmaps':
+      return (
+        <Suspense fallback={<Loading label="Loading heatmaps…" />}>
+          <HeatmapPage key={route.siteKey} siteKey={route.siteKey} />
+        </Suspense>
+      );
     case 'replay':
       return (
         <Suspense fallback={<Loading label="Loading the player…" />}>
           <ReplayPage key={route.sessionId} sessionId={route.sessionId} />
+        </Suspense>
+      );
+    case 'consent':
+      return (
+        <Suspense fallback={<Loading label="Loading…" />}>
+          <ConsentPage key={route.siteKey} siteKey={route.siteKey} />
+        </Suspense>
+      );
+    case 'privacy':
+      return (
+        <Suspense fallback={<Loading label="Loading…" />}>
+          <PolicyPage key={route.siteKey} siteKey={route.siteKey} />
+        </Suspense>
+      );
+    case 'privacyPreview':
+      return (
+        <Suspense fallback={<Loading label="Loading…" />}>
+          <PrivacyPreviewPage key={route.siteKey} siteKey={route.siteKey} />
+        </Suspense>
+      );
+    case 'privacyRequests':
+      return (
+        <Suspense fallback={<Loading label="Loading…" />}>
+          <PrivacyRequestsPage />
+        </Suspense>
+      );
+    case 'audit':
+      return (
+        <Suspense fallback={<Loading label="Loading…" />}>
+          <AuditPage />
+        </Suspense>
+      );
+    case 'accessReport':
+      return (
+        <Suspense fallback={<Loading label="Loading…" />}>
+          <AccessReportPage />
+        </Suspense>
+      );
+    case 'users':
+      return (
+        <Suspense fallback={<Loading label="Loading…" />}>
+          <UsersPage />
         </Suspense>
       );
     case 'notFound':
@@ -58,8 +128,15 @@ export function App() {
   useEffect(() => {
     const controller = new AbortController();
     setAuth({ status: 'checking' });
-    api.me(controller.signal).then(
-      (user) => setAuth(user === null ? { status: 'anonymous', notice: null } : { status: 'signedIn', user }),
+    api.whoAmI(controller.signal).then(
+      (who) =>
+        setAuth(
+          who === null
+            ? { status: 'anonymous', notice: null }
+            : who.secondFactor === 'pending'
+              ? { status: 'secondFactor', who }
+              : { status: 'signedIn', user: who.user },
+        ),
       (error: unknown) => {
         if (!toApiError(error).aborted) setAuth({ status: 'error', error });
       },
@@ -103,12 +180,23 @@ export function App() {
       </main>
     );
   }
+  if (auth.status === 'secondFactor') {
+    return (
+      <SecondFactorPage
+        api={api}
+        who={auth.who}
+        onPassed={() => setAuth({ status: 'signedIn', user: auth.who.user })}
+        onCancel={logout}
+      />
+    );
+  }
   if (auth.status === 'anonymous' || authState === null) {
     return (
       <LoginPage
         api={api}
         notice={auth.status === 'anonymous' ? auth.notice : null}
-        onLoggedIn={(user) => setAuth({ status: 'signedIn', user })}
+        // The server says whether this session still owes its second factor.
+        onLoggedIn={() => setCheckToken((t) => t + 1)}
       />
     );
   }

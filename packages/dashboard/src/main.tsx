@@ -6,6 +6,9 @@ import './styles/layout.css';
 import './styles/components.css';
 import './styles/feedback.css';
 import './styles/sites.css';
+import './styles/compliance.css';
+import './styles/privacy.css';
+import './styles/access.css';
 
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html has no #root');

@@ -1,10 +1,14 @@
+import type { AuditLog } from './audit/AuditLog.js';
+import type { OidcClient } from './auth/oidc/OidcClient.js';
 import type { Clock } from './clock.js';
 import type { VeilConfig } from './config/config.js';
 import type { EnvelopeCipher } from './crypto/EnvelopeCipher.js';
 import type { RegisteredRoute } from './http/accessControl.js';
 import type { IngestPipeline } from './ingest/IngestPipeline.js';
 import type { FinaliseSessionsJob } from './jobs/FinaliseSessionsJob.js';
+import type { RegionLookup } from './privacy/RegionLookup.js';
 import type { Store } from './storage/Store.js';
+import type { SubjectHasher } from './subjects/SubjectHasher.js';
 
 /** What every route and job of one app instance shares; `app.veil`. */
 export interface VeilContext {
@@ -12,7 +16,15 @@ export interface VeilContext {
   readonly store: Store;
   readonly clock: Clock;
   readonly cipher: EnvelopeCipher;
+  /** The tamper-evident audit log: `audit.record({...})` (see audit/AuditLog.ts for how). */
+  readonly audit: AuditLog;
+  /** Single sign-on, when VEIL_OIDC_ISSUER is set. */
+  readonly oidc: OidcClient | undefined;
+  /** Keyed hashes of user ids (`veil('identify', …)`, erasure and export by user id). */
+  readonly hasher: SubjectHasher;
   readonly ingest: IngestPipeline;
+  /** The visitor's country (trusted proxy header, GeoIP database), for restricted regions and receipts. */
+  readonly regions: RegionLookup;
   /** Every registered route with its permission (filled while routes register). */
   readonly routes: readonly RegisteredRoute[];
   readonly jobs: { readonly finaliseSessions: FinaliseSessionsJob };

@@ -1,11 +1,17 @@
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
+import { AuditLog } from './audit/AuditLog.js';
+import { loadAuditSigningKey } from './audit/auditSigningKey.js';
+import { OidcClient } from './auth/oidc/OidcClient.js';
 import { bootstrapOwner } from './bootstrap/bootstrapOwner.js';
+import { bootstrapOwnerTotp } from './bootstrap/bootstrapOwnerTotp.js';
 import { ensureDemoSite } from './bootstrap/ensureDemoSite.js';
 import { verifyMasterKey } from './bootstrap/verifyMasterKey.js';
 import { type Clock, systemClock } from './clock.js';
 import type { VeilConfig } from './config/config.js';
+import { consentApiRoutes } from './consent/consentApiRoutes.js';
+import { consentPublicRoutes } from './consent/consentPublicRoutes.js';
 import type { VeilContext } from './context.js';
 import { EnvelopeCipher } from './crypto/EnvelopeCipher.js';
 import { loadMasterKey } from './crypto/masterKey.js';
@@ -14,15 +20,29 @@ import { installErrorHandling, toErrorResponse } from './http/errorHandler.js';
 import { IngestPipeline } from './ingest/IngestPipeline.js';
 import { FinaliseSessionsJob } from './jobs/FinaliseSessionsJob.js';
 import { createLogger } from './logging/createLogger.js';
+import { optOutPageRoutes } from './optout/optOutPageRoutes.js';
+import { createRegionLookup } from './privacy/RegionLookup.js';
+import { accessAlertRoutes } from './routes/accessAlertRoutes.js';
+import { auditRoutes } from './routes/auditRoutes.js';
 import { authRoutes } from './routes/authRoutes.js';
+import { heatmapRoutes } from './routes/heatmapRoutes.js';
 import { ingestRoutes } from './routes/ingestRoutes.js';
+import { oidcRoutes } from './routes/oidcRoutes.js';
 import { openApiRoutes } from './routes/openApiRoutes.js';
+import { policyRoutes } from './routes/policyRoutes.js';
 import { publicRoutes } from './routes/publicRoutes.js';
+import { replayGrantRoutes } from './routes/replayGrantRoutes.js';
 import { sessionRoutes } from './routes/sessionRoutes.js';
 import { siteRoutes } from './routes/siteRoutes.js';
+import { tokenRoutes } from './routes/tokenRoutes.js';
+import { totpRoutes } from './routes/totpRoutes.js';
+import { userRoutes } from './routes/userRoutes.js';
 import { staticRoutes } from './static/staticRoutes.js';
 import { openStore } from './storage/openStore.js';
 import type { Store } from './storage/Store.js';
+import { loadIdentitySecret } from './subjects/identitySecret.js';
+import { SubjectHasher } from './subjects/SubjectHasher.js';
+import { subjectRoutes } from './subjects/subjectRoutes.js';
 
 /** Bodies of `/api` requests are small JSON documents. */
 export const API_BODY_LIMIT_BYTES = 64 * 1024;
@@ -66,10 +86,51 @@ export async function createApp(config: VeilConfig, deps: AppDeps = {}): Promise
     }
     const cipher = new EnvelopeCipher(master.key);
     await verifyMasterKey(store, cipher);
+    const identity = await loadIdentitySecret(config.identitySecret, config.dataDir);
+    for (const warning of identity.warnings) logger.warn(warning);
+    if (identity.origin === 'file' && config.database.kind === 'postgres') {
+      logger.warn(
+        'set VEIL_IDENTITY_SECRET when using PostgreSQL: every Veil process must hash user ids alike',
+      );
+    }
+    const hasher = new SubjectHasher(identity.secret);
+
+    const signingKey = await loadAuditSigningKey(
+      config.audit.signingKey,
+      config.dataDir,
+      config.audit.trustedPublicKeys,
+    );
+    for (const warning of signingKey.warnings) logger.warn(warning);
+    if (signingKey.origin === 'file' && config.database.kind === 'postgres') {
+      logger.warn(
+        'set VEIL_AUDIT_SIGNING_KEY when using PostgreSQL: every Veil process must sign with one key',
+      );
+    }
+    const audit = new AuditLog({
+      store,
+      clock,
+      signingKey,
+      // Checkpoints also go to the application log: a copy outside the database it protects.
+      anchor: (checkpoint) => logger.info({ auditCheckpoint: checkpoint }, 'audit checkpoint signed'),
+    });
 
     const owner = await bootstrapOwner(store, config, clock);
     if (owner.createdEmail) {
       logger.info('created the owner account');
+      const withTotp = await bootstrapOwnerTotp(
+        store,
+        cipher,
+        clock,
+        owner.createdEmail,
+        config.adminTotpSecret,
+      );
+      const created = await store.users.findByEmail(owner.createdEmail);
+      await audit.record({
+        action: 'user.created',
+        actor: { type: 'system', id: null, label: 'bootstrap' },
+        target: created ? { type: 'user', id: created.id } : null,
+        details: { email: owner.createdEmail, role: 'owner', sites: 'all', totp: withTotp },
+      });
       if (owner.generatedPassword) {
         print(
           `Created the owner account ${owner.createdEmail} with the generated password: ${owner.generatedPassword}`,
@@ -79,6 +140,11 @@ export async function createApp(config: VeilConfig, deps: AppDeps = {}): Promise
         );
       }
     }
+
+    const regions = createRegionLookup({
+      headerConfigured: config.regionHeader !== undefined,
+      databaseFile: config.geoipDatabase,
+    });
 
     const app = Fastify({
       loggerInstance: logger as FastifyBaseLogger,
@@ -100,7 +166,31 @@ export async function createApp(config: VeilConfig, deps: AppDeps = {}): Promise
       store,
       clock,
       cipher,
-      ingest: new IngestPipeline({ store, cipher, clock }),
+      audit,
+      oidc: config.oidc ? new OidcClient(config.oidc) : undefined,
+      hasher,
+      ingest: new IngestPipeline({
+        store,
+        cipher,
+        clock,
+        hasher,
+        regions,
+        // A canary value arrived unmasked: a masking regression in production. Never the value.
+        onPrivacyAlert: (alert) =>
+          logger.error(
+            {
+              privacyAlert: {
+                id: alert.id,
+                siteId: alert.siteId,
+                kind: alert.kind,
+                label: alert.label,
+                count: alert.count,
+              },
+            },
+            'privacy canary arrived unmasked',
+          ),
+      }),
+      regions,
       routes,
       jobs: { finaliseSessions: new FinaliseSessionsJob({ store, clock, logger }) },
       demoSiteKey:
@@ -115,8 +205,21 @@ export async function createApp(config: VeilConfig, deps: AppDeps = {}): Promise
     await app.register(publicRoutes);
     await app.register(ingestRoutes);
     await app.register(authRoutes);
+    await app.register(totpRoutes);
+    await app.register(oidcRoutes);
+    await app.register(userRoutes);
+    await app.register(tokenRoutes);
+    await app.register(auditRoutes);
+    await app.register(accessAlertRoutes);
+    await app.register(replayGrantRoutes);
     await app.register(siteRoutes);
+    await app.register(policyRoutes);
     await app.register(sessionRoutes);
+    await app.register(heatmapRoutes);
+    await app.register(consentPublicRoutes);
+    await app.register(consentApiRoutes);
+    await app.register(subjectRoutes);
+    await app.register(optOutPageRoutes);
     await app.register(openApiRoutes);
     await app.register(staticRoutes);
     await app.ready();

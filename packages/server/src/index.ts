@@ -11,7 +11,10 @@
  *   with the finalisation and login-expiry jobs running.
  * - `openStore(config.database)` → `Store`: the migrated SQLite or PostgreSQL store.
  * - `ManualClock`, `systemClock`: clocks to inject.
- * - `createApiToken(store, clock, { role, name })` → `{ token, record }`: what `veil tokens create` does.
+ * - `createApiToken(store, clock, { role, name, siteIds?, expiresInDays? })` → `{ token, record }`: what
+ *   `veil tokens create` does (default lifetime 90 days; `expiresInDays: null` for none).
+ * - `app.veil.audit.record({ action, actor, siteKey?, target?, details? })`: the tamper-evident audit log
+ *   (see `audit/AuditLog.ts`); `app.veil.audit.verify()` checks the whole chain.
  */
 export { createApiToken } from './auth/createApiToken.js';
 export { type Clock, ManualClock, systemClock } from './clock.js';

@@ -3,11 +3,14 @@ import { AUTH_SESSION_IDLE_MS } from './auth/principal.js';
 import { ensureDemoSite } from './bootstrap/ensureDemoSite.js';
 import { describeConfig, type VeilConfig } from './config/config.js';
 import { type AppDeps, createApp, type VeilApp } from './createApp.js';
+import { HEATMAP_SESSION_STATE_TTL_MS, HEATMAP_STATE_CLEANUP_INTERVAL_MS } from './heatmap/sessionPlan.js';
 import { startJobs } from './jobs/JobScheduler.js';
 import type { Store } from './storage/Store.js';
 
 /** How often idle sessions are looked for; a session finalises at most this late. */
 export const FINALISE_INTERVAL_MS = 60 * 1000;
+/** How often the audit log's head is signed when it moved (a quiet log is covered too). */
+export const AUDIT_HEAD_CHECKPOINT_INTERVAL_MS = 10 * 60 * 1000;
 /** How often expired login sessions are deleted. */
 export const AUTH_CLEANUP_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -48,6 +51,16 @@ export async function startServer(config: VeilConfig, deps: AppDeps = {}): Promi
         name: 'finalise-sessions',
         intervalMs: FINALISE_INTERVAL_MS,
         run: () => jobs.finaliseSessions.runOnce(),
+      },
+      {
+        name: 'heatmap-session-state',
+        intervalMs: HEATMAP_STATE_CLEANUP_INTERVAL_MS,
+        run: () => store.heatmaps.deleteIdleSessions(clock.now() - HEATMAP_SESSION_STATE_TTL_MS, 10_000),
+      },
+      {
+        name: 'audit-checkpoint',
+        intervalMs: AUDIT_HEAD_CHECKPOINT_INTERVAL_MS,
+        run: () => app.veil.audit.checkpointHead(),
       },
       {
         name: 'expire-login-sessions',

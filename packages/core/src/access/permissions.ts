@@ -15,6 +15,8 @@ export const PERMISSIONS = [
   'tokens:write',
   'audit:read',
   'erasure:write',
+  'alerts:read',
+  'alerts:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -40,10 +42,12 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'audit:read',
     'erasure:write',
     'users:read',
+    'alerts:read',
+    'alerts:write',
   ],
   analyst: ['sites:read', 'sessions:read', 'heatmaps:read'],
   replay_viewer: ['sites:read', 'sessions:read', 'heatmaps:read', 'replay:raw'],
-  auditor: ['sites:read', 'policy:read', 'audit:read', 'users:read'],
+  auditor: ['sites:read', 'policy:read', 'audit:read', 'users:read', 'alerts:read'],
 };
 
 export function roleHasPermission(role: Role, permission: Permission): boolean {
@@ -52,4 +56,19 @@ export function roleHasPermission(role: Role, permission: Permission): boolean {
 
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+/**
+ * Permissions whose holders must sign in with a second factor (TOTP or, when trusted, the identity
+ * provider's): whoever can watch raw recordings or loosen the privacy policy.
+ */
+export const SECOND_FACTOR_PERMISSIONS: readonly Permission[] = ['replay:raw', 'policy:write'];
+
+export function roleRequiresSecondFactor(role: Role): boolean {
+  return SECOND_FACTOR_PERMISSIONS.some((p) => roleHasPermission(role, p));
+}
+
+/** True when every permission of `granted` is also one of `granter`'s: nobody hands out more than they hold. */
+export function roleWithin(granted: Role, granter: Role): boolean {
+  return ROLE_PERMISSIONS[granted].every((p) => roleHasPermission(granter, p));
 }

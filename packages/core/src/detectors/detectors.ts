@@ -1,5 +1,13 @@
 import type { CustomPattern } from '../policy/privacyPolicy.js';
-import { ibanValid, ipv4Valid, ipv6Valid, luhnValid, ssnValid, vinValid } from './validators.js';
+import {
+  cardGroupingValid,
+  cardNumberValid,
+  ibanValid,
+  ipv4Valid,
+  ipv6Valid,
+  ssnValid,
+  vinValid,
+} from './validators.js';
 
 /** Labels of the built-in detectors; custom patterns use their own labels. */
 export type DetectorLabel = 'email' | 'card' | 'iban' | 'ssn' | 'phone' | 'vin' | 'ipv4' | 'ipv6';
@@ -13,11 +21,18 @@ export interface Detector {
   validate?: (match: RegExpExecArray) => boolean;
   /** Cheap pre-check on the whole text's profile: false means the detector cannot match. */
   mayMatch?: (profile: TextProfile) => boolean;
+  /**
+   * The candidate's group 1 is context (a keyword such as "Tel.") and group 2 the PII: only
+   * group 2 is masked.
+   */
+  prefixGroup?: true;
 }
 
 /** Character statistics of a text, computed once per text so most detectors can be skipped. */
 export interface TextProfile {
   digits: number;
+  /** ASCII capitals. */
+  upper: number;
   at: number;
   colons: number;
   dots: number;
@@ -32,6 +47,7 @@ export interface TextProfile {
 /** One pass over the text: the statistics the detectors' pre-checks need. */
 export function profileText(text: string): TextProfile {
   let digits = 0;
+  let upper = 0;
   let at = 0;
   let colons = 0;
   let dots = 0;
@@ -46,7 +62,9 @@ export function profileText(text: string): TextProfile {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     const isDigit = c >= 48 && c <= 57;
-    const isAlnum = isDigit || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+    const isUpper = c >= 65 && c <= 90;
+    if (isUpper) upper++;
+    const isAlnum = isDigit || isUpper || (c >= 97 && c <= 122);
     if (isDigit) {
       digits++;
       chain++;
@@ -80,24 +98,55 @@ export function profileText(text: string): TextProfile {
     else if (c === 58) colons++;
     else if (c === 46) dots++;
   }
-  return { digits, at, colons, dots, maxDigitChain, maxAlnumToken, maxAlnumChain };
+  return { digits, upper, at, colons, dots, maxDigitChain, maxAlnumToken, maxAlnumChain };
 }
 
 const digitsOnly = (s: string): string => s.replace(/\D/g, '');
 
+/** Up to `n` characters before the match (context for the validators; never stored). */
+const before = (m: RegExpExecArray, n: number): string => m.input.slice(Math.max(0, m.index - n), m.index);
+/** The character right before / after the match ('' at the edges). */
+const charBefore = (m: RegExpExecArray): string => m.input.charAt(m.index - 1);
+const charAfter = (m: RegExpExecArray): string => m.input.charAt(m.index + m[0].length);
+
 /**
- * Built-in detectors. Every quantifier is bounded and every candidate is anchored on word
- * boundaries, so matching stays linear in the input length; validation keeps false positives low.
+ * Words that name a number as something other than personal data: an order, an invoice, a
+ * product. Digits right after them are not a card or a phone number.
+ */
+const NOT_PERSONAL_CONTEXT =
+  /\b(?:order|invoice|tracking|shipment|parcel|ticket|sku|isbn|ean|gtin|upc|barcode|serial|article|art|item|part|model|cat|catalog(?:ue)?|product|ref|reference|transaction|txn|tx|confirmation|booking|case|build|batch|lot)[.\s-]{0,3}(?:no\.?|nr\.?|number|num|id|#|code)?[\s:#=.-]{0,3}$/i;
+const notPersonal = (m: RegExpExecArray): boolean => NOT_PERSONAL_CONTEXT.test(before(m, 32));
+
+const CARD_CONTEXT = /\b(?:card|visa|credit|debit|cc|pan|amex|mastercard|karte|carte|tarjeta)\b/i;
+/** Parts of a file name or package that look like an e-mail's domain: `logo@2x.png`. */
+const FILE_SUFFIX = /\.(?:png|jpe?g|gif|svg|webp|avif|ico|css|js|mjs|map|html?|json|woff2?|ttf|pdf)$/i;
+/** Dotted quads that are versions or document sections, not addresses. */
+const VERSION_CONTEXT =
+  /(?:\b(?:version|ver\.?|v|release|rel\.?|build|firmware|fw|rev\.?|update|section|sect?\.?|chapter|ch\.?|clause|article|art\.?|oid)|§)\s{0,2}$/i;
+
+/** Not part of a longer dotted number or word; a full stop after it is fine ("from 10.1.2.3."). */
+const ipv4Edges = (m: RegExpExecArray): boolean =>
+  !/[\w.]/.test(charBefore(m)) &&
+  !/\w/.test(charAfter(m)) &&
+  !(charAfter(m) === '.' && /\w/.test(m.input.charAt(m.index + m[0].length + 1)));
+
+/**
+ * Built-in detectors. Every quantifier is bounded and no candidate uses lookbehind (older Safari
+ * cannot parse it), so matching stays linear in the input length; validation (check digits,
+ * issuer ranges, numbering plans, context words) keeps false positives low.
  */
 export const BUILTIN_DETECTORS: readonly Detector[] = [
   {
     label: 'email',
     mayMatch: (p) => p.at > 0,
     candidate: /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}/g,
+    // `logo@2x.png` is a file; `jane@example.org.png` still holds an address before the suffix.
+    validate: (m) => !FILE_SUFFIX.test(m[0]) || /@[^@]+\.[A-Za-z]{2,24}$/.test(m[0].replace(FILE_SUFFIX, '')),
   },
   {
     label: 'iban',
-    mayMatch: (p) => p.maxAlnumChain >= 15,
+    // Every IBAN's account part carries digits: two letters, check digits, at least 8 digits in all.
+    mayMatch: (p) => p.maxAlnumChain >= 15 && p.upper >= 2 && p.digits >= 8,
     candidate: /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b/g,
     validate: (m) => ibanValid(m[0].replace(/ /g, '')),
   },
@@ -107,62 +156,124 @@ export const BUILTIN_DETECTORS: readonly Detector[] = [
     candidate: /\b\d(?:[ -]?\d){12,18}\b/g,
     validate: (m) => {
       const d = digitsOnly(m[0]);
-      if (d.length < 13 || d.length > 19) return false;
-      if (/^(\d)\1+$/.test(d)) return false;
-      // Issuer prefixes in use (Visa, Mastercard, Amex, Discover, Diners, JCB, UnionPay, Maestro, Mir).
-      if (!/^(?:4|5[1-5]|2[2-7]|3[47]|3[0689]|6|35|62|50|5[6-9]|220)/.test(d)) return false;
-      return luhnValid(d);
+      if (!cardGroupingValid(m[0]) || !cardNumberValid(d)) return false;
+      if (notPersonal(m)) return false;
+      // 13-digit Visa numbers are rare today; without a word saying "card" it is some other number.
+      return d.length !== 13 || CARD_CONTEXT.test(before(m, 32));
     },
   },
   {
     label: 'ssn',
     mayMatch: (p) => p.maxDigitChain >= 9,
     candidate: /\b(\d{3})([- ])(\d{2})\2(\d{4})\b/g,
-    validate: (m) => ssnValid(m[1]!, m[3]!, m[4]!),
+    validate: (m) => ssnValid(m[1]!, m[3]!, m[4]!) && !notPersonal(m),
+  },
+  {
+    // Nine digits without separators only where the text says it is a social security number.
+    label: 'ssn',
+    mayMatch: (p) => p.maxDigitChain >= 9,
+    candidate:
+      /(\b(?:ssn|social security(?: number| no\.?)?|soc\.? sec\.?(?: no\.?)?)\s{0,3}[:#=]?\s{0,3})(\d{9})\b/gi,
+    prefixGroup: true,
+    validate: (m) => ssnValid(m[2]!.slice(0, 3), m[2]!.slice(3, 5), m[2]!.slice(5)),
   },
   {
     label: 'vin',
-    mayMatch: (p) => p.maxAlnumToken >= 17,
-    candidate: /\b[A-HJ-NPR-Za-hj-npr-z0-9]{17}\b/g,
-    validate: (m) => /[A-Za-z]/.test(m[0]) && /\d/.test(m[0]) && vinValid(m[0]),
+    mayMatch: (p) => p.maxAlnumToken >= 17 && p.upper >= 1,
+    // Uppercase only: VINs are printed in capitals, lowercase 17-character tokens are ids and hashes.
+    candidate: /\b[A-HJ-NPR-Z0-9]{17}\b/g,
+    validate: (m) => /[A-Z]/.test(m[0]) && /\d/.test(m[0]) && vinValid(m[0]),
   },
   {
+    // International: +CC or 00CC, then groups; (0) and (area) allowed. E.164 has at most 15 digits.
     label: 'phone',
     mayMatch: (p) => p.maxDigitChain >= 8,
-    // International (+CC …) or national formats with separators: (555) 123-4567, 555-123-4567, 030 1234 5678.
-    candidate:
-      /(?:\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,4}){1,4}|\(\d{2,5}\)[ .-]?\d{3,4}[ .-]?\d{3,4}|\b0\d{2,4}[ /-]\d{3,4}[ -]?\d{2,5}\b|\b\d{3}[.-]\d{3}[.-]\d{4}\b)/g,
+    candidate: /(?:\+|\b00)[1-9]\d{0,2}(?:[ .-]?\(\d{1,4}\))?[ .-]?\d{1,5}(?:[ .-]?\(?\d{1,5}\)?){1,5}/g,
+    validate: (m) => {
+      if (/\d/.test(charAfter(m)) || /[\d.,]/.test(charBefore(m))) return false;
+      const d = digitsOnly(m[0]);
+      const n = m[0].startsWith('+') ? d.length : d.length - 2;
+      return n >= 8 && n <= 15;
+    },
+  },
+  {
+    // North America: (415) 555-0142, 415-555-0142, 415.555.0142, 415 555 0142, 1-800-555-0199.
+    label: 'phone',
+    mayMatch: (p) => p.maxDigitChain >= 10,
+    candidate: /(?:\b1[ .-]?)?(?:\((\d{3})\) ?|\b(\d{3})([ .-]))(\d{3})[ .-]\d{4}\b/g,
+    validate: (m) => {
+      const area = m[1] ?? m[2]!;
+      if (area[0]! < '2' || (area[1] === '1' && area[2] === '1')) return false;
+      // 415-555 0142 mixes separators: a code, not a number someone wrote down.
+      if (m[3] !== undefined && m[0].slice(-5, -4) !== m[3]) return false;
+      if (/[\d.,/-]/.test(charBefore(m)) || /[\d-]/.test(charAfter(m))) return false;
+      return !notPersonal(m);
+    },
+  },
+  {
+    // National with a trunk 0: 030 1234 5678, 020 7946 0958, 01 23 45 67 89, 06-12345678, 03-1234-5678, (030) 1234567.
+    label: 'phone',
+    mayMatch: (p) => p.maxDigitChain >= 9,
+    candidate: /(?:\(0\d{1,4}\) ?|\b0\d{1,4}[ ./-])\d{2,8}(?:[ .-]\d{2,5}){0,3}\b/g,
     validate: (m) => {
       const d = digitsOnly(m[0]);
-      return d.length >= 8 && d.length <= 15;
+      if (d.length < 9 || d.length > 12) return false;
+      if (/[\d.,/:-]/.test(charBefore(m)) || /[\d:/-]/.test(charAfter(m))) return false;
+      // Dotted dates and times are not phone numbers: 01.02.2024, 02.03.2024 10.30.
+      if (/^\d{2}\.\d{2}\.\d{2,4}\b/.test(m[0])) return false;
+      return !notPersonal(m);
+    },
+  },
+  {
+    // Any format where the text says it is a phone number: "Tel. 612 34 56 78", "phone: 4155550142".
+    label: 'phone',
+    mayMatch: (p) => p.maxDigitChain >= 7,
+    candidate:
+      /(\b(?:tel|tél|phone|telephone|téléphone|telefon|telefono|teléfono|mobile|mobil|cell|fax|handy|whatsapp|call|ph)\.?\s{0,2}(?:no\.?|nr\.?|number|#)?\s{0,2}[:=]?\s{0,3})([+(]?\d[\d ()./-]{5,22}\d)/gi,
+    prefixGroup: true,
+    validate: (m) => {
+      const d = digitsOnly(m[2]!);
+      return d.length >= 7 && d.length <= 15 && !/\d/.test(charAfter(m));
     },
   },
   {
     label: 'ipv4',
     mayMatch: (p) => p.digits >= 4 && p.dots >= 3,
-    candidate: /(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w.])/g,
-    validate: (m) => ipv4Valid(m[0]),
+    candidate: /\d{1,3}(?:\.\d{1,3}){3}(?!\w|\.\w)/g,
+    validate: (m) =>
+      ipv4Edges(m) &&
+      ipv4Valid(m[0]) &&
+      // "this network", loopback and broadcast name no one: 0.0.0.0:8080, 127.0.0.1.
+      !/^(?:0|127)\./.test(m[0]) &&
+      m[0] !== '255.255.255.255' &&
+      !VERSION_CONTEXT.test(before(m, 16)),
   },
   {
     label: 'ipv6',
     mayMatch: (p) => p.colons >= 2,
-    candidate: /(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|\d{1,3}(?:\.\d{1,3}){3})?(?![\w:])/g,
-    validate: (m) => m[0].length >= 3 && /[0-9A-Fa-f]/.test(m[0]) && ipv6Valid(m[0]),
+    candidate: /(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|\d{1,3}(?:\.\d{1,3}){3})?(?![\w:])/g,
+    validate: (m) => {
+      if (/[\w:]/.test(charBefore(m))) return false;
+      const groups = m[0].split(':').filter((g) => g !== '');
+      // `a::b` and `::1` are code and loopback, not a visitor's address.
+      const hexDigits = groups.join('').replace(/\./g, '').length;
+      return groups.length >= 2 && hexDigits >= 5 && ipv6Valid(m[0]);
+    },
   },
 ];
 
-/** Longest input scanned by a custom pattern at once, so a site's own regex cannot stall ingest. */
-export const MAX_CUSTOM_PATTERN_INPUT_CHARS = 64 * 1024;
-
-/** Turns a policy's custom patterns into detectors. Invalid sources throw with the label. */
-export function compileCustomPatterns(patterns: readonly CustomPattern[]): Detector[] {
+/**
+ * Compiles custom patterns as the site-config endpoint serves them: already checked for
+ * linear-time matching and bounded by the server (`checkCustomPattern`, `policyForBrowser`), so
+ * the browser bundle carries no checker. Anything else validates with `compileCustomPatterns`.
+ * A source that does not compile throws with its label (the recorder then records nothing).
+ */
+export function compileServedPatterns(patterns: readonly CustomPattern[]): Detector[] {
   return patterns.map((p) => {
     try {
       return { label: p.label, candidate: new RegExp(p.pattern, `g${p.flags ?? ''}`) };
-    } catch (err) {
-      throw new Error(
-        `custom pattern "${p.label}" is not a valid regular expression: ${(err as Error).message}`,
-      );
+    } catch (error) {
+      throw new Error(`custom pattern "${p.label}" does not compile: ${(error as Error).message}`);
     }
   });
 }

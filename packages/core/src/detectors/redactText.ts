@@ -1,9 +1,4 @@
-import {
-  BUILTIN_DETECTORS,
-  type Detector,
-  MAX_CUSTOM_PATTERN_INPUT_CHARS,
-  profileText,
-} from './detectors.js';
+import { BUILTIN_DETECTORS, type Detector, profileText } from './detectors.js';
 
 /** Where a detector found PII: a label and a position, never the value. */
 export interface Finding {
@@ -24,37 +19,64 @@ export function maskPreservingLayout(text: string): string {
 
 /** Cheap pre-check: no detector can match text without a digit, an `@` or a `:`. */
 const MAYBE_PII = /[\d@:]/;
+/** No built-in detector matches fewer characters (`a@b.co`, `1.2.3.4`, seven phone digits). */
+const MIN_BUILTIN_MATCH_CHARS = 6;
+
+/**
+ * Second pre-check, one cheap pass: every built-in detector needs an `@` or a `:` (e-mail,
+ * IPv6), seven digits (cards, phones, SSNs, IBANs), four digits and three dots (IPv4), or a
+ * capital letter and a digit in 17 characters (VIN). Most text with a number or a price has none.
+ */
+function worthProfiling(text: string): boolean {
+  let digits = 0;
+  let dots = 0;
+  let upper = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 57) {
+      if (c >= 48) digits++;
+      else if (c === 46) dots++;
+    } else if (c === 64 || c === 58) return true;
+    else if (c <= 90 && c >= 65) upper = true;
+  }
+  return digits >= 7 || (digits >= 4 && dots >= 3) || (upper && digits > 0 && text.length >= 17);
+}
 
 /**
  * Finds PII with the built-in detectors plus `extra` (custom patterns) and masks it in place.
  * Overlapping findings are merged; the result has the same length as the input.
  */
 export function redactText(text: string, extra: readonly Detector[] = []): RedactionResult {
-  if (text.length === 0) return { text, findings: [] };
   const findings: Finding[] = [];
-  if (MAYBE_PII.test(text)) {
+  return { text: redactTextInto(text, extra, findings), findings };
+}
+
+/**
+ * `redactText` for hot loops: appends the findings to `findings` (when there are any) and
+ * returns the redacted text, the same string when nothing was found. Allocates nothing for
+ * text without PII, which is almost all text.
+ */
+export function redactTextInto(text: string, extra: readonly Detector[], findings: Finding[]): string {
+  const before = findings.length;
+  if (text.length >= MIN_BUILTIN_MATCH_CHARS && MAYBE_PII.test(text) && worthProfiling(text)) {
     const profile = profileText(text);
     for (const detector of BUILTIN_DETECTORS) {
       if (!detector.mayMatch || detector.mayMatch(profile)) collect(detector, text, findings);
     }
   }
-  if (extra.length > 0) {
-    const bounded =
-      text.length > MAX_CUSTOM_PATTERN_INPUT_CHARS ? text.slice(0, MAX_CUSTOM_PATTERN_INPUT_CHARS) : text;
-    for (const detector of extra) collect(detector, bounded, findings);
-  }
-  if (findings.length === 0) return { text, findings };
-  findings.sort((a, b) => a.start - b.start);
+  // Custom patterns passed the linear-time check when they were compiled: the whole text is scanned.
+  for (let i = 0; i < extra.length; i++) collect(extra[i]!, text, findings);
+  if (findings.length === before) return text;
+  const found = findings.slice(before).sort((a, b) => a.start - b.start);
   let out = '';
   let cursor = 0;
-  for (const f of findings) {
+  for (const f of found) {
     if (f.end <= cursor) continue;
     const from = Math.max(cursor, f.start);
     out += text.slice(cursor, from) + maskPreservingLayout(text.slice(from, f.end));
     cursor = f.end;
   }
-  out += text.slice(cursor);
-  return { text: out, findings };
+  return out + text.slice(cursor);
 }
 
 function collect(detector: Detector, text: string, findings: Finding[]): void {
@@ -72,6 +94,12 @@ function collect(detector: Detector, text: string, findings: Finding[]): void {
       // Privacy code fails closed: a validator that throws counts as a finding.
       valid = true;
     }
-    if (valid) findings.push({ label: detector.label, start: m.index, end: m.index + m[0].length });
+    if (!valid) continue;
+    if (detector.prefixGroup) {
+      const start = m.index + (m[1]?.length ?? 0);
+      findings.push({ label: detector.label, start, end: start + (m[2]?.length ?? 0) });
+    } else {
+      findings.push({ label: detector.label, start: m.index, end: m.index + m[0].length });
+    }
   }
 }

@@ -17,6 +17,59 @@ export function luhnValid(digits: string): boolean {
   return sum % 10 === 0;
 }
 
+/**
+ * Card issuers in use (ISO/IEC 7812 issuer identification numbers) and the lengths they issue.
+ * A digit run that no issuer hands out is not a card, however its Luhn sum comes out.
+ */
+const CARD_ISSUERS: ReadonlyArray<readonly [RegExp, readonly number[]]> = [
+  [/^4/, [13, 16, 19]], // Visa
+  [/^(?:5[1-5]|2(?:2[2-9]|[3-6]\d|7[01]|720))/, [16]], // Mastercard
+  [/^3[47]/, [15]], // American Express
+  [/^3(?:0[0-5]|095|[689])/, [14, 15, 16, 17, 18, 19]], // Diners Club
+  [/^6(?:011|4[4-9]|5|22)/, [16, 17, 18, 19]], // Discover
+  [/^35(?:2[89]|[3-8])/, [16, 17, 18, 19]], // JCB
+  [/^62/, [16, 17, 18, 19]], // UnionPay
+  [/^(?:5018|5020|5038|5893|6304|6759|676[1-3])/, [13, 14, 15, 16, 17, 18, 19]], // Maestro
+  [/^220[0-4]/, [16, 17, 18, 19]], // Mir
+];
+
+/** A payment card number (digits only): an issuer's prefix and length, not one repeated digit, Luhn. */
+export function cardNumberValid(digits: string): boolean {
+  if (digits.length < 13 || digits.length > 19) return false;
+  if (/^(\d)\1+$/.test(digits)) return false;
+  const issued = CARD_ISSUERS.some(
+    ([prefix, lengths]) => prefix.test(digits) && lengths.includes(digits.length),
+  );
+  return issued && luhnValid(digits);
+}
+
+/**
+ * Card numbers are written contiguous or in the issuers' groupings: fours (the last group may be
+ * shorter) or 4-6-5 / 4-6-4. One kind of separator throughout. `3-7-7` is an order number.
+ */
+export function cardGroupingValid(text: string): boolean {
+  const separator = text.includes(' ') ? ' ' : text.includes('-') ? '-' : '';
+  if (separator === '') return true;
+  if (separator === ' ' && text.includes('-')) return false;
+  const groups = text.split(separator).map((g) => g.length);
+  if (groups.length === 3 && groups[0] === 4 && groups[1] === 6 && (groups[2] === 5 || groups[2] === 4)) {
+    return true;
+  }
+  const last = groups[groups.length - 1]!;
+  return last >= 1 && last <= 4 && groups.slice(0, -1).every((g) => g === 4);
+}
+
+/**
+ * North American Numbering Plan: area code and exchange start with 2-9 and are not `N11`
+ * service codes (411, 911).
+ */
+export function nanpValid(area: string, exchange: string): boolean {
+  if (area.length !== 3 || exchange.length !== 3) return false;
+  if (area[0]! < '2' || exchange[0]! < '2') return false;
+  if (area[1] === '1' && area[2] === '1') return false;
+  return !(exchange[1] === '1' && exchange[2] === '1');
+}
+
 /** IBAN lengths by country (ISO 13616 registry, the common ones). */
 const IBAN_LENGTHS: Readonly<Record<string, number>> = {
   AD: 24,
@@ -145,10 +198,14 @@ const VIN_TRANSLITERATION: Readonly<Record<string, number>> = {
 };
 const VIN_WEIGHTS = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];
 
-/** VIN (ISO 3779 / FMVSS 115): 17 characters without I, O, Q and a valid check digit in position 9. */
+/**
+ * VIN (ISO 3779 / FMVSS 115): 17 characters without I, O, Q, a model-year code in position 10
+ * (never U, Z or 0) and a valid check digit in position 9.
+ */
 export function vinValid(vin: string): boolean {
   const v = vin.toUpperCase();
   if (!/^[A-HJ-NPR-Z0-9]{17}$/.test(v)) return false;
+  if (v[9] === 'U' || v[9] === 'Z' || v[9] === '0') return false;
   let sum = 0;
   for (let i = 0; i < 17; i++) {
     const ch = v[i]!;

@@ -6,9 +6,17 @@ export const ERROR_CODES = {
   purpose_required: 400,
   unauthenticated: 401,
   invalid_credentials: 401,
+  /** A wrong or reused TOTP code. */
+  invalid_totp: 401,
   forbidden: 403,
+  /** A cookie-authenticated write without the session's CSRF token (`X-CSRF-Token`). */
+  csrf_failed: 403,
+  /** The role (or the user's choice) demands a second factor this session has not passed yet. */
+  second_factor_required: 403,
   origin_not_allowed: 403,
   consent_required: 403,
+  /** The site's policy does not record this batch: blocked address, restricted region, page outside targeting. */
+  not_recorded: 403,
   not_found: 404,
   unknown_site: 404,
   conflict: 409,

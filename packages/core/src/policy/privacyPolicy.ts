@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import { checkCustomPattern } from '../detectors/patternSafety.js';
+import {
+  DEFAULT_HEATMAP_MIN_SESSIONS,
+  MAX_HEATMAP_MIN_SESSIONS,
+  MIN_HEATMAP_MIN_SESSIONS,
+} from '../heatmap/heatmapConstants.js';
 
 /** Minimum and maximum retention a policy may set, in days. */
 export const MIN_RETENTION_DAYS = 1;
@@ -10,15 +16,48 @@ export type LawfulBasis = z.infer<typeof lawfulBasisSchema>;
 export const presetNameSchema = z.enum(['strict', 'gdpr-consent', 'ferpa', 'hipaa', 'pci-dss', 'tisax']);
 export type PresetName = z.infer<typeof presetNameSchema>;
 
-/** A site's own PII pattern, e.g. a student id or a supplier code. Matched text is masked. */
-export const customPatternSchema = z.object({
-  /** Shown in alerts and masking-failure events instead of the value. */
-  label: z.string().min(1).max(64),
-  /** A JavaScript regular expression source, matched case-sensitively unless `flags` says `i`. */
-  pattern: z.string().min(1).max(500),
-  flags: z.string().regex(/^i?$/, 'only the "i" flag is allowed').optional(),
-});
+/** Labels name a kind of data in alerts and reports: letters, digits, `_`, `-`, `.`. */
+const labelSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'letters, digits, "_", "-" and "." only');
+
+/**
+ * A site's own PII pattern, e.g. a student id or a supplier code. Matched text is masked. The
+ * pattern must pass the linear-time check (`checkCustomPattern`): it runs in visitors' browsers.
+ */
+export const customPatternSchema = z
+  .object({
+    /** Shown in alerts and masking-failure events instead of the value. */
+    label: labelSchema,
+    /** A JavaScript regular expression source, matched case-sensitively unless `flags` says `i`. */
+    pattern: z.string().min(1).max(500),
+    flags: z.string().regex(/^i?$/, 'only the "i" flag is allowed').optional(),
+  })
+  .superRefine((p, ctx) => {
+    const check = checkCustomPattern(p.pattern, p.flags ?? '');
+    if (!check.ok) ctx.addIssue({ code: 'custom', path: ['pattern'], message: check.problem });
+  });
 export type CustomPattern = z.infer<typeof customPatternSchema>;
+
+/** Shortest canary value: shorter ones would turn up by chance in ordinary text. */
+export const MIN_CANARY_CHARS = 8;
+
+/**
+ * A privacy canary: a sentinel element the site places on its pages, holding synthetic PII its
+ * policy must mask. The server checks every batch for the value and raises a critical alert the
+ * moment one arrives unmasked. The value is synthetic by definition; it is never sent to browsers.
+ */
+export const canarySchema = z.object({
+  label: labelSchema,
+  value: z
+    .string()
+    .min(MIN_CANARY_CHARS)
+    .max(200)
+    .refine((v) => v.trim() === v, 'no leading or trailing spaces'),
+});
+export type Canary = z.infer<typeof canarySchema>;
 
 export const legitimateInterestAssessmentSchema = z.object({
   purpose: z.string().min(1),
@@ -40,6 +79,11 @@ export const privacyPolicySchema = z.object({
   legitimateInterestAssessment: legitimateInterestAssessmentSchema.optional(),
   /** Honour Global Privacy Control and Do Not Track. @default true */
   honourGlobalPrivacyControl: z.boolean(),
+  /**
+   * When a visitor withdraws consent, erase what was recorded of them (sessions, chunks, data
+   * keys), as if they had asked for erasure. @default true
+   */
+  eraseOnWithdrawal: z.boolean(),
   /** Share of visitors recorded, in percent. @default 20 */
   samplingPercent: z.number().min(0).max(100),
   /** URL path patterns (`/checkout/*`, `/orders/:id`) that may be recorded; empty means all. @default [] */
@@ -68,6 +112,25 @@ export const privacyPolicySchema = z.object({
   captureNetworkPayloads: z.boolean(),
   /** Days a recording is kept before it is purged. @default 30 */
   retentionDays: z.number().int().min(MIN_RETENTION_DAYS).max(MAX_RETENTION_DAYS),
+  /**
+   * Capture every page heatmap-only: interaction coordinates, element paths and one text-free
+   * layout snapshot, and no replayable session. @default false
+   */
+  heatmapOnly: z.boolean(),
+  /** URL path patterns captured heatmap-only even when `heatmapOnly` is off. @default [] */
+  heatmapOnlyPages: z.array(z.string().min(1).max(300)).max(500),
+  /**
+   * k-anonymity of heatmaps: an element or cell is shown only when at least this many distinct
+   * sessions contributed. @default 5
+   */
+  heatmapMinSessions: z.number().int().min(MIN_HEATMAP_MIN_SESSIONS).max(MAX_HEATMAP_MIN_SESSIONS),
+  /**
+   * The site's own heatmap page patterns (`/blog/:slug`, `/docs/**`), tried before id-like path
+   * segments become `:id`. @default []
+   */
+  heatmapPagePatterns: z.array(z.string().min(1).max(300)).max(500),
+  /** Privacy canaries the server checks every batch for (never sent to browsers). @default [] */
+  canaries: z.array(canarySchema).max(50),
 });
 export type PrivacyPolicy = z.infer<typeof privacyPolicySchema>;
 
@@ -76,6 +139,7 @@ export const DEFAULT_PRIVACY_POLICY: Readonly<PrivacyPolicy> = Object.freeze({
   preset: 'strict',
   lawfulBasis: 'consent',
   honourGlobalPrivacyControl: true,
+  eraseOnWithdrawal: true,
   samplingPercent: 20,
   pageAllowList: [],
   pageDenyList: [],
@@ -90,6 +154,11 @@ export const DEFAULT_PRIVACY_POLICY: Readonly<PrivacyPolicy> = Object.freeze({
   minSessionMs: 3_000,
   captureNetworkPayloads: false,
   retentionDays: 30,
+  heatmapOnly: false,
+  heatmapOnlyPages: [],
+  heatmapMinSessions: DEFAULT_HEATMAP_MIN_SESSIONS,
+  heatmapPagePatterns: [],
+  canaries: [],
 });
 
 /** Parses an untrusted policy object, filling missing fields from the defaults. */

@@ -1,4 +1,4 @@
-import { compileCustomPatterns, type Detector } from '../detectors/detectors.js';
+import { compileServedPatterns, type Detector } from '../detectors/detectors.js';
 import { maskPreservingLayout, redactText } from '../detectors/redactText.js';
 import {
   BLOCK_SELECTORS,
@@ -104,7 +104,7 @@ const SENSITIVE_AUTOCOMPLETE = /^(?:current-password|new-password|one-time-code|
 
 /** Builds rrweb's mask callbacks from a policy. Any error while deciding masks (fails closed). */
 export function createMaskers(policy: MaskersPolicy): Maskers {
-  const custom: Detector[] = compileCustomPatterns(policy.customPatterns);
+  const custom: Detector[] = compileServedPatterns(policy.customPatterns);
   const maskSelector = [...MASK_TEXT_SELECTORS, ...policy.maskTextSelectors].join(', ');
   const unmaskSelector = [...UNMASK_SELECTORS, ...policy.unmaskSelectors].join(', ');
   return {

@@ -15,6 +15,7 @@ export function tightenPolicy(server: PrivacyPolicy, local: Partial<PrivacyPolic
     ...server,
     honourGlobalPrivacyControl:
       server.honourGlobalPrivacyControl || local.honourGlobalPrivacyControl === true,
+    eraseOnWithdrawal: server.eraseOnWithdrawal || local.eraseOnWithdrawal === true,
     samplingPercent: Math.min(server.samplingPercent, local.samplingPercent ?? server.samplingPercent),
     pageAllowList:
       server.pageAllowList.length === 0
@@ -39,5 +40,11 @@ export function tightenPolicy(server: PrivacyPolicy, local: Partial<PrivacyPolic
     minSessionMs: Math.max(server.minSessionMs, local.minSessionMs ?? 0),
     captureNetworkPayloads: server.captureNetworkPayloads && local.captureNetworkPayloads !== false,
     retentionDays: Math.min(server.retentionDays, local.retentionDays ?? server.retentionDays),
+    // Heatmap-only capture records less: a page may ask for it, never opt out of it.
+    heatmapOnly: server.heatmapOnly || local.heatmapOnly === true,
+    heatmapOnlyPages: union(server.heatmapOnlyPages, local.heatmapOnlyPages ?? []),
+    heatmapMinSessions: Math.max(server.heatmapMinSessions, local.heatmapMinSessions ?? 0),
+    // More canaries only add checks.
+    canaries: union(server.canaries, local.canaries ?? []),
   };
 }

@@ -1,5 +1,6 @@
 import type { Detector } from '../detectors/detectors.js';
-import { redactText } from '../detectors/redactText.js';
+import { type Finding, redactTextInto } from '../detectors/redactText.js';
+import { HeatmapTag } from '../heatmap/heatmapEvents.js';
 import { MASKED_INPUT_VALUE } from '../policy/captureSelectors.js';
 import { sanitizeUrl } from '../url/sanitizeUrl.js';
 import type { RecordedEvent } from '../wire/batch.js';
@@ -8,10 +9,14 @@ import { EventType, IncrementalSource, NodeType, VeilCustomTag } from '../wire/r
 /** Where in the rrweb stream a detector fired (never the value). */
 export interface RedactionFinding {
   label: string;
-  /** `text`, `attribute:<name>`, `input`, `url`, `title`, `custom`. */
+  /** `text`, `attribute:<name>`, `input`, `url`, `title`, `custom`, `plugin`. */
   location: string;
   /** rrweb node id, when the finding sits on a node. */
   nodeId?: number;
+  /** Text-free CSS path of the element (`RedactionContext.pathOf`), when the node is known. */
+  elementPath?: string;
+  /** The page the finding was on (URL already sanitised and redacted), when known. */
+  page?: string;
   count: number;
 }
 
@@ -25,12 +30,51 @@ export interface RedactEventsOptions {
    * just parsed (no second copy of a 16 MB batch). @default false
    */
   inPlace?: boolean;
+  /**
+   * What is known of the recording from earlier batches (node tree, password inputs, current
+   * page); updated by this call. The server passes a `RedactionContext` per session (element
+   * paths); the browser a `lightRedactionState()`. @default a fresh light state
+   */
+  context?: RedactionState;
+}
+
+/** What redaction remembers of a recording between calls (`RedactionContext` is the full one). */
+export interface RedactionState {
+  /** The current page URL, sanitised and redacted. */
+  page: string | undefined;
+  resetTree(): void;
+  markPassword(id: number): void;
+  isPassword(id: number): boolean;
+  addNode(
+    id: number,
+    parentId: number | undefined,
+    tagName: string | undefined,
+    idAttribute: unknown,
+    isShadow: boolean,
+    nextId?: number | null,
+  ): void;
+  removeNode(id: number, parentId: number | undefined): void;
+  pathOf(id: number | undefined): string | undefined;
+}
+
+/** A state that remembers password inputs and the page, not the node tree (no element paths). */
+export function lightRedactionState(): RedactionState {
+  const passwords = new Set<number>();
+  return {
+    page: undefined,
+    resetTree: () => passwords.clear(),
+    markPassword: (id) => void passwords.add(id),
+    isPassword: (id) => passwords.has(id),
+    addNode: () => {},
+    removeNode: () => {},
+    pathOf: () => undefined,
+  };
 }
 
 export interface RedactEventsResult {
   events: RecordedEvent[];
   findings: RedactionFinding[];
-  /** Values of password fields replaced on the server (the browser should have masked them). */
+  /** Values of password fields replaced (the browser should have masked them). */
   passwordValuesReplaced: number;
 }
 
@@ -44,6 +88,9 @@ const TEXT_ATTRIBUTES = new Set([
   'content',
   'name',
   'srcdoc',
+  'summary',
+  'abbr',
+  'download',
 ]);
 const URL_ATTRIBUTES = new Set([
   'href',
@@ -54,16 +101,68 @@ const URL_ATTRIBUTES = new Set([
   'cite',
   'data',
   'background',
+  'longdesc',
+  'ping',
+  'xlink:href',
 ]);
 
+/** How an attribute's value is redacted. */
+const AttributeKind = { Skip: 0, Text: 1, Url: 2, SrcSet: 3, Value: 4 } as const;
+type AttributeKind = (typeof AttributeKind)[keyof typeof AttributeKind];
+
+/** Attribute name → kind; names repeat endlessly in a stream, so each is classified once. */
+const attributeKinds = new Map<string, AttributeKind>();
+const MAX_CACHED_ATTRIBUTE_NAMES = 2_000;
+
+function attributeKind(name: string): AttributeKind {
+  let kind = attributeKinds.get(name);
+  if (kind !== undefined) return kind;
+  const lower = name.toLowerCase();
+  kind =
+    lower === 'value'
+      ? AttributeKind.Value
+      : URL_ATTRIBUTES.has(lower)
+        ? AttributeKind.Url
+        : lower === 'srcset' || lower === 'imagesrcset'
+          ? AttributeKind.SrcSet
+          : TEXT_ATTRIBUTES.has(lower) || lower.startsWith('aria-') || lower.startsWith('data-')
+            ? AttributeKind.Text
+            : AttributeKind.Skip;
+  if (attributeKinds.size < MAX_CACHED_ATTRIBUTE_NAMES) attributeKinds.set(name, kind);
+  return kind;
+}
+
+/** Plugin events whose payload is a network request or response (rrweb's network plugin and kin). */
+const NETWORK_PLUGIN = /network|xhr|fetch|request/i;
+
+/** Most nesting of a custom or plugin payload that is walked; deeper values are dropped. */
+const MAX_PAYLOAD_DEPTH = 8;
+
 type Json = Record<string, unknown>;
+
+/** rrweb serialises HTML tag names in lower case already: lower-case only when needed (no copy). */
+function lowerTag(tag: string): string {
+  for (let i = 0; i < tag.length; i++) {
+    const c = tag.charCodeAt(i);
+    if (c >= 65 && c <= 90) return tag.toLowerCase();
+  }
+  return tag;
+}
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** True for an rrweb plugin event carrying network payloads (XHR/fetch bodies, headers). */
+export function isNetworkPayloadEvent(event: RecordedEvent): boolean {
+  if (event.type !== EventType.Plugin || !isObject(event.data)) return false;
+  const plugin = event.data.plugin;
+  return typeof plugin === 'string' && NETWORK_PLUGIN.test(plugin);
+}
+
 /**
- * The server's redaction layer: walks every place PII can hide in an rrweb stream (text nodes,
- * text split across sibling text nodes, attributes, input events, URLs and titles, console logs)
- * and masks what the detectors validate, keeping length so replays keep their layout.
- * Unless `inPlace`, the input is not modified.
+ * The redaction layer: walks every place PII can hide in an rrweb stream (text nodes, text split
+ * across sibling text nodes, attributes and URL attributes, input and change events, option
+ * texts, contenteditable and shadow-DOM content, page URLs and titles, custom and plugin
+ * payloads) and masks what the detectors validate, keeping length so replays keep their layout.
+ * Console payloads are dropped. The same function runs in the recorder and again on the server.
  */
 export function redactEvents(
   input: readonly RecordedEvent[],
@@ -78,14 +177,16 @@ export function redactEvents(
 class Walker {
   private readonly detectors: readonly Detector[];
   private readonly allowedParams: readonly string[];
+  private readonly ctx: RedactionState;
   private readonly counts = new Map<string, RedactionFinding>();
-  /** Node ids of password inputs seen in this stream: their input events are never kept. */
-  private readonly passwordNodes = new Set<number>();
+  /** Reused for every string: empty between calls. */
+  private readonly found: Finding[] = [];
   passwordValuesReplaced = 0;
 
   constructor(options: RedactEventsOptions) {
     this.detectors = options.detectors ?? [];
     this.allowedParams = options.allowedUrlParams ?? [];
+    this.ctx = options.context ?? lightRedactionState();
   }
 
   findings(): RedactionFinding[] {
@@ -95,34 +196,86 @@ class Walker {
   event(e: RecordedEvent): void {
     const data = e.data;
     if (!isObject(data)) return;
-    if (e.type === EventType.FullSnapshot) {
-      if (isObject(data.node)) this.node(data.node, false);
-    } else if (e.type === EventType.IncrementalSnapshot) {
-      this.incremental(data);
-    } else if (e.type === EventType.Meta) {
-      if (data.href !== undefined) data.href = this.url(data.href);
-    } else if (e.type === EventType.Custom) {
-      this.custom(data);
+    switch (e.type) {
+      case EventType.FullSnapshot:
+        this.ctx.resetTree();
+        if (isObject(data.node)) this.node(data.node, false, undefined, undefined);
+        return;
+      case EventType.IncrementalSnapshot:
+        this.incremental(data);
+        return;
+      case EventType.Meta:
+        if (data.href !== undefined) {
+          data.href = this.url(data.href);
+          if (typeof data.href === 'string') this.ctx.page = data.href;
+        }
+        return;
+      case EventType.Custom:
+        this.custom(data);
+        return;
+      case EventType.Plugin:
+        data.payload = this.deep(data.payload, 'plugin', 0);
+        return;
     }
   }
 
   private note(label: string, location: string, nodeId: number | undefined): void {
-    const key = `${label}\u0000${location}\u0000${nodeId ?? ''}`;
+    const page = this.ctx.page;
+    const key = `${label}\u0000${location}\u0000${nodeId ?? ''}\u0000${page ?? ''}`;
     const found = this.counts.get(key);
-    if (found) found.count++;
-    else this.counts.set(key, { label, location, nodeId, count: 1 });
+    if (found) {
+      found.count++;
+      return;
+    }
+    const finding: RedactionFinding = { label, location, count: 1 };
+    if (nodeId !== undefined) finding.nodeId = nodeId;
+    const elementPath = this.ctx.pathOf(nodeId);
+    if (elementPath !== undefined) finding.elementPath = elementPath;
+    if (page !== undefined) finding.page = page;
+    this.counts.set(key, finding);
   }
 
-  private text(value: unknown, location: string, nodeId: number | undefined): unknown {
+  /** Redacts one string; findings are noted at `location` (+ the attribute name, lower-cased). */
+  private text(value: unknown, location: string, nodeId: number | undefined, attribute?: string): unknown {
     if (typeof value !== 'string' || value.length === 0) return value;
-    const r = redactText(value, this.detectors);
-    for (const f of r.findings) this.note(f.label, location, nodeId);
-    return r.text;
+    const redacted = redactTextInto(value, this.detectors, this.found);
+    if (this.found.length === 0) return value;
+    const where = attribute === undefined ? location : location + attribute.toLowerCase();
+    for (const f of this.found) this.note(f.label, where, nodeId);
+    this.found.length = 0;
+    return redacted;
   }
 
   private url(value: unknown): unknown {
     if (typeof value !== 'string') return value;
-    return this.text(sanitizeUrl(value, this.allowedParams), 'url', undefined);
+    return this.urlText(sanitizeUrl(value, this.allowedParams), 'url', undefined);
+  }
+
+  /**
+   * A URL's text: the detectors run on it as written and on every percent-encoded piece decoded
+   * (`/people/jane%40example.org/` hides an e-mail from a scan of the raw string). A piece with
+   * PII is replaced by `*` of its encoded length.
+   */
+  private urlText(url: string, location: string, nodeId: number | undefined, attribute?: string): string {
+    const raw = this.text(url, location, nodeId, attribute) as string;
+    if (!raw.includes('%')) return raw;
+    const pieces = raw.split(/([/?&=#;])/);
+    let changed = false;
+    for (let i = 0; i < pieces.length; i += 2) {
+      const piece = pieces[i]!;
+      if (!piece.includes('%')) continue;
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(piece.replace(/\+/g, ' '));
+      } catch {
+        continue; // malformed escapes: the raw scan above is all there is
+      }
+      if (this.text(decoded, location, nodeId, attribute) !== decoded) {
+        pieces[i] = '*'.repeat(piece.length);
+        changed = true;
+      }
+    }
+    return changed ? pieces.join('') : raw;
   }
 
   /** Attribute URLs: absolute ones sanitised like page URLs, relative ones lose query and fragment. */
@@ -137,54 +290,92 @@ class Walker {
     return cut === -1 ? value : value.slice(0, cut);
   }
 
-  private attributes(attrs: Json, nodeId: number | undefined, tagName: string): void {
-    const isPassword = tagName === 'input' && String(attrs.type ?? '').toLowerCase() === 'password';
-    for (const name of Object.keys(attrs)) {
+  private attributes(attrs: Json, nodeId: number | undefined, isPassword: boolean): void {
+    for (const name in attrs) {
+      const kind = attributeKind(name);
+      if (kind === AttributeKind.Skip) continue;
       const value = attrs[name];
-      if (typeof value !== 'string') continue;
-      const lower = name.toLowerCase();
-      if (isPassword && lower === 'value') {
-        if (value !== '' && value !== MASKED_INPUT_VALUE) this.passwordValuesReplaced++;
-        attrs[name] = value === '' ? '' : MASKED_INPUT_VALUE;
-      } else if (URL_ATTRIBUTES.has(lower)) {
-        attrs[name] = this.text(this.attributeUrl(value), `attribute:${lower}`, nodeId);
-      } else if (TEXT_ATTRIBUTES.has(lower) || lower.startsWith('aria-') || lower.startsWith('data-')) {
-        attrs[name] = this.text(value, `attribute:${lower}`, nodeId);
+      if (typeof value !== 'string' || value === '') continue;
+      if (kind === AttributeKind.Value && isPassword) {
+        if (value !== MASKED_INPUT_VALUE) this.passwordValuesReplaced++;
+        attrs[name] = MASKED_INPUT_VALUE;
+      } else if (kind === AttributeKind.Url) {
+        attrs[name] = this.urlText(this.attributeUrl(value), 'attribute:', nodeId, name);
+      } else if (kind === AttributeKind.SrcSet) {
+        attrs[name] = this.urlText(this.srcset(value), 'attribute:', nodeId, name);
+      } else {
+        attrs[name] = this.text(value, 'attribute:', nodeId, name);
       }
     }
   }
 
-  /** A serialized node (full snapshot or mutation add), recursively; CSS and script text are skipped. */
-  private node(n: Json, inStyle: boolean): void {
+  /** `a.png?u=jane 1x, b.png 2x`: every candidate URL without its query and fragment. */
+  private srcset(value: string): string {
+    return value
+      .split(',')
+      .map((part) => {
+        const lead = part.length - part.trimStart().length;
+        const trimmed = part.trim();
+        const space = trimmed.search(/\s/);
+        const url = space === -1 ? trimmed : trimmed.slice(0, space);
+        const rest = space === -1 ? '' : trimmed.slice(space);
+        return `${part.slice(0, lead)}${this.attributeUrl(url)}${rest}`;
+      })
+      .join(',');
+  }
+
+  /**
+   * A serialized node (full snapshot or mutation add), recursively; CSS and script text are
+   * skipped. Shadow roots are serialized as children flagged `isShadow` and walked the same way.
+   */
+  private node(
+    n: Json,
+    inStyle: boolean,
+    parentId: number | undefined,
+    nextId: number | null | undefined,
+  ): void {
     const id = typeof n.id === 'number' ? n.id : undefined;
-    if (n.type === NodeType.Text || n.type === NodeType.CDATA || n.type === NodeType.Comment) {
-      if (!inStyle && n.isStyle !== true) n.textContent = this.text(n.textContent, 'text', id);
+    const type = n.type;
+    if (type === NodeType.Text || type === NodeType.CDATA || type === NodeType.Comment) {
+      if (id !== undefined) this.ctx.addNode(id, parentId, undefined, undefined, false);
+      if (!inStyle && n.isStyle !== true) {
+        const value = n.textContent;
+        const redacted = this.text(value, 'text', id);
+        if (redacted !== value) n.textContent = redacted;
+      }
       return;
     }
-    if (n.type !== NodeType.Element && n.type !== NodeType.Document) return;
-    const tagName = typeof n.tagName === 'string' ? n.tagName.toLowerCase() : '';
-    if (isObject(n.attributes)) {
-      if (
-        tagName === 'input' &&
-        id !== undefined &&
-        String(n.attributes.type ?? '').toLowerCase() === 'password'
-      ) {
-        this.passwordNodes.add(id);
-      }
-      this.attributes(n.attributes, id, tagName);
+    if (type !== NodeType.Element && type !== NodeType.Document) return;
+    const tagName = typeof n.tagName === 'string' ? lowerTag(n.tagName) : '';
+    const attrs = isObject(n.attributes) ? n.attributes : undefined;
+    if (id !== undefined) {
+      this.ctx.addNode(
+        id,
+        parentId,
+        type === NodeType.Element ? tagName : undefined,
+        attrs?.id,
+        n.isShadow === true,
+        nextId,
+      );
     }
-    if (!Array.isArray(n.childNodes)) return;
+    if (attrs) {
+      const isPassword = tagName === 'input' && String(attrs.type ?? '').toLowerCase() === 'password';
+      if (isPassword && id !== undefined) this.ctx.markPassword(id);
+      this.attributes(attrs, id, isPassword);
+    }
+    const children = n.childNodes;
+    if (!Array.isArray(children) || children.length === 0) return;
     const childInStyle = inStyle || tagName === 'style' || tagName === 'script';
     let adjacentText = false;
     let previousWasText = false;
-    for (const c of n.childNodes) {
+    for (const c of children) {
       if (!isObject(c)) continue;
-      this.node(c, childInStyle);
+      this.node(c, childInStyle, id, undefined);
       const isText = c.type === NodeType.Text;
       if (isText && previousWasText) adjacentText = true;
       previousWasText = isText;
     }
-    if (adjacentText && !childInStyle) this.splitText(n.childNodes, id);
+    if (adjacentText && !childInStyle) this.splitText(children, id);
   }
 
   /** PII split across adjacent text nodes (`jane@` + `example.org`): detect on the joined run. */
@@ -194,13 +385,14 @@ class Walker {
       if (runStart === -1 || end - runStart < 2) return;
       const parts = children.slice(runStart, end) as Json[];
       const joined = parts.map((p) => String(p.textContent ?? '')).join('');
-      const r = redactText(joined, this.detectors);
-      if (r.findings.length === 0) return;
-      for (const f of r.findings) this.note(f.label, 'text', parentId);
+      const redacted = redactTextInto(joined, this.detectors, this.found);
+      if (this.found.length === 0) return;
+      for (const f of this.found) this.note(f.label, 'text', parentId);
+      this.found.length = 0;
       let offset = 0;
       for (const part of parts) {
         const len = String(part.textContent ?? '').length;
-        part.textContent = r.text.slice(offset, offset + len);
+        part.textContent = redacted.slice(offset, offset + len);
         offset += len;
       }
     };
@@ -217,34 +409,65 @@ class Walker {
   }
 
   private incremental(data: Json): void {
-    if (data.source === IncrementalSource.Mutation) {
-      if (Array.isArray(data.adds)) {
-        for (const a of data.adds) if (isObject(a) && isObject(a.node)) this.node(a.node, false);
+    switch (data.source) {
+      case IncrementalSource.Mutation:
+        this.mutation(data);
+        return;
+      case IncrementalSource.Input: {
+        const id = typeof data.id === 'number' ? data.id : undefined;
+        if (id !== undefined && this.ctx.isPassword(id)) {
+          if (data.text !== '' && data.text !== MASKED_INPUT_VALUE) this.passwordValuesReplaced++;
+          data.text = data.text === '' ? '' : MASKED_INPUT_VALUE;
+        } else {
+          data.text = this.text(data.text, 'input', id);
+        }
+        return;
       }
-      if (Array.isArray(data.texts)) {
-        for (const t of data.texts) {
-          if (isObject(t)) t.value = this.text(t.value, 'text', typeof t.id === 'number' ? t.id : undefined);
+      case IncrementalSource.Log:
+        // Console payloads are never kept: they are where debug traces leak.
+        data.payload = [];
+        data.trace = [];
+        return;
+      case IncrementalSource.StyleSheetRule:
+      case IncrementalSource.StyleDeclaration:
+      case IncrementalSource.AdoptedStyleSheet:
+        // CSS of the site's own code: url(...) may carry a query string.
+        return;
+    }
+  }
+
+  private mutation(data: Json): void {
+    if (Array.isArray(data.removes)) {
+      for (const r of data.removes) {
+        if (isObject(r) && typeof r.id === 'number') {
+          this.ctx.removeNode(r.id, typeof r.parentId === 'number' ? r.parentId : undefined);
         }
       }
-      if (Array.isArray(data.attributes)) {
-        for (const a of data.attributes) {
-          if (isObject(a) && isObject(a.attributes)) {
-            this.attributes(a.attributes, typeof a.id === 'number' ? a.id : undefined, '');
-          }
+    }
+    if (Array.isArray(data.adds)) {
+      for (const a of data.adds) {
+        if (!isObject(a) || !isObject(a.node)) continue;
+        const parentId = typeof a.parentId === 'number' ? a.parentId : undefined;
+        const nextId = typeof a.nextId === 'number' ? a.nextId : null;
+        this.node(a.node, false, parentId, nextId);
+      }
+    }
+    if (Array.isArray(data.texts)) {
+      for (const t of data.texts) {
+        if (isObject(t)) t.value = this.text(t.value, 'text', typeof t.id === 'number' ? t.id : undefined);
+      }
+    }
+    if (Array.isArray(data.attributes)) {
+      for (const a of data.attributes) {
+        if (isObject(a) && isObject(a.attributes)) {
+          const id = typeof a.id === 'number' ? a.id : undefined;
+          // An input that is, or has just become, a password input: its value is never kept.
+          const becamePassword = String(a.attributes.type ?? '').toLowerCase() === 'password';
+          if (becamePassword && id !== undefined) this.ctx.markPassword(id);
+          const isPassword = becamePassword || (id !== undefined && this.ctx.isPassword(id));
+          this.attributes(a.attributes, id, isPassword);
         }
       }
-    } else if (data.source === IncrementalSource.Input) {
-      const id = typeof data.id === 'number' ? data.id : undefined;
-      if (id !== undefined && this.passwordNodes.has(id)) {
-        if (data.text !== '' && data.text !== MASKED_INPUT_VALUE) this.passwordValuesReplaced++;
-        data.text = data.text === '' ? '' : MASKED_INPUT_VALUE;
-      } else {
-        data.text = this.text(data.text, 'input', id);
-      }
-    } else if (data.source === IncrementalSource.Log) {
-      // Console payloads are never kept: they are where debug traces leak.
-      data.payload = [];
-      data.trace = [];
     }
   }
 
@@ -253,11 +476,41 @@ class Walker {
     if (!isObject(payload)) return;
     if (data.tag === VeilCustomTag.PageView) {
       payload.url = this.url(payload.url);
+      if (typeof payload.url === 'string') this.ctx.page = payload.url;
       payload.title = this.text(payload.title, 'title', undefined);
       return;
     }
-    for (const [k, v] of Object.entries(payload)) {
-      if (typeof v === 'string') payload[k] = this.text(v, 'custom', undefined);
+    // `veil('identify', userId)`: the server replaces the id by its keyed hash before anything is
+    // stored (ingest step `identify`); masking it here would make every e-mail id hash alike.
+    if (data.tag === VeilCustomTag.Identify && typeof payload.userId === 'string') return;
+    // A heatmap-only layout is a serialized DOM already made text-free (`textFreeSnapshot`, which
+    // the server applies again before it keeps one): only its page path is text to redact, and
+    // its node tree must not be cut at the payload depth limit.
+    if (data.tag === HeatmapTag.Layout && isObject(payload.node)) {
+      payload.path = this.deep(payload.path, 'custom', 0, 'path');
+      return;
     }
+    data.payload = this.deep(payload, 'custom', 0);
+  }
+
+  /**
+   * Any JSON value: strings redacted, depth bounded. URL-named keys are sanitised as URLs; paths
+   * (`path`, heatmap events' page path) are scanned decoded too (`/people/jane%40example.org`).
+   */
+  private deep(value: unknown, location: string, depth: number, key = ''): unknown {
+    if (typeof value === 'string') {
+      if (/^(?:url|href|referrer|src)$/i.test(key)) return this.url(value);
+      if (/path$/i.test(key)) return this.urlText(value, location, undefined);
+      return this.text(value, location, undefined);
+    }
+    if (typeof value !== 'object' || value === null) return value;
+    if (depth >= MAX_PAYLOAD_DEPTH) return null;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) value[i] = this.deep(value[i], location, depth + 1);
+      return value;
+    }
+    const obj = value as Json;
+    for (const k in obj) obj[k] = this.deep(obj[k], location, depth + 1, k);
+    return obj;
   }
 }

@@ -9,8 +9,9 @@ import {
   decodeSiteEnvelope,
   decodeSites,
   decodeUserEnvelope,
+  decodeWhoAmI,
 } from './decode';
-import type { SessionDetail, SessionEvents, SessionListPage, Site, User } from './types';
+import type { SessionDetail, SessionEvents, SessionListPage, Site, User, WhoAmI } from './types';
 
 export { ApiError } from './ApiError';
 
@@ -24,7 +25,7 @@ export interface ApiClientOptions {
 }
 
 interface RequestOptions {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
   signal?: AbortSignal | undefined;
   /** When false, a 401 is only an error (login, me): it does not end the app's session. */
@@ -57,6 +58,19 @@ export class ApiClient {
 
   async logout(): Promise<void> {
     await this.#call('/auth/logout', () => undefined, { method: 'POST', sessionBound: false });
+  }
+
+  /**
+   * The logged-in user with where the session stands on its second factor, or null when there is
+   * no session. A `pending` session reaches only the sign-in routes until TOTP is entered.
+   */
+  async whoAmI(signal?: AbortSignal): Promise<WhoAmI | null> {
+    try {
+      return await this.#call('/auth/me', decodeWhoAmI, { signal, sessionBound: false });
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) return null;
+      throw error;
+    }
   }
 
   /** The logged-in user, or null when there is no session. */
@@ -95,10 +109,28 @@ export class ApiClient {
   }
 
   /** A raw replay access: the server logs it with `purpose`. */
-  async getSessionEvents(id: string, purpose: string, signal?: AbortSignal): Promise<SessionEvents> {
+  async getSessionEvents(
+    id: string,
+    purpose: string,
+    signal?: AbortSignal,
+    ticket = '',
+  ): Promise<SessionEvents> {
     const query = new URLSearchParams({ purpose });
+    if (ticket !== '') query.set('ticket', ticket);
     const path = `/sessions/${encodeURIComponent(id)}/events?${query.toString()}`;
     return this.#call(path, decodeSessionEvents, { signal });
+  }
+
+  /**
+   * Any JSON endpoint of docs/api.md, decoded at the boundary: feature modules (compliance,
+   * heatmaps…) build their calls on this instead of growing this class.
+   */
+  async request<T>(
+    path: string,
+    decode: (body: unknown) => T,
+    options: Pick<RequestOptions, 'method' | 'body' | 'signal'> = {},
+  ): Promise<T> {
+    return this.#call(path, decode, options);
   }
 
   /** One request, its envelope checked and its body decoded: every failure is an `ApiError`. */
@@ -119,10 +151,15 @@ export class ApiClient {
       headers: { accept: 'application/json' },
       signal: options.signal ?? null,
     };
+    const headers: Record<string, string> = { accept: 'application/json' };
     if (options.body !== undefined) {
-      init.headers = { accept: 'application/json', 'content-type': 'application/json' };
+      headers['content-type'] = 'application/json';
       init.body = JSON.stringify(options.body);
     }
+    // Cookie-authenticated writes carry the session's CSRF token (the server refuses them without).
+    const csrf = init.method === 'GET' ? undefined : csrfTokenFromCookie();
+    if (csrf) headers['x-csrf-token'] = csrf;
+    init.headers = headers;
     let response: Response;
     try {
       response = await this.#fetch(`${this.#baseUrl}${path}`, init);
@@ -138,6 +175,13 @@ export class ApiClient {
     }
     return body;
   }
+}
+
+/** The readable `veil_csrf` cookie the server sets at login (absent outside a browser). */
+export function csrfTokenFromCookie(): string | undefined {
+  if (typeof document === 'undefined') return undefined;
+  const match = /(?:^|;\s*)veil_csrf=([^;]+)/.exec(document.cookie);
+  return match?.[1] ? decodeURIComponent(match[1]) : undefined;
 }
 
 async function readJson(response: Response): Promise<unknown> {

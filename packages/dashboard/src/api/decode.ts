@@ -9,6 +9,7 @@ import type {
   SessionSummary,
   Site,
   User,
+  WhoAmI,
 } from './types';
 
 /**
@@ -79,6 +80,24 @@ export function decodeUser(value: unknown, path = 'user'): User {
 
 export function decodeUserEnvelope(value: unknown): User {
   return decodeUser(obj(value, 'body').user);
+}
+
+/** `/auth/me` of a cookie session (a bearer token has no `session`: treated as verified). */
+export function decodeWhoAmI(value: unknown): WhoAmI {
+  const body = obj(value, 'body');
+  const user = decodeUser(body.user);
+  const session = body.session === undefined ? undefined : obj(body.session, 'body.session');
+  if (!session) return { user, secondFactor: 'verified', totpEnabled: false, method: 'password' };
+  return {
+    user,
+    secondFactor: oneOf(session, 'secondFactor', 'body.session', [
+      'verified',
+      'pending',
+      'not_required',
+    ] as const),
+    totpEnabled: bool(session, 'totpEnabled', 'body.session'),
+    method: oneOf(session, 'method', 'body.session', ['password', 'oidc'] as const),
+  };
 }
 
 export function decodeSite(value: unknown, path = 'site'): Site {
@@ -167,6 +186,14 @@ export function decodeSessionEvents(value: unknown): SessionEvents {
   return {
     sessionId: str(o, 'sessionId', 'body'),
     purpose: typeof o.purpose === 'string' ? o.purpose : '',
+    ...(isObj(o.grant)
+      ? {
+          grant: {
+            ticket: typeof o.grant.ticket === 'string' ? o.grant.ticket : null,
+            expiresAt: num(o.grant, 'expiresAt', 'body.grant'),
+          },
+        }
+      : {}),
     events: arr(o, 'events', 'body', decodeRecordedEvent),
   };
 }

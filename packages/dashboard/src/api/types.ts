@@ -7,6 +7,14 @@ export interface User {
   role: Role;
 }
 
+/** `GET /auth/me` for a cookie session: the user and its second factor. */
+export interface WhoAmI {
+  user: User;
+  secondFactor: 'verified' | 'pending' | 'not_required';
+  totpEnabled: boolean;
+  method: 'password' | 'oidc';
+}
+
 export type LawfulBasis = 'consent' | 'legitimate_interest';
 
 /** `Site` of docs/api.md. */
@@ -55,5 +63,7 @@ export interface SessionListPage {
 export interface SessionEvents {
   sessionId: string;
   purpose: string;
+  /** The time-limited grant this access runs under (its ticket reference and end). */
+  grant?: { ticket: string | null; expiresAt: number };
   events: RecordedEvent[];
 }

@@ -1,3 +1,4 @@
+import { roleHasPermission } from '@veil/core';
 import type { User } from '../api/types';
 import { Link, useLocation } from '../router/history';
 import { paths } from '../router/routes';
@@ -32,6 +33,43 @@ export function AppHeader({ user, onLogout, loggingOut }: AppHeaderProps) {
           <Link to={paths.sites()} className="app-nav__link" aria-current={onSites ? 'page' : undefined}>
             Sites
           </Link>
+          <Link
+            to={paths.privacyRequests()}
+            className="app-nav__link"
+            aria-current={pathname.startsWith(paths.privacyRequests()) ? 'page' : undefined}
+          >
+            Privacy requests
+          </Link>
+          {roleHasPermission(user.role, 'audit:read') && (
+            <Link
+              to={paths.audit()}
+              className="app-nav__link"
+              aria-current={pathname === paths.audit() ? 'page' : undefined}
+              data-testid="nav-audit"
+            >
+              Audit log
+            </Link>
+          )}
+          {roleHasPermission(user.role, 'audit:read') && (
+            <Link
+              to={paths.accessReport()}
+              className="app-nav__link"
+              aria-current={pathname === paths.accessReport() ? 'page' : undefined}
+              data-testid="nav-access-report"
+            >
+              Access report
+            </Link>
+          )}
+          {roleHasPermission(user.role, 'users:read') && (
+            <Link
+              to={paths.users()}
+              className="app-nav__link"
+              aria-current={pathname === paths.users() ? 'page' : undefined}
+              data-testid="nav-users"
+            >
+              Users
+            </Link>
+          )}
         </nav>
         <div className="app-header__user">
           <span className="user-chip" data-testid="current-user">

@@ -1,4 +1,5 @@
 import { type FormEvent, useId, useState } from 'react';
+import { SsoButton, ssoErrorFromLocation } from '../access/SsoButton';
 import { describeError } from '../api/ApiError';
 import type { ApiClient } from '../api/client';
 import type { User } from '../api/types';
@@ -17,7 +18,7 @@ export function LoginPage({ api, onLoggedIn, notice }: LoginPageProps) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(() => ssoErrorFromLocation());
   const errorId = useId();
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -92,6 +93,7 @@ export function LoginPage({ api, onLoggedIn, notice }: LoginPageProps) {
             {pending ? 'Signing in…' : 'Sign in'}
           </button>
         </form>
+        <SsoButton api={api} />
       </div>
       <p className="login__footer">Every raw replay you open is logged with its purpose.</p>
     </main>

@@ -21,6 +21,7 @@ export function ReplayPage({ sessionId }: { sessionId: string }) {
     api.getSession(sessionId, signal),
   );
   const [purpose, setPurpose] = useState<string | null>(null);
+  const [ticket, setTicket] = useState('');
   const [asking, setAsking] = useState(true);
   const [purposeError, setPurposeError] = useState<string | null>(null);
   /** The last purpose typed, kept so a refused one can be corrected rather than retyped. */
@@ -85,8 +86,9 @@ export function ReplayPage({ sessionId }: { sessionId: string }) {
             setAsking(false);
             if (purpose === null) navigate(backTo);
           }}
-          onSubmit={(text) => {
+          onSubmit={(text, ticketRef) => {
             setPurposeError(null);
+            setTicket(ticketRef);
             setLastPurpose(text);
             setPurpose(text);
             setAsking(false);
@@ -95,9 +97,10 @@ export function ReplayPage({ sessionId }: { sessionId: string }) {
       )}
       {canReplay && purpose !== null && (
         <ReplayView
-          key={purpose}
+          key={`${purpose}\n${ticket}`}
           sessionId={sessionId}
           purpose={purpose}
+          ticket={ticket}
           session={session}
           onPurposeRejected={onPurposeRejected}
         />

@@ -57,9 +57,32 @@ function SiteCard({ site }: { site: Site }) {
           </h2>
           <p className="muted small">Created {formatDateTime(site.createdAt)}</p>
         </div>
-        <Link to={paths.sessions(site.siteKey)} className="button button--small">
-          View sessions<span className="visually-hidden"> of {site.name}</span>
-        </Link>
+        <div className="site-card__actions">
+          <Link to={paths.sessions(site.siteKey)} className="button button--small">
+            View sessions<span className="visually-hidden"> of {site.name}</span>
+          </Link>
+          <Link
+            to={paths.heatmaps(site.siteKey)}
+            className="button button--small button--ghost"
+            data-testid="site-heatmaps-link"
+          >
+            Heatmaps<span className="visually-hidden"> of {site.name}</span>
+          </Link>
+          <Link
+            to={paths.consent(site.siteKey)}
+            className="button button--small button--ghost"
+            data-testid="site-consent-link"
+          >
+            Consent<span className="visually-hidden"> of {site.name}</span>
+          </Link>
+          <Link
+            to={paths.privacy(site.siteKey)}
+            className="button button--small button--ghost"
+            data-testid="site-privacy-link"
+          >
+            Privacy policy<span className="visually-hidden"> of {site.name}</span>
+          </Link>
+        </div>
       </div>
       <dl className="facts">
         <div>

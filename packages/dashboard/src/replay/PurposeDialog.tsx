@@ -7,7 +7,8 @@ export interface PurposeDialogProps {
   initialPurpose?: string;
   /** A problem the server reported with the last purpose. */
   serverError?: string | null;
-  onSubmit: (purpose: string) => void;
+  /** The purpose, and an optional ticket reference (empty when none). */
+  onSubmit: (purpose: string, ticket: string) => void;
   /** Escape or "Cancel": leave without opening the replay. */
   onCancel: () => void;
 }
@@ -26,6 +27,7 @@ export function PurposeDialog({
   const dialogRef = useRef<HTMLDialogElement>(null);
   const inputRef = useRef<HTMLInputElement>(null);
   const [text, setText] = useState(initialPurpose);
+  const [ticket, setTicket] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const titleId = useId();
   const helpId = useId();
@@ -48,7 +50,7 @@ export function PurposeDialog({
       inputRef.current?.focus();
       return;
     }
-    onSubmit(normalisePurpose(text));
+    onSubmit(normalisePurpose(text), ticket.trim());
   }
 
   return (
@@ -96,6 +98,17 @@ export function PurposeDialog({
               {shownError}
             </p>
           )}
+        </div>
+        <div className="field">
+          <label htmlFor={`${titleId}-ticket`}>Ticket reference (optional)</label>
+          <input
+            id={`${titleId}-ticket`}
+            maxLength={100}
+            value={ticket}
+            onChange={(e) => setTicket(e.target.value)}
+            placeholder="SUP-1234"
+            data-testid="purpose-ticket"
+          />
         </div>
         <fieldset className="chips">
           <legend className="visually-hidden">Start from a template</legend>

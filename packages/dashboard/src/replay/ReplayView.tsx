@@ -3,6 +3,7 @@ import type { SessionDetail } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { ErrorNotice, Loading } from '../components/ErrorNotice';
 import { ShieldIcon } from '../components/icons';
+import { formatTime } from '../format/dateTime';
 import { useResource } from '../hooks/useResource';
 import { Player } from './Player';
 import { prepareReplay } from './replayEvents';
@@ -11,6 +12,8 @@ import { extractTimelineMarkers, pageVisits } from './timelineMarkers';
 export interface ReplayViewProps {
   sessionId: string;
   purpose: string;
+  /** Optional ticket reference of the purpose. */
+  ticket?: string;
   /** The session's summary and page views, when already loaded. */
   session: SessionDetail | null;
   /** The server refused the purpose (`purpose_required`): ask again. */
@@ -18,10 +21,10 @@ export interface ReplayViewProps {
 }
 
 /** One raw replay access: fetches the events with the purpose, then shows the banner and the player. */
-export function ReplayView({ sessionId, purpose, session, onPurposeRejected }: ReplayViewProps) {
+export function ReplayView({ sessionId, purpose, ticket = '', session, onPurposeRejected }: ReplayViewProps) {
   const { api } = useAuth();
-  const [access, retry] = useResource(`events:${sessionId}:${purpose}`, (signal) =>
-    api.getSessionEvents(sessionId, purpose, signal),
+  const [access, retry] = useResource(`events:${sessionId}:${purpose}:${ticket}`, (signal) =>
+    api.getSessionEvents(sessionId, purpose, signal, ticket),
   );
 
   const rejected =
@@ -47,8 +50,16 @@ export function ReplayView({ sessionId, purpose, session, onPurposeRejected }: R
       <div className="purpose-banner" role="note" data-testid="purpose-banner">
         <ShieldIcon size={18} />
         <p>
-          <strong>Raw replay access</strong> — purpose: <q data-testid="purpose-text">{loggedPurpose}</q>,
-          logged
+          <strong>Raw replay access</strong> — purpose: <q data-testid="purpose-text">{loggedPurpose}</q>
+          {access.status === 'ready' && access.data.grant?.ticket && (
+            <>
+              , ticket <span data-testid="purpose-ticket-text">{access.data.grant.ticket}</span>
+            </>
+          )}
+          , logged
+          {access.status === 'ready' && access.data.grant && (
+            <> · access until {formatTime(access.data.grant.expiresAt)}</>
+          )}
         </p>
       </div>
       {access.status === 'loading' && <Loading label="Decrypting the recording…" />}

@@ -2,7 +2,15 @@
 export type Route =
   | { name: 'sites' }
   | { name: 'sessions'; siteKey: string }
+  | { name: 'heatmaps'; siteKey: string }
   | { name: 'replay'; sessionId: string }
+  | { name: 'consent'; siteKey: string }
+  | { name: 'privacy'; siteKey: string }
+  | { name: 'privacyPreview'; siteKey: string }
+  | { name: 'privacyRequests' }
+  | { name: 'audit' }
+  | { name: 'accessReport' }
+  | { name: 'users' }
   | { name: 'notFound' };
 
 function segment(value: string): string | null {
@@ -22,6 +30,26 @@ export function matchRoute(pathname: string): Route {
     const siteKey = segment(parts[1] ?? '');
     if (siteKey !== null) return { name: 'sessions', siteKey };
   }
+  if (parts.length === 3 && parts[0] === 'sites' && parts[2] === 'heatmaps') {
+    const siteKey = segment(parts[1] ?? '');
+    if (siteKey !== null) return { name: 'heatmaps', siteKey };
+  }
+  if (parts.length === 3 && parts[0] === 'sites' && parts[2] === 'consent') {
+    const siteKey = segment(parts[1] ?? '');
+    if (siteKey !== null) return { name: 'consent', siteKey };
+  }
+  if (parts.length === 3 && parts[0] === 'sites' && parts[2] === 'privacy') {
+    const siteKey = segment(parts[1] ?? '');
+    if (siteKey !== null) return { name: 'privacy', siteKey };
+  }
+  if (parts.length === 4 && parts[0] === 'sites' && parts[2] === 'privacy' && parts[3] === 'preview') {
+    const siteKey = segment(parts[1] ?? '');
+    if (siteKey !== null) return { name: 'privacyPreview', siteKey };
+  }
+  if (parts.length === 1 && parts[0] === 'privacy-requests') return { name: 'privacyRequests' };
+  if (parts.length === 1 && parts[0] === 'audit') return { name: 'audit' };
+  if (parts.length === 2 && parts[0] === 'audit' && parts[1] === 'access') return { name: 'accessReport' };
+  if (parts.length === 1 && parts[0] === 'users') return { name: 'users' };
   if (parts.length === 2 && parts[0] === 'sessions') {
     const sessionId = segment(parts[1] ?? '');
     if (sessionId !== null) return { name: 'replay', sessionId };
@@ -35,4 +63,13 @@ export const paths = {
   sessions: (siteKey: string, search = ''): string =>
     `/sites/${encodeURIComponent(siteKey)}/sessions${search}`,
   replay: (sessionId: string): string => `/sessions/${encodeURIComponent(sessionId)}`,
+  heatmaps: (siteKey: string, search = ''): string =>
+    `/sites/${encodeURIComponent(siteKey)}/heatmaps${search}`,
+  consent: (siteKey: string): string => `/sites/${encodeURIComponent(siteKey)}/consent`,
+  privacy: (siteKey: string): string => `/sites/${encodeURIComponent(siteKey)}/privacy`,
+  privacyPreview: (siteKey: string): string => `/sites/${encodeURIComponent(siteKey)}/privacy/preview`,
+  privacyRequests: (): string => '/privacy-requests',
+  audit: (): string => '/audit',
+  accessReport: (): string => '/audit/access',
+  users: (): string => '/users',
 } as const;

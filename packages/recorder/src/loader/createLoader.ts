@@ -1,7 +1,12 @@
-import { pageAllowed } from '@veil/core';
-import type { RecorderHandle, StartRecorder } from '../shared/bootContract.js';
-import { URL_SAFE_ID } from '../shared/randomId.js';
-import { parseSiteConfig, type SiteConfig } from '../shared/siteConfig.js';
+import {
+  ANALYTICS_CATEGORY,
+  CONSENT_RECEIPT_ID_PATTERN,
+  CONSENT_SOURCES,
+  type ConsentSource,
+  pageAllowed,
+} from '@veil/core';
+import type { ConsentContext, RecorderHandle, StartRecorder } from '../shared/bootContract.js';
+import { type GateConfig, parseGateConfig } from '../shared/siteConfig.js';
 import { clearVeilStorage, type KeyValueStorage, readKey, writeKey } from '../shared/storage.js';
 import { StorageKey } from '../shared/storageKeys.js';
 import type { ScriptInfo } from './scriptInfo.js';
@@ -13,7 +18,13 @@ export const MAX_QUEUED_COMMANDS = 100;
 export interface LoaderEnv {
   info: Pick<
     ScriptInfo,
-    'siteKey' | 'configUrl' | 'ingestUrl' | 'legitimateInterestHint' | 'gpcMayBeIgnored'
+    | 'siteKey'
+    | 'configUrl'
+    | 'ingestUrl'
+    | 'consentUrl'
+    | 'consentSources'
+    | 'legitimateInterestHint'
+    | 'gpcMayBeIgnored'
   >;
   local: KeyValueStorage | null;
   session: KeyValueStorage | null;
@@ -26,6 +37,15 @@ export interface LoaderEnv {
   fetchJson(url: string): Promise<unknown>;
   /** Injects `recorder.js` once and resolves with its start function. */
   loadRecorder(): Promise<StartRecorder>;
+  /** Fire-and-forget POST of a JSON body (consent receipts). */
+  send(url: string, body: object): void;
+  /**
+   * Loads the built-in consent banner, which asks unless the visitor has answered before;
+   * `open`: show it whatever the earlier answer (`veil('banner')`, a "privacy settings" link).
+   */
+  showBanner(open: boolean): void;
+  /** Loads the consent-platform adapters (`cmp.js`), which report through `veil('consent', …)`. */
+  loadCmp(): void;
   onError(error: unknown, where: string): void;
 }
 
@@ -36,28 +56,39 @@ export interface Loader {
   init(): void;
 }
 
-const RECEIPT_ID = /^[\w.:-]{1,128}$/;
+/**
+ * The decision a `veil('consent', …)` call describes (`source` defaults to `api`). The banner's
+ * hash and language pass as given: the recorder checks them before it registers a grant.
+ */
+function decisionOf(o: Record<string, unknown>): ConsentContext {
+  const source = (CONSENT_SOURCES as readonly unknown[]).includes(o.source)
+    ? (o.source as ConsentSource)
+    : 'api';
+  return { source, bannerTextHash: o.bannerTextHash, language: o.language } as ConsentContext;
+}
 
 /**
  * The consent gate. Until a lawful basis exists it only reads (the opt-out flag, the session's
  * sampling decision): no request, no storage write, no recorder. Then, in order: GPC/DNT, the
  * site config (none → nothing recorded), lawful basis, page allow/deny lists, sampling, and only
- * then the recorder chunk. Withdrawal and opt-out stop the recorder and clear Veil's storage.
+ * then the recorder chunk. Withdrawal and opt-out stop the recorder, register the withdrawal (or
+ * the opt-out) when the server may hold something of the visitor, and clear Veil's storage.
  */
 export function createLoader(env: LoaderEnv): Loader {
   let consent = false;
   let receiptFromCmp: string | undefined;
+  let decision: ConsentContext | undefined;
   /** Bumped by every stop: a boot that started before it stands down. */
   let generation = 0;
   let bootedGeneration = -1;
   let handle: RecorderHandle | null = null;
-  let configRequest: Promise<SiteConfig | null> | null = null;
+  let configRequest: Promise<GateConfig | null> | null = null;
   const queued: unknown[][] = [];
 
   const optedOut = () => readKey(env.local, StorageKey.OptOut) === '1';
 
   const siteConfig = () => {
-    configRequest ??= env.fetchJson(env.info.configUrl).then(parseSiteConfig, (error: unknown) => {
+    configRequest ??= env.fetchJson(env.info.configUrl).then(parseGateConfig, (error: unknown) => {
       env.onError(error, 'config');
       return null;
     });
@@ -73,9 +104,9 @@ export function createLoader(env: LoaderEnv): Loader {
   };
 
   const receiptId = (): string => {
-    const stored = readKey(env.session, StorageKey.Receipt);
-    const id = receiptFromCmp ?? (stored && URL_SAFE_ID.test(stored) ? stored : env.newId());
-    writeKey(env.session, StorageKey.Receipt, id);
+    const stored = readKey(env.local, StorageKey.Receipt);
+    const id = receiptFromCmp ?? (stored && CONSENT_RECEIPT_ID_PATTERN.test(stored) ? stored : env.newId());
+    writeKey(env.local, StorageKey.Receipt, id);
     return id;
   };
 
@@ -96,7 +127,15 @@ export function createLoader(env: LoaderEnv): Loader {
     const start = await env.loadRecorder();
     if (gen !== generation || optedOut()) return;
     const { siteKey, ingestUrl } = env.info;
-    handle = start({ siteKey, ingestUrl, config, consentReceiptId, onError: env.onError });
+    handle = start({
+      siteKey,
+      ingestUrl,
+      config,
+      consentReceiptId,
+      consent: consentReceiptId ? decision : undefined,
+      consentUrl: env.info.consentUrl,
+      onError: env.onError,
+    });
     for (const command of queued.splice(0)) handle.run(command);
   };
 
@@ -119,30 +158,64 @@ export function createLoader(env: LoaderEnv): Loader {
     }
   };
 
+  /**
+   * Stops, and registers the withdrawal when the server may hold something of this visitor (a
+   * receipt or a visitor id is stored); a refusal in the built-in banner is counted without any
+   * identifier. `optOut`: the server also keeps the visitor id in its opt-out registry.
+   */
+  const withdraw = (d: ConsentContext, optOut?: true) => {
+    const receipt = readKey(env.local, StorageKey.Receipt);
+    const visitor = readKey(env.local, StorageKey.Visitor);
+    const trace = receipt || visitor;
+    if (trace || d.source === 'banner') {
+      env.send(env.info.consentUrl, {
+        v: 1,
+        decision: trace ? 'withdrawn' : 'denied',
+        receiptId: receipt ?? undefined,
+        visitorId: visitor ?? undefined,
+        granted: [],
+        denied: [ANALYTICS_CATEGORY],
+        optOut,
+        // The banner's own hash and language (it is their only sender); nothing else of the page.
+        ...(trace ? { source: d.source } : d),
+      });
+    }
+    consent = false;
+    receiptFromCmp = decision = undefined;
+    stop();
+  };
+
   return {
     command(args) {
       const [name, options] = args;
+      const o = typeof options === 'object' && options !== null ? (options as Record<string, unknown>) : {};
       if (name === 'consent') {
-        const o = typeof options === 'object' && options !== null ? (options as Record<string, unknown>) : {};
+        const d = decisionOf(o);
         if (o.analytics === true) {
-          if (typeof o.receiptId === 'string' && RECEIPT_ID.test(o.receiptId)) receiptFromCmp = o.receiptId;
+          if (typeof o.receiptId === 'string' && CONSENT_RECEIPT_ID_PATTERN.test(o.receiptId))
+            receiptFromCmp = o.receiptId;
+          if (!consent) decision = d;
           consent = true;
           maybeStart();
-        } else {
-          consent = false;
-          receiptFromCmp = undefined;
-          stop();
-        }
+        } else withdraw(d);
       } else if (name === 'optout') {
-        consent = false;
-        stop();
+        withdraw(decisionOf(o), true);
         writeKey(env.local, StorageKey.OptOut, '1');
+      } else if (name === 'banner') {
+        env.showBanner(true);
       } else if (name === 'identify' || name === 'tag' || name === 'flush') {
         if (handle) handle.run(args);
         else if (queued.length < MAX_QUEUED_COMMANDS) queued.push([...args]);
       }
     },
     init() {
+      // Under GPC/DNT (honoured) or after an opt-out nothing will be recorded: ask nobody.
+      const sources = env.info.consentSources;
+      if (!(env.privacySignal() && !env.info.gpcMayBeIgnored) && !optedOut()) {
+        // The banner chunk remembers the visitor's answer (`veil:choice`) and asks only once.
+        if (sources.includes('banner') && !consent) env.showBanner(false);
+        if (sources.some((s) => s !== 'banner')) env.loadCmp();
+      }
       if (env.info.legitimateInterestHint) maybeStart();
     },
   };

@@ -21,15 +21,18 @@ try {
     };
     let registerStart: ((start: StartRecorder) => void) | undefined;
     let recorderRequest: Promise<StartRecorder> | undefined;
+    const inject = (src: string, onerror = () => onError(src, 'load')) => {
+      const script = document.createElement('script');
+      script.src = src;
+      script.async = true;
+      if (info.nonce) script.nonce = info.nonce;
+      script.onerror = onerror;
+      (document.head ?? document.documentElement).appendChild(script);
+    };
     const loadRecorder = () => {
       recorderRequest ??= new Promise<StartRecorder>((resolve, reject) => {
         registerStart = resolve;
-        const script = document.createElement('script');
-        script.src = info.recorderUrl;
-        script.async = true;
-        if (info.nonce) script.nonce = info.nonce;
-        script.onerror = () => reject(new Error('recorder.js did not load'));
-        (document.head ?? document.documentElement).appendChild(script);
+        inject(info.recorderUrl, () => reject(new Error('recorder.js did not load')));
       });
       return recorderRequest;
     };
@@ -47,6 +50,23 @@ try {
         return response.json();
       },
       loadRecorder,
+      send: (url, body) => {
+        // text/plain: no CORS preflight; no credentials: nothing of the Veil host's cookies.
+        fetch(url, {
+          method: 'POST',
+          body: JSON.stringify(body),
+          keepalive: true,
+          credentials: 'omit',
+        }).catch((error: unknown) => onError(error, 'send'));
+      },
+      showBanner: (open) => {
+        if (veil.banner) veil.banner(open);
+        else {
+          if (veil.bannerOpen === undefined) inject(info.bannerUrl);
+          veil.bannerOpen ||= open;
+        }
+      },
+      loadCmp: () => inject(info.cmpUrl),
       onError,
     });
     const veil: VeilFunction = (...args: unknown[]) => {

@@ -4,6 +4,17 @@ export interface ScriptInfo {
   configUrl: string;
   recorderUrl: string;
   ingestUrl: string;
+  /** `…/r/v1/sites/{siteKey}/consent`: consent receipts (grants, withdrawals). */
+  consentUrl: string;
+  /** `…/r/v1/banner.js`: the built-in consent banner chunk. */
+  bannerUrl: string;
+  /** `…/r/v1/cmp.js`: the consent-platform adapters chunk. */
+  cmpUrl: string;
+  /**
+   * `data-consent="tcf gcm onetrust cookiebot osano banner"`: consent platforms to listen to, and
+   * `banner` for Veil's built-in banner. Empty: only `veil('consent', …)`.
+   */
+  consentSources: string[];
   /** `data-lawful-basis="legitimate_interest"`: fetch the config without waiting for consent. */
   legitimateInterestHint: boolean;
   /** `data-gpc="ignore"`: fetch the config despite GPC/DNT and let the policy decide. */
@@ -26,11 +37,16 @@ export function readScriptInfo(script: HTMLScriptElement | null): ScriptInfo | n
   const siteKey = script.getAttribute('data-site') ?? '';
   if (!LOADER_PATH.test(src) || !/^[A-Za-z0-9_-]{8,64}$/.test(siteKey)) return null;
   const base = src.replace(LOADER_PATH, '');
+  const site = `${base}/r/v1/sites/${siteKey}/`;
   return {
     siteKey,
-    configUrl: `${base}/r/v1/sites/${siteKey}/config`,
+    configUrl: `${site}config`,
     recorderUrl: `${base}/r/v1/recorder.js`,
     ingestUrl: `${base}/ingest/v1/batch`,
+    consentUrl: `${site}consent`,
+    bannerUrl: `${base}/r/v1/banner.js`,
+    cmpUrl: `${base}/r/v1/cmp.js`,
+    consentSources: (script.getAttribute('data-consent') ?? '').split(/[\s,]+/).filter(Boolean),
     legitimateInterestHint: script.getAttribute('data-lawful-basis') === 'legitimate_interest',
     gpcMayBeIgnored: script.getAttribute('data-gpc') === 'ignore',
     debug: script.hasAttribute('data-debug'),

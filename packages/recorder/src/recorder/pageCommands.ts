@@ -1,4 +1,4 @@
-import { type CustomPattern, compileCustomPatterns, redactText, VeilCustomTag } from '@veil/core';
+import { type CustomPattern, compileServedPatterns, redactText, VeilCustomTag } from '@veil/core';
 
 export const MAX_TAG_KEY_CHARS = 64;
 export const MAX_TAG_VALUE_CHARS = 500;
@@ -16,7 +16,7 @@ export interface CustomEventSpec {
  * event, and the server replaces it with its keyed hash.
  */
 export function createCommandEvents(customPatterns: readonly CustomPattern[]) {
-  const detectors = compileCustomPatterns(customPatterns);
+  const detectors = compileServedPatterns(customPatterns);
   return (command: readonly unknown[]): CustomEventSpec | null => {
     const [name, a, b] = command;
     if (name === 'identify') {

@@ -3,12 +3,12 @@
  * passed. It registers its start function with the loader and does nothing on its own.
  */
 import type { VeilWindow } from '../shared/bootContract.js';
-import { startRecorder } from './startRecorder.js';
+import { bootRecorder } from './bootRecorder.js';
 
 try {
   const w = window as VeilWindow;
   // rrweb's hidden same-origin iframe (and any framed copy of the page) must not record itself.
-  if (w === w.top) w.veil?.boot?.(startRecorder);
+  if (w === w.top) w.veil?.boot?.(bootRecorder);
 } catch {
   // Never throw into the host page.
 }

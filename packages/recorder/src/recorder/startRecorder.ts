@@ -1,13 +1,16 @@
-import { createMaskers, sanitizeUrl, VeilCustomTag } from '@veil/core';
+import { createMaskers, EventType, isHeatmapOnlyPage, sanitizeUrl, VeilCustomTag } from '@veil/core';
 import type { BootContext, RecorderHandle } from '../shared/bootContract.js';
-import { storageOf } from '../shared/storage.js';
+import { readKey, storageOf } from '../shared/storage.js';
+import { StorageKey } from '../shared/storageKeys.js';
 import { Batcher } from './Batcher.js';
 import { browserClock, type ErrorReporter, type Teardown } from './clock.js';
+import { gateOnConsentReceipt } from './consentRegistration.js';
+import { type HeatmapCapture, startHeatmap } from './heatmap/startHeatmap.js';
 import { createHttpTransport, KEEPALIVE_MAX_BODY_BYTES } from './httpTransport.js';
 import { createCommandEvents } from './pageCommands.js';
 import { listenPageLifecycle } from './pageLifecycle.js';
 import { persistPending, takePending } from './pendingBatches.js';
-import type { RecordedEventLike } from './rrwebOptions.js';
+import { createEventRedactor, type RecordedEventLike } from './rrwebOptions.js';
 import { SendQueue } from './SendQueue.js';
 import { SessionStore } from './SessionStore.js';
 import { type Recording, startRecording } from './startRecording.js';
@@ -34,8 +37,26 @@ export function startRecorder(ctx: BootContext): RecorderHandle {
   let stopped = false;
 
   const sessionStore = new SessionStore(session, clock.now());
+  const local = storageOf('localStorage');
+  // Heatmap segments: a session is the visitor's first when the visitor id does not exist yet.
+  const firstSessionOfVisitor = readKey(local, StorageKey.Visitor) === null;
+  const visitorId = visitorIdFrom(local);
+  // Heatmap-only capture: heatmap events and one text-free layout, no replayable recording.
+  const heatmapOnly = isHeatmapOnlyPage(policy, location.pathname);
+  const http = createHttpTransport({ url: ctx.ingestUrl });
   const queue = new SendQueue({
-    transport: createHttpTransport({ url: ctx.ingestUrl }),
+    // Under consent, batches wait until the server holds the visitor's consent receipt.
+    transport:
+      ctx.consentReceiptId && ctx.consentUrl
+        ? gateOnConsentReceipt(http, {
+            url: ctx.consentUrl,
+            receiptId: ctx.consentReceiptId,
+            visitorId,
+            consent: ctx.consent,
+            storage: local,
+            onError,
+          })
+        : http,
     clock,
     random: Math.random,
     onError,
@@ -48,7 +69,7 @@ export function startRecorder(ctx: BootContext): RecorderHandle {
     clock,
     session: sessionStore,
     siteKey: ctx.siteKey,
-    visitorId: visitorIdFrom(storageOf('localStorage')),
+    visitorId,
     consentReceiptId: ctx.consentReceiptId,
     sink: (batch) => queue.enqueue(batch),
     onError,
@@ -62,9 +83,11 @@ export function startRecorder(ctx: BootContext): RecorderHandle {
   });
 
   let recording: Recording | null = null;
+  let heatmap: HeatmapCapture | null = null;
   const rotateSession = () => {
     batcher.flush();
     sessionStore.rotate(clock.now());
+    heatmap?.sessionRotated();
     // A new session starts with its own full snapshot (outside rrweb's emit call).
     clock.setTimeout(() => {
       if (stopped || !recording) return;
@@ -88,9 +111,22 @@ export function startRecorder(ctx: BootContext): RecorderHandle {
     }
     batcher.add(event);
   };
+  const redactOwnEvent = createEventRedactor(policy);
+  const onHeatmapEvent = (event: RecordedEventLike) => {
+    if (stopped) return;
+    // Without rrweb, heatmap events are the visitor's activity that keeps the session alive.
+    if (heatmapOnly) {
+      const now = clock.now();
+      if (sessionStore.expired(now)) rotateSession();
+      else sessionStore.touch(now);
+    }
+    // Page paths can hold PII (`/people/jane%40example.org`): the same walk as rrweb's events.
+    batcher.add(redactOwnEvent(event));
+  };
 
   const flushForHide = (final: boolean) => {
     if (stopped) return;
+    heatmap?.flush();
     const unsent = queue.beaconAll(batcher.drain(final, KEEPALIVE_MAX_BODY_BYTES));
     persistPending(session, unsent);
     sessionStore.persist();
@@ -98,13 +134,32 @@ export function startRecorder(ctx: BootContext): RecorderHandle {
   teardowns.push(listenPageLifecycle(flushForHide, onError));
 
   try {
-    recording = startRecording(policy, onEvent, onError);
-    recording.addCustomEvent(VeilCustomTag.PageView, pageView());
+    if (!heatmapOnly) {
+      recording = startRecording(policy, onEvent, onError);
+      recording.addCustomEvent(VeilCustomTag.PageView, pageView());
+      teardowns.push(recording.stop);
+    }
+    try {
+      heatmap = startHeatmap({
+        policy,
+        clock,
+        onError,
+        mode: heatmapOnly ? 'heatmap' : 'replay',
+        sessionId: () => sessionStore.id,
+        sessionStorage: session,
+        firstSessionOfVisitor,
+        emit: onHeatmapEvent,
+      });
+      teardowns.push(heatmap.stop);
+    } catch (error) {
+      // Heatmaps are an addition to a replay; without a replay they are all there is.
+      if (heatmapOnly) throw error;
+      onError(error, 'heatmap');
+    }
   } catch (error) {
     stopAll();
     throw error;
   }
-  teardowns.push(recording.stop);
 
   const toCustomEvent = createCommandEvents(policy.customPatterns);
 
@@ -130,7 +185,11 @@ export function startRecorder(ctx: BootContext): RecorderHandle {
           return;
         }
         const custom = toCustomEvent(command);
-        if (custom) recording?.addCustomEvent(custom.tag, custom.payload);
+        if (custom && recording) recording.addCustomEvent(custom.tag, custom.payload);
+        // Heatmap-only: tags still segment heatmaps; an identity has no place in aggregates.
+        else if (custom?.tag === VeilCustomTag.Tag) {
+          onHeatmapEvent({ type: EventType.Custom, timestamp: clock.now(), data: custom });
+        }
       } catch (error) {
         onError(error, 'command');
       }

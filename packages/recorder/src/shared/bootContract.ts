@@ -1,3 +1,4 @@
+import type { ConsentSource } from '@veil/core';
 import type { SiteConfig } from './siteConfig.js';
 
 /** What the loader hands the recorder chunk once every gate has passed. */
@@ -6,9 +7,22 @@ export interface BootContext {
   /** `…/ingest/v1/batch` on the Veil host the loader came from. */
   ingestUrl: string;
   config: SiteConfig;
-  /** The consent receipt of this tab session (absent under legitimate interest). */
+  /** The consent receipt of the visitor's grant (absent under legitimate interest). */
   consentReceiptId?: string;
+  /** How the grant was given; the recorder registers it with the server before sending batches. */
+  consent?: ConsentContext;
+  /** `…/r/v1/sites/{siteKey}/consent` on the Veil host. */
+  consentUrl?: string;
   onError: (error: unknown, where: string) => void;
+}
+
+/** The decision behind a grant, as the consent receipt records it. */
+export interface ConsentContext {
+  source: ConsentSource;
+  /** SHA-256 (hex) of the built-in banner's text, when the banner asked. */
+  bannerTextHash?: string;
+  /** The banner's language. */
+  language?: string;
 }
 
 /** The running recorder, driven by the loader. */
@@ -19,7 +33,13 @@ export interface RecorderHandle {
   stop(): void;
 }
 
-export type StartRecorder = (ctx: BootContext) => RecorderHandle;
+/**
+ * What the loader hands over: the config has passed the loader's gates only (`parseGateConfig`);
+ * the recorder chunk checks the rest before it starts (`bootRecorder`).
+ */
+export type LoaderBootContext = Omit<BootContext, 'config'> & { config: unknown };
+
+export type StartRecorder = (ctx: LoaderBootContext) => RecorderHandle;
 
 /** `window.veil` once the loader runs: the page API plus the loader's private hooks. */
 export interface VeilFunction {
@@ -30,6 +50,10 @@ export interface VeilFunction {
   loaded?: true;
   /** Set by the loader: the recorder chunk registers its start function here. */
   boot?: (start: StartRecorder) => void;
+  /** Set by the banner chunk once loaded: asks (`open`: even when the visitor answered before). */
+  banner?: (open: boolean) => void;
+  /** Set by the loader before the banner chunk loads: a `veil('banner')` is waiting. */
+  bannerOpen?: boolean;
 }
 
 export type VeilWindow = Window & { veil?: VeilFunction };

@@ -14,6 +14,8 @@ export type ClientPolicy = Pick<
   | 'maskAllText'
   | 'customPatterns'
   | 'allowedUrlParams'
+  | 'heatmapOnly'
+  | 'heatmapOnlyPages'
 >;
 
 /** `GET /r/v1/sites/{siteKey}/config` (docs/api.md), as far as the SDK reads it. */
@@ -36,13 +38,20 @@ const isPattern = (v: unknown): v is CustomPattern =>
   typeof v.pattern === 'string' &&
   (v.flags === undefined || typeof v.flags === 'string');
 
+/** The fields the loader's gates read (lawful basis, GPC, page lists, sampling). */
+export interface GateConfig {
+  siteKey: string;
+  lawfulBasis: LawfulBasis;
+  samplingPercent: number;
+  policy: Pick<ClientPolicy, 'honourGlobalPrivacyControl' | 'pageAllowList' | 'pageDenyList'>;
+}
+
 /**
- * Checks the untrusted config answer field by field. Anything missing or malformed gives null,
- * and a null config records nothing (fails closed): the SDK never guesses a privacy setting.
- * (zod would double the loader's size, so the check is written out; the server validates with
- * the core schema before it answers.)
+ * The loader's check of the untrusted config: only what its gates read, so that the loader stays
+ * small. The result keeps the policy object as received; the recorder chunk checks every other
+ * field with `parseSiteConfig` before it records anything.
  */
-export function parseSiteConfig(input: unknown): SiteConfig | null {
+export function parseGateConfig(input: unknown): GateConfig | null {
   if (!isObject(input) || !isObject(input.policy)) return null;
   const p = input.policy;
   const lawfulBasis = input.lawfulBasis ?? p.lawfulBasis;
@@ -52,18 +61,38 @@ export function parseSiteConfig(input: unknown): SiteConfig | null {
     isBasis(lawfulBasis) &&
     isPercent(samplingPercent) &&
     typeof p.honourGlobalPrivacyControl === 'boolean' &&
-    typeof p.maskAllText === 'boolean' &&
     isStrings(p.pageAllowList) &&
-    isStrings(p.pageDenyList) &&
+    isStrings(p.pageDenyList);
+  return ok
+    ? { siteKey: input.siteKey as string, lawfulBasis, samplingPercent, policy: p as GateConfig['policy'] }
+    : null;
+}
+
+/**
+ * Checks the untrusted config answer field by field. Anything missing or malformed gives null,
+ * and a null config records nothing (fails closed): the SDK never guesses a privacy setting.
+ * (zod would double the loader's size, so the check is written out; the server validates with
+ * the core schema before it answers.)
+ */
+export function parseSiteConfig(input: unknown): SiteConfig | null {
+  const gate = parseGateConfig(input);
+  if (!gate) return null;
+  const { siteKey, lawfulBasis, samplingPercent } = gate;
+  const p = gate.policy as Json;
+  const ok =
+    typeof p.maskAllText === 'boolean' &&
     isStrings(p.blockSelectors) &&
     isStrings(p.maskTextSelectors) &&
     isStrings(p.unmaskSelectors) &&
     isStrings(p.allowedUrlParams) &&
     Array.isArray(p.customPatterns) &&
-    p.customPatterns.every(isPattern);
+    p.customPatterns.every(isPattern) &&
+    // Heatmap-only capture: absent (a server from before it existed) means off, its default.
+    (p.heatmapOnly === undefined || typeof p.heatmapOnly === 'boolean') &&
+    (p.heatmapOnlyPages === undefined || isStrings(p.heatmapOnlyPages));
   if (!ok) return null;
   return {
-    siteKey: input.siteKey as string,
+    siteKey,
     lawfulBasis,
     samplingPercent,
     policy: {
@@ -78,6 +107,8 @@ export function parseSiteConfig(input: unknown): SiteConfig | null {
       unmaskSelectors: p.unmaskSelectors as string[],
       allowedUrlParams: p.allowedUrlParams as string[],
       customPatterns: p.customPatterns as CustomPattern[],
+      heatmapOnly: p.heatmapOnly === true,
+      heatmapOnlyPages: (p.heatmapOnlyPages as string[] | undefined) ?? [],
     },
   };
 }

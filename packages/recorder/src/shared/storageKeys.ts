@@ -12,8 +12,17 @@ export const StorageKey = {
   Visitor: 'veil:visitor',
   /** sessionStorage: `'1'` or `'0'`, the sampling decision of this tab session. */
   Sampled: 'veil:sampled',
-  /** sessionStorage: the consent receipt id of this tab session. */
+  /** localStorage: the consent receipt id of the visitor's current grant (new after a withdrawal). */
   Receipt: 'veil:receipt',
+  /** localStorage: the receipt id the server has confirmed registering (`POST …/consent`). */
+  ReceiptRegistered: 'veil:receipt-ok',
+  /**
+   * localStorage: the built-in banner's answer, `'1'` or `'0'`. A refusal is the one decision
+   * stored before consent (remembering it is what spares the visitor the banner on every page).
+   */
+  Choice: 'veil:choice',
+  /** sessionStorage: `{"s","nv","ref"}`, the session's heatmap segment facts (new visitor, referrer class). */
+  Segment: 'veil:segment',
   /** sessionStorage: batches not delivered when the previous page went away. */
   Pending: 'veil:pending',
   /** localStorage: `'1'` once the visitor opted out; kept when consent is withdrawn. */

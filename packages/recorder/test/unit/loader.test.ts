@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createLoader, type LoaderEnv } from '../../src/loader/createLoader.js';
 import { privacySignalSet } from '../../src/loader/privacySignals.js';
 import { readScriptInfo } from '../../src/loader/scriptInfo.js';
-import type { BootContext, RecorderHandle } from '../../src/shared/bootContract.js';
+import type { LoaderBootContext, RecorderHandle } from '../../src/shared/bootContract.js';
 import { MemoryStorage, settle } from './support/fakes.js';
 
 const SITE = 'site_unit_01';
@@ -27,12 +27,13 @@ function setup(
     gpcIgnorable?: boolean;
     local?: MemoryStorage;
     session?: MemoryStorage;
+    consentSources?: string[];
   } = {},
 ) {
   const local = options.local ?? new MemoryStorage();
   const session = options.session ?? new MemoryStorage();
   const handle = { run: vi.fn<RecorderHandle['run']>(), stop: vi.fn<RecorderHandle['stop']>() };
-  const start = vi.fn((_ctx: BootContext): RecorderHandle => handle);
+  const start = vi.fn((_ctx: LoaderBootContext): RecorderHandle => handle);
   const fetchJson = vi.fn(async (_url: string): Promise<unknown> => {
     if (options.config === 'fail') throw new TypeError('Failed to fetch');
     return options.config ?? siteConfig();
@@ -43,6 +44,8 @@ function setup(
       siteKey: SITE,
       configUrl: `https://veil.test/r/v1/sites/${SITE}/config`,
       ingestUrl: 'https://veil.test/ingest/v1/batch',
+      consentUrl: `https://veil.test/r/v1/sites/${SITE}/consent`,
+      consentSources: options.consentSources ?? [],
       legitimateInterestHint: options.hint ?? false,
       gpcMayBeIgnored: options.gpcIgnorable ?? false,
     },
@@ -54,10 +57,13 @@ function setup(
     newId: () => 'generated_id_0000000000',
     fetchJson,
     loadRecorder,
+    send: vi.fn<LoaderEnv['send']>(),
+    showBanner: vi.fn<LoaderEnv['showBanner']>(),
+    loadCmp: vi.fn<LoaderEnv['loadCmp']>(),
     onError: vi.fn(),
   };
   const loader = createLoader(env);
-  return { loader, env, local, session, handle, start, fetchJson, loadRecorder };
+  return { loader, env, local, session, handle, start, fetchJson, loadRecorder, send: env.send };
 }
 
 const consent = ['consent', { analytics: true }];
@@ -88,7 +94,7 @@ describe('loader consent gate', () => {
       ingestUrl: 'https://veil.test/ingest/v1/batch',
       consentReceiptId: 'generated_id_0000000000',
     });
-    expect(ctx.config.policy.blockSelectors).toEqual([]);
+    expect((ctx.config as { policy: { blockSelectors: string[] } }).policy.blockSelectors).toEqual([]);
     expect(t.handle.run).toHaveBeenCalledWith(['identify', 'user-1']);
     t.loader.command(['tag', 'k', 'v']);
     expect(t.handle.run).toHaveBeenLastCalledWith(['tag', 'k', 'v']);
@@ -104,8 +110,9 @@ describe('loader consent gate', () => {
     expect(t.start.mock.calls[0]![0].consentReceiptId).toBe('cmp-receipt:42');
   });
 
-  it('records nothing when the config cannot be fetched or is malformed', async () => {
-    for (const config of ['fail', { siteKey: SITE }, siteConfig({ blockSelectors: 'nope' })]) {
+  it('records nothing when the config cannot be fetched or its gate fields are malformed', async () => {
+    // (The recorder chunk checks the other fields: see bootRecorder.)
+    for (const config of ['fail', { siteKey: SITE }, siteConfig({ pageDenyList: 'nope' })]) {
       const t = setup({ config });
       t.loader.command(consent);
       await settle();
@@ -278,6 +285,10 @@ describe('script tag', () => {
       configUrl: `https://veil.example/r/v1/sites/${SITE}/config`,
       recorderUrl: 'https://veil.example/r/v1/recorder.js',
       ingestUrl: 'https://veil.example/ingest/v1/batch',
+      consentUrl: `https://veil.example/r/v1/sites/${SITE}/consent`,
+      bannerUrl: 'https://veil.example/r/v1/banner.js',
+      cmpUrl: 'https://veil.example/r/v1/cmp.js',
+      consentSources: [],
       legitimateInterestHint: false,
       gpcMayBeIgnored: false,
       debug: false,

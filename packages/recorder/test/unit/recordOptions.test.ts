@@ -108,6 +108,50 @@ describe('rrweb record() options', () => {
     });
   });
 
+  it('runs the server’s redaction walk on every event: attributes, split text, URLs, custom patterns', () => {
+    const { options, emitted } = wired({
+      ...policy,
+      customPatterns: [{ label: 'student_id', pattern: 'S-\\d{4}-\\d{5}' }],
+    });
+    options.emit({
+      type: EventType.FullSnapshot,
+      timestamp: 1,
+      data: {
+        node: {
+          type: 0,
+          id: 1,
+          childNodes: [
+            {
+              type: 2,
+              id: 2,
+              tagName: 'p',
+              attributes: { title: 'jane@example.org', href: '/people/S-2024-00017?ssn=1' },
+              childNodes: [
+                { type: 3, id: 3, textContent: 'Card 4111 1111 ' },
+                { type: 3, id: 4, textContent: '1111 1111 on file' },
+              ],
+            },
+            {
+              type: 2,
+              id: 5,
+              tagName: 'input',
+              attributes: { type: 'password', value: 'hunter2' },
+              childNodes: [],
+            },
+          ],
+        },
+      },
+    });
+    options.emit({
+      type: EventType.IncrementalSnapshot,
+      timestamp: 2,
+      data: { source: 5, id: 5, text: 'hunter2!' },
+    });
+    const json = JSON.stringify(emitted);
+    for (const planted of ['jane@', 'S-2024', 'ssn=', '4111', 'hunter2']) expect(json).not.toContain(planted);
+    expect(json).toContain('Card **** **** ');
+  });
+
   it('never throws into rrweb (or the page): errors are reported, the event dropped', () => {
     const errors: string[] = [];
     const options = buildRecordOptions(policy, {

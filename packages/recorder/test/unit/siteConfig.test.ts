@@ -25,6 +25,8 @@ describe('parseSiteConfig', () => {
       unmaskSelectors: [],
       allowedUrlParams: [],
       customPatterns: [{ label: 'student id', pattern: 'S\\d{7}' }],
+      heatmapOnly: false,
+      heatmapOnlyPages: [],
     });
   });
 

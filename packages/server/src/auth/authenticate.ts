@@ -1,6 +1,12 @@
+import { roleRequiresSecondFactor } from '@veil/core';
 import type { Clock } from '../clock.js';
 import type { Store } from '../storage/Store.js';
-import { AUTH_SESSION_IDLE_MS, AUTH_SESSION_TOUCH_INTERVAL_MS, type Principal } from './principal.js';
+import {
+  AUTH_SESSION_IDLE_MS,
+  AUTH_SESSION_TOUCH_INTERVAL_MS,
+  type Principal,
+  type SecondFactorState,
+} from './principal.js';
 import { isApiTokenShaped, isSessionTokenShaped, tokenHash } from './secrets.js';
 
 export interface Credentials {
@@ -12,7 +18,8 @@ export interface Credentials {
 
 /**
  * Resolves the caller from a bearer token (checked first) or the session cookie. Expired cookie
- * sessions (idle or absolute) are deleted on sight. Returns `undefined` for anything unknown.
+ * sessions (idle or absolute) are deleted on sight; revoked and expired tokens are unknown.
+ * Returns `undefined` for anything unknown.
  */
 export async function authenticate(
   credentials: Credentials,
@@ -24,10 +31,18 @@ export async function authenticate(
     if (!isApiTokenShaped(credentials.bearer)) return undefined;
     const token = await store.apiTokens.findActiveByHash(tokenHash(credentials.bearer));
     if (!token) return undefined;
+    if (token.expiresAt !== null && now >= token.expiresAt) return undefined;
     if (token.lastUsedAt === null || now - token.lastUsedAt >= AUTH_SESSION_TOUCH_INTERVAL_MS) {
       await store.apiTokens.touch(token.id, now);
     }
-    return { kind: 'token', tokenId: token.id, name: token.name, role: token.role };
+    return {
+      kind: 'token',
+      tokenId: token.id,
+      name: token.name,
+      role: token.role,
+      sites: token.allSites ? 'all' : await store.apiTokens.siteIds(token.id),
+      expiresAt: token.expiresAt,
+    };
   }
   const cookie = credentials.sessionCookie;
   if (cookie === undefined || !isSessionTokenShaped(cookie)) return undefined;
@@ -40,7 +55,24 @@ export async function authenticate(
   }
   if (now - session.lastSeenAt >= AUTH_SESSION_TOUCH_INTERVAL_MS)
     await store.authSessions.touch(session.id, now);
-  return { kind: 'user', userId: user.id, email: user.email, role: user.role, authSessionId: session.id };
+  const totpEnabled = user.totpEnabledAt !== null;
+  const secondFactor: SecondFactorState =
+    session.secondFactorAt !== null
+      ? 'verified'
+      : totpEnabled || roleRequiresSecondFactor(user.role)
+        ? 'pending'
+        : 'not_required';
+  return {
+    kind: 'user',
+    userId: user.id,
+    email: user.email,
+    role: user.role,
+    authSessionId: session.id,
+    sites: user.allSites ? 'all' : await store.users.siteIds(user.id),
+    method: session.method,
+    secondFactor,
+    totpEnabled,
+  };
 }
 
 /** The token of an `Authorization: Bearer …` header, or `undefined`. */

@@ -3,6 +3,10 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.js';
 import { VeilError } from '../errors/VeilError.js';
 import { serverVersion } from '../routes/openApiRoutes.js';
+import { auditCommand } from './commands/auditCommand.js';
+import { eraseCommand } from './commands/eraseCommand.js';
+import { exportSubjectCommand } from './commands/exportSubjectCommand.js';
+import { policyCommand } from './commands/policyCommand.js';
 import type { CliIo } from './commands/shared.js';
 import { sitesCommand } from './commands/sitesCommand.js';
 import { startCommand } from './commands/startCommand.js';
@@ -18,7 +22,7 @@ export function processIo(): CliIo {
   };
 }
 
-/** The `veil` program: `start`, `sites add`, `users add`, `tokens create`. */
+/** The `veil` program: `start`, `sites add`, `users add`, `tokens create`, `audit verify|export|key`. */
 export function buildProgram(io: CliIo): Command {
   const program = new Command('veil')
     .description('Veil: self-hosted session replay built for privacy compliance')
@@ -26,7 +30,16 @@ export function buildProgram(io: CliIo): Command {
     .showHelpAfterError()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .exitOverride();
-  for (const command of [startCommand(io), sitesCommand(io), usersCommand(io), tokensCommand(io)]) {
+  for (const command of [
+    startCommand(io),
+    sitesCommand(io),
+    policyCommand(io),
+    usersCommand(io),
+    tokensCommand(io),
+    auditCommand(io),
+    eraseCommand(io),
+    exportSubjectCommand(io),
+  ]) {
     program.addCommand(command);
   }
   for (const command of program.commands) {

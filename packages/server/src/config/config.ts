@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { type AccessConfig, accessConfigFrom, accessEnvShape } from './accessConfig.js';
 
 /** The repository root, from this file's place in `packages/server/{src,dist}/config/`. */
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -25,7 +26,7 @@ export const DEFAULT_PASSWORD_HASHING: Readonly<PasswordHashingOptions> = Object
 export type TrustProxy = boolean | number | string[];
 
 /** The server's whole configuration, parsed once at boot and injected everywhere. */
-export interface VeilConfig {
+export interface VeilConfig extends AccessConfig {
   port: number;
   host: string;
   /** Absolute. */
@@ -33,11 +34,17 @@ export interface VeilConfig {
   database: DatabaseConfig;
   /** 32 bytes from `VEIL_MASTER_KEY`, or `undefined` to use the key file in `dataDir`. */
   masterKey: Buffer | undefined;
+  /** 32 bytes from `VEIL_IDENTITY_SECRET` (keys user-id hashes), or `undefined` for `identity.key`. */
+  identitySecret: Buffer | undefined;
   admin: { email: string; password: string | undefined };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   demo: boolean;
   secureCookies: 'auto' | 'always' | 'never';
   trustProxy: TrustProxy;
+  /** `VEIL_REGION_HEADER`: a header a trusted proxy sets to the visitor's ISO country code. */
+  regionHeader: string | undefined;
+  /** `VEIL_GEOIP_DATABASE`: absolute path of a MaxMind-format country database (`.mmdb`). */
+  geoipDatabase: string | undefined;
   dashboardDir: string;
   recorderDir: string;
   demoDir: string;
@@ -91,6 +98,14 @@ const envSchema = z.object({
     })
     .transform((s) => Buffer.from(s, 'base64'))
     .optional(),
+  VEIL_IDENTITY_SECRET: z
+    .string()
+    .trim()
+    .refine((s) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(s) && Buffer.from(s, 'base64').length === 32, {
+      message: 'must be the base64 of exactly 32 bytes (e.g. `openssl rand -base64 32`)',
+    })
+    .transform((s) => Buffer.from(s, 'base64'))
+    .optional(),
   VEIL_ADMIN_EMAIL: z
     .string()
     .trim()
@@ -104,6 +119,13 @@ const envSchema = z.object({
     .enum(['auto', 'true', 'false'])
     .default('auto')
     .transform((v) => (v === 'auto' ? 'auto' : v === 'true' ? 'always' : 'never')),
+  VEIL_REGION_HEADER: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a header name such as cf-ipcountry')
+    .transform((v) => v.toLowerCase())
+    .optional(),
+  VEIL_GEOIP_DATABASE: z.string().trim().min(1).optional(),
   VEIL_TRUST_PROXY: z
     .string()
     .trim()
@@ -120,6 +142,7 @@ const envSchema = z.object({
   VEIL_DASHBOARD_DIR: z.string().trim().min(1).optional(),
   VEIL_RECORDER_DIR: z.string().trim().min(1).optional(),
   VEIL_DEMO_DIR: z.string().trim().min(1).optional(),
+  ...accessEnvShape,
 });
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -139,6 +162,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`));
   }
   const e = parsed.data;
+  const access = accessConfigFrom(e);
+  if (access.problems.length > 0) throw new ConfigError(access.problems);
   const dataDir = path.resolve(cwd, e.VEIL_DATA_DIR);
   return {
     port: e.PORT,
@@ -148,15 +173,19 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       ? { kind: 'postgres', url: e.VEIL_DATABASE_URL }
       : { kind: 'sqlite', file: path.join(dataDir, 'veil.sqlite') },
     masterKey: e.VEIL_MASTER_KEY,
+    identitySecret: e.VEIL_IDENTITY_SECRET,
     admin: { email: e.VEIL_ADMIN_EMAIL, password: e.VEIL_ADMIN_PASSWORD },
     logLevel: e.VEIL_LOG_LEVEL,
     demo: e.VEIL_DEMO,
     secureCookies: e.VEIL_SECURE_COOKIES,
     trustProxy: e.VEIL_TRUST_PROXY,
+    regionHeader: e.VEIL_REGION_HEADER,
+    geoipDatabase: e.VEIL_GEOIP_DATABASE ? path.resolve(cwd, e.VEIL_GEOIP_DATABASE) : undefined,
     dashboardDir: resolveDir(cwd, e.VEIL_DASHBOARD_DIR, 'packages/dashboard/dist'),
     recorderDir: resolveDir(cwd, e.VEIL_RECORDER_DIR, 'packages/recorder/dist'),
     demoDir: resolveDir(cwd, e.VEIL_DEMO_DIR, 'examples/demo-site/public'),
     passwordHashing: { ...DEFAULT_PASSWORD_HASHING },
+    ...access.config,
   };
 }
 
@@ -172,8 +201,15 @@ export function describeConfig(config: VeilConfig): Record<string, unknown> {
     dataDir: config.dataDir,
     database: config.database.kind === 'sqlite' ? `sqlite:${config.database.file}` : 'postgres',
     masterKey: config.masterKey ? 'VEIL_MASTER_KEY' : 'key file',
+    identitySecret: config.identitySecret ? 'VEIL_IDENTITY_SECRET' : 'key file',
     demo: config.demo,
     secureCookies: config.secureCookies,
     trustProxy: config.trustProxy,
+    region:
+      [config.regionHeader && 'header', config.geoipDatabase && 'geoip database']
+        .filter(Boolean)
+        .join(' + ') || 'off',
+    auditSigningKey: config.audit.signingKey ? 'VEIL_AUDIT_SIGNING_KEY' : 'key file',
+    oidc: config.oidc ? config.oidc.issuer.origin : 'off',
   };
 }

@@ -46,6 +46,13 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.freeze([
     audience: 'operator',
   },
   {
+    name: 'VEIL_IDENTITY_SECRET',
+    default: undefined,
+    description:
+      "Base64 of 32 random bytes that keys the HMAC of `veil('identify', userId)` ids (only the HMAC is stored); unset means a 0600 key file `<VEIL_DATA_DIR>/identity.key`. Set it when several processes share PostgreSQL.",
+    audience: 'operator',
+  },
+  {
     name: 'VEIL_ADMIN_EMAIL',
     default: 'admin@localhost',
     description: 'Email of the owner account created on first start (when no user exists yet).',
@@ -83,6 +90,98 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.freeze([
     default: 'false',
     description:
       'Trust X-Forwarded-* headers: `true`, `false`, a hop count, or a comma-separated list of proxy addresses/CIDRs.',
+    audience: 'operator',
+  },
+  {
+    name: 'VEIL_REGION_HEADER',
+    default: undefined,
+    description:
+      "A request header a trusted proxy sets to the visitor's ISO country code (`cf-ipcountry`): restricted regions and consent receipts use it. Unset: no header.",
+    audience: 'operator',
+  },
+  {
+    name: 'VEIL_GEOIP_DATABASE',
+    default: undefined,
+    description:
+      "Path of a MaxMind-format country database (GeoLite2/GeoIP2 Country or City `.mmdb`), read once at start, for the visitor's country when no header gives it. The address is looked up, never stored.",
+    audience: 'operator',
+  },
+  {
+    name: 'VEIL_ADMIN_TOTP_SECRET',
+    default: undefined,
+    description:
+      'Base32 TOTP secret of the owner created on first start, for provisioning and automation; unset means the owner enrols at first sign-in.',
+    audience: 'operator',
+  },
+  {
+    name: 'VEIL_AUDIT_SIGNING_KEY',
+    default: undefined,
+    description:
+      'Base64 of a 32-byte Ed25519 seed that signs audit checkpoints; unset means a 0600 key file `<VEIL_DATA_DIR>/audit-signing.key` created on first start. Set it when several processes share PostgreSQL.',
+    audience: 'operator',
+  },
+  {
+    name: 'VEIL_AUDIT_TRUSTED_KEYS',
+    default: undefined,
+    description:
+      'Comma-separated base64 public keys of retired audit signing keys, still trusted to verify older checkpoints.',
+    audience: 'operator',
+  },
+  {
+    name: 'VEIL_OIDC_ISSUER',
+    default: undefined,
+    description: 'OpenID Connect issuer URL (https) that turns on single sign-on.',
+    audience: 'operator',
+  },
+  {
+    name: 'VEIL_OIDC_CLIENT_ID',
+    default: undefined,
+    description: "Veil's client id at the identity provider.",
+    audience: 'operator',
+  },
+  {
+    name: 'VEIL_OIDC_CLIENT_SECRET',
+    default: undefined,
+    description: 'Its client secret (unset for a public client).',
+    audience: 'operator',
+  },
+  {
+    name: 'VEIL_OIDC_REDIRECT_URL',
+    default: undefined,
+    description:
+      'The redirect URI registered at the provider: `https://VEIL_HOST/api/v1/auth/oidc/callback`.',
+    audience: 'operator',
+  },
+  {
+    name: 'VEIL_OIDC_SCOPES',
+    default: 'openid email profile groups',
+    description: 'Scopes asked for at login.',
+    audience: 'operator',
+  },
+  {
+    name: 'VEIL_OIDC_GROUPS_CLAIM',
+    default: 'groups',
+    description: 'The claim (ID token or UserInfo) that lists the user’s groups.',
+    audience: 'operator',
+  },
+  {
+    name: 'VEIL_OIDC_ROLE_MAP',
+    default: undefined,
+    description:
+      '`group=role;group=role`, first match wins; users in no listed group cannot sign in. The role is updated at every login.',
+    audience: 'operator',
+  },
+  {
+    name: 'VEIL_OIDC_LABEL',
+    default: 'Single sign-on',
+    description: 'Text of the sign-in button on the login page.',
+    audience: 'operator',
+  },
+  {
+    name: 'VEIL_OIDC_TRUST_MFA',
+    default: 'false',
+    description:
+      "`true` counts the provider's multi-factor login (`amr` claim) as the second factor Veil requires; otherwise Veil asks for its own TOTP.",
     audience: 'operator',
   },
   {

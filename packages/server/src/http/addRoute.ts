@@ -25,6 +25,8 @@ export interface JsonRoute<
   method: HTTPMethods;
   url: string;
   permission: RoutePermission;
+  /** See `FastifyContextConfig.allowPendingSecondFactor`. */
+  allowPendingSecondFactor?: boolean;
   doc: Omit<RouteDoc, 'params' | 'querystring' | 'body'>;
   params?: P;
   querystring?: Q;
@@ -42,6 +44,7 @@ export function addRoute<
     url: route.url,
     config: {
       permission: route.permission,
+      allowPendingSecondFactor: route.allowPendingSecondFactor === true,
       openapi: { ...route.doc, params: route.params, querystring: route.querystring, body: route.body },
     },
     handler: async (request, reply) => {

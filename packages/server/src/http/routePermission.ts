@@ -38,5 +38,10 @@ declare module 'fastify' {
     /** Required on every route; checked at startup, enforced on every request. */
     permission?: RoutePermission;
     openapi?: RouteDoc;
+    /**
+     * Open to a user session that still owes its second factor (sign-in routes only: who am I,
+     * TOTP enrolment and verification, logout). Every other route refuses such a session.
+     */
+    allowPendingSecondFactor?: boolean;
   }
 }

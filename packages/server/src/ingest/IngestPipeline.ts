@@ -2,9 +2,20 @@ import { performance } from 'node:perf_hooks';
 import type { IngestAck } from '@veil/core';
 import type { Clock } from '../clock.js';
 import type { EnvelopeCipher } from '../crypto/EnvelopeCipher.js';
+import { createRegionLookup, type RegionLookup } from '../privacy/RegionLookup.js';
+import { SessionPrivacyStates } from '../privacy/SessionPrivacyStates.js';
+import type { PrivacyAlertRecord } from '../storage/privacy/PrivacyRepository.js';
 import type { SiteRecord, Store } from '../storage/Store.js';
+import type { SubjectHasher } from '../subjects/SubjectHasher.js';
 import { type Drop, isDrop } from './Drop.js';
 import { IngestMetrics, type IngestStepName } from './pipelineMetrics.js';
+import { aggregateHeatmaps } from './steps/aggregate.js';
+import { consent } from './steps/consent.js';
+import { identify, linkSubject } from './steps/identify.js';
+import { ipPolicy } from './steps/ipPolicy.js';
+import { pageTargeting } from './steps/pageTargeting.js';
+import { redact } from './steps/redact.js';
+import { region } from './steps/region.js';
 import { sanitizeUrls } from './steps/sanitizeUrls.js';
 import { siteAndOrigin } from './steps/siteAndOrigin.js';
 import { storeBatch } from './steps/store.js';
@@ -18,29 +29,77 @@ export interface IngestDeps {
   store: Store;
   cipher: EnvelopeCipher;
   clock: Clock;
+  /** Keys the hash of `veil('identify', …)` user ids. */
+  hasher: SubjectHasher;
+  /** The visitor's country for restricted regions. @default none configured */
+  regions?: RegionLookup;
+  /** Told of every privacy (canary) alert the moment it is raised. */
+  onPrivacyAlert?: (alert: PrivacyAlertRecord) => void;
 }
 
 /**
  * `POST /ingest/v1/batch` as a named pipeline (STYLE.md):
- * `validate → siteAndOrigin → sanitizeUrls → store`. Each step returns the next context or a typed
- * `Drop`; each is counted and timed in `metrics`. Later steps (consent, IP policy, region, page
- * targeting, redaction, inventory, aggregates) slot in between.
+ * `validate → siteAndOrigin → consent → ipPolicy → region → pageTargeting → identify → sanitizeUrls →
+ * redact → aggregate → store → linkSubject`. Each step returns the next context or a typed
+ * `Drop`; each is counted and timed in `metrics`. The privacy steps drop (and count) what the
+ * site's policy does not record; `redact` masks what the browser left, before anything is
+ * aggregated or stored.
  */
 export class IngestPipeline {
+  /** Per-session privacy state between batches (redaction context, current page). */
+  readonly privacySessions = new SessionPrivacyStates();
+  readonly #regions: RegionLookup;
+
   constructor(
     private readonly deps: IngestDeps,
     readonly metrics: IngestMetrics = new IngestMetrics(),
-  ) {}
+  ) {
+    this.#regions = deps.regions ?? createRegionLookup({ headerConfigured: false });
+  }
 
   async run(request: RawBatchRequest): Promise<IngestResult> {
     const validated = await this.step('validate', () => validate(request));
     if (isDrop(validated)) return { ok: false, drop: validated, site: undefined };
     const located = await this.step('siteAndOrigin', () => siteAndOrigin(this.deps.store, validated));
     if (isDrop(located)) return { ok: false, drop: located, site: undefined };
-    const sanitised = await this.step('sanitizeUrls', () => sanitizeUrls(located));
+    const consented = await this.step('consent', () => consent(this.deps.store, located));
+    if (isDrop(consented)) return { ok: false, drop: consented, site: located.site };
+    // The client address serves the block list and the region lookup, then leaves the context.
+    const allowedIp = await this.step('ipPolicy', () => ipPolicy(this.deps, consented));
+    if (isDrop(allowedIp)) return { ok: false, drop: allowedIp, site: located.site };
+    const inRegion = await this.step('region', () =>
+      region({ ...this.deps, regions: this.#regions }, allowedIp),
+    );
+    if (isDrop(inRegion)) return { ok: false, drop: inRegion, site: located.site };
+    const targeted = await this.step('pageTargeting', () =>
+      pageTargeting({ ...this.deps, sessions: this.privacySessions }, inRegion),
+    );
+    if (isDrop(targeted)) return { ok: false, drop: targeted, site: located.site };
+    // Before any redaction: user ids become their keyed hash, tags are kept for erasure by tag.
+    const identified = await this.step('identify', () => identify(this.deps, targeted));
+    if (isDrop(identified)) return { ok: false, drop: identified, site: located.site };
+    const sanitised = await this.step('sanitizeUrls', () => sanitizeUrls(identified));
     if (isDrop(sanitised)) return { ok: false, drop: sanitised, site: located.site };
-    const stored = await this.step('store', () => storeBatch(this.deps, sanitised));
+    const redacted = await this.step('redact', () =>
+      redact({ ...this.deps, sessions: this.privacySessions, onAlert: this.deps.onPrivacyAlert }, sanitised),
+    );
+    if (isDrop(redacted)) return { ok: false, drop: redacted, site: located.site };
+    const aggregated = await this.step('aggregate', () => aggregateHeatmaps(this.deps, redacted));
+    if (isDrop(aggregated)) return { ok: false, drop: aggregated, site: located.site };
+    if (aggregated.heatmap.captureMode === 'heatmap') {
+      // Heatmap-only capture: counted into aggregates, never stored as a replayable recording.
+      const duplicate = aggregated.heatmap.outcome === 'duplicate';
+      this.metrics.recordAccepted(duplicate);
+      return {
+        ok: true,
+        ack: { sessionId: validated.batch.sessionId, ack: validated.batch.seq, duplicate },
+        site: located.site,
+      };
+    }
+    const stored = await this.step('store', () => storeBatch(this.deps, aggregated));
     if (isDrop(stored)) return { ok: false, drop: stored, site: located.site };
+    // Also for a retried batch: a link that failed after the chunk was stored is made now.
+    await this.step('linkSubject', () => linkSubject(this.deps, identified, this.deps.clock.now()));
     this.metrics.recordAccepted(stored.ack.duplicate);
     return { ok: true, ack: stored.ack, site: located.site };
   }

@@ -1,6 +1,19 @@
 import type { ErrorCode } from '@veil/core';
 
-export const INGEST_STEPS = ['validate', 'siteAndOrigin', 'sanitizeUrls', 'store'] as const;
+export const INGEST_STEPS = [
+  'validate',
+  'siteAndOrigin',
+  'consent',
+  'ipPolicy',
+  'region',
+  'pageTargeting',
+  'identify',
+  'sanitizeUrls',
+  'redact',
+  'aggregate',
+  'store',
+  'linkSubject',
+] as const;
 export type IngestStepName = (typeof INGEST_STEPS)[number];
 
 export interface StepCounters {

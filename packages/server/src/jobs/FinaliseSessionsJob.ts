@@ -43,6 +43,7 @@ export class FinaliseSessionsJob {
         }
         if (session.durationMs < min) {
           if (await store.recordings.delete(session.id, idleBefore)) {
+            await store.privacy.countDrop(session.siteId, 'session_too_short', clock.now());
             result.discarded += 1;
             progressed = true;
           }

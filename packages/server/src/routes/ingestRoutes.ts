@@ -13,6 +13,13 @@ const ingestAckSchema = z
   .object({ sessionId: z.string(), ack: z.number().int(), duplicate: z.boolean() })
   .meta({ id: 'IngestAck' });
 
+/** The trusted proxy's country header (`VEIL_REGION_HEADER`), when one is configured. */
+function regionHeaderValue(request: FastifyRequest, header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const raw = request.headers[header.toLowerCase()];
+  return Array.isArray(raw) ? raw[0] : raw;
+}
+
 /**
  * `POST /ingest/v1/batch` and its CORS preflight. The body is read as raw bytes (any content type,
  * at most `MAX_BATCH_COMPRESSED_BYTES`) and handed to the ingest pipeline, which decides.
@@ -77,6 +84,10 @@ export async function ingestRoutes(app: FastifyInstance): Promise<void> {
         contentEncoding: request.headers['content-encoding'],
         origin: request.headers.origin,
         referer: request.headers.referer,
+        userAgent: request.headers['user-agent'],
+        // For the IP block list and region lookup only; the pipeline drops it after those steps.
+        clientIp: request.ip,
+        regionHeaderValue: regionHeaderValue(request, app.veil.config.regionHeader),
         body: Buffer.isBuffer(request.body) ? request.body : undefined,
       });
       await corsFor(request, reply, result.site);

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { lawfulBasisSchema, type PrivacyPolicy, privacyPolicySchema } from '@veil/core';
+import {
+  effectiveLawfulBasis,
+  lawfulBasisSchema,
+  type PrivacyPolicy,
+  policyForBrowser,
+  privacyPolicySchema,
+} from '@veil/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { VeilError } from '../errors/VeilError.js';
@@ -22,9 +28,12 @@ const siteConfigSchema = z
   })
   .meta({ id: 'SiteConfig' });
 
-/** The policy as pages may see it: server-only fields (the IP block list) are emptied. */
+/**
+ * The policy as pages may see it: server-only fields (IP block list, restricted regions,
+ * canaries) emptied, custom patterns in their checked, bounded form (`policyForBrowser`).
+ */
 export function publicPolicy(policy: PrivacyPolicy): PrivacyPolicy {
-  return { ...policy, ipBlockList: [] };
+  return policyForBrowser(policy);
 }
 
 function etagOf(body: string): string {
@@ -92,7 +101,8 @@ export async function publicRoutes(app: FastifyInstance): Promise<void> {
       if (!site) throw new VeilError('unknown_site', 'no site has this key');
       const body = JSON.stringify({
         siteKey: site.siteKey,
-        lawfulBasis: site.policy.lawfulBasis,
+        // Legitimate interest only with its documented assessment; otherwise the loader waits for consent.
+        lawfulBasis: effectiveLawfulBasis(site.policy),
         samplingPercent: site.policy.samplingPercent,
         policy: publicPolicy(site.policy),
       });

@@ -1,16 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { canSeeSite } from '../auth/principal.js';
 import { VeilError } from '../errors/VeilError.js';
 import { addRoute } from '../http/addRoute.js';
 import { errorResponses } from '../http/errorResponses.js';
 import { concatJsonArrays, readEventArrays, readPageViews } from '../recordings/readRecording.js';
 import { decodeCursor, encodeCursor } from '../recordings/sessionCursor.js';
 import { pageViewSchema, sessionSummary, sessionSummarySchema } from '../recordings/sessionView.js';
+import { grantReplayAccess, MAX_PURPOSE_CHARS, MAX_TICKET_CHARS } from '../replay/replayGrants.js';
+import { liveGrantOf, replayGrantSchema } from './replayGrantRoutes.js';
 import { siteKeyParams } from './siteRoutes.js';
 
 export const DEFAULT_SESSION_PAGE_SIZE = 50;
 export const MAX_SESSION_PAGE_SIZE = 200;
-export const MAX_PURPOSE_CHARS = 500;
 
 const ms = z.coerce.number().int().nonnegative();
 
@@ -33,7 +35,16 @@ const listQuery = z.object({
 const sessionParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'is not a session id') });
 
 const eventsQuery = z.object({
-  purpose: z.string().max(MAX_PURPOSE_CHARS).optional().describe('why this raw replay is opened; logged'),
+  purpose: z
+    .string()
+    .max(MAX_PURPOSE_CHARS)
+    .optional()
+    .describe('why this raw replay is opened; opens (or reuses) a time-limited grant, audited'),
+  ticket: z.string().trim().max(MAX_TICKET_CHARS).optional().describe('ticket reference for the purpose'),
+  grant: z
+    .uuid()
+    .optional()
+    .describe('a live grant of POST /sessions/{id}/replay-grants, instead of a purpose'),
 });
 
 /** Session list (filters, cursor pagination, newest first), session detail, raw replay events. */
@@ -94,9 +105,10 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
         ...errorResponses(400, 401, 403, 404),
       },
     },
-    handler: async ({ params }) => {
+    handler: async ({ params, request }) => {
       const session = await store.recordings.get(params.id);
-      if (!session) throw new VeilError('not_found', 'no such session');
+      if (!session || !canSeeSite(request.principal, session.siteId))
+        throw new VeilError('not_found', 'no such session');
       const pages = await readPageViews(store, cipher, session.id);
       return { session: { ...sessionSummary(session), pages } };
     },
@@ -114,18 +126,30 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
       responses: {
         200: {
           description: 'Every event in sequence order',
-          schema: z.object({ sessionId: z.string(), purpose: z.string(), events: z.array(z.unknown()) }),
+          schema: z.object({
+            sessionId: z.string(),
+            purpose: z.string(),
+            grant: replayGrantSchema,
+            events: z.array(z.unknown()),
+          }),
         },
         ...errorResponses(400, 401, 403, 404),
       },
     },
     handler: async ({ params, query, request, reply }) => {
-      const purpose = query.purpose?.trim() ?? '';
-      if (purpose === '')
+      const principal = request.principal;
+      const purposeText = query.purpose?.trim() ?? '';
+      if (purposeText === '' && query.grant === undefined)
         throw new VeilError('purpose_required', 'state why you open this raw replay: ?purpose=…');
       const session = await store.recordings.get(params.id);
-      if (!session) throw new VeilError('not_found', 'no such session');
-      const principal = request.principal;
+      if (!session || !principal || !canSeeSite(principal, session.siteId))
+        throw new VeilError('not_found', 'no such session');
+      // Every read runs under a live, purpose-bound grant of this caller for this session.
+      const grant =
+        query.grant !== undefined
+          ? await liveGrantOf(app.veil, principal, session.id, query.grant)
+          : (await grantReplayAccess(app.veil, principal, session, purposeText, query.ticket || null)).grant;
+      const purpose = grant.purpose;
       // Logged before anything is decrypted: no access without its record.
       await store.accessLog.record({
         userId: principal?.kind === 'user' ? principal.userId : null,
@@ -136,7 +160,13 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
         accessedAt: clock.now(),
       });
       const events = concatJsonArrays(await readEventArrays(store, cipher, session.id));
-      const body = `{"sessionId":${JSON.stringify(session.id)},"purpose":${JSON.stringify(purpose)},"events":${events}}`;
+      const grantJson = JSON.stringify({
+        id: grant.id,
+        purpose: grant.purpose,
+        ticket: grant.ticket,
+        expiresAt: grant.expiresAt,
+      });
+      const body = `{"sessionId":${JSON.stringify(session.id)},"purpose":${JSON.stringify(purpose)},"grant":${grantJson},"events":${events}}`;
       return reply.type('application/json; charset=utf-8').send(body);
     },
   });

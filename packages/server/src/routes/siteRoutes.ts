@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { canSeeSite } from '../auth/principal.js';
 import { VeilError } from '../errors/VeilError.js';
 import { addRoute } from '../http/addRoute.js';
 import { errorResponses } from '../http/errorResponses.js';
@@ -26,7 +27,11 @@ export async function siteRoutes(app: FastifyInstance): Promise<void> {
         ...errorResponses(401, 403),
       },
     },
-    handler: async () => ({ sites: (await store.sites.list()).map(siteView) }),
+    handler: async ({ request }) => ({
+      sites: (await store.sites.list())
+        .filter((site) => canSeeSite(request.principal, site.id))
+        .map(siteView),
+    }),
   });
 
   addRoute(app, {

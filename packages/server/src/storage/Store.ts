@@ -1,6 +1,22 @@
 import type { DeviceClass, PrivacyPolicy, Role } from '@veil/core';
 import type { WrappedDataKey } from '../crypto/EnvelopeCipher.js';
+import type {
+  AccessAlertRepository,
+  AccessLimitRepository,
+  AuditRepository,
+  OidcLoginRepository,
+  ReplayGrantRepository,
+} from './accessStoreTypes.js';
+import type {
+  BannerTextRepository,
+  ConsentReceiptRepository,
+  OptOutRepository,
+  SubjectRepository,
+  SubjectRequestRepository,
+} from './consentStoreTypes.js';
+import type { HeatmapRepository } from './heatmap/HeatmapRepository.js';
 import type { Dialect } from './migrations/Migration.js';
+import type { PrivacyRepository } from './privacy/PrivacyRepository.js';
 
 /**
  * Veil's one storage interface. Two adapters implement it over one Kysely query layer:
@@ -16,6 +32,27 @@ export interface Store {
   readonly sites: SiteRepository;
   readonly recordings: RecordingRepository;
   readonly accessLog: ReplayAccessRepository;
+  /** The append-only, hash-chained audit log and its signed checkpoints (issue #5). */
+  readonly audit: AuditRepository;
+  readonly replayGrants: ReplayGrantRepository;
+  readonly accessAlerts: AccessAlertRepository;
+  readonly oidcLogins: OidcLoginRepository;
+  /** Per-site raw-replay limits (the access-anomaly threshold). */
+  readonly accessLimits: AccessLimitRepository;
+  /** Consent receipts: grants, withdrawals, refusals (issue #4). */
+  readonly consent: ConsentReceiptRepository;
+  /** The opt-out registry (visitor ids per site, user-id hashes per site or instance-wide). */
+  readonly optOuts: OptOutRepository;
+  /** Identified (keyed user-id hash) and tagged sessions; erasure with crypto-shredding. */
+  readonly subjects: SubjectRepository;
+  /** The data-subject request log and erasure receipts. */
+  readonly subjectRequests: SubjectRequestRepository;
+  /** Per-site texts of the built-in consent banner. */
+  readonly bannerTexts: BannerTextRepository;
+  /** Heatmap aggregates, per-session counting state and representative snapshots (issue #6). */
+  readonly heatmaps: HeatmapRepository;
+  /** Policy versions, masking failures, privacy alerts and drop counters (issue #3). */
+  readonly privacy: PrivacyRepository;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   schemaVersion(): Promise<number>;
@@ -35,6 +72,16 @@ export interface UserRecord {
   role: Role;
   passwordHash: string;
   createdAt: number;
+  /** Sealed TOTP secret (enrolment started); `totpEnabledAt` says whether it was confirmed. */
+  totpSecretSealed: Buffer | null;
+  totpEnabledAt: number | null;
+  totpLastStep: number | null;
+  failedLogins: number;
+  lockedUntil: number | null;
+  /** `false`: restricted to the sites of `UserRepository.siteIds`. */
+  allSites: boolean;
+  /** `issuer#sub` for users who sign in with OpenID Connect. */
+  oidcSubject: string | null;
 }
 
 export interface NewUser {
@@ -42,6 +89,17 @@ export interface NewUser {
   role: Role;
   passwordHash: string;
   createdAt: number;
+  /** Default: every site. */
+  siteIds?: readonly string[] | null;
+  oidcSubject?: string | null;
+}
+
+export interface UserChanges {
+  role?: Role;
+  passwordHash?: string;
+  /** `null`: every site; a list: only those. */
+  siteIds?: readonly string[] | null;
+  oidcSubject?: string | null;
 }
 
 export interface UserRepository {
@@ -50,6 +108,28 @@ export interface UserRepository {
   create(user: NewUser): Promise<UserRecord | undefined>;
   findByEmail(email: string): Promise<UserRecord | undefined>;
   findById(id: string): Promise<UserRecord | undefined>;
+  findByOidcSubject(subject: string): Promise<UserRecord | undefined>;
+  /** Every user, by email. */
+  list(): Promise<UserRecord[]>;
+  update(id: string, changes: UserChanges): Promise<UserRecord | undefined>;
+  delete(id: string): Promise<boolean>;
+  /** The sites a restricted user may see (empty for users with every site). */
+  siteIds(userId: string): Promise<string[]>;
+  countByRole(role: Role): Promise<number>;
+  /** Adds one failure; at `maxFailures` consecutive ones the account locks until `now + lockMs`. */
+  recordLoginFailure(
+    id: string,
+    now: number,
+    maxFailures: number,
+    lockMs: number,
+  ): Promise<{ failedLogins: number; lockedUntil: number | null }>;
+  recordLoginSuccess(id: string): Promise<void>;
+  /** Starts (or restarts) TOTP enrolment with a new sealed secret; TOTP is off until confirmed. */
+  setPendingTotp(id: string, sealedSecret: Buffer): Promise<void>;
+  enableTotp(id: string, now: number, step: number): Promise<void>;
+  /** Consumes a TOTP time step; false when it (or a later one) was used already (a replayed code). */
+  useTotpStep(id: string, step: number): Promise<boolean>;
+  resetTotp(id: string): Promise<void>;
 }
 
 export interface AuthSessionRecord {
@@ -58,6 +138,9 @@ export interface AuthSessionRecord {
   createdAt: number;
   lastSeenAt: number;
   expiresAt: number;
+  /** When a second factor was passed in this session. */
+  secondFactorAt: number | null;
+  method: 'password' | 'oidc';
 }
 
 export interface AuthSessionRepository {
@@ -66,10 +149,15 @@ export interface AuthSessionRepository {
     userId: string;
     createdAt: number;
     expiresAt: number;
+    secondFactorAt?: number | null;
+    method?: 'password' | 'oidc';
   }): Promise<AuthSessionRecord>;
   findByTokenHash(tokenHash: string): Promise<{ session: AuthSessionRecord; user: UserRecord } | undefined>;
   touch(id: string, lastSeenAt: number): Promise<void>;
   delete(id: string): Promise<void>;
+  markSecondFactor(id: string, at: number): Promise<void>;
+  /** Ends every session of a user ("sign out everywhere"); returns how many. */
+  deleteAllForUser(userId: string): Promise<number>;
   /** Deletes sessions past their absolute expiry or idle since before `idleBefore`; returns how many. */
   deleteExpired(now: number, idleBefore: number): Promise<number>;
 }
@@ -82,6 +170,9 @@ export interface ApiTokenRecord {
   createdAt: number;
   lastUsedAt: number | null;
   revokedAt: number | null;
+  expiresAt: number | null;
+  /** `false`: restricted to the sites of `ApiTokenRepository.siteIds`. */
+  allSites: boolean;
 }
 
 export interface ApiTokenRepository {
@@ -91,10 +182,19 @@ export interface ApiTokenRepository {
     role: Role;
     createdBy: string | null;
     createdAt: number;
+    expiresAt?: number | null;
+    /** Default: every site. */
+    siteIds?: readonly string[] | null;
   }): Promise<ApiTokenRecord>;
-  /** Revoked tokens are not found. */
+  /** Revoked tokens are not found (expired ones are: the caller compares `expiresAt`). */
   findActiveByHash(tokenHash: string): Promise<ApiTokenRecord | undefined>;
   touch(id: string, lastUsedAt: number): Promise<void>;
+  findById(id: string): Promise<ApiTokenRecord | undefined>;
+  /** Every token, newest first, revoked ones included. */
+  list(): Promise<ApiTokenRecord[]>;
+  siteIds(tokenId: string): Promise<string[]>;
+  /** True when it was active and is now revoked. */
+  revoke(id: string, at: number): Promise<boolean>;
 }
 
 export interface SiteRecord {

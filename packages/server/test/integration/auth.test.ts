@@ -45,7 +45,13 @@ describe('authentication and permissions', () => {
       payload: { email: OWNER_EMAIL.toUpperCase(), password: OWNER_PASSWORD },
     });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ user: { id: expect.any(String), email: OWNER_EMAIL, role: 'owner' } });
+    expect(res.json()).toEqual({
+      user: { id: expect.any(String), email: OWNER_EMAIL, role: 'owner' },
+      // The owner has TOTP: this session is limited to the second step until it passes.
+      secondFactor: 'pending',
+      totpEnabled: true,
+      csrfToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+    });
     const cookie = res.cookies.find((c) => c.name === 'veil_session');
     expect(cookie).toMatchObject({
       httpOnly: true,
@@ -197,11 +203,12 @@ describe('authentication and permissions', () => {
   });
 
   it('logs out: the cookie session ends, even with a JSON content type and no body', async () => {
-    const cookie = await t.login();
+    const auth = await t.loginHeaders();
+    const cookie = auth.cookie ?? '';
     const out = await t.app.inject({
       method: 'POST',
       url: '/api/v1/auth/logout',
-      headers: { cookie, 'content-type': 'application/json' },
+      headers: { ...auth, 'content-type': 'application/json' },
     });
     expect(out.statusCode).toBe(204);
     expect(out.cookies.find((c) => c.name === 'veil_session')?.value).toBe('');
@@ -209,11 +216,12 @@ describe('authentication and permissions', () => {
   });
 
   it('creates and reads sites through the API', async () => {
-    const cookie = await t.login();
+    const auth = await t.loginHeaders();
+    const cookie = auth.cookie ?? '';
     const created = await t.app.inject({
       method: 'POST',
       url: '/api/v1/sites',
-      headers: { cookie },
+      headers: auth,
       payload: {
         name: 'Blog',
         origins: ['https://Blog.Example:443/', 'http://localhost:3000'],
@@ -237,7 +245,7 @@ describe('authentication and permissions', () => {
     const invalid = await t.app.inject({
       method: 'POST',
       url: '/api/v1/sites',
-      headers: { cookie },
+      headers: auth,
       payload: { name: 'Bad', origins: ['https://bad.example/path?x'] },
     });
     expect(invalid.statusCode).toBe(400);

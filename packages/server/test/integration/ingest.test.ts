@@ -10,6 +10,7 @@ import {
   snapshotEvent,
   T0,
 } from '../support/batches.js';
+import { grantTestConsent } from '../support/consent.js';
 import { SITE_ORIGIN, startTestApp, type TestApp } from '../support/testApp.js';
 
 describe('POST /ingest/v1/batch', () => {
@@ -241,6 +242,7 @@ describe('POST /ingest/v1/batch', () => {
         policy: t.site.policy,
         createdAt: T0,
       });
+      await grantTestConsent(t.app.veil.store, other);
       const id = acknowledged[0]?.id ?? '';
       const res = await t.ingest(makeBatch({ siteKey: other.siteKey, sessionId: id, seq: 5 }), {
         origin: 'https://other.example',

@@ -4,10 +4,10 @@ import { startTestApp, type TestApp } from '../support/testApp.js';
 /** Hostile or sloppy requests: always the envelope, never a crash. */
 describe('malformed requests', () => {
   let t: TestApp;
-  let cookie: string;
+  let auth: Record<string, string>;
   beforeAll(async () => {
     t = await startTestApp();
-    cookie = await t.login();
+    auth = await t.loginHeaders();
   });
   afterAll(() => t.close());
 
@@ -49,7 +49,7 @@ describe('malformed requests', () => {
     const res = await t.app.inject({
       method,
       url,
-      headers: { cookie, ...(contentType ? { 'content-type': contentType } : {}) },
+      headers: { ...auth, ...(contentType ? { 'content-type': contentType } : {}) },
       payload,
     });
     expect(res.statusCode).toBe(status);

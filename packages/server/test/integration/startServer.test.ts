@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { startServer } from '../../src/startServer.js';
 import { makeBatch, sessionId } from '../support/batches.js';
+import { grantRegistrationBody, grantTestConsent } from '../support/consent.js';
 import { createTestDatabase, postgresAvailable } from '../support/postgres.js';
 import { makeTempDir } from '../support/tempDir.js';
 import { FAST_HASHING } from '../support/testApp.js';
@@ -29,6 +30,13 @@ describe('startServer', () => {
       const demo = await server.store.sites.findByKey(server.demoSiteKey ?? '');
       expect(demo?.origins).toEqual([`http://127.0.0.1:${server.port}`, `http://localhost:${server.port}`]);
 
+      // The browser registers the visitor's consent first (the demo site records on consent).
+      const granted = await fetch(`${server.url}/r/v1/sites/${server.demoSiteKey}/consent`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain', origin: server.url },
+        body: JSON.stringify(grantRegistrationBody()),
+      });
+      expect(granted.status).toBe(201);
       const batch = makeBatch({ siteKey: server.demoSiteKey ?? '', sessionId: sessionId() });
       const res = await fetch(`${server.url}/ingest/v1/batch`, {
         method: 'POST',
@@ -89,6 +97,8 @@ describe('startServer', () => {
     };
     const server = await startServer(config, { logStream: { write: () => {} }, print: () => {} });
     try {
+      const demo = await server.store.sites.findByKey(server.demoSiteKey ?? '');
+      if (demo) await grantTestConsent(server.store, demo);
       const batch = makeBatch({ siteKey: server.demoSiteKey ?? '', sessionId: sessionId() });
       const res = await server.app.inject({
         method: 'POST',

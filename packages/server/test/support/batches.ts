@@ -74,6 +74,8 @@ export function makeBatch(
     v: 1,
     seq: 0,
     sentAt: T0,
+    // Registered for the test app's site by `startTestApp` (support/consent.ts).
+    consentReceiptId: 'test_consent_receipt_0001',
     events: [metaEvent(T0, 'https://shop.example/'), moveEvent(T0 + 500)],
     ...fields,
   };

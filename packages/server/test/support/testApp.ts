@@ -3,16 +3,23 @@ import path from 'node:path';
 import type { IngestBatch, Role } from '@veil/core';
 import type { LightMyRequestResponse } from 'fastify';
 import { createApiToken } from '../../src/auth/createApiToken.js';
+import { base32Decode, totp, totpStep } from '../../src/auth/totp.js';
 import { ManualClock } from '../../src/clock.js';
 import { loadConfig, type VeilConfig } from '../../src/config/config.js';
 import { createApp, type VeilApp } from '../../src/createApp.js';
 import { createSite } from '../../src/sites/createSite.js';
 import type { SiteRecord } from '../../src/storage/Store.js';
 import { T0 } from './batches.js';
+import { grantTestConsent } from './consent.js';
 import { makeTempDir } from './tempDir.js';
 
 export const OWNER_EMAIL = 'owner@test.local';
 export const OWNER_PASSWORD = 'correct horse battery staple';
+/**
+ * The owner's TOTP secret (VEIL_ADMIN_TOTP_SECRET): owners need a second factor, and tests compute
+ * its codes the way an authenticator app does.
+ */
+export const OWNER_TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 export const SITE_ORIGIN = 'https://shop.example';
 
 /** argon2id at its cheapest: tests exercise the code path, not the cost. */
@@ -27,7 +34,14 @@ export interface TestApp {
   logs: string[];
   printed: string[];
   site: SiteRecord;
-  login(email?: string, password?: string): Promise<string>;
+  /**
+   * Logs in through the API and returns the `Cookie` header value (enough for reads). When the
+   * user has TOTP and `totpSecret` is known (the owner's by default) the second step is done too,
+   * moving the clock to a fresh 30-second step when the current one was used already.
+   */
+  login(email?: string, password?: string, totpSecret?: string): Promise<string>;
+  /** Like `login`, as request headers that also carry the CSRF token (needed for writes). */
+  loginHeaders(email?: string, password?: string, totpSecret?: string): Promise<Record<string, string>>;
   token(role: Role): Promise<string>;
   ingest(
     batch: IngestBatch | string | Buffer,
@@ -57,6 +71,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
         VEIL_DASHBOARD_DIR: path.join(dir, 'dashboard'),
         VEIL_RECORDER_DIR: path.join(dir, 'recorder'),
         VEIL_DEMO_DIR: path.join(dir, 'demo'),
+        VEIL_ADMIN_TOTP_SECRET: OWNER_TOTP_SECRET,
         ...options.env,
       },
       dir,
@@ -77,6 +92,36 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     origins: [SITE_ORIGIN],
     samplingPercent: 100,
   });
+  await grantTestConsent(app.veil.store, site);
+
+  const loginHeaders = async (email = OWNER_EMAIL, password = OWNER_PASSWORD, totpSecret?: string) => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email, password },
+    });
+    if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
+    const cookie = res.cookies.find((c) => c.name === 'veil_session');
+    if (!cookie) throw new Error('no session cookie');
+    const headers = {
+      cookie: `veil_session=${cookie.value}`,
+      'x-csrf-token': res.json().csrfToken as string,
+    };
+    const secret = totpSecret ?? (email === OWNER_EMAIL ? OWNER_TOTP_SECRET : undefined);
+    if (res.json().secondFactor === 'pending' && res.json().totpEnabled && secret) {
+      const user = await app.veil.store.users.findByEmail(email);
+      if (user?.totpLastStep != null && user.totpLastStep >= totpStep(clock.now())) clock.advance(30_000);
+      const verified = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/totp/verify',
+        headers,
+        payload: { code: totp(base32Decode(secret), clock.now()) },
+      });
+      if (verified.statusCode !== 204)
+        throw new Error(`TOTP failed: ${verified.statusCode} ${verified.body}`);
+    }
+    return headers;
+  };
 
   return {
     app,
@@ -86,17 +131,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     logs,
     printed,
     site,
-    async login(email = OWNER_EMAIL, password = OWNER_PASSWORD) {
-      const res = await app.inject({
-        method: 'POST',
-        url: '/api/v1/auth/login',
-        payload: { email, password },
-      });
-      if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
-      const cookie = res.cookies.find((c) => c.name === 'veil_session');
-      if (!cookie) throw new Error('no session cookie');
-      return `veil_session=${cookie.value}`;
+    async login(email = OWNER_EMAIL, password = OWNER_PASSWORD, totpSecret) {
+      const headers = await loginHeaders(email, password, totpSecret);
+      return headers.cookie ?? '';
     },
+    loginHeaders,
     async token(role) {
       const { token } = await createApiToken(app.veil.store, clock, { role, name: `test ${role}` });
       return token;

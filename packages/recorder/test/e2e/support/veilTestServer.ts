@@ -14,6 +14,8 @@ export interface CapturedRequest {
   at: number;
   contentType: string;
   raw: Buffer;
+  /** The status the stand-in answered (set once the answer is sent). */
+  status?: number;
 }
 
 /** A decoded ingest batch with the request it came in. */
@@ -39,7 +41,17 @@ export interface VeilTestServer {
   siteKey: string;
   requests: CapturedRequest[];
   batches(): CapturedBatch[];
+  /** The JSON bodies of `POST /r/v1/sites/{siteKey}/consent` (receipts), in arrival order. */
+  consentRegistrations(): Array<Record<string, unknown>>;
   close(): Promise<void>;
+}
+
+/** The consent side of the stand-in server (what the real server does, reduced to its rules). */
+export interface ConsentOptions {
+  /** Answer ingest `403 consent_required` unless the batch carries a registered, not withdrawn receipt. */
+  enforce?: boolean;
+  /** `GET /r/v1/sites/{siteKey}/banner?lang=`: the site's banner texts; null answers 404. */
+  bannerTexts?: (lang: string) => unknown;
 }
 
 export function isGzip(raw: Buffer): boolean {
@@ -59,9 +71,12 @@ export async function startVeilTestServer(options: {
   pagesDir: string;
   siteKey: string;
   config: () => unknown;
+  consent?: ConsentOptions;
 }): Promise<VeilTestServer> {
   const requests: CapturedRequest[] = [];
   let veilOrigin = '';
+  const granted = new Set<string>();
+  const withdrawn = new Set<string>();
 
   const handle = (req: IncomingMessage, res: ServerResponse, raw: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -70,10 +85,30 @@ export async function startVeilTestServer(options: {
       res.setHeader('Access-Control-Allow-Origin', origin);
       res.setHeader('Vary', 'Origin');
     }
-    if (req.method === 'GET' && /^\/r\/v1\/(loader|recorder)\.js$/.test(url.pathname)) {
-      const file = url.pathname.endsWith('loader.js') ? 'loader.js' : 'recorder.js';
+    const bundle = /^\/r\/v1\/(loader|recorder|banner|cmp|optout)\.js$/.exec(url.pathname);
+    if (req.method === 'GET' && bundle) {
       res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8' });
-      res.end(readFileSync(join(options.distDir, file)));
+      res.end(readFileSync(join(options.distDir, `${bundle[1]}.js`)));
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === `/r/v1/sites/${options.siteKey}/consent`) {
+      const body = JSON.parse(decodeBody(raw)) as { decision?: string; receiptId?: string };
+      if (body.decision === 'granted' && body.receiptId) granted.add(body.receiptId);
+      if (body.decision === 'withdrawn' && body.receiptId) withdrawn.add(body.receiptId);
+      res.writeHead(201, { 'Content-Type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          receiptId: body.receiptId ?? 'anonymous',
+          decision: body.decision,
+          recordedAt: Date.now(),
+        }),
+      );
+      return;
+    }
+    if (req.method === 'GET' && url.pathname === `/r/v1/sites/${options.siteKey}/banner`) {
+      const texts = options.consent?.bannerTexts?.(url.searchParams.get('lang') ?? '') ?? null;
+      res.writeHead(texts === null ? 404 : 200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(texts ?? { error: { code: 'not_found', message: 'no banner texts' } }));
       return;
     }
     if (req.method === 'GET' && url.pathname === `/r/v1/sites/${options.siteKey}/config`) {
@@ -82,12 +117,18 @@ export async function startVeilTestServer(options: {
       return;
     }
     if (req.method === 'POST' && url.pathname === '/ingest/v1/batch') {
-      let body: { sessionId?: string; seq?: number } = {};
+      let body: { sessionId?: string; seq?: number; consentReceiptId?: string } = {};
       try {
         body = JSON.parse(decodeBody(raw));
       } catch {
         res.writeHead(400, { 'Content-Type': 'application/json' });
         res.end('{"error":{"code":"invalid_json","message":"not JSON"}}');
+        return;
+      }
+      const receipt = body.consentReceiptId ?? '';
+      if (options.consent?.enforce && (!granted.has(receipt) || withdrawn.has(receipt))) {
+        res.writeHead(403, { 'Content-Type': 'application/json' });
+        res.end('{"error":{"code":"consent_required","message":"no valid consent receipt"}}');
         return;
       }
       res.writeHead(202, { 'Content-Type': 'application/json' });
@@ -111,13 +152,17 @@ export async function startVeilTestServer(options: {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const raw = Buffer.concat(chunks);
-      requests.push({
+      const captured: CapturedRequest = {
         method: req.method ?? '',
         host: req.headers.host ?? '',
         path: req.url ?? '',
         at: Date.now(),
         contentType: req.headers['content-type'] ?? '',
         raw,
+      };
+      requests.push(captured);
+      res.on('finish', () => {
+        captured.status = res.statusCode;
       });
       handle(req, res, raw);
     });
@@ -138,6 +183,11 @@ export async function startVeilTestServer(options: {
           const text = decodeBody(request.raw);
           return { request, gzip: isGzip(request.raw), text, batch: JSON.parse(text) };
         });
+    },
+    consentRegistrations() {
+      return requests
+        .filter((r) => r.method === 'POST' && r.path === `/r/v1/sites/${options.siteKey}/consent`)
+        .map((r) => JSON.parse(decodeBody(r.raw)) as Record<string, unknown>);
     },
     close() {
       server.closeAllConnections();

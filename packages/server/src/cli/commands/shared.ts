@@ -34,3 +34,14 @@ export async function withStore<T>(
     await store.close();
   }
 }
+
+/** Site keys to ids; throws naming an unknown key. */
+export async function siteIdsOf(store: Store, siteKeys: readonly string[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (const key of siteKeys) {
+    const site = await store.sites.findByKey(key);
+    if (!site) throw new InvalidArgumentError(`no site has the key ${key}`);
+    ids.push(site.id);
+  }
+  return ids;
+}

@@ -20,6 +20,15 @@ export interface RawBatchRequest {
   contentEncoding: string | undefined;
   origin: string | undefined;
   referer: string | undefined;
+  /** The browser's `User-Agent`: bots never reach a heatmap (the header is not stored). */
+  userAgent?: string | undefined;
+  /**
+   * The client address, for the IP block list and the region lookup only: the `region` step
+   * removes it from the batch's context, it is never stored and never logged.
+   */
+  clientIp?: string | undefined;
+  /** The value of the trusted proxy's country header (`VEIL_REGION_HEADER`), when configured. */
+  regionHeaderValue?: string | undefined;
   body: Buffer | undefined;
 }
 

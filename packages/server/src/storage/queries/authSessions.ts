@@ -14,6 +14,8 @@ export function authSessionRepository(db: Kysely<Database>): AuthSessionReposito
         createdAt: session.createdAt,
         lastSeenAt: session.createdAt,
         expiresAt: session.expiresAt,
+        secondFactorAt: session.secondFactorAt ?? null,
+        method: session.method ?? 'password',
       };
       await db
         .insertInto('auth_sessions')
@@ -24,6 +26,8 @@ export function authSessionRepository(db: Kysely<Database>): AuthSessionReposito
           created_at: record.createdAt,
           last_seen_at: record.lastSeenAt,
           expires_at: record.expiresAt,
+          second_factor_at: record.secondFactorAt,
+          method: record.method,
         })
         .execute();
       return record;
@@ -32,16 +36,14 @@ export function authSessionRepository(db: Kysely<Database>): AuthSessionReposito
       const row = await db
         .selectFrom('auth_sessions')
         .innerJoin('users', 'users.id', 'auth_sessions.user_id')
+        .selectAll('users')
         .select([
           'auth_sessions.id as session_id',
           'auth_sessions.created_at as session_created_at',
           'auth_sessions.last_seen_at',
           'auth_sessions.expires_at',
-          'users.id',
-          'users.email',
-          'users.role',
-          'users.password_hash',
-          'users.created_at',
+          'auth_sessions.second_factor_at',
+          'auth_sessions.method',
         ])
         .where('auth_sessions.token_hash', '=', tokenHash)
         .executeTakeFirst();
@@ -53,6 +55,8 @@ export function authSessionRepository(db: Kysely<Database>): AuthSessionReposito
           createdAt: Number(row.session_created_at),
           lastSeenAt: Number(row.last_seen_at),
           expiresAt: Number(row.expires_at),
+          secondFactorAt: row.second_factor_at === null ? null : Number(row.second_factor_at),
+          method: row.method === 'oidc' ? 'oidc' : 'password',
         },
         user: userFromRow(row),
       };
@@ -62,6 +66,13 @@ export function authSessionRepository(db: Kysely<Database>): AuthSessionReposito
     },
     async delete(id) {
       await db.deleteFrom('auth_sessions').where('id', '=', id).execute();
+    },
+    async markSecondFactor(id, at) {
+      await db.updateTable('auth_sessions').set({ second_factor_at: at }).where('id', '=', id).execute();
+    },
+    async deleteAllForUser(userId) {
+      const result = await db.deleteFrom('auth_sessions').where('user_id', '=', userId).executeTakeFirst();
+      return affected(result.numDeletedRows);
     },
     async deleteExpired(now, idleBefore) {
       const result = await db

@@ -24,6 +24,8 @@ export async function openSqliteStore(file: string, clock: () => number = Date.n
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
+    // Deleted content is overwritten with zeros: an erased or purged recording leaves no bytes behind.
+    sqlite.pragma('secure_delete = ON');
     sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   } catch (error) {
     sqlite.close();

@@ -1,0 +1,41 @@
+/**
+ * Every kind of act the audit log records, one name per act (`area.past_tense_verb`). A feature
+ * that needs a new kind adds it here, with a line saying what its `details` hold; the dashboard's
+ * audit view and docs/audit.md list these names.
+ */
+export const AUDIT_ACTIONS = {
+  'auth.login_succeeded': 'a user signed in; details: method (password | oidc), totp (boolean)',
+  'auth.login_failed': 'a sign-in was refused; details: method, reason',
+  'auth.locked_out': 'an account was locked after repeated failures; details: until, failures',
+  'auth.second_factor_passed': 'a session passed its second factor; details: method (totp | provider)',
+  'auth.second_factor_failed': 'a wrong or reused TOTP code was given',
+  'auth.logged_out': 'a user signed out of one session',
+  'auth.logged_out_everywhere': 'every session of a user was ended; details: sessionsEnded',
+  'auth.totp_enrolled': 'a user turned on two-factor authentication',
+  'auth.totp_reset': 'two-factor authentication of a user was removed; details: by',
+  'auth.password_changed': 'a password was changed or reset',
+  'user.created': 'a user was added; details: email, role, sites',
+  'user.updated': 'a user changed; details: changes (field, before, after)',
+  'user.deleted': 'a user was removed; details: email, role',
+  'token.created': 'an API token was created; details: name, role, sites, expiresAt',
+  'token.revoked': 'an API token was revoked; details: name',
+  'site.created': 'a site was registered; details: name, origins',
+  'site.updated': 'a site changed; details: changes',
+  'replay.viewed': 'a raw replay was opened; details: purpose, ticket, grantId, expiresAt',
+  'replay.access_anomaly':
+    'a user opened more raw replays in an hour than the site allows; details: count, limit',
+  'export.downloaded': 'recordings or subject data left Veil; details: what, filters, count',
+  'policy.changed': 'a privacy policy version was published; details: version, diff',
+  'consent.config_changed': 'consent configuration changed; details: diff',
+  'erasure.performed': 'a data subject was erased; details: selector kind, sessions, receipt',
+  'retention.purged': 'expired recordings were purged; details: sessions, before, receipt',
+  'alert.acknowledged': 'an alert was acknowledged; details: alertId, kind, note',
+  'report.downloaded': 'a compliance report was downloaded; details: report, format',
+  'audit.exported': 'the audit log was exported; details: format, filters, count',
+} as const satisfies Record<string, string>;
+
+export type AuditAction = keyof typeof AUDIT_ACTIONS;
+
+export function isAuditAction(value: unknown): value is AuditAction {
+  return typeof value === 'string' && Object.hasOwn(AUDIT_ACTIONS, value);
+}

@@ -1,0 +1,288 @@
+import { isStableId } from '../heatmap/elementPath.js';
+import { MAX_ELEMENT_PATH_CHARS } from '../heatmap/heatmapConstants.js';
+import type { RedactionState } from './redactEvents.js';
+
+/** Joins the path of a shadow host and the path inside its shadow root. */
+export const SHADOW_PATH_SEPARATOR = ' >>> ';
+
+/**
+ * Node ids tracked per snapshot, counted from its lowest id: beyond, element paths are unknown.
+ * Bounds the memory of one session's tree (about 18 bytes per id).
+ */
+export const MAX_TRACKED_NODE_IDS = 65_536;
+
+const NONE = -1;
+/** Tag code of a node that is not an element (text, comment, document) or was never seen. */
+const NO_TAG = 0;
+const INITIAL_CAPACITY = 1_024;
+
+/**
+ * What redaction remembers of one recording between batches: the node tree's shape (parents,
+ * tag names, stable ids, element order; never text or other attribute values) so that a finding
+ * on node 42 can name the element to fix, the password inputs whose typing is never kept, and
+ * the current page. One per session on the server (the browser uses `lightRedactionState`).
+ *
+ * Stored in typed arrays indexed by `id - base` (rrweb ids keep counting across snapshots, so a
+ * snapshot's ids form one dense range): writes on the ingest path stay cheap.
+ */
+export class RedactionContext implements RedactionState {
+  /** The current page URL, sanitised and redacted (from Meta and page-view events). */
+  page: string | undefined;
+  private readonly passwordNodes = new Set<number>();
+  /** Interned tag names: code → name (code 0 is "no tag"). */
+  private readonly tagNames: string[] = [''];
+  private readonly tagCodes = new Map<string, number>();
+  private capacity = 0;
+  /** Absolute ids (NONE for none). */
+  private parent = new Int32Array(0);
+  private prevSibling = new Int32Array(0);
+  private nextSibling = new Int32Array(0);
+  private lastChild = new Int32Array(0);
+  private tag = new Uint16Array(0);
+  /** 1 when the node is a child of a shadow root. */
+  private shadow = new Uint8Array(0);
+  /** Stable ids (rare): slot → id attribute. */
+  private stableIds = new Map<number, string>();
+  /** Lowest id of the current snapshot, or NONE before its first node. */
+  private base = NONE;
+  /** Slots in use: `[0, used)`. */
+  private used = 0;
+
+  /** A new full snapshot: rrweb numbers the nodes afresh. */
+  resetTree(): void {
+    this.passwordNodes.clear();
+    this.stableIds = new Map();
+    this.base = NONE;
+    this.used = 0;
+    // Arrays are kept (and refilled as slots are used) rather than reallocated per snapshot.
+  }
+
+  markPassword(id: number): void {
+    this.passwordNodes.add(id);
+  }
+
+  isPassword(id: number): boolean {
+    return this.passwordNodes.has(id);
+  }
+
+  /** Slot of a known node id, or NONE. */
+  private slot(id: number | undefined): number {
+    if (id === undefined || this.base === NONE) return NONE;
+    const i = id - this.base;
+    return i >= 0 && i < this.used ? i : NONE;
+  }
+
+  private grow(min: number): void {
+    let capacity = Math.max(INITIAL_CAPACITY, this.capacity);
+    while (capacity < min) capacity *= 2;
+    capacity = Math.min(capacity, MAX_TRACKED_NODE_IDS);
+    if (capacity === this.capacity) return;
+    const widen = <A extends Int32Array | Uint16Array | Uint8Array>(a: A, make: (n: number) => A): A => {
+      const b = make(capacity);
+      b.set(a.subarray(0, this.used));
+      return b;
+    };
+    this.parent = widen(this.parent, (n) => new Int32Array(n));
+    this.prevSibling = widen(this.prevSibling, (n) => new Int32Array(n));
+    this.nextSibling = widen(this.nextSibling, (n) => new Int32Array(n));
+    this.lastChild = widen(this.lastChild, (n) => new Int32Array(n));
+    this.tag = widen(this.tag, (n) => new Uint16Array(n));
+    this.shadow = widen(this.shadow, (n) => new Uint8Array(n));
+    this.capacity = capacity;
+  }
+
+  /** Clears slots `[from, to)` to "unknown node". */
+  private clear(from: number, to: number): void {
+    if (to - from <= 4) {
+      // The usual case, one new node: plain stores beat six `fill` calls.
+      for (let s = from; s < to; s++) {
+        this.parent[s] = NONE;
+        this.prevSibling[s] = NONE;
+        this.nextSibling[s] = NONE;
+        this.lastChild[s] = NONE;
+        this.tag[s] = NO_TAG;
+        this.shadow[s] = 0;
+      }
+      return;
+    }
+    this.parent.fill(NONE, from, to);
+    this.prevSibling.fill(NONE, from, to);
+    this.nextSibling.fill(NONE, from, to);
+    this.lastChild.fill(NONE, from, to);
+    this.tag.fill(NO_TAG, from, to);
+    this.shadow.fill(0, from, to);
+  }
+
+  /** The slot for a new node id; moves the base down for a lower id; NONE when out of range. */
+  private slotFor(id: number): number {
+    if (!(id >= 0) || id !== Math.floor(id)) return NONE;
+    if (this.base === NONE) this.base = id;
+    if (id < this.base) {
+      const shift = this.base - id;
+      if (shift + this.used > MAX_TRACKED_NODE_IDS) return NONE;
+      this.grow(shift + this.used);
+      for (const a of [
+        this.parent,
+        this.prevSibling,
+        this.nextSibling,
+        this.lastChild,
+        this.tag,
+        this.shadow,
+      ]) {
+        a.copyWithin(shift, 0, this.used);
+      }
+      this.clear(0, shift);
+      this.stableIds = new Map([...this.stableIds].map(([s, v]) => [s + shift, v]));
+      this.used += shift;
+      this.base = id;
+    }
+    const i = id - this.base;
+    if (i >= MAX_TRACKED_NODE_IDS) return NONE;
+    if (i >= this.used) {
+      if (i >= this.capacity) this.grow(i + 1);
+      this.clear(this.used, i + 1);
+      this.used = i + 1;
+    }
+    return i;
+  }
+
+  private tagCode(name: string): number {
+    let code = this.tagCodes.get(name);
+    if (code === undefined) {
+      if (this.tagNames.length >= 0xffff) return NO_TAG;
+      code = this.tagNames.length;
+      this.tagNames.push(name);
+      this.tagCodes.set(name, code);
+    }
+    return code;
+  }
+
+  /**
+   * Records one serialized node under `parentId`, before `nextId` among its element siblings
+   * when given (mutation adds), else after the last.
+   */
+  addNode(
+    id: number,
+    parentId: number | undefined,
+    tagName: string | undefined,
+    idAttribute: unknown,
+    isShadow: boolean,
+    nextId?: number | null,
+  ): void {
+    const i = this.slotFor(id);
+    if (i === NONE) return;
+    this.parent[i] = parentId ?? NONE;
+    if (tagName === undefined) return;
+    this.tag[i] = this.tagCode(tagName);
+    if (typeof idAttribute === 'string' && isStableId(idAttribute)) this.stableIds.set(i, idAttribute);
+    if (isShadow) this.shadow[i] = 1;
+    const p = this.slot(parentId);
+    if (p === NONE) return;
+    const next = nextId == null ? NONE : this.slot(nextId);
+    if (next !== NONE && this.tag[next] !== NO_TAG && this.parent[next] === parentId) {
+      // Inserted before an element sibling.
+      const prev = this.prevSibling[next]!;
+      this.prevSibling[i] = prev;
+      this.nextSibling[i] = nextId as number;
+      this.prevSibling[next] = id;
+      const prevSlot = this.slot(prev);
+      if (prevSlot !== NONE) this.nextSibling[prevSlot] = id;
+      return;
+    }
+    // Appended (also when the next sibling is a text node: nth-of-type counts elements only).
+    const last = this.lastChild[p]!;
+    this.prevSibling[i] = last;
+    this.nextSibling[i] = NONE;
+    const lastSlot = this.slot(last);
+    if (lastSlot !== NONE) this.nextSibling[lastSlot] = id;
+    this.lastChild[p] = id;
+  }
+
+  removeNode(id: number, parentId: number | undefined): void {
+    const i = this.slot(id);
+    if (i === NONE || this.tag[i] === NO_TAG) return;
+    const prev = this.prevSibling[i]!;
+    const next = this.nextSibling[i]!;
+    const prevSlot = this.slot(prev);
+    const nextSlot = this.slot(next);
+    if (prevSlot !== NONE) this.nextSibling[prevSlot] = next;
+    if (nextSlot !== NONE) this.prevSibling[nextSlot] = prev;
+    const p = this.slot(parentId);
+    if (p !== NONE && this.lastChild[p] === id) this.lastChild[p] = prev;
+    this.prevSibling[i] = NONE;
+    this.nextSibling[i] = NONE;
+  }
+
+  /**
+   * The text-free CSS path of the element holding node `id` (a text node's parent element), in
+   * the format of heatmap element paths: `tag:nth-of-type(n)` steps from the nearest ancestor with
+   * a stable id or from `html`; a shadow tree adds ` >>> ` after its host's path.
+   */
+  pathOf(id: number | undefined): string | undefined {
+    const i = this.slot(id);
+    if (i === NONE) return undefined;
+    let at = this.tag[i] === NO_TAG ? this.slot(this.parent[i]) : i;
+    // One list of steps per tree: the element's own, then each shadow host's, innermost first.
+    const trees: string[][] = [[]];
+    let chars = 0;
+    for (let guard = 0; at !== NONE && guard < 256; guard++) {
+      const code = this.tag[at]!;
+      if (code === NO_TAG) break; // the document, or a node we never saw
+      const tag = this.tagNames[code]!;
+      const stable = this.stableIds.get(at);
+      const step =
+        tag === 'html'
+          ? 'html'
+          : stable !== undefined
+            ? `${tag}#${stable}`
+            : tag === 'body' || tag === 'head'
+              ? tag
+              : `${tag}:nth-of-type(${this.nthOfType(at)})`;
+      chars += step.length + 1;
+      if (chars > MAX_ELEMENT_PATH_CHARS) break;
+      trees[trees.length - 1]!.push(step);
+      const parentSlot = this.slot(this.parent[at]);
+      if (this.shadow[at] === 1 && parentSlot !== NONE) {
+        trees.push([]);
+      } else if (tag === 'html') {
+        break;
+      } else if (stable !== undefined) {
+        // This tree's path starts here; inside a shadow tree, go on from its host.
+        const top = this.shadowTop(at);
+        if (top === NONE) break;
+        trees.push([]);
+        at = this.slot(this.parent[top]);
+        continue;
+      }
+      at = parentSlot;
+    }
+    const path = trees
+      .filter((t) => t.length > 0)
+      .map((t) => t.reverse().join('>'))
+      .reverse()
+      .join(SHADOW_PATH_SEPARATOR);
+    return path === '' ? undefined : path;
+  }
+
+  /** The slot of the topmost node of the shadow tree `at` is in (a child of its host), or NONE. */
+  private shadowTop(at: number): number {
+    for (let s = at, guard = 0; s !== NONE && guard < 256; guard++) {
+      if (this.shadow[s] === 1) return s;
+      s = this.slot(this.parent[s]);
+    }
+    return NONE;
+  }
+
+  /** 1-based position among the element siblings of the same tag (in the same tree). */
+  private nthOfType(at: number): number {
+    const code = this.tag[at];
+    const inShadow = this.shadow[at];
+    let n = 1;
+    let s = this.slot(this.prevSibling[at]);
+    for (let guard = 0; s !== NONE && guard < MAX_TRACKED_NODE_IDS; guard++) {
+      if (this.tag[s] === code && this.shadow[s] === inShadow) n++;
+      s = this.slot(this.prevSibling[s]);
+    }
+    return n;
+  }
+}

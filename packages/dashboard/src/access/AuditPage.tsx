@@ -1,0 +1,267 @@
+import { type FormEvent, useMemo, useState } from 'react';
+import { describeError } from '../api/ApiError';
+import { useAuth } from '../auth/AuthContext';
+import { ErrorNotice, Loading } from '../components/ErrorNotice';
+import { PageHeading } from '../components/PageHeading';
+import { formatDateTime } from '../format/dateTime';
+import { useResource } from '../hooks/useResource';
+import { type AccessApi, type AuditEntryView, type AuditFilterForm, accessApi } from './accessApi';
+
+const EMPTY: AuditFilterForm = { q: '', action: '', actor: '', siteKey: '', from: '', to: '' };
+
+/** A short, readable line of an entry's details (the full JSON is one click away). */
+function summary(entry: AuditEntryView): string {
+  const d = entry.details;
+  if (typeof d.purpose === 'string')
+    return `“${d.purpose}”${typeof d.ticket === 'string' ? ` (${d.ticket})` : ''}`;
+  if (typeof d.reason === 'string') return `reason: ${d.reason}`;
+  if (typeof d.email === 'string') return `${d.email}${typeof d.role === 'string' ? ` as ${d.role}` : ''}`;
+  const keys = Object.keys(d);
+  return keys.length === 0 ? '' : keys.slice(0, 4).join(', ');
+}
+
+/**
+ * The audit log: search by text, action, actor, site and dates; the chain's verification state;
+ * exports (JSON Lines with the chain, verifiable offline; CSV); open access-anomaly alerts.
+ */
+export function AuditPage() {
+  const { api } = useAuth();
+  const access = useMemo(() => accessApi(api), [api]);
+  const [draft, setDraft] = useState<AuditFilterForm>(EMPTY);
+  const [filters, setFilters] = useState<AuditFilterForm>(EMPTY);
+  const [pages, setPages] = useState<AuditEntryView[][]>([]);
+  const [nextBefore, setNextBefore] = useState<number | null>(null);
+  const key = JSON.stringify(filters);
+  const [first, reload] = useResource(`audit/${key}`, async (signal) => {
+    const page = await access.audit(filters, null, signal);
+    setPages([]);
+    setNextBefore(page.nextBefore);
+    return page;
+  });
+  const [verify, reverify] = useResource('audit/verify', (signal) => access.verify(signal));
+
+  function search(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setFilters(draft);
+  }
+
+  async function more() {
+    if (nextBefore === null) return;
+    const page = await access.audit(filters, nextBefore);
+    setPages((p) => [...p, page.entries]);
+    setNextBefore(page.nextBefore);
+  }
+
+  const entries = first.status === 'ready' ? [first.data.entries, ...pages].flat() : [];
+  const actions = first.status === 'ready' ? first.data.actions : [];
+
+  return (
+    <>
+      <PageHeading
+        title="Audit log"
+        description="Every security-relevant act, append-only and hash-chained, with signed checkpoints. Nobody can change an entry unnoticed."
+        actions={
+          <>
+            <a
+              className="button button--small"
+              href={access.exportUrl('jsonl', filters)}
+              data-testid="audit-export-jsonl"
+            >
+              Export JSON Lines
+            </a>
+            <a
+              className="button button--small"
+              href={access.exportUrl('csv', filters)}
+              data-testid="audit-export-csv"
+            >
+              Export CSV
+            </a>
+          </>
+        }
+      />
+      <VerifyBanner verify={verify} onRetry={reverify} />
+      <AlertsCard access={access} />
+      <section className="card access-card" aria-labelledby="audit-search-title">
+        <h2 id="audit-search-title" className="card__title">
+          Search
+        </h2>
+        <form className="form form--row" onSubmit={search} data-testid="audit-search">
+          <div className="field">
+            <label htmlFor="audit-q">Text</label>
+            <input
+              id="audit-q"
+              value={draft.q}
+              onChange={(e) => setDraft({ ...draft, q: e.target.value })}
+              placeholder="email, session id, purpose…"
+              data-testid="audit-q"
+            />
+          </div>
+          <div className="field">
+            <label htmlFor="audit-action">Action</label>
+            <select
+              id="audit-action"
+              value={draft.action}
+              onChange={(e) => setDraft({ ...draft, action: e.target.value })}
+            >
+              <option value="">Any</option>
+              {actions.map((a) => (
+                <option key={a} value={a}>
+                  {a}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="audit-site">Site key</label>
+            <input
+              id="audit-site"
+              value={draft.siteKey}
+              onChange={(e) => setDraft({ ...draft, siteKey: e.target.value })}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor="audit-from">From</label>
+            <input
+              id="audit-from"
+              type="date"
+              value={draft.from}
+              onChange={(e) => setDraft({ ...draft, from: e.target.value })}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor="audit-to">To</label>
+            <input
+              id="audit-to"
+              type="date"
+              value={draft.to}
+              onChange={(e) => setDraft({ ...draft, to: e.target.value })}
+            />
+          </div>
+          <button type="submit" className="button button--primary" data-testid="audit-search-submit">
+            Search
+          </button>
+        </form>
+      </section>
+      <section className="card access-card" aria-label="Entries">
+        {first.status === 'loading' && <Loading label="Loading the audit log…" />}
+        {first.status === 'error' && (
+          <ErrorNotice error={first.error} title="Could not load the audit log" onRetry={reload} />
+        )}
+        {first.status === 'ready' && entries.length === 0 && <p className="muted">No entry matches.</p>}
+        {entries.length > 0 && (
+          <div className="table-wrap">
+            <table className="table table--compact" data-testid="audit-entries">
+              <caption className="visually-hidden">Audit entries, newest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">#</th>
+                  <th scope="col">Time</th>
+                  <th scope="col">Actor</th>
+                  <th scope="col">Action</th>
+                  <th scope="col">Site</th>
+                  <th scope="col">Target</th>
+                  <th scope="col">Details</th>
+                </tr>
+              </thead>
+              <tbody>
+                {entries.map((e) => (
+                  <tr key={e.seq} data-testid="audit-entry" data-action={e.action}>
+                    <td>{e.seq}</td>
+                    <td>{formatDateTime(e.at)}</td>
+                    <td>
+                      {e.actor.label ?? e.actor.type}
+                      {e.actor.type !== 'user' && <span className="muted"> ({e.actor.type})</span>}
+                    </td>
+                    <td>
+                      <code>{e.action}</code>
+                    </td>
+                    <td>{e.siteKey ?? '—'}</td>
+                    <td>{e.target ? `${e.target.type} ${e.target.id}` : '—'}</td>
+                    <td>
+                      <details>
+                        <summary>{summary(e) || 'details'}</summary>
+                        <pre className="audit-details">{JSON.stringify(e.details, null, 2)}</pre>
+                        <p className="muted">
+                          hash {e.hash.slice(0, 16)}… · previous {e.prevHash.slice(0, 16)}…
+                        </p>
+                      </details>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {nextBefore !== null && (
+          <button type="button" className="button" onClick={more} data-testid="audit-more">
+            Older entries
+          </button>
+        )}
+      </section>
+    </>
+  );
+}
+
+function VerifyBanner({
+  verify,
+  onRetry,
+}: {
+  verify: ReturnType<typeof useResource<Awaited<ReturnType<AccessApi['verify']>>>>[0];
+  onRetry: () => void;
+}) {
+  if (verify.status === 'loading') return <Loading label="Verifying the chain…" />;
+  if (verify.status === 'error')
+    return <ErrorNotice error={verify.error} title="Could not verify" onRetry={onRetry} />;
+  const r = verify.data;
+  return r.ok ? (
+    <p className="notice notice--success" role="status" data-testid="audit-verify">
+      Chain intact: {r.entries} entries, {r.checkpoints} signed checkpoints
+      {r.uncheckpointed > 0 ? ` (${r.uncheckpointed} newest entries awaiting the next checkpoint)` : ''}.
+    </p>
+  ) : (
+    <p className="notice notice--error" role="alert" data-testid="audit-verify">
+      Tampering detected — {r.problem.kind} at entry {r.problem.seq}: {r.problem.message}
+    </p>
+  );
+}
+
+function AlertsCard({ access }: { access: AccessApi }) {
+  const [alerts, reload] = useResource('alerts', (signal) => access.alerts(signal).catch(() => []));
+  const [error, setError] = useState<string | null>(null);
+  if (alerts.status !== 'ready' || alerts.data.length === 0) return null;
+  async function ack(id: string) {
+    const note = window.prompt('Note for the audit log (optional)') ?? '';
+    try {
+      await access.acknowledgeAlert(id, note);
+      reload();
+    } catch (err) {
+      setError(describeError(err));
+    }
+  }
+  return (
+    <section className="card access-card" aria-labelledby="alerts-title" data-testid="access-alerts">
+      <h2 id="alerts-title" className="card__title">
+        Access anomalies
+      </h2>
+      {error && <p className="notice notice--error">{error}</p>}
+      <ul className="plain-list">
+        {alerts.data.map((a) => (
+          <li key={a.id}>
+            <strong>{a.actor.label}</strong> opened {a.count} raw replays within an hour on{' '}
+            {a.siteKey ?? 'a site'} (limit {a.threshold}), {formatDateTime(a.createdAt)}.{' '}
+            {a.acknowledgedAt === null ? (
+              <button type="button" className="button button--small" onClick={() => ack(a.id)}>
+                Acknowledge
+              </button>
+            ) : (
+              <span className="muted">
+                Acknowledged by {a.acknowledgedBy}
+                {a.note ? `: ${a.note}` : ''}
+              </span>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,154 @@
+import {
+  type ConsentReceipt,
+  consentReceiptSchema,
+  type ErasureReceipt,
+  erasureReceiptSchema,
+  type SubjectRequest,
+  type SubjectSelector,
+  subjectRequestSchema,
+} from '@veil/core';
+import { z } from 'zod';
+import type { ApiClient } from '../api/client';
+import { DecodeError } from '../api/decode';
+
+/** Core's wire schemas decode the answers: one wire format, one place. */
+function decoder<S extends z.ZodType>(schema: S): (body: unknown) => z.output<S> {
+  return (body) => {
+    const parsed = schema.safeParse(body);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    throw new DecodeError(issue?.path.join('.') || 'body', issue?.message ?? 'valid');
+  };
+}
+
+export const CONSENT_BUCKETS = ['hour', 'day', 'week'] as const;
+export type ConsentBucket = (typeof CONSENT_BUCKETS)[number];
+
+const statsRow = z.object({
+  start: z.number(),
+  source: z.string(),
+  region: z.string().nullable(),
+  granted: z.number(),
+  denied: z.number(),
+  withdrawn: z.number(),
+});
+export type ConsentStatsRow = z.infer<typeof statsRow>;
+
+const statsSchema = z.object({
+  from: z.number(),
+  to: z.number(),
+  bucket: z.enum(CONSENT_BUCKETS),
+  bucketMs: z.number(),
+  rows: z.array(statsRow),
+  totals: z.object({ granted: z.number(), denied: z.number(), withdrawn: z.number() }),
+});
+export type ConsentStats = z.infer<typeof statsSchema>;
+
+export type RequestWithStatus = SubjectRequest & {
+  status: 'completed' | 'completed_late' | 'open' | 'overdue';
+};
+const requestWithStatus = subjectRequestSchema.extend({
+  status: z.enum(['completed', 'completed_late', 'open', 'overdue']),
+});
+
+const bannerEntry = z.object({
+  language: z.string(),
+  texts: z.record(z.string(), z.string()),
+  updatedAt: z.number(),
+  updatedBy: z.string(),
+});
+export type BannerTextsEntry = z.infer<typeof bannerEntry>;
+const bannerTextsSchema = z.object({
+  languages: z.array(bannerEntry),
+  defaults: z.record(z.string(), z.record(z.string(), z.string())),
+});
+
+const site = (siteKey: string) => `/sites/${encodeURIComponent(siteKey)}`;
+
+/** The consent, opt-out and data-subject endpoints of docs/api.md. */
+export function complianceApi(api: ApiClient) {
+  return {
+    consentStats(
+      siteKey: string,
+      window: { from: number; to: number; bucket: ConsentBucket },
+      signal?: AbortSignal,
+    ) {
+      const q = new URLSearchParams({
+        from: String(window.from),
+        to: String(window.to),
+        bucket: window.bucket,
+      });
+      return api.request(`${site(siteKey)}/consent/stats?${q}`, decoder(statsSchema), { signal });
+    },
+    consentReceipts(siteKey: string, signal?: AbortSignal): Promise<ConsentReceipt[]> {
+      return api.request(
+        `${site(siteKey)}/consent/receipts?limit=50`,
+        decoder(z.object({ receipts: z.array(consentReceiptSchema) }).transform((b) => b.receipts)),
+        { signal },
+      );
+    },
+    requests(siteKey: string | null, signal?: AbortSignal): Promise<RequestWithStatus[]> {
+      const q = siteKey === null ? '' : `?siteKey=${encodeURIComponent(siteKey)}`;
+      return api.request(
+        `/subject-requests${q}`,
+        decoder(z.object({ requests: z.array(requestWithStatus) }).transform((b) => b.requests)),
+        { signal },
+      );
+    },
+    erase(
+      siteKey: string,
+      body: { selector: SubjectSelector; reference?: string; receivedAt?: number; requestId?: string },
+    ) {
+      return api.request(
+        `${site(siteKey)}/erasures`,
+        decoder(z.object({ receipt: erasureReceiptSchema }).transform((b): ErasureReceipt => b.receipt)),
+        { method: 'POST', body },
+      );
+    },
+    /** The bundle as JSON text, to download. */
+    exportSubject(
+      siteKey: string,
+      body: { selector: SubjectSelector; reference?: string; receivedAt?: number },
+    ) {
+      return api.request(`${site(siteKey)}/subject-exports`, (b) => JSON.stringify(b, null, 2), {
+        method: 'POST',
+        body,
+      });
+    },
+    bannerTexts(siteKey: string, signal?: AbortSignal) {
+      return api.request(`${site(siteKey)}/banner-texts`, decoder(bannerTextsSchema), { signal });
+    },
+    saveBannerTexts(siteKey: string, language: string, texts: Record<string, string>) {
+      return api.request(
+        `${site(siteKey)}/banner-texts/${encodeURIComponent(language)}`,
+        decoder(bannerEntry),
+        {
+          method: 'PUT',
+          body: texts,
+        },
+      );
+    },
+    removeBannerTexts(siteKey: string, language: string) {
+      return api.request(`${site(siteKey)}/banner-texts/${encodeURIComponent(language)}`, () => undefined, {
+        method: 'DELETE',
+      });
+    },
+    logRequest(
+      siteKey: string,
+      body: {
+        kind: 'erasure' | 'access';
+        selector: SubjectSelector;
+        receivedAt?: number;
+        reference?: string;
+        law?: 'gdpr' | 'ccpa';
+      },
+    ) {
+      return api.request(
+        `${site(siteKey)}/subject-requests`,
+        decoder(z.object({ request: requestWithStatus }).transform((b): RequestWithStatus => b.request)),
+        { method: 'POST', body },
+      );
+    },
+  };
+}
+export type ComplianceApi = ReturnType<typeof complianceApi>;

@@ -1,0 +1,51 @@
+import { record } from '@rrweb/record';
+import { EventType, maskPreservingLayout, type SerializedNodeLike, textFreeSnapshot } from '@veil/core';
+import type { ClientPolicy } from '../../shared/siteConfig.js';
+import type { ErrorReporter, Teardown } from '../clock.js';
+import { buildRecordOptions, type RecordedEventLike } from '../rrwebOptions.js';
+
+/** Media and pictures become empty boxes of their size: layout without content. */
+const LAYOUT_BLOCK_SELECTOR = 'img, picture, svg, video, audio, canvas, iframe, object, embed';
+
+/**
+ * Heatmap-only capture: one text-free layout snapshot of the page. rrweb serialises the page
+ * once (every text masked while serialising, media blocked to boxes of their size) and stops at
+ * once; `textFreeSnapshot` then drops every attribute value that is not layout. Delivers null when
+ * rrweb produced no snapshot. Returns the teardown (rrweb may wait for the document to load).
+ */
+export function takeLayoutSnapshot(
+  policy: ClientPolicy,
+  deliver: (node: SerializedNodeLike) => void,
+  onError: ErrorReporter,
+): Teardown {
+  let done = false;
+  let stopRecord: (() => void) | undefined;
+  const stop = () => {
+    const s = stopRecord;
+    stopRecord = undefined;
+    s?.();
+  };
+  const options = buildRecordOptions<RecordedEventLike>(policy, {
+    emit(event) {
+      if (done || event.type !== EventType.FullSnapshot) return;
+      done = true;
+      const node = (event.data as { node?: SerializedNodeLike } | undefined)?.node;
+      if (node) deliver(textFreeSnapshot(node));
+      // rrweb is still inside record() on a synchronous first snapshot: stop it afterwards.
+      setTimeout(stop, 0);
+    },
+    onError,
+  });
+  stopRecord = record({
+    ...options,
+    blockSelector: `${options.blockSelector}, ${LAYOUT_BLOCK_SELECTOR}`,
+    maskTextFn: (text: string, el: HTMLElement | null) =>
+      el?.tagName === 'STYLE' ? text : maskPreservingLayout(text),
+    maskInputFn: () => '',
+  });
+  if (done) stop();
+  return () => {
+    done = true;
+    stop();
+  };
+}

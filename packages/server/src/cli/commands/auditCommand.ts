@@ -1,0 +1,232 @@
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import {
+  type AuditChainItem,
+  type AuditCheckpoint,
+  type AuditProblem,
+  type AuditVerifyReport,
+  isAuditAction,
+  verifyAuditChain,
+} from '@veil/core';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { AuditLog, nodeSha256 } from '../../audit/AuditLog.js';
+import { cliActor } from '../../audit/auditActor.js';
+import { type AuditFilters, auditCsvExport, auditJsonlExport } from '../../audit/auditExport.js';
+import { auditSignatureCheckFor, loadAuditSigningKey } from '../../audit/auditSigningKey.js';
+import { systemClock } from '../../clock.js';
+import type { VeilConfig } from '../../config/config.js';
+import type { Store } from '../../storage/Store.js';
+import { type CliIo, collect, withStore } from './shared.js';
+
+/** Runs `work` with the configured store and the audit log (same key as the server). */
+export async function withAuditLog<T>(
+  io: CliIo,
+  work: (store: Store, audit: AuditLog, config: VeilConfig) => Promise<T>,
+): Promise<T> {
+  return withStore(io, async (store, config) => {
+    const signingKey = await loadAuditSigningKey(
+      config.audit.signingKey,
+      config.dataDir,
+      config.audit.trustedPublicKeys,
+    );
+    for (const warning of signingKey.warnings) io.err(`warning: ${warning}`);
+    return work(store, new AuditLog({ store, clock: systemClock, signingKey }), config);
+  });
+}
+
+function parseTime(value: string): number {
+  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  if (!Number.isFinite(ms))
+    throw new InvalidArgumentError('expected an ISO date or milliseconds since the epoch');
+  return ms;
+}
+
+function parseActions(value: string): string[] {
+  const names = value.split(',').map((a) => a.trim());
+  const bad = names.find((a) => !isAuditAction(a));
+  if (bad !== undefined) throw new InvalidArgumentError(`${bad} is not an audit action`);
+  return names;
+}
+
+function describeOk(report: Extract<AuditVerifyReport, { ok: true }>): string {
+  const range = report.headSeq === 0 ? 'the log is empty' : `seq ${report.firstSeq}–${report.headSeq}`;
+  const links = report.links > 0 ? ` and ${report.links} links` : '';
+  return (
+    `OK: ${report.entries} entries${links} intact (${range}), ${report.checkpoints} signed checkpoints` +
+    (report.uncheckpointed > 0 ? `; ${report.uncheckpointed} entries after the last checkpoint` : '')
+  );
+}
+
+function describeProblem(problem: AuditProblem): string {
+  return `FAILED: ${problem.kind} at seq ${problem.seq}: ${problem.message}`;
+}
+
+/** Verifies a JSON Lines export against pinned public keys (what docs/verify-audit-export.mjs does too). */
+export async function verifyExportFile(
+  file: string,
+  publicKeys: readonly Buffer[],
+): Promise<AuditVerifyReport> {
+  const lines = (await readFile(file, 'utf8')).split('\n').filter((l) => l.trim() !== '');
+  const records = lines.map((line) => JSON.parse(line) as Record<string, unknown> & { type?: string });
+  const header = records[0];
+  const end = records.at(-1);
+  const malformed = (message: string): AuditVerifyReport => ({
+    ok: false,
+    problem: { kind: 'malformed', seq: 0, message },
+    checked: 0,
+  });
+  if (header?.type !== 'veil.audit.export' || header.v !== 1)
+    return malformed('line 1 is not a Veil audit export header');
+  if (end?.type !== 'end') return malformed('the export has no end line: it was cut short');
+  const items: AuditChainItem[] = [];
+  const checkpoints: AuditCheckpoint[] = [];
+  for (const { type, ...rest } of records.slice(1, -1)) {
+    if (type === 'entry' || type === 'link') items.push(rest as unknown as AuditChainItem);
+    else if (type === 'checkpoint') checkpoints.push(rest as unknown as AuditCheckpoint);
+    else return malformed(`unknown line type ${String(type)}`);
+  }
+  if (
+    Number(end.entries) + Number(end.links) !== items.length ||
+    Number(end.checkpoints) !== checkpoints.length
+  ) {
+    return malformed('the end line does not count what the export holds: lines were added or removed');
+  }
+  return verifyAuditChain(items, {
+    sha256: nodeSha256,
+    checkpoints,
+    checkSignature: auditSignatureCheckFor(publicKeys),
+    requiredCheckpointEvery: typeof header.checkpointEvery === 'number' ? header.checkpointEvery : undefined,
+  });
+}
+
+/** `veil audit verify | export | key`. */
+export function auditCommand(io: CliIo): Command {
+  const audit = new Command('audit').description('verify, export and inspect the tamper-evident audit log');
+
+  audit
+    .command('verify')
+    .description(
+      'check the whole chain and its signed checkpoints; names the first modified, deleted, reordered or inserted entry; exit status 0 only when intact',
+    )
+    .option('--file <export.jsonl>', 'verify a JSON Lines export instead of the database')
+    .option(
+      '--public-key <base64>',
+      'with --file: a trusted public key (repeatable; see `veil audit key`)',
+      collect,
+      [],
+    )
+    .option('--json', 'print the report as JSON')
+    .action(async (opts: { file?: string; publicKey: string[]; json?: boolean }) => {
+      let report: AuditVerifyReport;
+      if (opts.file) {
+        if (opts.publicKey.length === 0)
+          throw new InvalidArgumentError('--file needs --public-key (from `veil audit key`)');
+        const keys = opts.publicKey.map((k) => Buffer.from(k, 'base64'));
+        if (keys.some((k) => k.length !== 32))
+          throw new InvalidArgumentError('--public-key: expected the base64 of 32 bytes');
+        report = await verifyExportFile(opts.file, keys);
+      } else {
+        report = await withAuditLog(io, (_store, log) => log.verify());
+      }
+      io.out(
+        opts.json ? JSON.stringify(report) : report.ok ? describeOk(report) : describeProblem(report.problem),
+      );
+      if (!report.ok) throw new CommanderError(1, 'veil.audit.verifyFailed', '');
+    });
+
+  audit
+    .command('export')
+    .description(
+      'export entries as JSON Lines (with the chain; verifiable offline, see docs/audit.md) or CSV',
+    )
+    .option(
+      '--format <format>',
+      'jsonl or csv',
+      (v) => {
+        if (v !== 'jsonl' && v !== 'csv') throw new InvalidArgumentError('expected jsonl or csv');
+        return v;
+      },
+      'jsonl',
+    )
+    .option('--from <time>', 'entries at or after (ISO date or ms)', parseTime)
+    .option('--to <time>', 'entries at or before (ISO date or ms)', parseTime)
+    .option('--action <names>', 'comma-separated action names', parseActions)
+    .option('--actor <id>', 'id of the acting user or token')
+    .option('--site <siteKey>', 'entries about this site')
+    .option('--target <id>', 'entries about this target (a session id, a user id…)')
+    .option('--text <text>', 'text in the actor, target or details')
+    .option('--output <file>', 'write to this file instead of standard output')
+    .action(
+      async (opts: {
+        format: 'jsonl' | 'csv';
+        from?: number;
+        to?: number;
+        action?: string[];
+        actor?: string;
+        site?: string;
+        target?: string;
+        text?: string;
+        output?: string;
+      }) => {
+        const filters: AuditFilters = {
+          from: opts.from,
+          to: opts.to,
+          actions: opts.action as AuditFilters['actions'],
+          actorId: opts.actor,
+          siteKey: opts.site,
+          targetId: opts.target,
+          text: opts.text,
+        };
+        await withAuditLog(io, async (store, log) => {
+          await log.record({
+            action: 'audit.exported',
+            actor: cliActor(),
+            details: {
+              format: opts.format,
+              filters: JSON.parse(JSON.stringify(filters)),
+              to: opts.output ? 'file' : 'stdout',
+            },
+          });
+          const lines =
+            opts.format === 'csv'
+              ? auditCsvExport(store, filters)
+              : auditJsonlExport(store, log.signingKey, filters, systemClock.now());
+          if (!opts.output) {
+            for await (const line of lines) io.out(line.replace(/\r?\n$/, ''));
+            return;
+          }
+          const file = createWriteStream(opts.output, { mode: 0o600 });
+          for await (const line of lines) if (!file.write(line)) await once(file, 'drain');
+          file.end();
+          await once(file, 'finish');
+          io.err(`wrote ${opts.output}`);
+        });
+      },
+    );
+
+  audit
+    .command('key')
+    .description('print the public key that signs checkpoints: give it to auditors for offline verification')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      await withAuditLog(io, async (_store, log) => {
+        const key = log.signingKey;
+        if (opts.json) {
+          io.out(
+            JSON.stringify({
+              keyId: key.keyId,
+              publicKey: key.publicKeyBase64,
+              publicKeyPem: key.publicKeyPem,
+            }),
+          );
+          return;
+        }
+        io.out(`key id:     ${key.keyId}`);
+        io.out(`public key: ${key.publicKeyBase64}`);
+        io.out(key.publicKeyPem.trimEnd());
+      });
+    });
+
+  return audit;
+}

@@ -1,0 +1,106 @@
+import {
+  type CanaryHit,
+  canaryDetectors,
+  compileCustomPatterns,
+  type Detector,
+  maskCanariesInJson,
+  maskingFailuresFrom,
+  mergeCanaryHits,
+  type PrivacyPolicy,
+  pagePattern,
+  type RecordedEvent,
+  redactEvents,
+  splitCanaryFindings,
+  urlPath,
+} from '@veil/core';
+import type { Clock } from '../../clock.js';
+import type { SessionPrivacyStates } from '../../privacy/SessionPrivacyStates.js';
+import type { PrivacyAlertRecord } from '../../storage/privacy/PrivacyRepository.js';
+import type { Store } from '../../storage/Store.js';
+import type { LocatedBatch } from './siteAndOrigin.js';
+
+/** What redaction found in a batch (labels and counts, never values). */
+export interface BatchRedaction {
+  /** Masking failures recorded for this batch (server redactions the browser should have done). */
+  failures: number;
+  canaryHits: CanaryHit[];
+}
+
+export type RedactedBatch<T extends LocatedBatch = LocatedBatch> = T & { redaction: BatchRedaction };
+
+export interface RedactDeps {
+  store: Store;
+  clock: Clock;
+  sessions: SessionPrivacyStates;
+  /** Told of every canary alert the moment it is raised (the server logs it as critical). */
+  onAlert?: (alert: PrivacyAlertRecord) => void;
+}
+
+/** Compiled detectors per site, rebuilt when the policy's patterns or canaries change. */
+const compiled = new Map<string, { key: string; detectors: Detector[] }>();
+const MAX_COMPILED_SITES = 500;
+
+function detectorsFor(siteId: string, policy: PrivacyPolicy): Detector[] {
+  const key = JSON.stringify([policy.customPatterns, policy.canaries]);
+  const found = compiled.get(siteId);
+  if (found?.key === key) return found.detectors;
+  const detectors = [...compileCustomPatterns(policy.customPatterns), ...canaryDetectors(policy.canaries)];
+  if (compiled.size >= MAX_COMPILED_SITES) compiled.clear();
+  compiled.set(siteId, { key, detectors });
+  return detectors;
+}
+
+/**
+ * The server's redaction layer (the browser can lie, or forget): core's `redactEvents` over
+ * the batch in place with the site's custom patterns and canaries, the session's context (node
+ * tree for element paths, password inputs, page), then a last check of the serialised events for
+ * canary values anywhere. Whatever the server had to mask is a masking failure of the browser
+ * layer, stored per page pattern and element path with its label and count; a canary value raises
+ * a critical alert at once. Neither ever holds the value.
+ */
+export async function redact<T extends LocatedBatch>(deps: RedactDeps, input: T): Promise<RedactedBatch<T>> {
+  const { site, batch } = input;
+  const policy = site.policy;
+  const state = deps.sessions.get(batch.sessionId);
+  const result = redactEvents(batch.events, {
+    inPlace: true,
+    detectors: detectorsFor(site.id, policy),
+    allowedUrlParams: policy.allowedUrlParams,
+    context: state.redaction,
+  });
+  const { hits, findings } = splitCanaryFindings(result.findings);
+  let events: RecordedEvent[] = result.events;
+  let canaryHits = hits;
+  if (policy.canaries.length > 0) {
+    // Places the walk does not look (class names, CSS, unknown event fields) are checked too.
+    const residual = maskCanariesInJson(JSON.stringify(events), policy.canaries);
+    if (residual.hits.length > 0) {
+      events = JSON.parse(residual.json) as RecordedEvent[];
+      canaryHits = mergeCanaryHits(hits, residual.hits);
+    }
+  }
+  const now = deps.clock.now();
+  const failures = maskingFailuresFrom(findings, policy.heatmapPagePatterns, result.passwordValuesReplaced);
+  if (failures.length > 0) await deps.store.privacy.recordMaskingFailures(site.id, failures, now);
+  if (canaryHits.length > 0) {
+    const page = state.redaction.page;
+    const pattern = page ? pagePattern(urlPath(page), policy.heatmapPagePatterns) : '';
+    for (const hit of canaryHits) {
+      const alert = await deps.store.privacy.raiseAlert({
+        siteId: site.id,
+        kind: 'canary',
+        label: hit.label,
+        count: hit.count,
+        sessionId: batch.sessionId,
+        pagePattern: pattern,
+        createdAt: now,
+      });
+      deps.onAlert?.(alert);
+    }
+  }
+  return {
+    ...input,
+    batch: { ...batch, events },
+    redaction: { failures: failures.reduce((n, f) => n + f.count, 0), canaryHits },
+  };
+}

@@ -1,0 +1,282 @@
+import { Readable } from 'node:stream';
+import { AUDIT_ACTIONS, type AuditAction, isAuditAction } from '@veil/core';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { actorOf } from '../audit/auditActor.js';
+import { type AuditFilters, auditCsvExport, auditJsonlExport } from '../audit/auditExport.js';
+import { VeilError } from '../errors/VeilError.js';
+import { addRoute } from '../http/addRoute.js';
+import { errorResponses } from '../http/errorResponses.js';
+import { requirePrincipal } from './authRoutes.js';
+
+export const MAX_AUDIT_PAGE_SIZE = 500;
+const ms = z.coerce.number().int().nonnegative();
+
+const filterQuery = z.object({
+  from: ms.optional().describe('entries at or after (ms)'),
+  to: ms.optional().describe('entries at or before (ms)'),
+  action: z
+    .string()
+    .max(2000)
+    .optional()
+    .describe('comma-separated action names')
+    .transform((s, ctx): AuditAction[] | undefined => {
+      if (s === undefined || s.trim() === '') return undefined;
+      const names = s.split(',').map((a) => a.trim());
+      const bad = names.find((a) => !isAuditAction(a));
+      if (bad !== undefined) {
+        ctx.addIssue({ code: 'custom', message: `${bad} is not an audit action` });
+        return z.NEVER;
+      }
+      return names as AuditAction[];
+    }),
+  actor: z.string().max(100).optional().describe('id of the acting user or token'),
+  siteKey: z.string().max(64).optional(),
+  target: z.string().max(200).optional().describe('id of the target (a session, a user…)'),
+  q: z.string().max(200).optional().describe('text in the actor, target or details'),
+});
+
+function filtersOf(query: z.infer<typeof filterQuery>): AuditFilters {
+  return {
+    from: query.from,
+    to: query.to,
+    actions: query.action,
+    actorId: query.actor,
+    siteKey: query.siteKey,
+    targetId: query.target,
+    text: query.q?.trim() || undefined,
+  };
+}
+
+const auditEntrySchema = z
+  .object({
+    seq: z.number(),
+    at: z.number(),
+    actor: z.object({
+      type: z.enum(['user', 'token', 'system', 'anonymous']),
+      id: z.string().nullable(),
+      label: z.string().nullable(),
+    }),
+    action: z.string(),
+    siteKey: z.string().nullable(),
+    target: z.object({ type: z.string(), id: z.string() }).nullable(),
+    details: z.record(z.string(), z.unknown()),
+    prevHash: z.string(),
+    hash: z.string(),
+  })
+  .meta({ id: 'AuditEntry' });
+
+/** The audit log reaches over every site: callers restricted to some sites cannot read it. */
+function requireAllSites(request: FastifyRequest): void {
+  if (requirePrincipal(request).sites !== 'all') {
+    throw new VeilError(
+      'forbidden',
+      'the audit log covers every site; a site-restricted caller cannot read it',
+    );
+  }
+}
+
+/** The audit view (search), verification, export (JSON Lines with the chain, CSV) and the signing key. */
+export async function auditRoutes(app: FastifyInstance): Promise<void> {
+  const { store, clock, audit } = app.veil;
+
+  addRoute(app, {
+    method: 'GET',
+    url: '/api/v1/audit',
+    permission: 'audit:read',
+    querystring: filterQuery.extend({
+      limit: z.coerce.number().int().min(1).max(MAX_AUDIT_PAGE_SIZE).default(100),
+      before: z.coerce.number().int().positive().optional().describe('nextBefore of the previous page'),
+    }),
+    doc: {
+      summary: 'Search the audit log, newest first',
+      tags: ['audit'],
+      responses: {
+        200: {
+          description: 'One page of entries',
+          schema: z.object({
+            entries: z.array(auditEntrySchema),
+            nextBefore: z.number().nullable(),
+            actions: z.array(z.string()),
+          }),
+        },
+        ...errorResponses(400, 401, 403),
+      },
+    },
+    handler: async ({ query, request }) => {
+      requireAllSites(request);
+      const f = filtersOf(query);
+      const rows = await store.audit.query({
+        from: f.from,
+        to: f.to,
+        actions: f.actions,
+        actorId: f.actorId,
+        siteKey: f.siteKey,
+        targetId: f.targetId,
+        text: f.text,
+        beforeSeq: query.before,
+        order: 'desc',
+        limit: query.limit + 1,
+      });
+      const entries = rows.slice(0, query.limit);
+      const nextBefore = rows.length > query.limit ? (entries.at(-1)?.seq ?? null) : null;
+      return { entries, nextBefore, actions: Object.keys(AUDIT_ACTIONS) };
+    },
+  });
+
+  addRoute(app, {
+    method: 'GET',
+    url: '/api/v1/audit/verify',
+    permission: 'audit:read',
+    doc: {
+      summary: 'Verify the whole chain and its signed checkpoints; names the first bad entry',
+      tags: ['audit'],
+      responses: {
+        200: {
+          description: 'The report (`ok: false` names the problem)',
+          schema: z.object({ ok: z.boolean() }).loose(),
+        },
+        ...errorResponses(401, 403),
+      },
+    },
+    handler: async ({ request }) => {
+      requireAllSites(request);
+      return audit.verify();
+    },
+  });
+
+  addRoute(app, {
+    method: 'GET',
+    url: '/api/v1/audit/key',
+    permission: 'audit:read',
+    doc: {
+      summary: 'The public key that signs checkpoints (pin it to verify exports offline)',
+      tags: ['audit'],
+      responses: {
+        200: {
+          description: 'The key',
+          schema: z.object({ keyId: z.string(), publicKey: z.string(), publicKeyPem: z.string() }),
+        },
+        ...errorResponses(401, 403),
+      },
+    },
+    handler: async () => ({
+      keyId: audit.signingKey.keyId,
+      publicKey: audit.signingKey.publicKeyBase64,
+      publicKeyPem: audit.signingKey.publicKeyPem,
+    }),
+  });
+
+  addRoute(app, {
+    method: 'GET',
+    url: '/api/v1/audit/export',
+    permission: 'audit:read',
+    querystring: filterQuery.extend({ format: z.enum(['jsonl', 'csv']).default('jsonl') }),
+    doc: {
+      summary: 'Export the selected entries: JSON Lines with the chain (verifiable offline) or CSV',
+      description: 'The export itself is recorded (audit.exported) before it starts. See docs/audit.md.',
+      tags: ['audit'],
+      responses: {
+        200: { description: 'The export', contentType: 'application/x-ndjson' },
+        ...errorResponses(400, 401, 403),
+      },
+    },
+    handler: async ({ query, request, reply }) => {
+      requireAllSites(request);
+      const filters = filtersOf(query);
+      const now = clock.now();
+      await audit.record({
+        action: 'audit.exported',
+        actor: actorOf(request.principal),
+        details: { format: query.format, filters: JSON.parse(JSON.stringify(filters)) },
+      });
+      const stamp = new Date(now).toISOString().replace(/[:.]/g, '-');
+      const lines =
+        query.format === 'csv'
+          ? auditCsvExport(store, filters)
+          : auditJsonlExport(store, audit.signingKey, filters, now);
+      return reply
+        .type(query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
+        .header('Content-Disposition', `attachment; filename="veil-audit-${stamp}.${query.format}"`)
+        .send(Readable.from(lines));
+    },
+  });
+
+  addRoute(app, {
+    method: 'GET',
+    url: '/api/v1/audit/access-report',
+    permission: 'audit:read',
+    querystring: z.object({
+      user: z.string().max(100).optional().describe('a user id'),
+      token: z.string().max(100).optional().describe('an API token id'),
+      siteKey: z.string().max(64).optional(),
+      from: ms.optional(),
+      to: ms.optional(),
+      limit: z.coerce.number().int().min(1).max(1000).default(200),
+    }),
+    doc: {
+      summary: 'Who watched what, and why: raw replay grants with purpose and ticket, and totals per person',
+      tags: ['audit'],
+      responses: {
+        200: {
+          description: 'Grants (newest first) and per-actor totals',
+          schema: z.object({
+            grants: z.array(
+              z.object({
+                id: z.string(),
+                actor: z.object({ type: z.enum(['user', 'token']), id: z.string(), label: z.string() }),
+                sessionId: z.string(),
+                siteKey: z.string().nullable(),
+                purpose: z.string(),
+                ticket: z.string().nullable(),
+                at: z.number(),
+                expiresAt: z.number(),
+              }),
+            ),
+            totals: z.array(
+              z.object({
+                actor: z.object({ type: z.string(), id: z.string(), label: z.string() }),
+                count: z.number(),
+              }),
+            ),
+          }),
+        },
+        ...errorResponses(400, 401, 403),
+      },
+    },
+    handler: async ({ query, request }) => {
+      requireAllSites(request);
+      const site = query.siteKey ? await store.sites.findByKey(query.siteKey) : undefined;
+      if (query.siteKey && !site) throw new VeilError('not_found', 'no site has this key');
+      const grants = await store.replayGrants.list({
+        userId: query.user,
+        apiTokenId: query.token,
+        siteId: site?.id,
+        from: query.from,
+        to: query.to,
+        limit: query.limit,
+      });
+      const siteKeys = new Map((await store.sites.list()).map((s) => [s.id, s.siteKey]));
+      const rows = grants.map((g) => ({
+        id: g.id,
+        actor: g.userId
+          ? { type: 'user' as const, id: g.userId, label: g.actorLabel }
+          : { type: 'token' as const, id: g.apiTokenId ?? '', label: g.actorLabel },
+        sessionId: g.sessionId,
+        siteKey: g.siteId ? (siteKeys.get(g.siteId) ?? null) : null,
+        purpose: g.purpose,
+        ticket: g.ticket,
+        at: g.createdAt,
+        expiresAt: g.expiresAt,
+      }));
+      const totals = new Map<string, { actor: (typeof rows)[number]['actor']; count: number }>();
+      for (const row of rows) {
+        const key = `${row.actor.type}:${row.actor.id}`;
+        const total = totals.get(key) ?? { actor: row.actor, count: 0 };
+        total.count++;
+        totals.set(key, total);
+      }
+      return { grants: rows, totals: [...totals.values()].sort((a, b) => b.count - a.count) };
+    },
+  });
+}

@@ -1,0 +1,83 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { canSeeSite, type Principal } from '../auth/principal.js';
+import type { VeilContext } from '../context.js';
+import { VeilError } from '../errors/VeilError.js';
+import { addRoute } from '../http/addRoute.js';
+import { errorResponses } from '../http/errorResponses.js';
+import {
+  grantReplayAccess,
+  MAX_PURPOSE_CHARS,
+  MAX_TICKET_CHARS,
+  REPLAY_GRANT_TTL_MS,
+} from '../replay/replayGrants.js';
+import type { ReplayGrantRecord } from '../storage/accessStoreTypes.js';
+
+export const replayGrantSchema = z
+  .object({ id: z.string(), purpose: z.string(), ticket: z.string().nullable(), expiresAt: z.number() })
+  .meta({ id: 'ReplayGrant' });
+
+function grantView(grant: ReplayGrantRecord): z.infer<typeof replayGrantSchema> {
+  return { id: grant.id, purpose: grant.purpose, ticket: grant.ticket, expiresAt: grant.expiresAt };
+}
+
+/** The caller's own live grant `grantId` on this session, or 403. */
+export async function liveGrantOf(
+  veil: Pick<VeilContext, 'store' | 'clock'>,
+  principal: Principal,
+  sessionId: string,
+  grantId: string,
+): Promise<ReplayGrantRecord> {
+  const grant = await veil.store.replayGrants.findById(grantId);
+  const mine =
+    grant &&
+    (principal.kind === 'user' ? grant.userId === principal.userId : grant.apiTokenId === principal.tokenId);
+  if (!grant || !mine || grant.sessionId !== sessionId) {
+    throw new VeilError('forbidden', 'this grant is not yours or not for this session');
+  }
+  if (grant.expiresAt <= veil.clock.now()) {
+    throw new VeilError('purpose_required', 'this grant has expired: state the purpose again');
+  }
+  return grant;
+}
+
+/** Purpose-bound, time-limited raw replay access. */
+export async function replayGrantRoutes(app: FastifyInstance): Promise<void> {
+  const { store } = app.veil;
+
+  addRoute(app, {
+    method: 'POST',
+    url: '/api/v1/sessions/:id/replay-grants',
+    permission: 'replay:raw',
+    params: z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'is not a session id') }),
+    body: z.object({
+      purpose: z.string().trim().min(1, 'state why you open this raw replay').max(MAX_PURPOSE_CHARS),
+      ticket: z.string().trim().max(MAX_TICKET_CHARS).optional(),
+    }),
+    doc: {
+      summary: `Open a session's raw replay for a stated purpose, for ${REPLAY_GRANT_TTL_MS / 60_000} minutes`,
+      description:
+        'Recorded in the audit log with the purpose and ticket. Read the events with ' +
+        '`GET /sessions/{id}/events?grant={id}` while it lasts.',
+      tags: ['sessions'],
+      responses: {
+        201: { description: 'The grant', schema: z.object({ grant: replayGrantSchema }) },
+        ...errorResponses(400, 401, 403, 404),
+      },
+    },
+    handler: async ({ params, body, request, reply }) => {
+      const principal = request.principal;
+      const session = await store.recordings.get(params.id);
+      if (!session || !principal || !canSeeSite(principal, session.siteId))
+        throw new VeilError('not_found', 'no such session');
+      const { grant } = await grantReplayAccess(
+        app.veil,
+        principal,
+        session,
+        body.purpose,
+        body.ticket || null,
+      );
+      return reply.status(201).send({ grant: grantView(grant) });
+    },
+  });
+}

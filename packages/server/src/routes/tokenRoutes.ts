@@ -1,0 +1,138 @@
+import { ROLES } from '@veil/core';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { assertMayGrantRole, resolveGrantedSites, siteKeysOf, siteKeysSchema } from '../access/delegation.js';
+import { actorOf } from '../audit/auditActor.js';
+import {
+  createApiToken,
+  DEFAULT_TOKEN_LIFETIME_DAYS,
+  MAX_TOKEN_LIFETIME_DAYS,
+} from '../auth/createApiToken.js';
+import { VeilError } from '../errors/VeilError.js';
+import { addRoute } from '../http/addRoute.js';
+import { errorResponses } from '../http/errorResponses.js';
+import type { ApiTokenRecord, Store } from '../storage/Store.js';
+import { requirePrincipal } from './authRoutes.js';
+
+const tokenSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    role: z.enum(ROLES),
+    sites: z.union([z.literal('all'), z.array(z.string())]),
+    createdBy: z.string().nullable(),
+    createdAt: z.number(),
+    lastUsedAt: z.number().nullable(),
+    expiresAt: z.number().nullable(),
+    revokedAt: z.number().nullable(),
+  })
+  .meta({ id: 'ApiToken' });
+
+async function tokenView(store: Store, record: ApiTokenRecord): Promise<z.infer<typeof tokenSchema>> {
+  return {
+    id: record.id,
+    name: record.name,
+    role: record.role,
+    sites: record.allSites ? 'all' : await siteKeysOf(store, await store.apiTokens.siteIds(record.id)),
+    createdBy: record.createdBy,
+    createdAt: record.createdAt,
+    lastUsedAt: record.lastUsedAt,
+    expiresAt: record.expiresAt,
+    revokedAt: record.revokedAt,
+  };
+}
+
+/** API tokens: scoped to a role and sites, shown once, stored hashed, expiring, revocable. */
+export async function tokenRoutes(app: FastifyInstance): Promise<void> {
+  const { store, clock, audit } = app.veil;
+
+  addRoute(app, {
+    method: 'GET',
+    url: '/api/v1/tokens',
+    permission: 'tokens:write',
+    doc: {
+      summary: 'Every API token (never its value), newest first',
+      tags: ['tokens'],
+      responses: {
+        200: { description: 'Tokens', schema: z.object({ tokens: z.array(tokenSchema) }) },
+        ...errorResponses(401, 403),
+      },
+    },
+    handler: async () => ({
+      tokens: await Promise.all((await store.apiTokens.list()).map((t) => tokenView(store, t))),
+    }),
+  });
+
+  addRoute(app, {
+    method: 'POST',
+    url: '/api/v1/tokens',
+    permission: 'tokens:write',
+    body: z.object({
+      name: z.string().trim().min(1).max(200),
+      role: z.enum(ROLES),
+      sites: siteKeysSchema.default(null),
+      expiresInDays: z
+        .number()
+        .int()
+        .min(1)
+        .max(MAX_TOKEN_LIFETIME_DAYS)
+        .default(DEFAULT_TOKEN_LIFETIME_DAYS),
+    }),
+    doc: {
+      summary: 'Create an API token; its value is in this response only',
+      description:
+        'You can grant only roles and sites you hold yourself. Tokens are not asked for a second factor.',
+      tags: ['tokens'],
+      responses: {
+        201: { description: 'Created', schema: z.object({ token: z.string(), record: tokenSchema }) },
+        ...errorResponses(400, 401, 403),
+      },
+    },
+    handler: async ({ body, request, reply }) => {
+      const actor = requirePrincipal(request);
+      assertMayGrantRole(actor, body.role);
+      const siteIds = await resolveGrantedSites(store, actor, body.sites);
+      const { token, record } = await createApiToken(store, clock, {
+        role: body.role,
+        name: body.name,
+        createdBy: actor.kind === 'user' ? actor.userId : null,
+        expiresInDays: body.expiresInDays,
+        siteIds,
+      });
+      const view = await tokenView(store, record);
+      await audit.record({
+        action: 'token.created',
+        actor: actorOf(actor),
+        target: { type: 'token', id: record.id },
+        details: { name: record.name, role: record.role, sites: view.sites, expiresAt: record.expiresAt },
+      });
+      return reply.status(201).send({ token, record: view });
+    },
+  });
+
+  addRoute(app, {
+    method: 'DELETE',
+    url: '/api/v1/tokens/:id',
+    permission: 'tokens:write',
+    params: z.object({ id: z.uuid() }),
+    doc: {
+      summary: 'Revoke a token: it stops working at once',
+      tags: ['tokens'],
+      responses: { 204: { description: 'Revoked' }, ...errorResponses(401, 403, 404) },
+    },
+    handler: async ({ params, request, reply }) => {
+      const actor = requirePrincipal(request);
+      const record = await store.apiTokens.findById(params.id);
+      if (!record) throw new VeilError('not_found', 'no such token');
+      if (await store.apiTokens.revoke(record.id, clock.now())) {
+        await audit.record({
+          action: 'token.revoked',
+          actor: actorOf(actor),
+          target: { type: 'token', id: record.id },
+          details: { name: record.name, role: record.role },
+        });
+      }
+      return reply.status(204).send();
+    },
+  });
+}

@@ -1,0 +1,98 @@
+/**
+ * Table types of consent, opt-out and data-subject rights (issue #4), part of `Database` in
+ * `schema.ts`. Times are ms since the epoch; JSON columns are text.
+ */
+
+/** One consent decision: a grant (its id is what batches carry), a withdrawal or a refusal. */
+export interface ConsentReceiptsTable {
+  site_id: string;
+  /** Unique per site: the browser's receipt id for a grant, a server id otherwise. */
+  id: string;
+  /** Pseudonymous visitor id; `null` for the banner's anonymous refusal. */
+  visitor_id: string | null;
+  decision: string;
+  granted_json: string;
+  denied_json: string;
+  source: string;
+  policy_version: number | null;
+  lawful_basis: string;
+  banner_text_hash: string | null;
+  language: string | null;
+  /** ISO 3166-1 alpha-2 (never an IP). */
+  region: string | null;
+  /** For a withdrawal: the grant it took back. */
+  withdraws: string | null;
+  /** For a grant: when it was withdrawn (batches carrying it are refused from then on). */
+  withdrawn_at: number | null;
+  recorded_at: number;
+}
+
+/** The opt-out registry: visitor ids (per site) and user-id hashes (per site or instance-wide). */
+export interface OptOutsTable {
+  /** A site id, or `*` for every site of the instance. */
+  scope: string;
+  /** `visitor` or `user`. */
+  subject_kind: string;
+  /** The visitor id, or the keyed hash of the user id. */
+  subject: string;
+  source: string;
+  created_at: number;
+}
+
+/** A session identified with `veil('identify', …)`: only the keyed hash of the user id. */
+export interface SessionSubjectsTable {
+  session_id: string;
+  site_id: string;
+  user_hash: string;
+  linked_at: number;
+}
+
+/** `veil('tag', key, value)` of a session (values PII-redacted), for erasure by tag. */
+export interface SessionTagsTable {
+  session_id: string;
+  tag_key: string;
+  tag_value: string;
+}
+
+/** The data-subject request log. */
+export interface SubjectRequestsTable {
+  id: string;
+  site_id: string;
+  site_key: string;
+  kind: string;
+  origin: string;
+  selector_json: string;
+  received_at: number;
+  due_at: number;
+  completed_at: number | null;
+  handled_by: string;
+  reference: string | null;
+  erasure_receipt_id: string | null;
+  export_bytes: number | null;
+}
+
+/** Evidence of one erasure, kept after the data is gone. */
+export interface ErasureReceiptsTable {
+  id: string;
+  site_id: string;
+  site_key: string;
+  selector_json: string;
+  sessions: number;
+  chunks: number;
+  data_keys: number;
+  consent_receipts: number;
+  session_ids_json: string;
+  requested_by: string;
+  request_id: string | null;
+  started_at: number;
+  completed_at: number;
+}
+
+/** A site's banner texts for one language (fields over Veil's own). */
+export interface BannerTextsTable {
+  site_id: string;
+  language: string;
+  texts_json: string;
+  updated_at: number;
+  updated_by: string;
+}

@@ -1,0 +1,96 @@
+import type { DeviceClass } from '@veil/core';
+import type { DenseCounts } from '../../heatmap/countsBlob.js';
+import type { AggregateWrite } from '../../heatmap/heatmapDeltas.js';
+import type { HeatmapPlan, HeatmapSessionState } from '../../heatmap/sessionPlan.js';
+
+/** Which aggregate rows a read sums: one segment key, some device classes, some time buckets. */
+export interface AggregateSelection {
+  devices: readonly DeviceClass[];
+  segment: string;
+  buckets: readonly number[];
+}
+
+export interface PageTotals {
+  views: number;
+  sessions: number;
+  clicks: number;
+  rage: number;
+  dead: number;
+  attentionMs: number;
+  scrollViews: number;
+  foldPxSum: number;
+  /** Percent bin (0..100) → page views. */
+  scroll: DenseCounts;
+}
+
+export interface PageSummary extends Omit<PageTotals, 'scroll'> {
+  pattern: string;
+}
+
+export interface ElementStats {
+  path: string;
+  clicks: number;
+  sessions: number;
+  rage: number;
+  rageSessions: number;
+  dead: number;
+  deadSessions: number;
+  attentionMs: number;
+  attentionSessions: number;
+  /** Relative cell → clicks, rage, dead. */
+  grid: DenseCounts;
+}
+
+export interface SnapshotRecord {
+  capturedAt: number;
+  source: 'replay' | 'heatmap';
+  width: number;
+  height: number;
+  snapshotId: string;
+  wrappedKey: Buffer;
+  masterKeyId: string;
+  payload: Buffer;
+}
+
+/** Tile kinds of `heatmap_tiles`. */
+export const TileKind = { Clicks: 0, Attention: 1 } as const;
+export type TileKind = (typeof TileKind)[keyof typeof TileKind];
+
+export type HeatmapIngestOutcome = HeatmapPlan['outcome'] | 'conflict';
+
+export interface HeatmapRepository {
+  /**
+   * In one transaction, holding the session's counting state (other batches of the session wait):
+   * runs `plan` on the stored state, adds its aggregate writes and stores the new state.
+   * `conflict` when the session id belongs to another site (nothing changes).
+   */
+  ingest(
+    key: { sessionId: string; siteId: string },
+    plan: (state: HeatmapSessionState | undefined) => HeatmapPlan,
+    now: number,
+  ): Promise<{ outcome: HeatmapIngestOutcome; state: HeatmapSessionState | undefined }>;
+  /** Adds aggregate writes outside any session (what ingest does inside its transaction; the benchmark). */
+  addAggregates(siteId: string, writes: readonly AggregateWrite[], now: number): Promise<void>;
+  /** True when the session has counting state (a batch without heatmap events may still release held ones). */
+  hasSession(sessionId: string): Promise<boolean>;
+  pageId(siteId: string, pattern: string): Promise<number | undefined>;
+  /** Every page of the site with data in the selection. */
+  pages(siteId: string, selection: AggregateSelection): Promise<PageSummary[]>;
+  totals(pageId: number, selection: AggregateSelection): Promise<PageTotals>;
+  elements(pageId: number, selection: AggregateSelection): Promise<ElementStats[]>;
+  /** Tile → cell index → counters, summed over the selection. */
+  tiles(pageId: number, kind: TileKind, selection: AggregateSelection): Promise<Map<number, DenseCounts>>;
+  snapshotCapturedAt(siteId: string, pattern: string, device: DeviceClass): Promise<number | undefined>;
+  putSnapshot(
+    siteId: string,
+    pattern: string,
+    device: DeviceClass,
+    snapshot: SnapshotRecord,
+    now: number,
+  ): Promise<void>;
+  snapshot(pageId: number, device: DeviceClass): Promise<SnapshotRecord | undefined>;
+  /** Deletes counting state of sessions idle since before `before`; returns how many. */
+  deleteIdleSessions(before: number, limit: number): Promise<number>;
+  /** Deletes the counting state of these sessions (erasure); the anonymous aggregates stay. */
+  deleteSessions(sessionIds: readonly string[]): Promise<number>;
+}

@@ -1,0 +1,31 @@
+import { createHmac } from 'node:crypto';
+import type { RecordedSelector, SubjectSelector } from '@veil/core';
+
+/**
+ * Keyed hashes of user ids: HMAC-SHA256 under the instance's identity secret. The same user id
+ * gives the same hash on every site of the instance (an instance-wide opt-out or erasure can
+ * find it), and nobody without the secret can test a guess.
+ */
+export class SubjectHasher {
+  readonly #secret: Buffer;
+
+  constructor(secret: Buffer) {
+    if (secret.length < 32) throw new Error('the identity secret must be at least 32 bytes');
+    this.#secret = Buffer.from(secret);
+  }
+
+  /** Lowercase hex HMAC-SHA256 of the user id (domain-separated). */
+  userHash(userId: string): string {
+    return createHmac('sha256', this.#secret)
+      .update('veil/user-id/v1\0')
+      .update(userId, 'utf8')
+      .digest('hex');
+  }
+
+  /** The selector as evidence may name it: a user id only as its hash. */
+  record(selector: SubjectSelector): RecordedSelector {
+    return selector.kind === 'userId'
+      ? { kind: 'userId', userHash: this.userHash(selector.userId) }
+      : selector;
+  }
+}

@@ -1,0 +1,261 @@
+import path from 'node:path';
+import {
+  bucketsContainingDay,
+  bucketsCovering,
+  DEFAULT_PRIVACY_POLICY,
+  type ParsedHeatmapEvent,
+  parseHeatmapEvent,
+  segmentKey,
+  segmentKeysOf,
+  utcDay,
+} from '@veil/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EnvelopeCipher } from '../../src/crypto/EnvelopeCipher.js';
+import { type DenseCounts, denseAt } from '../../src/heatmap/countsBlob.js';
+import { collectDeltas, targetsOf } from '../../src/heatmap/heatmapDeltas.js';
+import { openSnapshot, sealSnapshot } from '../../src/heatmap/representativeSnapshots.js';
+import { SeenSet } from '../../src/heatmap/seenSet.js';
+import { type BatchForPlan, planHeatmapBatch } from '../../src/heatmap/sessionPlan.js';
+import { type AggregateSelection, TileKind } from '../../src/storage/heatmap/HeatmapRepository.js';
+import { openPostgresStore } from '../../src/storage/postgres/openPostgresStore.js';
+import type { SiteRecord, Store } from '../../src/storage/Store.js';
+import { openSqliteStore } from '../../src/storage/sqlite/openSqliteStore.js';
+import { clickEvent, viewEvent } from '../support/heatmapEvents.js';
+import { createTestDatabase, postgresAvailable } from '../support/postgres.js';
+import { makeTempDir } from '../support/tempDir.js';
+
+// The heatmap part of the Store, the same on SQLite and PostgreSQL: aggregates add up (also when
+// writers race), the session state serialises its batches, snapshots round-trip sealed.
+
+const T = Date.UTC(2025, 2, 3, 10);
+const DAY = utcDay(T);
+const UA =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36';
+const cipher = new EnvelopeCipher(Buffer.alloc(32, 9));
+const EL = 'main#main>button:nth-of-type(1)';
+
+interface Backend {
+  name: string;
+  open(): Promise<{ store: Store; cleanup: () => Promise<void> }>;
+}
+const backends: Backend[] = [
+  {
+    name: 'sqlite',
+    async open() {
+      const temp = makeTempDir();
+      const store = await openSqliteStore(path.join(temp.dir, 'veil.sqlite'));
+      return { store, cleanup: async () => temp.remove() };
+    },
+  },
+];
+if (await postgresAvailable()) {
+  backends.push({
+    name: 'postgres',
+    async open() {
+      const db = await createTestDatabase();
+      return { store: await openPostgresStore(db.url), cleanup: () => db.drop() };
+    },
+  });
+}
+
+const parsed = (events: ReturnType<typeof clickEvent>[]): ParsedHeatmapEvent[] =>
+  events.map((e) => parseHeatmapEvent(e) as ParsedHeatmapEvent);
+
+/** One session's clicks as the ingest step writes them. */
+function sessionWrite(
+  path: string,
+  clicks: Array<{ x: number; y: number; el?: string; rx?: number; ry?: number }>,
+) {
+  const deltas = collectDeltas(
+    parsed([
+      viewEvent(T, { path }),
+      ...clicks.map((c, i) =>
+        clickEvent(T + i, { path, el: c.el ?? EL, x: c.x, y: c.y, rx: c.rx ?? 0.5, ry: c.ry ?? 0.5 }),
+      ),
+    ]),
+    { pagePatterns: [], seen: new SeenSet() },
+  );
+  const segment = segmentKeysOf({ visitor: 'new', referrer: 'direct', region: null, tags: [] });
+  return { deltas, targets: targetsOf('desktop', segment, bucketsContainingDay(DAY)) };
+}
+
+const everyone = (day = DAY): AggregateSelection => ({
+  devices: ['desktop'],
+  segment: segmentKey({}),
+  buckets: bucketsCovering(day - 29, day),
+});
+
+describe.each(backends)('heatmap store: $name', (backend) => {
+  let store: Store;
+  let cleanup: () => Promise<void>;
+  let site: SiteRecord;
+  let other: SiteRecord;
+
+  beforeAll(async () => {
+    ({ store, cleanup } = await backend.open());
+    const create = (siteKey: string) =>
+      store.sites.create({
+        siteKey,
+        name: siteKey,
+        origins: ['https://h.example'],
+        policy: DEFAULT_PRIVACY_POLICY,
+        createdAt: T,
+      });
+    site = await create('heatmap_store_site');
+    other = await create('heatmap_store_other');
+  });
+  afterAll(async () => {
+    await store?.close();
+    await cleanup?.();
+  });
+
+  it('adds aggregates up, per element, grid cell, page cell and bucket, and reads them back summed', async () => {
+    await store.heatmaps.addAggregates(
+      site.id,
+      [
+        sessionWrite('/a', [
+          { x: 10, y: 10, rx: 0.1, ry: 0.1 },
+          { x: 300, y: 10 },
+        ]),
+      ],
+      T,
+    );
+    await store.heatmaps.addAggregates(
+      site.id,
+      [sessionWrite('/a', [{ x: 12, y: 12, rx: 0.1, ry: 0.1 }])],
+      T,
+    );
+    const pageId = (await store.heatmaps.pageId(site.id, '/a'))!;
+    expect(pageId).toBeGreaterThan(0);
+    const totals = await store.heatmaps.totals(pageId, everyone());
+    expect(totals).toMatchObject({ views: 2, sessions: 2, clicks: 3 });
+    const [el] = await store.heatmaps.elements(pageId, everyone());
+    expect(el).toMatchObject({ path: EL, clicks: 3, sessions: 2 });
+    const cells = (d: DenseCounts) =>
+      [...Array(d.size).keys()]
+        .filter((i) => d.values[i * d.metrics]! > 0)
+        .map((i) => [i, [...denseAt(d, i)]]);
+    expect(cells(el!.grid)).toEqual([
+      [0, [2, 0, 0]],
+      [36, [1, 0, 0]],
+    ]);
+    const tiles = await store.heatmaps.tiles(pageId, TileKind.Clicks, everyone());
+    expect([...denseAt(tiles.get(0)!, 0)]).toEqual([2, 2, 0, 0, 0, 0]);
+    expect([...denseAt(tiles.get(1)!, 2)]).toEqual([1, 1, 0, 0, 0, 0]); // x=300 → cell 18 → tile 1, index 2
+    // Only the selected segment, device and days count.
+    expect(
+      (await store.heatmaps.totals(pageId, { ...everyone(), segment: segmentKey({ visitor: 'returning' }) }))
+        .clicks,
+    ).toBe(0);
+    expect((await store.heatmaps.totals(pageId, { ...everyone(), devices: ['mobile'] })).clicks).toBe(0);
+    expect((await store.heatmaps.totals(pageId, everyone(DAY - 40))).clicks).toBe(0);
+    expect(await store.heatmaps.pages(site.id, everyone())).toEqual([
+      expect.objectContaining({ pattern: '/a', views: 2, sessions: 2, clicks: 3 }),
+    ]);
+    expect(await store.heatmaps.pageId(other.id, '/a')).toBeUndefined();
+  });
+
+  it('loses no count when writers race for the same rows', async () => {
+    await Promise.all(
+      Array.from({ length: 12 }, () =>
+        store.heatmaps.addAggregates(site.id, [sessionWrite('/race', [{ x: 5, y: 5 }])], T),
+      ),
+    );
+    const pageId = (await store.heatmaps.pageId(site.id, '/race'))!;
+    expect((await store.heatmaps.totals(pageId, everyone())).clicks).toBe(12);
+    expect((await store.heatmaps.elements(pageId, everyone()))[0]).toMatchObject({
+      clicks: 12,
+      sessions: 12,
+    });
+    expect([
+      ...denseAt((await store.heatmaps.tiles(pageId, TileKind.Clicks, everyone())).get(0)!, 0),
+    ]).toEqual([12, 12, 0, 0, 0, 0]);
+  });
+
+  it("serialises one session's batches and counts each (session, seq) once", async () => {
+    const batch = (seq: number): BatchForPlan => ({
+      sessionId: 'sess_store_0001',
+      siteId: site.id,
+      seq,
+      receivedAt: T,
+      events: parsed(
+        seq === 0
+          ? [viewEvent(T, { path: '/s' }), clickEvent(T + 4_000, { path: '/s' })]
+          : [clickEvent(T + 4_000 + seq, { path: '/s' })],
+      ),
+      tags: [],
+      firstTs: T,
+      lastTs: T + 4_000 + seq,
+      userAgent: UA,
+      region: null,
+      minSessionMs: 3_000,
+      pagePatterns: [],
+    });
+    const key = { sessionId: 'sess_store_0001', siteId: site.id };
+    expect((await store.heatmaps.ingest(key, (s) => planHeatmapBatch(s, batch(0)), T)).outcome).toBe(
+      'counted',
+    );
+    const results = await Promise.all(
+      [1, 2, 3, 3, 2, 4].map((seq) => store.heatmaps.ingest(key, (s) => planHeatmapBatch(s, batch(seq)), T)),
+    );
+    expect(results.map((r) => r.outcome).sort()).toEqual([
+      'counted',
+      'counted',
+      'counted',
+      'counted',
+      'duplicate',
+      'duplicate',
+    ]);
+    const pageId = (await store.heatmaps.pageId(site.id, '/s'))!;
+    expect(await store.heatmaps.totals(pageId, everyone())).toMatchObject({
+      clicks: 5,
+      sessions: 1,
+      views: 1,
+    });
+    expect(await store.heatmaps.hasSession('sess_store_0001')).toBe(true);
+    // The session belongs to its site.
+    const conflict = await store.heatmaps.ingest(
+      { sessionId: 'sess_store_0001', siteId: other.id },
+      () => {
+        throw new Error('not called');
+      },
+      T,
+    );
+    expect(conflict.outcome).toBe('conflict');
+    // State goes once the session is over; the counts stay.
+    expect(await store.heatmaps.deleteIdleSessions(T - 1, 100)).toBe(0);
+    expect(await store.heatmaps.deleteIdleSessions(T + 1, 100)).toBe(1);
+    expect(await store.heatmaps.hasSession('sess_store_0001')).toBe(false);
+    expect((await store.heatmaps.totals(pageId, everyone())).clicks).toBe(5);
+  });
+
+  it('keeps one sealed snapshot per page and device class, replaced by newer ones', async () => {
+    const node = { type: 0, id: 1, childNodes: [{ type: 3, id: 2, textContent: '*** ***' }] };
+    const candidate = {
+      pattern: '/snap',
+      device: 'mobile' as const,
+      width: 390,
+      height: 900,
+      source: 'heatmap' as const,
+      node,
+    };
+    const sealed = (await sealSnapshot(cipher, candidate, T))!;
+    expect(sealed.payload.includes(Buffer.from('*** ***'))).toBe(false);
+    await store.heatmaps.putSnapshot(site.id, '/snap', 'mobile', sealed, T);
+    expect(await store.heatmaps.snapshotCapturedAt(site.id, '/snap', 'mobile')).toBe(T);
+    expect(await store.heatmaps.snapshotCapturedAt(site.id, '/snap', 'desktop')).toBeUndefined();
+    await store.heatmaps.putSnapshot(
+      site.id,
+      '/snap',
+      'mobile',
+      (await sealSnapshot(cipher, { ...candidate, width: 400 }, T + 5))!,
+      T + 5,
+    );
+    const pageId = (await store.heatmaps.pageId(site.id, '/snap'))!;
+    const stored = (await store.heatmaps.snapshot(pageId, 'mobile'))!;
+    expect(stored).toMatchObject({ capturedAt: T + 5, width: 400, source: 'heatmap' });
+    expect(await openSnapshot(cipher, stored)).toEqual(node);
+    // Sealed to itself: another snapshot's key does not open it.
+    await expect(openSnapshot(cipher, { ...stored, snapshotId: sealed.snapshotId })).rejects.toThrow();
+  });
+});

@@ -1,0 +1,203 @@
+import path from 'node:path';
+import { DEFAULT_PRIVACY_POLICY } from '@veil/core';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPostgresStore } from '../../src/storage/postgres/openPostgresStore.js';
+import type { SiteRecord, Store } from '../../src/storage/Store.js';
+import { openSqliteStore } from '../../src/storage/sqlite/openSqliteStore.js';
+import { createTestDatabase, postgresAvailable } from '../support/postgres.js';
+import { makeTempDir } from '../support/tempDir.js';
+
+// The privacy repository behaves alike on SQLite and PostgreSQL.
+
+const T = Date.UTC(2025, 0, 1);
+
+interface Backend {
+  name: string;
+  open(): Promise<{ store: Store; raw(query: string): Promise<unknown>; cleanup: () => Promise<void> }>;
+}
+
+const backends: Backend[] = [
+  {
+    name: 'sqlite',
+    async open() {
+      const temp = makeTempDir();
+      const file = path.join(temp.dir, 'data', 'veil.sqlite');
+      const store = await openSqliteStore(file);
+      const { default: Database } = await import('better-sqlite3');
+      return {
+        store,
+        raw: async (query) => {
+          const db = new Database(file);
+          try {
+            return db.prepare(query).run();
+          } finally {
+            db.close();
+          }
+        },
+        cleanup: async () => temp.remove(),
+      };
+    },
+  },
+];
+if (await postgresAvailable()) {
+  backends.push({
+    name: 'postgres',
+    async open() {
+      const db = await createTestDatabase();
+      const store = await openPostgresStore(db.url);
+      const { Kysely, PostgresDialect } = await import('kysely');
+      const pg = (await import('pg')).default;
+      return {
+        store,
+        raw: async (query) => {
+          const k = new Kysely<unknown>({
+            dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: db.url, max: 1 }) }),
+          });
+          try {
+            return await sql.raw(query).execute(k);
+          } finally {
+            await k.destroy();
+          }
+        },
+        cleanup: async () => {
+          await store.close();
+          await db.drop();
+        },
+      };
+    },
+  });
+}
+
+describe.each(backends)('privacy store: $name', (backend) => {
+  let store: Store;
+  let raw: (q: string) => Promise<unknown>;
+  let cleanup: () => Promise<void>;
+  let site: SiteRecord;
+
+  beforeAll(async () => {
+    ({ store, raw, cleanup } = await backend.open());
+    site = await store.sites.create({
+      siteKey: `site_${backend.name}_privacy`,
+      name: 'Privacy',
+      origins: ['https://p.example'],
+      policy: { ...DEFAULT_PRIVACY_POLICY },
+      createdAt: T,
+    });
+  });
+  afterAll(async () => {
+    if (backend.name === 'sqlite') await store.close();
+    await cleanup();
+  });
+
+  it('appends versions in order, makes each current, refuses a stale base', async () => {
+    const author = { type: 'user' as const, id: 'u1', label: 'dpo@p.example' };
+    const v1 = await store.privacy.appendVersion({
+      siteId: site.id,
+      previousVersion: 0,
+      policy: site.policy,
+      author,
+      reason: 'initial',
+      diff: [],
+      createdAt: T,
+    });
+    expect(v1).toMatchObject({ version: 1 });
+    const tighter = { ...site.policy, retentionDays: 7 };
+    const diff = [{ field: 'retentionDays' as const, kind: 'changed' as const, before: 30, after: 7 }];
+    const v2 = await store.privacy.appendVersion({
+      siteId: site.id,
+      previousVersion: 1,
+      policy: tighter,
+      author,
+      reason: 'shorter',
+      diff,
+      createdAt: T + 1,
+    });
+    expect(v2).toMatchObject({ version: 2, reason: 'shorter' });
+    expect(
+      await store.privacy.appendVersion({
+        siteId: site.id,
+        previousVersion: 1,
+        policy: tighter,
+        author,
+        reason: 'stale',
+        diff,
+        createdAt: T + 2,
+      }),
+    ).toBe('conflict');
+    expect((await store.sites.findById(site.id))?.policy.retentionDays).toBe(7);
+    expect((await store.privacy.latestVersion(site.id))?.version).toBe(2);
+    expect((await store.privacy.listVersions(site.id, 10)).map((v) => v.version)).toEqual([2, 1]);
+    expect((await store.privacy.getVersion(site.id, 2))?.diff).toEqual(diff);
+    expect((await store.privacy.getVersion(site.id, 1))?.policy.retentionDays).toBe(30);
+  });
+
+  it('lets only one of two concurrent appends through', async () => {
+    const author = { type: 'system' as const, id: null, label: 'system' };
+    const results = await Promise.all(
+      [3, 5].map((days) =>
+        store.privacy.appendVersion({
+          siteId: site.id,
+          previousVersion: 2,
+          policy: { ...site.policy, retentionDays: days },
+          author,
+          reason: `race ${days}`,
+          diff: [],
+          createdAt: T + 3,
+        }),
+      ),
+    );
+    expect(results.filter((r) => r === 'conflict')).toHaveLength(1);
+    expect((await store.privacy.listVersions(site.id, 10)).map((v) => v.version)).toEqual([3, 2, 1]);
+  });
+
+  it('refuses to change or delete a version at the engine', async () => {
+    await expect(raw("update policy_versions set reason = 'x'")).rejects.toThrow(/append-only/);
+    await expect(raw('delete from policy_versions')).rejects.toThrow(/append-only/);
+  });
+
+  it('adds masking failure counts per page, element, label and place', async () => {
+    const f = {
+      pagePattern: '/a/:id',
+      elementPath: 'form#x>p:nth-of-type(1)',
+      label: 'email',
+      location: 'text',
+      count: 2,
+    };
+    await store.privacy.recordMaskingFailures(
+      site.id,
+      [f, { ...f, elementPath: null, label: 'card', count: 1 }],
+      T,
+    );
+    await store.privacy.recordMaskingFailures(site.id, [{ ...f, count: 3 }], T + 10);
+    const list = await store.privacy.listMaskingFailures(site.id, 10);
+    expect(list).toEqual([
+      { ...f, count: 5, firstSeenAt: T, lastSeenAt: T + 10 },
+      { ...f, elementPath: null, label: 'card', count: 1, firstSeenAt: T, lastSeenAt: T },
+    ]);
+  });
+
+  it('raises, lists and acknowledges alerts; counts drops per day and reason', async () => {
+    const alert = await store.privacy.raiseAlert({
+      siteId: site.id,
+      kind: 'canary',
+      label: 'c1',
+      count: 1,
+      sessionId: 's1',
+      pagePattern: '/',
+      createdAt: T,
+    });
+    expect(await store.privacy.listAlerts(site.id, { unacknowledgedOnly: true, limit: 10 })).toEqual([alert]);
+    expect(await store.privacy.acknowledgeAlert(alert.id, 'dpo', T + 1)).toBe(true);
+    expect(await store.privacy.acknowledgeAlert(alert.id, 'dpo', T + 2)).toBe(false);
+    expect(await store.privacy.listAlerts(site.id, { unacknowledgedOnly: true, limit: 10 })).toEqual([]);
+    expect((await store.privacy.findAlert(alert.id))?.acknowledgedBy).toBe('dpo');
+    await store.privacy.countDrop(site.id, 'ip_blocked', T);
+    await store.privacy.countDrop(site.id, 'ip_blocked', T + 1000, 2);
+    await store.privacy.countDrop(site.id, 'page_not_allowed', T + 86_400_000);
+    expect(await store.privacy.dropCounts(site.id, '2025-01-01')).toEqual([
+      { day: '2025-01-02', reason: 'page_not_allowed', count: 1 },
+      { day: '2025-01-01', reason: 'ip_blocked', count: 3 },
+    ]);
+  });
+});

@@ -1,0 +1,133 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext } from 'playwright-core';
+import {
+  createApiToken,
+  loadConfig,
+  type RunningServer,
+  startServer,
+  systemClock,
+} from '../../../packages/server/src/index.js';
+
+/** What a person's Chromium says it is: the headless build names itself in its user agent. */
+export const DESKTOP_CHROME_UA =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/128.0.0.0 Safari/537.36';
+export const MOBILE_CHROME_UA =
+  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/128.0.0.0 Mobile Safari/537.36';
+
+export interface Veil {
+  server: RunningServer;
+  baseUrl: string;
+  /** An analyst's API token (`heatmaps:read`). */
+  analyst: string;
+  close(): Promise<void>;
+}
+
+/** The real server in-process on a fresh SQLite data directory, with the demo site. */
+export async function startVeil(env: Record<string, string> = {}): Promise<Veil> {
+  const root = await mkdtemp(join(tmpdir(), 'veil-e2e-heatmaps-'));
+  const config = loadConfig(
+    {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      VEIL_DATA_DIR: join(root, 'data'),
+      VEIL_ADMIN_EMAIL: 'owner@heatmaps.e2e',
+      VEIL_ADMIN_PASSWORD: 'heatmaps-e2e-Owner-Passw0rd!',
+      VEIL_DEMO: 'true',
+      VEIL_LOG_LEVEL: 'warn',
+      ...env,
+    },
+    root,
+  );
+  const logs: string[] = [];
+  const server = await startServer(config, {
+    logStream: { write: (line: string) => void logs.push(line) },
+    print: () => undefined,
+  });
+  const { token } = await createApiToken(server.store, systemClock, {
+    role: 'analyst',
+    name: 'heatmap e2e',
+    expiresInDays: null,
+  });
+  return {
+    server,
+    baseUrl: server.url,
+    analyst: token,
+    async close() {
+      await server.close();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A browser context that passes for a person's browser: an ordinary user agent, and
+ * `navigator.webdriver` unset (Veil leaves automated browsers out of heatmaps, as it should).
+ */
+export async function personContext(browser: Browser, width: number, height = 800): Promise<BrowserContext> {
+  const mobile = width < 768;
+  const context = await browser.newContext({
+    viewport: { width, height },
+    userAgent: mobile ? MOBILE_CHROME_UA : DESKTOP_CHROME_UA,
+    ...(mobile ? { isMobile: false, hasTouch: false } : {}),
+  });
+  await context.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, 'webdriver', { get: () => false, configurable: true });
+  });
+  return context;
+}
+
+/** GET a JSON API path as the analyst. */
+export async function apiGet<T>(veil: Veil, path: string): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${veil.baseUrl}${path}`, { headers: { authorization: `Bearer ${veil.analyst}` } });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+/** Polls `check` until it returns a value, or fails after `timeoutMs` naming `what`. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+/** A small seeded PRNG: the same "human" pauses on every run. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+export interface ClickHeatmapBody {
+  page: string;
+  totals: { views: number; sessions: number; clicks: number; rage: number; dead: number };
+  cellPx: number;
+  elements: Array<{
+    path: string;
+    clicks: number;
+    sessions: number;
+    rage: number;
+    dead: number;
+    grid: Array<[number, number, number, number]>;
+  }>;
+  cells: Array<[number, number, number, number, number]>;
+  suppressed: { elements: number; cells: number };
+}

@@ -1,0 +1,212 @@
+/**
+ * The planted-PII corpus: personal data of every validated kind, planted in every place PII can
+ * hide in a page and in an rrweb stream. The same cases drive the unit test (synthetic rrweb
+ * events through `redactEvents`) and the end-to-end test (a generated page in real Chromium,
+ * through recorder, ingest and storage). Every value is synthetic and valid for its detector.
+ */
+import type { CustomPattern } from '@veil/core';
+
+/** A kind of PII: a built-in detector label or a custom pattern's label. */
+export type PiiLabel =
+  | 'email'
+  | 'phone'
+  | 'card'
+  | 'iban'
+  | 'ssn'
+  | 'vin'
+  | 'ipv4'
+  | 'ipv6'
+  | 'student_id'
+  | 'supplier_code';
+
+/** Where the value is planted. */
+export type PiiPosition =
+  | 'text' // a text node
+  | 'text-split' // one value across two adjacent text nodes
+  | 'attr-title'
+  | 'attr-alt'
+  | 'attr-placeholder'
+  | 'attr-aria-label'
+  | 'attr-data'
+  | 'attr-value' // a pre-filled, read-only input's value attribute
+  | 'href-path' // inside the path of a link
+  | 'href-query' // in a link's query string
+  | 'src-query' // in an image's query string
+  | 'href-scheme' // mailto: / tel:
+  | 'input-typed' // typed into a text input (input events)
+  | 'textarea-change' // typed into a textarea, then changed (change event)
+  | 'hidden-input'
+  | 'select-option' // an option's text (static DOM text)
+  | 'select-change' // the chosen option's value (change event)
+  | 'contenteditable' // typed into a contenteditable region (text mutations)
+  | 'shadow-dom' // text inside an open shadow root
+  | 'mutation-text' // text a script sets after the page loaded
+  | 'mutation-attr' // an attribute a script sets after the page loaded
+  | 'title' // the document title (snapshot <title> and Veil's page view)
+  | 'page-url'; // the path of the page's URL (Meta and page-view events)
+
+export interface PiiCase {
+  /** Stable, letters only (`isStableId`): the element's id in the generated page is `pii-${id}`. */
+  id: string;
+  label: PiiLabel;
+  value: string;
+  position: PiiPosition;
+}
+
+/** The site's own patterns of the corpus (a school's student ids, a supplier portal's codes). */
+export const CORPUS_CUSTOM_PATTERNS: readonly CustomPattern[] = [
+  { label: 'student_id', pattern: '\\bS-\\d{4}-\\d{5}\\b' },
+  { label: 'supplier_code', pattern: '\\bSUP-\\d{5}-[A-Z]{2}\\b' },
+];
+
+const VIN_VALUES: Readonly<Record<string, number>> = {
+  A: 1,
+  B: 2,
+  C: 3,
+  D: 4,
+  E: 5,
+  F: 6,
+  G: 7,
+  H: 8,
+  J: 1,
+  K: 2,
+  L: 3,
+  M: 4,
+  N: 5,
+  P: 7,
+  R: 9,
+  S: 2,
+  T: 3,
+  U: 4,
+  V: 5,
+  W: 6,
+  X: 7,
+  Y: 8,
+  Z: 9,
+};
+const VIN_WEIGHTS = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];
+
+/** Puts the ISO 3779 check digit into position 9 of a 17-character VIN. */
+export function withVinCheckDigit(vin: string): string {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) {
+    const ch = vin[i]!;
+    const v = ch >= '0' && ch <= '9' ? Number(ch) : VIN_VALUES[ch]!;
+    sum += v * VIN_WEIGHTS[i]!;
+  }
+  const check = sum % 11 === 10 ? 'X' : String(sum % 11);
+  return `${vin.slice(0, 8)}${check}${vin.slice(9)}`;
+}
+
+/** Values per kind, several spellings each (national and international phone formats, IBAN with and without spaces). */
+export const PLANTED_VALUES: Readonly<Record<PiiLabel, readonly string[]>> = {
+  email: ['ava.planted@example.org', 'b.planted+intake@mail.example.com', 'c_planted@clinic.example.co.uk'],
+  phone: [
+    '+1 415 555 0142',
+    '(415) 555-0199',
+    '+49 30 90182034',
+    '030 1234 5678',
+    '+44 20 7946 0958',
+    '01 23 45 67 89',
+    '212.555.0187',
+  ],
+  card: ['4111 1111 1111 1111', '5555-5555-5555-4444', '378282246310005', '6011 1111 1111 1117'],
+  iban: ['DE89 3704 0044 0532 0130 00', 'GB82WEST12345698765432', 'NL91ABNA0417164300'],
+  ssn: ['123-45-6789', '345-67-8901', '512 34 5678'],
+  vin: ['1M8GDM9AXKP042788', '1HGCM82633A004352', withVinCheckDigit('WBA3A5C50CF256985')],
+  ipv4: ['203.0.113.77', '198.51.100.23'],
+  ipv6: ['2001:db8:85a3::8a2e:370:7334', 'fe80::1ff:fe23:4567:890a'],
+  student_id: ['S-2024-00017', 'S-2023-41235'],
+  supplier_code: ['SUP-99812-ZX', 'SUP-10450-QB'],
+};
+
+/** Positions that take any kind of value. */
+const EVERY_KIND: readonly PiiPosition[] = [
+  'text',
+  'text-split',
+  'attr-title',
+  'attr-alt',
+  'attr-placeholder',
+  'attr-aria-label',
+  'attr-data',
+  'attr-value',
+  'href-path',
+  'href-query',
+  'src-query',
+  'input-typed',
+  'textarea-change',
+  'hidden-input',
+  'select-option',
+  'select-change',
+  'contenteditable',
+  'shadow-dom',
+  'mutation-text',
+  'mutation-attr',
+  'title',
+  'page-url',
+];
+
+/** Positions where the URL sanitiser removes the value (query strings): no detector is involved. */
+export const SANITISED_POSITIONS: ReadonlySet<PiiPosition> = new Set(['href-query', 'src-query']);
+
+/** Positions that need a visitor's typing or a navigation in the browser. */
+export const INTERACTIVE_POSITIONS: ReadonlySet<PiiPosition> = new Set([
+  'input-typed',
+  'textarea-change',
+  'select-change',
+  'contenteditable',
+  'page-url',
+]);
+
+function letters(n: number): string {
+  let s = '';
+  let k = n;
+  do {
+    s = String.fromCharCode(97 + (k % 26)) + s;
+    k = Math.floor(k / 26) - 1;
+  } while (k >= 0);
+  return s;
+}
+
+/**
+ * Every case: each position with each kind (cycling through the kind's spellings), plus
+ * `href-scheme` for e-mail (`mailto:`) and phone (`tel:`).
+ */
+export function plantedCases(): PiiCase[] {
+  const cases: PiiCase[] = [];
+  const labels = Object.keys(PLANTED_VALUES) as PiiLabel[];
+  let n = 0;
+  for (const position of EVERY_KIND) {
+    for (const label of labels) {
+      const values = PLANTED_VALUES[label];
+      const value = values[n % values.length]!;
+      cases.push({ id: letters(n++), label, value, position });
+    }
+  }
+  for (const value of PLANTED_VALUES.email)
+    cases.push({ id: letters(n++), label: 'email', value, position: 'href-scheme' });
+  for (const value of PLANTED_VALUES.phone)
+    cases.push({ id: letters(n++), label: 'phone', value, position: 'href-scheme' });
+  return cases;
+}
+
+/**
+ * The strings that must appear nowhere: each planted value, its spelling without separators
+ * when it has some (a card typed without spaces is the same card) and its URL-encoded spelling.
+ */
+export function forbiddenStrings(cases: readonly PiiCase[]): string[] {
+  const out = new Set<string>();
+  for (const c of cases) {
+    out.add(c.value);
+    const compact = c.value.replace(/[ .()-]/g, '');
+    if (compact !== c.value && compact.length >= 8 && !['ipv4', 'ipv6'].includes(c.label)) out.add(compact);
+    const encoded = encodeURIComponent(c.value);
+    if (encoded !== c.value) out.add(encoded);
+  }
+  return [...out];
+}
+
+/** The forbidden strings found in `text` (also in JSON-escaped spelling). */
+export function leaksIn(text: string, forbidden: readonly string[]): string[] {
+  return forbidden.filter((v) => text.includes(v) || text.includes(JSON.stringify(v).slice(1, -1)));
+}
