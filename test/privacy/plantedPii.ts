@@ -4,7 +4,7 @@
  * events through `redactEvents`) and the end-to-end test (a generated page in real Chromium,
  * through recorder, ingest and storage). Every value is synthetic and valid for its detector.
  */
-import type { CustomPattern } from '@veil/core';
+import { type CustomPattern, vinCheckDigit } from '@veil/core';
 
 /** A kind of PII: a built-in detector label or a custom pattern's label. */
 export type PiiLabel =
@@ -59,43 +59,9 @@ export const CORPUS_CUSTOM_PATTERNS: readonly CustomPattern[] = [
   { label: 'supplier_code', pattern: '\\bSUP-\\d{5}-[A-Z]{2}\\b' },
 ];
 
-const VIN_VALUES: Readonly<Record<string, number>> = {
-  A: 1,
-  B: 2,
-  C: 3,
-  D: 4,
-  E: 5,
-  F: 6,
-  G: 7,
-  H: 8,
-  J: 1,
-  K: 2,
-  L: 3,
-  M: 4,
-  N: 5,
-  P: 7,
-  R: 9,
-  S: 2,
-  T: 3,
-  U: 4,
-  V: 5,
-  W: 6,
-  X: 7,
-  Y: 8,
-  Z: 9,
-};
-const VIN_WEIGHTS = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];
-
 /** Puts the ISO 3779 check digit into position 9 of a 17-character VIN. */
 export function withVinCheckDigit(vin: string): string {
-  let sum = 0;
-  for (let i = 0; i < 17; i++) {
-    const ch = vin[i]!;
-    const v = ch >= '0' && ch <= '9' ? Number(ch) : VIN_VALUES[ch]!;
-    sum += v * VIN_WEIGHTS[i]!;
-  }
-  const check = sum % 11 === 10 ? 'X' : String(sum % 11);
-  return `${vin.slice(0, 8)}${check}${vin.slice(9)}`;
+  return `${vin.slice(0, 8)}${vinCheckDigit(vin)}${vin.slice(9)}`;
 }
 
 /** Values per kind, several spellings each (national and international phone formats, IBAN with and without spaces). */

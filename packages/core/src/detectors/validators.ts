@@ -199,6 +199,23 @@ const VIN_TRANSLITERATION: Readonly<Record<string, number>> = {
 const VIN_WEIGHTS = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];
 
 /**
+ * The ISO 3779 check digit (`0`-`9` or `X`) of a 17-character VIN in upper case, computed over
+ * every position (position 9 weighs 0), or `null` when a character is not allowed in a VIN.
+ */
+export function vinCheckDigit(vin: string): string | null {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) {
+    const ch = vin[i];
+    if (ch === undefined) return null;
+    const value = ch >= '0' && ch <= '9' ? ch.charCodeAt(0) - 48 : VIN_TRANSLITERATION[ch];
+    if (value === undefined) return null;
+    sum += value * VIN_WEIGHTS[i]!;
+  }
+  const check = sum % 11;
+  return check === 10 ? 'X' : String(check);
+}
+
+/**
  * VIN (ISO 3779 / FMVSS 115): 17 characters without I, O, Q, a model-year code in position 10
  * (never U, Z or 0) and a valid check digit in position 9.
  */
@@ -206,16 +223,7 @@ export function vinValid(vin: string): boolean {
   const v = vin.toUpperCase();
   if (!/^[A-HJ-NPR-Z0-9]{17}$/.test(v)) return false;
   if (v[9] === 'U' || v[9] === 'Z' || v[9] === '0') return false;
-  let sum = 0;
-  for (let i = 0; i < 17; i++) {
-    const ch = v[i]!;
-    const value = ch >= '0' && ch <= '9' ? ch.charCodeAt(0) - 48 : VIN_TRANSLITERATION[ch];
-    if (value === undefined) return false;
-    sum += value * VIN_WEIGHTS[i]!;
-  }
-  const check = sum % 11;
-  const expected = check === 10 ? 'X' : String(check);
-  return v[8] === expected;
+  return v[8] === vinCheckDigit(v);
 }
 
 /** US SSN ranges that are never issued: area 000, 666, 900-999; group 00; serial 0000. */
