@@ -199,8 +199,9 @@ export function createLoader(env: LoaderEnv): Loader {
           maybeStart();
         } else withdraw(d);
       } else if (name === 'optout') {
-        withdraw(decisionOf(o), true);
+        // The flag first (stopping clears every other key): a failure below cannot lose the wish.
         writeKey(env.local, StorageKey.OptOut, '1');
+        withdraw(decisionOf(o), true);
       } else if (name === 'banner') {
         env.showBanner(true);
       } else if (name === 'identify' || name === 'tag' || name === 'flush') {

@@ -11,7 +11,7 @@ import { createCommandEvents } from './pageCommands.js';
 import { listenPageLifecycle } from './pageLifecycle.js';
 import { persistPending, takePending } from './pendingBatches.js';
 import { createEventRedactor, type RecordedEventLike } from './rrwebOptions.js';
-import { SendQueue } from './SendQueue.js';
+import { SendQueue, type Transport } from './SendQueue.js';
 import { SessionStore } from './SessionStore.js';
 import { type Recording, startRecording } from './startRecording.js';
 import { isUserActivity } from './userActivity.js';
@@ -43,7 +43,13 @@ export function startRecorder(ctx: BootContext): RecorderHandle {
   const visitorId = visitorIdFrom(local);
   // Heatmap-only capture: heatmap events and one text-free layout, no replayable recording.
   const heatmapOnly = isHeatmapOnlyPage(policy, location.pathname);
-  const http = createHttpTransport({ url: ctx.ingestUrl });
+  const network = createHttpTransport({ url: ctx.ingestUrl });
+  // The consent gate awaits the receipt's registration before it sends: a withdrawal during that
+  // wait stops the queue but not the awaiting send, so nothing leaves once the recorder stopped.
+  const http: Transport = {
+    send: (batch) => (stopped ? Promise.resolve({ kind: 'reject', status: 0 }) : network.send(batch)),
+    beacon: (batch) => !stopped && network.beacon(batch),
+  };
   const queue = new SendQueue({
     // Under consent, batches wait until the server holds the visitor's consent receipt.
     transport:

@@ -13,13 +13,11 @@ const BUTTON_INPUT = /^(button|submit|reset|image)$/i;
  * clickable element around the target, else the outermost `svg` around it, else the target.
  */
 export function clickTargetOf(target: Element, blockSelector: string): Element {
+  // An invalid site selector throws here, and the guarded listener drops the event (fails closed):
+  // falling through to the ordinary target would count paths inside what should be blocked.
   let blocked: Element | null = null;
-  try {
-    for (let b = target.closest(blockSelector); b; b = b.parentElement?.closest(blockSelector) ?? null) {
-      blocked = b;
-    }
-  } catch {
-    blocked = null; // an invalid site selector: fall through to the ordinary target
+  for (let b = target.closest(blockSelector); b; b = b.parentElement?.closest(blockSelector) ?? null) {
+    blocked = b;
   }
   if (blocked) return blocked;
   const clickable = target.closest(CLICKABLE);

@@ -1,6 +1,5 @@
 import {
   type CaptureMode,
-  compileCustomPatterns,
   EventType,
   HeatmapTag,
   isHeatmapOnlyPage,
@@ -22,6 +21,7 @@ import { planHeatmapBatch } from '../../heatmap/sessionPlan.js';
 import type { HeatmapIngestOutcome } from '../../storage/heatmap/HeatmapRepository.js';
 import type { Store } from '../../storage/Store.js';
 import { type Drop, drop } from '../Drop.js';
+import { detectorsFor } from './redact.js';
 import type { LocatedBatch } from './siteAndOrigin.js';
 
 /** What the aggregate step found out about a batch. */
@@ -73,7 +73,7 @@ export async function aggregateHeatmaps<T extends LocatedBatch>(
   const heatmapEvents: ParsedHeatmapEvent[] = [];
   const tags: Array<[string, string]> = [];
   let invalidEvents = 0;
-  const detectors = compileCustomPatterns(policy.customPatterns);
+  const detectors = detectorsFor(site.id, policy);
   for (const event of batch.events) {
     const parsed = parseHeatmapEvent(event);
     if (parsed === 'invalid') invalidEvents++;

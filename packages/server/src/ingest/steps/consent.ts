@@ -25,7 +25,7 @@ export async function consent(store: Store, input: LocatedBatch): Promise<Locate
   const grant = await store.consent.findGrant(site.id, receiptId);
   if (!grant) return drop('consent_required', 'no consent receipt of this site has that id');
   if (grant.withdrawnAt !== null) return drop('consent_required', 'the visitor withdrew this consent');
-  if (grant.visitorId !== null && batch.visitorId !== undefined && grant.visitorId !== batch.visitorId) {
+  if (grant.visitorId !== null && grant.visitorId !== batch.visitorId) {
     return drop('consent_required', 'the consent receipt belongs to another visitor');
   }
   return input;

@@ -1,7 +1,8 @@
-import { compileCustomPatterns, EventType, type RecordedEvent, redactText, VeilCustomTag } from '@veil/core';
+import { EventType, type RecordedEvent, redactText, VeilCustomTag } from '@veil/core';
 import type { Store } from '../../storage/Store.js';
 import type { SubjectHasher } from '../../subjects/SubjectHasher.js';
 import { type Drop, drop } from '../Drop.js';
+import { detectorsFor } from './redact.js';
 import type { LocatedBatch } from './siteAndOrigin.js';
 
 /** Tags one session keeps at most (further ones are not indexed for erasure). */
@@ -31,7 +32,7 @@ export async function identify(
   input: LocatedBatch,
 ): Promise<IdentifiedBatch | Drop> {
   const subject: SubjectLinks = { userHashes: [], tags: [] };
-  let detectors: ReturnType<typeof compileCustomPatterns> | undefined;
+  let detectors: ReturnType<typeof detectorsFor> | undefined;
   const events = input.batch.events.map((event): RecordedEvent => {
     if (event.type !== EventType.Custom || !isObject(event.data)) return event;
     const data = event.data;
@@ -51,7 +52,8 @@ export async function identify(
     ) {
       const { key, value } = data.payload;
       if (typeof key === 'string' && key !== '' && (typeof value === 'string' || typeof value === 'number')) {
-        detectors ??= compileCustomPatterns(input.site.policy.customPatterns);
+        // Custom patterns and canaries: tags are stored apart from the (later redacted) events.
+        detectors ??= detectorsFor(input.site.id, input.site.policy);
         const tag = {
           key: redactText(key.slice(0, 64), detectors).text,
           value: redactText(String(value).slice(0, 500), detectors).text,

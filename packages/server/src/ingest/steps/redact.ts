@@ -40,7 +40,8 @@ export interface RedactDeps {
 const compiled = new Map<string, { key: string; detectors: Detector[] }>();
 const MAX_COMPILED_SITES = 500;
 
-function detectorsFor(siteId: string, policy: PrivacyPolicy): Detector[] {
+/** The site's custom-pattern and canary detectors, compiled once per policy change (shared by steps). */
+export function detectorsFor(siteId: string, policy: PrivacyPolicy): Detector[] {
   const key = JSON.stringify([policy.customPatterns, policy.canaries]);
   const found = compiled.get(siteId);
   if (found?.key === key) return found.detectors;
