@@ -3,18 +3,18 @@ import { SecondFactorPage } from './access/SecondFactorPage';
 import { ApiClient } from './api/client';
 import type { User, WhoAmI } from './api/types';
 import { AuthContext, type AuthState } from './auth/AuthContext';
+import { LoginPage } from './auth/LoginPage';
 import { AppHeader } from './components/AppHeader';
 import { ErrorNotice, Loading } from './components/ErrorNotice';
 import { toApiError } from './hooks/useResource';
-import { LoginPage } from './pages/LoginPage';
-import { NotFoundPage } from './pages/NotFoundPage';
-import { SessionsPage } from './pages/SessionsPage';
-import { SitesPage } from './pages/SitesPage';
 import { useLocation } from './router/history';
+import { NotFoundPage } from './router/NotFoundPage';
 import { matchRoute, type Route } from './router/routes';
+import { SessionsPage } from './sessions/SessionsPage';
+import { SitesPage } from './sites/SitesPage';
 
 // The replayer (rrweb) is the heaviest part of the dashboard: load it only when a replay opens.
-const ReplayPage = lazy(() => import('./pages/ReplayPage').then((m) => ({ default: m.ReplayPage })));
+const ReplayPage = lazy(() => import('./replay/ReplayPage').then((m) => ({ default: m.ReplayPage })));
 // Heatmaps (rrweb's rebuild, canvas overlay) load on their own as well.
 const HeatmapPage = lazy(() => import('./heatmaps/HeatmapPage').then((m) => ({ default: m.HeatmapPage })));
 // Consent evidence and data-subject requests (with core's schemas) load on their own, too.

@@ -6,18 +6,18 @@ import { formatTime } from '../format/dateTime';
 import { useResource } from '../hooks/useResource';
 import { Link, navigate, useLocation } from '../router/history';
 import { paths } from '../router/routes';
-import { EmptySessions } from '../sessions/EmptySessions';
-import { rememberSessionListUrl } from '../sessions/lastListUrl';
-import { SessionFiltersBar } from '../sessions/SessionFiltersBar';
-import { SessionTable } from '../sessions/SessionTable';
+import { EmptySessions } from './EmptySessions';
+import { rememberSessionListUrl } from './lastListUrl';
+import { SessionFiltersBar } from './SessionFiltersBar';
+import { SessionTable } from './SessionTable';
 import {
   EMPTY_SESSION_FILTERS,
   hasActiveFilters,
   parseSessionFilters,
   type SessionFilters,
   sessionFiltersToSearch,
-} from '../sessions/sessionFilters';
-import { useSessionList } from '../sessions/useSessionList';
+} from './sessionFilters';
+import { useSessionList } from './useSessionList';
 
 export function SessionsPage({ siteKey }: { siteKey: string }) {
   const { api } = useAuth();

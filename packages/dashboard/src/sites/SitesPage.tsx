@@ -7,7 +7,7 @@ import { formatDateTime } from '../format/dateTime';
 import { useResource } from '../hooks/useResource';
 import { Link } from '../router/history';
 import { paths } from '../router/routes';
-import { formatSampling, installSnippet, LAWFUL_BASIS_LABELS } from '../sites/installSnippet';
+import { formatSampling, installSnippet, LAWFUL_BASIS_LABELS } from './installSnippet';
 
 export function SitesPage() {
   const { api } = useAuth();

@@ -7,12 +7,12 @@ import { PageHeading } from '../components/PageHeading';
 import { formatDateTime } from '../format/dateTime';
 import { formatDuration } from '../format/duration';
 import { useResource } from '../hooks/useResource';
-import { PurposeDialog } from '../replay/PurposeDialog';
-import { ReplayView } from '../replay/ReplayView';
-import { SessionFacts } from '../replay/SessionFacts';
 import { Link, navigate } from '../router/history';
 import { paths } from '../router/routes';
 import { sessionListUrl } from '../sessions/lastListUrl';
+import { PurposeDialog } from './PurposeDialog';
+import { ReplayView } from './ReplayView';
+import { SessionFacts } from './SessionFacts';
 
 /** `/sessions/:id`: session facts, then (with `replay:raw` and a stated purpose) the replay. */
 export function ReplayPage({ sessionId }: { sessionId: string }) {

@@ -1,6 +1,6 @@
 import { PageHeading } from '../components/PageHeading';
-import { Link } from '../router/history';
-import { paths } from '../router/routes';
+import { Link } from './history';
+import { paths } from './routes';
 
 export function NotFoundPage() {
   return (
