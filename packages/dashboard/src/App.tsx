@@ -1,8 +1,9 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { SecondFactorPage } from './access/SecondFactorPage';
 import { ApiClient } from './api/client';
-import type { User, WhoAmI } from './api/types';
 import { AuthContext, type AuthState } from './auth/AuthContext';
+import type { User, WhoAmI } from './auth/authApi';
+import { authApi } from './auth/authApi';
 import { LoginPage } from './auth/LoginPage';
 import { AppHeader } from './components/AppHeader';
 import { ErrorNotice, Loading } from './components/ErrorNotice';
@@ -128,26 +129,28 @@ export function App() {
   useEffect(() => {
     const controller = new AbortController();
     setAuth({ status: 'checking' });
-    api.whoAmI(controller.signal).then(
-      (who) =>
-        setAuth(
-          who === null
-            ? { status: 'anonymous', notice: null }
-            : who.secondFactor === 'pending'
-              ? { status: 'secondFactor', who }
-              : { status: 'signedIn', user: who.user },
-        ),
-      (error: unknown) => {
-        if (!toApiError(error).aborted) setAuth({ status: 'error', error });
-      },
-    );
+    authApi(api)
+      .whoAmI(controller.signal)
+      .then(
+        (who) =>
+          setAuth(
+            who === null
+              ? { status: 'anonymous', notice: null }
+              : who.secondFactor === 'pending'
+                ? { status: 'secondFactor', who }
+                : { status: 'signedIn', user: who.user },
+          ),
+        (error: unknown) => {
+          if (!toApiError(error).aborted) setAuth({ status: 'error', error });
+        },
+      );
     return () => controller.abort();
   }, [api, checkToken]);
 
   const logout = useCallback(async () => {
     setLoggingOut(true);
     try {
-      await api.logout();
+      await authApi(api).logout();
     } catch (error) {
       // The cookie may already be gone; the screen still returns to the login.
       console.warn('Logout request failed', error);

@@ -1,7 +1,7 @@
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { describeError } from '../api/ApiError';
 import type { ApiClient } from '../api/client';
-import type { WhoAmI } from '../api/types';
+import type { WhoAmI } from '../auth/authApi';
 import { LogoMark } from '../components/icons';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { accessApi } from './accessApi';

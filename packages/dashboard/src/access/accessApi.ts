@@ -1,17 +1,8 @@
 import { ROLES } from '@veil/core';
 import { z } from 'zod';
 import type { ApiClient } from '../api/client';
-import { DecodeError } from '../api/decode';
+import { decoder } from '../api/decoder';
 
-/** Answers decoded at the boundary, as the compliance module does. */
-function decoder<S extends z.ZodType>(schema: S): (body: unknown) => z.output<S> {
-  return (body) => {
-    const parsed = schema.safeParse(body);
-    if (parsed.success) return parsed.data;
-    const issue = parsed.error.issues[0];
-    throw new DecodeError(issue?.path.join('.') || 'body', issue?.message ?? 'valid');
-  };
-}
 const none = () => undefined;
 
 const sites = z.union([z.literal('all'), z.array(z.string())]);

@@ -1,17 +1,5 @@
-import type { SessionFilters } from '../sessions/sessionFilters';
-import { sessionFiltersToApiParams } from '../sessions/sessionFilters';
 import { ApiError, apiErrorFromBody } from './ApiError';
-import {
-  DecodeError,
-  decodeSessionDetail,
-  decodeSessionEvents,
-  decodeSessionList,
-  decodeSiteEnvelope,
-  decodeSites,
-  decodeUserEnvelope,
-  decodeWhoAmI,
-} from './decode';
-import type { SessionDetail, SessionEvents, SessionListPage, Site, User, WhoAmI } from './types';
+import { DecodeError } from './DecodeError';
 
 export { ApiError } from './ApiError';
 
@@ -24,18 +12,16 @@ export interface ApiClientOptions {
   onUnauthenticated?: () => void;
 }
 
-interface RequestOptions {
+/** How one call is made; `decode` (a zod `decoder`) checks what comes back. */
+export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
   signal?: AbortSignal | undefined;
-  /** When false, a 401 is only an error (login, me): it does not end the app's session. */
+  /** When false, a 401 is only an error (login, `/auth/me`): it does not end the app's session. */
   sessionBound?: boolean;
 }
 
-/** Page size the session list asks for. */
-export const SESSION_PAGE_SIZE = 50;
-
-/** The typed client of docs/api.md, same origin, cookie session. */
+/** The transport of docs/api.md: same origin, cookie session, CSRF header, error envelope. */
 export class ApiClient {
   readonly #baseUrl: string;
   readonly #fetch: typeof fetch;
@@ -47,94 +33,12 @@ export class ApiClient {
     this.#onUnauthenticated = options.onUnauthenticated;
   }
 
-  async login(email: string, password: string, signal?: AbortSignal): Promise<User> {
-    return this.#call('/auth/login', decodeUserEnvelope, {
-      method: 'POST',
-      body: { email, password },
-      signal,
-      sessionBound: false,
-    });
-  }
-
-  async logout(): Promise<void> {
-    await this.#call('/auth/logout', () => undefined, { method: 'POST', sessionBound: false });
-  }
-
   /**
-   * The logged-in user with where the session stands on its second factor, or null when there is
-   * no session. A `pending` session reaches only the sign-in routes until TOTP is entered.
+   * One call of docs/api.md, its envelope checked and its body decoded at the boundary: every
+   * failure is an `ApiError`. Each feature's `*Api.ts` builds its calls on this with its zod
+   * schemas (`decoder`), instead of growing this class.
    */
-  async whoAmI(signal?: AbortSignal): Promise<WhoAmI | null> {
-    try {
-      return await this.#call('/auth/me', decodeWhoAmI, { signal, sessionBound: false });
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 401) return null;
-      throw error;
-    }
-  }
-
-  /** The logged-in user, or null when there is no session. */
-  async me(signal?: AbortSignal): Promise<User | null> {
-    try {
-      return await this.#call('/auth/me', decodeUserEnvelope, { signal, sessionBound: false });
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 401) return null;
-      throw error;
-    }
-  }
-
-  async listSites(signal?: AbortSignal): Promise<Site[]> {
-    return this.#call('/sites', decodeSites, { signal });
-  }
-
-  async getSite(siteKey: string, signal?: AbortSignal): Promise<Site> {
-    return this.#call(`/sites/${encodeURIComponent(siteKey)}`, decodeSiteEnvelope, { signal });
-  }
-
-  async listSessions(
-    siteKey: string,
-    filters: SessionFilters,
-    cursor: string | null,
-    signal?: AbortSignal,
-  ): Promise<SessionListPage> {
-    const params = sessionFiltersToApiParams(filters);
-    params.set('limit', String(SESSION_PAGE_SIZE));
-    if (cursor !== null) params.set('cursor', cursor);
-    const path = `/sites/${encodeURIComponent(siteKey)}/sessions?${params.toString()}`;
-    return this.#call(path, decodeSessionList, { signal });
-  }
-
-  async getSession(id: string, signal?: AbortSignal): Promise<SessionDetail> {
-    return this.#call(`/sessions/${encodeURIComponent(id)}`, decodeSessionDetail, { signal });
-  }
-
-  /** A raw replay access: the server logs it with `purpose`. */
-  async getSessionEvents(
-    id: string,
-    purpose: string,
-    signal?: AbortSignal,
-    ticket = '',
-  ): Promise<SessionEvents> {
-    const query = new URLSearchParams({ purpose });
-    if (ticket !== '') query.set('ticket', ticket);
-    const path = `/sessions/${encodeURIComponent(id)}/events?${query.toString()}`;
-    return this.#call(path, decodeSessionEvents, { signal });
-  }
-
-  /**
-   * Any JSON endpoint of docs/api.md, decoded at the boundary: feature modules (compliance,
-   * heatmaps…) build their calls on this instead of growing this class.
-   */
-  async request<T>(
-    path: string,
-    decode: (body: unknown) => T,
-    options: Pick<RequestOptions, 'method' | 'body' | 'signal'> = {},
-  ): Promise<T> {
-    return this.#call(path, decode, options);
-  }
-
-  /** One request, its envelope checked and its body decoded: every failure is an `ApiError`. */
-  async #call<T>(path: string, decode: (body: unknown) => T, options: RequestOptions): Promise<T> {
+  async request<T>(path: string, decode: (body: unknown) => T, options: RequestOptions = {}): Promise<T> {
     const body = await this.#request(path, options);
     try {
       return decode(body);

@@ -1,6 +1,6 @@
 import { createContext, useContext } from 'react';
 import type { ApiClient } from '../api/client';
-import type { User } from '../api/types';
+import type { User } from './authApi';
 
 export interface AuthState {
   user: User;

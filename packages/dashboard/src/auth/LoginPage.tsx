@@ -2,9 +2,10 @@ import { type FormEvent, useId, useState } from 'react';
 import { SsoButton, ssoErrorFromLocation } from '../access/SsoButton';
 import { describeError } from '../api/ApiError';
 import type { ApiClient } from '../api/client';
-import type { User } from '../api/types';
 import { LogoMark } from '../components/icons';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
+import type { User } from './authApi';
+import { authApi } from './authApi';
 
 export interface LoginPageProps {
   api: ApiClient;
@@ -27,7 +28,7 @@ export function LoginPage({ api, onLoggedIn, notice }: LoginPageProps) {
     setPending(true);
     setError(null);
     try {
-      onLoggedIn(await api.login(email.trim(), password));
+      onLoggedIn(await authApi(api).login(email.trim(), password));
     } catch (err) {
       setError(describeError(err));
       setPending(false);

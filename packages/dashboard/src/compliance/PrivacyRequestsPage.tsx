@@ -6,6 +6,7 @@ import { ErrorNotice, Loading } from '../components/ErrorNotice';
 import { PageHeading } from '../components/PageHeading';
 import { formatDateTime, toLocalDay } from '../format/dateTime';
 import { useResource } from '../hooks/useResource';
+import { sitesApi } from '../sites/sitesApi';
 import { complianceApi, type RequestWithStatus } from './complianceApi';
 import {
   describeSelector,
@@ -30,7 +31,7 @@ const STATUS_LABELS: Readonly<Record<RequestWithStatus['status'], string>> = {
 export function PrivacyRequestsPage() {
   const { api } = useAuth();
   const compliance = useMemo(() => complianceApi(api), [api]);
-  const [sites] = useResource('sites', (signal) => api.listSites(signal));
+  const [sites] = useResource('sites', (signal) => sitesApi(api).list(signal));
   const [filter, setFilter] = useState<string>('');
   const [log, reloadLog] = useResource(`requests/${filter}`, (signal) =>
     compliance.requests(filter || null, signal),

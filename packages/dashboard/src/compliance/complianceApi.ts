@@ -9,17 +9,7 @@ import {
 } from '@veil/core';
 import { z } from 'zod';
 import type { ApiClient } from '../api/client';
-import { DecodeError } from '../api/decode';
-
-/** Core's wire schemas decode the answers: one wire format, one place. */
-function decoder<S extends z.ZodType>(schema: S): (body: unknown) => z.output<S> {
-  return (body) => {
-    const parsed = schema.safeParse(body);
-    if (parsed.success) return parsed.data;
-    const issue = parsed.error.issues[0];
-    throw new DecodeError(issue?.path.join('.') || 'body', issue?.message ?? 'valid');
-  };
-}
+import { decoder } from '../api/decoder';
 
 export const CONSENT_BUCKETS = ['hour', 'day', 'week'] as const;
 export type ConsentBucket = (typeof CONSENT_BUCKETS)[number];

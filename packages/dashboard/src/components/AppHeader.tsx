@@ -1,5 +1,5 @@
 import { roleHasPermission } from '@veil/core';
-import type { User } from '../api/types';
+import type { User } from '../auth/authApi';
 import { Link, useLocation } from '../router/history';
 import { paths } from '../router/routes';
 import { LogoMark } from './icons';

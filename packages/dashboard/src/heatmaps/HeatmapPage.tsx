@@ -19,6 +19,7 @@ import {
   type SegmentChoice,
 } from './heatmapFilters';
 import '../styles/heatmaps.css';
+import { sitesApi } from '../sites/sitesApi';
 
 const MODE_LABELS: Record<HeatmapMode, string> = {
   click: 'Clicks',
@@ -61,7 +62,7 @@ export function HeatmapPage({ siteKey }: { siteKey: string }) {
   const [pages] = useResource(JSON.stringify(['pages', siteKey, queryA.from, queryA.to]), (signal) =>
     hm.pages(siteKey, { from: queryA.from, to: queryA.to }, signal),
   );
-  const [site] = useResource(`site:${siteKey}`, (signal) => api.getSite(siteKey, signal));
+  const [site] = useResource(`site:${siteKey}`, (signal) => sitesApi(api).get(siteKey, signal));
 
   // Without a chosen page, the most viewed one.
   useEffect(() => {

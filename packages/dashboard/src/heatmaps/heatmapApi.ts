@@ -1,17 +1,7 @@
 import type { DeviceClass } from '@veil/core';
 import { z } from 'zod';
 import type { ApiClient } from '../api/client';
-import { DecodeError } from '../api/decode';
-
-/** Decodes an answer with its schema; a wrong shape fails at the boundary, naming the field. */
-function decoder<S extends z.ZodType>(schema: S): (body: unknown) => z.output<S> {
-  return (body) => {
-    const parsed = schema.safeParse(body);
-    if (parsed.success) return parsed.data;
-    const issue = parsed.error.issues[0];
-    throw new DecodeError(issue?.path.join('.') || 'body', issue?.message ?? 'valid');
-  };
-}
+import { decoder } from '../api/decoder';
 
 const int = z.number();
 const totals = z.object({ views: int, sessions: int, clicks: int, rage: int, dead: int });

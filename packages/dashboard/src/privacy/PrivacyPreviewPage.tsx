@@ -4,10 +4,12 @@ import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { useAuth } from '../auth/AuthContext';
 import { PageHeading } from '../components/PageHeading';
 import { toApiError } from '../hooks/useResource';
+import { replayApi } from '../replay/replayApi';
 import { assertSafeReplayFrame } from '../replay/replayerSandbox';
 import { Link } from '../router/history';
 import { paths } from '../router/routes';
 import { EMPTY_SESSION_FILTERS } from '../sessions/sessionFilters';
+import { sessionsApi } from '../sessions/sessionsApi';
 import {
   currentPolicySelectors,
   latestSnapshotOf,
@@ -50,11 +52,11 @@ export function PrivacyPreviewPage({ siteKey }: { siteKey: string }) {
     setState({ status: 'loading' });
     try {
       const [{ sessions }, current] = await Promise.all([
-        api.listSessions(siteKey, { ...EMPTY_SESSION_FILTERS, page }, null),
+        sessionsApi(api).list(siteKey, { ...EMPTY_SESSION_FILTERS, page }, null),
         privacy.current(siteKey),
       ]);
       for (const s of sessions) {
-        const { events } = await api.getSessionEvents(s.id, purpose.trim());
+        const { events } = await replayApi(api).events(s.id, purpose.trim());
         const pair = latestSnapshotOf(events, page.trim());
         if (!pair) continue;
         const [meta, snapshot] = pair as [RecordedEvent, RecordedEvent];

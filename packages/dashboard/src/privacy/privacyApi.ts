@@ -1,16 +1,7 @@
 import { privacyPolicySchema } from '@veil/core';
 import { z } from 'zod';
 import type { ApiClient } from '../api/client';
-import { DecodeError } from '../api/decode';
-
-function decoder<S extends z.ZodType>(schema: S): (body: unknown) => z.output<S> {
-  return (body) => {
-    const parsed = schema.safeParse(body);
-    if (parsed.success) return parsed.data;
-    const issue = parsed.error.issues[0];
-    throw new DecodeError(issue?.path.join('.') || 'body', issue?.message ?? 'valid');
-  };
-}
+import { decoder } from '../api/decoder';
 
 const change = z.object({
   field: z.string(),

@@ -1,6 +1,5 @@
 import { roleHasPermission } from '@veil/core';
 import { useCallback, useMemo, useState } from 'react';
-import type { SessionDetail } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { ErrorNotice, Loading } from '../components/ErrorNotice';
 import { PageHeading } from '../components/PageHeading';
@@ -10,6 +9,8 @@ import { useResource } from '../hooks/useResource';
 import { Link, navigate } from '../router/history';
 import { paths } from '../router/routes';
 import { sessionListUrl } from '../sessions/lastListUrl';
+import type { SessionDetail } from '../sessions/sessionsApi';
+import { sessionsApi } from '../sessions/sessionsApi';
 import { PurposeDialog } from './PurposeDialog';
 import { ReplayView } from './ReplayView';
 import { SessionFacts } from './SessionFacts';
@@ -18,7 +19,7 @@ import { SessionFacts } from './SessionFacts';
 export function ReplayPage({ sessionId }: { sessionId: string }) {
   const { api, user } = useAuth();
   const [detail, reloadDetail] = useResource(`session:${sessionId}`, (signal) =>
-    api.getSession(sessionId, signal),
+    sessionsApi(api).get(sessionId, signal),
   );
   const [purpose, setPurpose] = useState<string | null>(null);
   const [ticket, setTicket] = useState('');

@@ -1,11 +1,12 @@
 import { useEffect, useMemo } from 'react';
-import type { SessionDetail } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { ErrorNotice, Loading } from '../components/ErrorNotice';
 import { ShieldIcon } from '../components/icons';
 import { formatTime } from '../format/dateTime';
 import { useResource } from '../hooks/useResource';
+import type { SessionDetail } from '../sessions/sessionsApi';
 import { Player } from './Player';
+import { replayApi } from './replayApi';
 import { prepareReplay } from './replayEvents';
 import { extractTimelineMarkers, pageVisits } from './timelineMarkers';
 
@@ -24,7 +25,7 @@ export interface ReplayViewProps {
 export function ReplayView({ sessionId, purpose, ticket = '', session, onPurposeRejected }: ReplayViewProps) {
   const { api } = useAuth();
   const [access, retry] = useResource(`events:${sessionId}:${purpose}:${ticket}`, (signal) =>
-    api.getSessionEvents(sessionId, purpose, signal, ticket),
+    replayApi(api).events(sessionId, purpose, signal, ticket),
   );
 
   const rejected =

@@ -1,7 +1,7 @@
-import type { SessionDetail } from '../api/types';
 import { DeviceLabel } from '../components/DeviceLabel';
 import { formatDateTimeFull } from '../format/dateTime';
 import { formatDuration } from '../format/duration';
+import type { SessionDetail } from '../sessions/sessionsApi';
 
 const numberFormat = new Intl.NumberFormat();
 

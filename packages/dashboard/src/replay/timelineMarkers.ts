@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@veil/core';
 import { EventType, IncrementalSource, MouseInteraction, VeilCustomTag } from '@veil/core';
-import type { SessionPage } from '../api/types';
+import type { SessionPage } from '../sessions/sessionsApi';
 
 export type TimelineMarker =
   | { kind: 'click'; offsetMs: number }

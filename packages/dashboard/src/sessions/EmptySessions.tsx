@@ -1,6 +1,6 @@
-import type { Site } from '../api/types';
 import { CopyButton } from '../components/CopyButton';
 import { formatSampling, installSnippet } from '../sites/installSnippet';
+import type { Site } from '../sites/sitesApi';
 
 export interface EmptySessionsProps {
   site: Site | null;

@@ -1,10 +1,10 @@
-import type { SessionSummary } from '../api/types';
 import { DeviceLabel } from '../components/DeviceLabel';
 import { formatDateTime, formatDateTimeFull, formatRelative } from '../format/dateTime';
 import { formatDuration } from '../format/duration';
 import { displayUrl } from '../format/url';
 import { Link } from '../router/history';
 import { paths } from '../router/routes';
+import type { SessionSummary } from './sessionsApi';
 
 export interface SessionTableProps {
   sessions: readonly SessionSummary[];

@@ -6,6 +6,7 @@ import { formatTime } from '../format/dateTime';
 import { useResource } from '../hooks/useResource';
 import { Link, navigate, useLocation } from '../router/history';
 import { paths } from '../router/routes';
+import { sitesApi } from '../sites/sitesApi';
 import { EmptySessions } from './EmptySessions';
 import { rememberSessionListUrl } from './lastListUrl';
 import { SessionFiltersBar } from './SessionFiltersBar';
@@ -24,7 +25,7 @@ export function SessionsPage({ siteKey }: { siteKey: string }) {
   const location = useLocation();
   const filters = useMemo(() => parseSessionFilters(location.search), [location.search]);
   const [live, setLive] = useState(true);
-  const [site] = useResource(`site:${siteKey}`, (signal) => api.getSite(siteKey, signal));
+  const [site] = useResource(`site:${siteKey}`, (signal) => sitesApi(api).get(siteKey, signal));
   const list = useSessionList(api, siteKey, filters, live);
   const siteData = site.status === 'ready' ? site.data : null;
 

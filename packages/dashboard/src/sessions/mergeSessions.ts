@@ -1,4 +1,4 @@
-import type { SessionListPage, SessionSummary } from '../api/types';
+import type { SessionListPage, SessionSummary } from './sessionsApi';
 
 /** What the session list holds: the pages fetched so far, merged, newest first. */
 export interface SessionListState {

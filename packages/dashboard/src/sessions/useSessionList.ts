@@ -10,6 +10,7 @@ import {
 } from './mergeSessions';
 import type { SessionFilters } from './sessionFilters';
 import { sessionFiltersToSearch } from './sessionFilters';
+import { sessionsApi } from './sessionsApi';
 
 /** How often the list asks for new sessions while it is on screen. */
 export const SESSION_LIST_REFRESH_MS = 5_000;
@@ -67,7 +68,7 @@ export function useSessionList(
         return;
       }
       try {
-        const page = await api.listSessions(siteKey, filtersRef.current, null, controller.signal);
+        const page = await sessionsApi(api).list(siteKey, filtersRef.current, null, controller.signal);
         if (controller.signal.aborted) return;
         setState((prev) => mergeRefreshedFirstPage(prev, page));
         setError(null);
@@ -103,8 +104,8 @@ export function useSessionList(
     const controller = new AbortController();
     loadMoreController.current = controller;
     setLoadingMore(true);
-    api
-      .listSessions(siteKey, filtersRef.current, cursor, controller.signal)
+    sessionsApi(api)
+      .list(siteKey, filtersRef.current, cursor, controller.signal)
       .then(
         (page) => {
           if (!controller.signal.aborted) setState((prev) => appendNextPage(prev, page));

@@ -1,4 +1,3 @@
-import type { Site } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { CopyButton } from '../components/CopyButton';
 import { ErrorNotice, Loading } from '../components/ErrorNotice';
@@ -8,10 +7,12 @@ import { useResource } from '../hooks/useResource';
 import { Link } from '../router/history';
 import { paths } from '../router/routes';
 import { formatSampling, installSnippet, LAWFUL_BASIS_LABELS } from './installSnippet';
+import type { Site } from './sitesApi';
+import { sitesApi } from './sitesApi';
 
 export function SitesPage() {
   const { api } = useAuth();
-  const [sites, reload] = useResource('sites', (signal) => api.listSites(signal));
+  const [sites, reload] = useResource('sites', (signal) => sitesApi(api).list(signal));
 
   return (
     <>

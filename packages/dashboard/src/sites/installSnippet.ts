@@ -1,4 +1,4 @@
-import type { LawfulBasis } from '../api/types';
+import type { LawfulBasis } from '@veil/core';
 
 /** The one script tag a site installs (DESIGN.md, stable surface). */
 export function installSnippet(origin: string, siteKey: string): string {

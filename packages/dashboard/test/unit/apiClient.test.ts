@@ -1,7 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError, describeError } from '../../src/api/ApiError';
 import { ApiClient } from '../../src/api/client';
+import { authApi } from '../../src/auth/authApi';
+import { replayApi } from '../../src/replay/replayApi';
 import { EMPTY_SESSION_FILTERS } from '../../src/sessions/sessionFilters';
+import { sessionsApi } from '../../src/sessions/sessionsApi';
+import { sitesApi } from '../../src/sites/sitesApi';
 
 interface Call {
   url: string;
@@ -39,7 +43,11 @@ describe('ApiClient', () => {
     const api = new ApiClient({
       fetch: fakeFetch(200, { user: { id: 'u1', email: 'a@b.c', role: 'owner' } }, calls),
     });
-    await expect(api.login('a@b.c', 'pw')).resolves.toEqual({ id: 'u1', email: 'a@b.c', role: 'owner' });
+    await expect(authApi(api).login('a@b.c', 'pw')).resolves.toEqual({
+      id: 'u1',
+      email: 'a@b.c',
+      role: 'owner',
+    });
     expect(calls[0]?.url).toBe('/api/v1/auth/login');
     expect(calls[0]?.init?.method).toBe('POST');
     expect(calls[0]?.init?.body).toBe('{"email":"a@b.c","password":"pw"}');
@@ -52,7 +60,9 @@ describe('ApiClient', () => {
       fetch: fakeFetch(401, { error: { code: 'invalid_credentials', message: 'Wrong email or password.' } }),
       onUnauthenticated,
     });
-    const error = await api.login('a@b.c', 'bad').catch((e: unknown) => e);
+    const error = await authApi(api)
+      .login('a@b.c', 'bad')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({
       code: 'invalid_credentials',
@@ -69,27 +79,27 @@ describe('ApiClient', () => {
       fetch: fakeFetch(401, { error: { code: 'unauthenticated', message: 'Sign in.' } }),
       onUnauthenticated,
     });
-    await expect(api.listSites()).rejects.toMatchObject({ code: 'unauthenticated' });
+    await expect(sitesApi(api).list()).rejects.toMatchObject({ code: 'unauthenticated' });
     expect(onUnauthenticated).toHaveBeenCalledOnce();
   });
 
-  it('answers me() with null when there is no session', async () => {
+  it('answers whoAmI() with null when there is no session', async () => {
     const api = new ApiClient({
       fetch: fakeFetch(401, { error: { code: 'unauthenticated', message: 'x' } }),
     });
-    await expect(api.me()).resolves.toBeNull();
+    await expect(authApi(api).whoAmI()).resolves.toBeNull();
   });
 
   it('keeps unknown codes and non-envelope bodies readable', async () => {
     const unknown = new ApiClient({
       fetch: fakeFetch(418, { error: { code: 'teapot', message: 'Short and stout' } }),
     });
-    await expect(unknown.listSites()).rejects.toMatchObject({
+    await expect(sitesApi(unknown).list()).rejects.toMatchObject({
       code: 'http_error',
       message: 'Short and stout',
     });
     const html = new ApiClient({ fetch: fakeFetch(502, '<html>Bad gateway</html>') });
-    await expect(html.listSites()).rejects.toMatchObject({ code: 'http_error', status: 502 });
+    await expect(sitesApi(html).list()).rejects.toMatchObject({ code: 'http_error', status: 502 });
   });
 
   it('reports a network failure', async () => {
@@ -98,7 +108,9 @@ describe('ApiClient', () => {
         throw new TypeError('Failed to fetch');
       },
     });
-    const error = await api.listSites().catch((e: unknown) => e);
+    const error = await sitesApi(api)
+      .list()
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'network_error', status: 0 });
     expect(describeError(error)).toMatch(/could not be reached/);
   });
@@ -107,7 +119,7 @@ describe('ApiClient', () => {
     const api = new ApiClient({
       fetch: fakeFetch(200, { sessions: [{ ...SESSION, deviceClass: 'fridge' }], nextCursor: null }),
     });
-    await expect(api.listSessions('site_1234', EMPTY_SESSION_FILTERS, null)).rejects.toMatchObject({
+    await expect(sessionsApi(api).list('site_1234', EMPTY_SESSION_FILTERS, null)).rejects.toMatchObject({
       code: 'bad_response',
       message: expect.stringContaining('body.sessions[0].deviceClass'),
     });
@@ -116,7 +128,7 @@ describe('ApiClient', () => {
   it('sends filters, limit and cursor, and decodes the page', async () => {
     const calls: Call[] = [];
     const api = new ApiClient({ fetch: fakeFetch(200, { sessions: [SESSION], nextCursor: 'next1' }, calls) });
-    const page = await api.listSessions(
+    const page = await sessionsApi(api).list(
       'site/1',
       { ...EMPTY_SESSION_FILTERS, device: 'mobile', page: '/a b' },
       'cur0',
@@ -138,7 +150,7 @@ describe('ApiClient', () => {
     const api = new ApiClient({
       fetch: fakeFetch(200, { sessionId: 's1', purpose: 'Bug #1', events }, calls),
     });
-    const answer = await api.getSessionEvents('s1', 'Bug #1 & more');
+    const answer = await replayApi(api).events('s1', 'Bug #1 & more');
     expect(answer.events).toEqual(events);
     expect(calls[0]?.url).toBe('/api/v1/sessions/s1/events?purpose=Bug+%231+%26+more');
   });
@@ -147,7 +159,7 @@ describe('ApiClient', () => {
     const api = new ApiClient({
       fetch: fakeFetch(200, { sessionId: 's1', purpose: 'p', events: [{ type: 9, timestamp: 1 }] }),
     });
-    await expect(api.getSessionEvents('s1', 'p')).rejects.toMatchObject({ code: 'bad_response' });
+    await expect(replayApi(api).events('s1', 'p')).rejects.toMatchObject({ code: 'bad_response' });
   });
 
   it('decodes a session with its pages', async () => {
@@ -156,13 +168,86 @@ describe('ApiClient', () => {
         session: { ...SESSION, pages: [{ url: 'https://a.example/', title: 'Home', ts: 1 }] },
       }),
     });
-    await expect(api.getSession('sess_12345678')).resolves.toMatchObject({
+    await expect(sessionsApi(api).get('sess_12345678')).resolves.toMatchObject({
       pages: [{ title: 'Home', ts: 1 }],
     });
   });
 
   it('treats logout 204 as success', async () => {
     const api = new ApiClient({ fetch: fakeFetch(204, undefined) });
-    await expect(api.logout()).resolves.toBeUndefined();
+    await expect(authApi(api).logout()).resolves.toBeUndefined();
+  });
+
+  it('fills what older answers leave out, as the wire format allows', async () => {
+    const { entryUrl: _e, viewportWidth: _v, finalised: _f, ...bare } = SESSION;
+    const list = new ApiClient({ fetch: fakeFetch(200, { sessions: [{ ...bare, entryUrl: null }] }) });
+    await expect(sessionsApi(list).list('site_1234', EMPTY_SESSION_FILTERS, null)).resolves.toEqual({
+      sessions: [{ ...bare, entryUrl: '', viewportWidth: null, finalised: true }],
+      nextCursor: null,
+    });
+    const detail = new ApiClient({ fetch: fakeFetch(200, { session: SESSION }) });
+    await expect(sessionsApi(detail).get('sess_12345678')).resolves.toEqual({ ...SESSION, pages: [] });
+    const me = new ApiClient({
+      fetch: fakeFetch(200, { user: { id: 'u1', email: 'a@b.c', role: 'owner' } }),
+    });
+    await expect(authApi(me).whoAmI()).resolves.toEqual({
+      user: { id: 'u1', email: 'a@b.c', role: 'owner' },
+      secondFactor: 'verified',
+      totpEnabled: false,
+      method: 'password',
+    });
+    const events = new ApiClient({ fetch: fakeFetch(200, { sessionId: 's1', grant: null, events: [] }) });
+    await expect(replayApi(events).events('s1', 'p')).resolves.toEqual({
+      sessionId: 's1',
+      purpose: '',
+      events: [],
+    });
+  });
+
+  it('decodes the second factor of a cookie session and the grant of a raw replay access', async () => {
+    const me = new ApiClient({
+      fetch: fakeFetch(200, {
+        user: { id: 'u1', email: 'a@b.c', role: 'replay_viewer' },
+        session: { secondFactor: 'pending', totpEnabled: true, method: 'oidc' },
+      }),
+    });
+    await expect(authApi(me).whoAmI()).resolves.toMatchObject({
+      secondFactor: 'pending',
+      totpEnabled: true,
+      method: 'oidc',
+    });
+    const grant = { ticket: 'JIRA-1', expiresAt: 5 };
+    const events = new ApiClient({
+      fetch: fakeFetch(200, { sessionId: 's1', purpose: 'p', grant, events: [] }),
+    });
+    await expect(replayApi(events).events('s1', 'p')).resolves.toMatchObject({ grant });
+    const badGrant = new ApiClient({
+      fetch: fakeFetch(200, { sessionId: 's1', purpose: 'p', grant: { ticket: null }, events: [] }),
+    });
+    await expect(replayApi(badGrant).events('s1', 'p')).rejects.toMatchObject({
+      code: 'bad_response',
+      message: expect.stringContaining('body.grant.expiresAt'),
+    });
+  });
+
+  it('refuses a site with an unknown lawful basis and a user with an unknown role', async () => {
+    const site = {
+      siteKey: 'site_1234',
+      name: 'A',
+      origins: ['https://a.example'],
+      samplingPercent: 20,
+      createdAt: 1,
+    };
+    const ok = new ApiClient({ fetch: fakeFetch(200, { sites: [{ ...site, lawfulBasis: 'consent' }] }) });
+    await expect(sitesApi(ok).list()).resolves.toEqual([{ ...site, lawfulBasis: 'consent' }]);
+    const bad = new ApiClient({ fetch: fakeFetch(200, { site: { ...site, lawfulBasis: 'vibes' } }) });
+    await expect(sitesApi(bad).get('site_1234')).rejects.toMatchObject({
+      code: 'bad_response',
+      message: expect.stringContaining('body.site.lawfulBasis'),
+    });
+    const role = new ApiClient({
+      fetch: fakeFetch(200, { user: { id: 'u1', email: 'a@b.c', role: 'root' } }),
+    });
+    await expect(authApi(role).login('a@b.c', 'pw')).rejects.toMatchObject({ code: 'bad_response' });
   });
 });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { SessionSummary } from '../../src/api/types';
 import {
   appendNextPage,
   EMPTY_SESSION_LIST,
   mergeRefreshedFirstPage,
 } from '../../src/sessions/mergeSessions';
+import type { SessionSummary } from '../../src/sessions/sessionsApi';
 
 function session(id: string, startedAt: number, eventCount = 10): SessionSummary {
   return {
