@@ -1,4 +1,4 @@
-import { ROLES } from '@veil/core';
+import { MS_PER_DAY, ROLES } from '@veil/core';
 import { z } from 'zod';
 import type { ApiClient } from '../api/client';
 import { decoder } from '../api/decoder';
@@ -125,7 +125,7 @@ export function auditQuery(f: AuditFilterForm): URLSearchParams {
   const from = f.from ? Date.parse(f.from) : Number.NaN;
   const to = f.to ? Date.parse(f.to) : Number.NaN;
   if (Number.isFinite(from)) params.set('from', String(from));
-  if (Number.isFinite(to)) params.set('to', String(to + 24 * 60 * 60 * 1000 - 1));
+  if (Number.isFinite(to)) params.set('to', String(to + MS_PER_DAY - 1));
   return params;
 }
 

@@ -1,4 +1,10 @@
-import { BANNER_TEXT_FIELDS, type BannerTexts, bannerLanguage, DEFAULT_BANNER_TEXTS } from '@veil/core';
+import {
+  BANNER_LANGUAGES,
+  BANNER_TEXT_FIELDS,
+  type BannerTexts,
+  bannerLanguage,
+  DEFAULT_BANNER_TEXTS,
+} from '@veil/core';
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { describeError } from '../api/ApiError';
 import { ErrorNotice, Loading } from '../components/ErrorNotice';
@@ -95,9 +101,11 @@ export function BannerTextsEditor({ siteKey, compliance }: { siteKey: string; co
               onChange={(e) => setLanguage(e.target.value.toLowerCase())}
             />
             <datalist id={`${id}-langs`}>
-              {[...new Set(['en', 'de', 'fr', ...state.data.languages.map((l) => l.language)])].map((l) => (
-                <option key={l} value={l} />
-              ))}
+              {[...new Set([...BANNER_LANGUAGES, ...state.data.languages.map((l) => l.language)])].map(
+                (l) => (
+                  <option key={l} value={l} />
+                ),
+              )}
             </datalist>
           </div>
           {BANNER_TEXT_FIELDS.map((field) => (

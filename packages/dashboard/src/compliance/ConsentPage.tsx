@@ -1,3 +1,4 @@
+import { MS_PER_DAY } from '@veil/core';
 import { useMemo, useState } from 'react';
 import { useAuth } from '../auth/AuthContext';
 import { ErrorNotice, Loading } from '../components/ErrorNotice';
@@ -11,7 +12,6 @@ import { ConsentRateChart } from './ConsentRateChart';
 import { type ConsentBucket, complianceApi } from './complianceApi';
 import { consentBreakdown, consentSeries, formatRate } from './consentSeries';
 
-const DAY = 86_400_000;
 const WINDOWS = [
   { days: 7, bucket: 'day' as const, label: 'Last 7 days' },
   { days: 30, bucket: 'day' as const, label: 'Last 30 days' },
@@ -33,7 +33,7 @@ const regionLabel = (r: string) => (r === '' ? 'Unknown' : r);
 
 /** Start of the current bucket (UTC days and weeks, hours), so that buckets line up with the server's. */
 function windowEnd(now: number, bucket: ConsentBucket): number {
-  const size = bucket === 'hour' ? 3_600_000 : DAY;
+  const size = bucket === 'hour' ? 3_600_000 : MS_PER_DAY;
   return Math.floor(now / size) * size + size;
 }
 
@@ -47,7 +47,7 @@ export function ConsentPage({ siteKey }: { siteKey: string }) {
   const win = WINDOWS[windowIndex] ?? WINDOWS[1]!;
   const [now] = useState(() => Date.now());
   const to = windowEnd(now, win.bucket);
-  const from = to - win.days * DAY;
+  const from = to - win.days * MS_PER_DAY;
   const [stats, reload] = useResource(`${siteKey}/${from}/${win.bucket}`, (signal) =>
     compliance.consentStats(siteKey, { from, to, bucket: win.bucket }, signal),
   );

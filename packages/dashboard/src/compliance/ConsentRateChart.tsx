@@ -1,3 +1,4 @@
+import { MS_PER_DAY } from '@veil/core';
 import { type ChartGeometry, type ConsentPoint, formatRate, ratePath } from './consentSeries';
 
 const GEOMETRY: ChartGeometry = {
@@ -27,7 +28,7 @@ export function ConsentRateChart({ points, bucketMs, label }: ConsentRateChartPr
   const g = GEOMETRY;
   const innerH = g.height - g.padTop - g.padBottom;
   const innerW = g.width - g.padLeft - g.padRight;
-  const fmt = bucketMs < 86_400_000 ? hourFormat : dayFormat;
+  const fmt = bucketMs < MS_PER_DAY ? hourFormat : dayFormat;
   const ticks = [0, 0.25, 0.5, 0.75, 1];
   const labelEvery = Math.max(1, Math.ceil(points.length / 8));
   const x = (i: number) => g.padLeft + (points.length > 1 ? (i * innerW) / (points.length - 1) : innerW / 2);

@@ -1,4 +1,4 @@
-import type { ErasureReceipt } from '@veil/core';
+import { type ErasureReceipt, MS_PER_DAY } from '@veil/core';
 import { type FormEvent, useId, useMemo, useState } from 'react';
 import { describeError } from '../api/ApiError';
 import { useAuth } from '../auth/AuthContext';
@@ -109,7 +109,7 @@ export function PrivacyRequestsPage() {
                         className={`badge badge--${r.status === 'overdue' || r.status === 'completed_late' ? 'warning' : 'neutral'}`}
                         title={
                           r.status === 'open'
-                            ? `${Math.ceil((r.dueAt - now) / 86_400_000)} days left`
+                            ? `${Math.ceil((r.dueAt - now) / MS_PER_DAY)} days left`
                             : undefined
                         }
                       >

@@ -4,6 +4,7 @@ import {
   type ErasureReceipt,
   erasureReceiptSchema,
   type SubjectRequest,
+  type SubjectRequestKind,
   type SubjectSelector,
   subjectRequestSchema,
 } from '@veil/core';
@@ -126,7 +127,7 @@ export function complianceApi(api: ApiClient) {
     logRequest(
       siteKey: string,
       body: {
-        kind: 'erasure' | 'access';
+        kind: SubjectRequestKind;
         selector: SubjectSelector;
         receivedAt?: number;
         reference?: string;

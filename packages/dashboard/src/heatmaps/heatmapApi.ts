@@ -1,13 +1,14 @@
-import type { DeviceClass } from '@veil/core';
+import type { DeviceClass, VisitorKind } from '@veil/core';
 import { z } from 'zod';
 import type { ApiClient } from '../api/client';
 import { decoder } from '../api/decoder';
+import { deviceClassSchema } from '../sessions/sessionsApi';
 
 const int = z.number();
 const totals = z.object({ views: int, sessions: int, clicks: int, rage: int, dead: int });
 const head = {
   page: z.string(),
-  device: z.enum(['mobile', 'tablet', 'desktop']),
+  device: deviceClassSchema,
   from: int,
   to: int,
   k: int,
@@ -63,7 +64,7 @@ export type AttentionHeatmap = z.infer<typeof attentionSchema>;
 
 const snapshotSchema = z.object({
   page: z.string(),
-  device: z.enum(['mobile', 'tablet', 'desktop']),
+  device: deviceClassSchema,
   capturedAt: int,
   source: z.enum(['replay', 'heatmap']),
   width: int,
@@ -77,7 +78,7 @@ export interface HeatmapQuery {
   device: DeviceClass;
   from: number;
   to: number;
-  visitor?: 'new' | 'returning' | undefined;
+  visitor?: VisitorKind | undefined;
   referrer?: string | undefined;
   tag?: readonly [string, string] | undefined;
 }

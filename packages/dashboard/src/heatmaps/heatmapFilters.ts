@@ -1,4 +1,12 @@
-import { type DeviceClass, HEATMAP_MODES, type HeatmapMode, MS_PER_DAY, REFERRER_CLASSES } from '@veil/core';
+import {
+  type DeviceClass,
+  HEATMAP_MODES,
+  type HeatmapMode,
+  MS_PER_DAY,
+  REFERRER_CLASSES,
+  VISITOR_KINDS,
+  type VisitorKind,
+} from '@veil/core';
 import type { HeatmapQuery } from './heatmapApi';
 
 /** One side of the heatmap screen: segment and date range. */
@@ -7,7 +15,7 @@ export interface SegmentChoice {
   days: number;
   from: string | null;
   to: string | null;
-  visitor: 'new' | 'returning' | null;
+  visitor: VisitorKind | null;
   referrer: string | null;
   tag: [string, string] | null;
 }
@@ -52,7 +60,7 @@ function segmentFrom(p: URLSearchParams, prefix: string): SegmentChoice {
     days: (DAY_CHOICES as readonly number[]).includes(days) ? days : DEFAULT_DAYS,
     from: from && DATE.test(from) ? from : null,
     to: to && DATE.test(to) ? to : null,
-    visitor: visitor === 'new' || visitor === 'returning' ? visitor : null,
+    visitor: VISITOR_KINDS.find((k) => k === visitor) ?? null,
     referrer: referrer && (REFERRER_CLASSES as readonly string[]).includes(referrer) ? referrer : null,
     tag: tag && colon > 0 ? [tag.slice(0, colon), tag.slice(colon + 1)] : null,
   };
