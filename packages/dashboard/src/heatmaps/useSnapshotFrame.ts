@@ -1,10 +1,9 @@
-import { Replayer } from '@rrweb/replay';
+import type { Replayer } from '@rrweb/replay';
+import { EventType, type RecordedEvent } from '@veil/core';
 import { type RefObject, useEffect, useState } from 'react';
-import { assertSafeReplayFrame } from '../replay/replayerSandbox';
+import { createSafeReplayer } from '../replay/createSafeReplayer';
 import type { HeatmapSnapshot } from './heatmapApi';
 import { MAX_CANVAS_PX } from './heatOverlay';
-
-type RrwebEvents = ConstructorParameters<typeof Replayer>[0];
 
 export type SnapshotFrame =
   | { status: 'building' }
@@ -27,25 +26,29 @@ export function useSnapshotFrame(
     if (root === null || snapshot === null) return;
     setFrame({ status: 'building' });
     const width = Math.max(320, snapshot.width);
-    const events = [
-      { type: 4, timestamp: 1, data: { href: 'about:blank', width, height: Math.max(200, snapshot.height) } },
-      { type: 2, timestamp: 1, data: { node: snapshot.node, initialOffset: { top: 0, left: 0 } } },
+    const events: RecordedEvent[] = [
+      {
+        type: EventType.Meta,
+        timestamp: 1,
+        data: { href: 'about:blank', width, height: Math.max(200, snapshot.height) },
+      },
+      {
+        type: EventType.FullSnapshot,
+        timestamp: 1,
+        data: { node: snapshot.node, initialOffset: { top: 0, left: 0 } },
+      },
     ];
     let replayer: Replayer | null = null;
     let cancelled = false;
     try {
-      replayer = new Replayer(events as unknown as RrwebEvents, {
+      replayer = createSafeReplayer(events, {
         root,
-        UNSAFE_replayCanvas: false,
-        showWarning: false,
-        triggerFocus: false,
+        title: 'Page layout (text removed, sandboxed, scripts disabled)',
         mouseTail: false,
         insertStyleRules: [
           '*, *::before, *::after { transition: none !important; animation: none !important; }',
         ],
       });
-      assertSafeReplayFrame(replayer.iframe);
-      replayer.iframe.title = 'Page layout (text removed, sandboxed, scripts disabled)';
       replayer.iframe.tabIndex = -1;
       // MACHINE-NOTES: pause(t) applies events before t, so one past the last.
       replayer.pause(1);

@@ -1,11 +1,11 @@
-import { Replayer } from '@rrweb/replay';
+import type { Replayer } from '@rrweb/replay';
 import type { RecordedEvent } from '@veil/core';
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { useAuth } from '../auth/AuthContext';
 import { PageHeading } from '../components/PageHeading';
 import { toApiError } from '../hooks/useResource';
+import { createSafeReplayer } from '../replay/createSafeReplayer';
 import { replayApi } from '../replay/replayApi';
-import { assertSafeReplayFrame } from '../replay/replayerSandbox';
 import { Link } from '../router/history';
 import { paths } from '../router/routes';
 import { EMPTY_SESSION_FILTERS } from '../sessions/sessionFilters';
@@ -18,8 +18,6 @@ import {
   type PreviewCounts,
 } from './previewMarks';
 import { privacyApi } from './privacyApi';
-
-type RrwebEvents = ConstructorParameters<typeof Replayer>[0];
 
 interface Loaded {
   events: RecordedEvent[];
@@ -85,15 +83,11 @@ export function PrivacyPreviewPage({ siteKey }: { siteKey: string }) {
     const { events, selectors } = state.loaded;
     let replayer: Replayer;
     try {
-      replayer = new Replayer(events as unknown as RrwebEvents, {
+      replayer = createSafeReplayer(events, {
         root,
-        UNSAFE_replayCanvas: false,
-        showWarning: false,
-        triggerFocus: false,
+        title: 'Captured page (sandboxed, scripts disabled)',
         mouseTail: false,
       });
-      assertSafeReplayFrame(replayer.iframe);
-      replayer.iframe.title = 'Captured page (sandboxed, scripts disabled)';
       replayer.pause((events[1]?.timestamp ?? 0) - (events[0]?.timestamp ?? 0) + 1);
       // What the current policy would block, mask or unmask now (the frame's DOM, from outside).
       const doc = replayer.iframe.contentDocument;

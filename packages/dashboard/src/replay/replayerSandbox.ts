@@ -33,7 +33,7 @@ export function isSafeReplaySandbox(sandbox: string | null): boolean {
 }
 
 /** Throws unless `iframe` is sandboxed without scripts. */
-export function assertSafeReplayFrame(iframe: HTMLIFrameElement): void {
+export function assertSafeReplayFrame(iframe: Pick<HTMLIFrameElement, 'getAttribute'>): void {
   const sandbox = iframe.getAttribute('sandbox');
   if (!isSafeReplaySandbox(sandbox)) throw new UnsafeReplaySandboxError(sandbox);
 }

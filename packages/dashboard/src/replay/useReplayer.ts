@@ -1,12 +1,9 @@
-import { Replayer } from '@rrweb/replay';
+import type { Replayer } from '@rrweb/replay';
 import type { RecordedEvent } from '@veil/core';
 import { type RefObject, useCallback, useEffect, useRef, useState } from 'react';
+import { createSafeReplayer } from './createSafeReplayer';
 import { clamp, type PlaybackSpeed, replayerOffset } from './playerMath';
 import { firstSnapshotOffset } from './replayEvents';
-import { assertSafeReplayFrame } from './replayerSandbox';
-
-/** rrweb's own event type, as its constructor names it. */
-type RrwebEvents = ConstructorParameters<typeof Replayer>[0];
 
 export interface Viewport {
   width: number;
@@ -69,18 +66,13 @@ export function useReplayer(
     if (root === null) return;
     let replayer: Replayer;
     try {
-      replayer = new Replayer(events as unknown as RrwebEvents, {
+      replayer = createSafeReplayer(events, {
         root,
+        title: 'Recorded page (sandboxed, scripts disabled)',
         speed: optionsRef.current.speed,
         skipInactive: optionsRef.current.skipInactive,
-        // Never: it would sandbox the frame with allow-scripts.
-        UNSAFE_replayCanvas: false,
-        showWarning: false,
-        // Replayed focus events must not move the viewer's keyboard focus into the recording.
-        triggerFocus: false,
         mouseTail: { strokeStyle: 'rgba(220, 38, 38, 0.55)', lineWidth: 2, duration: 600 },
       });
-      assertSafeReplayFrame(replayer.iframe);
     } catch (error) {
       root.replaceChildren();
       setState((s) => ({
@@ -90,7 +82,6 @@ export function useReplayer(
       }));
       return;
     }
-    replayer.iframe.title = 'Recorded page (sandboxed, scripts disabled)';
     replayer.iframe.tabIndex = -1;
     replayerRef.current = replayer;
     const totalMs = replayer.getMetaData().totalTime;
