@@ -2,8 +2,9 @@ import { PERMISSIONS } from '@veil/core';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
-import { installAccessControl } from '../../src/http/accessControl.js';
+import { installAccessControl, type RegisteredRoute } from '../../src/http/accessControl.js';
 import { openApiPath } from '../../src/openapi/buildOpenApi.js';
+import { ROUTE_MODULES } from '../../src/routes/index.js';
 import { startTestApp, type TestApp } from '../support/testApp.js';
 
 /** Routes open to anyone, on purpose. Any addition to this list is a security review. */
@@ -49,6 +50,24 @@ describe('route table', () => {
     // Cross-check with Fastify's own view of the router: nothing registered escaped the table.
     for (const route of routes)
       expect(t.app.hasRoute({ method: route.method as 'GET', url: route.url })).toBe(true);
+  });
+
+  it('enumerates the registry: each route module declares a permission on every route it adds', async () => {
+    const fromRegistry: string[] = [];
+    for (const routeModule of ROUTE_MODULES) {
+      // Each module alone on a bare app with access control: a route without a valid permission
+      // throws while registering, and the module's own routes are known by name.
+      const app = Fastify();
+      const routes = installAccessControl(app, { store: t.app.veil.store, clock: new ManualClock() });
+      app.decorate('veil', { ...t.app.veil, routes });
+      await app.register(routeModule);
+      await app.ready();
+      await app.close();
+      expect(routes.length, routeModule.name).toBeGreaterThan(0);
+      fromRegistry.push(...routes.map(routeKey));
+    }
+    // The app serves exactly what the registry registers: no route module outside it.
+    expect(fromRegistry.sort()).toEqual(t.app.veil.routes.map(routeKey).sort());
   });
 
   it('opens exactly the intended routes to the public', () => {
@@ -172,3 +191,7 @@ describe('route table', () => {
     expect(JSON.stringify(doc)).not.toContain('#/$defs/');
   });
 });
+
+function routeKey(route: RegisteredRoute): string {
+  return `${route.method} ${route.url} ${route.permission}`;
+}

@@ -15,9 +15,9 @@ import { VeilError } from '../errors/VeilError.js';
 import { addRoute } from '../http/addRoute.js';
 import { errorResponses } from '../http/errorResponses.js';
 import type { SiteRecord } from '../storage/Store.js';
-import { eraseSubject, erasureReceiptView } from './eraseSubject.js';
-import { exportSubject } from './exportSubject.js';
-import { openSubjectRequest, subjectRequestView } from './subjectRequestLog.js';
+import { eraseSubject, erasureReceiptView } from '../subjects/eraseSubject.js';
+import { exportSubject } from '../subjects/exportSubject.js';
+import { openSubjectRequest, subjectRequestView } from '../subjects/subjectRequestLog.js';
 
 const siteKeyParams = z.object({ siteKey: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'is not a site key') });
 const receiptParams = siteKeyParams.extend({

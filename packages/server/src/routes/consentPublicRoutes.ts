@@ -1,6 +1,7 @@
 import { BANNER_LANGUAGES, bannerLanguage, consentRegistrationSchema, resolveBannerTexts } from '@veil/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { registerConsent } from '../consent/registerConsent.js';
 import { VeilError } from '../errors/VeilError.js';
 import { parseOrThrow } from '../errors/validationError.js';
 import { addRoute } from '../http/addRoute.js';
@@ -8,7 +9,6 @@ import { allowOrigin, preflightHeaders } from '../http/cors.js';
 import { errorResponses } from '../http/errorResponses.js';
 import { normalizeOrigin, requestOrigin } from '../sites/origins.js';
 import type { SiteRecord } from '../storage/Store.js';
-import { registerConsent } from './registerConsent.js';
 
 /** A consent registration is a few hundred bytes; anything near this is not one. */
 export const MAX_CONSENT_BODY_BYTES = 8 * 1024;

@@ -4,7 +4,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { VeilError } from '../errors/VeilError.js';
-import { pathOf, resolveStaticFile } from './resolveStaticFile.js';
+import { pathOf, resolveStaticFile } from '../static/resolveStaticFile.js';
 
 /** The demo site's HTML names its site key with this placeholder. */
 export const SITE_KEY_PLACEHOLDER = '{{VEIL_SITE_KEY}}';

@@ -2,13 +2,13 @@ import { bannerTextsOverrideSchema, consentReceiptSchema, DEFAULT_BANNER_TEXTS }
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { actorOf } from '../audit/auditActor.js';
+import { CONSENT_BUCKETS, type ConsentBucket, consentStats } from '../consent/consentStats.js';
 import { VeilError } from '../errors/VeilError.js';
 import { addRoute } from '../http/addRoute.js';
 import { errorResponses } from '../http/errorResponses.js';
 import { EVERY_SITE } from '../storage/queries/optOuts.js';
 import type { SiteRecord } from '../storage/Store.js';
 import { consentReceiptView } from '../subjects/exportSubject.js';
-import { CONSENT_BUCKETS, type ConsentBucket, consentStats } from './consentStats.js';
 
 const DAY_MS = 86_400_000;
 /** The widest window one stats request may cover. */
