@@ -14,10 +14,11 @@ export class VeilError extends Error {
   }
 
   toBody(): ErrorBody {
-    return { error: { code: this.code, message: this.message } };
+    return errorBody(this.code, this.message);
   }
 }
 
+/** The one error envelope, `{ error: { code, message } }`: every API and ingest error is built here. */
 export function errorBody(code: ErrorCode, message: string): ErrorBody {
   return { error: { code, message } };
 }

@@ -1,7 +1,7 @@
 import type { ErrorBody, ErrorCode } from '@veil/core';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { VeilError } from '../errors/VeilError.js';
+import { errorBody, VeilError } from '../errors/VeilError.js';
 import { validationError } from '../errors/validationError.js';
 
 /** Error codes for Fastify's own 4xx errors, by status. */
@@ -45,15 +45,15 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   const fastifyError = error as Partial<FastifyError> | undefined;
   const known = fastifyError?.code ? FASTIFY_MESSAGES[fastifyError.code] : undefined;
   const status = fastifyError?.statusCode;
-  if (known) return { status: status ?? 400, body: { error: { code: known[0], message: known[1] } } };
+  if (known) return { status: status ?? 400, body: errorBody(known[0], known[1]) };
   if (error instanceof SyntaxError && status === 400) {
-    return { status: 400, body: { error: { code: 'invalid_json', message: 'the body is not valid JSON' } } };
+    return { status: 400, body: errorBody('invalid_json', 'the body is not valid JSON') };
   }
   if (typeof status === 'number' && status >= 400 && status < 500) {
     const code = CODE_BY_STATUS[status] ?? 'bad_request';
-    return { status, body: { error: { code, message: fastifyError?.message ?? code } } };
+    return { status, body: errorBody(code, fastifyError?.message ?? code) };
   }
-  return { status: 500, body: { error: { code: 'internal', message: 'internal error' } } };
+  return { status: 500, body: errorBody('internal', 'internal error') };
 }
 
 /** The central error handler and the JSON 404 of every unknown route. */
@@ -66,7 +66,9 @@ export function installErrorHandling(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((_request, reply) => {
-    const body: ErrorBody = { error: { code: 'not_found', message: 'no such resource' } };
-    return reply.status(404).type('application/json; charset=utf-8').send(body);
+    return reply
+      .status(404)
+      .type('application/json; charset=utf-8')
+      .send(errorBody('not_found', 'no such resource'));
   });
 }
