@@ -49,5 +49,10 @@ export const UNMASK_SELECTORS: readonly string[] = [
 /** Input types whose value is never captured, whatever any policy or markup says. */
 export const NEVER_CAPTURED_INPUT_TYPES: readonly string[] = ['password'];
 
+/** Whether an input's `type` attribute (any case, any value) is one of `NEVER_CAPTURED_INPUT_TYPES`. */
+export function isNeverCapturedInputType(type: unknown): boolean {
+  return NEVER_CAPTURED_INPUT_TYPES.includes(String(type ?? '').toLowerCase());
+}
+
 /** The fixed-length replacement of every masked input value: the value's length does not leak. */
 export const MASKED_INPUT_VALUE = '********';

@@ -2,8 +2,10 @@ import { compileServedPatterns, type Detector } from '../detectors/detectors.js'
 import { maskPreservingLayout, redactText } from '../detectors/redactText.js';
 import {
   BLOCK_SELECTORS,
+  isNeverCapturedInputType,
   MASK_TEXT_SELECTORS,
   MASKED_INPUT_VALUE,
+  NEVER_CAPTURED_INPUT_TYPES,
   UNMASK_SELECTORS,
 } from './captureSelectors.js';
 import type { PrivacyPolicy } from './privacyPolicy.js';
@@ -60,7 +62,7 @@ const ALL_INPUT_TYPES = [
 export function recordPrivacyOptions(policy: RecordOptionsPolicy): RecordPrivacyOptions {
   const maskInputOptions: Record<string, true> = {};
   for (const t of ALL_INPUT_TYPES) maskInputOptions[t] = true;
-  maskInputOptions.password = true;
+  for (const t of NEVER_CAPTURED_INPUT_TYPES) maskInputOptions[t] = true;
   return {
     blockSelector: [...BLOCK_SELECTORS, ...policy.blockSelectors].join(', '),
     maskTextSelector: '*',
@@ -112,9 +114,12 @@ export function createMaskers(policy: MaskersPolicy): Maskers {
       if (text === '') return '';
       try {
         if (!element) return MASKED_INPUT_VALUE;
-        const type = (element.getAttribute('type') ?? '').toLowerCase();
         const autocomplete = (element.getAttribute('autocomplete') ?? '').toLowerCase();
-        if (type === 'password' || SENSITIVE_AUTOCOMPLETE.test(autocomplete)) return MASKED_INPUT_VALUE;
+        if (
+          isNeverCapturedInputType(element.getAttribute('type')) ||
+          SENSITIVE_AUTOCOMPLETE.test(autocomplete)
+        )
+          return MASKED_INPUT_VALUE;
         if (element.closest(maskSelector)) return MASKED_INPUT_VALUE;
         if (element.closest(unmaskSelector)) return redactText(text, custom).text;
         return MASKED_INPUT_VALUE;

@@ -1,7 +1,7 @@
 import type { Detector } from '../detectors/detectors.js';
 import { type Finding, redactTextInto } from '../detectors/redactText.js';
 import { HeatmapTag } from '../heatmap/heatmapEvents.js';
-import { MASKED_INPUT_VALUE } from '../policy/captureSelectors.js';
+import { isNeverCapturedInputType, MASKED_INPUT_VALUE } from '../policy/captureSelectors.js';
 import { sanitizeUrl } from '../url/sanitizeUrl.js';
 import type { RecordedEvent } from '../wire/batch.js';
 import { EventType, IncrementalSource, NodeType, VeilCustomTag } from '../wire/rrwebEvents.js';
@@ -359,7 +359,7 @@ class Walker {
       );
     }
     if (attrs) {
-      const isPassword = tagName === 'input' && String(attrs.type ?? '').toLowerCase() === 'password';
+      const isPassword = tagName === 'input' && isNeverCapturedInputType(attrs.type);
       if (isPassword && id !== undefined) this.ctx.markPassword(id);
       this.attributes(attrs, id, isPassword);
     }
@@ -462,7 +462,7 @@ class Walker {
         if (isObject(a) && isObject(a.attributes)) {
           const id = typeof a.id === 'number' ? a.id : undefined;
           // An input that is, or has just become, a password input: its value is never kept.
-          const becamePassword = String(a.attributes.type ?? '').toLowerCase() === 'password';
+          const becamePassword = isNeverCapturedInputType(a.attributes.type);
           if (becamePassword && id !== undefined) this.ctx.markPassword(id);
           const isPassword = becamePassword || (id !== undefined && this.ctx.isPassword(id));
           this.attributes(a.attributes, id, isPassword);

@@ -3,6 +3,7 @@ import {
   createMaskers,
   DEFAULT_PRIVACY_POLICY,
   MASKED_INPUT_VALUE,
+  NEVER_CAPTURED_INPUT_TYPES,
   parsePrivacyPolicy,
   recordPrivacyOptions,
 } from '@veil/core';
@@ -71,6 +72,16 @@ describe('createMaskers', () => {
     expect(
       maskInputFn('secret', element('INPUT', { autocomplete: 'current-password' }, ['.veil-unmask'])),
     ).toBe(MASKED_INPUT_VALUE);
+  });
+  it('never unmasks any of NEVER_CAPTURED_INPUT_TYPES, in any case, and rrweb masks them too', () => {
+    const options = recordPrivacyOptions(DEFAULT_PRIVACY_POLICY);
+    for (const type of NEVER_CAPTURED_INPUT_TYPES) {
+      expect(options.maskInputOptions[type], type).toBe(true);
+      for (const spelt of [type, type.toUpperCase()]) {
+        const unmasked = element('INPUT', { type: spelt }, ['.veil-unmask']);
+        expect(maskInputFn('12', unmasked), spelt).toBe(MASKED_INPUT_VALUE);
+      }
+    }
   });
   it('keeps unmasked inputs but still redacts PII in them', () => {
     const el = element('INPUT', { type: 'text' }, ['.veil-unmask']);

@@ -2,6 +2,7 @@ import {
   EventType,
   IncrementalSource,
   MASKED_INPUT_VALUE,
+  NEVER_CAPTURED_INPUT_TYPES,
   NodeType,
   type RecordedEvent,
   redactEvents,
@@ -64,6 +65,28 @@ describe('redactEvents', () => {
       ['card@text', 'email@attribute:title', 'email@text', 'vin@attribute:data-vin'].sort(),
     );
     expect(JSON.stringify(findings)).not.toContain('jane');
+  });
+
+  it('never keeps the value of any of NEVER_CAPTURED_INPUT_TYPES, in any case', () => {
+    for (const type of NEVER_CAPTURED_INPUT_TYPES) {
+      for (const spelt of [type, type.toUpperCase()]) {
+        const event: RecordedEvent = {
+          type: EventType.FullSnapshot,
+          timestamp: 1,
+          data: {
+            node: {
+              type: NodeType.Document,
+              id: 1,
+              childNodes: [el(2, 'input', { type: spelt, value: '12' })],
+            },
+            initialOffset: { top: 0, left: 0 },
+          },
+        };
+        const { events, passwordValuesReplaced } = redactEvents([event]);
+        expect(passwordValuesReplaced, spelt).toBe(1);
+        expect(JSON.stringify(events), spelt).not.toContain('"12"');
+      }
+    }
   });
 
   it('masks input events, mutations and page URLs; never keeps password typing or console logs', () => {
