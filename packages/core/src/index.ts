@@ -2,6 +2,7 @@ export * from './access/permissions.js';
 export * from './audit/auditActions.js';
 export * from './audit/auditCheckpoint.js';
 export * from './audit/auditEntry.js';
+export * from './audit/auditExportSchemas.js';
 export * from './audit/canonicalJson.js';
 export * from './audit/verifyAuditChain.js';
 export * from './consent/bannerTexts.js';

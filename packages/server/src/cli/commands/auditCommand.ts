@@ -6,6 +6,9 @@ import {
   type AuditCheckpoint,
   type AuditProblem,
   type AuditVerifyReport,
+  auditExportEndSchema,
+  auditExportHeaderSchema,
+  auditExportItemSchema,
   isAuditAction,
   verifyAuditChain,
 } from '@veil/core';
@@ -16,6 +19,7 @@ import { type AuditFilters, auditCsvExport, auditJsonlExport } from '../../audit
 import { auditSignatureCheckFor, loadAuditSigningKey } from '../../audit/auditSigningKey.js';
 import { systemClock } from '../../clock.js';
 import type { VeilConfig } from '../../config/config.js';
+import { validationError } from '../../errors/validationError.js';
 import type { Store } from '../../storage/Store.js';
 import { type CliIo, collect, withStore } from './shared.js';
 
@@ -68,36 +72,58 @@ export async function verifyExportFile(
   publicKeys: readonly Buffer[],
 ): Promise<AuditVerifyReport> {
   const lines = (await readFile(file, 'utf8')).split('\n').filter((l) => l.trim() !== '');
-  const records = lines.map((line) => JSON.parse(line) as Record<string, unknown> & { type?: string });
-  const header = records[0];
-  const end = records.at(-1);
-  const malformed = (message: string): AuditVerifyReport => ({
+  const records: unknown[] = lines.map((line) => JSON.parse(line));
+  const malformed = (message: string, seq = 0): AuditVerifyReport => ({
     ok: false,
-    problem: { kind: 'malformed', seq: 0, message },
+    problem: { kind: 'malformed', seq, message },
     checked: 0,
   });
-  if (header?.type !== 'veil.audit.export' || header.v !== 1)
-    return malformed('line 1 is not a Veil audit export header');
-  if (end?.type !== 'end') return malformed('the export has no end line: it was cut short');
+  const header = auditExportHeaderSchema.safeParse(records[0]);
+  if (!header.success) return malformed('line 1 is not a Veil audit export header');
+  if (fieldOf(records.at(-1), 'type') !== 'end')
+    return malformed('the export has no end line: it was cut short');
+  const end = auditExportEndSchema.safeParse(records.at(-1));
+  if (!end.success) return malformed(`the end line is malformed: ${validationError(end.error).message}`);
   const items: AuditChainItem[] = [];
   const checkpoints: AuditCheckpoint[] = [];
-  for (const { type, ...rest } of records.slice(1, -1)) {
-    if (type === 'entry' || type === 'link') items.push(rest as unknown as AuditChainItem);
-    else if (type === 'checkpoint') checkpoints.push(rest as unknown as AuditCheckpoint);
-    else return malformed(`unknown line type ${String(type)}`);
+  for (const [index, record] of records.slice(1, -1).entries()) {
+    const type = fieldOf(record, 'type');
+    if (type !== 'entry' && type !== 'link' && type !== 'checkpoint')
+      return malformed(`unknown line type ${String(type)}`);
+    const parsed = auditExportItemSchema.safeParse(record);
+    if (!parsed.success) {
+      const seq = fieldOf(record, 'seq');
+      return malformed(
+        `line ${index + 2} is not a valid ${type} line: ${validationError(parsed.error).message}`,
+        typeof seq === 'number' ? seq : 0,
+      );
+    }
+    const line = parsed.data;
+    if (line.type === 'checkpoint') {
+      const { type: _checkpoint, ...checkpoint } = line;
+      checkpoints.push(checkpoint);
+    } else if (line.type === 'entry') {
+      const { type: _entry, ...entry } = line;
+      items.push(entry);
+    } else {
+      const { type: _link, ...link } = line;
+      items.push(link);
+    }
   }
-  if (
-    Number(end.entries) + Number(end.links) !== items.length ||
-    Number(end.checkpoints) !== checkpoints.length
-  ) {
+  if (end.data.entries + end.data.links !== items.length || end.data.checkpoints !== checkpoints.length) {
     return malformed('the end line does not count what the export holds: lines were added or removed');
   }
   return verifyAuditChain(items, {
     sha256: nodeSha256,
     checkpoints,
     checkSignature: auditSignatureCheckFor(publicKeys),
-    requiredCheckpointEvery: typeof header.checkpointEvery === 'number' ? header.checkpointEvery : undefined,
+    requiredCheckpointEvery: header.data.checkpointEvery,
   });
+}
+
+/** A property of a parsed JSON value, if it is an object that has it. */
+function fieldOf(value: unknown, name: string): unknown {
+  return typeof value === 'object' && value !== null && name in value ? Reflect.get(value, name) : undefined;
 }
 
 /** `veil audit verify | export | key`. */
