@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -224,13 +224,8 @@ describe('audit log tamper evidence (real SQLite file, `veil audit verify`)', ()
   it('runs as `npx veil audit verify` with the exit status of the result', async () => {
     const bin = path.join(REPO, 'packages/server/bin/veil.js');
     const dist = path.join(REPO, 'packages/server/dist/cli/main.js');
-    let built = true;
-    try {
-      readFileSync(dist);
-    } catch {
-      built = false;
-    }
-    if (!built) return; // the unit of this check is the built CLI; `npm test` builds first
+    // The unit of this check is the built CLI: a missing build fails it (`npm test` builds first).
+    expect(existsSync(dist), `${dist} is missing: run npm run build`).toBe(true);
     const run = promisify(execFile);
     const ok = await run(process.execPath, [bin, 'audit', 'verify'], {
       env: { ...process.env, VEIL_DATA_DIR: tampered(() => {}) },
