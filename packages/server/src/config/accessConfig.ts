@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { OidcSettings } from '../auth/oidc/OidcClient.js';
 import { type OidcRoleRule, parseOidcRoleMap } from '../auth/oidc/oidcRoleMap.js';
 
-/** Access control and audit settings of `VeilConfig` (issue #5). */
+/** Access control and audit settings of `VeilConfig`. */
 export interface AccessConfig {
   audit: {
     /** 32-byte Ed25519 seed from VEIL_AUDIT_SIGNING_KEY; otherwise the key file in the data directory. */

@@ -17,7 +17,7 @@ const PUBLIC_ROUTES = [
   'GET /r/v1/loader.js',
   'GET /r/v1/recorder.js',
   'GET /r/v1/:chunk',
-  // Consent (issue #4): receipts from the browser, the banner's texts, the opt-out page.
+  // Consent: receipts from the browser, the banner's texts, the opt-out page.
   'POST /r/v1/sites/:siteKey/consent',
   'OPTIONS /r/v1/sites/:siteKey/consent',
   'GET /r/v1/sites/:siteKey/banner',
@@ -135,7 +135,7 @@ describe('route table', () => {
       'GET /api/v1/sites/:siteKey/heatmaps/attention': 'heatmaps:read',
       'GET /api/v1/sites/:siteKey/heatmaps/snapshot': 'heatmaps:read',
       'GET /api/v1/openapi.json': 'public',
-      // Consent evidence and configuration, data-subject rights (issue #4).
+      // Consent evidence and configuration, data-subject rights.
       'GET /api/v1/sites/:siteKey/consent/receipts': 'audit:read',
       'GET /api/v1/sites/:siteKey/consent/stats': 'audit:read',
       'GET /api/v1/sites/:siteKey/banner-texts': 'policy:read',
