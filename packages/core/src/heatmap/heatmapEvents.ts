@@ -95,7 +95,7 @@ export interface HeatmapAttentionPayload {
   els: AttentionElement[];
 }
 
-/** A serialized rrweb node (`rrweb-snapshot`), as far as Veil reads it. */
+/** A serialised rrweb node (`rrweb-snapshot`), as far as Veil reads it. */
 export interface SerializedNodeLike {
   type: number;
   id?: number;

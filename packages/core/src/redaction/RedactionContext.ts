@@ -158,7 +158,7 @@ export class RedactionContext implements RedactionState {
   }
 
   /**
-   * Records one serialized node under `parentId`, before `nextId` among its element siblings
+   * Records one serialised node under `parentId`, before `nextId` among its element siblings
    * when given (mutation adds), else after the last.
    */
   addNode(

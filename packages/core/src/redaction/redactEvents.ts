@@ -325,8 +325,8 @@ class Walker {
   }
 
   /**
-   * A serialized node (full snapshot or mutation add), recursively; CSS and script text are
-   * skipped. Shadow roots are serialized as children flagged `isShadow` and walked the same way.
+   * A serialised node (full snapshot or mutation add), recursively; CSS and script text are
+   * skipped. Shadow roots are serialised as children flagged `isShadow` and walked the same way.
    */
   private node(
     n: Json,
@@ -483,7 +483,7 @@ class Walker {
     // `veil('identify', userId)`: the server replaces the id by its keyed hash before anything is
     // stored (ingest step `identify`); masking it here would make every e-mail id hash alike.
     if (data.tag === VeilCustomTag.Identify && typeof payload.userId === 'string') return;
-    // A heatmap-only layout is a serialized DOM already made text-free (`textFreeSnapshot`, which
+    // A heatmap-only layout is a serialised DOM already made text-free (`textFreeSnapshot`, which
     // the server applies again before it keeps one): only its page path is text to redact, and
     // its node tree must not be cut at the payload depth limit.
     if (data.tag === HeatmapTag.Layout && isObject(payload.node)) {

@@ -48,7 +48,7 @@ export const MouseInteraction = {
   TouchCancel: 10,
 } as const;
 
-/** rrweb serialized node types. */
+/** rrweb serialised node types. */
 export const NodeType = {
   Document: 0,
   DocumentType: 1,

@@ -124,6 +124,6 @@ export const heatmapSnapshotSchema = z
     height: z.number().int(),
     node: z
       .unknown()
-      .describe('rrweb serialized node tree, text-free: rebuild it only in a sandbox without scripts'),
+      .describe('rrweb serialised node tree, text-free: rebuild it only in a sandbox without scripts'),
   })
   .meta({ id: 'HeatmapSnapshot' });

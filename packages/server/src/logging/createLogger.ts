@@ -62,7 +62,7 @@ const REDACT_PATHS = [
   'token',
 ];
 
-/** Veil's pino logger: JSON lines to `stream` (stdout by default) with privacy-safe serializers. */
+/** Veil's pino logger: JSON lines to `stream` (stdout by default) with privacy-safe serialisers. */
 export function createLogger(config: Pick<VeilConfig, 'logLevel'>, stream?: DestinationStream): Logger {
   return pino(
     {

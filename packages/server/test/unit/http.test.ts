@@ -43,7 +43,7 @@ describe('toErrorResponse', () => {
   });
 });
 
-describe('log serializers', () => {
+describe('log serialisers', () => {
   it('keep method, route and path only', () => {
     expect(
       serializeRequest({
