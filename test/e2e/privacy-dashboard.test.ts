@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { base32Decode, totp } from '../../packages/server/src/auth/totp.js';
 import { loadConfig, type RunningServer, startServer } from '../../packages/server/src/index.js';
 import { createSite } from '../../packages/server/src/sites/createSite.js';
-import type { SiteRecord } from '../../packages/server/src/storage/Store.js';
+import type { SiteRecord } from '../../packages/server/src/storage/sites/SiteRepository.js';
 import { launchChromium } from '../support/browser.js';
 
 // The dashboard's compliance screens in Chromium against the real server: a site's consent rates

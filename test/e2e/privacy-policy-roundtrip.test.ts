@@ -18,7 +18,7 @@ import { loadConfig, type RunningServer, startServer } from '../../packages/serv
 import { FinaliseSessionsJob } from '../../packages/server/src/jobs/FinaliseSessionsJob.js';
 import { PolicyService } from '../../packages/server/src/privacy/PolicyService.js';
 import { createSite } from '../../packages/server/src/sites/createSite.js';
-import type { SiteRecord } from '../../packages/server/src/storage/Store.js';
+import type { SiteRecord } from '../../packages/server/src/storage/sites/SiteRepository.js';
 import { launchChromium } from '../support/browser.js';
 import { type CapturedBatch, type IngestTap, startIngestTap } from '../support/ingestCapture.js';
 

@@ -8,7 +8,7 @@ import { EventType, HeatmapTag, NodeType, parsePrivacyPolicy, type RecordedEvent
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../../packages/server/src/auth/passwords.js';
-import type { SiteRecord } from '../../../packages/server/src/storage/Store.js';
+import type { SiteRecord } from '../../../packages/server/src/storage/sites/SiteRepository.js';
 import { launchChromium } from '../../support/browser.js';
 import { DESKTOP_CHROME_UA, startVeil, type Veil } from './support.js';
 

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parsePrivacyPolicy } from '@veil/core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SiteRecord } from '../../../packages/server/src/storage/Store.js';
+import type { SiteRecord } from '../../../packages/server/src/storage/sites/SiteRepository.js';
 import { launchChromium } from '../../support/browser.js';
 import { apiGet, type ClickHeatmapBody, eventually, personContext, startVeil, type Veil } from './support.js';
 

@@ -1,6 +1,7 @@
 import type { Role } from '@veil/core';
 import type { Clock } from '../clock.js';
-import type { ApiTokenRecord, Store } from '../storage/Store.js';
+import type { ApiTokenRecord } from '../storage/accounts/ApiTokenRepository.js';
+import type { Store } from '../storage/Store.js';
 import { newApiToken, tokenHash } from './secrets.js';
 
 /** Tokens expire; this is the default lifetime, and the longest one may ask for. */

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { EnvelopeCipher } from '../crypto/EnvelopeCipher.js';
-import type { Store, UserRecord } from '../storage/Store.js';
+import type { UserRecord } from '../storage/accounts/UserRepository.js';
+import type { Store } from '../storage/Store.js';
 import { verifyTotp } from './totp.js';
 import { openTotpSecret } from './totpSecretBox.js';
 

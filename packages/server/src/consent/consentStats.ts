@@ -1,5 +1,5 @@
 import type { ConsentSource } from '@veil/core';
-import type { ConsentCountRow } from '../storage/consentStoreTypes.js';
+import type { ConsentCountRow } from '../storage/consent/ConsentReceiptRepository.js';
 
 export const CONSENT_BUCKETS = { hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000 } as const;
 export type ConsentBucket = keyof typeof CONSENT_BUCKETS;

@@ -6,8 +6,8 @@ import {
   effectiveLawfulBasis,
 } from '@veil/core';
 import { VeilError } from '../errors/VeilError.js';
-import type { NewConsentReceipt } from '../storage/consentStoreTypes.js';
-import type { SiteRecord } from '../storage/Store.js';
+import type { NewConsentReceipt } from '../storage/consent/ConsentReceiptRepository.js';
+import type { SiteRecord } from '../storage/sites/SiteRepository.js';
 import { eraseSubject, type SubjectRightsDeps } from '../subjects/eraseSubject.js';
 import { newId } from '../subjects/subjectRequestLog.js';
 

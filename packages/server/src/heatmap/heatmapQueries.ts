@@ -8,7 +8,7 @@ import {
   type SegmentFilter,
   segmentKey,
 } from '@veil/core';
-import { type AggregateSelection, type PageTotals, TileKind } from '../storage/heatmap/HeatmapRepository.js';
+import { type AggregateSelection, type PageTotals, TileKind } from '../storage/heatmaps/HeatmapRepository.js';
 import type { Store } from '../storage/Store.js';
 import type { DenseCounts } from './countsBlob.js';
 

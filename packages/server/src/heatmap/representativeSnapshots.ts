@@ -16,7 +16,7 @@ import {
   urlPath,
 } from '@veil/core';
 import type { EnvelopeCipher } from '../crypto/EnvelopeCipher.js';
-import type { SnapshotRecord } from '../storage/heatmap/HeatmapRepository.js';
+import type { SnapshotRecord } from '../storage/heatmaps/HeatmapRepository.js';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);

@@ -13,7 +13,8 @@ import type { Clock } from '../clock.js';
 import { VeilError } from '../errors/VeilError.js';
 import { validationError } from '../errors/validationError.js';
 import type { PolicyAuthor, PolicyVersionRecord } from '../storage/privacy/PrivacyRepository.js';
-import type { SiteRecord, Store } from '../storage/Store.js';
+import type { Store } from '../storage/Store.js';
+import type { SiteRecord } from '../storage/sites/SiteRepository.js';
 
 /** A change's reason: required, short, stored with the version and in the audit log. */
 export const policyReasonSchema = z.string().trim().min(3, 'say why the policy changes').max(500);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SessionSummaryRecord } from '../storage/Store.js';
+import type { SessionSummaryRecord } from '../storage/recordings/RecordingRepository.js';
 
 /** `SessionSummary` of docs/api.md. */
 export const sessionSummarySchema = z

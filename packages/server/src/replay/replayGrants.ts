@@ -1,8 +1,8 @@
 import { actorOf, systemActor } from '../audit/auditActor.js';
 import type { Principal } from '../auth/principal.js';
 import type { VeilContext } from '../context.js';
-import type { ReplayGrantRecord } from '../storage/accessStoreTypes.js';
-import type { SessionSummaryRecord } from '../storage/Store.js';
+import type { ReplayGrantRecord } from '../storage/access/ReplayGrantRepository.js';
+import type { SessionSummaryRecord } from '../storage/recordings/RecordingRepository.js';
 
 /** How long a stated purpose opens one session's raw events. */
 export const REPLAY_GRANT_TTL_MS = 30 * 60 * 1000;

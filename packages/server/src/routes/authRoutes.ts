@@ -17,7 +17,7 @@ import { checkTotpCode } from '../auth/totpCheck.js';
 import { VeilError } from '../errors/VeilError.js';
 import { addRoute } from '../http/addRoute.js';
 import { errorResponses } from '../http/errorResponses.js';
-import type { UserRecord } from '../storage/Store.js';
+import type { UserRecord } from '../storage/accounts/UserRepository.js';
 
 const userSchema = z.object({ id: z.string(), email: z.string(), role: z.enum(ROLES) }).meta({ id: 'User' });
 const secondFactorSchema = z

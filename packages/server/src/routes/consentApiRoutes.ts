@@ -6,8 +6,8 @@ import { CONSENT_BUCKETS, type ConsentBucket, consentStats } from '../consent/co
 import { VeilError } from '../errors/VeilError.js';
 import { addRoute } from '../http/addRoute.js';
 import { errorResponses } from '../http/errorResponses.js';
-import { EVERY_SITE } from '../storage/queries/optOuts.js';
-import type { SiteRecord } from '../storage/Store.js';
+import { EVERY_SITE } from '../storage/consent/createOptOutRepository.js';
+import type { SiteRecord } from '../storage/sites/SiteRepository.js';
 import { consentReceiptView } from '../subjects/exportSubject.js';
 
 const DAY_MS = 86_400_000;

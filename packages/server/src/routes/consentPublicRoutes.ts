@@ -8,7 +8,7 @@ import { addRoute } from '../http/addRoute.js';
 import { allowOrigin, preflightHeaders } from '../http/cors.js';
 import { errorResponses } from '../http/errorResponses.js';
 import { normalizeOrigin, requestOrigin } from '../sites/origins.js';
-import type { SiteRecord } from '../storage/Store.js';
+import type { SiteRecord } from '../storage/sites/SiteRepository.js';
 
 /** A consent registration is a few hundred bytes; anything near this is not one. */
 export const MAX_CONSENT_BODY_BYTES = 8 * 1024;

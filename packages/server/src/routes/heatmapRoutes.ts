@@ -32,7 +32,7 @@ import {
 import { openSnapshot } from '../heatmap/representativeSnapshots.js';
 import { addRoute } from '../http/addRoute.js';
 import { errorResponses } from '../http/errorResponses.js';
-import type { SiteRecord } from '../storage/Store.js';
+import type { SiteRecord } from '../storage/sites/SiteRepository.js';
 import { siteKeyParams } from './siteRoutes.js';
 
 const ALL_DEVICES: readonly DeviceClass[] = ['mobile', 'tablet', 'desktop'];

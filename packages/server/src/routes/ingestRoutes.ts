@@ -7,7 +7,7 @@ import { toErrorResponse } from '../http/errorHandler.js';
 import { errorResponses } from '../http/errorResponses.js';
 import { INGEST_CONTENT_TYPES } from '../ingest/steps/validate.js';
 import { normalizeOrigin } from '../sites/origins.js';
-import type { SiteRecord } from '../storage/Store.js';
+import type { SiteRecord } from '../storage/sites/SiteRepository.js';
 
 const ingestAckSchema = z
   .object({ sessionId: z.string(), ack: z.number().int(), duplicate: z.boolean() })

@@ -9,7 +9,7 @@ import { secureCookie, startCookieSession } from '../auth/sessionCookies.js';
 import { VeilError } from '../errors/VeilError.js';
 import { addRoute } from '../http/addRoute.js';
 import { errorResponses } from '../http/errorResponses.js';
-import type { UserRecord } from '../storage/Store.js';
+import type { UserRecord } from '../storage/accounts/UserRepository.js';
 
 const STATE_COOKIE = 'veil_oidc_state';
 const STATE_COOKIE_PATH = '/api/v1/auth/oidc';

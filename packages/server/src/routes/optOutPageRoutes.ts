@@ -2,8 +2,8 @@ import { bannerLanguage, optOutTextsFor } from '@veil/core';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { renderOptOutPage } from '../optout/optOutPage.js';
-import { EVERY_SITE } from '../storage/queries/optOuts.js';
-import type { SiteRecord } from '../storage/Store.js';
+import { EVERY_SITE } from '../storage/consent/createOptOutRepository.js';
+import type { SiteRecord } from '../storage/sites/SiteRepository.js';
 
 /** A form post is a few dozen bytes. */
 const MAX_FORM_BYTES = 4 * 1024;

@@ -9,7 +9,7 @@ import { errorResponses } from '../http/errorResponses.js';
 import { compareToPreset, PolicyService, policyReasonSchema } from '../privacy/PolicyService.js';
 import { utcDay } from '../storage/privacy/createPrivacyRepository.js';
 import type { PolicyAuthor, PolicyVersionRecord } from '../storage/privacy/PrivacyRepository.js';
-import type { SiteRecord } from '../storage/Store.js';
+import type { SiteRecord } from '../storage/sites/SiteRepository.js';
 import { siteKeyParams } from './siteRoutes.js';
 
 const policySchema = privacyPolicySchema.meta({ id: 'PrivacyPolicy' });

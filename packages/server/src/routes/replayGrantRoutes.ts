@@ -11,7 +11,7 @@ import {
   MAX_TICKET_CHARS,
   REPLAY_GRANT_TTL_MS,
 } from '../replay/replayGrants.js';
-import type { ReplayGrantRecord } from '../storage/accessStoreTypes.js';
+import type { ReplayGrantRecord } from '../storage/access/ReplayGrantRepository.js';
 
 export const replayGrantSchema = z
   .object({ id: z.string(), purpose: z.string(), ticket: z.string().nullable(), expiresAt: z.number() })

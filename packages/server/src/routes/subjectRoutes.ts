@@ -14,7 +14,7 @@ import { canSeeSite } from '../auth/principal.js';
 import { VeilError } from '../errors/VeilError.js';
 import { addRoute } from '../http/addRoute.js';
 import { errorResponses } from '../http/errorResponses.js';
-import type { SiteRecord } from '../storage/Store.js';
+import type { SiteRecord } from '../storage/sites/SiteRepository.js';
 import { eraseSubject, erasureReceiptView } from '../subjects/eraseSubject.js';
 import { exportSubject } from '../subjects/exportSubject.js';
 import { openSubjectRequest, subjectRequestView } from '../subjects/subjectRequestLog.js';

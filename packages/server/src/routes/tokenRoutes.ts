@@ -11,7 +11,8 @@ import {
 import { VeilError } from '../errors/VeilError.js';
 import { addRoute } from '../http/addRoute.js';
 import { errorResponses } from '../http/errorResponses.js';
-import type { ApiTokenRecord, Store } from '../storage/Store.js';
+import type { ApiTokenRecord } from '../storage/accounts/ApiTokenRepository.js';
+import type { Store } from '../storage/Store.js';
 import { requirePrincipal } from './authRoutes.js';
 
 const tokenSchema = z

@@ -13,7 +13,8 @@ import type { Principal } from '../auth/principal.js';
 import { VeilError } from '../errors/VeilError.js';
 import { addRoute } from '../http/addRoute.js';
 import { errorResponses } from '../http/errorResponses.js';
-import type { Store, UserRecord } from '../storage/Store.js';
+import type { UserRecord } from '../storage/accounts/UserRepository.js';
+import type { Store } from '../storage/Store.js';
 import { requirePrincipal } from './authRoutes.js';
 
 const managedUserSchema = z

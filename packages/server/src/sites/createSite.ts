@@ -2,7 +2,8 @@ import { DEFAULT_PRIVACY_POLICY, type LawfulBasis, privacyPolicySchema } from '@
 import { z } from 'zod';
 import type { Clock } from '../clock.js';
 import { parseOrThrow } from '../errors/validationError.js';
-import type { SiteRecord, Store } from '../storage/Store.js';
+import type { Store } from '../storage/Store.js';
+import type { SiteRecord } from '../storage/sites/SiteRepository.js';
 import { parseSiteOrigin } from './origins.js';
 import { newSiteKey } from './siteKeys.js';
 

@@ -1,6 +1,6 @@
 import type { LawfulBasis } from '@veil/core';
 import { z } from 'zod';
-import type { SiteRecord } from '../storage/Store.js';
+import type { SiteRecord } from '../storage/sites/SiteRepository.js';
 
 /** `Site` of docs/api.md. */
 export interface SiteView {

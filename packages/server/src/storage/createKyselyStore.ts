@@ -1,51 +1,53 @@
 import { type Kysely, sql } from 'kysely';
-import { createHeatmapRepository } from './heatmap/createHeatmapRepository.js';
+import { createAccessAlertRepository } from './access/createAccessAlertRepository.js';
+import { createAccessLimitRepository } from './access/createAccessLimitRepository.js';
+import { createReplayAccessRepository } from './access/createReplayAccessRepository.js';
+import { createReplayGrantRepository } from './access/createReplayGrantRepository.js';
+import { createApiTokenRepository } from './accounts/createApiTokenRepository.js';
+import { createAuthSessionRepository } from './accounts/createAuthSessionRepository.js';
+import { createOidcLoginRepository } from './accounts/createOidcLoginRepository.js';
+import { createUserRepository } from './accounts/createUserRepository.js';
+import { createAuditRepository } from './audit/createAuditRepository.js';
+import { createBannerTextRepository } from './consent/createBannerTextRepository.js';
+import { createConsentReceiptRepository } from './consent/createConsentReceiptRepository.js';
+import { createOptOutRepository } from './consent/createOptOutRepository.js';
+import type { Database } from './Database.js';
+import { createHeatmapRepository } from './heatmaps/createHeatmapRepository.js';
 import type { Dialect } from './migrations/Migration.js';
 import { currentSchemaVersion } from './migrations/runMigrations.js';
 import { createPrivacyRepository } from './privacy/createPrivacyRepository.js';
-import { accessAlertRepository } from './queries/accessAlerts.js';
-import { accessLimitRepository } from './queries/accessLimits.js';
-import { replayAccessRepository } from './queries/accessLog.js';
-import { apiTokenRepository } from './queries/apiTokens.js';
-import { auditRepository } from './queries/audit.js';
-import { authSessionRepository } from './queries/authSessions.js';
-import { bannerTextRepository } from './queries/bannerTexts.js';
-import { consentReceiptRepository } from './queries/consentReceipts.js';
-import { oidcLoginRepository } from './queries/oidcLogins.js';
-import { optOutRepository } from './queries/optOuts.js';
-import { recordingReads } from './queries/recordingReads.js';
-import { recordingWrites } from './queries/recordingWrites.js';
-import { replayGrantRepository } from './queries/replayGrants.js';
-import { settingsRepository } from './queries/settings.js';
-import { siteRepository } from './queries/sites.js';
-import { subjectRequestRepository } from './queries/subjectRequests.js';
-import { subjectRepository } from './queries/subjects.js';
-import { userRepository } from './queries/users.js';
+import { createRecordingRepository } from './recordings/createRecordingRepository.js';
 import type { Store } from './Store.js';
-import type { Database } from './schema.js';
+import { createSettingsRepository } from './settings/createSettingsRepository.js';
+import { createSiteRepository } from './sites/createSiteRepository.js';
+import { createSubjectRepository } from './subjects/createSubjectRepository.js';
+import { createSubjectRequestRepository } from './subjects/createSubjectRequestRepository.js';
 
-/** The shared query layer: a `Store` over any Kysely instance of either dialect. */
+/**
+ * The shared query layer: a `Store` over any Kysely instance of either dialect, composed of each
+ * domain's `createXRepository` (one folder per domain, see `README.md`).
+ */
 export function createKyselyStore(db: Kysely<Database>, dialect: Dialect): Store {
   let closed = false;
   return {
     dialect,
-    settings: settingsRepository(db),
-    users: userRepository(db),
-    authSessions: authSessionRepository(db),
-    apiTokens: apiTokenRepository(db),
-    sites: siteRepository(db),
-    recordings: { ...recordingReads(db), ...recordingWrites(db, dialect) },
-    accessLog: replayAccessRepository(db),
-    audit: auditRepository(db),
-    replayGrants: replayGrantRepository(db),
-    accessAlerts: accessAlertRepository(db),
-    oidcLogins: oidcLoginRepository(db),
-    accessLimits: accessLimitRepository(db),
-    consent: consentReceiptRepository(db),
-    optOuts: optOutRepository(db),
-    subjects: subjectRepository(db, dialect),
-    subjectRequests: subjectRequestRepository(db),
-    bannerTexts: bannerTextRepository(db),
+    settings: createSettingsRepository(db),
+    users: createUserRepository(db),
+    authSessions: createAuthSessionRepository(db),
+    apiTokens: createApiTokenRepository(db),
+    oidcLogins: createOidcLoginRepository(db),
+    sites: createSiteRepository(db),
+    recordings: createRecordingRepository(db, dialect),
+    accessLog: createReplayAccessRepository(db),
+    replayGrants: createReplayGrantRepository(db),
+    accessAlerts: createAccessAlertRepository(db),
+    accessLimits: createAccessLimitRepository(db),
+    audit: createAuditRepository(db),
+    consent: createConsentReceiptRepository(db),
+    optOuts: createOptOutRepository(db),
+    bannerTexts: createBannerTextRepository(db),
+    subjects: createSubjectRepository(db, dialect),
+    subjectRequests: createSubjectRequestRepository(db),
     heatmaps: createHeatmapRepository(db, dialect),
     privacy: createPrivacyRepository(db),
     async ping() {

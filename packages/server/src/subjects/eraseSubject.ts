@@ -1,8 +1,12 @@
 import type { ErasureReceipt, SubjectRequestOrigin, SubjectSelector } from '@veil/core';
 import type { AuditRecordInput } from '../audit/AuditLog.js';
 import type { Clock } from '../clock.js';
-import type { ErasureReceiptRecord, SubjectRequestRecord } from '../storage/consentStoreTypes.js';
-import type { SiteRecord, Store } from '../storage/Store.js';
+import type { Store } from '../storage/Store.js';
+import type { SiteRecord } from '../storage/sites/SiteRepository.js';
+import type {
+  ErasureReceiptRecord,
+  SubjectRequestRecord,
+} from '../storage/subjects/SubjectRequestRepository.js';
 import type { SubjectHasher } from './SubjectHasher.js';
 import { newId, openSubjectRequest } from './subjectRequestLog.js';
 

@@ -3,12 +3,10 @@ import type { AuditRecordInput } from '../audit/AuditLog.js';
 import type { EnvelopeCipher } from '../crypto/EnvelopeCipher.js';
 import { readEventArrays, readPageViews } from '../recordings/readRecording.js';
 import { sessionSummary } from '../recordings/sessionView.js';
-import type {
-  ConsentReceiptRecord,
-  OptOutRecord,
-  SubjectRequestRecord,
-} from '../storage/consentStoreTypes.js';
-import type { SiteRecord } from '../storage/Store.js';
+import type { ConsentReceiptRecord } from '../storage/consent/ConsentReceiptRepository.js';
+import type { OptOutRecord } from '../storage/consent/OptOutRepository.js';
+import type { SiteRecord } from '../storage/sites/SiteRepository.js';
+import type { SubjectRequestRecord } from '../storage/subjects/SubjectRequestRepository.js';
 import type { SubjectRightsDeps } from './eraseSubject.js';
 import { openSubjectRequest } from './subjectRequestLog.js';
 

@@ -7,8 +7,9 @@ import {
   type SubjectRequestOrigin,
 } from '@veil/core';
 import { VeilError } from '../errors/VeilError.js';
-import type { SubjectRequestRecord } from '../storage/consentStoreTypes.js';
-import type { SiteRecord, Store } from '../storage/Store.js';
+import type { Store } from '../storage/Store.js';
+import type { SiteRecord } from '../storage/sites/SiteRepository.js';
+import type { SubjectRequestRecord } from '../storage/subjects/SubjectRequestRepository.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -6,7 +6,7 @@ import { AUTH_SESSION_IDLE_MS } from '../../src/auth/principal.js';
 import { base32Decode, totp } from '../../src/auth/totp.js';
 import { REPLAY_GRANT_TTL_MS } from '../../src/replay/replayGrants.js';
 import { createSite } from '../../src/sites/createSite.js';
-import type { SiteRecord } from '../../src/storage/Store.js';
+import type { SiteRecord } from '../../src/storage/sites/SiteRepository.js';
 import { makeBatch, sessionId as newSessionId } from '../support/batches.js';
 import { FAST_HASHING, OWNER_TOTP_SECRET, startTestApp, type TestApp } from '../support/testApp.js';
 

@@ -11,7 +11,7 @@ import type { CliIo } from '../../src/cli/commands/shared.js';
 import { runCli } from '../../src/cli/main.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createApp } from '../../src/createApp.js';
-import { auditEntryFromRow } from '../../src/storage/queries/audit.js';
+import { auditEntryFromRow } from '../../src/storage/audit/createAuditRepository.js';
 import { makeTempDir } from '../support/tempDir.js';
 import { FAST_HASHING } from '../support/testApp.js';
 

@@ -1,8 +1,10 @@
 import { DEFAULT_PRIVACY_POLICY } from '@veil/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnvelopeCipher } from '../../src/crypto/EnvelopeCipher.js';
-import type { NewConsentReceipt } from '../../src/storage/consentStoreTypes.js';
-import type { ChunkSealer, SiteRecord, Store } from '../../src/storage/Store.js';
+import type { NewConsentReceipt } from '../../src/storage/consent/ConsentReceiptRepository.js';
+import type { ChunkSealer } from '../../src/storage/recordings/RecordingRepository.js';
+import type { Store } from '../../src/storage/Store.js';
+import type { SiteRecord } from '../../src/storage/sites/SiteRepository.js';
 import { storeBackends } from '../support/storeBackends.js';
 
 // The consent, opt-out and data-subject parts of the Store, on SQLite and PostgreSQL alike.

@@ -1,4 +1,5 @@
-import type { SiteRecord, Store } from '../../src/storage/Store.js';
+import type { Store } from '../../src/storage/Store.js';
+import type { SiteRecord } from '../../src/storage/sites/SiteRepository.js';
 import { T0 } from './batches.js';
 
 /** The consent receipt `makeBatch` puts on every batch, registered for the test app's site. */

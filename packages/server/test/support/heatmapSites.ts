@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type PrivacyPolicy, parsePrivacyPolicy, type RecordedEvent } from '@veil/core';
 import type { LightMyRequestResponse } from 'fastify';
-import type { SiteRecord } from '../../src/storage/Store.js';
+import type { SiteRecord } from '../../src/storage/sites/SiteRepository.js';
 import { makeBatch, moveEvent, sessionId } from './batches.js';
 import { attentionEvent, clickEvent, viewEvent } from './heatmapEvents.js';
 import { SITE_ORIGIN, type TestApp } from './testApp.js';

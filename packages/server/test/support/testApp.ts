@@ -8,7 +8,7 @@ import { ManualClock } from '../../src/clock.js';
 import { loadConfig, type VeilConfig } from '../../src/config/config.js';
 import { createApp, type VeilApp } from '../../src/createApp.js';
 import { createSite } from '../../src/sites/createSite.js';
-import type { SiteRecord } from '../../src/storage/Store.js';
+import type { SiteRecord } from '../../src/storage/sites/SiteRepository.js';
 import { T0 } from './batches.js';
 import { grantTestConsent } from './consent.js';
 import { makeTempDir } from './tempDir.js';

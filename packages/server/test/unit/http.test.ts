@@ -7,7 +7,7 @@ import { buildOpenApi, openApiPath } from '../../src/openapi/buildOpenApi.js';
 import { concatJsonArrays } from '../../src/recordings/readRecording.js';
 import { decodeCursor, encodeCursor } from '../../src/recordings/sessionCursor.js';
 import { normalizeOrigin, parseSiteOrigin, requestOrigin } from '../../src/sites/origins.js';
-import { likeSubstring } from '../../src/storage/queries/recordingReads.js';
+import { likeSubstring } from '../../src/storage/recordings/recordingReads.js';
 
 describe('toErrorResponse', () => {
   it('maps every kind of error to the envelope', () => {

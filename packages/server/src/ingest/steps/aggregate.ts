@@ -18,7 +18,7 @@ import {
   snapshotCandidates,
 } from '../../heatmap/representativeSnapshots.js';
 import { planHeatmapBatch } from '../../heatmap/sessionPlan.js';
-import type { HeatmapIngestOutcome } from '../../storage/heatmap/HeatmapRepository.js';
+import type { HeatmapIngestOutcome } from '../../storage/heatmaps/HeatmapRepository.js';
 import type { Store } from '../../storage/Store.js';
 import { type Drop, drop } from '../Drop.js';
 import { detectorsFor } from './redact.js';

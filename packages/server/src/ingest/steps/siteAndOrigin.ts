@@ -1,5 +1,6 @@
 import { requestOrigin } from '../../sites/origins.js';
-import type { SiteRecord, Store } from '../../storage/Store.js';
+import type { Store } from '../../storage/Store.js';
+import type { SiteRecord } from '../../storage/sites/SiteRepository.js';
 import { type Drop, drop } from '../Drop.js';
 import type { ValidatedBatch } from './validate.js';
 

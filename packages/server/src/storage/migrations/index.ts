@@ -1,17 +1,20 @@
 import { initialSchema } from './001_initial.js';
 import { accessControlAndAudit } from './002_access_control_and_audit.js';
-import { consentAndSubjectRights } from './consentAndSubjectRights.js';
-import { heatmapAggregates } from './heatmap_aggregates.js';
+import { consentAndSubjectRights } from './003_consent_and_subject_rights.js';
+import { heatmapAggregates } from './004_heatmap_aggregates.js';
+import { privacyPolicyVersions } from './005_privacy_policy_versions.js';
 import type { Migration } from './Migration.js';
-import { privacyPolicyVersions } from './privacyPolicyVersions.js';
 
-/** Every migration, in order; versions are consecutive from 1. Append only. */
+/**
+ * Every migration, in order. A migration lives in `NNN_name.ts` and declares `version: NNN` and
+ * `name: 'name'` itself; this list only names them. Append only (`migrations.test.ts` checks it).
+ */
 export const MIGRATIONS: readonly Migration[] = [
   initialSchema,
   accessControlAndAudit,
-  { ...consentAndSubjectRights, version: 3 },
-  { ...heatmapAggregates, version: 4 },
-  { ...privacyPolicyVersions, version: 5 },
+  consentAndSubjectRights,
+  heatmapAggregates,
+  privacyPolicyVersions,
 ];
 
 /** The schema version this build of Veil expects. */

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { Database } from '../schema.js';
+import type { Database } from '../Database.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './index.js';
 import type { Dialect } from './Migration.js';
 

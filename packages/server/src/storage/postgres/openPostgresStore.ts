@@ -1,9 +1,9 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { createKyselyStore } from '../createKyselyStore.js';
+import type { Database } from '../Database.js';
 import { runMigrations } from '../migrations/runMigrations.js';
 import type { Store } from '../Store.js';
-import type { Database } from '../schema.js';
 
 const POOL_MAX_CONNECTIONS = 10;
 const CONNECT_TIMEOUT_MS = 10_000;

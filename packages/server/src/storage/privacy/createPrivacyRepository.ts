@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { PolicyChange } from '@veil/core';
 import { type Kysely, type Selectable, sql } from 'kysely';
-import { affected } from '../queries/rows.js';
-import { policyFromJson } from '../queries/sites.js';
-import type { Database } from '../schema.js';
+import type { Database } from '../Database.js';
+import { affected } from '../rows.js';
+import { policyFromJson } from '../sites/createSiteRepository.js';
 import type {
   PolicyAuthor,
   PolicyVersionRecord,

@@ -1,5 +1,5 @@
 /**
- * Privacy engine tables (migration `privacy_policy_versions`): the append-only history of each
+ * Privacy engine tables (migration `005_privacy_policy_versions`): the append-only history of each
  * site's policy, masking failures aggregated per page and element, privacy alerts (canaries),
  * and per-day counters of batches the privacy steps dropped. None holds a recorded value.
  */

@@ -3,9 +3,9 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { createKyselyStore } from '../createKyselyStore.js';
+import type { Database } from '../Database.js';
 import { runMigrations } from '../migrations/runMigrations.js';
 import type { Store } from '../Store.js';
-import type { Database } from '../schema.js';
 
 /** How long a writer waits for another process's lock (the CLI next to a running server). */
 const SQLITE_BUSY_TIMEOUT_MS = 5_000;

@@ -1,0 +1,26 @@
+export interface AccessAlertRecord {
+  id: string;
+  kind: 'raw_replay_rate';
+  siteId: string | null;
+  siteKey: string | null;
+  userId: string | null;
+  apiTokenId: string | null;
+  actorLabel: string;
+  count: number;
+  threshold: number;
+  windowStart: number;
+  createdAt: number;
+  acknowledgedAt: number | null;
+  acknowledgedBy: string | null;
+  note: string | null;
+}
+
+export interface AccessAlertRepository {
+  /** Raises an alert unless one with the same `dedupeKey` exists; returns it only when new. */
+  raise(alert: Omit<AccessAlertRecord, 'id'> & { dedupeKey: string }): Promise<AccessAlertRecord | undefined>;
+  findById(id: string): Promise<AccessAlertRecord | undefined>;
+  /** Newest first. */
+  list(options: { unacknowledgedOnly: boolean; limit: number }): Promise<AccessAlertRecord[]>;
+  /** True when it was open and is now acknowledged. */
+  acknowledge(id: string, by: string, at: number, note: string | null): Promise<boolean>;
+}

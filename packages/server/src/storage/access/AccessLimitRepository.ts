@@ -1,0 +1,4 @@
+export interface AccessLimitRepository {
+  rawReplaysPerHour(siteId: string): Promise<number | undefined>;
+  setRawReplaysPerHour(siteId: string, limit: number): Promise<void>;
+}

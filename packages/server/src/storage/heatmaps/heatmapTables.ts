@@ -1,0 +1,108 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Heatmap tables (migration `004_heatmap_aggregates`). Aggregates are counted at ingest and never
+ * derived from raw events at query time. Every aggregate row is keyed by page, device class,
+ * segment key (`segmentKey`), time bucket (`bucketId`) and its cell or element, so that a query
+ * reads one segment key and a handful of buckets.
+ */
+export interface HeatmapTables {
+  heatmap_pages: HeatmapPagesTable;
+  heatmap_elements: HeatmapElementsTable;
+  heatmap_totals: HeatmapTotalsTable;
+  heatmap_element_stats: HeatmapElementStatsTable;
+  heatmap_tiles: HeatmapTilesTable;
+  heatmap_sessions: HeatmapSessionsTable;
+  heatmap_snapshots: HeatmapSnapshotsTable;
+}
+
+/** One page pattern of a site (`/orders/:id`). */
+export interface HeatmapPagesTable {
+  id: Generated<number>;
+  site_id: string;
+  pattern: string;
+  created_at: number;
+}
+
+/** One element path of a page. */
+export interface HeatmapElementsTable {
+  id: Generated<number>;
+  page_id: number;
+  path: string;
+}
+
+interface AggregateKey {
+  page_id: number;
+  device: string;
+  segment: string;
+  bucket: number;
+}
+
+/** Page totals and the scroll-depth histogram. */
+export interface HeatmapTotalsTable extends AggregateKey {
+  views: number;
+  sessions: number;
+  clicks: number;
+  rage: number;
+  dead: number;
+  attention_ms: number;
+  scroll_views: number;
+  fold_px_sum: number;
+  /** `countsBlob`: percent bin → page views. */
+  scroll: Buffer;
+}
+
+/**
+ * Clicks and attention of one element, with its relative click grid. The counters are blobs
+ * rather than columns: an element heatmap reads thousands of these rows, and two small blobs per
+ * row read several times faster than a dozen columns.
+ */
+export interface HeatmapElementStatsTable extends AggregateKey {
+  element_id: number;
+  /** `countsBlob` with one entry (index 0): `ELEMENT_STATS_METRICS`. */
+  stats: Buffer;
+  /** `countsBlob`: relative cell → clicks, rage, dead. */
+  grid: Buffer;
+}
+
+/** A tile of page-coordinate cells: kind 0 clicks (`CLICK_METRICS`), 1 attention (`ATTENTION_METRICS`). */
+export interface HeatmapTilesTable extends AggregateKey {
+  kind: number;
+  tile: number;
+  counts: Buffer;
+}
+
+/** What counting needs of a session while it lasts (deleted a day after its last batch). */
+export interface HeatmapSessionsTable {
+  session_id: string;
+  site_id: string;
+  status: string;
+  reason: string | null;
+  day: number;
+  first_ts: number;
+  last_ts: number;
+  last_received_at: number;
+  device: string | null;
+  mode: string;
+  segment_json: string | null;
+  seen_json: string;
+  seqs_json: string;
+  pending_json: string;
+}
+
+/** The representative, text-free layout of a page for one device class, sealed like a chunk. */
+export interface HeatmapSnapshotsTable {
+  page_id: number;
+  device: string;
+  captured_at: number;
+  /** `replay` (a masked copy of a session's snapshot) or `heatmap` (heatmap-only capture). */
+  source: string;
+  width: number;
+  height: number;
+  /** Associated data of the sealed values: binds key and payload to this snapshot. */
+  snapshot_id: string;
+  wrapped_key: Buffer;
+  master_key_id: string;
+  /** AES-256-GCM of the gzipped JSON node tree. */
+  payload: Buffer;
+}

@@ -1,0 +1,115 @@
+import type { DeviceClass } from '@veil/core';
+import type { WrappedDataKey } from '../../crypto/EnvelopeCipher.js';
+
+/** A page view as the summary keeps it; its title is sealed separately (see `ChunkSealer`). */
+export interface PageView {
+  /** Sanitised: no fragment, no query parameter outside the policy's allow list. */
+  url: string;
+  /** Event time (client clock, ms). */
+  ts: number;
+  viewportWidth: number | null;
+}
+
+/** A stored page view; titles can carry names, so they are encrypted with the session's data key. */
+export interface StoredPageView extends PageView {
+  sealedTitle: Buffer | null;
+}
+
+export interface SessionSummaryRecord {
+  id: string;
+  siteId: string;
+  siteKey: string;
+  visitorId: string | null;
+  startedAt: number;
+  endedAt: number;
+  lastReceivedAt: number;
+  durationMs: number;
+  pageCount: number;
+  entryUrl: string | null;
+  deviceClass: DeviceClass | null;
+  viewportWidth: number | null;
+  eventCount: number;
+  chunkCount: number;
+  finalised: boolean;
+}
+
+/** What one new chunk contributes to its session's summary. */
+export interface ChunkIngest {
+  siteId: string;
+  sessionId: string;
+  visitorId: string | undefined;
+  seq: number;
+  /** Server clock. */
+  receivedAt: number;
+  eventCount: number;
+  /** Earliest and latest event time of the batch (client clock); `sentAt` when it has no events. */
+  firstTs: number;
+  lastTs: number;
+  /** Page views of the batch in event order, consecutive repeats of one URL already collapsed. */
+  pages: readonly PageView[];
+}
+
+/** What the store writes for one batch: the sealed chunk and the sealed title of each page view. */
+export interface SealedBatch {
+  payload: Buffer;
+  /** Aligned with `ChunkIngest.pages`; `null` for a page view without a title. */
+  titles: readonly (Buffer | null)[];
+}
+
+/** Encrypts inside the storing transaction, with the session's key as stored. */
+export interface ChunkSealer {
+  /** A wrapped key for a session that has none yet. */
+  newWrappedDataKey(): WrappedDataKey;
+  /** The batch sealed with the data key inside `wrappedKey`. */
+  seal(wrappedKey: Buffer): SealedBatch;
+}
+
+export type IngestOutcome = 'stored' | 'duplicate' | 'conflict';
+
+export interface SessionListQuery {
+  siteId: string;
+  from?: number | undefined;
+  to?: number | undefined;
+  device?: DeviceClass | undefined;
+  minDurationMs?: number | undefined;
+  /** Case-insensitive substring of any visited URL. */
+  page?: string | undefined;
+  limit: number;
+  /** Keyset position: sessions strictly older than this one (newest first). */
+  after?: { startedAt: number; id: string } | undefined;
+}
+
+export interface StoredChunk {
+  seq: number;
+  payload: Buffer;
+}
+
+export interface IdleSession {
+  id: string;
+  siteId: string;
+  durationMs: number;
+}
+
+export interface RecordingRepository {
+  /**
+   * In one transaction: creates the session (and its data key) when new, refuses a session id owned
+   * by another site (`conflict`), inserts the chunk once per (session, seq) and, only when it is new,
+   * folds it into the session summary.
+   */
+  ingestChunk(chunk: ChunkIngest, sealer: ChunkSealer): Promise<IngestOutcome>;
+  list(query: SessionListQuery): Promise<SessionSummaryRecord[]>;
+  get(sessionId: string): Promise<SessionSummaryRecord | undefined>;
+  pages(sessionId: string): Promise<StoredPageView[]>;
+  /** Encrypted chunks in sequence order. */
+  chunks(sessionId: string): Promise<StoredChunk[]>;
+  wrappedKey(sessionId: string): Promise<Buffer | undefined>;
+  /** Unfinalised sessions that received nothing since before `idleBefore`, oldest first. */
+  findIdle(idleBefore: number, limit: number): Promise<IdleSession[]>;
+  /** Marks the session finalised if it is still idle since before `idleBefore`; true when it did. */
+  finalise(sessionId: string, idleBefore: number): Promise<boolean>;
+  /**
+   * Deletes the session with its key, chunks and pages if it is still idle since before
+   * `idleBefore` (pass `Infinity` to delete unconditionally); true when it did.
+   */
+  delete(sessionId: string, idleBefore: number): Promise<boolean>;
+}

@@ -1,0 +1,11 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../Database.js';
+import type { Dialect } from '../migrations/Migration.js';
+import type { RecordingRepository } from './RecordingRepository.js';
+import { recordingReads } from './recordingReads.js';
+import { recordingWrites } from './recordingWrites.js';
+
+/** Recording sessions, their page views and sealed chunks, over either dialect. */
+export function createRecordingRepository(db: Kysely<Database>, dialect: Dialect): RecordingRepository {
+  return { ...recordingReads(db), ...recordingWrites(db, dialect) };
+}

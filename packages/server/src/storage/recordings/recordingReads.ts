@@ -1,0 +1,130 @@
+import type { DeviceClass } from '@veil/core';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { Database } from '../Database.js';
+import type { RecordingRepository, SessionSummaryRecord } from './RecordingRepository.js';
+import type { RecordingSessionsTable } from './recordingTables.js';
+
+type Reads = Pick<RecordingRepository, 'list' | 'get' | 'pages' | 'chunks' | 'wrappedKey'>;
+
+type SummaryRow = Selectable<RecordingSessionsTable> & { site_key: string };
+
+const DEVICE_CLASSES: readonly string[] = ['mobile', 'tablet', 'desktop'];
+
+function summaryFromRow(row: SummaryRow): SessionSummaryRecord {
+  return {
+    id: row.id,
+    siteId: row.site_id,
+    siteKey: row.site_key,
+    visitorId: row.visitor_id,
+    startedAt: Number(row.started_at),
+    endedAt: Number(row.ended_at),
+    lastReceivedAt: Number(row.last_received_at),
+    durationMs: Number(row.duration_ms),
+    pageCount: Number(row.page_count),
+    entryUrl: row.entry_url,
+    deviceClass:
+      row.device_class !== null && DEVICE_CLASSES.includes(row.device_class)
+        ? (row.device_class as DeviceClass)
+        : null,
+    viewportWidth: row.viewport_width === null ? null : Number(row.viewport_width),
+    eventCount: Number(row.event_count),
+    chunkCount: Number(row.chunk_count),
+    finalised: Number(row.finalised) === 1,
+  };
+}
+
+/** `%`, `_` and the escape character itself are literal in a substring search. */
+export function likeSubstring(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export function recordingReads(db: Kysely<Database>): Reads {
+  const summaries = () =>
+    db
+      .selectFrom('recording_sessions')
+      .innerJoin('sites', 'sites.id', 'recording_sessions.site_id')
+      .selectAll('recording_sessions')
+      .select('sites.site_key');
+
+  return {
+    async list(q) {
+      let query = summaries().where('recording_sessions.site_id', '=', q.siteId);
+      if (q.from !== undefined) query = query.where('recording_sessions.started_at', '>=', q.from);
+      if (q.to !== undefined) query = query.where('recording_sessions.started_at', '<=', q.to);
+      if (q.device !== undefined) query = query.where('recording_sessions.device_class', '=', q.device);
+      if (q.minDurationMs !== undefined)
+        query = query.where('recording_sessions.duration_ms', '>=', q.minDurationMs);
+      if (q.page !== undefined && q.page !== '') {
+        const pattern = likeSubstring(q.page);
+        query = query.where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('session_pages')
+              .select(sql.lit(1).as('one'))
+              .whereRef('session_pages.session_id', '=', 'recording_sessions.id')
+              .where(sql<boolean>`lower(${sql.ref('session_pages.url')}) like ${pattern} escape '\\'`),
+          ),
+        );
+      }
+      const after = q.after;
+      if (after) {
+        query = query.where((eb) =>
+          eb.or([
+            eb('recording_sessions.started_at', '<', after.startedAt),
+            eb.and([
+              eb('recording_sessions.started_at', '=', after.startedAt),
+              eb('recording_sessions.id', '<', after.id),
+            ]),
+          ]),
+        );
+      }
+      const rows = await query
+        .orderBy('recording_sessions.started_at', 'desc')
+        .orderBy('recording_sessions.id', 'desc')
+        .limit(q.limit)
+        .execute();
+      return rows.map(summaryFromRow);
+    },
+
+    async get(sessionId) {
+      const row = await summaries().where('recording_sessions.id', '=', sessionId).executeTakeFirst();
+      return row ? summaryFromRow(row) : undefined;
+    },
+
+    async pages(sessionId) {
+      const rows = await db
+        .selectFrom('session_pages')
+        .select(['url', 'title_sealed', 'ts', 'viewport_width'])
+        .where('session_id', '=', sessionId)
+        .orderBy('ts')
+        .orderBy('seq')
+        .orderBy('idx')
+        .execute();
+      return rows.map((r) => ({
+        url: r.url,
+        sealedTitle: r.title_sealed,
+        ts: Number(r.ts),
+        viewportWidth: r.viewport_width === null ? null : Number(r.viewport_width),
+      }));
+    },
+
+    async chunks(sessionId) {
+      const rows = await db
+        .selectFrom('chunks')
+        .select(['seq', 'payload'])
+        .where('session_id', '=', sessionId)
+        .orderBy('seq')
+        .execute();
+      return rows.map((r) => ({ seq: Number(r.seq), payload: r.payload }));
+    },
+
+    async wrappedKey(sessionId) {
+      const row = await db
+        .selectFrom('session_keys')
+        .select('wrapped_key')
+        .where('session_id', '=', sessionId)
+        .executeTakeFirst();
+      return row?.wrapped_key;
+    },
+  };
+}

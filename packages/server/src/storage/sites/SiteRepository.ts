@@ -1,0 +1,29 @@
+import type { PrivacyPolicy } from '@veil/core';
+
+export interface SiteRecord {
+  id: string;
+  siteKey: string;
+  name: string;
+  /** Normalised origins (`scheme://host[:port]`), sorted. */
+  origins: string[];
+  policy: PrivacyPolicy;
+  createdAt: number;
+}
+
+export interface NewSite {
+  siteKey: string;
+  name: string;
+  origins: readonly string[];
+  policy: PrivacyPolicy;
+  createdAt: number;
+}
+
+export interface SiteRepository {
+  create(site: NewSite): Promise<SiteRecord>;
+  list(): Promise<SiteRecord[]>;
+  findByKey(siteKey: string): Promise<SiteRecord | undefined>;
+  findById(id: string): Promise<SiteRecord | undefined>;
+  replaceOrigins(siteId: string, origins: readonly string[]): Promise<void>;
+  /** True when any site lists `origin` (used to answer CORS preflights before the site is known). */
+  isKnownOrigin(origin: string): Promise<boolean>;
+}
