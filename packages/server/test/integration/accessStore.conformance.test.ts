@@ -1,67 +1,12 @@
-import path from 'node:path';
 import { AUDIT_GENESIS_HASH, DEFAULT_PRIVACY_POLICY, sealAuditEntry } from '@veil/core';
-import BetterSqlite3 from 'better-sqlite3';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeSha256 } from '../../src/audit/AuditLog.js';
-import { openPostgresStore } from '../../src/storage/postgres/openPostgresStore.js';
 import type { Store } from '../../src/storage/Store.js';
 import type { SiteRecord } from '../../src/storage/sites/SiteRepository.js';
-import { openSqliteStore } from '../../src/storage/sqlite/openSqliteStore.js';
-import { createTestDatabase, postgresAvailable } from '../support/postgres.js';
-import { makeTempDir } from '../support/tempDir.js';
+import { storeBackends } from '../support/storeBackends.js';
 
 /** Access control and audit parts of the Store, on SQLite and on PostgreSQL alike. */
 const T = Date.UTC(2025, 0, 1);
-
-interface Backend {
-  name: string;
-  /** `exec` runs SQL on a separate connection, as a database administrator would. */
-  open(): Promise<{ store: Store; cleanup: () => Promise<void>; exec: (text: string) => Promise<void> }>;
-}
-
-const backends: Backend[] = [
-  {
-    name: 'sqlite',
-    async open() {
-      const temp = makeTempDir();
-      const file = path.join(temp.dir, 'data', 'veil.sqlite');
-      return {
-        store: await openSqliteStore(file),
-        cleanup: async () => temp.remove(),
-        exec: async (text) => {
-          const db = new BetterSqlite3(file);
-          try {
-            db.exec(text);
-          } finally {
-            db.close();
-          }
-        },
-      };
-    },
-  },
-];
-if (await postgresAvailable()) {
-  backends.push({
-    name: 'postgres',
-    async open() {
-      const db = await createTestDatabase();
-      return {
-        store: await openPostgresStore(db.url),
-        cleanup: () => db.drop(),
-        exec: async (text) => {
-          const client = new pg.Client({ connectionString: db.url });
-          await client.connect();
-          try {
-            await client.query(text);
-          } finally {
-            await client.end();
-          }
-        },
-      };
-    },
-  });
-}
 
 function body(i: number) {
   return {
@@ -74,7 +19,7 @@ function body(i: number) {
   };
 }
 
-describe.each(backends)('Access store conformance: $name', (backend) => {
+describe.each(await storeBackends())('Access store conformance: $name', (backend) => {
   let store: Store;
   let cleanup: () => Promise<void>;
   let exec: (text: string) => Promise<void>;

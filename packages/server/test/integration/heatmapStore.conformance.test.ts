@@ -1,4 +1,3 @@
-import path from 'node:path';
 import {
   bucketsContainingDay,
   bucketsCovering,
@@ -17,13 +16,10 @@ import { openSnapshot, sealSnapshot } from '../../src/heatmap/representativeSnap
 import { SeenSet } from '../../src/heatmap/seenSet.js';
 import { type BatchForPlan, planHeatmapBatch } from '../../src/heatmap/sessionPlan.js';
 import { type AggregateSelection, TileKind } from '../../src/storage/heatmaps/HeatmapRepository.js';
-import { openPostgresStore } from '../../src/storage/postgres/openPostgresStore.js';
 import type { Store } from '../../src/storage/Store.js';
 import type { SiteRecord } from '../../src/storage/sites/SiteRepository.js';
-import { openSqliteStore } from '../../src/storage/sqlite/openSqliteStore.js';
 import { clickEvent, viewEvent } from '../support/heatmapEvents.js';
-import { createTestDatabase, postgresAvailable } from '../support/postgres.js';
-import { makeTempDir } from '../support/tempDir.js';
+import { storeBackends } from '../support/storeBackends.js';
 
 // The heatmap part of the Store, the same on SQLite and PostgreSQL: aggregates add up (also when
 // writers race), the session state serialises its batches, snapshots round-trip sealed.
@@ -34,30 +30,6 @@ const UA =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36';
 const cipher = new EnvelopeCipher(Buffer.alloc(32, 9));
 const EL = 'main#main>button:nth-of-type(1)';
-
-interface Backend {
-  name: string;
-  open(): Promise<{ store: Store; cleanup: () => Promise<void> }>;
-}
-const backends: Backend[] = [
-  {
-    name: 'sqlite',
-    async open() {
-      const temp = makeTempDir();
-      const store = await openSqliteStore(path.join(temp.dir, 'veil.sqlite'));
-      return { store, cleanup: async () => temp.remove() };
-    },
-  },
-];
-if (await postgresAvailable()) {
-  backends.push({
-    name: 'postgres',
-    async open() {
-      const db = await createTestDatabase();
-      return { store: await openPostgresStore(db.url), cleanup: () => db.drop() };
-    },
-  });
-}
 
 const parsed = (events: ReturnType<typeof clickEvent>[]): ParsedHeatmapEvent[] =>
   events.map((e) => parseHeatmapEvent(e) as ParsedHeatmapEvent);
@@ -86,7 +58,7 @@ const everyone = (day = DAY): AggregateSelection => ({
   buckets: bucketsCovering(day - 29, day),
 });
 
-describe.each(backends)('heatmap store: $name', (backend) => {
+describe.each(await storeBackends())('heatmap store: $name', (backend) => {
   let store: Store;
   let cleanup: () => Promise<void>;
   let site: SiteRecord;

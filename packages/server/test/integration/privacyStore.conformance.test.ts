@@ -1,83 +1,21 @@
-import path from 'node:path';
 import { DEFAULT_PRIVACY_POLICY } from '@veil/core';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPostgresStore } from '../../src/storage/postgres/openPostgresStore.js';
 import type { Store } from '../../src/storage/Store.js';
 import type { SiteRecord } from '../../src/storage/sites/SiteRepository.js';
-import { openSqliteStore } from '../../src/storage/sqlite/openSqliteStore.js';
-import { createTestDatabase, postgresAvailable } from '../support/postgres.js';
-import { makeTempDir } from '../support/tempDir.js';
+import { storeBackends } from '../support/storeBackends.js';
 
 // The privacy repository behaves alike on SQLite and PostgreSQL.
 
 const T = Date.UTC(2025, 0, 1);
 
-interface Backend {
-  name: string;
-  open(): Promise<{ store: Store; raw(query: string): Promise<unknown>; cleanup: () => Promise<void> }>;
-}
-
-const backends: Backend[] = [
-  {
-    name: 'sqlite',
-    async open() {
-      const temp = makeTempDir();
-      const file = path.join(temp.dir, 'data', 'veil.sqlite');
-      const store = await openSqliteStore(file);
-      const { default: Database } = await import('better-sqlite3');
-      return {
-        store,
-        raw: async (query) => {
-          const db = new Database(file);
-          try {
-            return db.prepare(query).run();
-          } finally {
-            db.close();
-          }
-        },
-        cleanup: async () => temp.remove(),
-      };
-    },
-  },
-];
-if (await postgresAvailable()) {
-  backends.push({
-    name: 'postgres',
-    async open() {
-      const db = await createTestDatabase();
-      const store = await openPostgresStore(db.url);
-      const { Kysely, PostgresDialect } = await import('kysely');
-      const pg = (await import('pg')).default;
-      return {
-        store,
-        raw: async (query) => {
-          const k = new Kysely<unknown>({
-            dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: db.url, max: 1 }) }),
-          });
-          try {
-            return await sql.raw(query).execute(k);
-          } finally {
-            await k.destroy();
-          }
-        },
-        cleanup: async () => {
-          await store.close();
-          await db.drop();
-        },
-      };
-    },
-  });
-}
-
-describe.each(backends)('privacy store: $name', (backend) => {
+describe.each(await storeBackends())('privacy store: $name', (backend) => {
   let store: Store;
-  let raw: (q: string) => Promise<unknown>;
+  let exec: (text: string) => Promise<void>;
   let cleanup: () => Promise<void>;
   let site: SiteRecord;
 
   beforeAll(async () => {
-    ({ store, raw, cleanup } = await backend.open());
+    ({ store, exec, cleanup } = await backend.open());
     site = await store.sites.create({
       siteKey: `site_${backend.name}_privacy`,
       name: 'Privacy',
@@ -87,8 +25,8 @@ describe.each(backends)('privacy store: $name', (backend) => {
     });
   });
   afterAll(async () => {
-    if (backend.name === 'sqlite') await store.close();
-    await cleanup();
+    await store?.close();
+    await cleanup?.();
   });
 
   it('appends versions in order, makes each current, refuses a stale base', async () => {
@@ -153,8 +91,8 @@ describe.each(backends)('privacy store: $name', (backend) => {
   });
 
   it('refuses to change or delete a version at the engine', async () => {
-    await expect(raw("update policy_versions set reason = 'x'")).rejects.toThrow(/append-only/);
-    await expect(raw('delete from policy_versions')).rejects.toThrow(/append-only/);
+    await expect(exec("update policy_versions set reason = 'x'")).rejects.toThrow(/append-only/);
+    await expect(exec('delete from policy_versions')).rejects.toThrow(/append-only/);
   });
 
   it('adds masking failure counts per page, element, label and place', async () => {

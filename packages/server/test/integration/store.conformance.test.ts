@@ -1,52 +1,17 @@
-import path from 'node:path';
 import { DEFAULT_PRIVACY_POLICY, type PrivacyPolicy } from '@veil/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnvelopeCipher } from '../../src/crypto/EnvelopeCipher.js';
 import { LATEST_SCHEMA_VERSION } from '../../src/storage/migrations/index.js';
-import { openPostgresStore } from '../../src/storage/postgres/openPostgresStore.js';
 import type { ChunkIngest, ChunkSealer } from '../../src/storage/recordings/RecordingRepository.js';
 import type { Store } from '../../src/storage/Store.js';
 import type { SiteRecord } from '../../src/storage/sites/SiteRepository.js';
-import { openSqliteStore } from '../../src/storage/sqlite/openSqliteStore.js';
-import { createTestDatabase, postgresAvailable } from '../support/postgres.js';
-import { makeTempDir } from '../support/tempDir.js';
+import { storeBackends } from '../support/storeBackends.js';
 
 const T = Date.UTC(2025, 0, 1);
 const cipher = new EnvelopeCipher(Buffer.alloc(32, 7));
 
-interface Backend {
-  name: string;
-  open(): Promise<{ store: Store; reopen: () => Promise<Store>; cleanup: () => Promise<void> }>;
-}
-
-const backends: Backend[] = [
-  {
-    name: 'sqlite',
-    async open() {
-      const temp = makeTempDir();
-      const file = path.join(temp.dir, 'data', 'veil.sqlite');
-      return {
-        store: await openSqliteStore(file),
-        reopen: () => openSqliteStore(file),
-        cleanup: async () => temp.remove(),
-      };
-    },
-  },
-];
-const withPostgres = await postgresAvailable();
-if (withPostgres) {
-  backends.push({
-    name: 'postgres',
-    async open() {
-      const db = await createTestDatabase();
-      return {
-        store: await openPostgresStore(db.url),
-        reopen: () => openPostgresStore(db.url),
-        cleanup: () => db.drop(),
-      };
-    },
-  });
-}
+const backends = await storeBackends();
+const withPostgres = backends.some((backend) => backend.name === 'postgres');
 
 /** The real cipher, sealing for `sessionId` the way the ingest pipeline does. */
 function sealer(sessionId: string, seq: number, text: string, titles: (string | null)[] = []): ChunkSealer {

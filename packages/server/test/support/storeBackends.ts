@@ -1,17 +1,35 @@
 import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
 import { openPostgresStore } from '../../src/storage/postgres/openPostgresStore.js';
 import type { Store } from '../../src/storage/Store.js';
 import { openSqliteStore } from '../../src/storage/sqlite/openSqliteStore.js';
 import { createTestDatabase, postgresAvailable } from './postgres.js';
 import { makeTempDir } from './tempDir.js';
 
+/** One opened test database and the store on it. */
+export interface OpenedBackend {
+  store: Store;
+  /** The SQLite file (SQLite only). */
+  file?: string;
+  /** Opens (and migrates) a second store on the same database, as a restarted process would. */
+  reopen(): Promise<Store>;
+  /** Runs SQL on a separate connection, as a database administrator would. */
+  exec(text: string): Promise<void>;
+  /** Removes the database (close the stores first). */
+  cleanup(): Promise<void>;
+}
+
 /** One storage engine a conformance suite runs against. */
 export interface StoreBackend {
   name: 'sqlite' | 'postgres';
-  open(): Promise<{ store: Store; file?: string; cleanup: () => Promise<void> }>;
+  open(): Promise<OpenedBackend>;
 }
 
-/** SQLite always; PostgreSQL when it answers (or always under CI). */
+/**
+ * Every engine a conformance suite runs against: SQLite always; PostgreSQL when it answers (or
+ * always under CI). Each repository's conformance suite runs `describe.each(await storeBackends())`.
+ */
 export async function storeBackends(): Promise<StoreBackend[]> {
   const backends: StoreBackend[] = [
     {
@@ -19,8 +37,20 @@ export async function storeBackends(): Promise<StoreBackend[]> {
       async open() {
         const temp = makeTempDir();
         const file = path.join(temp.dir, 'data', 'veil.sqlite');
-        const store = await openSqliteStore(file);
-        return { store, file, cleanup: async () => temp.remove() };
+        return {
+          store: await openSqliteStore(file),
+          file,
+          reopen: () => openSqliteStore(file),
+          exec: async (text) => {
+            const db = new BetterSqlite3(file);
+            try {
+              db.exec(text);
+            } finally {
+              db.close();
+            }
+          },
+          cleanup: async () => temp.remove(),
+        };
       },
     },
   ];
@@ -29,7 +59,20 @@ export async function storeBackends(): Promise<StoreBackend[]> {
       name: 'postgres',
       async open() {
         const db = await createTestDatabase();
-        return { store: await openPostgresStore(db.url), cleanup: () => db.drop() };
+        return {
+          store: await openPostgresStore(db.url),
+          reopen: () => openPostgresStore(db.url),
+          exec: async (text) => {
+            const client = new pg.Client({ connectionString: db.url });
+            await client.connect();
+            try {
+              await client.query(text);
+            } finally {
+              await client.end();
+            }
+          },
+          cleanup: () => db.drop(),
+        };
       },
     });
   }
