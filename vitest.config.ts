@@ -2,11 +2,12 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const coreSrc = fileURLToPath(new URL('./packages/core/src/index.ts', import.meta.url));
+const scannerSrc = fileURLToPath(new URL('./packages/scanner/src/index.ts', import.meta.url));
 
-// Unit and integration tests run from source: @veil/core resolves to its TypeScript entry.
+// Unit and integration tests run from source: @veil/core and @veil/scanner resolve to their TypeScript entries.
 // e2e tests drive real Chromium against the built recorder and dashboard (`npm run build` first).
 export default defineConfig({
-  resolve: { alias: { '@veil/core': coreSrc } },
+  resolve: { alias: { '@veil/core': coreSrc, '@veil/scanner': scannerSrc } },
   test: {
     projects: [
       {

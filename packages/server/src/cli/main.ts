@@ -7,6 +7,7 @@ import { auditCommand } from './commands/auditCommand.js';
 import { eraseCommand } from './commands/eraseCommand.js';
 import { exportSubjectCommand } from './commands/exportSubjectCommand.js';
 import { policyCommand } from './commands/policyCommand.js';
+import { scanCommand } from './commands/scanCommand.js';
 import type { CliIo } from './commands/shared.js';
 import { sitesCommand } from './commands/sitesCommand.js';
 import { startCommand } from './commands/startCommand.js';
@@ -19,10 +20,11 @@ export function processIo(): CliIo {
     err: (text) => process.stderr.write(`${text}\n`),
     env: process.env,
     cwd: process.cwd(),
+    errStream: process.stderr,
   };
 }
 
-/** The `veil` program: `start`, `sites add`, `users add`, `tokens create`, `audit verify|export|key`. */
+/** The `veil` program: `start`, `sites add`, `users add`, `tokens create`, `audit verify|export|key`, `erase`, `export-subject`, `scan`. */
 export function buildProgram(io: CliIo): Command {
   const program = new Command('veil')
     .description('Veil: self-hosted session replay built for privacy compliance')
@@ -39,6 +41,7 @@ export function buildProgram(io: CliIo): Command {
     auditCommand(io),
     eraseCommand(io),
     exportSubjectCommand(io),
+    scanCommand(io),
   ]) {
     program.addCommand(command);
   }

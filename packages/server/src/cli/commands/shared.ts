@@ -10,6 +10,8 @@ export interface CliIo {
   err(text: string): void;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
+  /** The terminal behind `err`, for progress drawn in place (`veil scan`); absent in tests. */
+  errStream?: { isTTY?: boolean; columns?: number; write(text: string): unknown };
 }
 
 export function parseRole(value: string): Role {
