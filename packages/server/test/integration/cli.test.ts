@@ -42,6 +42,7 @@ describe('veil CLI', () => {
       ['sites', 'add', '--help'],
       ['users', 'add', '--help'],
       ['tokens', 'create', '--help'],
+      ['scan', '--help'],
     ]) {
       const res = await veil(...argv);
       expect(res.code, argv.join(' ')).toBe(0);
