@@ -8,6 +8,7 @@ import {
 } from '@veil/core';
 import { validationError } from '../../errors/validationError.js';
 import { type Drop, drop } from '../Drop.js';
+import { jsonNestsDeeperThan, MAX_BATCH_NESTING_DEPTH } from '../jsonNesting.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -45,7 +46,8 @@ function isGzip(body: Buffer): boolean {
 
 /**
  * Step 1: content type, size, gzip (by header or magic bytes; decompression stops at
- * `MAX_BATCH_DECOMPRESSED_BYTES`, so bombs are refused), JSON, and the wire schema.
+ * `MAX_BATCH_DECOMPRESSED_BYTES`, so bombs are refused), nesting depth (deeper input would
+ * overflow the stack of recursive code downstream), JSON, and the wire schema.
  */
 export async function validate(request: RawBatchRequest): Promise<ValidatedBatch | Drop> {
   const mediaType = request.contentType?.split(';')[0]?.trim().toLowerCase();
@@ -77,6 +79,9 @@ export async function validate(request: RawBatchRequest): Promise<ValidatedBatch
     }
   }
 
+  if (jsonNestsDeeperThan(bytes, MAX_BATCH_NESTING_DEPTH)) {
+    return drop('validation_failed', `the batch nests deeper than ${MAX_BATCH_NESTING_DEPTH} levels`);
+  }
   let json: unknown;
   try {
     json = JSON.parse(utf8.decode(bytes));
