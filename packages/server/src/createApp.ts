@@ -14,6 +14,7 @@ import type { VeilContext } from './context.js';
 import { EnvelopeCipher } from './crypto/EnvelopeCipher.js';
 import { loadMasterKey } from './crypto/masterKey.js';
 import { installAccessControl } from './http/accessControl.js';
+import { installDrainOnClose } from './http/drainOnClose.js';
 import { installErrorHandling, toErrorResponse } from './http/errorHandler.js';
 import { IngestPipeline } from './ingest/IngestPipeline.js';
 import { FinaliseSessionsJob } from './jobs/FinaliseSessionsJob.js';
@@ -132,13 +133,15 @@ export async function createApp(config: VeilConfig, deps: AppDeps = {}): Promise
       trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
       bodyLimit: API_BODY_LIMIT_BYTES,
       requestTimeout: REQUEST_TIMEOUT_MS,
-      return503OnClosing: true,
+      // installDrainOnClose answers during shutdown instead, with the envelope and Retry-After.
+      return503OnClosing: false,
       // Errors before routing (a malformed percent-encoding) get the envelope too.
       frameworkErrors: (error, _request, reply) => {
         const { status, body } = toErrorResponse(error);
         void (reply as FastifyReply).status(status).type('application/json; charset=utf-8').send(body);
       },
     });
+    installDrainOnClose(app);
     // Cookies are parsed by an onRequest hook that must run before access control's.
     await app.register(fastifyCookie);
     const routes = installAccessControl(app, { store, clock });

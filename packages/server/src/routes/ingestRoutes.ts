@@ -74,7 +74,7 @@ export async function ingestRoutes(app: FastifyInstance): Promise<void> {
         bodyContentTypes: [...INGEST_CONTENT_TYPES],
         responses: {
           202: { description: 'Stored (or already stored)', schema: ingestAckSchema },
-          ...errorResponses(400, 403, 404, 409, 413, 415),
+          ...errorResponses(400, 403, 404, 409, 413, 415, 503),
         },
       },
     },
