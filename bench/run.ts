@@ -1,20 +1,18 @@
 /**
  * `npm run bench`: every benchmark, one table. Figures are ratios to a baseline measured in the
  * same run (these machines are noisy); absolute numbers are printed beside them for context.
+ * `npm run bench -- [names…] [--json]`: only the named benchmarks (redaction, heatmaps, browser,
+ * ingest); `--json` prints the rows as JSON (for comparing commits) instead of the table.
+ * The browser and ingest benchmarks need the build (`npm run build`), Chromium and, for the
+ * PostgreSQL row, the local PostgreSQL. `VEIL_LOAD_SECONDS` (default 60) sets the SQLite ingest
+ * run, `VEIL_BENCH_PG_SECONDS` (default 20) the PostgreSQL one.
  */
 import { performance } from 'node:perf_hooks';
 import { RedactionContext, redactEvents } from '../packages/core/src/index.js';
+import { type BrowserBenchResult, browserBench } from './browserBench.js';
 import { syntheticStream } from './fixtures.js';
-import { heatmapQueryBench } from './heatmapQueries.js';
-
-interface Row {
-  benchmark: string;
-  value: string;
-  baseline: string;
-  ratio: string;
-  target: string;
-  ok: boolean;
-}
+import { heatmapQueryBench, type BenchRow as Row } from './heatmapQueries.js';
+import { ingestHttpBench } from './ingestHttp.js';
 
 const rows: Row[] = [];
 const progress = (msg: string): void => {
@@ -65,19 +63,47 @@ async function heatmapQueries(): Promise<void> {
   rows.push(...(await heatmapQueryBench(progress)));
 }
 
-const selected = process.argv.slice(2);
+let browser: BrowserBenchResult | undefined;
+/** Bundle sizes, recorder main-thread time, stored bytes per minute; records the ingest batches. */
+async function browserBenches(): Promise<void> {
+  browser = await browserBench(progress);
+  rows.push(...browser.rows);
+}
+
+/** Ingest over HTTP on SQLite and PostgreSQL, with the batches the browser benchmark recorded. */
+async function ingest(): Promise<void> {
+  if (!browser) await browserBenches();
+  if (!browser) throw new Error('the browser benchmark recorded no batches');
+  const sqliteSeconds = Number(process.env.VEIL_LOAD_SECONDS ?? 60);
+  const pgSeconds = Number(process.env.VEIL_BENCH_PG_SECONDS ?? 20);
+  rows.push(...(await ingestHttpBench(browser.eventsFile, progress, sqliteSeconds, pgSeconds)));
+}
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const selected = args.filter((a) => !a.startsWith('--'));
 const benches: Record<string, () => void | Promise<void>> = {
   redaction: redactionThroughput,
   heatmaps: heatmapQueries,
+  browser: browserBenches,
+  ingest,
 };
-for (const [name, fn] of Object.entries(benches)) {
-  if (selected.length === 0 || selected.includes(name)) await fn();
+try {
+  for (const [name, fn] of Object.entries(benches)) {
+    if (selected.length === 0 || selected.includes(name)) await fn();
+  }
+} finally {
+  browser?.cleanup();
 }
 
-const header: Array<keyof Row> = ['benchmark', 'value', 'baseline', 'ratio', 'target', 'ok'];
-const table = [
-  `| ${header.join(' | ')} |`,
-  `|${header.map(() => '---').join('|')}|`,
-  ...rows.map((r) => `| ${header.map((h) => (h === 'ok' ? (r.ok ? 'yes' : 'NO') : r[h])).join(' | ')} |`),
-];
-process.stdout.write(`${table.join('\n')}\n`);
+if (json) {
+  process.stdout.write(`${JSON.stringify({ date: new Date().toISOString(), rows }, null, 2)}\n`);
+} else {
+  const header: Array<keyof Row> = ['benchmark', 'value', 'baseline', 'ratio', 'target', 'ok'];
+  const table = [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${header.map((h) => (h === 'ok' ? (r.ok ? 'yes' : 'NO') : r[h])).join(' | ')} |`),
+  ];
+  process.stdout.write(`${table.join('\n')}\n`);
+}
