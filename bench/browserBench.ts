@@ -26,6 +26,8 @@ const KB = 1024;
 const REPEATS = 2;
 /** Rounds of the busy page's workload (20 rows added, texts, attributes and styles changed per round). */
 const WORKLOAD_ROUNDS = 200;
+/** How long the recorded demo visitor reads and moves about on the last page. */
+const DWELL_SECONDS = 40;
 /** Batches of this much rrweb JSON are what the ingest benchmark sends (issue 16: ≈ 300 KB). */
 const INGEST_BATCH_JSON_BYTES = 300 * KB;
 
@@ -186,7 +188,12 @@ async function recordDemo(
   await page.goto(`${server.url}/demo/suppliers/portal.html`);
   await page.locator('#company').fill('Northwind Freight');
   await page.locator('#supplier-notes').pressSequentially('deliveries at gate 4 after six');
-  await page.waitForTimeout(1_000);
+  // A visitor reads and moves about for a while: a recorded minute is mostly this, not snapshots.
+  for (let i = 0; i < DWELL_SECONDS * 4; i++) {
+    await page.mouse.move(200 + ((i * 37) % 800), 150 + ((i * 53) % 500), { steps: 4 });
+    if (i % 8 === 0) await page.mouse.wheel(0, i % 16 === 0 ? 300 : -300);
+    await page.waitForTimeout(250);
+  }
   await page.close({ runBeforeUnload: true });
   const demoBatches = () => tap.batches.filter((b) => b.status === 202);
   const deadline = Date.now() + 10_000;
