@@ -12,7 +12,8 @@ export const BLOCK_SELECTORS: readonly string[] = [
   '.sentry-block',
   '.ph-no-capture',
   '.inspectletIgnore',
-  // Content Veil never records: embedded documents, drawings and media.
+  // Content Veil never records: embedded documents (but a same-origin iframe the policy allows,
+  // `allowIframes`), drawings and media.
   'iframe',
   'frame',
   'canvas',
@@ -23,6 +24,13 @@ export const BLOCK_SELECTORS: readonly string[] = [
   // rrweb does not mask hidden inputs (upstream bug): never capture them.
   'input[type="hidden"]',
 ];
+
+/**
+ * Blocked on top of everything when a policy's block or mask selector cannot be used in the
+ * visitor's browser (`usableSelectors`): form fields, since what the refused selector was meant
+ * to hide is unknown.
+ */
+export const FAIL_CLOSED_BLOCK_SELECTORS: readonly string[] = ['input', 'textarea', 'select'];
 
 /** Elements whose text is replaced by `*` of the same length. */
 export const MASK_TEXT_SELECTORS: readonly string[] = [

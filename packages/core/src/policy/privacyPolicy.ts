@@ -96,7 +96,18 @@ export const privacyPolicySchema = z.object({
   maskTextSelectors: z.array(z.string().min(1).max(300)).max(200),
   /** CSS selectors of inputs whose values may be captured (still PII-scanned; never passwords). @default [] */
   unmaskSelectors: z.array(z.string().min(1).max(300)).max(200),
-  /** Mask every text node, not only detected PII. @default false (true under ferpa and hipaa) */
+  /**
+   * Same-origin iframes whose content may be recorded, as CSS selectors of the `<iframe>`
+   * element (`iframe#help-widget`, `iframe[src^="/embed/"]`). Every other iframe is a placeholder
+   * box of the same size; an allowed one's content gets the full treatment (masking, blocking,
+   * PII redaction). Cross-origin iframes are never recorded. @default []
+   */
+  allowIframes: z.array(z.string().min(1).max(300)).max(50),
+  /**
+   * Mask every text, not only detected PII: text nodes, text-bearing attributes (title, alt,
+   * aria-*, placeholder, data-*, values…) and CSS `content:` strings. @default false (true under
+   * ferpa and hipaa)
+   */
   maskAllText: z.boolean(),
   /** Site-specific PII patterns. @default [] */
   customPatterns: z.array(customPatternSchema).max(100),
@@ -146,6 +157,7 @@ export const DEFAULT_PRIVACY_POLICY: Readonly<PrivacyPolicy> = Object.freeze({
   blockSelectors: [],
   maskTextSelectors: [],
   unmaskSelectors: [],
+  allowIframes: [],
   maskAllText: false,
   customPatterns: [],
   allowedUrlParams: [],

@@ -2,6 +2,7 @@ import { compileServedPatterns, type Detector } from '../detectors/detectors.js'
 import { maskPreservingLayout, redactText } from '../detectors/redactText.js';
 import {
   BLOCK_SELECTORS,
+  FAIL_CLOSED_BLOCK_SELECTORS,
   isNeverCapturedInputType,
   MASK_TEXT_SELECTORS,
   MASKED_INPUT_VALUE,
@@ -11,7 +12,75 @@ import {
 import type { PrivacyPolicy } from './privacyPolicy.js';
 
 /** The policy fields `recordPrivacyOptions` reads (the browser SDK holds only these, without zod). */
-export type RecordOptionsPolicy = Pick<PrivacyPolicy, 'blockSelectors'>;
+export type RecordOptionsPolicy = Pick<PrivacyPolicy, 'blockSelectors' | 'allowIframes'>;
+
+/** The policy fields whose selectors `usableSelectors` checks. */
+export type SelectorPolicy = Pick<
+  PrivacyPolicy,
+  'blockSelectors' | 'maskTextSelectors' | 'unmaskSelectors' | 'allowIframes' | 'maskAllText'
+>;
+
+/** True when the browser can use `selector` (the recorder asks the browser's own parser). */
+export type SelectorCheck = (selector: string) => boolean;
+
+/** What `usableSelectors` decided: the policy to record with, and the selectors it refused. */
+export interface UsableSelectors<P extends SelectorPolicy> {
+  policy: P;
+  refused: string[];
+  /** A block or mask selector was refused: the strictest fallback is in force. */
+  failClosed: boolean;
+}
+
+/**
+ * Fails closed on selectors the browser cannot use. Joined into one selector list, one bad entry
+ * would make the whole list throw, and rrweb reads a throwing match as "not blocked". Each
+ * selector is checked alone and a refused one is left out of the lists, so it cannot unblock the
+ * others; and since what a refused block or mask selector was meant to cover is unknown, that
+ * case records with the strictest fallback: all text and text-bearing attributes masked
+ * (`maskAllText`), form fields blocked, no iframe allowed, nothing unmasked. A refused unmask or
+ * iframe selector only loosened: it is dropped. A check that throws counts as a refusal.
+ */
+export function usableSelectors<P extends SelectorPolicy>(
+  policy: P,
+  isUsable: SelectorCheck,
+): UsableSelectors<P> {
+  const refused: string[] = [];
+  const keep = (list: readonly string[], wrap: (s: string) => string = (s) => s) =>
+    list.filter((s) => {
+      let ok = false;
+      try {
+        ok = isUsable(wrap(s));
+      } catch {
+        ok = false;
+      }
+      if (!ok) refused.push(s);
+      return ok;
+    });
+  const blockSelectors = keep(policy.blockSelectors);
+  const maskTextSelectors = keep(policy.maskTextSelectors);
+  const failClosed = refused.length > 0;
+  const unmaskSelectors = keep(policy.unmaskSelectors);
+  // Checked where it is used: inside `iframe:not(…)`.
+  const allowIframes = keep(policy.allowIframes, (s) => `iframe:not(${s})`);
+  if (!failClosed)
+    return {
+      policy: { ...policy, blockSelectors, maskTextSelectors, unmaskSelectors, allowIframes },
+      refused,
+      failClosed,
+    };
+  return {
+    policy: {
+      ...policy,
+      blockSelectors: [...blockSelectors, ...FAIL_CLOSED_BLOCK_SELECTORS],
+      maskTextSelectors,
+      unmaskSelectors: [],
+      allowIframes: [],
+      maskAllText: true,
+    },
+    refused,
+    failClosed,
+  };
+}
 
 /** The policy fields `createMaskers` reads. */
 export type MaskersPolicy = Pick<
@@ -55,6 +124,15 @@ const ALL_INPUT_TYPES = [
 ] as const;
 
 /**
+ * Every block selector joined: Veil's and the vendors' markup, frames and media, the policy's own.
+ * Frames the policy allows (`allowIframes`) are left out of the frame selectors.
+ */
+export function blockSelectorOf(policy: RecordOptionsPolicy): string {
+  const allowed = policy.allowIframes.length > 0 ? `iframe:not(${policy.allowIframes.join(', ')})` : 'iframe';
+  return [...BLOCK_SELECTORS.map((s) => (s === 'iframe' ? allowed : s)), ...policy.blockSelectors].join(', ');
+}
+
+/**
  * Policy → rrweb options. Pure and pinned by a test: every input type is masked (password is
  * merged back in explicitly, since a caller's `maskInputOptions` replaces rrweb's own), media and
  * frames are blocked, fonts and canvas are never collected.
@@ -64,7 +142,7 @@ export function recordPrivacyOptions(policy: RecordOptionsPolicy): RecordPrivacy
   for (const t of ALL_INPUT_TYPES) maskInputOptions[t] = true;
   for (const t of NEVER_CAPTURED_INPUT_TYPES) maskInputOptions[t] = true;
   return {
-    blockSelector: [...BLOCK_SELECTORS, ...policy.blockSelectors].join(', '),
+    blockSelector: blockSelectorOf(policy),
     maskTextSelector: '*',
     maskAllInputs: true,
     maskInputOptions,
@@ -93,6 +171,28 @@ export interface MaskableElement {
   readonly tagName: string;
   closest(selector: string): unknown;
   getAttribute(name: string): string | null;
+  /** The shadow root or document the element is in (absent: no shadow roots or frames). */
+  getRootNode?(): unknown;
+}
+
+/** Most shadow roots and frames `closestAcrossRoots` climbs out of. */
+const MAX_ROOT_HOPS = 32;
+
+/**
+ * `element.closest(selector)`, continued through shadow hosts and frame elements: a mask or a
+ * block on a shadow host (or on an allowed iframe) reaches the content inside. Throws when the
+ * selector does (the caller fails closed).
+ */
+export function closestAcrossRoots(element: MaskableElement | null, selector: string): boolean {
+  let el: MaskableElement | null = element;
+  for (let hops = 0; el && hops < MAX_ROOT_HOPS; hops++) {
+    if (el.closest(selector)) return true;
+    const root = el.getRootNode?.() as
+      | { host?: MaskableElement; defaultView?: { frameElement?: MaskableElement | null } | null }
+      | undefined;
+    el = root?.host ?? root?.defaultView?.frameElement ?? null;
+  }
+  return false;
 }
 
 export interface Maskers {
@@ -120,8 +220,8 @@ export function createMaskers(policy: MaskersPolicy): Maskers {
           SENSITIVE_AUTOCOMPLETE.test(autocomplete)
         )
           return MASKED_INPUT_VALUE;
-        if (element.closest(maskSelector)) return MASKED_INPUT_VALUE;
-        if (element.closest(unmaskSelector)) return redactText(text, custom).text;
+        if (closestAcrossRoots(element, maskSelector)) return MASKED_INPUT_VALUE;
+        if (unmaskSelector && element.closest(unmaskSelector)) return redactText(text, custom).text;
         return MASKED_INPUT_VALUE;
       } catch {
         return MASKED_INPUT_VALUE;
@@ -131,7 +231,7 @@ export function createMaskers(policy: MaskersPolicy): Maskers {
       try {
         if (element && (element.tagName === 'STYLE' || element.tagName === 'style')) return text;
         if (policy.maskAllText) return maskPreservingLayout(text);
-        if (element?.closest(maskSelector)) return maskPreservingLayout(text);
+        if (closestAcrossRoots(element, maskSelector)) return maskPreservingLayout(text);
         return redactText(text, custom).text;
       } catch {
         return maskPreservingLayout(text);

@@ -4,47 +4,63 @@ const union = <T>(a: readonly T[], b: readonly T[]): T[] => {
   const seen = new Set(a.map((x) => JSON.stringify(x)));
   return [...a, ...b.filter((x) => !seen.has(JSON.stringify(x)))];
 };
+/** Only what both allow (a loosening list: unmasking, allowed frames, kept URL parameters). */
+const both = <T>(server: readonly T[], local: readonly T[] | undefined): T[] =>
+  local === undefined ? [...server] : server.filter((s) => local.includes(s));
+const orTrue = (server: boolean, local: boolean | undefined) => server || local === true;
+
+type Rules = {
+  [K in keyof PrivacyPolicy]?: (
+    server: PrivacyPolicy[K],
+    local: PrivacyPolicy[K] | undefined,
+  ) => PrivacyPolicy[K];
+};
+
+/** How each field tightens; a field not listed keeps the server's value whatever `local` says. */
+const RULES: Rules = {
+  honourGlobalPrivacyControl: orTrue,
+  eraseOnWithdrawal: orTrue,
+  samplingPercent: (s, l) => Math.min(s, l ?? s),
+  // An empty allow list allows every page: a local one narrows it; two lists intersect.
+  pageAllowList: (s, l) => (s.length === 0 ? [...(l ?? [])] : l && l.length > 0 ? both(s, l) : [...s]),
+  pageDenyList: (s, l) => union(s, l ?? []),
+  blockSelectors: (s, l) => union(s, l ?? []),
+  maskTextSelectors: (s, l) => union(s, l ?? []),
+  // Unmasking and recording an iframe's content are loosenings: only what both allow.
+  unmaskSelectors: both,
+  allowIframes: both,
+  maskAllText: orTrue,
+  customPatterns: (s, l) => union(s, l ?? []),
+  allowedUrlParams: both,
+  ipBlockList: (s, l) => union(s, l ?? []),
+  restrictedRegions: (s, l) => union(s, l ?? []),
+  minSessionMs: (s, l) => Math.max(s, l ?? 0),
+  captureNetworkPayloads: (s, l) => s && l !== false,
+  retentionDays: (s, l) => Math.min(s, l ?? s),
+  // Heatmap-only capture records less: a page may ask for it, never opt out of it.
+  heatmapOnly: orTrue,
+  heatmapOnlyPages: (s, l) => union(s, l ?? []),
+  heatmapMinSessions: (s, l) => Math.max(s, l ?? 0),
+  // More canaries only add checks.
+  canaries: (s, l) => union(s, l ?? []),
+};
 
 /**
  * Combines the server's policy with what a page configured locally. The server's policy always
  * wins: the result is never looser than `server`, whatever `local` says; local settings can only
  * tighten (more blocking and masking, less sampling, shorter retention, fewer URL parameters).
+ * Works on any part of a policy (the browser SDK holds only the fields it reads): a field absent
+ * from `server` stays absent.
  */
-export function tightenPolicy(server: PrivacyPolicy, local: Partial<PrivacyPolicy> = {}): PrivacyPolicy {
-  return {
-    ...server,
-    honourGlobalPrivacyControl:
-      server.honourGlobalPrivacyControl || local.honourGlobalPrivacyControl === true,
-    eraseOnWithdrawal: server.eraseOnWithdrawal || local.eraseOnWithdrawal === true,
-    samplingPercent: Math.min(server.samplingPercent, local.samplingPercent ?? server.samplingPercent),
-    pageAllowList:
-      server.pageAllowList.length === 0
-        ? [...(local.pageAllowList ?? [])]
-        : local.pageAllowList && local.pageAllowList.length > 0
-          ? server.pageAllowList.filter((p) => local.pageAllowList?.includes(p))
-          : [...server.pageAllowList],
-    pageDenyList: union(server.pageDenyList, local.pageDenyList ?? []),
-    blockSelectors: union(server.blockSelectors, local.blockSelectors ?? []),
-    maskTextSelectors: union(server.maskTextSelectors, local.maskTextSelectors ?? []),
-    // Unmasking is a loosening: only what both allow.
-    unmaskSelectors: server.unmaskSelectors.filter((s) =>
-      (local.unmaskSelectors ?? server.unmaskSelectors).includes(s),
-    ),
-    maskAllText: server.maskAllText || local.maskAllText === true,
-    customPatterns: union(server.customPatterns, local.customPatterns ?? []),
-    allowedUrlParams: server.allowedUrlParams.filter((p) =>
-      (local.allowedUrlParams ?? server.allowedUrlParams).includes(p),
-    ),
-    ipBlockList: union(server.ipBlockList, local.ipBlockList ?? []),
-    restrictedRegions: union(server.restrictedRegions, local.restrictedRegions ?? []),
-    minSessionMs: Math.max(server.minSessionMs, local.minSessionMs ?? 0),
-    captureNetworkPayloads: server.captureNetworkPayloads && local.captureNetworkPayloads !== false,
-    retentionDays: Math.min(server.retentionDays, local.retentionDays ?? server.retentionDays),
-    // Heatmap-only capture records less: a page may ask for it, never opt out of it.
-    heatmapOnly: server.heatmapOnly || local.heatmapOnly === true,
-    heatmapOnlyPages: union(server.heatmapOnlyPages, local.heatmapOnlyPages ?? []),
-    heatmapMinSessions: Math.max(server.heatmapMinSessions, local.heatmapMinSessions ?? 0),
-    // More canaries only add checks.
-    canaries: union(server.canaries, local.canaries ?? []),
-  };
+export function tightenPolicy<P extends Partial<PrivacyPolicy>>(
+  server: P,
+  local: Partial<PrivacyPolicy> = {},
+): P {
+  const out: Record<string, unknown> = { ...server };
+  for (const key of Object.keys(RULES) as (keyof PrivacyPolicy)[]) {
+    if (server[key] === undefined) continue;
+    const rule = RULES[key] as (s: unknown, l: unknown) => unknown;
+    out[key] = rule(server[key], local[key]);
+  }
+  return out as P;
 }

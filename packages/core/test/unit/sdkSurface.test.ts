@@ -17,8 +17,8 @@ import { describe, expect, it } from 'vitest';
 // The browser SDK holds only the policy fields it reads (no zod in the page): these entry points
 // accept exactly those fields.
 describe('policy subsets used by the browser SDK', () => {
-  it('recordPrivacyOptions needs only blockSelectors', () => {
-    const options = recordPrivacyOptions({ blockSelectors: ['.secret'] });
+  it('recordPrivacyOptions needs only blockSelectors and allowIframes', () => {
+    const options = recordPrivacyOptions({ blockSelectors: ['.secret'], allowIframes: [] });
     expect(options.blockSelector).toContain('.secret');
     expect(options.maskInputOptions.password).toBe(true);
   });
