@@ -84,6 +84,8 @@ export function createLoader(env: LoaderEnv): Loader {
   let handle: RecorderHandle | null = null;
   let configRequest: Promise<GateConfig | null> | null = null;
   const queued: unknown[][] = [];
+  /** `veil('config', …)` calls before the recorder started: local settings that may only tighten. */
+  const localConfig: unknown[] = [];
 
   const optedOut = () => readKey(env.local, StorageKey.OptOut) === '1';
 
@@ -134,6 +136,7 @@ export function createLoader(env: LoaderEnv): Loader {
       consentReceiptId,
       consent: consentReceiptId ? decision : undefined,
       consentUrl: env.info.consentUrl,
+      localConfig,
       onError: env.onError,
     });
     for (const command of queued.splice(0)) handle.run(command);
@@ -204,6 +207,10 @@ export function createLoader(env: LoaderEnv): Loader {
         withdraw(decisionOf(o), true);
       } else if (name === 'banner') {
         env.showBanner(true);
+      } else if (name === 'config') {
+        // Before the recorder starts it tightens the policy; afterwards the recorder stops.
+        if (handle) handle.run(args);
+        else localConfig.push(options);
       } else if (name === 'identify' || name === 'tag' || name === 'flush') {
         if (handle) handle.run(args);
         else if (queued.length < MAX_QUEUED_COMMANDS) queued.push([...args]);

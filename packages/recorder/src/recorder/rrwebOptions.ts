@@ -7,9 +7,13 @@ import {
   recordPrivacyOptions,
   redactEvents,
   sanitizeUrl,
+  usableSelectors,
 } from '@veil/core';
 import type { ClientPolicy } from '../shared/siteConfig.js';
+import { createCaptureScope } from './captureScope.js';
 import type { ErrorReporter } from './clock.js';
+import { isUsableSelector } from './isUsableSelector.js';
+import { createSerializedMasker } from './maskSerialized.js';
 
 /** The part of an rrweb event the recorder looks at. */
 export interface RecordedEventLike {
@@ -31,6 +35,25 @@ export interface RecordHooks<E> {
   /** Receives every event, Meta `href` already sanitised. */
   emit(event: E): void;
   onError: ErrorReporter;
+  /** rrweb's mirror: the DOM node of a serialized node id (null when unknown). */
+  nodeOf(id: number): Node | null;
+}
+
+/**
+ * The policy as this browser can apply it (`usableSelectors`): a selector the browser refuses is
+ * left out and, for block and mask selectors, the strictest fallback applies. Reported once.
+ */
+export function browserPolicy(policy: ClientPolicy, onError: ErrorReporter): ClientPolicy {
+  const usable = usableSelectors(policy, isUsableSelector);
+  if (usable.refused.length > 0) {
+    onError(
+      new Error(
+        `selectors refused${usable.failClosed ? ', failing closed' : ''}: ${usable.refused.join(' | ')}`,
+      ),
+      'policy',
+    );
+  }
+  return usable.policy;
 }
 
 /**
@@ -54,21 +77,31 @@ export function createEventRedactor(policy: Pick<ClientPolicy, 'customPatterns' 
 
 /**
  * The options Veil passes to rrweb `record()`: core's pure policy → rrweb options, core's
- * maskers, and guarded callbacks. Every event then goes through core's `redactEvents`, the walk
- * the server repeats: rrweb's mask callbacks see only text nodes and input values, the walk also
- * attributes, URLs, text split across nodes and custom payloads. An event whose handling throws
+ * maskers, and guarded callbacks, for a policy already made usable in this browser
+ * (`browserPolicy`). Every event then goes through, in order: the capture scope (nothing behind
+ * a blocked iframe or shadow host), the serialized-DOM pass (attribute text under "mask all
+ * text", CSS `url()` and strings) and core's `redactEvents`, the walk the server repeats
+ * (attributes, URLs, text split across nodes, custom payloads). An event whose handling throws
  * is dropped, not sent raw.
  */
 export function buildRecordOptions<E extends RecordedEventLike>(policy: ClientPolicy, hooks: RecordHooks<E>) {
   const maskers = createMaskers(policy);
   const redact = createEventRedactor(policy);
+  const options = recordPrivacyOptions(policy);
+  const inScope = createCaptureScope(options.blockSelector, hooks.nodeOf);
+  const maskSerialized = createSerializedMasker({
+    detectors: compileServedPatterns(policy.customPatterns),
+    allowedUrlParams: policy.allowedUrlParams,
+    maskAllText: policy.maskAllText,
+  });
   return {
-    ...recordPrivacyOptions(policy),
+    ...options,
     maskInputFn: maskers.maskInputFn,
     maskTextFn: maskers.maskTextFn,
     emit(event: E): void {
       try {
-        hooks.emit(redact(sanitizeMetaHref(event, policy.allowedUrlParams)));
+        const scoped = inScope(event);
+        if (scoped) hooks.emit(redact(maskSerialized(sanitizeMetaHref(scoped, policy.allowedUrlParams))));
       } catch (error) {
         hooks.onError(error, 'emit');
       }

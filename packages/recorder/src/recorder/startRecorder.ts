@@ -10,7 +10,7 @@ import { createHttpTransport, KEEPALIVE_MAX_BODY_BYTES } from './httpTransport.j
 import { createCommandEvents } from './pageCommands.js';
 import { listenPageLifecycle } from './pageLifecycle.js';
 import { persistPending, takePending } from './pendingBatches.js';
-import { createEventRedactor, type RecordedEventLike } from './rrwebOptions.js';
+import { browserPolicy, createEventRedactor, type RecordedEventLike } from './rrwebOptions.js';
 import { SendQueue, type Transport } from './SendQueue.js';
 import { SessionStore } from './SessionStore.js';
 import { type Recording, startRecording } from './startRecording.js';
@@ -23,7 +23,6 @@ import { visitorIdFrom } from './visitorId.js';
  * callback is guarded and reports to `ctx.onError`.
  */
 export function startRecorder(ctx: BootContext): RecorderHandle {
-  const { policy } = ctx.config;
   const clock = browserClock;
   const session = storageOf('sessionStorage');
   const onError: ErrorReporter = (error, where) => {
@@ -35,6 +34,8 @@ export function startRecorder(ctx: BootContext): RecorderHandle {
   };
   const teardowns: Teardown[] = [];
   let stopped = false;
+  // The policy as this browser can apply it: refused selectors fail closed.
+  const policy = browserPolicy(ctx.config.policy, onError);
 
   const sessionStore = new SessionStore(session, clock.now());
   const local = storageOf('localStorage');
@@ -185,6 +186,11 @@ export function startRecorder(ctx: BootContext): RecorderHandle {
     run(command) {
       if (stopped) return;
       try {
+        if (command[0] === 'config') {
+          onError(new Error("veil('config') after start: stopped"), 'config');
+          stopAll();
+          return;
+        }
         if (command[0] === 'flush') {
           batcher.flush();
           queue.sendNow();

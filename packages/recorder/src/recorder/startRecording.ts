@@ -17,7 +17,9 @@ export function startRecording(
   emit: (event: RecordedEventLike) => void,
   onError: ErrorReporter,
 ): Recording {
-  const stopRecord = record(buildRecordOptions(policy, { emit, onError }));
+  const stopRecord = record(
+    buildRecordOptions(policy, { emit, onError, nodeOf: (id) => record.mirror.getNode(id) as Node | null }),
+  );
   if (!stopRecord) throw new Error('rrweb record() did not start');
   return {
     addCustomEvent(tag, payload) {

@@ -13,6 +13,11 @@ export interface BootContext {
   consent?: ConsentContext;
   /** `…/r/v1/sites/{siteKey}/consent` on the Veil host. */
   consentUrl?: string;
+  /**
+   * The page's `veil('config', …)` objects, unchecked, in call order: each may only tighten the
+   * server's policy (`bootRecorder` checks them and applies `tightenPolicy`).
+   */
+  localConfig?: readonly unknown[];
   onError: (error: unknown, where: string) => void;
 }
 
@@ -27,7 +32,10 @@ export interface ConsentContext {
 
 /** The running recorder, driven by the loader. */
 export interface RecorderHandle {
-  /** One page-API command: `['identify', id]`, `['tag', key, value]`, `['flush']`. */
+  /**
+   * One page-API command: `['identify', id]`, `['tag', key, value]`, `['flush']`; a `['config', …]`
+   * after the start stops capture (a tightening that came too late is not ignored silently).
+   */
   run(command: readonly unknown[]): void;
   /** Stops capture and forgets everything unsent (consent withdrawn, opt-out). */
   stop(): void;

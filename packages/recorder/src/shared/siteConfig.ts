@@ -11,6 +11,7 @@ export type ClientPolicy = Pick<
   | 'blockSelectors'
   | 'maskTextSelectors'
   | 'unmaskSelectors'
+  | 'allowIframes'
   | 'maskAllText'
   | 'customPatterns'
   | 'allowedUrlParams'
@@ -89,7 +90,9 @@ export function parseSiteConfig(input: unknown): SiteConfig | null {
     p.customPatterns.every(isPattern) &&
     // Heatmap-only capture: absent (a server from before it existed) means off, its default.
     (p.heatmapOnly === undefined || typeof p.heatmapOnly === 'boolean') &&
-    (p.heatmapOnlyPages === undefined || isStrings(p.heatmapOnlyPages));
+    (p.heatmapOnlyPages === undefined || isStrings(p.heatmapOnlyPages)) &&
+    // Allowed iframes: absent (a server from before it existed) means none, its default.
+    (p.allowIframes === undefined || isStrings(p.allowIframes));
   if (!ok) return null;
   return {
     siteKey,
@@ -105,6 +108,7 @@ export function parseSiteConfig(input: unknown): SiteConfig | null {
       blockSelectors: p.blockSelectors as string[],
       maskTextSelectors: p.maskTextSelectors as string[],
       unmaskSelectors: p.unmaskSelectors as string[],
+      allowIframes: (p.allowIframes as string[] | undefined) ?? [],
       allowedUrlParams: p.allowedUrlParams as string[],
       customPatterns: p.customPatterns as CustomPattern[],
       heatmapOnly: p.heatmapOnly === true,

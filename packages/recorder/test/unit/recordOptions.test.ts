@@ -20,6 +20,7 @@ function wired(p: ClientPolicy = policy) {
   const options = buildRecordOptions(p, {
     emit: (e) => emitted.push(e),
     onError: (error, where) => errors.push(`${where}: ${(error as Error).message}`),
+    nodeOf: () => null,
   });
   return { options, emitted, errors };
 }
@@ -159,6 +160,7 @@ describe('rrweb record() options', () => {
         throw new Error('buffer broke');
       },
       onError: (error, where) => errors.push(`${where}: ${(error as Error).message}`),
+      nodeOf: () => null,
     });
     expect(() => options.emit({ type: EventType.Custom, timestamp: 1, data: {} })).not.toThrow();
     expect(options.errorHandler(new Error('observer broke'))).toBe(true);

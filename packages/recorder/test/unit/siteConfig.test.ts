@@ -23,6 +23,7 @@ describe('parseSiteConfig', () => {
       blockSelectors: [],
       maskTextSelectors: [],
       unmaskSelectors: [],
+      allowIframes: [],
       allowedUrlParams: [],
       customPatterns: [{ label: 'student id', pattern: 'S\\d{7}' }],
       heatmapOnly: false,

@@ -35,6 +35,7 @@ export function takeLayoutSnapshot(
       setTimeout(stop, 0);
     },
     onError,
+    nodeOf: (id) => record.mirror.getNode(id) as Node | null,
   });
   stopRecord = record({
     ...options,
