@@ -19,6 +19,7 @@ export type CorpusInteraction =
   | { kind: 'type'; selector: string; value: string }
   | { kind: 'select'; selector: string; value: string }
   | { kind: 'edit'; selector: string; value: string }
+  | { kind: 'tag'; key: string; value: string }
   | { kind: 'visit'; path: string };
 
 export function corpusInteractions(cases: readonly PiiCase[]): CorpusInteraction[] {
@@ -31,6 +32,8 @@ export function corpusInteractions(cases: readonly PiiCase[]): CorpusInteraction
     else if (c.position === 'select-change') out.push({ kind: 'select', selector, value: c.value });
     else if (c.position === 'contenteditable') out.push({ kind: 'edit', selector, value: `Dear ${c.value}` });
     else if (c.position === 'page-url') out.push({ kind: 'visit', path: corpusPageUrlPath(c) });
+    else if (c.position === 'custom-tag')
+      out.push({ kind: 'tag', key: `contact-${c.id}`, value: `Contact ${c.value}` });
   }
   return out;
 }
@@ -81,6 +84,36 @@ function caseMarkup(c: PiiCase): string {
       return `<div id="${id}" contenteditable="true"></div>`;
     case 'shadow-dom':
       return `<veil-card id="${id}" data-text="${esc(`Inside ${c.value}`)}"></veil-card>`;
+    case 'iframe-same':
+      return `<iframe id="${id}" src="/corpus/frame/${c.id}.html" width="120" height="40"></iframe>`;
+    case 'iframe-srcdoc':
+      return `<iframe id="${id}" srcdoc="${esc(`<p>Contact ${esc(c.value)}</p>`)}" width="120" height="40"></iframe>`;
+    case 'css-style-url':
+      return `<div id="${id}" style="background-image: url('/bg.png?who=${enc}'); width: 4px; height: 4px"></div>`;
+    case 'css-content':
+      return `<style>#${id}::after { content: "Contact ${v}" }</style><p id="${id}">see</p>`;
+    case 'shadow-late':
+      return `<veil-card id="${id}" data-text="Card"></veil-card>`;
+    case 'split-spans': {
+      const cut = Math.ceil(c.value.length / 2);
+      return `<p id="${id}">Contact <span>${esc(c.value.slice(0, cut))}</span><span>${esc(c.value.slice(cut))}</span></p>`;
+    }
+    case 'split-nested': {
+      const cut = Math.ceil(c.value.length / 2);
+      return `<p id="${id}"><a href="/x"><span>${esc(c.value.slice(0, cut))}</span></a><em>${esc(c.value.slice(cut))}</em></p>`;
+    }
+    case 'split-groups':
+      return `<p id="${id}">${c.value
+        .split(' ')
+        .map((g) => `<span>${esc(g)}</span>`)
+        .join(' ')}</p>`;
+    case 'split-comment': {
+      const cut = Math.ceil(c.value.length / 2);
+      return `<p id="${id}">Contact ${esc(c.value.slice(0, cut))}<!-- -->${esc(c.value.slice(cut))}</p>`;
+    }
+    case 'split-late':
+      return `<p id="${id}">Contact <span></span></p>`;
+    case 'custom-tag':
     case 'title':
     case 'page-url':
       return '';
@@ -93,7 +126,11 @@ function caseMarkup(c: PiiCase): string {
  */
 function dynamicScript(cases: readonly PiiCase[]): string {
   const dynamic = cases
-    .filter((c) => ['text-split', 'mutation-text', 'mutation-attr', 'title'].includes(c.position))
+    .filter((c) =>
+      ['text-split', 'mutation-text', 'mutation-attr', 'title', 'shadow-late', 'split-late'].includes(
+        c.position,
+      ),
+    )
     .map((c) => ({ id: c.id, position: c.position, value: c.value }));
   return `<script type="application/json" id="corpus-dynamic">${JSON.stringify(dynamic).replace(/</g, '\\u003c')}</script>
 <script>
@@ -120,6 +157,15 @@ function dynamicScript(cases: readonly PiiCase[]): string {
           el.textContent = 'Updated ' + c.value;
         } else if (c.position === 'mutation-attr') {
           el.setAttribute('title', 'Set to ' + c.value);
+        } else if (c.position === 'shadow-late') {
+          const p = document.createElement('p');
+          p.textContent = 'Later ' + c.value;
+          el.shadowRoot.append(p);
+        } else if (c.position === 'split-late') {
+          const cut = Math.ceil(c.value.length / 2);
+          const span = el.querySelector('span');
+          span.textContent = c.value.slice(0, cut);
+          setTimeout(() => span.after(document.createTextNode(c.value.slice(cut))), 50);
         } else if (c.position === 'title') {
           titles.push('Account ' + c.value);
         }

@@ -49,8 +49,9 @@ function rawRecorderHead(veilOrigin: string, siteKey: string): string {
   window.corpusFlush = function () {
     if (buffer.length === 0) return Promise.resolve(0);
     var events = buffer.splice(0);
+    // keepalive bodies are capped at 64 KiB: a large first snapshot goes without it.
     var body = JSON.stringify({ v: 1, siteKey: ${JSON.stringify(siteKey)}, sessionId: sessionId, seq: seq++, sentAt: Date.now(), events: events });
-    return fetch(${JSON.stringify(`${veilOrigin}/ingest/v1/batch`)}, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: body, keepalive: true, credentials: 'omit' })
+    return fetch(${JSON.stringify(`${veilOrigin}/ingest/v1/batch`)}, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: body, keepalive: body.length < 60000, credentials: 'omit' })
       .then(function (r) { return r.status; });
   };
   setInterval(window.corpusFlush, 1000);
@@ -83,6 +84,16 @@ export async function startCorpusSite(options: CorpusSiteOptions): Promise<Corpu
       );
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end(html);
+      return;
+    }
+    const frame = /^\/corpus\/frame\/([a-z]+)\.html$/.exec(url.pathname);
+    if (frame) {
+      // A same-origin iframe's document: no snippet (the recorder never runs inside frames).
+      const c = options.cases.find((x) => x.id === frame[1]);
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(
+        `<!doctype html><html><head><meta charset="utf-8"></head><body><p>Contact ${(c?.value ?? '').replace(/</g, '&lt;')}</p></body></html>`,
+      );
       return;
     }
     if (url.pathname.startsWith('/corpus/page/')) {

@@ -43,7 +43,20 @@ export type PiiPosition =
   | 'mutation-text' // text a script sets after the page loaded
   | 'mutation-attr' // an attribute a script sets after the page loaded
   | 'title' // the document title (snapshot <title> and Veil's page view)
-  | 'page-url'; // the path of the page's URL (Meta and page-view events)
+  | 'page-url' // the path of the page's URL (Meta and page-view events)
+  // Browser-only positions (`browserCases`): the end-to-end corpus in Chromium.
+  | 'iframe-same' // text of a same-origin iframe's document
+  | 'iframe-srcdoc' // text of a srcdoc iframe
+  | 'css-style-url' // a style attribute's url() query string
+  | 'css-content' // a <style> rule's content: string
+  | 'custom-tag' // veil('tag', key, value)
+  | 'shadow-late' // text a script adds to an open shadow root after the first snapshot
+  // Text split across elements (`splitTextCases`), each a shape frameworks render.
+  | 'split-spans' // <span>first half</span><span>second half</span>
+  | 'split-nested' // <a><span>first</span></a><em>second</em>
+  | 'split-groups' // every 4-character group in its own <span>, spaces between
+  | 'split-comment' // text, a comment, text
+  | 'split-late'; // the second half appended by a later mutation
 
 export interface PiiCase {
   /** Stable, letters only (`isStableId`): the element's id in the generated page is `pii-${id}`. */
@@ -154,6 +167,53 @@ export function plantedCases(): PiiCase[] {
   for (const value of PLANTED_VALUES.phone)
     cases.push({ id: letters(n++), label: 'phone', value, position: 'href-scheme' });
   return cases;
+}
+
+/** Positions only a real browser has (not in the synthetic rrweb stream of the unit test). */
+export const BROWSER_POSITIONS: readonly PiiPosition[] = [
+  'iframe-same',
+  'iframe-srcdoc',
+  'css-style-url',
+  'css-content',
+  'custom-tag',
+  'shadow-late',
+];
+
+/** Browser positions whose server-side pass is still to come (CSS in the server's redaction walk). */
+export const SERVER_PENDING_POSITIONS: ReadonlySet<PiiPosition> = new Set(['css-style-url', 'css-content']);
+
+/** Shapes of text split across elements (`test/e2e/privacy-split-text.test.ts`). */
+export const SPLIT_TEXT_POSITIONS: readonly PiiPosition[] = [
+  'split-spans',
+  'split-nested',
+  'split-groups',
+  'split-comment',
+  'split-late',
+];
+
+/** Cases of `positions` with every kind, ids after `offset` (so they never clash with `plantedCases`). */
+function casesAt(positions: readonly PiiPosition[], offset: number): PiiCase[] {
+  const cases: PiiCase[] = [];
+  const labels = Object.keys(PLANTED_VALUES) as PiiLabel[];
+  let n = offset;
+  for (const position of positions) {
+    for (const label of labels) {
+      const values = PLANTED_VALUES[label];
+      cases.push({ id: letters(n), label, value: values[n % values.length]!, position });
+      n++;
+    }
+  }
+  return cases;
+}
+
+/** The browser-only cases: iframes, CSS, custom events, late shadow-root text. */
+export function browserCases(): PiiCase[] {
+  return casesAt(BROWSER_POSITIONS, 5_000);
+}
+
+/** Text split across elements in five shapes, every kind. */
+export function splitTextCases(): PiiCase[] {
+  return casesAt(SPLIT_TEXT_POSITIONS, 8_000);
 }
 
 /**
