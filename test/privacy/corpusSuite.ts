@@ -23,7 +23,7 @@ import { systemClock } from '../../packages/server/src/clock.js';
 import { loadConfig, type RunningServer, startServer } from '../../packages/server/src/index.js';
 import { PolicyService } from '../../packages/server/src/privacy/PolicyService.js';
 import { createSite } from '../../packages/server/src/sites/createSite.js';
-import type { SiteRecord } from '../../packages/server/src/storage/Store.js';
+import type { SiteRecord } from '../../packages/server/src/storage/sites/SiteRepository.js';
 import { launchChromium } from '../support/browser.js';
 import { readTreeBytes } from '../support/files.js';
 import { type IngestTap, startIngestTap } from '../support/ingestCapture.js';
