@@ -3,7 +3,7 @@ import type { Migration } from './Migration.js';
 import { binaryType } from './Migration.js';
 
 /**
- * Access control and the audit log (issue #5): users' site restriction, TOTP and lockout, sessions'
+ * Access control and the audit log: users' site restriction, TOTP and lockout, sessions'
  * second factor, scoped expiring tokens, purpose-bound replay grants, access-anomaly alerts, OIDC
  * login state, and the append-only, hash-chained `audit_log` with its signed `audit_checkpoints`.
  */

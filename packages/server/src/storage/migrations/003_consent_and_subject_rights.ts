@@ -2,7 +2,7 @@ import type { Migration } from './Migration.js';
 
 /**
  * Consent receipts, the opt-out registry, identified and tagged sessions, the data-subject
- * request log, erasure receipts and per-site banner texts (issue #4).
+ * request log, erasure receipts and per-site banner texts.
  */
 export const consentAndSubjectRights: Migration = {
   version: 3,

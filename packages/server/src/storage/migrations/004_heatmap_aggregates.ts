@@ -3,7 +3,7 @@ import type { Migration } from './Migration.js';
 import { binaryType } from './Migration.js';
 
 /**
- * Heatmaps (issue #6): page patterns and element paths (dictionaries), pre-aggregated page
+ * Heatmaps: page patterns and element paths (dictionaries), pre-aggregated page
  * totals, element stats and cell tiles keyed by (page, device, segment, bucket, …), the per-session
  * counting state, and representative snapshots. On SQLite the aggregate tables are clustered by
  * their key (`without rowid`): a heatmap query is a few index range reads.

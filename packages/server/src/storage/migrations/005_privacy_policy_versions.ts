@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Migration } from './Migration.js';
 
 /**
- * The privacy engine (issue #3): policy versions (append-only at the engine: triggers refuse
+ * The privacy engine: policy versions (append-only at the engine: triggers refuse
  * UPDATE and DELETE), masking failures, privacy alerts and drop counters. Every existing site's
  * current policy becomes its version 1.
  */

@@ -63,7 +63,7 @@ export interface PrivacyDropCount {
   count: number;
 }
 
-/** Policy versions, masking failures, privacy alerts and drop counters (issue #3). */
+/** Policy versions, masking failures, privacy alerts and drop counters. */
 export interface PrivacyRepository {
   /** The newest version of a site's policy. */
   latestVersion(siteId: string): Promise<PolicyVersionRecord | undefined>;
