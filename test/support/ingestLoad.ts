@@ -19,6 +19,11 @@ import { syntheticStream } from '../../bench/fixtures.js';
 
 export interface LoadConfig {
   url: string;
+  /**
+   * Several servers (processes on one database): a session's batches go to them in turn, so
+   * consecutive batches of one session land on different processes. @default [url]
+   */
+  urls?: string[];
   siteKey: string;
   consentReceiptId: string;
   origin: string;
@@ -101,7 +106,7 @@ export async function runLoad(config: LoadConfig, log: (msg: string) => void): P
     return { wire: Buffer.concat([headGz, member.gz]), jsonBytes: head.length + member.jsonBytes };
   };
 
-  const target = new URL('/ingest/v1/batch', config.url);
+  const targets = (config.urls ?? [config.url]).map((u) => new URL('/ingest/v1/batch', u));
   const agent = new Agent({ keepAlive: true, maxSockets: config.connections });
   const report: LoadReport = {
     requests: 0,
@@ -125,7 +130,7 @@ export async function runLoad(config: LoadConfig, log: (msg: string) => void): P
   const started = performance.now();
   if (config.seconds > 0) setTimeout(stop, config.seconds * 1000).unref();
 
-  const send = (body: Body): Promise<{ status: number; json: unknown } | undefined> =>
+  const send = (target: URL, body: Body): Promise<{ status: number; json: unknown } | undefined> =>
     new Promise((resolve) => {
       const req = request(
         target,
@@ -159,14 +164,14 @@ export async function runLoad(config: LoadConfig, log: (msg: string) => void): P
     });
 
   const retryDelay = config.retryDelayMs ?? 100;
-  const runSession = async (sessionId: string): Promise<void> => {
+  const runSession = async (sessionId: string, index: number): Promise<void> => {
     report.lastAck[sessionId] = -1;
     let seq = 0;
     while (!stopping) {
       const body = bodyFor(sessionId, seq);
       const t = performance.now();
       report.requests += 1;
-      const res = await send(body);
+      const res = await send(targets[(index + seq) % targets.length]!, body);
       if (res === undefined) {
         report.networkErrors += 1;
         await new Promise((r) => setTimeout(r, retryDelay));
@@ -199,7 +204,7 @@ export async function runLoad(config: LoadConfig, log: (msg: string) => void): P
   progress.unref();
   await Promise.all(
     Array.from({ length: config.sessions }, (_, i) =>
-      runSession(`${config.sessionPrefix}_${String(i).padStart(4, '0')}`),
+      runSession(`${config.sessionPrefix}_${String(i).padStart(4, '0')}`, i),
     ),
   );
   clearInterval(progress);

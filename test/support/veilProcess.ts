@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import type { LoadConfig, LoadReport } from './ingestLoad.js';
 
 const execFileAsync = promisify(execFile);
@@ -196,6 +197,27 @@ export function storedSeqs(dataDir: string, prefix: string): Map<string, number[
     return bySession;
   } finally {
     db.close();
+  }
+}
+
+/** `storedSeqs` of a PostgreSQL database (the servers may still run: it reads committed rows). */
+export async function storedSeqsPostgres(
+  databaseUrl: string,
+  prefix: string,
+): Promise<Map<string, number[]>> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ session_id: string; seq: number }>(
+      'select session_id, seq from chunks where session_id like $1 order by session_id, seq',
+      [`${prefix}%`],
+    );
+    const bySession = new Map<string, number[]>();
+    for (const { session_id, seq } of rows)
+      bySession.set(session_id, [...(bySession.get(session_id) ?? []), seq]);
+    return bySession;
+  } finally {
+    await client.end();
   }
 }
 

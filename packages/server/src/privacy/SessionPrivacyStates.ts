@@ -6,6 +6,13 @@ export interface SessionPrivacyState {
   redaction: RedactionContext;
   /** The page the session is on, as page targeting last saw it (sanitised URL). */
   page: string | undefined;
+  /**
+   * Highest batch sequence number whose events went through `redaction` in this process;
+   * undefined until one did. A batch that does not follow it means the session's other batches
+   * reached another process (or this one forgot it): the context is brought up to date from
+   * storage before redacting (`resumePrivacyState`).
+   */
+  lastSeq: number | undefined;
 }
 
 /**
@@ -16,9 +23,10 @@ export interface SessionPrivacyState {
 export const MAX_REMEMBERED_SESSIONS = 500;
 
 /**
- * Per-session privacy state, least recently used first out. A forgotten session (or one whose
- * batches reach another process) starts again from its next full snapshot; element paths of
- * findings before it are then unknown, and page targeting asks storage for the session's last page.
+ * Per-session privacy state, least recently used first out. A forgotten session, or one whose
+ * batches reach another process, is rebuilt from its stored chunks when its next batch arrives
+ * (`resumePrivacyState`), so a bound or a second process never weakens masking; page targeting
+ * asks storage for the session's last page.
  */
 export class SessionPrivacyStates {
   readonly #states = new Map<string, SessionPrivacyState>();
@@ -30,7 +38,7 @@ export class SessionPrivacyStates {
     if (state) {
       this.#states.delete(sessionId);
     } else {
-      state = { redaction: new RedactionContext(), page: undefined };
+      state = { redaction: new RedactionContext(), page: undefined, lastSeq: undefined };
       while (this.#states.size >= this.max) {
         const oldest = this.#states.keys().next().value;
         if (oldest === undefined) break;

@@ -14,6 +14,8 @@ import {
   urlPath,
 } from '@veil/core';
 import type { Clock } from '../../clock.js';
+import type { EnvelopeCipher } from '../../crypto/EnvelopeCipher.js';
+import { resumePrivacyState } from '../../privacy/resumePrivacyState.js';
 import type { SessionPrivacyStates } from '../../privacy/SessionPrivacyStates.js';
 import type { PrivacyAlertRecord } from '../../storage/privacy/PrivacyRepository.js';
 import type { Store } from '../../storage/Store.js';
@@ -31,6 +33,8 @@ export type RedactedBatch<T extends LocatedBatch = LocatedBatch> = T & { redacti
 export interface RedactDeps {
   store: Store;
   clock: Clock;
+  /** Opens the session's stored batches when its privacy state must be rebuilt. */
+  cipher: EnvelopeCipher;
   sessions: SessionPrivacyStates;
   /** Told of every canary alert the moment it is raised (the server logs it as critical). */
   onAlert?: (alert: PrivacyAlertRecord) => void;
@@ -62,13 +66,14 @@ export function detectorsFor(siteId: string, policy: PrivacyPolicy): Detector[] 
 export async function redact<T extends LocatedBatch>(deps: RedactDeps, input: T): Promise<RedactedBatch<T>> {
   const { site, batch } = input;
   const policy = site.policy;
-  const state = deps.sessions.get(batch.sessionId);
+  const { state } = await resumePrivacyState(deps, batch.sessionId, batch.seq);
   const result = redactEvents(batch.events, {
     inPlace: true,
     detectors: detectorsFor(site.id, policy),
     allowedUrlParams: policy.allowedUrlParams,
     context: state.redaction,
   });
+  state.lastSeq = Math.max(state.lastSeq ?? -1, batch.seq);
   const { hits, findings } = splitCanaryFindings(result.findings);
   let events: RecordedEvent[] = result.events;
   let canaryHits = hits;
