@@ -4,6 +4,7 @@ import { ensureDemoSite } from './bootstrap/ensureDemoSite.js';
 import { describeConfig, type VeilConfig } from './config/config.js';
 import { type AppDeps, createApp, type VeilApp } from './createApp.js';
 import { HEATMAP_SESSION_STATE_TTL_MS, HEATMAP_STATE_CLEANUP_INTERVAL_MS } from './heatmap/sessionPlan.js';
+import { claimScheduledRun } from './jobs/claimScheduledRun.js';
 import { startJobs } from './jobs/JobScheduler.js';
 import type { Store } from './storage/Store.js';
 
@@ -69,6 +70,8 @@ export async function startServer(config: VeilConfig, deps: AppDeps = {}): Promi
       },
     ],
     app.log,
+    // Processes sharing one database run each job once per interval between them.
+    { claim: (job) => claimScheduledRun(store.settings, job.name, clock.now(), job.intervalMs) },
   );
   app.log.info({ config: describeConfig(config), port }, 'Veil started');
   let closing: Promise<void> | undefined;

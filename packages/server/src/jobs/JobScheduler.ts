@@ -6,11 +6,25 @@ export interface ScheduledJob {
   run(): Promise<unknown>;
 }
 
+export interface JobSchedulerOptions {
+  /**
+   * Asked before each run: false skips it (another process sharing the database runs this
+   * interval's). Without it every run goes ahead (one process).
+   */
+  claim?: (job: ScheduledJob) => Promise<boolean>;
+}
+
 /**
  * Runs each job every `intervalMs` (never overlapping itself; a failing run is logged and retried
- * at the next interval). Timers do not keep the process alive. `stop()` waits for running jobs.
+ * at the next interval), once per interval across processes when `options.claim` says so.
+ * Timers do not keep the process alive. `stop()` waits for running jobs.
  */
-export function startJobs(jobs: readonly ScheduledJob[], logger: FastifyBaseLogger): () => Promise<void> {
+export function startJobs(
+  jobs: readonly ScheduledJob[],
+  logger: FastifyBaseLogger,
+  options: JobSchedulerOptions = {},
+): () => Promise<void> {
+  const claim = options.claim ?? (() => Promise.resolve(true));
   let stopped = false;
   const timers = new Set<NodeJS.Timeout>();
   const running = new Set<Promise<void>>();
@@ -19,8 +33,8 @@ export function startJobs(jobs: readonly ScheduledJob[], logger: FastifyBaseLogg
     if (stopped) return;
     const timer = setTimeout(() => {
       timers.delete(timer);
-      const run = job
-        .run()
+      const run = claim(job)
+        .then((claimed) => (claimed ? job.run() : undefined))
         .then(
           () => undefined,
           (error: unknown) => logger.error({ err: error, job: job.name }, 'job failed'),

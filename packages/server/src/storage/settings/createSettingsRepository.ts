@@ -32,5 +32,14 @@ export function createSettingsRepository(db: Kysely<Database>): SettingsReposito
         .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
         .execute();
     },
+    async compareAndSet(key, expected, value) {
+      const result = await db
+        .updateTable('instance_settings')
+        .set({ value })
+        .where('key', '=', key)
+        .where('value', '=', expected)
+        .executeTakeFirst();
+      return result.numUpdatedRows === 1n;
+    },
   };
 }
