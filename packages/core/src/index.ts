@@ -18,6 +18,8 @@ export * from './detectors/validators.js';
 export * from './errors/errorCodes.js';
 export * from './heatmap/index.js';
 export * from './net/ipMatch.js';
+export * from './notices/deviceStorage.js';
+export * from './notices/disclosureNotice.js';
 export * from './policy/captureSelectors.js';
 export * from './policy/maskAllAttributes.js';
 export * from './policy/policyDiff.js';

@@ -6,6 +6,7 @@ import { serverVersion } from '../routes/openApiRoutes.js';
 import { auditCommand } from './commands/auditCommand.js';
 import { eraseCommand } from './commands/eraseCommand.js';
 import { exportSubjectCommand } from './commands/exportSubjectCommand.js';
+import { noticeCommand } from './commands/noticeCommand.js';
 import { policyCommand } from './commands/policyCommand.js';
 import { scanCommand } from './commands/scanCommand.js';
 import type { CliIo } from './commands/shared.js';
@@ -36,6 +37,7 @@ export function buildProgram(io: CliIo): Command {
     startCommand(io),
     sitesCommand(io),
     policyCommand(io),
+    noticeCommand(io),
     usersCommand(io),
     tokensCommand(io),
     auditCommand(io),

@@ -16,6 +16,7 @@ import { consentApiRoutes } from './consentApiRoutes.js';
 import { consentPublicRoutes } from './consentPublicRoutes.js';
 import { heatmapRoutes } from './heatmapRoutes.js';
 import { ingestRoutes } from './ingestRoutes.js';
+import { noticeRoutes } from './noticeRoutes.js';
 import { oidcRoutes } from './oidcRoutes.js';
 import { openApiRoutes } from './openApiRoutes.js';
 import { optOutPageRoutes } from './optOutPageRoutes.js';
@@ -47,6 +48,7 @@ export const ROUTE_MODULES: readonly FastifyPluginAsync[] = [
   replayGrantRoutes,
   siteRoutes,
   policyRoutes,
+  noticeRoutes,
   sessionRoutes,
   heatmapRoutes,
   consentPublicRoutes,

@@ -122,6 +122,7 @@ describe('route table', () => {
       'GET /api/v1/sites/:siteKey/policy/versions/:version': 'policy:read',
       'POST /api/v1/sites/:siteKey/policy/preview': 'policy:read',
       'PUT /api/v1/sites/:siteKey/policy': 'policy:write',
+      'GET /api/v1/sites/:siteKey/notice': 'policy:read',
       'GET /api/v1/sites/:siteKey/masking-failures': 'policy:read',
       'GET /api/v1/sites/:siteKey/privacy-alerts': 'alerts:read',
       'POST /api/v1/sites/:siteKey/privacy-alerts/:id/acknowledge': 'alerts:write',
