@@ -1,6 +1,7 @@
 import { isStableId } from '../heatmap/elementPath.js';
 import { MAX_ELEMENT_PATH_CHARS } from '../heatmap/heatmapConstants.js';
-import type { RedactionState } from './redactEvents.js';
+import { isRunBoundaryTag } from './inlineText.js';
+import type { RedactionState, TextSlice } from './redactEvents.js';
 
 /** Joins the path of a shadow host and the path inside its shadow root. */
 export const SHADOW_PATH_SEPARATOR = ' >>> ';
@@ -11,10 +12,27 @@ export const SHADOW_PATH_SEPARATOR = ' >>> ';
  */
 export const MAX_TRACKED_NODE_IDS = 65_536;
 
+/**
+ * Characters of recorded text remembered per recording (for text a later mutation joins, see
+ * `inlineNeighbours`). Beyond, text nodes are remembered as unknown: runs stop at them.
+ */
+export const MAX_REMEMBERED_TEXT_CHARS = 256 * 1024;
+/** A text node longer than this is remembered by its first and last `TEXT_EDGE_CHARS` only. */
+export const MAX_REMEMBERED_NODE_TEXT_CHARS = 2_048;
+/** Characters kept of each end of a long text node: more than any detector's match and context. */
+export const TEXT_EDGE_CHARS = 256;
+
 const NONE = -1;
 /** Tag code of a node that is not an element (text, comment, document) or was never seen. */
 const NO_TAG = 0;
 const INITIAL_CAPACITY = 1_024;
+/** Node kinds (`kind` array). */
+const UNKNOWN = 0;
+const ELEMENT = 1;
+const TEXT = 2;
+const OTHER = 3;
+/** Most nodes a walk along a run visits on each side (empty inline elements, comments). */
+const MAX_RUN_STEPS = 256;
 
 /**
  * What redaction remembers of one recording between batches: the node tree's shape (parents,
@@ -38,7 +56,17 @@ export class RedactionContext implements RedactionState {
   private prevSibling = new Int32Array(0);
   private nextSibling = new Int32Array(0);
   private lastChild = new Int32Array(0);
+  private firstChild = new Int32Array(0);
   private tag = new Uint16Array(0);
+  /** `UNKNOWN`, `ELEMENT`, `TEXT` or `OTHER`. */
+  private kind = new Uint8Array(0);
+  /** Per tag code: 1 when the element ends a run of inline text (`isRunBoundaryTag`). */
+  private readonly boundaryByCode: number[] = [1];
+  /** Recorded text of text nodes by slot (whole, or head + tail when `longText` has the slot). */
+  private texts = new Map<number, string>();
+  /** Slot → full length, for text remembered by its ends only. */
+  private longText = new Map<number, number>();
+  private textChars = 0;
   /** 1 when the node is a child of a shadow root. */
   private shadow = new Uint8Array(0);
   /** Stable ids (rare): slot → id attribute. */
@@ -52,6 +80,9 @@ export class RedactionContext implements RedactionState {
   resetTree(): void {
     this.passwordNodes.clear();
     this.stableIds = new Map();
+    this.texts = new Map();
+    this.longText = new Map();
+    this.textChars = 0;
     this.base = NONE;
     this.used = 0;
     // Arrays are kept (and refilled as slots are used) rather than reallocated per snapshot.
@@ -86,7 +117,9 @@ export class RedactionContext implements RedactionState {
     this.prevSibling = widen(this.prevSibling, (n) => new Int32Array(n));
     this.nextSibling = widen(this.nextSibling, (n) => new Int32Array(n));
     this.lastChild = widen(this.lastChild, (n) => new Int32Array(n));
+    this.firstChild = widen(this.firstChild, (n) => new Int32Array(n));
     this.tag = widen(this.tag, (n) => new Uint16Array(n));
+    this.kind = widen(this.kind, (n) => new Uint8Array(n));
     this.shadow = widen(this.shadow, (n) => new Uint8Array(n));
     this.capacity = capacity;
   }
@@ -100,7 +133,9 @@ export class RedactionContext implements RedactionState {
         this.prevSibling[s] = NONE;
         this.nextSibling[s] = NONE;
         this.lastChild[s] = NONE;
+        this.firstChild[s] = NONE;
         this.tag[s] = NO_TAG;
+        this.kind[s] = UNKNOWN;
         this.shadow[s] = 0;
       }
       return;
@@ -109,7 +144,9 @@ export class RedactionContext implements RedactionState {
     this.prevSibling.fill(NONE, from, to);
     this.nextSibling.fill(NONE, from, to);
     this.lastChild.fill(NONE, from, to);
+    this.firstChild.fill(NONE, from, to);
     this.tag.fill(NO_TAG, from, to);
+    this.kind.fill(UNKNOWN, from, to);
     this.shadow.fill(0, from, to);
   }
 
@@ -126,13 +163,17 @@ export class RedactionContext implements RedactionState {
         this.prevSibling,
         this.nextSibling,
         this.lastChild,
+        this.firstChild,
         this.tag,
+        this.kind,
         this.shadow,
       ]) {
         a.copyWithin(shift, 0, this.used);
       }
+      this.texts = new Map([...this.texts].map(([s, v]) => [s + shift, v]));
       this.clear(0, shift);
       this.stableIds = new Map([...this.stableIds].map(([s, v]) => [s + shift, v]));
+      this.longText = new Map([...this.longText].map(([s, v]) => [s + shift, v]));
       this.used += shift;
       this.base = id;
     }
@@ -153,6 +194,7 @@ export class RedactionContext implements RedactionState {
       code = this.tagNames.length;
       this.tagNames.push(name);
       this.tagCodes.set(name, code);
+      this.boundaryByCode.push(isRunBoundaryTag(name) ? 1 : 0);
     }
     return code;
   }
@@ -168,39 +210,46 @@ export class RedactionContext implements RedactionState {
     idAttribute: unknown,
     isShadow: boolean,
     nextId?: number | null,
+    isText = false,
   ): void {
     const i = this.slotFor(id);
     if (i === NONE) return;
     this.parent[i] = parentId ?? NONE;
-    if (tagName === undefined) return;
-    this.tag[i] = this.tagCode(tagName);
-    if (typeof idAttribute === 'string' && isStableId(idAttribute)) this.stableIds.set(i, idAttribute);
     if (isShadow) this.shadow[i] = 1;
+    if (tagName !== undefined) {
+      this.kind[i] = ELEMENT;
+      this.tag[i] = this.tagCode(tagName);
+      if (typeof idAttribute === 'string' && isStableId(idAttribute)) this.stableIds.set(i, idAttribute);
+    } else {
+      this.kind[i] = isText ? TEXT : OTHER;
+    }
     const p = this.slot(parentId);
     if (p === NONE) return;
     const next = nextId == null ? NONE : this.slot(nextId);
-    if (next !== NONE && this.tag[next] !== NO_TAG && this.parent[next] === parentId) {
-      // Inserted before an element sibling.
+    if (next !== NONE && this.kind[next] !== UNKNOWN && this.parent[next] === parentId) {
+      // Inserted before a sibling.
       const prev = this.prevSibling[next]!;
       this.prevSibling[i] = prev;
       this.nextSibling[i] = nextId as number;
       this.prevSibling[next] = id;
       const prevSlot = this.slot(prev);
       if (prevSlot !== NONE) this.nextSibling[prevSlot] = id;
+      else this.firstChild[p] = id;
       return;
     }
-    // Appended (also when the next sibling is a text node: nth-of-type counts elements only).
+    // Appended.
     const last = this.lastChild[p]!;
     this.prevSibling[i] = last;
     this.nextSibling[i] = NONE;
     const lastSlot = this.slot(last);
     if (lastSlot !== NONE) this.nextSibling[lastSlot] = id;
+    else this.firstChild[p] = id;
     this.lastChild[p] = id;
   }
 
   removeNode(id: number, parentId: number | undefined): void {
     const i = this.slot(id);
-    if (i === NONE || this.tag[i] === NO_TAG) return;
+    if (i === NONE || this.kind[i] === UNKNOWN) return;
     const prev = this.prevSibling[i]!;
     const next = this.nextSibling[i]!;
     const prevSlot = this.slot(prev);
@@ -209,8 +258,93 @@ export class RedactionContext implements RedactionState {
     if (nextSlot !== NONE) this.prevSibling[nextSlot] = prev;
     const p = this.slot(parentId);
     if (p !== NONE && this.lastChild[p] === id) this.lastChild[p] = prev;
+    if (p !== NONE && this.firstChild[p] === id) this.firstChild[p] = next;
     this.prevSibling[i] = NONE;
     this.nextSibling[i] = NONE;
+  }
+
+  /** Remembers the recorded (already redacted) text of text node `id`, within the text budget. */
+  setText(id: number, text: string): void {
+    const i = this.slot(id);
+    if (i === NONE) return;
+    const old = this.texts.get(i);
+    if (old !== undefined) this.textChars -= old.length;
+    this.longText.delete(i);
+    let kept = text;
+    if (text.length > MAX_REMEMBERED_NODE_TEXT_CHARS) {
+      kept = text.slice(0, TEXT_EDGE_CHARS) + text.slice(-TEXT_EDGE_CHARS);
+      this.longText.set(i, text.length);
+    }
+    if (this.textChars + kept.length > MAX_REMEMBERED_TEXT_CHARS) {
+      this.texts.delete(i);
+      this.longText.delete(i);
+      return;
+    }
+    this.texts.set(i, kept);
+    this.textChars += kept.length;
+  }
+
+  /**
+   * The remembered text of inline content next to node `id` in reading order (`direction` -1:
+   * before it, nearest first; 1: after it), until `minChars` characters were collected or the
+   * run ends: at a block, replaced or form element, a shadow tree's edge, or a node whose text is
+   * not remembered. A long text node gives only its end that faces `id`.
+   */
+  inlineNeighbours(id: number, direction: -1 | 1, minChars: number, out: TextSlice[]): void {
+    let s = this.slot(id);
+    if (s === NONE) return;
+    let chars = 0;
+    for (let steps = 0; steps < MAX_RUN_STEPS && chars < minChars; steps++) {
+      // The next node in reading order, or NONE at the end of the run.
+      let sibling = this.slot(direction === -1 ? this.prevSibling[s] : this.nextSibling[s]);
+      while (sibling === NONE) {
+        // No sibling that way: the parent's, if the parent is inline content of the same tree.
+        if (this.shadow[s] === 1) return;
+        const parent = this.slot(this.parent[s]);
+        if (parent === NONE || this.endsRun(parent)) return;
+        s = parent;
+        sibling = this.slot(direction === -1 ? this.prevSibling[s] : this.nextSibling[s]);
+        if (++steps >= MAX_RUN_STEPS) return;
+      }
+      if (this.shadow[sibling] !== this.shadow[s]) return; // a shadow tree and its host's children
+      s = sibling;
+      // Into it, to its nearest text.
+      for (;;) {
+        if (this.endsRun(s)) return;
+        if (this.kind[s] !== ELEMENT) break;
+        const child = this.slot(direction === -1 ? this.lastChild[s] : this.firstChild[s]);
+        if (child === NONE) break;
+        if (this.shadow[child] === 1) return; // into a shadow tree
+        s = child;
+        if (++steps >= MAX_RUN_STEPS) return;
+      }
+      if (this.kind[s] !== TEXT) continue; // a comment, or an empty inline element
+      const text = this.texts.get(s);
+      if (text === undefined) return; // not remembered: nothing to join with
+      const long = this.longText.get(s);
+      if (long === undefined) out.push({ id: this.base + s, text, length: text.length, offset: 0 });
+      else if (direction === -1)
+        out.push({
+          id: this.base + s,
+          text: text.slice(TEXT_EDGE_CHARS),
+          length: long,
+          offset: long - TEXT_EDGE_CHARS,
+        });
+      else out.push({ id: this.base + s, text: text.slice(0, TEXT_EDGE_CHARS), length: long, offset: 0 });
+      chars += long === undefined ? text.length : TEXT_EDGE_CHARS;
+    }
+  }
+
+  /** The remembered text of node `id` when it is remembered whole. */
+  textOf(id: number): string | undefined {
+    const i = this.slot(id);
+    return i === NONE || this.longText.has(i) ? undefined : this.texts.get(i);
+  }
+
+  /** True for a node a run of inline text does not cross: unknown, or a boundary element. */
+  private endsRun(s: number): boolean {
+    const kind = this.kind[s];
+    return kind === UNKNOWN || (kind === ELEMENT && this.boundaryByCode[this.tag[s]!] === 1);
   }
 
   /**

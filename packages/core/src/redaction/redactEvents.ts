@@ -5,6 +5,8 @@ import { isNeverCapturedInputType, MASKED_INPUT_VALUE } from '../policy/captureS
 import { sanitizeUrl } from '../url/sanitizeUrl.js';
 import type { RecordedEvent } from '../wire/batch.js';
 import { EventType, IncrementalSource, NodeType, VeilCustomTag } from '../wire/rrwebEvents.js';
+import { isRunBoundaryTag, type RunFinding, redactRun } from './inlineText.js';
+import { type CssPolicy, sanitizeCss } from './sanitizeCss.js';
 
 /** Where in the rrweb stream a detector fired (never the value). */
 export interface RedactionFinding {
@@ -25,6 +27,8 @@ export interface RedactEventsOptions {
   detectors?: readonly Detector[];
   /** Query parameters that may stay in URLs. */
   allowedUrlParams?: readonly string[];
+  /** The policy's "mask all text": CSS `content:` strings are masked whole. @default false */
+  maskAllText?: boolean;
   /**
    * Redact the given events in place instead of a copy: what ingest does with a batch it has
    * just parsed (no second copy of a 16 MB batch). @default false
@@ -45,6 +49,7 @@ export interface RedactionState {
   resetTree(): void;
   markPassword(id: number): void;
   isPassword(id: number): boolean;
+  /** Records a node: an element (`tagName`), a text node (`isText`) or another node. */
   addNode(
     id: number,
     parentId: number | undefined,
@@ -52,9 +57,27 @@ export interface RedactionState {
     idAttribute: unknown,
     isShadow: boolean,
     nextId?: number | null,
+    isText?: boolean,
   ): void;
   removeNode(id: number, parentId: number | undefined): void;
   pathOf(id: number | undefined): string | undefined;
+  /** Remembers the recorded (already redacted) text of a text node. */
+  setText(id: number, text: string): void;
+  /** The remembered text of node `id` when it is remembered whole. */
+  textOf(id: number): string | undefined;
+  /**
+   * Remembered inline text before (-1, nearest first) or after (1) node `id` in reading order,
+   * until `minChars` characters or the end of the run (`RedactionContext.inlineNeighbours`).
+   */
+  inlineNeighbours(id: number, direction: -1 | 1, minChars: number, out: TextSlice[]): void;
+}
+
+/** A remembered piece of a text node's text: `text` starts at `offset` of its `length` characters. */
+export interface TextSlice {
+  id: number;
+  text: string;
+  offset: number;
+  length: number;
 }
 
 /** A state that remembers password inputs and the page, not the node tree (no element paths). */
@@ -68,6 +91,9 @@ export function lightRedactionState(): RedactionState {
     addNode: () => {},
     removeNode: () => {},
     pathOf: () => undefined,
+    setText: () => {},
+    textOf: () => undefined,
+    inlineNeighbours: () => {},
   };
 }
 
@@ -107,7 +133,7 @@ const URL_ATTRIBUTES = new Set([
 ]);
 
 /** How an attribute's value is redacted. */
-const AttributeKind = { Skip: 0, Text: 1, Url: 2, SrcSet: 3, Value: 4 } as const;
+const AttributeKind = { Skip: 0, Text: 1, Url: 2, SrcSet: 3, Value: 4, Css: 5 } as const;
 type AttributeKind = (typeof AttributeKind)[keyof typeof AttributeKind];
 
 /** Attribute name → kind; names repeat endlessly in a stream, so each is classified once. */
@@ -125,9 +151,11 @@ function attributeKind(name: string): AttributeKind {
         ? AttributeKind.Url
         : lower === 'srcset' || lower === 'imagesrcset'
           ? AttributeKind.SrcSet
-          : TEXT_ATTRIBUTES.has(lower) || lower.startsWith('aria-') || lower.startsWith('data-')
-            ? AttributeKind.Text
-            : AttributeKind.Skip;
+          : lower === 'style' || lower === '_csstext'
+            ? AttributeKind.Css
+            : TEXT_ATTRIBUTES.has(lower) || lower.startsWith('aria-') || lower.startsWith('data-')
+              ? AttributeKind.Text
+              : AttributeKind.Skip;
   if (attributeKinds.size < MAX_CACHED_ATTRIBUTE_NAMES) attributeKinds.set(name, kind);
   return kind;
 }
@@ -137,6 +165,24 @@ const NETWORK_PLUGIN = /network|xhr|fetch|request/i;
 
 /** Most nesting of a custom or plugin payload that is walked; deeper values are dropped. */
 const MAX_PAYLOAD_DEPTH = 8;
+
+/**
+ * Characters of remembered text joined on each side of text a mutation adds or changes: more
+ * than any detector's match plus the context its validator reads.
+ */
+export const RUN_CONTEXT_CHARS = 160;
+
+/** A text node of the event being walked, in the current run of inline text. */
+interface RunPiece {
+  node: Json;
+  id: number | undefined;
+}
+
+/** A text of the mutation being walked: an added text node (`textContent`) or a `texts` entry (`value`). */
+interface EventText {
+  holder: Json;
+  key: 'textContent' | 'value';
+}
 
 type Json = Record<string, unknown>;
 
@@ -181,12 +227,30 @@ class Walker {
   private readonly counts = new Map<string, RedactionFinding>();
   /** Reused for every string: empty between calls. */
   private readonly found: Finding[] = [];
+  private readonly runFound: RunFinding[] = [];
+  private readonly css: CssPolicy;
+  /** Text nodes of the current run of inline text, in reading order (`flushRun`). */
+  private readonly run: RunPiece[] = [];
+  /**
+   * While a mutation's adds are walked: boundary elements entered below the added node (0: its
+   * text is at the added subtree's edge and may join the text around it).
+   */
+  private boundaryDepth = 0;
+  private firstEdge: number | undefined;
+  private lastEdge: number | undefined;
+  /** The mutation's own texts by node id (added text nodes and `texts` entries). */
+  private readonly eventTexts = new Map<number, EventText>();
   passwordValuesReplaced = 0;
 
   constructor(options: RedactEventsOptions) {
     this.detectors = options.detectors ?? [];
     this.allowedParams = options.allowedUrlParams ?? [];
     this.ctx = options.context ?? lightRedactionState();
+    this.css = {
+      detectors: this.detectors,
+      allowedUrlParams: this.allowedParams,
+      maskAllText: options.maskAllText === true,
+    };
   }
 
   findings(): RedactionFinding[] {
@@ -200,6 +264,7 @@ class Walker {
       case EventType.FullSnapshot:
         this.ctx.resetTree();
         if (isObject(data.node)) this.node(data.node, false, undefined, undefined);
+        this.flushRun();
         return;
       case EventType.IncrementalSnapshot:
         this.incremental(data);
@@ -295,8 +360,20 @@ class Walker {
       const kind = attributeKind(name);
       if (kind === AttributeKind.Skip) continue;
       const value = attrs[name];
+      if (kind === AttributeKind.Css && isObject(value)) {
+        // A style mutation: `{property: value | [value, priority] | false}`.
+        for (const k in value) {
+          const v = value[k];
+          value[k] = Array.isArray(v)
+            ? v.map((x) => this.cssText(x, 'attribute:style', nodeId))
+            : this.cssText(v, 'attribute:style', nodeId);
+        }
+        continue;
+      }
       if (typeof value !== 'string' || value === '') continue;
-      if (kind === AttributeKind.Value && isPassword) {
+      if (kind === AttributeKind.Css) {
+        attrs[name] = this.cssText(value, `attribute:${name.toLowerCase()}`, nodeId);
+      } else if (kind === AttributeKind.Value && isPassword) {
         if (value !== MASKED_INPUT_VALUE) this.passwordValuesReplaced++;
         attrs[name] = MASKED_INPUT_VALUE;
       } else if (kind === AttributeKind.Url) {
@@ -324,21 +401,51 @@ class Walker {
       .join(',');
   }
 
+  /** Stylesheet text or a `style` value (`sanitizeCss`); findings noted at `location`. */
+  private cssText(value: unknown, location: string, nodeId: number | undefined): unknown {
+    if (typeof value !== 'string' || value === '') return value;
+    return sanitizeCss(value, this.css, (label) => this.note(label, location, nodeId));
+  }
+
   /**
-   * A serialised node (full snapshot or mutation add), recursively; CSS and script text are
-   * skipped. Shadow roots are serialised as children flagged `isShadow` and walked the same way.
+   * A serialised node (full snapshot or mutation add), recursively. Text nodes join the current
+   * run of inline text (`flushRun` scans it as it reads on screen); a block, replaced or form
+   * element (`isRunBoundaryTag`), a document and a shadow tree's edge end the run. CSS text is
+   * sanitised, script text skipped. Shadow roots are serialised as children flagged `isShadow`
+   * and walked the same way.
    */
   private node(
     n: Json,
-    inStyle: boolean,
+    inStyle: false | 'style' | 'script',
     parentId: number | undefined,
     nextId: number | null | undefined,
   ): void {
     const id = typeof n.id === 'number' ? n.id : undefined;
     const type = n.type;
-    if (type === NodeType.Text || type === NodeType.CDATA || type === NodeType.Comment) {
-      if (id !== undefined) this.ctx.addNode(id, parentId, undefined, undefined, false);
-      if (!inStyle && n.isStyle !== true) {
+    if (type === NodeType.Text) {
+      const isShadow = n.isShadow === true;
+      if (id !== undefined) this.ctx.addNode(id, parentId, undefined, undefined, isShadow, nextId, true);
+      if (inStyle || n.isStyle === true) {
+        if (inStyle !== 'script') n.textContent = this.cssText(n.textContent, 'css', id);
+        return;
+      }
+      if (typeof n.textContent !== 'string') return;
+      if (isShadow) this.flushRun();
+      this.run.push({ node: n, id });
+      if (id !== undefined) {
+        this.eventTexts.set(id, { holder: n, key: 'textContent' });
+        if (this.boundaryDepth === 0) {
+          this.firstEdge ??= id;
+          this.lastEdge = id;
+        }
+      }
+      if (isShadow) this.flushRun();
+      return;
+    }
+    if (type === NodeType.CDATA || type === NodeType.Comment) {
+      // Not on screen (no run), but stored: scanned on its own.
+      if (id !== undefined) this.ctx.addNode(id, parentId, undefined, undefined, n.isShadow === true, nextId);
+      if (!inStyle) {
         const value = n.textContent;
         const redacted = this.text(value, 'text', id);
         if (redacted !== value) n.textContent = redacted;
@@ -363,49 +470,108 @@ class Walker {
       if (isPassword && id !== undefined) this.ctx.markPassword(id);
       this.attributes(attrs, id, isPassword);
     }
-    const children = n.childNodes;
-    if (!Array.isArray(children) || children.length === 0) return;
-    const childInStyle = inStyle || tagName === 'style' || tagName === 'script';
-    let adjacentText = false;
-    let previousWasText = false;
-    for (const c of children) {
-      if (!isObject(c)) continue;
-      this.node(c, childInStyle, id, undefined);
-      const isText = c.type === NodeType.Text;
-      if (isText && previousWasText) adjacentText = true;
-      previousWasText = isText;
+    const boundary = type === NodeType.Document || n.isShadow === true || isRunBoundaryTag(tagName);
+    if (boundary) {
+      this.flushRun();
+      this.boundaryDepth++;
     }
-    if (adjacentText && !childInStyle) this.splitText(children, id);
+    const children = n.childNodes;
+    if (Array.isArray(children)) {
+      const childInStyle =
+        inStyle || (tagName === 'style' ? 'style' : tagName === 'script' ? 'script' : false);
+      for (const c of children) if (isObject(c)) this.node(c, childInStyle, id, undefined);
+    }
+    if (boundary) {
+      this.flushRun();
+      this.boundaryDepth--;
+    }
   }
 
-  /** PII split across adjacent text nodes (`jane@` + `example.org`): detect on the joined run. */
-  private splitText(children: unknown[], parentId: number | undefined): void {
-    let runStart = -1;
-    const flush = (end: number): void => {
-      if (runStart === -1 || end - runStart < 2) return;
-      const parts = children.slice(runStart, end) as Json[];
-      const joined = parts.map((p) => String(p.textContent ?? '')).join('');
-      const redacted = redactTextInto(joined, this.detectors, this.found);
-      if (this.found.length === 0) return;
-      for (const f of this.found) this.note(f.label, 'text', parentId);
-      this.found.length = 0;
-      let offset = 0;
-      for (const part of parts) {
-        const len = String(part.textContent ?? '').length;
-        part.textContent = redacted.slice(offset, offset + len);
-        offset += len;
-      }
-    };
-    for (let i = 0; i < children.length; i++) {
-      const c = children[i];
-      const isText = isObject(c) && c.type === NodeType.Text && typeof c.textContent === 'string';
-      if (isText && runStart === -1) runStart = i;
-      if (!isText && runStart !== -1) {
-        flush(i);
-        runStart = -1;
+  /**
+   * Scans the current run of inline text: one text alone as it is; several joined as they read
+   * on screen (`redactRun`: `jane@` + `example.org`, card groups in spans), every piece a match
+   * overlaps masked. The recorded text is remembered for later mutations.
+   */
+  private flushRun(): void {
+    const run = this.run;
+    if (run.length === 0) return;
+    if (run.length === 1) {
+      const piece = run[0]!;
+      const value = piece.node.textContent as string;
+      const redacted = this.text(value, 'text', piece.id) as string;
+      if (redacted !== value) piece.node.textContent = redacted;
+      if (piece.id !== undefined) this.ctx.setText(piece.id, redacted);
+      run.length = 0;
+      return;
+    }
+    const texts = run.map((p) => p.node.textContent as string);
+    const changed = redactRun(texts, this.detectors, this.runFound);
+    if (changed) {
+      for (const f of this.runFound) this.note(f.label, 'text', run[f.piece]!.id);
+      this.runFound.length = 0;
+      for (let i = 0; i < run.length; i++) {
+        const text = changed[i];
+        if (text !== undefined) run[i]!.node.textContent = text;
       }
     }
-    flush(children.length);
+    for (const piece of run) {
+      if (piece.id !== undefined) this.ctx.setText(piece.id, piece.node.textContent as string);
+    }
+    run.length = 0;
+  }
+
+  /**
+   * Text a mutation added or changed, joined with the remembered text around it (up to
+   * `RUN_CONTEXT_CHARS` each side): the second half of an address added after the first. Pieces
+   * of this mutation are masked in place; earlier text nodes a match covers get a `texts` entry
+   * with their masked text (a long node only remembered by its ends is masked whole).
+   */
+  private joinAround(data: Json, id: number): void {
+    const self = this.eventTexts.get(id);
+    const selfText = self ? self.holder[self.key] : this.ctx.textOf(id);
+    if (typeof selfText !== 'string') return;
+    const before: TextSlice[] = [];
+    const after: TextSlice[] = [];
+    this.ctx.inlineNeighbours(id, -1, RUN_CONTEXT_CHARS, before);
+    this.ctx.inlineNeighbours(id, 1, RUN_CONTEXT_CHARS, after);
+    if (before.length === 0 && after.length === 0) return;
+    const slices = [
+      ...before.reverse(),
+      { id, text: selfText, offset: 0, length: selfText.length },
+      ...after,
+    ];
+    const changed = redactRun(
+      slices.map((p) => p.text),
+      this.detectors,
+      this.runFound,
+    );
+    if (!changed) return;
+    for (const f of this.runFound) this.note(f.label, 'text', slices[f.piece]!.id);
+    this.runFound.length = 0;
+    for (let i = 0; i < slices.length; i++) {
+      const masked = changed[i];
+      if (masked === undefined) continue;
+      const slice = slices[i]!;
+      const own = this.eventTexts.get(slice.id);
+      const full = own ? own.holder[own.key] : undefined;
+      let value: string;
+      if (typeof full === 'string') {
+        value = full.slice(0, slice.offset) + masked + full.slice(slice.offset + slice.text.length);
+      } else if (slice.text.length === slice.length) {
+        value = masked;
+      } else {
+        value = '*'.repeat(slice.length); // only its ends are known: fails closed
+      }
+      this.ctx.setText(slice.id, value);
+      if (own) {
+        own.holder[own.key] = value;
+      } else {
+        if (!Array.isArray(data.texts)) data.texts = [];
+        const entry = { id: slice.id, value };
+        (data.texts as unknown[]).push(entry);
+        this.eventTexts.set(slice.id, { holder: entry, key: 'value' });
+      }
+    }
   }
 
   private incremental(data: Json): void {
@@ -429,11 +595,24 @@ class Walker {
         data.trace = [];
         return;
       case IncrementalSource.StyleSheetRule:
+        this.cssRules(data.adds);
+        data.replace = this.cssText(data.replace, 'css', undefined);
+        data.replaceSync = this.cssText(data.replaceSync, 'css', undefined);
+        return;
       case IncrementalSource.StyleDeclaration:
+        if (isObject(data.set)) data.set.value = this.cssText(data.set.value, 'css', undefined);
+        return;
       case IncrementalSource.AdoptedStyleSheet:
-        // CSS of the site's own code: url(...) may carry a query string.
+        if (Array.isArray(data.styles))
+          for (const st of data.styles) if (isObject(st)) this.cssRules(st.rules);
         return;
     }
+  }
+
+  /** CSSOM rules inserted through `insertRule` or adopted: `[{rule, index}]`. */
+  private cssRules(list: unknown): void {
+    if (!Array.isArray(list)) return;
+    for (const r of list) if (isObject(r)) r.rule = this.cssText(r.rule, 'css', undefined);
   }
 
   private mutation(data: Json): void {
@@ -444,19 +623,38 @@ class Walker {
         }
       }
     }
+    this.eventTexts.clear();
+    /** Text at the edges of added inline content, and changed text: joined with their neighbours. */
+    const edges: number[] = [];
     if (Array.isArray(data.adds)) {
       for (const a of data.adds) {
         if (!isObject(a) || !isObject(a.node)) continue;
         const parentId = typeof a.parentId === 'number' ? a.parentId : undefined;
         const nextId = typeof a.nextId === 'number' ? a.nextId : null;
+        this.boundaryDepth = 0;
+        this.firstEdge = undefined;
+        this.lastEdge = undefined;
         this.node(a.node, false, parentId, nextId);
+        this.flushRun();
+        if (this.firstEdge !== undefined) edges.push(this.firstEdge);
+        if (this.lastEdge !== undefined && this.lastEdge !== this.firstEdge) edges.push(this.lastEdge);
       }
+      this.boundaryDepth = 0;
     }
     if (Array.isArray(data.texts)) {
       for (const t of data.texts) {
-        if (isObject(t)) t.value = this.text(t.value, 'text', typeof t.id === 'number' ? t.id : undefined);
+        if (!isObject(t)) continue;
+        const id = typeof t.id === 'number' ? t.id : undefined;
+        t.value = this.text(t.value, 'text', id);
+        if (id !== undefined && typeof t.value === 'string') {
+          this.ctx.setText(id, t.value);
+          this.eventTexts.set(id, { holder: t, key: 'value' });
+          edges.push(id);
+        }
       }
     }
+    for (const id of edges) this.joinAround(data, id);
+    this.eventTexts.clear();
     if (Array.isArray(data.attributes)) {
       for (const a of data.attributes) {
         if (isObject(a) && isObject(a.attributes)) {

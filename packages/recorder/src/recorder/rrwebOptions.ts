@@ -2,8 +2,8 @@ import {
   compileServedPatterns,
   createMaskers,
   EventType,
-  lightRedactionState,
   type RecordedEvent,
+  RedactionContext,
   recordPrivacyOptions,
   redactEvents,
   sanitizeUrl,
@@ -58,17 +58,21 @@ export function browserPolicy(policy: ClientPolicy, onError: ErrorReporter): Cli
 
 /**
  * Core's `redactEvents` for one event at a time, in place, with the policy's custom patterns and
- * URL parameters: the walk the server repeats. rrweb's events go through it in `emit`; Veil's own
- * events (heatmaps) before they are batched.
+ * URL parameters: the walk the server repeats. Its context remembers the recorded tree and text,
+ * so text a later mutation adds is read with the text around it. rrweb's events go through it in
+ * `emit`; Veil's own events (heatmaps) before they are batched.
  */
-export function createEventRedactor(policy: Pick<ClientPolicy, 'customPatterns' | 'allowedUrlParams'>) {
+export function createEventRedactor(
+  policy: Pick<ClientPolicy, 'customPatterns' | 'allowedUrlParams'> & { maskAllText?: boolean },
+) {
   const detectors = compileServedPatterns(policy.customPatterns);
-  const state = lightRedactionState();
+  const state = new RedactionContext();
   return <E extends RecordedEventLike>(event: E): E => {
     redactEvents([event as unknown as RecordedEvent], {
       inPlace: true,
       detectors,
       allowedUrlParams: policy.allowedUrlParams,
+      maskAllText: policy.maskAllText === true,
       context: state,
     });
     return event;
@@ -89,11 +93,7 @@ export function buildRecordOptions<E extends RecordedEventLike>(policy: ClientPo
   const redact = createEventRedactor(policy);
   const options = recordPrivacyOptions(policy);
   const inScope = createCaptureScope(options.blockSelector, hooks.nodeOf);
-  const maskSerialized = createSerializedMasker({
-    detectors: compileServedPatterns(policy.customPatterns),
-    allowedUrlParams: policy.allowedUrlParams,
-    maskAllText: policy.maskAllText,
-  });
+  const maskSerialized = createSerializedMasker({ maskAllText: policy.maskAllText });
   return {
     ...options,
     maskInputFn: maskers.maskInputFn,

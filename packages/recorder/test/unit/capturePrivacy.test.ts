@@ -4,13 +4,14 @@ import {
   IncrementalSource,
   maskTextAttributes,
   NodeType,
+  sanitizeCss,
   tightenPolicy,
   usableSelectors,
   validateSelectors,
 } from '@veil/core';
 import { describe, expect, it } from 'vitest';
 import { createSerializedMasker } from '../../src/recorder/maskSerialized.js';
-import { sanitizeCss } from '../../src/recorder/sanitizeCss.js';
+import { createEventRedactor } from '../../src/recorder/rrwebOptions.js';
 import { applyLocalConfig, parseLocalPolicy } from '../../src/shared/localConfig.js';
 import type { ClientPolicy } from '../../src/shared/siteConfig.js';
 
@@ -145,7 +146,10 @@ describe('serialized DOM under mask-all text', () => {
     });
   });
   it('walks snapshots, mutation adds and attribute changes, and CSSOM events', () => {
-    const mask = createSerializedMasker({ detectors: [], allowedUrlParams: [], maskAllText: true });
+    // The recorder's two passes as `emit` runs them: attribute text, then core's walk (CSS too).
+    const masker = createSerializedMasker({ maskAllText: true });
+    const redact = createEventRedactor({ customPatterns: [], allowedUrlParams: [], maskAllText: true });
+    const mask = <E extends { type: number; timestamp: number; data: unknown }>(e: E): E => redact(masker(e));
     const snapshot = {
       type: EventType.FullSnapshot,
       timestamp: 1,

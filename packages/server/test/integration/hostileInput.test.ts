@@ -18,7 +18,7 @@ import {
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSite } from '../../src/sites/createSite.js';
-import type { SiteRecord } from '../../src/storage/Store.js';
+import type { SiteRecord } from '../../src/storage/sites/SiteRepository.js';
 import { makeBatch, metaEvent, moveEvent, snapshotEvent, T0 } from '../support/batches.js';
 import { grantTestConsent, TEST_CONSENT_RECEIPT_ID } from '../support/consent.js';
 import { SITE_ORIGIN, startTestApp, type TestApp } from '../support/testApp.js';

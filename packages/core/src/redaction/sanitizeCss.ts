@@ -1,4 +1,6 @@
-import { type Detector, maskPreservingLayout, redactText, sanitizeUrl } from '@veil/core';
+import type { Detector } from '../detectors/detectors.js';
+import { type Finding, maskPreservingLayout, redactTextInto } from '../detectors/redactText.js';
+import { sanitizeUrl } from '../url/sanitizeUrl.js';
 
 /** What CSS sanitising needs of the policy. */
 export interface CssPolicy {
@@ -7,6 +9,9 @@ export interface CssPolicy {
   /** Strings of `content:` declarations are text on screen: masked whole under "mask all text". */
   maskAllText: boolean;
 }
+
+/** Told the label of every piece of PII a detector found in CSS (never the value). */
+export type CssFindingSink = (label: string) => void;
 
 /** `url(…)` (quoted or not), or a quoted string. */
 const CSS_TOKEN =
@@ -20,8 +25,16 @@ function decodeSafely(s: string): string {
   }
 }
 
+/** Detector findings of `text`, reported to `sink`; the text redacted. */
+function scan(text: string, policy: CssPolicy, sink: CssFindingSink | undefined): string {
+  const found: Finding[] = [];
+  const redacted = redactTextInto(text, policy.detectors, found);
+  if (sink) for (const f of found) sink(f.label);
+  return redacted;
+}
+
 /** A URL in CSS: absolute ones sanitised like page URLs, relative ones lose query and fragment. */
-function cssUrl(url: string, policy: CssPolicy): string {
+function cssUrl(url: string, policy: CssPolicy, sink: CssFindingSink | undefined): string {
   if (/^data:/i.test(url) || /^blob:/i.test(url)) return url;
   let clean: string;
   if (/^(?:https?:)?\/\//i.test(url)) {
@@ -32,9 +45,14 @@ function cssUrl(url: string, policy: CssPolicy): string {
     const cut = url.search(/[?#]/);
     clean = cut === -1 ? url : url.slice(0, cut);
   }
+  // What the query and fragment carried is gone either way; PII in it still counts as a finding.
+  if (sink && clean.length < url.length) {
+    const dropped = url.slice(url.search(/[?#]/) + 1);
+    scan(decodeSafely(dropped.replace(/\+/g, ' ')), policy, sink);
+  }
   // PII in the path (`/avatars/jane%40example.org.png`): the whole URL is masked.
-  const redacted = redactText(decodeSafely(clean), policy.detectors).text;
-  return redacted === decodeSafely(clean) ? clean : maskPreservingLayout(clean);
+  const decoded = decodeSafely(clean);
+  return scan(decoded, policy, sink) === decoded ? clean : maskPreservingLayout(clean);
 }
 
 /** True when the string at `index` is a value of a `content:` declaration. */
@@ -47,14 +65,15 @@ function inContentDeclaration(css: string, index: number): boolean {
  * Stylesheet text and `style` attributes, as rrweb inlines them: every `url()` loses its query
  * string and fragment (allow-listed parameters kept), quoted strings (`content: "…"`) are
  * PII-scanned, and under "mask all text" `content:` strings are masked whole. Anything the
- * tokenizer does not recognise stays CSS the browser accepted; the server's pass runs again.
+ * tokenizer does not recognise stays CSS the browser accepted. Shared by the recorder and the
+ * server's pass (`redactEvents`); `sink` hears the label of every detector finding.
  */
-export function sanitizeCss(css: string, policy: CssPolicy): string {
-  if (!css.includes('url(') && !css.includes('"') && !css.includes("'") && !/url\(/i.test(css)) return css;
+export function sanitizeCss(css: string, policy: CssPolicy, sink?: CssFindingSink): string {
+  if (!css.includes('"') && !css.includes("'") && !/url\(/i.test(css)) return css;
   return css.replace(CSS_TOKEN, (token, dq, sq, bare, str2, str1, index: number) => {
     if (dq !== undefined || sq !== undefined || bare !== undefined) {
       const url = (dq ?? sq ?? bare) as string;
-      const clean = cssUrl(url, policy);
+      const clean = cssUrl(url, policy, sink);
       if (clean === url) return token;
       const quote = dq !== undefined ? '"' : sq !== undefined ? "'" : '';
       return `url(${quote}${clean}${quote})`;
@@ -63,7 +82,7 @@ export function sanitizeCss(css: string, policy: CssPolicy): string {
     const quote = str2 !== undefined ? '"' : "'";
     if (policy.maskAllText && inContentDeclaration(css, index))
       return `${quote}${maskPreservingLayout(text)}${quote}`;
-    const redacted = redactText(text, policy.detectors).text;
+    const redacted = scan(text, policy, sink);
     return redacted === text ? token : `${quote}${redacted}${quote}`;
   });
 }
