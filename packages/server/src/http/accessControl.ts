@@ -3,11 +3,12 @@ import { roleHasPermission } from '@veil/core';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { authenticate, bearerFromHeader } from '../auth/authenticate.js';
 import { csrfTokenMatches, SAFE_METHODS } from '../auth/csrf.js';
-import { CSRF_HEADER, canSeeSite, type Principal, SESSION_COOKIE } from '../auth/principal.js';
+import { CSRF_HEADER, type Principal, SESSION_COOKIE } from '../auth/principal.js';
 import type { Clock } from '../clock.js';
 import { VeilError } from '../errors/VeilError.js';
 import type { Store } from '../storage/Store.js';
 import { isRoutePermission, type RouteDoc, type RoutePermission } from './routePermission.js';
+import { enforceSiteScope, isRouteSiteScope, type RouteSiteScope, siteScopeMismatch } from './siteScope.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -21,15 +22,19 @@ export interface RegisteredRoute {
   method: string;
   url: string;
   permission: RoutePermission;
+  /** Absent only on public routes (no caller to scope). */
+  site: RouteSiteScope | undefined;
   doc: RouteDoc | undefined;
 }
 
 /**
- * Every route declares `config.permission`. A route without a valid one stops the server at
+ * Every route declares `config.permission`, and every non-public route `config.site` (how its
+ * site is found, see `RouteSiteScope`). A route without a valid declaration stops the server at
  * startup; on each request the caller is authenticated (bearer token first, then the session
  * cookie), cookie-authenticated writes must carry the CSRF token, a session that owes its second
  * factor reaches only the sign-in routes, the role is checked against core's `ROLE_PERMISSIONS`,
- * and a `:siteKey` in the path must be one of the caller's sites — all before the body is read.
+ * and the route's site scope is enforced (a `:siteKey` or a loaded object of another site answers
+ * 404, as if it did not exist) — all before the body is read.
  * Returns the live route table.
  */
 export function installAccessControl(
@@ -46,8 +51,20 @@ export function installAccessControl(
         `route ${methods.join(',')} ${route.url} declares no valid config.permission; it would be denied`,
       );
     }
+    const site = route.config?.site;
+    if (site === undefined && permission !== 'public') {
+      throw new Error(
+        `route ${methods.join(',')} ${route.url} declares no config.site; say how its site is found (or 'global')`,
+      );
+    }
+    if (site !== undefined) {
+      if (!isRouteSiteScope(site))
+        throw new Error(`route ${methods.join(',')} ${route.url} declares an invalid config.site`);
+      const mismatch = permission === 'public' ? undefined : siteScopeMismatch(route.url, site);
+      if (mismatch) throw new Error(`route ${methods.join(',')} ${route.url} ${mismatch}`);
+    }
     for (const method of methods)
-      routes.push({ method, url: route.url, permission, doc: route.config?.openapi });
+      routes.push({ method, url: route.url, permission, site, doc: route.config?.openapi });
   });
 
   app.addHook('onRequest', async (request) => {
@@ -89,13 +106,9 @@ export function installAccessControl(
       throw new VeilError('forbidden', `your role lacks the ${permission} permission`);
     }
     request.principal = principal;
-    // A site in the path is checked here once for every route: a caller restricted to some sites
-    // finds no other (404, as if it did not exist).
-    const siteKey = (request.params as Record<string, unknown> | undefined)?.siteKey;
-    if (typeof siteKey === 'string' && principal.sites !== 'all') {
-      const site = await deps.store.sites.findByKey(siteKey);
-      if (site && !canSeeSite(principal, site.id)) throw new VeilError('not_found', 'no site has this key');
-    }
+    const site = config.site;
+    if (!isRouteSiteScope(site)) throw new VeilError('forbidden', 'this route declares no site scope');
+    await enforceSiteScope(site, principal, (request.params ?? {}) as Record<string, unknown>, deps.store);
   });
 
   return routes;

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 
 import type { z } from 'zod';
 import { parseOrThrow } from '../errors/validationError.js';
 import type { RouteDoc, RoutePermission } from './routePermission.js';
+import type { RouteSiteScope } from './siteScope.js';
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 
@@ -14,7 +15,7 @@ export interface RouteInput<P, Q, B> {
 }
 
 /**
- * One JSON route of the route table: its permission, its documentation, and zod schemas that both
+ * One JSON route of the route table: its permission, its site scope, its documentation, and zod schemas that both
  * validate the input (a `validation_failed` envelope naming the field) and feed the OpenAPI document.
  */
 export interface JsonRoute<
@@ -25,6 +26,8 @@ export interface JsonRoute<
   method: HTTPMethods;
   url: string;
   permission: RoutePermission;
+  /** How the route finds the site of what it touches; `global` for routes of no site (and public ones). */
+  site: RouteSiteScope;
   /** See `FastifyContextConfig.allowPendingSecondFactor`. */
   allowPendingSecondFactor?: boolean;
   doc: Omit<RouteDoc, 'params' | 'querystring' | 'body'>;
@@ -44,6 +47,7 @@ export function addRoute<
     url: route.url,
     config: {
       permission: route.permission,
+      site: route.site,
       allowPendingSecondFactor: route.allowPendingSecondFactor === true,
       openapi: { ...route.doc, params: route.params, querystring: route.querystring, body: route.body },
     },

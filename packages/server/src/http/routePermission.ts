@@ -1,5 +1,6 @@
 import { PERMISSIONS, type Permission } from '@veil/core';
 import type { z } from 'zod';
+import type { RouteSiteScope } from './siteScope.js';
 
 /** What a route requires: a core permission, any logged-in caller, or nothing. */
 export type RoutePermission = Permission | 'authenticated' | 'public';
@@ -37,6 +38,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Required on every route; checked at startup, enforced on every request. */
     permission?: RoutePermission;
+    /**
+     * How the route finds the site of what it touches (see `RouteSiteScope`). Required on every
+     * non-public route: checked at startup, enforced on every request.
+     */
+    site?: RouteSiteScope;
     openapi?: RouteDoc;
     /**
      * Open to a user session that still owes its second factor (sign-in routes only: who am I,

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { accessAlertObject } from '../access/objectScopes.js';
 import { z } from 'zod';
 import { actorOf } from '../audit/auditActor.js';
 import { VeilError } from '../errors/VeilError.js';
@@ -35,6 +36,7 @@ export async function accessAlertRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/alerts/access',
     permission: 'alerts:read',
+    site: 'filtered',
     querystring: z.object({
       open: z.enum(['true', 'false']).default('false').describe('only unacknowledged alerts'),
       limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -78,6 +80,7 @@ export async function accessAlertRoutes(app: FastifyInstance): Promise<void> {
     method: 'POST',
     url: '/api/v1/alerts/access/:id/acknowledge',
     permission: 'alerts:write',
+    site: accessAlertObject,
     params: z.object({ id: z.uuid() }),
     body: z.object({ note: z.string().trim().max(1000).optional() }),
     doc: {
@@ -118,6 +121,7 @@ export async function accessAlertRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/sites/:siteKey/access-limits',
     permission: 'sites:read',
+    site: 'siteKey',
     params: siteKeyParams,
     doc: {
       summary: 'Raw replays one person may open per hour on this site before an alert is raised',
@@ -136,6 +140,7 @@ export async function accessAlertRoutes(app: FastifyInstance): Promise<void> {
     method: 'PUT',
     url: '/api/v1/sites/:siteKey/access-limits',
     permission: 'policy:write',
+    site: 'siteKey',
     params: siteKeyParams,
     body: z.object({ rawReplaysPerHour: z.number().int().min(1).max(MAX_RAW_REPLAYS_PER_HOUR) }),
     doc: {

@@ -1,13 +1,12 @@
 import { Readable } from 'node:stream';
 import { AUDIT_ACTIONS, type AuditAction, isAuditAction } from '@veil/core';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { actorOf } from '../audit/auditActor.js';
 import { type AuditFilters, auditCsvExport, auditJsonlExport } from '../audit/auditExport.js';
 import { VeilError } from '../errors/VeilError.js';
 import { addRoute } from '../http/addRoute.js';
 import { errorResponses } from '../http/errorResponses.js';
-import { requirePrincipal } from './authRoutes.js';
 
 export const MAX_AUDIT_PAGE_SIZE = 500;
 const ms = z.coerce.number().int().nonnegative();
@@ -66,16 +65,6 @@ const auditEntrySchema = z
   })
   .meta({ id: 'AuditEntry' });
 
-/** The audit log reaches over every site: callers restricted to some sites cannot read it. */
-function requireAllSites(request: FastifyRequest): void {
-  if (requirePrincipal(request).sites !== 'all') {
-    throw new VeilError(
-      'forbidden',
-      'the audit log covers every site; a site-restricted caller cannot read it',
-    );
-  }
-}
-
 /** The audit view (search), verification, export (JSON Lines with the chain, CSV) and the signing key. */
 export async function auditRoutes(app: FastifyInstance): Promise<void> {
   const { store, clock, audit } = app.veil;
@@ -84,6 +73,7 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/audit',
     permission: 'audit:read',
+    site: 'allSites',
     querystring: filterQuery.extend({
       limit: z.coerce.number().int().min(1).max(MAX_AUDIT_PAGE_SIZE).default(100),
       before: z.coerce.number().int().positive().optional().describe('nextBefore of the previous page'),
@@ -104,7 +94,6 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     handler: async ({ query, request }) => {
-      requireAllSites(request);
       const f = filtersOf(query);
       const rows = await store.audit.query({
         from: f.from,
@@ -128,6 +117,7 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/audit/verify',
     permission: 'audit:read',
+    site: 'allSites',
     doc: {
       summary: 'Verify the whole chain and its signed checkpoints; names the first bad entry',
       tags: ['audit'],
@@ -140,7 +130,6 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     handler: async ({ request }) => {
-      requireAllSites(request);
       return audit.verify();
     },
   });
@@ -149,6 +138,7 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/audit/key',
     permission: 'audit:read',
+    site: 'global',
     doc: {
       summary: 'The public key that signs checkpoints (pin it to verify exports offline)',
       tags: ['audit'],
@@ -171,6 +161,7 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/audit/export',
     permission: 'audit:read',
+    site: 'allSites',
     querystring: filterQuery.extend({ format: z.enum(['jsonl', 'csv']).default('jsonl') }),
     doc: {
       summary: 'Export the selected entries: JSON Lines with the chain (verifiable offline) or CSV',
@@ -182,7 +173,6 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     handler: async ({ query, request, reply }) => {
-      requireAllSites(request);
       const filters = filtersOf(query);
       const now = clock.now();
       await audit.record({
@@ -206,6 +196,7 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/audit/access-report',
     permission: 'audit:read',
+    site: 'allSites',
     querystring: z.object({
       user: z.string().max(100).optional().describe('a user id'),
       token: z.string().max(100).optional().describe('an API token id'),
@@ -245,7 +236,6 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     handler: async ({ query, request }) => {
-      requireAllSites(request);
       const site = query.siteKey ? await store.sites.findByKey(query.siteKey) : undefined;
       if (query.siteKey && !site) throw new VeilError('not_found', 'no site has this key');
       const grants = await store.replayGrants.list({

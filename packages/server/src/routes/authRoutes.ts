@@ -122,6 +122,7 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/auth/providers',
     permission: 'public',
+    site: 'global',
     doc: {
       summary: 'How one can sign in here: password, and single sign-on when configured',
       tags: ['auth'],
@@ -145,6 +146,7 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     method: 'POST',
     url: '/api/v1/auth/login',
     permission: 'public',
+    site: 'global',
     body: loginSchema,
     doc: {
       summary: 'Log in; sets the veil_session and veil_csrf cookies',
@@ -216,6 +218,7 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     method: 'POST',
     url: '/api/v1/auth/logout',
     permission: 'authenticated',
+    site: 'global',
     allowPendingSecondFactor: true,
     doc: {
       summary: 'End the cookie session',
@@ -237,6 +240,7 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     method: 'POST',
     url: '/api/v1/auth/logout-everywhere',
     permission: 'authenticated',
+    site: 'global',
     allowPendingSecondFactor: true,
     doc: {
       summary: 'End every session of the signed-in user, on every device',
@@ -264,6 +268,7 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     method: 'POST',
     url: '/api/v1/auth/password',
     permission: 'authenticated',
+    site: 'global',
     body: z.object({
       currentPassword: z.string().min(1).max(MAX_PASSWORD_LENGTH),
       newPassword: z.string().min(MIN_PASSWORD_LENGTH).max(MAX_PASSWORD_LENGTH),
@@ -299,6 +304,7 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/auth/me',
     permission: 'authenticated',
+    site: 'global',
     allowPendingSecondFactor: true,
     doc: {
       summary:

@@ -107,6 +107,7 @@ export async function consentApiRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/sites/:siteKey/consent/receipts',
     permission: 'audit:read',
+    site: 'siteKey',
     params: siteKeyParams,
     querystring: receiptsQuery,
     doc: {
@@ -128,6 +129,7 @@ export async function consentApiRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/sites/:siteKey/consent/stats',
     permission: 'audit:read',
+    site: 'siteKey',
     params: siteKeyParams,
     querystring: statsQuery,
     doc: {
@@ -162,6 +164,7 @@ export async function consentApiRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/sites/:siteKey/banner-texts',
     permission: 'policy:read',
+    site: 'siteKey',
     params: siteKeyParams,
     doc: {
       summary: "The site's banner texts per language, and Veil's own",
@@ -191,6 +194,7 @@ export async function consentApiRoutes(app: FastifyInstance): Promise<void> {
     method: 'PUT',
     url: '/api/v1/sites/:siteKey/banner-texts/:language',
     permission: 'policy:write',
+    site: 'siteKey',
     params: languageParams,
     body: bannerTextsOverrideSchema,
     doc: {
@@ -234,6 +238,7 @@ export async function consentApiRoutes(app: FastifyInstance): Promise<void> {
     method: 'DELETE',
     url: '/api/v1/sites/:siteKey/banner-texts/:language',
     permission: 'policy:write',
+    site: 'siteKey',
     params: languageParams,
     doc: {
       summary: "Removes the site's banner texts for one language (Veil's apply again)",
@@ -260,6 +265,7 @@ export async function consentApiRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/sites/:siteKey/optouts',
     permission: 'audit:read',
+    site: 'siteKey',
     params: siteKeyParams,
     querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
     doc: {
@@ -288,6 +294,7 @@ export async function consentApiRoutes(app: FastifyInstance): Promise<void> {
     method: 'POST',
     url: '/api/v1/optouts',
     permission: 'erasure:write',
+    site: 'body',
     body: newOptOutSchema,
     doc: {
       summary: 'Adds an opt-out: a visitor on one site, or a user id on one site or every site',

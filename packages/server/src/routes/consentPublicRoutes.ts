@@ -77,6 +77,7 @@ export async function consentPublicRoutes(app: FastifyInstance): Promise<void> {
     method: 'POST',
     url: '/r/v1/sites/:siteKey/consent',
     permission: 'public',
+    site: 'siteKey',
     params: siteKeyParams,
     doc: {
       summary: 'Register a consent decision (grant, withdrawal, refusal) as a receipt',
@@ -118,6 +119,7 @@ export async function consentPublicRoutes(app: FastifyInstance): Promise<void> {
     method: 'OPTIONS',
     url: '/r/v1/sites/:siteKey/consent',
     permission: 'public',
+    site: 'siteKey',
     params: siteKeyParams,
     doc: {
       summary: 'CORS preflight of consent registration',
@@ -139,6 +141,7 @@ export async function consentPublicRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/r/v1/sites/:siteKey/banner',
     permission: 'public',
+    site: 'siteKey',
     params: siteKeyParams,
     querystring: bannerQuery,
     doc: {

@@ -106,6 +106,7 @@ export async function heatmapRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/sites/:siteKey/heatmaps/pages',
     permission: 'heatmaps:read',
+    site: 'siteKey',
     params: siteKeyParams,
     querystring: heatmapPagesQuery,
     doc: pageDoc(
@@ -134,6 +135,7 @@ export async function heatmapRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/sites/:siteKey/heatmaps/clicks',
     permission: 'heatmaps:read',
+    site: 'siteKey',
     params: siteKeyParams,
     querystring: heatmapPageQuery,
     doc: pageDoc(
@@ -153,6 +155,7 @@ export async function heatmapRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/sites/:siteKey/heatmaps/scroll',
     permission: 'heatmaps:read',
+    site: 'siteKey',
     params: siteKeyParams,
     querystring: heatmapPageQuery,
     doc: pageDoc(
@@ -172,6 +175,7 @@ export async function heatmapRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/sites/:siteKey/heatmaps/attention',
     permission: 'heatmaps:read',
+    site: 'siteKey',
     params: siteKeyParams,
     querystring: heatmapPageQuery,
     doc: pageDoc('Attention on a page', 'Pointer dwell by page cell and by element.', attentionHeatmapSchema),
@@ -187,6 +191,7 @@ export async function heatmapRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/sites/:siteKey/heatmaps/snapshot',
     permission: 'heatmaps:read',
+    site: 'siteKey',
     params: siteKeyParams,
     querystring: snapshotQuery,
     doc: pageDoc(

@@ -41,6 +41,7 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/auth/oidc/start',
     permission: 'public',
+    site: 'global',
     doc: {
       summary: 'Start single sign-on: redirects to the identity provider',
       tags: ['auth'],
@@ -78,6 +79,7 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/auth/oidc/callback',
     permission: 'public',
+    site: 'global',
     querystring: z.object({ state: z.string().max(200).optional() }).loose(),
     doc: {
       summary: 'Where the identity provider sends the browser back; signs in and redirects to the dashboard',

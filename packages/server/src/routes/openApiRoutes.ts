@@ -18,6 +18,7 @@ export async function openApiRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/openapi.json',
     permission: 'public',
+    site: 'global',
     doc: {
       summary: 'This OpenAPI 3.1 document',
       tags: ['public'],

@@ -81,6 +81,7 @@ export async function policyRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/sites/:siteKey/policy',
     permission: 'policy:read',
+    site: 'siteKey',
     params: siteKeyParams,
     doc: {
       summary: "The site's current (effective) privacy policy, its version and its difference to its preset",
@@ -111,6 +112,7 @@ export async function policyRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/sites/:siteKey/policy/versions',
     permission: 'policy:read',
+    site: 'siteKey',
     params: siteKeyParams,
     querystring: limitQuery,
     doc: {
@@ -130,6 +132,7 @@ export async function policyRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/sites/:siteKey/policy/versions/:version',
     permission: 'policy:read',
+    site: 'siteKey',
     params: siteKeyParams.extend({ version: z.coerce.number().int().min(1) }),
     doc: {
       summary: 'One version of the policy, with the policy as it was',
@@ -153,6 +156,7 @@ export async function policyRoutes(app: FastifyInstance): Promise<void> {
     method: 'POST',
     url: '/api/v1/sites/:siteKey/policy/preview',
     permission: 'policy:read',
+    site: 'siteKey',
     params: siteKeyParams,
     body: z.object({ policy: z.unknown() }),
     doc: {
@@ -188,6 +192,7 @@ export async function policyRoutes(app: FastifyInstance): Promise<void> {
     method: 'PUT',
     url: '/api/v1/sites/:siteKey/policy',
     permission: 'policy:write',
+    site: 'siteKey',
     params: siteKeyParams,
     body: z.object({
       policy: z.unknown(),
@@ -224,6 +229,7 @@ export async function policyRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/sites/:siteKey/masking-failures',
     permission: 'policy:read',
+    site: 'siteKey',
     params: siteKeyParams,
     querystring: limitQuery,
     doc: {
@@ -273,6 +279,7 @@ export async function policyRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/sites/:siteKey/privacy-alerts',
     permission: 'alerts:read',
+    site: 'siteKey',
     params: siteKeyParams,
     querystring: limitQuery.extend({ open: z.enum(['true', 'false']).optional() }),
     doc: {
@@ -298,6 +305,7 @@ export async function policyRoutes(app: FastifyInstance): Promise<void> {
     method: 'POST',
     url: '/api/v1/sites/:siteKey/privacy-alerts/:id/acknowledge',
     permission: 'alerts:write',
+    site: 'siteKey',
     params: siteKeyParams.extend({ id: z.string().uuid() }),
     body: z.object({ note: z.string().trim().max(500).optional() }),
     doc: {
@@ -328,6 +336,7 @@ export async function policyRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/sites/:siteKey/privacy-drops',
     permission: 'policy:read',
+    site: 'siteKey',
     params: siteKeyParams,
     querystring: z.object({ days: z.coerce.number().int().min(1).max(366).default(30) }),
     doc: {

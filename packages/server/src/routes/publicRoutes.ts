@@ -56,6 +56,7 @@ export async function publicRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/healthz',
     permission: 'public',
+    site: 'global',
     doc: {
       summary: 'Liveness and database health',
       tags: ['public'],
@@ -83,6 +84,7 @@ export async function publicRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/r/v1/sites/:siteKey/config',
     permission: 'public',
+    site: 'siteKey',
     params: siteKeyParams,
     doc: {
       summary: "A site's effective capture configuration (for the loader)",
@@ -117,6 +119,7 @@ export async function publicRoutes(app: FastifyInstance): Promise<void> {
     method: 'OPTIONS',
     url: '/r/v1/sites/:siteKey/config',
     permission: 'public',
+    site: 'siteKey',
     params: siteKeyParams,
     doc: {
       summary: 'CORS preflight of the site configuration',

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { sessionObject } from '../access/objectScopes.js';
 import { z } from 'zod';
 import { canSeeSite, type Principal } from '../auth/principal.js';
 import type { VeilContext } from '../context.js';
@@ -49,6 +50,7 @@ export async function replayGrantRoutes(app: FastifyInstance): Promise<void> {
     method: 'POST',
     url: '/api/v1/sessions/:id/replay-grants',
     permission: 'replay:raw',
+    site: sessionObject,
     params: z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'is not a session id') }),
     body: z.object({
       purpose: z.string().trim().min(1, 'state why you open this raw replay').max(MAX_PURPOSE_CHARS),

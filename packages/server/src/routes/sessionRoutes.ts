@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { sessionObject } from '../access/objectScopes.js';
 import { z } from 'zod';
 import { canSeeSite } from '../auth/principal.js';
 import { VeilError } from '../errors/VeilError.js';
@@ -55,6 +56,7 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/sites/:siteKey/sessions',
     permission: 'sessions:read',
+    site: 'siteKey',
     params: siteKeyParams,
     querystring: listQuery,
     doc: {
@@ -93,6 +95,7 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/sessions/:id',
     permission: 'sessions:read',
+    site: sessionObject,
     params: sessionParams,
     doc: {
       summary: 'One session with its page views',
@@ -118,6 +121,7 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/sessions/:id/events',
     permission: 'replay:raw',
+    site: sessionObject,
     params: sessionParams,
     querystring: eventsQuery,
     doc: {

@@ -19,6 +19,7 @@ export async function siteRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/sites',
     permission: 'sites:read',
+    site: 'filtered',
     doc: {
       summary: 'List sites',
       tags: ['sites'],
@@ -38,6 +39,7 @@ export async function siteRoutes(app: FastifyInstance): Promise<void> {
     method: 'POST',
     url: '/api/v1/sites',
     permission: 'sites:write',
+    site: 'global',
     body: newSiteSchema,
     doc: {
       summary: 'Create a site (default privacy policy with its sampling rate and lawful basis)',
@@ -57,6 +59,7 @@ export async function siteRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/sites/:siteKey',
     permission: 'sites:read',
+    site: 'siteKey',
     params: siteKeyParams,
     doc: {
       summary: 'One site',

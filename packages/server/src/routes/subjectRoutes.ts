@@ -73,6 +73,7 @@ export async function subjectRoutes(app: FastifyInstance): Promise<void> {
     method: 'POST',
     url: '/api/v1/sites/:siteKey/erasures',
     permission: 'erasure:write',
+    site: 'siteKey',
     params: siteKeyParams,
     body: subjectActSchema,
     doc: {
@@ -105,6 +106,7 @@ export async function subjectRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/sites/:siteKey/erasures',
     permission: 'audit:read',
+    site: 'siteKey',
     params: siteKeyParams,
     querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
     doc: {
@@ -127,6 +129,7 @@ export async function subjectRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/sites/:siteKey/erasures/:id',
     permission: 'audit:read',
+    site: 'siteKey',
     params: receiptParams,
     doc: {
       summary: 'One erasure receipt',
@@ -148,6 +151,7 @@ export async function subjectRoutes(app: FastifyInstance): Promise<void> {
     method: 'POST',
     url: '/api/v1/sites/:siteKey/subject-exports',
     permission: 'erasure:write',
+    site: 'siteKey',
     params: siteKeyParams,
     body: subjectActSchema,
     doc: {
@@ -192,6 +196,7 @@ export async function subjectRoutes(app: FastifyInstance): Promise<void> {
     method: 'POST',
     url: '/api/v1/sites/:siteKey/subject-requests',
     permission: 'erasure:write',
+    site: 'siteKey',
     params: siteKeyParams,
     body: newRequestSchema,
     doc: {
@@ -226,6 +231,7 @@ export async function subjectRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/subject-requests',
     permission: 'audit:read',
+    site: 'filtered',
     querystring: z.object({
       siteKey: z
         .string()

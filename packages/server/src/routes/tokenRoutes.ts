@@ -1,4 +1,5 @@
 import { ROLES } from '@veil/core';
+import { tokenObject } from '../access/objectScopes.js';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { assertMayGrantRole, resolveGrantedSites, siteKeysOf, siteKeysSchema } from '../access/delegation.js';
@@ -51,6 +52,7 @@ export async function tokenRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/tokens',
     permission: 'tokens:write',
+    site: 'filtered',
     doc: {
       summary: 'Every API token (never its value), newest first',
       tags: ['tokens'],
@@ -68,6 +70,7 @@ export async function tokenRoutes(app: FastifyInstance): Promise<void> {
     method: 'POST',
     url: '/api/v1/tokens',
     permission: 'tokens:write',
+    site: 'body',
     body: z.object({
       name: z.string().trim().min(1).max(200),
       role: z.enum(ROLES),
@@ -115,6 +118,7 @@ export async function tokenRoutes(app: FastifyInstance): Promise<void> {
     method: 'DELETE',
     url: '/api/v1/tokens/:id',
     permission: 'tokens:write',
+    site: tokenObject,
     params: z.object({ id: z.uuid() }),
     doc: {
       summary: 'Revoke a token: it stops working at once',

@@ -26,6 +26,7 @@ export async function totpRoutes(app: FastifyInstance): Promise<void> {
     method: 'POST',
     url: '/api/v1/auth/totp/setup',
     permission: 'authenticated',
+    site: 'global',
     allowPendingSecondFactor: true,
     doc: {
       summary: 'Start TOTP enrolment: a new secret and its otpauth:// URI (shown once)',
@@ -56,6 +57,7 @@ export async function totpRoutes(app: FastifyInstance): Promise<void> {
     method: 'POST',
     url: '/api/v1/auth/totp/enable',
     permission: 'authenticated',
+    site: 'global',
     allowPendingSecondFactor: true,
     body: codeBody,
     doc: {
@@ -89,6 +91,7 @@ export async function totpRoutes(app: FastifyInstance): Promise<void> {
     method: 'POST',
     url: '/api/v1/auth/totp/verify',
     permission: 'authenticated',
+    site: 'global',
     allowPendingSecondFactor: true,
     body: codeBody,
     doc: {

@@ -1,4 +1,5 @@
 import { ROLES, type Role, roleWithin } from '@veil/core';
+import { userObject } from '../access/objectScopes.js';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { assertMayGrantRole, resolveGrantedSites, siteKeysOf, siteKeysSchema } from '../access/delegation.js';
@@ -76,6 +77,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/users',
     permission: 'users:read',
+    site: 'filtered',
     doc: {
       summary: 'Every user with role, sites, TOTP and lock state',
       tags: ['users'],
@@ -93,6 +95,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     method: 'POST',
     url: '/api/v1/users',
     permission: 'users:write',
+    site: 'body',
     body: z.object({
       email: z
         .string()
@@ -144,6 +147,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     method: 'PATCH',
     url: '/api/v1/users/:id',
     permission: 'users:write',
+    site: userObject,
     params: userParams,
     body: z.object({ role: z.enum(ROLES).optional(), sites: siteKeysSchema.optional() }),
     doc: {
@@ -187,6 +191,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     method: 'DELETE',
     url: '/api/v1/users/:id',
     permission: 'users:write',
+    site: userObject,
     params: userParams,
     doc: {
       summary: 'Remove a user (their sessions end; their audit entries stay)',
@@ -213,6 +218,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     method: 'POST',
     url: '/api/v1/users/:id/logout-everywhere',
     permission: 'users:write',
+    site: userObject,
     params: userParams,
     doc: {
       summary: 'End every session of a user (a lost laptop, a leaving employee)',
@@ -241,6 +247,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     method: 'POST',
     url: '/api/v1/users/:id/totp-reset',
     permission: 'users:write',
+    site: userObject,
     params: userParams,
     doc: {
       summary: "Remove a user's TOTP (a lost phone): their sessions end and they enrol again at next sign-in",

@@ -116,13 +116,14 @@ describe('small helpers', () => {
           method: 'GET',
           url: '/x/:id',
           permission: 'sites:read',
+          site: 'global',
           doc: {
             summary: 'X',
             responses: { 200: { description: 'ok', schema: z.object({ n: z.number() }) } },
           },
         },
-        { method: 'HEAD', url: '/x/:id', permission: 'sites:read', doc: undefined },
-        { method: 'GET', url: '/y/*', permission: 'public', doc: undefined },
+        { method: 'HEAD', url: '/x/:id', permission: 'sites:read', site: 'global', doc: undefined },
+        { method: 'GET', url: '/y/*', permission: 'public', site: undefined, doc: undefined },
       ],
       { version: '1.2.3' },
     ) as {
