@@ -82,8 +82,7 @@ export async function enforceSiteScope(
     const siteKey = params.siteKey;
     if (typeof siteKey !== 'string' || principal.sites === 'all') return;
     const site = await store.sites.findByKey(siteKey);
-    if (!site || !principal.sites.includes(site.id))
-      throw new VeilError('not_found', 'no site has this key');
+    if (!site || !principal.sites.includes(site.id)) throw new VeilError('not_found', 'no site has this key');
     return;
   }
   if (scope === 'allSites') {

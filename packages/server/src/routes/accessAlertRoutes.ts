@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { accessAlertObject } from '../access/objectScopes.js';
 import { z } from 'zod';
+import { accessAlertObject } from '../access/objectScopes.js';
 import { actorOf } from '../audit/auditActor.js';
 import { VeilError } from '../errors/VeilError.js';
 import { addRoute } from '../http/addRoute.js';

@@ -93,7 +93,7 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
         ...errorResponses(400, 401, 403),
       },
     },
-    handler: async ({ query, request }) => {
+    handler: async ({ query }) => {
       const f = filtersOf(query);
       const rows = await store.audit.query({
         from: f.from,
@@ -129,7 +129,7 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
         ...errorResponses(401, 403),
       },
     },
-    handler: async ({ request }) => {
+    handler: async () => {
       return audit.verify();
     },
   });
@@ -235,7 +235,7 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
         ...errorResponses(400, 401, 403),
       },
     },
-    handler: async ({ query, request }) => {
+    handler: async ({ query }) => {
       const site = query.siteKey ? await store.sites.findByKey(query.siteKey) : undefined;
       if (query.siteKey && !site) throw new VeilError('not_found', 'no site has this key');
       const grants = await store.replayGrants.list({

@@ -31,6 +31,7 @@ export async function noticeRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/sites/:siteKey/notice',
     permission: 'policy:read',
+    site: 'siteKey',
     params: siteKeyParams,
     querystring: noticeQuery,
     doc: {

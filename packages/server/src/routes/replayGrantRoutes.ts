@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { sessionObject } from '../access/objectScopes.js';
 import { z } from 'zod';
+import { sessionObject } from '../access/objectScopes.js';
 import { canSeeSite, type Principal } from '../auth/principal.js';
 import type { VeilContext } from '../context.js';
 import { VeilError } from '../errors/VeilError.js';

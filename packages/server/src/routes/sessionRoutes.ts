@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { sessionObject } from '../access/objectScopes.js';
 import { z } from 'zod';
+import { sessionObject } from '../access/objectScopes.js';
 import { canSeeSite } from '../auth/principal.js';
 import { VeilError } from '../errors/VeilError.js';
 import { addRoute } from '../http/addRoute.js';

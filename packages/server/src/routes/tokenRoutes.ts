@@ -1,17 +1,19 @@
-import { ROLES } from '@veil/core';
-import { tokenObject } from '../access/objectScopes.js';
+import { ROLES, roleWithin } from '@veil/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { assertMayGrantRole, resolveGrantedSites, siteKeysOf, siteKeysSchema } from '../access/delegation.js';
+import { tokenObject } from '../access/objectScopes.js';
 import { actorOf } from '../audit/auditActor.js';
 import {
   createApiToken,
   DEFAULT_TOKEN_LIFETIME_DAYS,
   MAX_TOKEN_LIFETIME_DAYS,
 } from '../auth/createApiToken.js';
+import type { Principal } from '../auth/principal.js';
 import { VeilError } from '../errors/VeilError.js';
 import { addRoute } from '../http/addRoute.js';
 import { errorResponses } from '../http/errorResponses.js';
+import { sitesWithin } from '../http/siteScope.js';
 import type { ApiTokenRecord } from '../storage/accounts/ApiTokenRepository.js';
 import type { Store } from '../storage/Store.js';
 import { requirePrincipal } from './authRoutes.js';
@@ -44,6 +46,19 @@ async function tokenView(store: Store, record: ApiTokenRecord): Promise<z.infer<
   };
 }
 
+/**
+ * A token may be revoked only by someone who holds every permission of its role, and never when it
+ * was created by a user of a role beyond the caller's (the owner's tokens stay the owner's). Its
+ * sites were checked by access control (another site's token is 404).
+ */
+async function assertMayRevoke(store: Store, actor: Principal, record: ApiTokenRecord): Promise<void> {
+  if (!roleWithin(record.role, actor.role))
+    throw new VeilError('forbidden', `a ${actor.role} cannot revoke a ${record.role} token`);
+  const creator = record.createdBy === null ? undefined : await store.users.findById(record.createdBy);
+  if (creator && !roleWithin(creator.role, actor.role))
+    throw new VeilError('forbidden', `a ${actor.role} cannot revoke a token of a ${creator.role}`);
+}
+
 /** API tokens: scoped to a role and sites, shown once, stored hashed, expiring, revocable. */
 export async function tokenRoutes(app: FastifyInstance): Promise<void> {
   const { store, clock, audit } = app.veil;
@@ -61,9 +76,15 @@ export async function tokenRoutes(app: FastifyInstance): Promise<void> {
         ...errorResponses(401, 403),
       },
     },
-    handler: async () => ({
-      tokens: await Promise.all((await store.apiTokens.list()).map((t) => tokenView(store, t))),
-    }),
+    handler: async ({ request }) => {
+      const actor = requirePrincipal(request);
+      const tokens: z.infer<typeof tokenSchema>[] = [];
+      for (const record of await store.apiTokens.list()) {
+        const sites = record.allSites ? 'all' : await store.apiTokens.siteIds(record.id);
+        if (sitesWithin(actor.sites, sites)) tokens.push(await tokenView(store, record));
+      }
+      return { tokens };
+    },
   });
 
   addRoute(app, {
@@ -129,6 +150,7 @@ export async function tokenRoutes(app: FastifyInstance): Promise<void> {
       const actor = requirePrincipal(request);
       const record = await store.apiTokens.findById(params.id);
       if (!record) throw new VeilError('not_found', 'no such token');
+      await assertMayRevoke(store, actor, record);
       if (await store.apiTokens.revoke(record.id, clock.now())) {
         await audit.record({
           action: 'token.revoked',

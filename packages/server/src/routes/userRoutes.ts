@@ -1,8 +1,8 @@
 import { ROLES, type Role, roleWithin } from '@veil/core';
-import { userObject } from '../access/objectScopes.js';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { assertMayGrantRole, resolveGrantedSites, siteKeysOf, siteKeysSchema } from '../access/delegation.js';
+import { userObject } from '../access/objectScopes.js';
 import { actorOf } from '../audit/auditActor.js';
 import {
   generatePassword,
@@ -14,6 +14,7 @@ import type { Principal } from '../auth/principal.js';
 import { VeilError } from '../errors/VeilError.js';
 import { addRoute } from '../http/addRoute.js';
 import { errorResponses } from '../http/errorResponses.js';
+import { sitesWithin } from '../http/siteScope.js';
 import type { UserRecord } from '../storage/accounts/UserRepository.js';
 import type { Store } from '../storage/Store.js';
 import { requirePrincipal } from './authRoutes.js';
@@ -46,7 +47,15 @@ async function managedUser(store: Store, user: UserRecord): Promise<z.infer<type
   };
 }
 
-/** A user may be changed only by someone who holds every permission of that user's role. */
+/** True when every site of `user` is one `actor` sees (a user of every site: only for all-sites actors). */
+export async function userSitesWithin(store: Store, actor: Principal, user: UserRecord): Promise<boolean> {
+  return sitesWithin(actor.sites, user.allSites ? 'all' : await store.users.siteIds(user.id));
+}
+
+/**
+ * A user may be changed only by someone who holds every permission of that user's role (access
+ * control has already hidden users with sites beyond the caller's).
+ */
 function assertMayManage(actor: Principal, target: UserRecord): void {
   if (!roleWithin(target.role, actor.role)) {
     throw new VeilError('forbidden', `a ${actor.role} cannot change a ${target.role}`);
@@ -86,9 +95,14 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
         ...errorResponses(401, 403),
       },
     },
-    handler: async () => ({
-      users: await Promise.all((await store.users.list()).map((u) => managedUser(store, u))),
-    }),
+    handler: async ({ request }) => {
+      const actor = requirePrincipal(request);
+      const users: z.infer<typeof managedUserSchema>[] = [];
+      for (const user of await store.users.list()) {
+        if (await userSitesWithin(store, actor, user)) users.push(await managedUser(store, user));
+      }
+      return { users };
+    },
   });
 
   addRoute(app, {

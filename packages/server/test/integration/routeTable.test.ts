@@ -165,6 +165,27 @@ describe('route table', () => {
     await app.close();
   });
 
+  it('refuses to start with a non-public route that declares no site scope, or one unfit for its URL', async () => {
+    const app = Fastify();
+    installAccessControl(app, { store: t.app.veil.store, clock: new ManualClock() });
+    const handler = async () => ({});
+    expect(() => app.get('/api/v1/nosite', { config: { permission: 'sites:read' } }, handler)).toThrow(
+      /declares no config\.site/,
+    );
+    expect(() =>
+      app.get('/api/v1/sites/:siteKey/x', { config: { permission: 'sites:read', site: 'global' } }, handler),
+    ).toThrow(/:siteKey parameter/);
+    expect(() =>
+      app.get('/api/v1/y', { config: { permission: 'sites:read', site: 'siteKey' } }, handler),
+    ).toThrow(/without a :siteKey/);
+    expect(() =>
+      app.get('/api/v1/z', { config: { permission: 'sites:read', site: 'everywhere' as never } }, handler),
+    ).toThrow(/invalid config\.site/);
+    // Public routes have no caller to scope.
+    expect(() => app.get('/open', { config: { permission: 'public' } }, handler)).not.toThrow();
+    await app.close();
+  });
+
   it('serves an OpenAPI 3.1 document listing every route', async () => {
     const res = await t.app.inject({ url: '/api/v1/openapi.json' });
     expect(res.statusCode).toBe(200);
