@@ -210,6 +210,15 @@ describe('privacy policy in the dashboard', () => {
     await editor.fill(JSON.stringify({ ...policy, retentionDays: 400 }, null, 2));
     await page.getByTestId('policy-review').click();
     await expect.poll(() => page.getByTestId('policy-problem').textContent()).toContain('retentionDays');
+    // A selector browsers would refuse, or an IP rule that matches nothing, is named before saving.
+    await editor.fill(JSON.stringify({ ...policy, blockSelectors: ['.ok', '#grades['] }, null, 2));
+    await page.getByTestId('policy-review').click();
+    await expect
+      .poll(() => page.getByTestId('policy-problem').textContent())
+      .toContain('"#grades[" is not a valid CSS selector');
+    await editor.fill(JSON.stringify({ ...policy, ipBlockList: ['10.0.0.0/33'] }, null, 2));
+    await page.getByTestId('policy-review').click();
+    await expect.poll(() => page.getByTestId('policy-problem').textContent()).toContain('"10.0.0.0/33"');
 
     await editor.fill(JSON.stringify({ ...policy, retentionDays: 7, maskAllText: true }, null, 2));
     await page.getByTestId('policy-review').click();

@@ -4,6 +4,10 @@ export const ERROR_CODES = {
   invalid_json: 400,
   validation_failed: 400,
   purpose_required: 400,
+  /** A policy CSS selector (block, mask, unmask, allowed iframe) that browsers would refuse; the message names it. */
+  invalid_selector: 400,
+  /** A policy IP block-list rule that is not an address, a v4 wildcard or a CIDR range; the message names it. */
+  invalid_ip_rule: 400,
   unauthenticated: 401,
   invalid_credentials: 401,
   /** A wrong or reused TOTP code. */
@@ -15,6 +19,8 @@ export const ERROR_CODES = {
   second_factor_required: 403,
   origin_not_allowed: 403,
   consent_required: 403,
+  /** An ingest request carrying `Sec-GPC: 1` (Global Privacy Control) on a site that honours it. */
+  gpc_refused: 403,
   /** The site's policy does not record this batch: blocked address, restricted region, page outside targeting. */
   not_recorded: 403,
   not_found: 404,

@@ -32,36 +32,56 @@ function parseIp(text: string): { family: 4 | 6; value: bigint } | null {
   return { family: 6, value: groups.reduce((acc, g) => (acc << 16n) | BigInt(Number.parseInt(g, 16)), 0n) };
 }
 
+const OCTET_OR_STAR = /^(?:\*|0|[1-9]\d{0,2})$/;
+const PREFIX_BITS = /^(?:0|[1-9]\d{0,2})$/;
+
+/** A parsed block-list rule, or why it is not one. */
+type ParsedRule =
+  | { kind: 'wildcard'; parts: string[] }
+  | { kind: 'range'; family: 4 | 6; value: bigint; bits: number }
+  | { kind: 'invalid'; problem: string };
+
+function parseRule(rule: string): ParsedRule {
+  const r = rule.trim();
+  if (r === '') return { kind: 'invalid', problem: 'the rule is empty' };
+  if (r.includes('*')) {
+    const parts = r.split('.');
+    const ok =
+      parts.length === 4 && parts.every((p) => OCTET_OR_STAR.test(p) && (p === '*' || Number(p) <= 255));
+    return ok
+      ? { kind: 'wildcard', parts }
+      : { kind: 'invalid', problem: 'a wildcard rule is four IPv4 octets (0-255) or * (203.0.113.*)' };
+  }
+  const slash = r.indexOf('/');
+  const net = parseIp(slash === -1 ? r : r.slice(0, slash));
+  if (!net) return { kind: 'invalid', problem: 'not an IPv4 or IPv6 address' };
+  const width = net.family === 4 ? 32 : 128;
+  if (slash === -1) return { kind: 'range', family: net.family, value: net.value, bits: width };
+  const prefix = r.slice(slash + 1);
+  if (!PREFIX_BITS.test(prefix) || Number(prefix) > width) {
+    return { kind: 'invalid', problem: `the prefix length must be a number from 0 to ${width}` };
+  }
+  return { kind: 'range', family: net.family, value: net.value, bits: Number(prefix) };
+}
+
 /**
  * Does `ip` match one block-list rule? Rules: an exact address (v4 or v6), a v4 wildcard
- * (`203.0.113.*`, `10.*.*.*`), or a CIDR range (`192.0.2.0/24`, `2001:db8::/32`).
+ * (`203.0.113.*`, `10.*.*.*`), or a CIDR range (`192.0.2.0/24`, `2001:db8::/32`). An invalid rule
+ * matches nothing (policies are validated when written: `ipRuleProblem`).
  */
 export function ipMatchesRule(ip: string, rule: string): boolean {
   const addr = parseIp(ip);
   if (!addr) return false;
-  const r = rule.trim();
-  if (r.includes('*')) {
+  const parsed = parseRule(rule);
+  if (parsed.kind === 'invalid') return false;
+  if (parsed.kind === 'wildcard') {
     if (addr.family !== 4) return false;
-    const parts = r.split('.');
-    if (parts.length !== 4) return false;
-    const octets = ip
-      .trim()
-      .replace(/^::ffff:/i, '')
-      .split('.');
-    return parts.every((p, i) => p === '*' || p === octets[i]);
+    const octets = [24n, 16n, 8n, 0n].map((shift) => String((addr.value >> shift) & 0xffn));
+    return parsed.parts.every((p, i) => p === '*' || p === octets[i]);
   }
-  const slash = r.indexOf('/');
-  if (slash === -1) {
-    const other = parseIp(r);
-    return other !== null && other.family === addr.family && other.value === addr.value;
-  }
-  const net = parseIp(r.slice(0, slash));
-  const bits = Number(r.slice(slash + 1));
-  if (!net || net.family !== addr.family || !Number.isInteger(bits)) return false;
-  const width = addr.family === 4 ? 32 : 128;
-  if (bits < 0 || bits > width) return false;
-  const shift = BigInt(width - bits);
-  return addr.value >> shift === net.value >> shift;
+  if (parsed.family !== addr.family) return false;
+  const shift = BigInt((addr.family === 4 ? 32 : 128) - parsed.bits);
+  return addr.value >> shift === parsed.value >> shift;
 }
 
 /** True when any rule of the block list matches. */
@@ -69,13 +89,13 @@ export function ipBlocked(ip: string, blockList: readonly string[]): boolean {
   return blockList.some((rule) => ipMatchesRule(ip, rule));
 }
 
+/** Why `rule` is not a block-list rule (address, v4 wildcard, CIDR range), or null when it is one. */
+export function ipRuleProblem(rule: string): string | null {
+  const parsed = parseRule(rule);
+  return parsed.kind === 'invalid' ? parsed.problem : null;
+}
+
 /** A rule is valid when it is an address, a v4 wildcard or a CIDR range. */
 export function isValidIpRule(rule: string): boolean {
-  const r = rule.trim();
-  if (/^(\d{1,3}|\*)(\.(\d{1,3}|\*)){3}$/.test(r) && r.includes('*')) return true;
-  const slash = r.indexOf('/');
-  if (slash === -1) return parseIp(r) !== null;
-  const net = parseIp(r.slice(0, slash));
-  const bits = Number(r.slice(slash + 1));
-  return net !== null && Number.isInteger(bits) && bits >= 0 && bits <= (net.family === 4 ? 32 : 128);
+  return ipRuleProblem(rule) === null;
 }

@@ -4,6 +4,7 @@ import {
   formatPolicyDiff,
   ipBlocked,
   ipMatchesRule,
+  ipRuleProblem,
   isValidIpRule,
   PRIVACY_PRESETS,
   parsePrivacyPolicy,
@@ -99,5 +100,24 @@ describe('ip block list', () => {
       expect(isValidIpRule(ok)).toBe(true);
     for (const bad of ['203.0.113', '10.0.0.0/33', 'example.org', '2001:db8::/129'])
       expect(isValidIpRule(bad)).toBe(false);
+  });
+  it('refuses typos that would match nothing (or everything) and names why', () => {
+    for (const bad of [
+      '10.0.0.0/',
+      '10.0.0.0/ 8',
+      '10.0.0.0/8.5',
+      '203.0.113.*/24',
+      '999.*.*.*',
+      '10.*.*',
+      '',
+    ]) {
+      expect(isValidIpRule(bad), bad).toBe(false);
+      expect(ipRuleProblem(bad), bad).toEqual(expect.any(String));
+    }
+    expect(ipRuleProblem('2001:db8::/200')).toMatch(/0 to 128/);
+    expect(ipRuleProblem('10.0.0.0/8')).toBeNull();
+    // A rule that is not valid matches nothing, even a prefix that once parsed as /0.
+    expect(ipMatchesRule('198.51.100.1', '10.0.0.0/')).toBe(false);
+    expect(ipMatchesRule('::ffff:203.0.113.7', '203.0.113.*')).toBe(true);
   });
 });

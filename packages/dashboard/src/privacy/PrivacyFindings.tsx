@@ -7,6 +7,8 @@ import { failuresByPage, type privacyApi } from './privacyApi';
 type PrivacyApi = ReturnType<typeof privacyApi>;
 
 const DROP_REASONS: Readonly<Record<string, string>> = {
+  gpc: 'Batches refused for Global Privacy Control or Do Not Track',
+  unsampled: 'Batches of sessions outside the sample',
   ip_blocked: 'Batches from blocked addresses',
   region_restricted: 'Batches from restricted regions',
   page_not_allowed: 'Events on pages outside targeting',

@@ -63,7 +63,7 @@ export class IngestPipeline {
     if (isDrop(validated)) return { ok: false, drop: validated, site: undefined };
     const located = await this.step('siteAndOrigin', () => siteAndOrigin(this.deps.store, validated));
     if (isDrop(located)) return { ok: false, drop: located, site: undefined };
-    const consented = await this.step('consent', () => consent(this.deps.store, located));
+    const consented = await this.step('consent', () => consent(this.deps, located));
     if (isDrop(consented)) return { ok: false, drop: consented, site: located.site };
     // The client address serves the block list and the region lookup, then leaves the context.
     const allowedIp = await this.step('ipPolicy', () => ipPolicy(this.deps, consented));

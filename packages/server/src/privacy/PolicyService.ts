@@ -2,10 +2,12 @@ import {
   type AuditActor,
   diffPolicies,
   formatPolicyDiff,
+  ipRuleProblem,
   type PolicyChange,
   type PrivacyPolicy,
   parsePrivacyPolicy,
   presetPolicy,
+  validateSelectors,
 } from '@veil/core';
 import { z } from 'zod';
 import type { AuditLog } from '../audit/AuditLog.js';
@@ -35,14 +37,48 @@ export interface PolicyPreview {
   preset: PresetComparison;
 }
 
-/** Parses a proposed policy (missing fields take their defaults) or throws `validation_failed`. */
+/** The policy fields that hold CSS selectors, checked when a policy is written. */
+export const POLICY_SELECTOR_FIELDS = [
+  'blockSelectors',
+  'maskTextSelectors',
+  'unmaskSelectors',
+  'allowIframes',
+] as const satisfies readonly (keyof PrivacyPolicy)[];
+
+/**
+ * Parses a proposed policy (missing fields take their defaults) or throws: `validation_failed`
+ * for the schema, `invalid_selector` for a CSS selector browsers would refuse (joined with the
+ * others into one selector, a single bad one made the browser's match throw, and rrweb took that
+ * as "not blocked"), `invalid_ip_rule` for a block-list rule that would silently match nothing.
+ * Each message names the field and the offending value.
+ */
 export function parseProposedPolicy(input: unknown): PrivacyPolicy {
+  let policy: PrivacyPolicy;
   try {
-    return parsePrivacyPolicy(input);
+    policy = parsePrivacyPolicy(input);
   } catch (error) {
     if (error instanceof z.ZodError) throw validationError(error, 'policy');
     throw error;
   }
+  for (const field of POLICY_SELECTOR_FIELDS) {
+    const [first] = validateSelectors(policy[field]);
+    if (first) {
+      throw new VeilError(
+        'invalid_selector',
+        `policy.${field}: ${JSON.stringify(first.selector)} is not a valid CSS selector (${first.problem})`,
+      );
+    }
+  }
+  for (const rule of policy.ipBlockList) {
+    const problem = ipRuleProblem(rule);
+    if (problem !== null) {
+      throw new VeilError(
+        'invalid_ip_rule',
+        `policy.ipBlockList: ${JSON.stringify(rule)} is not an IP rule (${problem}); use an address, a wildcard (203.0.113.*) or a CIDR range (192.0.2.0/24, 2001:db8::/32)`,
+      );
+    }
+  }
+  return policy;
 }
 
 export function compareToPreset(policy: PrivacyPolicy): PresetComparison {

@@ -20,6 +20,14 @@ function regionHeaderValue(request: FastifyRequest, header: string | undefined):
   return Array.isArray(raw) ? raw[0] : raw;
 }
 
+/** `Sec-GPC: 1` or `DNT: 1` on the request (Global Privacy Control, Do Not Track). */
+export function privacySignalOf(request: FastifyRequest): 'Sec-GPC' | 'DNT' | undefined {
+  const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)?.trim();
+  if (first(request.headers['sec-gpc']) === '1') return 'Sec-GPC';
+  if (first(request.headers.dnt) === '1') return 'DNT';
+  return undefined;
+}
+
 /**
  * `POST /ingest/v1/batch` and its CORS preflight. The body is read as raw bytes (any content type,
  * at most `MAX_BATCH_COMPRESSED_BYTES`) and handed to the ingest pipeline, which decides.
@@ -68,7 +76,7 @@ export async function ingestRoutes(app: FastifyInstance): Promise<void> {
       openapi: {
         summary: 'Ingest one batch of recorded events',
         description:
-          "The body is the JSON of an IngestBatch, plain or gzip (by Content-Encoding or magic bytes); at most 1 MiB on the wire and 16 MiB decompressed. The Origin (or Referer) must be one of the site's origins. A retried (sessionId, seq) is acknowledged with duplicate: true and not stored twice.",
+          "The body is the JSON of an IngestBatch, plain or gzip (by Content-Encoding or magic bytes); at most 1 MiB on the wire and 16 MiB decompressed. The Origin (or Referer) must be one of the site's origins. A request with Sec-GPC: 1 (or DNT: 1) is refused with 403 gpc_refused when the site's policy honours Global Privacy Control (the default), under either lawful basis. A retried (sessionId, seq) is acknowledged with duplicate: true and not stored twice.",
         tags: ['ingest'],
         body: ingestBatchSchema,
         bodyContentTypes: [...INGEST_CONTENT_TYPES],
@@ -88,6 +96,7 @@ export async function ingestRoutes(app: FastifyInstance): Promise<void> {
         // For the IP block list and region lookup only; the pipeline drops it after those steps.
         clientIp: request.ip,
         regionHeaderValue: regionHeaderValue(request, app.veil.config.regionHeader),
+        privacySignal: privacySignalOf(request),
         body: Buffer.isBuffer(request.body) ? request.body : undefined,
       });
       await corsFor(request, reply, result.site);

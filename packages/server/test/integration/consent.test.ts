@@ -216,18 +216,25 @@ describe('ingest and consent receipts', () => {
       legitimateInterestAssessment: { purpose: 'fix bugs', necessity: 'n', balancing: 'b', safeguards: 's' },
     });
     const { consent } = await import('../../src/ingest/steps/consent.js');
-    const passed = await consent(store, {
-      request: {
-        contentType: 'application/json',
-        contentEncoding: undefined,
-        origin: undefined,
-        referer: undefined,
-        body: undefined,
+    const passed = await consent(
+      { store, clock: t.clock },
+      {
+        request: {
+          contentType: 'application/json',
+          contentEncoding: undefined,
+          origin: undefined,
+          referer: undefined,
+          body: undefined,
+        },
+        batch: makeBatch({
+          siteKey: documented.siteKey,
+          sessionId: sessionId(),
+          consentReceiptId: undefined,
+        }),
+        site: documented,
+        origin: 'https://li2.example',
       },
-      batch: makeBatch({ siteKey: documented.siteKey, sessionId: sessionId(), consentReceiptId: undefined }),
-      site: documented,
-      origin: 'https://li2.example',
-    });
+    );
     expect(passed).not.toHaveProperty('drop');
   });
 });

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/commands/shared.js';
 import { runCli } from '../../src/cli/main.js';
+import { parseProposedPolicy } from '../../src/privacy/PolicyService.js';
 import { startTestApp, type TestApp } from '../support/testApp.js';
 
 // Versioned policies through the API and the CLI: history, diffs, reasons, audit events,
@@ -285,5 +286,97 @@ describe('policy as code: veil policy pull | push', () => {
       text: '~ samplingPercent: 20 → 50',
     });
     expect(current.preset).toBe('strict');
+  });
+});
+
+describe('selectors and IP rules are validated when a policy is written', () => {
+  const current = async () =>
+    json((await api('GET', `${base()}/policy`, owner)).body) as {
+      policy: PrivacyPolicy;
+      version: { version: number };
+    };
+
+  // One bad selector joined with the others made the browser's match throw, and rrweb took that
+  // as "not blocked": every field holding selectors refuses it, naming the selector.
+  const badSelectors: [keyof PrivacyPolicy, string][] = [
+    ['blockSelectors', '#chat['],
+    ['maskTextSelectors', '.student:nth-child('],
+    ['unmaskSelectors', 'input[name="q"'],
+    ['allowIframes', 'iframe:hovr'],
+  ];
+
+  it.each(badSelectors)(
+    'refuses an invalid %s entry with 400 invalid_selector naming it (preview and PUT)',
+    async (field, selector) => {
+      const { policy, version } = await current();
+      const proposed = { ...policy, [field]: ['.fine', selector] };
+      for (const res of [
+        await api('POST', `${base()}/policy/preview`, owner, { policy: proposed }),
+        await api('PUT', `${base()}/policy`, owner, { policy: proposed, reason: 'add a selector' }),
+      ]) {
+        expect(res.statusCode).toBe(400);
+        const error = (json(res.body) as { error: { code: string; message: string } }).error;
+        expect(error.code).toBe('invalid_selector');
+        expect(error.message).toContain(JSON.stringify(selector));
+        expect(error.message).toContain(field);
+      }
+      expect((await current()).version.version).toBe(version.version);
+    },
+  );
+
+  it('refuses an IP block-list rule that is not an address, wildcard or CIDR range with 400 invalid_ip_rule', async () => {
+    const { policy, version } = await current();
+    for (const rule of ['10.0.0.0/33', '203.0.113', '2001:db8::/129', '10.0.0.0/', '999.*.*.*', 'office']) {
+      const res = await api('PUT', `${base()}/policy`, owner, {
+        policy: { ...policy, ipBlockList: ['192.0.2.0/24', rule] },
+        reason: 'block the office',
+      });
+      expect(res.statusCode, rule).toBe(400);
+      const error = (json(res.body) as { error: { code: string; message: string } }).error;
+      expect(error.code).toBe('invalid_ip_rule');
+      expect(error.message).toContain(JSON.stringify(rule));
+    }
+    expect((await current()).version.version).toBe(version.version);
+    const good = await api('PUT', `${base()}/policy`, owner, {
+      policy: { ...policy, ipBlockList: ['192.0.2.0/24', '2001:db8::/32', '203.0.113.*', '198.51.100.7'] },
+      reason: 'block the office ranges',
+    });
+    expect(good.statusCode, good.body).toBe(200);
+  });
+
+  it('accepts every preset as it ships', () => {
+    for (const preset of Object.values(PRIVACY_PRESETS))
+      expect(() => parseProposedPolicy(preset)).not.toThrow();
+  });
+
+  it('veil policy push refuses the file naming the bad selector or rule, dry run or not', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { policy, version } = await current();
+    const run = async (file: string, ...extra: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await runCli(['policy', 'push', '--site', t.site.siteKey, file, ...extra], {
+        out: (s) => out.push(s),
+        err: (s) => err.push(s),
+        env: { VEIL_DATA_DIR: t.config.dataDir, VEIL_DEMO: 'false' },
+        cwd: t.dir,
+      });
+      return { code, err: err.join('\n') };
+    };
+    writeFileSync(
+      path.join(t.dir, 'selector.json'),
+      JSON.stringify({ ...policy, blockSelectors: ['div >> p'] }),
+    );
+    writeFileSync(path.join(t.dir, 'ip.json'), JSON.stringify({ ...policy, ipBlockList: ['10.0.0.0/40'] }));
+    for (const extra of [['--dry-run'], ['--reason', 'tighten']]) {
+      const selector = await run('selector.json', ...extra);
+      expect(selector.code).toBe(1);
+      expect(selector.err).toContain('"div >> p"');
+      expect(selector.err).toContain('not a valid CSS selector');
+      const ip = await run('ip.json', ...extra);
+      expect(ip.code).toBe(1);
+      expect(ip.err).toContain('"10.0.0.0/40"');
+    }
+    expect((await current()).version.version).toBe(version.version);
   });
 });

@@ -33,6 +33,11 @@ export interface RawBatchRequest {
    * removes it from the batch's context, it is never stored and never logged.
    */
   clientIp?: string | undefined;
+  /**
+   * The visitor's privacy signal from the request headers: `Sec-GPC: 1` (Global Privacy Control)
+   * or `DNT: 1` (Do Not Track); undefined when neither is set. The `consent` step refuses it.
+   */
+  privacySignal?: 'Sec-GPC' | 'DNT' | undefined;
   /** The value of the trusted proxy's country header (`VEIL_REGION_HEADER`), when configured. */
   regionHeaderValue?: string | undefined;
   body: Buffer | undefined;

@@ -51,6 +51,8 @@ export interface PrivacyAlertRecord {
 
 /** Why a privacy step dropped a batch (or finalisation a session). */
 export type PrivacyDropReason =
+  | 'gpc'
+  | 'unsampled'
   | 'ip_blocked'
   | 'region_restricted'
   | 'page_not_allowed'
