@@ -59,7 +59,7 @@ beforeAll(async () => {
       VEIL_OIDC_CLIENT_SECRET: provider.clientSecret,
       VEIL_OIDC_REDIRECT_URL: redirect,
       VEIL_OIDC_SCOPES: 'openid email groups',
-      VEIL_OIDC_ROLE_MAP: 'veil-viewers=replay_viewer; veil-analysts=analyst',
+      VEIL_OIDC_ROLE_MAP: 'veil-viewers=replay_viewer@*; veil-analysts=analyst@*',
       VEIL_OIDC_LABEL: 'Sign in with Corp SSO',
     },
     root,

@@ -8,6 +8,8 @@ const SSO_ERRORS: Readonly<Record<string, string>> = {
   sso_no_role: 'Your account at the identity provider is in no group that has access to Veil.',
   sso_no_email: 'The identity provider did not share your email address.',
   sso_locked: 'This account is locked for a while after failed sign-ins.',
+  sso_link_not_allowed:
+    'An account with your email exists already. Ask an administrator to allow single sign-on for it.',
 };
 
 /** The reason a single sign-on came back refused (`/?sso_error=…`), for the login page. */

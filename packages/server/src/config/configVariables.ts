@@ -168,7 +168,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.freeze([
     name: 'VEIL_OIDC_ROLE_MAP',
     default: undefined,
     description:
-      '`group=role;group=role`, first match wins; users in no listed group cannot sign in. The role is updated at every login.',
+      "`group=role@siteKey;group=role@*;group=role`: the first match gives the role, the `@` of matching rules of that role the sites (none without); users in no listed group cannot sign in. Role and sites are updated at every login, except the owner's.",
     audience: 'operator',
   },
   {

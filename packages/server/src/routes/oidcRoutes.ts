@@ -3,23 +3,19 @@ import { roleRequiresSecondFactor } from '@veil/core';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { OidcIdentity } from '../auth/oidc/OidcClient.js';
-import { roleForGroups } from '../auth/oidc/oidcRoleMap.js';
+import { type SsoRefusal, ssoAccount } from '../auth/oidc/ssoAccount.js';
 import { tokenHash } from '../auth/secrets.js';
 import { secureCookie, startCookieSession } from '../auth/sessionCookies.js';
 import { VeilError } from '../errors/VeilError.js';
 import { addRoute } from '../http/addRoute.js';
 import { errorResponses } from '../http/errorResponses.js';
-import type { UserRecord } from '../storage/accounts/UserRepository.js';
 
 const STATE_COOKIE = 'veil_oidc_state';
 const STATE_COOKIE_PATH = '/api/v1/auth/oidc';
 /** A login must come back from the provider within this long. */
 export const OIDC_LOGIN_TTL_MS = 10 * 60 * 1000;
-/** SSO users have no usable password: this is not an argon2id hash, so no password ever matches. */
-const NO_PASSWORD = '!sso-only';
-
 /** Why an SSO login was refused, as the dashboard shows it (`/?sso_error=…`). */
-type SsoError = 'sso_failed' | 'sso_expired' | 'sso_no_role' | 'sso_no_email' | 'sso_locked';
+type SsoError = SsoRefusal | 'sso_expired' | 'sso_locked';
 
 function sameText(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -29,8 +25,9 @@ function sameText(a: string, b: string): boolean {
 
 /**
  * Single sign-on with OpenID Connect (authorization code + PKCE, `openid-client`). The groups claim
- * decides the role at every login (VEIL_OIDC_ROLE_MAP, first match wins); users in no mapped group
- * are refused. A user is found by issuer and subject, else linked by verified email, else created.
+ * decides role and sites at every login (VEIL_OIDC_ROLE_MAP, first match wins); users in no mapped
+ * group are refused. The account rules (owner never re-roled, linking only where an admin allowed
+ * it) are `ssoAccount`'s.
  */
 export async function oidcRoutes(app: FastifyInstance): Promise<void> {
   const { store, clock, config, audit, oidc } = app.veil;
@@ -109,53 +106,9 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
         return backToLogin(reply, 'sso_failed');
       }
 
-      const subject = `${identity.issuer}#${identity.subject}`;
-      const role = roleForGroups(identity.groups, oidc.settings.roleRules);
-      const anonymous = { type: 'anonymous' as const, id: null, label: identity.email ?? null };
-      if (!role) {
-        await audit.record({
-          action: 'auth.login_failed',
-          actor: anonymous,
-          details: { method: 'oidc', reason: 'no_mapped_group', subject },
-        });
-        return backToLogin(reply, 'sso_no_role');
-      }
-
-      let user: UserRecord | undefined = await store.users.findByOidcSubject(subject);
-      if (!user && identity.email && identity.emailVerified) {
-        const byEmail = await store.users.findByEmail(identity.email);
-        if (byEmail && byEmail.oidcSubject === null)
-          user = await store.users.update(byEmail.id, { oidcSubject: subject });
-      }
-      if (!user) {
-        if (!identity.email) return backToLogin(reply, 'sso_no_email');
-        user = await store.users.create({
-          email: identity.email,
-          role,
-          passwordHash: NO_PASSWORD,
-          createdAt: clock.now(),
-          oidcSubject: subject,
-        });
-        if (!user) return backToLogin(reply, 'sso_failed'); // the email belongs to another, unlinked user
-        await audit.record({
-          action: 'user.created',
-          actor: { type: 'system', id: null, label: 'sso' },
-          target: { type: 'user', id: user.id },
-          details: { email: user.email, role, sites: 'all', via: 'oidc', groups: identity.groups },
-        });
-      } else if (user.role !== role) {
-        await audit.record({
-          action: 'user.updated',
-          actor: { type: 'system', id: null, label: 'sso' },
-          target: { type: 'user', id: user.id },
-          details: {
-            email: user.email,
-            changes: [{ field: 'role', before: user.role, after: role }],
-            via: 'oidc groups',
-          },
-        });
-        user = (await store.users.update(user.id, { role })) ?? user;
-      }
+      const account = await ssoAccount(app.veil, identity, oidc.settings.roleRules);
+      if ('refused' in account) return backToLogin(reply, account.refused);
+      const { user } = account;
       if (user.lockedUntil !== null && user.lockedUntil > clock.now())
         return backToLogin(reply, 'sso_locked');
 

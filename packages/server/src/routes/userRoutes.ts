@@ -27,6 +27,7 @@ const managedUserSchema = z
     sites: z.union([z.literal('all'), z.array(z.string())]),
     totpEnabled: z.boolean(),
     sso: z.boolean(),
+    ssoLinkAllowed: z.boolean().describe('single sign-on may link this account by its email (once)'),
     lockedUntil: z.number().nullable(),
     createdAt: z.number(),
   })
@@ -42,6 +43,7 @@ async function managedUser(store: Store, user: UserRecord): Promise<z.infer<type
     sites: user.allSites ? 'all' : await siteKeysOf(store, await store.users.siteIds(user.id)),
     totpEnabled: user.totpEnabledAt !== null,
     sso: user.oidcSubject !== null,
+    ssoLinkAllowed: user.ssoLinkAllowed,
     lockedUntil: user.lockedUntil,
     createdAt: user.createdAt,
   };
@@ -163,9 +165,17 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     permission: 'users:write',
     site: userObject,
     params: userParams,
-    body: z.object({ role: z.enum(ROLES).optional(), sites: siteKeysSchema.optional() }),
+    body: z.object({
+      role: z.enum(ROLES).optional(),
+      sites: siteKeysSchema.optional(),
+      allowSsoLink: z
+        .boolean()
+        .optional()
+        .describe('let single sign-on link this account by its email at its next SSO login'),
+    }),
     doc: {
-      summary: "Change a user's role or site restriction (takes effect on their next request)",
+      summary:
+        "Change a user's role, site restriction or SSO linking permission (takes effect on their next request)",
       tags: ['users'],
       responses: {
         200: { description: 'The user', schema: z.object({ user: managedUserSchema }) },
@@ -183,10 +193,14 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
       const siteIds =
         body.sites === undefined ? undefined : await resolveGrantedSites(store, actor, body.sites);
       const before = await managedUser(store, target);
-      const updated = await store.users.update(target.id, { role: body.role, siteIds });
+      const updated = await store.users.update(target.id, {
+        role: body.role,
+        siteIds,
+        ssoLinkAllowed: body.allowSsoLink,
+      });
       if (!updated) throw new VeilError('not_found', 'no such user');
       const after = await managedUser(store, updated);
-      const changes = (['role', 'sites'] as const)
+      const changes = (['role', 'sites', 'ssoLinkAllowed'] as const)
         .filter((field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]))
         .map((field) => ({ field, before: before[field], after: after[field] }));
       if (changes.length > 0) {

@@ -113,5 +113,38 @@ export function usersCommand(io: CliIo): Command {
         if (totpUri) io.out(`TOTP (shown once; scan or paste into an authenticator app): ${totpUri}`);
       },
     );
+  users
+    .command('allow-sso-link')
+    .description(
+      'let single sign-on link this existing account by its email at its next SSO login (once); --revoke withdraws it',
+    )
+    .requiredOption('--email <email>', 'login email of the account', parseEmail)
+    .option('--revoke', 'withdraw the permission instead')
+    .action(async (opts: { email: string; revoke?: boolean }) => {
+      const allow = opts.revoke !== true;
+      const found = await withAuditLog(io, async (store, audit) => {
+        const user = await store.users.findByEmail(opts.email);
+        if (!user) return false;
+        if (user.ssoLinkAllowed !== allow) {
+          await store.users.update(user.id, { ssoLinkAllowed: allow });
+          await audit.record({
+            action: 'user.updated',
+            actor: cliActor(),
+            target: { type: 'user', id: user.id },
+            details: {
+              email: user.email,
+              changes: [{ field: 'ssoLinkAllowed', before: user.ssoLinkAllowed, after: allow }],
+            },
+          });
+        }
+        return true;
+      });
+      if (!found) throw new Error(`no user has the email ${opts.email}`);
+      io.out(
+        allow
+          ? `Single sign-on may link ${opts.email} at its next SSO login`
+          : `Single sign-on may not link ${opts.email}`,
+      );
+    });
   return users;
 }

@@ -16,6 +16,8 @@ export interface UserRecord {
   allSites: boolean;
   /** `issuer#sub` for users who sign in with OpenID Connect. */
   oidcSubject: string | null;
+  /** An admin allowed single sign-on to link this account by its email; cleared once linked. */
+  ssoLinkAllowed: boolean;
 }
 
 export interface NewUser {
@@ -34,6 +36,7 @@ export interface UserChanges {
   /** `null`: every site; a list: only those. */
   siteIds?: readonly string[] | null;
   oidcSubject?: string | null;
+  ssoLinkAllowed?: boolean;
 }
 
 export interface UserRepository {

@@ -29,6 +29,8 @@ export interface UsersTable {
   all_sites: Generated<number>;
   /** `issuer#sub` of a user who signs in with OpenID Connect. */
   oidc_subject: string | null;
+  /** 1: an admin allowed single sign-on to link this account by its email (once). */
+  sso_link_allowed: Generated<number>;
 }
 
 export interface UserSitesTable {

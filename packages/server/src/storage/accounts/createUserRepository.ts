@@ -19,6 +19,7 @@ export function userFromRow(row: Selectable<UsersTable>): UserRecord {
     lockedUntil: row.locked_until === null ? null : Number(row.locked_until),
     allSites: Number(row.all_sites) === 1,
     oidcSubject: row.oidc_subject,
+    ssoLinkAllowed: Number(row.sso_link_allowed) === 1,
   };
 }
 
@@ -107,10 +108,16 @@ export function createUserRepository(db: Kysely<Database>): UserRepository {
     },
     async update(id, changes) {
       await db.transaction().execute(async (trx) => {
-        const set: { role?: string; password_hash?: string; oidc_subject?: string | null } = {};
+        const set: {
+          role?: string;
+          password_hash?: string;
+          oidc_subject?: string | null;
+          sso_link_allowed?: number;
+        } = {};
         if (changes.role !== undefined) set.role = changes.role;
         if (changes.passwordHash !== undefined) set.password_hash = changes.passwordHash;
         if (changes.oidcSubject !== undefined) set.oidc_subject = changes.oidcSubject;
+        if (changes.ssoLinkAllowed !== undefined) set.sso_link_allowed = changes.ssoLinkAllowed ? 1 : 0;
         if (Object.keys(set).length > 0)
           await trx.updateTable('users').set(set).where('id', '=', id).execute();
         if (changes.siteIds !== undefined) await replaceSites(trx, id, changes.siteIds);

@@ -3,6 +3,7 @@ import { accessControlAndAudit } from './002_access_control_and_audit.js';
 import { consentAndSubjectRights } from './003_consent_and_subject_rights.js';
 import { heatmapAggregates } from './004_heatmap_aggregates.js';
 import { privacyPolicyVersions } from './005_privacy_policy_versions.js';
+import { ssoLinkConsent } from './006_sso_link_consent.js';
 import type { Migration } from './Migration.js';
 
 /**
@@ -15,6 +16,7 @@ export const MIGRATIONS: readonly Migration[] = [
   consentAndSubjectRights,
   heatmapAggregates,
   privacyPolicyVersions,
+  ssoLinkConsent,
 ];
 
 /** The schema version this build of Veil expects. */
