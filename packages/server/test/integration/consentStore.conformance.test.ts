@@ -105,6 +105,31 @@ describe.each(await storeBackends())('consent store conformance: $name', (backen
     expect(await store.consent.findGrant(site.id, 'nope_nope')).toBeUndefined();
   });
 
+  it('a grant registered after a withdrawal that named it is born withdrawn (a conflict)', async () => {
+    const raced = await store.sites.create({
+      siteKey: 'consent_site3',
+      name: 'C',
+      origins: ['https://c.example'],
+      policy: { ...DEFAULT_PRIVACY_POLICY },
+      createdAt: T,
+    });
+    await store.consent.recordWithdrawal(
+      receipt(raced, {
+        id: 'cw_raced_000001',
+        decision: 'withdrawn',
+        visitorId: 'visitor_raced1',
+        withdraws: 'receipt_raced001',
+        recordedAt: T + 5,
+      }),
+    );
+    const late = await store.consent.registerGrant(
+      receipt(raced, { id: 'receipt_raced001', visitorId: 'visitor_raced1', recordedAt: T + 6 }),
+    );
+    expect(late.outcome).toBe('conflict');
+    expect(late.receipt.withdrawnAt).toBe(T + 5);
+    expect((await store.consent.findGrant(raced.id, 'receipt_raced001'))?.withdrawnAt).toBe(T + 5);
+  });
+
   it('a withdrawal withdraws the named grant and every grant of the visitor, on its site only', async () => {
     await store.consent.registerGrant(receipt(site, { id: 'receipt_bbbbbbbb', recordedAt: T + 10 }));
     const withdrawn = await store.consent.recordWithdrawal(

@@ -107,7 +107,30 @@ export function createConsentReceiptRepository(db: Kysely<Database>): ConsentRec
         .executeTakeFirst();
       const stored = await find(receipt.siteId, receipt.id);
       if (!stored) throw new Error('a consent receipt vanished while it was registered');
-      if (affected(inserted.numInsertedOrUpdatedRows) === 1) return { outcome: 'created', receipt: stored };
+      if (affected(inserted.numInsertedOrUpdatedRows) === 1) {
+        // A withdrawal naming this receipt may have reached the server first (the browser stores the
+        // id before the grant's registration is sent): the grant is born withdrawn and refused.
+        const withdrawal = await db
+          .selectFrom('consent_receipts')
+          .select('recorded_at')
+          .where('site_id', '=', receipt.siteId)
+          .where('decision', '=', 'withdrawn')
+          .where('withdraws', '=', receipt.id)
+          .orderBy('recorded_at')
+          .limit(1)
+          .executeTakeFirst();
+        if (withdrawal) {
+          await db
+            .updateTable('consent_receipts')
+            .set({ withdrawn_at: withdrawal.recorded_at })
+            .where('site_id', '=', receipt.siteId)
+            .where('id', '=', receipt.id)
+            .where('withdrawn_at', 'is', null)
+            .execute();
+          return { outcome: 'conflict', receipt: { ...stored, withdrawnAt: Number(withdrawal.recorded_at) } };
+        }
+        return { outcome: 'created', receipt: stored };
+      }
       const same =
         stored.decision === 'granted' &&
         stored.withdrawnAt === null &&
