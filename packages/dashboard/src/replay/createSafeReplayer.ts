@@ -1,6 +1,8 @@
 import { type playerConfig, Replayer } from '@rrweb/replay';
 import type { RecordedEvent } from '@veil/core';
+import { neutraliseReplayEvents } from './neutraliseReplayEvents';
 import { assertSafeReplayFrame } from './replayerSandbox';
+import { installReplayFramePolicy } from './replayFramePolicy';
 
 /** rrweb's own event type, as its constructor names it. */
 type RrwebEvents = ConstructorParameters<typeof Replayer>[0];
@@ -47,12 +49,18 @@ export interface GuardedReplayer {
 
 /**
  * Fails closed: unless the replayer's iframe is sandboxed without scripts (and without the other
- * forbidden tokens), the replayer is destroyed and `UnsafeReplaySandboxError` thrown, so nothing
- * is replayed in it. Otherwise the iframe gets its title and the replayer is returned.
+ * forbidden tokens) and `secureFrame` (which installs the frame's Content-Security-Policy) succeeds,
+ * the replayer is destroyed and the error thrown, so nothing is replayed in it. Otherwise the
+ * iframe gets its title and the replayer is returned.
  */
-export function guardReplayer<R extends GuardedReplayer>(replayer: R, title: string): R {
+export function guardReplayer<R extends GuardedReplayer>(
+  replayer: R,
+  title: string,
+  secureFrame: (iframe: R['iframe']) => void,
+): R {
   try {
     assertSafeReplayFrame(replayer.iframe);
+    secureFrame(replayer.iframe);
   } catch (error) {
     try {
       replayer.destroy();
@@ -67,10 +75,15 @@ export function guardReplayer<R extends GuardedReplayer>(replayer: R, title: str
 
 /**
  * The one way the dashboard builds an rrweb `Replayer` (replay, heatmap snapshot, privacy
- * preview): Veil's safety options, then the sandbox check after mounting. Throws when rrweb
- * cannot build the replayer or its frame would let recorded content act.
+ * preview): the recorded events neutralised (`neutraliseReplayEvents`: nothing that runs, fetches
+ * from outside Veil or navigates), Veil's safety options, then, after mounting and before rrweb
+ * builds anything, the sandbox check and the frame's Content-Security-Policy
+ * (`installReplayFramePolicy`). Throws when rrweb cannot build the replayer or its frame would let
+ * recorded content act.
  */
 export function createSafeReplayer(events: readonly RecordedEvent[], options: SafeReplayerOptions): Replayer {
-  const replayer = new Replayer(events as unknown as RrwebEvents, safeReplayerConfig(options));
-  return guardReplayer(replayer, options.title);
+  const ownOrigin = options.root.ownerDocument.location.origin;
+  const safeEvents = neutraliseReplayEvents(events, ownOrigin);
+  const replayer = new Replayer(safeEvents as unknown as RrwebEvents, safeReplayerConfig(options));
+  return guardReplayer(replayer, options.title, (iframe) => installReplayFramePolicy(iframe, ownOrigin));
 }

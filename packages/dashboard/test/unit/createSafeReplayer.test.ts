@@ -73,11 +73,25 @@ describe('safeReplayerConfig', () => {
 });
 
 describe('guardReplayer', () => {
-  it('returns a replayer sandboxed without scripts, with its title', () => {
+  it('returns a replayer sandboxed without scripts, its frame secured, with its title', () => {
     const replayer = replayerWithSandbox('allow-same-origin');
-    expect(guardReplayer(replayer, 'Captured page (sandboxed)')).toBe(replayer);
+    const secured: unknown[] = [];
+    expect(guardReplayer(replayer, 'Captured page (sandboxed)', (f) => secured.push(f))).toBe(replayer);
+    expect(secured).toEqual([replayer.iframe]);
     expect(replayer.iframe.title).toBe('Captured page (sandboxed)');
     expect(replayer.destroyed).toBe(0);
+  });
+
+  it('fails closed when the frame cannot be secured: throws and destroys the replayer', () => {
+    const replayer = replayerWithSandbox('allow-same-origin');
+    const failure = new Error('no policy');
+    expect(() =>
+      guardReplayer(replayer, 'title', () => {
+        throw failure;
+      }),
+    ).toThrow(failure);
+    expect(replayer.destroyed).toBe(1);
+    expect(replayer.iframe.title).toBe('');
   });
 
   it.each([
@@ -88,7 +102,9 @@ describe('guardReplayer', () => {
     ['is not sandboxed at all', null],
   ])('fails closed when the frame %s: throws and destroys the replayer', (_, sandbox) => {
     const replayer = replayerWithSandbox(sandbox);
-    expect(() => guardReplayer(replayer, 'title')).toThrow(UnsafeReplaySandboxError);
+    let secured = 0;
+    expect(() => guardReplayer(replayer, 'title', () => secured++)).toThrow(UnsafeReplaySandboxError);
+    expect(secured, 'the frame is not even secured').toBe(0);
     expect(replayer.destroyed).toBe(1);
     expect(replayer.iframe.title).toBe('');
   });
@@ -98,6 +114,6 @@ describe('guardReplayer', () => {
     replayer.destroy = () => {
       throw new Error('teardown failed');
     };
-    expect(() => guardReplayer(replayer, 'title')).toThrow(UnsafeReplaySandboxError);
+    expect(() => guardReplayer(replayer, 'title', () => undefined)).toThrow(UnsafeReplaySandboxError);
   });
 });
