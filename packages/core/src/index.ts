@@ -1,5 +1,6 @@
 export * from './access/permissions.js';
 export * from './audit/auditActions.js';
+export * from './audit/auditAnchor.js';
 export * from './audit/auditCheckpoint.js';
 export * from './audit/auditEntry.js';
 export * from './audit/auditExportSchemas.js';

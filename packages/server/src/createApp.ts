@@ -1,8 +1,7 @@
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
-import { AuditLog } from './audit/AuditLog.js';
-import { loadAuditSigningKey } from './audit/auditSigningKey.js';
+import { openAuditLog } from './audit/openAuditLog.js';
 import { OidcClient } from './auth/oidc/OidcClient.js';
 import { bootstrapOwner } from './bootstrap/bootstrapOwner.js';
 import { bootstrapOwnerTotp } from './bootstrap/bootstrapOwnerTotp.js';
@@ -60,6 +59,7 @@ export async function createApp(config: VeilConfig, deps: AppDeps = {}): Promise
       onBackgroundError: (error) =>
         logger.warn({ err: error }, 'database connection lost; the pool reconnects'),
     }));
+  let closeAudit: () => Promise<void> = async () => undefined;
   try {
     const master = await loadMasterKey(config.masterKey, config.dataDir);
     for (const warning of master.warnings) logger.warn(warning);
@@ -77,24 +77,24 @@ export async function createApp(config: VeilConfig, deps: AppDeps = {}): Promise
     }
     const hasher = new SubjectHasher(identity.secret);
 
-    const signingKey = await loadAuditSigningKey(
-      config.audit.signingKey,
-      config.dataDir,
-      config.audit.trustedPublicKeys,
-    );
-    for (const warning of signingKey.warnings) logger.warn(warning);
-    if (signingKey.origin === 'file' && config.database.kind === 'postgres') {
-      logger.warn(
-        'set VEIL_AUDIT_SIGNING_KEY when using PostgreSQL: every Veil process must sign with one key',
-      );
-    }
-    const audit = new AuditLog({
-      store,
-      clock,
-      signingKey,
-      // Checkpoints also go to the application log: a copy outside the database it protects.
-      anchor: (checkpoint) => logger.info({ auditCheckpoint: checkpoint }, 'audit checkpoint signed'),
+    const opened = await openAuditLog(store, clock, config, {
+      warn: (message) => logger.warn(message),
+      anchorFailed: (error, anchor, checkpoint) =>
+        logger.error(
+          { err: error, anchor: anchor.description, seq: checkpoint.seq },
+          'audit checkpoint not anchored; retried within a minute',
+        ),
+      // Checkpoints always go to the application log too: one more copy outside the database.
+      anchors: [
+        {
+          description: 'application log',
+          write: async (checkpoint) => logger.info({ auditCheckpoint: checkpoint }, 'audit checkpoint signed'),
+          close: async () => undefined,
+        },
+      ],
     });
+    const audit = opened.audit;
+    closeAudit = opened.close;
 
     const owner = await bootstrapOwner(store, config, clock);
     if (owner.createdEmail) {
@@ -183,6 +183,7 @@ export async function createApp(config: VeilConfig, deps: AppDeps = {}): Promise
     app.decorate('veil', context);
     installErrorHandling(app);
     installSecurityHeaders(app);
+    app.addHook('onClose', async () => closeAudit());
     if (!deps.store) app.addHook('onClose', async () => store.close());
 
     acceptEmptyJsonBodies(app);
@@ -190,6 +191,7 @@ export async function createApp(config: VeilConfig, deps: AppDeps = {}): Promise
     await app.ready();
     return app;
   } catch (error) {
+    await closeAudit();
     if (!deps.store) await store.close();
     throw error;
   }

@@ -10,8 +10,11 @@ import type { Store } from './storage/Store.js';
 
 /** How often idle sessions are looked for; a session finalises at most this late. */
 export const FINALISE_INTERVAL_MS = 60 * 1000;
-/** How often the audit log's head is signed when it moved (a quiet log is covered too). */
-export const AUDIT_HEAD_CHECKPOINT_INTERVAL_MS = 10 * 60 * 1000;
+/**
+ * How often the audit log's head is signed (and anchored) when it moved: the tail of entries no
+ * external anchor holds yet is at most this old.
+ */
+export const AUDIT_HEAD_CHECKPOINT_INTERVAL_MS = 60 * 1000;
 /** How often expired login sessions are deleted. */
 export const AUTH_CLEANUP_INTERVAL_MS = 60 * 60 * 1000;
 

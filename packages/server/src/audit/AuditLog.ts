@@ -22,7 +22,8 @@
  * Record right after the act succeeded, and let a failure propagate: an act without its record is
  * an incident, not a warning. Entries are never changed or removed (the tables refuse it); each
  * carries the SHA-256 of the previous one, and every `AUDIT_CHECKPOINT_EVERY` entries an Ed25519
- * checkpoint is signed in the same transaction (see docs/audit.md).
+ * checkpoint is signed in the same transaction (see docs/audit.md). Every checkpoint is also written
+ * to the configured anchors (the application log, `VEIL_AUDIT_ANCHOR`) as it is signed.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -38,6 +39,7 @@ import {
 } from '@veil/core';
 import type { Clock } from '../clock.js';
 import type { Store } from '../storage/Store.js';
+import type { CheckpointAnchor } from './anchor/CheckpointAnchor.js';
 import type { AuditSigningKey } from './auditSigningKey.js';
 
 /** What a caller gives `record`: the body without its time (the log's clock stamps it). */
@@ -49,8 +51,6 @@ export interface AuditRecordInput {
   details?: AuditBody['details'];
 }
 
-/** Where signed checkpoints are also written, off the database (the application log). */
-export type CheckpointAnchor = (checkpoint: AuditCheckpoint) => void;
 
 /** SHA-256 hex via node:crypto, the hash of every entry. */
 export const nodeSha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -60,17 +60,69 @@ export type AuditLogReport = AuditVerifyReport & {
   recordedHead: { seq: number; hash: string };
 };
 
+export interface AuditLogDeps {
+  store: Store;
+  clock: Clock;
+  signingKey: AuditSigningKey;
+  /** Where each signed checkpoint is also written, off the database. */
+  anchors?: readonly CheckpointAnchor[];
+  /** Told when an anchor write failed (it is retried by the next `checkpointHead`). */
+  onAnchorError?: (error: unknown, anchor: CheckpointAnchor, checkpoint: AuditCheckpoint) => void;
+}
+
 export class AuditLog {
   readonly #store: Store;
   readonly #clock: Clock;
   readonly #key: AuditSigningKey;
-  readonly #anchor: CheckpointAnchor;
+  readonly #anchors: readonly CheckpointAnchor[];
+  readonly #onAnchorError: NonNullable<AuditLogDeps['onAnchorError']>;
+  /** Anchor writes run one after another, so an anchor receives checkpoints in signing order. */
+  #anchorQueue: Promise<void> = Promise.resolve();
+  /** Per anchor, the newest checkpoint it failed to take (retried by `checkpointHead`). */
+  readonly #unanchored = new Map<CheckpointAnchor, AuditCheckpoint>();
 
-  constructor(deps: { store: Store; clock: Clock; signingKey: AuditSigningKey; anchor?: CheckpointAnchor }) {
+  constructor(deps: AuditLogDeps) {
     this.#store = deps.store;
     this.#clock = deps.clock;
     this.#key = deps.signingKey;
-    this.#anchor = deps.anchor ?? (() => undefined);
+    this.#anchors = deps.anchors ?? [];
+    this.#onAnchorError = deps.onAnchorError ?? (() => undefined);
+  }
+
+  /** The configured anchors (their descriptions are safe to show). */
+  get anchors(): readonly CheckpointAnchor[] {
+    return this.#anchors;
+  }
+
+  /** Resolves when every anchor write queued so far has finished (succeeded or failed). */
+  anchored(): Promise<void> {
+    return this.#anchorQueue;
+  }
+
+  /** Queues `checkpoint` for every anchor (or only `only`); failures are remembered for a retry. */
+  #anchor(checkpoint: AuditCheckpoint, only?: readonly CheckpointAnchor[]): Promise<void> {
+    const targets = only ?? this.#anchors;
+    if (targets.length === 0) return this.#anchorQueue;
+    this.#anchorQueue = this.#anchorQueue.then(async () => {
+      await Promise.all(
+        targets.map(async (anchor) => {
+          try {
+            await anchor.write(checkpoint);
+            const pending = this.#unanchored.get(anchor);
+            if (pending && pending.seq <= checkpoint.seq) this.#unanchored.delete(anchor);
+          } catch (error) {
+            const pending = this.#unanchored.get(anchor);
+            if (!pending || pending.seq < checkpoint.seq) this.#unanchored.set(anchor, checkpoint);
+            try {
+              this.#onAnchorError(error, anchor, checkpoint);
+            } catch {
+              // The report of a failure must not stop the queue; the retry still happens.
+            }
+          }
+        }),
+      );
+    });
+    return this.#anchorQueue;
   }
 
   get signingKey(): AuditSigningKey {
@@ -101,15 +153,20 @@ export class AuditLog {
           : undefined;
       return { entry: sealed, checkpoint: signed };
     });
-    if (signed) this.#anchor(signed);
+    // Not awaited: the act is recorded; the anchor write follows in the background (see `anchored`).
+    if (signed) void this.#anchor(signed);
     return entry;
   }
 
   /**
-   * Signs a checkpoint of the head when it moved since the last one (run by a job every few
-   * minutes, so a quiet log is covered too). Returns it, or `undefined` when nothing was new.
+   * Signs a checkpoint of the head when it moved since the last one (run by a job every minute, so
+   * the tail no anchor holds is at most a minute old), writes it to the anchors and waits for them.
+   * Checkpoints an anchor failed to take before are sent to it again first. Returns the new
+   * checkpoint, or `undefined` when nothing was new.
    */
   async checkpointHead(): Promise<AuditCheckpoint | undefined> {
+    await this.#anchorQueue;
+    for (const [anchor, pending] of [...this.#unanchored]) await this.#anchor(pending, [anchor]);
     const head = await this.#store.audit.head();
     if (head.seq === 0) return undefined;
     const last = (await this.#store.audit.checkpoints()).at(-1);
@@ -121,19 +178,20 @@ export class AuditLog {
       keyId: this.#key.keyId,
     });
     await this.#store.audit.addCheckpoint(checkpoint);
-    this.#anchor(checkpoint);
+    await this.#anchor(checkpoint);
     return checkpoint;
   }
 
   /**
    * Verifies the whole chain as stored: every hash and link, every checkpoint's signature and
    * hash, a checkpoint at every multiple of `AUDIT_CHECKPOINT_EVERY`, and the recorded head.
-   * Names the first modified, deleted, reordered or inserted entry.
+   * Names the first modified, deleted, reordered or inserted entry. `anchorCheckpoints` (read from
+   * an external anchor) count like the stored ones: the chain must reach and match each of them.
    */
-  async verify(): Promise<AuditLogReport> {
+  async verify(anchorCheckpoints: readonly AuditCheckpoint[] = []): Promise<AuditLogReport> {
     const verifier = new AuditChainVerifier({
       sha256: nodeSha256,
-      checkpoints: await this.#store.audit.checkpoints(),
+      checkpoints: [...(await this.#store.audit.checkpoints()), ...anchorCheckpoints],
       checkSignature: this.#key.checkSignature,
       requiredCheckpointEvery: AUDIT_CHECKPOINT_EVERY,
     });

@@ -25,7 +25,8 @@ export interface AuditSigningKey {
   /** 32 raw bytes, base64: what an auditor pins (`veil audit key`). */
   readonly publicKeyBase64: string;
   readonly publicKeyPem: string;
-  readonly origin: 'env' | 'file';
+  /** `env`: VEIL_AUDIT_SIGNING_KEY; `key-file`: VEIL_AUDIT_SIGNING_KEY_FILE; `file`: the data directory's. */
+  readonly origin: 'env' | 'key-file' | 'file';
   readonly created: boolean;
   readonly warnings: readonly string[];
   /** Ed25519 signature (base64) of the checkpoint's payload. */
@@ -34,27 +35,65 @@ export interface AuditSigningKey {
   readonly checkSignature: AuditSignatureCheck;
 }
 
+/** Where the signing key comes from: a seed (VEIL_AUDIT_SIGNING_KEY) or a file (VEIL_AUDIT_SIGNING_KEY_FILE). */
+export type AuditKeySource = Buffer | { file: string } | undefined;
+
 /**
- * Loads the checkpoint signing key: `configuredSeed` (VEIL_AUDIT_SIGNING_KEY, base64 of a 32-byte
- * Ed25519 seed) when given, otherwise `audit-signing.key` in the data directory, created mode 0600
- * on first use and never overwritten. `trustedPublicKeys` (base64 of raw 32-byte public keys) are
- * accepted for verification only, so checkpoints signed before a key rotation still verify.
+ * Loads the checkpoint signing key: `configured` as a seed (VEIL_AUDIT_SIGNING_KEY, base64 of a
+ * 32-byte Ed25519 seed), or as a key file outside the data directory (VEIL_AUDIT_SIGNING_KEY_FILE,
+ * which must exist: a missing file refuses to start rather than sign with a new key); when neither
+ * is given, `audit-signing.key` in the data directory, created mode 0600 on first use and never
+ * overwritten, with a warning that it lies beside the database it protects. `trustedPublicKeys`
+ * (base64 of raw 32-byte public keys) are accepted for verification only, so checkpoints signed
+ * before a key rotation still verify.
  */
 export async function loadAuditSigningKey(
-  configuredSeed: Buffer | undefined,
+  configured: AuditKeySource,
   dataDir: string,
   trustedPublicKeys: readonly Buffer[] = [],
 ): Promise<AuditSigningKey> {
-  if (configuredSeed) return auditSigningKeyFromSeed(configuredSeed, 'env', false, [], trustedPublicKeys);
+  if (Buffer.isBuffer(configured))
+    return auditSigningKeyFromSeed(configured, 'env', false, [], trustedPublicKeys);
+  if (configured) return loadExternalKeyFile(configured.file, dataDir, trustedPublicKeys);
   const file = path.join(dataDir, AUDIT_KEY_FILE_NAME);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const beside = `${file} lies in the data directory beside the database it protects: whoever administers both can re-sign a rewritten audit log; keep the key elsewhere (VEIL_AUDIT_SIGNING_KEY_FILE, see docs/audit.md)`;
   try {
     const seed = randomBytes(SEED_BYTES);
     await writeFile(file, `${seed.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
-    return auditSigningKeyFromSeed(seed, 'file', true, [], trustedPublicKeys);
+    return auditSigningKeyFromSeed(seed, 'file', true, [beside], trustedPublicKeys);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
+  const { seed, warnings } = await readSeedFile(file);
+  return auditSigningKeyFromSeed(seed, 'file', false, [...warnings, beside], trustedPublicKeys);
+}
+
+async function loadExternalKeyFile(
+  file: string,
+  dataDir: string,
+  trustedPublicKeys: readonly Buffer[],
+): Promise<AuditSigningKey> {
+  let loaded: { seed: Buffer; warnings: string[] };
+  try {
+    loaded = await readSeedFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    throw new Error(
+      `VEIL_AUDIT_SIGNING_KEY_FILE: ${file} does not exist; create it with \`umask 077; openssl rand -base64 32 > ${file}\` (refusing to sign with a new key)`,
+    );
+  }
+  const relative = path.relative(path.resolve(dataDir), path.resolve(file));
+  if (!relative.startsWith('..') && !path.isAbsolute(relative)) {
+    loaded.warnings.push(
+      `VEIL_AUDIT_SIGNING_KEY_FILE ${file} lies inside the data directory: keep it on other storage than the database`,
+    );
+  }
+  return auditSigningKeyFromSeed(loaded.seed, 'key-file', false, loaded.warnings, trustedPublicKeys);
+}
+
+/** Reads a base64 seed file, refusing anything but 32 bytes; warns when others may read it. */
+async function readSeedFile(file: string): Promise<{ seed: Buffer; warnings: string[] }> {
   const seed = Buffer.from((await readFile(file, 'utf8')).trim(), 'base64');
   if (seed.length !== SEED_BYTES) {
     throw new Error(
@@ -66,12 +105,12 @@ export async function loadAuditSigningKey(
   if ((mode & 0o077) !== 0) {
     warnings.push(`${file} is readable by other users (mode ${mode.toString(8)}); run chmod 600 on it`);
   }
-  return auditSigningKeyFromSeed(seed, 'file', false, warnings, trustedPublicKeys);
+  return { seed, warnings };
 }
 
 export function auditSigningKeyFromSeed(
   seed: Buffer,
-  origin: 'env' | 'file',
+  origin: AuditSigningKey['origin'],
   created: boolean,
   warnings: string[],
   trustedPublicKeys: readonly Buffer[] = [],

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AuditAnchorSetting } from '../audit/anchor/auditAnchorSetting.js';
 import type { OidcSettings } from '../auth/oidc/OidcClient.js';
 import { type OidcRoleRule, parseOidcRoleMap } from '../auth/oidc/oidcRoleMap.js';
 
@@ -7,6 +8,10 @@ export interface AccessConfig {
   audit: {
     /** 32-byte Ed25519 seed from VEIL_AUDIT_SIGNING_KEY; otherwise the key file in the data directory. */
     signingKey: Buffer | undefined;
+    /** VEIL_AUDIT_SIGNING_KEY_FILE (absolute): a key file kept outside the data directory. */
+    signingKeyFile: string | undefined;
+    /** VEIL_AUDIT_ANCHOR: where checkpoints are written besides the database and the application log. */
+    anchor: AuditAnchorSetting | undefined;
     /** Raw 32-byte public keys of retired signing keys, trusted for verification only. */
     trustedPublicKeys: Buffer[];
   };
@@ -35,6 +40,8 @@ const boolWord = z
 /** The environment variables of this part; spread into config.ts's schema. */
 export const accessEnvShape = {
   VEIL_AUDIT_SIGNING_KEY: base64Of32('e.g. `openssl rand -base64 32`').optional(),
+  VEIL_AUDIT_SIGNING_KEY_FILE: z.string().trim().min(1).optional(),
+  VEIL_AUDIT_ANCHOR: z.string().trim().min(1).optional(),
   VEIL_AUDIT_TRUSTED_KEYS: z
     .string()
     .trim()
@@ -109,7 +116,13 @@ export function accessConfigFrom(e: AccessEnv): { config: AccessConfig; problems
   }
   return {
     config: {
-      audit: { signingKey: e.VEIL_AUDIT_SIGNING_KEY, trustedPublicKeys: e.VEIL_AUDIT_TRUSTED_KEYS ?? [] },
+      // Paths (the key file, a file anchor) are resolved against the working directory by config.ts.
+      audit: {
+        signingKey: e.VEIL_AUDIT_SIGNING_KEY,
+        signingKeyFile: undefined,
+        anchor: undefined,
+        trustedPublicKeys: e.VEIL_AUDIT_TRUSTED_KEYS ?? [],
+      },
       adminTotpSecret: e.VEIL_ADMIN_TOTP_SECRET,
       oidc,
     },

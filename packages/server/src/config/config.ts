@@ -1,6 +1,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import {
+  type AuditAnchorSetting,
+  describeAuditAnchor,
+  parseAuditAnchorSetting,
+} from '../audit/anchor/auditAnchorSetting.js';
+import type { AuditKeySource } from '../audit/auditSigningKey.js';
 import { type AccessConfig, accessConfigFrom, accessEnvShape } from './accessConfig.js';
 
 /** The repository root, from this file's place in `packages/server/{src,dist}/config/`. */
@@ -163,7 +169,19 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   }
   const e = parsed.data;
   const access = accessConfigFrom(e);
+  if (e.VEIL_AUDIT_SIGNING_KEY && e.VEIL_AUDIT_SIGNING_KEY_FILE)
+    access.problems.push('VEIL_AUDIT_SIGNING_KEY_FILE: set either it or VEIL_AUDIT_SIGNING_KEY, not both');
+  let anchor: AuditAnchorSetting | undefined;
+  try {
+    anchor = e.VEIL_AUDIT_ANCHOR ? parseAuditAnchorSetting(e.VEIL_AUDIT_ANCHOR, cwd) : undefined;
+  } catch (error) {
+    access.problems.push(`VEIL_AUDIT_ANCHOR: ${(error as Error).message}`);
+  }
   if (access.problems.length > 0) throw new ConfigError(access.problems);
+  access.config.audit.signingKeyFile = e.VEIL_AUDIT_SIGNING_KEY_FILE
+    ? path.resolve(cwd, e.VEIL_AUDIT_SIGNING_KEY_FILE)
+    : undefined;
+  access.config.audit.anchor = anchor;
   const dataDir = path.resolve(cwd, e.VEIL_DATA_DIR);
   return {
     port: e.PORT,
@@ -209,7 +227,18 @@ export function describeConfig(config: VeilConfig): Record<string, unknown> {
       [config.regionHeader && 'header', config.geoipDatabase && 'geoip database']
         .filter(Boolean)
         .join(' + ') || 'off',
-    auditSigningKey: config.audit.signingKey ? 'VEIL_AUDIT_SIGNING_KEY' : 'key file',
+    auditSigningKey: config.audit.signingKey
+      ? 'VEIL_AUDIT_SIGNING_KEY'
+      : config.audit.signingKeyFile
+        ? `VEIL_AUDIT_SIGNING_KEY_FILE ${config.audit.signingKeyFile}`
+        : 'key file in the data directory',
+    auditAnchor: describeAuditAnchor(config.audit.anchor),
     oidc: config.oidc ? config.oidc.issuer.origin : 'off',
   };
+}
+
+/** The configured audit signing key: the seed, the key file, or `undefined` for the data directory's. */
+export function auditKeySource(config: VeilConfig): AuditKeySource {
+  if (config.audit.signingKey) return config.audit.signingKey;
+  return config.audit.signingKeyFile ? { file: config.audit.signingKeyFile } : undefined;
 }

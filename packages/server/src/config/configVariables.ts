@@ -117,7 +117,21 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.freeze([
     name: 'VEIL_AUDIT_SIGNING_KEY',
     default: undefined,
     description:
-      'Base64 of a 32-byte Ed25519 seed that signs audit checkpoints; unset means a 0600 key file `<VEIL_DATA_DIR>/audit-signing.key` created on first start. Set it when several processes share PostgreSQL.',
+      'Base64 of a 32-byte Ed25519 seed that signs audit checkpoints; unset (and no VEIL_AUDIT_SIGNING_KEY_FILE) means a 0600 key file `<VEIL_DATA_DIR>/audit-signing.key` created on first start, with a warning that it lies beside the database.',
+    audience: 'operator',
+  },
+  {
+    name: 'VEIL_AUDIT_SIGNING_KEY_FILE',
+    default: undefined,
+    description:
+      'Path of a file holding that base64 seed, kept outside the data directory (the documented deployment); it must exist (`umask 077; openssl rand -base64 32 > FILE`). Not together with VEIL_AUDIT_SIGNING_KEY.',
+    audience: 'operator',
+  },
+  {
+    name: 'VEIL_AUDIT_ANCHOR',
+    default: undefined,
+    description:
+      'Where each signed audit checkpoint is also written as it is signed (at least every minute while entries are added): a file path on other storage, `syslog` / `syslog://HOST:PORT` (RFC 5424 over UDP), or an `http(s)://` webhook. `veil audit verify --anchor FILE` checks the database against it.',
     audience: 'operator',
   },
   {

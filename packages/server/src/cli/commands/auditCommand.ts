@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import {
   type AuditChainItem,
   type AuditCheckpoint,
@@ -10,13 +11,15 @@ import {
   auditExportHeaderSchema,
   auditExportItemSchema,
   isAuditAction,
+  parseAuditAnchor,
   verifyAuditChain,
 } from '@veil/core';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { AuditLog, nodeSha256 } from '../../audit/AuditLog.js';
+import { type AuditLog, nodeSha256 } from '../../audit/AuditLog.js';
 import { cliActor } from '../../audit/auditActor.js';
 import { type AuditFilters, auditCsvExport, auditJsonlExport } from '../../audit/auditExport.js';
-import { auditSignatureCheckFor, loadAuditSigningKey } from '../../audit/auditSigningKey.js';
+import { auditSignatureCheckFor } from '../../audit/auditSigningKey.js';
+import { openAuditLog } from '../../audit/openAuditLog.js';
 import { systemClock } from '../../clock.js';
 import type { VeilConfig } from '../../config/config.js';
 import { validationError } from '../../errors/validationError.js';
@@ -29,13 +32,18 @@ export async function withAuditLog<T>(
   work: (store: Store, audit: AuditLog, config: VeilConfig) => Promise<T>,
 ): Promise<T> {
   return withStore(io, async (store, config) => {
-    const signingKey = await loadAuditSigningKey(
-      config.audit.signingKey,
-      config.dataDir,
-      config.audit.trustedPublicKeys,
-    );
-    for (const warning of signingKey.warnings) io.err(`warning: ${warning}`);
-    return work(store, new AuditLog({ store, clock: systemClock, signingKey }), config);
+    const opened = await openAuditLog(store, systemClock, config, {
+      warn: (message) => io.err(`warning: ${message}`),
+      anchorFailed: (error, anchor, checkpoint) =>
+        io.err(
+          `warning: checkpoint ${checkpoint.seq} not written to the audit anchor (${anchor.description}): ${error instanceof Error ? error.message : String(error)}; the server retries it`,
+        ),
+    });
+    try {
+      return await work(store, opened.audit, config);
+    } finally {
+      await opened.close();
+    }
   });
 }
 
@@ -64,6 +72,42 @@ function describeOk(report: Extract<AuditVerifyReport, { ok: true }>): string {
 
 function describeProblem(problem: AuditProblem): string {
   return `FAILED: ${problem.kind} at seq ${problem.seq}: ${problem.message}`;
+}
+
+/** `veil audit verify` exit status when a problem was found (tampering, or the anchor disagrees). */
+export const VERIFY_EXIT_TAMPERED = 1;
+/** `veil audit verify` exit status when no verdict could be reached (unreadable or empty input). */
+export const VERIFY_EXIT_CANNOT_VERIFY = 2;
+
+/** What an anchor file contributed to a verification. */
+export interface AnchorSummary {
+  file: string;
+  /** Signed checkpoints read from it. */
+  checkpoints: number;
+  /** The highest seq an anchored checkpoint covers, and when it was signed. */
+  anchoredSeq: number;
+  anchoredAt: string;
+  /** Entries after it: protected by the database alone. */
+  unanchored: number;
+}
+
+function summariseAnchor(
+  file: string,
+  checkpoints: readonly AuditCheckpoint[],
+  report: AuditVerifyReport,
+): AnchorSummary {
+  const newest = checkpoints.reduce((a, b) => (b.seq > a.seq ? b : a));
+  return {
+    file,
+    checkpoints: checkpoints.length,
+    anchoredSeq: newest.seq,
+    anchoredAt: new Date(newest.at).toISOString(),
+    unanchored: report.ok ? Math.max(0, report.headSeq - newest.seq) : 0,
+  };
+}
+
+function describeAnchor(anchor: AnchorSummary): string {
+  return `anchor ${anchor.file}: ${anchor.checkpoints} checkpoints, anchored up to seq ${anchor.anchoredSeq} (signed ${anchor.anchoredAt}); ${anchor.unanchored} entries after it`;
 }
 
 /** Verifies a JSON Lines export against pinned public keys (what docs/verify-audit-export.mjs does too). */
@@ -133,7 +177,7 @@ export function auditCommand(io: CliIo): Command {
   audit
     .command('verify')
     .description(
-      'check the whole chain and its signed checkpoints; names the first modified, deleted, reordered or inserted entry; exit status 0 only when intact',
+      'check the whole chain and its signed checkpoints; names the first modified, deleted, reordered or inserted entry. Exit status: 0 intact, 1 tampering found (or the anchor disagrees), 2 could not verify (missing or empty file, bad arguments)',
     )
     .option('--file <export.jsonl>', 'verify a JSON Lines export instead of the database')
     .option(
@@ -142,23 +186,49 @@ export function auditCommand(io: CliIo): Command {
       collect,
       [],
     )
+    .option(
+      '--anchor <file>',
+      'also check the database against the checkpoints written to this external anchor (the VEIL_AUDIT_ANCHOR file, or syslog/webhook lines saved to a file): catches a cut-off tail and rewritten entries',
+    )
     .option('--json', 'print the report as JSON')
-    .action(async (opts: { file?: string; publicKey: string[]; json?: boolean }) => {
+    .action(async (opts: { file?: string; publicKey: string[]; anchor?: string; json?: boolean }) => {
+      const cannot = (message: string): never => {
+        io.err(`error: ${message}`);
+        throw new CommanderError(VERIFY_EXIT_CANNOT_VERIFY, 'veil.audit.cannotVerify', message);
+      };
       let report: AuditVerifyReport;
+      let anchor: AnchorSummary | undefined;
       if (opts.file) {
-        if (opts.publicKey.length === 0)
-          throw new InvalidArgumentError('--file needs --public-key (from `veil audit key`)');
+        if (opts.anchor) cannot('--anchor checks the database; it cannot be combined with --file');
+        if (opts.publicKey.length === 0) cannot('--file needs --public-key (from `veil audit key`)');
         const keys = opts.publicKey.map((k) => Buffer.from(k, 'base64'));
-        if (keys.some((k) => k.length !== 32))
-          throw new InvalidArgumentError('--public-key: expected the base64 of 32 bytes');
+        if (keys.some((k) => k.length !== 32)) cannot('--public-key: expected the base64 of 32 bytes');
         report = await verifyExportFile(opts.file, keys);
+      } else if (opts.anchor) {
+        const file = path.resolve(io.cwd, opts.anchor);
+        let text = '';
+        try {
+          text = await readFile(file, 'utf8');
+        } catch (error) {
+          cannot(`cannot read the anchor ${file}: ${(error as Error).message}`);
+        }
+        const parsed = parseAuditAnchor(text);
+        if (parsed.ok && parsed.checkpoints.length === 0)
+          cannot(`${file} holds no signed audit checkpoint: is it the VEIL_AUDIT_ANCHOR file?`);
+        if (!parsed.ok) {
+          report = { ok: false, problem: { kind: 'malformed', seq: 0, message: `the anchor ${file}: ${parsed.message}` }, checked: 0 };
+        } else {
+          const checkpoints = parsed.checkpoints;
+          report = await withAuditLog(io, (_store, log) => log.verify(checkpoints));
+          anchor = summariseAnchor(file, checkpoints, report);
+        }
       } else {
         report = await withAuditLog(io, (_store, log) => log.verify());
       }
-      io.out(
-        opts.json ? JSON.stringify(report) : report.ok ? describeOk(report) : describeProblem(report.problem),
-      );
-      if (!report.ok) throw new CommanderError(1, 'veil.audit.verifyFailed', '');
+      if (opts.json) io.out(JSON.stringify(anchor ? { ...report, anchor } : report));
+      else if (!report.ok) io.out(describeProblem(report.problem));
+      else io.out(describeOk(report) + (anchor ? `; ${describeAnchor(anchor)}` : ''));
+      if (!report.ok) throw new CommanderError(VERIFY_EXIT_TAMPERED, 'veil.audit.verifyFailed', '');
     });
 
   audit
