@@ -88,7 +88,8 @@ export async function createApp(config: VeilConfig, deps: AppDeps = {}): Promise
       anchors: [
         {
           description: 'application log',
-          write: async (checkpoint) => logger.info({ auditCheckpoint: checkpoint }, 'audit checkpoint signed'),
+          write: async (checkpoint) =>
+            logger.info({ auditCheckpoint: checkpoint }, 'audit checkpoint signed'),
           close: async () => undefined,
         },
       ],

@@ -51,7 +51,6 @@ export interface AuditRecordInput {
   details?: AuditBody['details'];
 }
 
-
 /** SHA-256 hex via node:crypto, the hash of every entry. */
 export const nodeSha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 

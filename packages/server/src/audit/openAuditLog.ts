@@ -2,8 +2,8 @@ import type { AuditCheckpoint } from '@veil/core';
 import type { Clock } from '../clock.js';
 import { auditKeySource, type VeilConfig } from '../config/config.js';
 import type { Store } from '../storage/Store.js';
-import { type CheckpointAnchor, createCheckpointAnchor } from './anchor/CheckpointAnchor.js';
 import { AuditLog } from './AuditLog.js';
+import { type CheckpointAnchor, createCheckpointAnchor } from './anchor/CheckpointAnchor.js';
 import { loadAuditSigningKey } from './auditSigningKey.js';
 
 export interface AuditLogOutput {

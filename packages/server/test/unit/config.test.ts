@@ -135,6 +135,8 @@ describe('CONFIG_VARIABLES', () => {
         'VEIL_DEMO_DIR',
         'VEIL_ADMIN_TOTP_SECRET',
         'VEIL_AUDIT_SIGNING_KEY',
+        'VEIL_AUDIT_SIGNING_KEY_FILE',
+        'VEIL_AUDIT_ANCHOR',
         'VEIL_AUDIT_TRUSTED_KEYS',
         'VEIL_OIDC_ISSUER',
         'VEIL_OIDC_CLIENT_ID',

@@ -25,7 +25,8 @@ export function parseAuditAnchorSetting(value: string, cwd: string): AuditAnchor
     }
     return { kind: 'webhook', url };
   }
-  if (text.toLowerCase() === 'syslog') return { kind: 'syslog', host: '127.0.0.1', port: DEFAULT_SYSLOG_PORT };
+  if (text.toLowerCase() === 'syslog')
+    return { kind: 'syslog', host: '127.0.0.1', port: DEFAULT_SYSLOG_PORT };
   if (/^syslog:\/\//i.test(text)) {
     let url: URL;
     try {

@@ -216,7 +216,11 @@ export function auditCommand(io: CliIo): Command {
         if (parsed.ok && parsed.checkpoints.length === 0)
           cannot(`${file} holds no signed audit checkpoint: is it the VEIL_AUDIT_ANCHOR file?`);
         if (!parsed.ok) {
-          report = { ok: false, problem: { kind: 'malformed', seq: 0, message: `the anchor ${file}: ${parsed.message}` }, checked: 0 };
+          report = {
+            ok: false,
+            problem: { kind: 'malformed', seq: 0, message: `the anchor ${file}: ${parsed.message}` },
+            checked: 0,
+          };
         } else {
           const checkpoints = parsed.checkpoints;
           report = await withAuditLog(io, (_store, log) => log.verify(checkpoints));
