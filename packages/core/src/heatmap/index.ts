@@ -1,4 +1,5 @@
 export * from './botDetection.js';
+export * from './cssContentText.js';
 export * from './deadClicks.js';
 export * from './elementPath.js';
 export * from './grid.js';

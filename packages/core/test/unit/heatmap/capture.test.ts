@@ -5,6 +5,7 @@ import {
   isHeatmapOnlyPage,
   isStableId,
   isTextFree,
+  maskCssContentText,
   NodeType,
   type PathElement,
   parseHeatmapEvent,
@@ -250,6 +251,63 @@ describe('textFreeSnapshot', () => {
     expect(json.match(/"id":\d+/g)).toHaveLength(21);
     // Input state is content: gone.
     expect(json).not.toContain('checked');
+  });
+  it('masks the text CSS can draw, button labels and form values too (planted values)', () => {
+    const el = (
+      id: number,
+      tagName: string,
+      attributes: Record<string, unknown>,
+      childNodes: SerializedNodeLike[] = [],
+    ) => ({
+      type: T.Element,
+      id,
+      tagName,
+      attributes,
+      childNodes,
+    });
+    const page: SerializedNodeLike = el(1, 'div', {}, [
+      el(2, 'style', {}, [
+        {
+          type: T.Text,
+          id: 3,
+          textContent:
+            '.who::before{content:"PLANTED-CSS-A " counter(n);color:red}/* PLANTED-COMMENT */q{quotes:"PLANTED-Q" "x"}.f{font-family:"Helvetica Neue"}',
+          isStyle: true,
+        },
+      ]),
+      el(4, 'link', { rel: 'stylesheet', _cssText: ".tag::after{content:'PLANTED-CSS-B'}" }),
+      el(5, 'span', { class: 'who', style: '--label:"PLANTED-CSS-C";content:"PLANTED-CSS-D"' }),
+      el(6, 'input', { type: 'submit', value: 'PLANTED-BUTTON' }),
+      el(7, 'input', { type: 'email', value: 'planted@example.test', placeholder: 'PLANTED-PLACEHOLDER' }),
+      el(8, 'textarea', { rows: '3' }, [{ type: T.Text, id: 9, textContent: 'PLANTED-TEXTAREA' }]),
+      el(10, 'select', { name: 'PLANTED-NAME' }, [
+        el(11, 'option', { value: 'PLANTED-OPTION-VALUE', selected: true }, [
+          { type: T.Text, id: 12, textContent: 'PLANTED-OPTION' },
+        ]),
+      ]),
+      el(13, 'abbr', { title: 'PLANTED-TITLE', 'data-x': 'PLANTED-DATA', 'aria-label': 'PLANTED-ARIA' }),
+    ]);
+    const out = textFreeSnapshot(page);
+    const json = JSON.stringify(out);
+    expect(json).not.toMatch(/PLANTED|planted/);
+    expect(isTextFree(out)).toBe(true);
+    // Layout survives: declarations, pseudo-element widths, font names, the button's width.
+    expect(json).toContain('content:\\"************* \\" counter(n);color:red');
+    expect(json).toContain('font-family:\\"Helvetica Neue\\"');
+    expect(json).toContain('"value":"**************"');
+    expect(json).toContain('"rows":"3"');
+    // Each planted position on its own makes a tree fail the check the server runs before storing.
+    expect(
+      isTextFree(
+        el(1, 'style', {}, [{ type: T.Text, id: 2, textContent: 'a::before{content:"x"}', isStyle: true }]),
+      ),
+    ).toBe(false);
+    expect(isTextFree(el(1, 'span', { style: '--l:"Jane"' }))).toBe(false);
+    expect(isTextFree(el(1, 'input', { type: 'submit', value: 'Pay' }))).toBe(false);
+    expect(isTextFree(el(1, 'abbr', { title: 'Jane' }))).toBe(false);
+  });
+  it('masks CSS strings that never close (fails closed)', () => {
+    expect(maskCssContentText('a{font-family:"Jane')).toBe('a{font-family:"****');
   });
   it('does not modify its input', () => {
     const before = JSON.stringify(snapshot);
