@@ -6,6 +6,7 @@ export * from './grid.js';
 export * from './heatmapConstants.js';
 export * from './heatmapEvents.js';
 export * from './heatmapMode.js';
+export * from './heatmapResponseSchemas.js';
 export * from './heatmapSchemas.js';
 export * from './kAnonymity.js';
 export * from './noise.js';

@@ -1,77 +1,27 @@
-import type { DeviceClass, VisitorKind } from '@veil/core';
-import { z } from 'zod';
+import {
+  type AttentionHeatmapResponse,
+  attentionHeatmapSchema,
+  type ClickHeatmapResponse,
+  clickHeatmapSchema,
+  type DeviceClass,
+  type HeatmapPagesResponse,
+  type HeatmapSnapshotResponse,
+  heatmapPagesSchema,
+  heatmapSnapshotSchema,
+  type ScrollHeatmapResponse,
+  scrollHeatmapSchema,
+  type VisitorKind,
+} from '@veil/core';
 import type { ApiClient } from '../api/client';
 import { decoder } from '../api/decoder';
-import { deviceClassSchema } from '../sessions/sessionsApi';
 
-const int = z.number();
-const totals = z.object({ views: int, sessions: int, clicks: int, rage: int, dead: int });
-const head = {
-  page: z.string(),
-  device: deviceClassSchema,
-  from: int,
-  to: int,
-  k: int,
-};
-
-const pagesSchema = z.object({
-  pages: z.array(totals.extend({ pattern: z.string() })),
-  suppressed: int,
-  k: int,
-});
-export type HeatmapPages = z.infer<typeof pagesSchema>;
-
-const clicksSchema = z.object({
-  ...head,
-  totals,
-  cellPx: int,
-  elementGridCells: int,
-  elements: z.array(
-    z.object({
-      path: z.string(),
-      clicks: int,
-      share: z.number(),
-      sessions: int,
-      rage: int,
-      dead: int,
-      grid: z.array(z.tuple([int, int, int, int])),
-    }),
-  ),
-  cells: z.array(z.tuple([int, int, int, int, int])),
-  suppressed: z.object({ elements: int, cells: int }),
-});
-export type ClickHeatmap = z.infer<typeof clicksSchema>;
+// Response schemas are the server's own, from @veil/core.
+export type HeatmapPages = HeatmapPagesResponse;
+export type ClickHeatmap = ClickHeatmapResponse;
 export type ElementClicks = ClickHeatmap['elements'][number];
-
-const scrollSchema = z.object({
-  ...head,
-  views: int,
-  sessions: int,
-  averageFoldPx: int,
-  reach: z.array(z.number()),
-});
-export type ScrollHeatmap = z.infer<typeof scrollSchema>;
-
-const attentionSchema = z.object({
-  ...head,
-  totalMs: int,
-  cellPx: int,
-  cells: z.array(z.tuple([int, int, int])),
-  elements: z.array(z.object({ path: z.string(), ms: int, share: z.number(), sessions: int })),
-  suppressed: z.object({ elements: int, cells: int }),
-});
-export type AttentionHeatmap = z.infer<typeof attentionSchema>;
-
-const snapshotSchema = z.object({
-  page: z.string(),
-  device: deviceClassSchema,
-  capturedAt: int,
-  source: z.enum(['replay', 'heatmap']),
-  width: int,
-  height: int,
-  node: z.record(z.string(), z.unknown()),
-});
-export type HeatmapSnapshot = z.infer<typeof snapshotSchema>;
+export type ScrollHeatmap = ScrollHeatmapResponse;
+export type AttentionHeatmap = AttentionHeatmapResponse;
+export type HeatmapSnapshot = HeatmapSnapshotResponse;
 
 /** Segment and date range of one heatmap query (docs/api.md, Heatmaps). */
 export interface HeatmapQuery {
@@ -110,18 +60,20 @@ export function heatmapApi(api: ApiClient) {
     ) => {
       const p = new URLSearchParams(params({ ...q, device: q.device ?? 'desktop' }));
       if (!q.device) p.delete('device');
-      return api.request(`${base(siteKey)}/pages?${p}`, decoder(pagesSchema), { signal });
+      return api.request(`${base(siteKey)}/pages?${p}`, decoder(heatmapPagesSchema), { signal });
     },
     clicks: (siteKey: string, page: string, q: HeatmapQuery, signal?: AbortSignal) =>
-      api.request(`${base(siteKey)}/clicks?${params(q, page)}`, decoder(clicksSchema), { signal }),
+      api.request(`${base(siteKey)}/clicks?${params(q, page)}`, decoder(clickHeatmapSchema), { signal }),
     scroll: (siteKey: string, page: string, q: HeatmapQuery, signal?: AbortSignal) =>
-      api.request(`${base(siteKey)}/scroll?${params(q, page)}`, decoder(scrollSchema), { signal }),
+      api.request(`${base(siteKey)}/scroll?${params(q, page)}`, decoder(scrollHeatmapSchema), { signal }),
     attention: (siteKey: string, page: string, q: HeatmapQuery, signal?: AbortSignal) =>
-      api.request(`${base(siteKey)}/attention?${params(q, page)}`, decoder(attentionSchema), { signal }),
+      api.request(`${base(siteKey)}/attention?${params(q, page)}`, decoder(attentionHeatmapSchema), {
+        signal,
+      }),
     snapshot: (siteKey: string, page: string, device: DeviceClass, signal?: AbortSignal) =>
       api.request(
         `${base(siteKey)}/snapshot?${new URLSearchParams({ page, device })}`,
-        decoder(snapshotSchema),
+        decoder(heatmapSnapshotSchema),
         { signal },
       ),
   };

@@ -43,87 +43,11 @@ export const snapshotQuery = z.object({
   device: device.default('desktop'),
 });
 
-const range = {
-  page: z.string(),
-  device: device,
-  from: z.number().int(),
-  to: z.number().int(),
-  k: z.number().int().describe('sessions an element or cell needs before it is shown'),
-};
-
-const totalsSchema = z.object({
-  views: z.number().int(),
-  sessions: z.number().int(),
-  clicks: z.number().int(),
-  rage: z.number().int(),
-  dead: z.number().int(),
-});
-
-export const heatmapPagesSchema = z
-  .object({
-    pages: z.array(totalsSchema.extend({ pattern: z.string() })),
-    suppressed: z.number().int(),
-    k: z.number().int(),
-  })
-  .meta({ id: 'HeatmapPages' });
-
-export const clickHeatmapSchema = z
-  .object({
-    ...range,
-    totals: totalsSchema,
-    cellPx: z.number().int(),
-    elementGridCells: z.number().int(),
-    elements: z.array(
-      z.object({
-        path: z.string().describe('CSS selector of tags, :nth-of-type() and stable ids'),
-        clicks: z.number().int(),
-        share: z.number(),
-        sessions: z.number().int(),
-        rage: z.number().int(),
-        dead: z.number().int(),
-        grid: z.array(z.tuple([z.number().int(), z.number().int(), z.number().int(), z.number().int()])),
-      }),
-    ),
-    cells: z.array(
-      z.tuple([z.number().int(), z.number().int(), z.number().int(), z.number().int(), z.number().int()]),
-    ),
-    suppressed: z.object({ elements: z.number().int(), cells: z.number().int() }),
-  })
-  .meta({ id: 'ClickHeatmap' });
-
-export const scrollHeatmapSchema = z
-  .object({
-    ...range,
-    views: z.number().int(),
-    sessions: z.number().int(),
-    averageFoldPx: z.number().int(),
-    reach: z.array(z.number()).describe('reach[d]: share of page views that reached d % of the page'),
-  })
-  .meta({ id: 'ScrollHeatmap' });
-
-export const attentionHeatmapSchema = z
-  .object({
-    ...range,
-    totalMs: z.number().int(),
-    cellPx: z.number().int(),
-    cells: z.array(z.tuple([z.number().int(), z.number().int(), z.number().int()])),
-    elements: z.array(
-      z.object({ path: z.string(), ms: z.number().int(), share: z.number(), sessions: z.number().int() }),
-    ),
-    suppressed: z.object({ elements: z.number().int(), cells: z.number().int() }),
-  })
-  .meta({ id: 'AttentionHeatmap' });
-
-export const heatmapSnapshotSchema = z
-  .object({
-    page: z.string(),
-    device,
-    capturedAt: z.number().int(),
-    source: z.enum(['replay', 'heatmap']),
-    width: z.number().int(),
-    height: z.number().int(),
-    node: z
-      .unknown()
-      .describe('rrweb serialised node tree, text-free: rebuild it only in a sandbox without scripts'),
-  })
-  .meta({ id: 'HeatmapSnapshot' });
+// The response schemas live in @veil/core (heatmapResponseSchemas.ts): the dashboard decodes with them.
+export {
+  attentionHeatmapSchema,
+  clickHeatmapSchema,
+  heatmapPagesSchema,
+  heatmapSnapshotSchema,
+  scrollHeatmapSchema,
+} from '@veil/core';
