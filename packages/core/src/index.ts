@@ -16,6 +16,7 @@ export * from './detectors/detectors.js';
 export * from './detectors/patternSafety.js';
 export * from './detectors/redactText.js';
 export * from './detectors/validators.js';
+export * from './detectors/vinManufacturers.js';
 export * from './errors/errorCodes.js';
 export * from './heatmap/index.js';
 export * from './net/ipMatch.js';

@@ -111,7 +111,8 @@ const charAfter = (m: RegExpExecArray): string => m.input.charAt(m.index + m[0].
 
 /**
  * Words that name a number as something other than personal data: an order, an invoice, a
- * product. Digits right after them are not a card or a phone number.
+ * product. Digits right after them are not a phone number or an SSN (a card that passes its
+ * issuer, length and Luhn checks still is a card: see the card detector).
  */
 const NOT_PERSONAL_CONTEXT =
   /\b(?:order|invoice|tracking|shipment|parcel|ticket|sku|isbn|ean|gtin|upc|barcode|serial|article|art|item|part|model|cat|catalog(?:ue)?|product|ref|reference|transaction|txn|tx|confirmation|booking|case|build|batch|lot)[.\s-]{0,3}(?:no\.?|nr\.?|number|num|id|#|code)?[\s:#=.-]{0,3}$/i;
@@ -154,10 +155,11 @@ export const BUILTIN_DETECTORS: readonly Detector[] = [
     label: 'card',
     mayMatch: (p) => p.maxDigitChain >= 13,
     candidate: /\b\d(?:[ -]?\d){12,18}\b/g,
+    // An issuer's prefix and length, Luhn and a card's grouping make a card whatever word stands
+    // before it: "Order #4111 1111 1111 1111" or "ref 5555…" still shows a card number.
     validate: (m) => {
       const d = digitsOnly(m[0]);
       if (!cardGroupingValid(m[0]) || !cardNumberValid(d)) return false;
-      if (notPersonal(m)) return false;
       // 13-digit Visa numbers are rare today; without a word saying "card" it is some other number.
       return d.length !== 13 || CARD_CONTEXT.test(before(m, 32));
     },

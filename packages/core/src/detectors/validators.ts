@@ -1,4 +1,5 @@
 /** Check-digit validators used by the detectors: they keep false positives low. */
+import { vinHasKnownNonCheckDigitMaker } from './vinManufacturers.js';
 
 /** Luhn (mod 10) over a string of digits. */
 export function luhnValid(digits: string): boolean {
@@ -216,14 +217,18 @@ export function vinCheckDigit(vin: string): string | null {
 }
 
 /**
- * VIN (ISO 3779 / FMVSS 115): 17 characters without I, O, Q, a model-year code in position 10
- * (never U, Z or 0) and a valid check digit in position 9.
+ * VIN (ISO 3779 / FMVSS 115): 17 characters without I, O, Q, and either
+ * - a valid check digit in position 9 and a model-year code in position 10 (never U, Z or 0), as
+ *   every North American and Chinese VIN carries; or
+ * - without a check digit (ISO 3779 makes it optional): a European or Asian maker's
+ *   manufacturer code (`vinHasKnownNonCheckDigitMaker`) and a numeric serial in positions 14-17,
+ *   as ISO 3779 requires of makers of 500 or more vehicles a year.
  */
 export function vinValid(vin: string): boolean {
   const v = vin.toUpperCase();
   if (!/^[A-HJ-NPR-Z0-9]{17}$/.test(v)) return false;
-  if (v[9] === 'U' || v[9] === 'Z' || v[9] === '0') return false;
-  return v[8] === vinCheckDigit(v);
+  if (v[8] === vinCheckDigit(v) && v[9] !== 'U' && v[9] !== 'Z' && v[9] !== '0') return true;
+  return vinHasKnownNonCheckDigitMaker(v) && /^\d{4}$/.test(v.slice(13));
 }
 
 /** US SSN ranges that are never issued: area 000, 666, 900-999; group 00; serial 0000. */

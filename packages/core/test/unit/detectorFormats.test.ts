@@ -1,4 +1,12 @@
-import { cardGroupingValid, cardNumberValid, nanpValid, redactText, vinValid } from '@veil/core';
+import {
+  cardGroupingValid,
+  cardNumberValid,
+  nanpValid,
+  redactText,
+  vinCheckDigit,
+  vinHasKnownNonCheckDigitMaker,
+  vinValid,
+} from '@veil/core';
 import { describe, expect, it } from 'vitest';
 
 const labels = (text: string): string[] => [...new Set(redactText(text).findings.map((f) => f.label))];
@@ -70,10 +78,18 @@ describe('payment cards', () => {
     expect(cardGroupingValid('411 1111 1111 11111')).toBe(false);
     expect(cardGroupingValid('4111 1111-1111 1111')).toBe(false);
   });
-  it('are not order, invoice or tracking numbers', () => {
+  it('are cards whatever context word stands before them, when issuer, length and Luhn hold', () => {
     expect(labels('card 4111 1111 1111 1111')).toEqual(['card']);
-    expect(labels('Order #4111111111111111')).toEqual([]);
-    expect(labels('Invoice no. 4111 1111 1111 1111')).toEqual([]);
+    expect(labels('Order #4111111111111111')).toEqual(['card']);
+    expect(labels('Invoice no. 4111 1111 1111 1111')).toEqual(['card']);
+    expect(labels('ref 5555-5555-5555-4444')).toEqual(['card']);
+    expect(labels('Order ref: 378282246310005 paid')).toEqual(['card']);
+    expect(redactText('Order #4111111111111111').text).toBe('Order #****************');
+  });
+  it('are not order, invoice or tracking numbers that fail a card check', () => {
+    expect(labels('Order #4111111111111112')).toEqual([]); // Luhn fails
+    expect(labels('Invoice no. 9111 1111 1111 1111')).toEqual([]); // no issuer starts with 9
+    expect(labels('Order no. 411 1111 1111 11111')).toEqual([]); // not a card's grouping
     expect(labels('Timestamp 1700000000000')).toEqual([]);
     expect(labels('4222222222222')).toEqual([]); // 13-digit Visa only where the text says card
     expect(labels('Visa card 4222222222222')).toEqual(['card']);
@@ -85,6 +101,34 @@ describe('other detectors', () => {
     expect(vinValid('1M8GDM9AXKP042788')).toBe(true);
     expect(labels('vin 1m8gdm9axkp042788')).toEqual([]);
     expect(vinValid('1M8GDM9AXUP042788')).toBe(false);
+  });
+  it('European and Asian VINs without a check digit: by manufacturer code and numeric serial', () => {
+    // None of these has a valid check digit in position 9 (vinCheckDigit differs).
+    for (const vin of [
+      'WVWZZZ1JZXW000001', // Volkswagen
+      'WBA3A5C51CF256985', // BMW
+      'VF1RFB00X56789012', // Renault
+      'ZFA31200000123456', // Fiat
+      'TMBJF73T0B9012345', // Škoda
+      'YV1MS382062123456', // Volvo
+      'SAJAA06E2HH123456', // Jaguar
+      'JTDKB20U793512345', // Toyota
+      'KMHDU41BP8U123456', // Hyundai
+    ]) {
+      expect(vinCheckDigit(vin), vin).not.toBe(vin[8]);
+      expect(vinValid(vin), vin).toBe(true);
+      expect(labels(`Fahrgestellnummer ${vin}`), vin).toEqual(['vin']);
+    }
+    // The check digit is used where one is required: North America (1-5) and China (L).
+    expect(vinValid('1M8GDM9A1KP042788')).toBe(false);
+    expect(vinValid('LSVAU2180N2123456')).toBe(false);
+    expect(vinValid('LSVAU2187N2123456')).toBe(true);
+    // A known maker code alone is not enough: positions 14-17 are the serial, numeric.
+    expect(vinValid('WBA3A5C50CF25698A')).toBe(false);
+    // An unknown maker code without the check digit is some other code.
+    expect(vinValid('QRSZZZ1JZXW000001')).toBe(false);
+    expect(vinHasKnownNonCheckDigitMaker('WBA3A5C50CF256985')).toBe(true);
+    expect(vinHasKnownNonCheckDigitMaker('1M8GDM9AXKP042788')).toBe(false);
   });
   it('SSNs without separators need the word', () => {
     expect(labels('SSN: 123456789')).toEqual(['ssn']);
