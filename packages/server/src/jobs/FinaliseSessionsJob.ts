@@ -54,6 +54,8 @@ export class FinaliseSessionsJob {
       }
       if (!progressed) break;
     }
+    // Discarded sessions' keys must not stay readable in the database files.
+    if (result.discarded > 0) await store.recordings.reclaimDeleted();
     if (result.finalised + result.discarded > 0) this.deps.logger.info(result, 'sessions finalised');
     return result;
   }

@@ -112,4 +112,9 @@ export interface RecordingRepository {
    * `idleBefore` (pass `Infinity` to delete unconditionally); true when it did.
    */
   delete(sessionId: string, idleBefore: number): Promise<boolean>;
+  /**
+   * After a run of `delete`s (purges): makes the deleted keys unrecoverable from the database
+   * files (SQLite checkpoint; PostgreSQL `VACUUM (FULL)` of the key tables, see reclaimDeleted).
+   */
+  reclaimDeleted(): Promise<void>;
 }

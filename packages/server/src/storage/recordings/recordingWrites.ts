@@ -10,11 +10,15 @@ import type {
   PageView,
   RecordingRepository,
 } from './RecordingRepository.js';
+import { reclaimDeleted } from './reclaimDeleted.js';
 
 /** Keeps one INSERT well under SQLite's and PostgreSQL's bound-parameter limits. */
 const PAGE_ROWS_PER_INSERT = 500;
 
-type Writes = Pick<RecordingRepository, 'ingestChunk' | 'findIdle' | 'finalise' | 'delete'>;
+type Writes = Pick<
+  RecordingRepository,
+  'ingestChunk' | 'findIdle' | 'finalise' | 'delete' | 'reclaimDeleted'
+>;
 
 export function recordingWrites(db: Kysely<Database>, dialect: Dialect): Writes {
   return {
@@ -44,6 +48,8 @@ export function recordingWrites(db: Kysely<Database>, dialect: Dialect): Writes 
         .executeTakeFirst();
       return affected(result.numUpdatedRows) === 1;
     },
+
+    reclaimDeleted: () => reclaimDeleted(db, dialect),
 
     delete(sessionId, idleBefore) {
       return db.transaction().execute(async (trx) => {

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../Database.js';
 import type { Dialect } from '../migrations/Migration.js';
+import { reclaimDeleted } from '../recordings/reclaimDeleted.js';
 import { affected } from '../rows.js';
 import type { ErasedCounts, SubjectRepository } from './SubjectRepository.js';
 
@@ -138,9 +139,9 @@ export function createSubjectRepository(db: Kysely<Database>, dialect: Dialect):
           counts.sessions += affected(removed.numDeletedRows);
         });
       }
-      // SQLite: secure delete zeroed the freed cells; the checkpoint writes them into the main file
-      // and truncates the WAL, so no earlier image of a deleted page is left in either file.
-      if (dialect === 'sqlite' && counts.sessions > 0) await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
+      // Nothing of a deleted key stays readable in the files (SQLite: zeroed cells, checkpoint;
+      // PostgreSQL: the tables rewritten, see reclaimDeleted for the locking trade-off).
+      if (counts.sessions > 0) await reclaimDeleted(db, dialect);
       return counts;
     },
   };
