@@ -1,3 +1,4 @@
+import type { AlertService } from './alerts/AlertService.js';
 import type { AuditLog } from './audit/AuditLog.js';
 import type { OidcClient } from './auth/oidc/OidcClient.js';
 import type { Clock } from './clock.js';
@@ -23,6 +24,8 @@ export interface VeilContext {
   /** Keyed hashes of user ids (`veil('identify', …)`, erasure and export by user id). */
   readonly hasher: SubjectHasher;
   readonly ingest: IngestPipeline;
+  /** Raises alerts (`alerts.raise(kind, siteKey, …)`) and sends them to the site's sinks. */
+  readonly alerts: AlertService;
   /** The visitor's country (trusted proxy header, GeoIP database), for restricted regions and receipts. */
   readonly regions: RegionLookup;
   /** Every registered route with its permission (filled while routes register). */

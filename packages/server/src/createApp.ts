@@ -2,6 +2,7 @@ import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
 import { openAuditLog } from './audit/openAuditLog.js';
+import { AlertService } from './alerts/AlertService.js';
 import { OidcClient } from './auth/oidc/OidcClient.js';
 import { bootstrapOwner } from './bootstrap/bootstrapOwner.js';
 import { bootstrapOwnerTotp } from './bootstrap/bootstrapOwnerTotp.js';
@@ -146,6 +147,12 @@ export async function createApp(config: VeilConfig, deps: AppDeps = {}): Promise
     // Cookies are parsed by an onRequest hook that must run before access control's.
     await app.register(fastifyCookie);
     const routes = installAccessControl(app, { store, clock });
+    const alerts = new AlertService({
+      store,
+      clock,
+      cipher,
+      onError: (message, error) => logger.warn({ err: error }, message),
+    });
     const context: VeilContext = {
       config,
       store,
@@ -161,6 +168,7 @@ export async function createApp(config: VeilConfig, deps: AppDeps = {}): Promise
         hasher,
         regions,
         // A canary value arrived unmasked: a masking regression in production. Never the value.
+        alerts,
         onPrivacyAlert: (alert) =>
           logger.error(
             {
@@ -175,6 +183,7 @@ export async function createApp(config: VeilConfig, deps: AppDeps = {}): Promise
             'privacy canary arrived unmasked',
           ),
       }),
+      alerts,
       regions,
       routes,
       jobs: { finaliseSessions: new FinaliseSessionsJob({ store, clock, logger }) },

@@ -17,6 +17,8 @@ export const FINALISE_INTERVAL_MS = 60 * 1000;
 export const AUDIT_HEAD_CHECKPOINT_INTERVAL_MS = 60 * 1000;
 /** How often expired login sessions are deleted. */
 export const AUTH_CLEANUP_INTERVAL_MS = 60 * 60 * 1000;
+/** How often due alert notifications (retries, digests) are sent; new alerts go out at once. */
+export const ALERT_DISPATCH_INTERVAL_MS = 5 * 1000;
 
 export interface RunningServer {
   /** Base URL, e.g. `http://127.0.0.1:8080` (`localhost` when bound to every interface). */
@@ -65,6 +67,11 @@ export async function startServer(config: VeilConfig, deps: AppDeps = {}): Promi
         name: 'audit-checkpoint',
         intervalMs: AUDIT_HEAD_CHECKPOINT_INTERVAL_MS,
         run: () => app.veil.audit.checkpointHead(),
+      },
+      {
+        name: 'alert-dispatch',
+        intervalMs: ALERT_DISPATCH_INTERVAL_MS,
+        run: () => app.veil.alerts.dispatch(),
       },
       {
         name: 'expire-login-sessions',

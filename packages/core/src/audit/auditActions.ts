@@ -30,6 +30,9 @@ export const AUDIT_ACTIONS = {
   'erasure.performed': 'a data subject was erased; details: selector kind, sessions, receipt',
   'retention.purged': 'expired recordings were purged; details: sessions, before, receipt',
   'alert.acknowledged': 'an alert was acknowledged; details: alertId, kind, note',
+  'alert.resolved': 'an alert was resolved; details: alertId, kind, note',
+  'alert.sink_changed':
+    'an alert sink was created, updated or deleted; details: change, name, type, enabled (never its secrets)',
   'report.downloaded': 'a compliance report was downloaded; details: report, format',
   'audit.exported': 'the audit log was exported; details: format, filters, count',
 } as const satisfies Record<string, string>;

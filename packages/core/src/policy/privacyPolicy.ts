@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { alertPolicySchema, DEFAULT_ALERT_POLICY } from '../alerts/alertKinds.js';
 import { checkCustomPattern } from '../detectors/patternSafety.js';
 import {
   DEFAULT_HEATMAP_MIN_SESSIONS,
@@ -142,6 +143,11 @@ export const privacyPolicySchema = z.object({
   heatmapPagePatterns: z.array(z.string().min(1).max(300)).max(500),
   /** Privacy canaries the server checks every batch for (never sent to browsers). @default [] */
   canaries: z.array(canarySchema).max(50),
+  /**
+   * Where alerts go and how loud they may get (docs/alerts.md); server-only, never sent to
+   * browsers. @default DEFAULT_ALERT_POLICY (inbox only, 10 per sink and hour)
+   */
+  alerts: alertPolicySchema,
 });
 export type PrivacyPolicy = z.infer<typeof privacyPolicySchema>;
 
@@ -171,6 +177,7 @@ export const DEFAULT_PRIVACY_POLICY: Readonly<PrivacyPolicy> = Object.freeze({
   heatmapMinSessions: DEFAULT_HEATMAP_MIN_SESSIONS,
   heatmapPagePatterns: [],
   canaries: [],
+  alerts: DEFAULT_ALERT_POLICY,
 });
 
 /** Parses an untrusted policy object, filling missing fields from the defaults. */

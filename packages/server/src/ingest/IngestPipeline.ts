@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { IngestAck } from '@veil/core';
+import type { AlertService } from '../alerts/AlertService.js';
 import type { Clock } from '../clock.js';
 import type { EnvelopeCipher } from '../crypto/EnvelopeCipher.js';
 import { createRegionLookup, type RegionLookup } from '../privacy/RegionLookup.js';
@@ -34,6 +35,8 @@ export interface IngestDeps {
   hasher: SubjectHasher;
   /** The visitor's country for restricted regions. @default none configured */
   regions?: RegionLookup;
+  /** Raises inventory, masking-failure and canary alerts. @default none (alerts only logged) */
+  alerts?: AlertService;
   /** Told of every privacy (canary) alert the moment it is raised. */
   onPrivacyAlert?: (alert: PrivacyAlertRecord) => void;
 }

@@ -25,7 +25,7 @@ function holderOf(principal: Principal): { userId: string | null; apiTokenId: st
  * actor, site and hour) — the access itself goes on: the alert is for a human to review.
  */
 export async function grantReplayAccess(
-  veil: Pick<VeilContext, 'store' | 'clock' | 'audit'>,
+  veil: Pick<VeilContext, 'store' | 'clock' | 'audit' | 'alerts'>,
   principal: Principal,
   session: SessionSummaryRecord,
   purpose: string,
@@ -60,7 +60,7 @@ export async function grantReplayAccess(
 }
 
 async function checkRawReplayRate(
-  veil: Pick<VeilContext, 'store' | 'clock' | 'audit'>,
+  veil: Pick<VeilContext, 'store' | 'clock' | 'audit' | 'alerts'>,
   principal: Principal,
   session: SessionSummaryRecord,
   now: number,
@@ -89,6 +89,13 @@ async function checkRawReplayRate(
     note: null,
   });
   if (!alert) return;
+  if (session.siteKey) {
+    await veil.alerts.raise('access_anomaly', session.siteKey, {
+      subject: `raw_replay_rate|${holder.userId ?? `token:${holder.apiTokenId}`}|${windowStart}`,
+      summary: `${actor.label ?? 'someone'} opened ${count} raw replays within an hour (limit ${threshold})`,
+      details: { who: actor.label, count, limit: threshold, windowStart, accessAlertId: alert.id },
+    });
+  }
   await audit.record({
     action: 'replay.access_anomaly',
     actor: systemActor('access-anomaly'),

@@ -10,6 +10,7 @@
  */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { accessAlertRoutes } from './accessAlertRoutes.js';
+import { alertRoutes } from './alertRoutes.js';
 import { auditRoutes } from './auditRoutes.js';
 import { authRoutes } from './authRoutes.js';
 import { consentApiRoutes } from './consentApiRoutes.js';
@@ -45,6 +46,7 @@ export const ROUTE_MODULES: readonly FastifyPluginAsync[] = [
   tokenRoutes,
   auditRoutes,
   accessAlertRoutes,
+  alertRoutes,
   replayGrantRoutes,
   siteRoutes,
   policyRoutes,

@@ -1,5 +1,6 @@
 import type { AccessTables } from './access/accessTables.js';
 import type { AccountTables } from './accounts/accountTables.js';
+import type { AlertTables } from './alerts/alertTables.js';
 import type { AuditTables } from './audit/auditTables.js';
 import type { ConsentTables } from './consent/consentTables.js';
 import type { HeatmapTables } from './heatmaps/heatmapTables.js';
@@ -27,4 +28,5 @@ export interface Database
     ConsentTables,
     SubjectTables,
     HeatmapTables,
-    PrivacyTables {}
+    PrivacyTables,
+    AlertTables {}

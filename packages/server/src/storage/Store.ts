@@ -6,6 +6,9 @@ import type { ApiTokenRepository } from './accounts/ApiTokenRepository.js';
 import type { AuthSessionRepository } from './accounts/AuthSessionRepository.js';
 import type { OidcLoginRepository } from './accounts/OidcLoginRepository.js';
 import type { UserRepository } from './accounts/UserRepository.js';
+import type { AlertDeliveryRepository } from './alerts/AlertDeliveryRepository.js';
+import type { AlertRepository } from './alerts/AlertRepository.js';
+import type { AlertSinkRepository } from './alerts/AlertSinkRepository.js';
 import type { AuditRepository } from './audit/AuditRepository.js';
 import type { BannerTextRepository } from './consent/BannerTextRepository.js';
 import type { ConsentReceiptRepository } from './consent/ConsentReceiptRepository.js';
@@ -56,6 +59,12 @@ export interface Store {
   readonly heatmaps: HeatmapRepository;
   /** Policy versions, masking failures, privacy alerts and drop counters. */
   readonly privacy: PrivacyRepository;
+  /** The alert inbox (folded by fingerprint). */
+  readonly alerts: AlertRepository;
+  /** Per-site alert sinks (webhook, e-mail), secrets sealed. */
+  readonly alertSinks: AlertSinkRepository;
+  /** Every notification to a sink, with its attempts (the delivery log). */
+  readonly alertDeliveries: AlertDeliveryRepository;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   schemaVersion(): Promise<number>;

@@ -7,6 +7,9 @@ import { createApiTokenRepository } from './accounts/createApiTokenRepository.js
 import { createAuthSessionRepository } from './accounts/createAuthSessionRepository.js';
 import { createOidcLoginRepository } from './accounts/createOidcLoginRepository.js';
 import { createUserRepository } from './accounts/createUserRepository.js';
+import { createAlertDeliveryRepository } from './alerts/createAlertDeliveryRepository.js';
+import { createAlertRepository } from './alerts/createAlertRepository.js';
+import { createAlertSinkRepository } from './alerts/createAlertSinkRepository.js';
 import { createAuditRepository } from './audit/createAuditRepository.js';
 import { createBannerTextRepository } from './consent/createBannerTextRepository.js';
 import { createConsentReceiptRepository } from './consent/createConsentReceiptRepository.js';
@@ -50,6 +53,9 @@ export function createKyselyStore(db: Kysely<Database>, dialect: Dialect): Store
     subjectRequests: createSubjectRequestRepository(db),
     heatmaps: createHeatmapRepository(db, dialect),
     privacy: createPrivacyRepository(db),
+    alerts: createAlertRepository(db),
+    alertSinks: createAlertSinkRepository(db),
+    alertDeliveries: createAlertDeliveryRepository(db),
     async ping() {
       await sql`select 1`.execute(db);
     },

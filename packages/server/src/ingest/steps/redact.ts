@@ -13,6 +13,7 @@ import {
   splitCanaryFindings,
   urlPath,
 } from '@veil/core';
+import type { AlertService } from '../../alerts/AlertService.js';
 import type { Clock } from '../../clock.js';
 import type { EnvelopeCipher } from '../../crypto/EnvelopeCipher.js';
 import { resumePrivacyState } from '../../privacy/resumePrivacyState.js';
@@ -38,6 +39,8 @@ export interface RedactDeps {
   sessions: SessionPrivacyStates;
   /** Told of every canary alert the moment it is raised (the server logs it as critical). */
   onAlert?: (alert: PrivacyAlertRecord) => void;
+  /** Raises `masking_failure` and `canary` alerts to the site's inbox and sinks. */
+  alerts?: AlertService;
 }
 
 /** Compiled detectors per site, rebuilt when the policy's patterns or canaries change. */
@@ -87,7 +90,22 @@ export async function redact<T extends LocatedBatch>(deps: RedactDeps, input: T)
   }
   const now = deps.clock.now();
   const failures = maskingFailuresFrom(findings, policy.heatmapPagePatterns, result.passwordValuesReplaced);
-  if (failures.length > 0) await deps.store.privacy.recordMaskingFailures(site.id, failures, now);
+  if (failures.length > 0) {
+    await deps.store.privacy.recordMaskingFailures(site.id, failures, now);
+    for (const f of failures) {
+      await deps.alerts?.raiseFor(site, 'masking_failure', {
+        subject: `${f.pagePattern}|${f.elementPath ?? ''}|${f.label}|${f.location}`,
+        summary: `the server masked ${f.label} in ${f.location} on ${f.pagePattern || 'an unknown page'}`,
+        details: {
+          pagePattern: f.pagePattern,
+          elementPath: f.elementPath,
+          label: f.label,
+          location: f.location,
+          count: f.count,
+        },
+      });
+    }
+  }
   if (canaryHits.length > 0) {
     const page = state.redaction.page;
     const pattern = page ? pagePattern(urlPath(page), policy.heatmapPagePatterns) : '';
@@ -102,6 +120,11 @@ export async function redact<T extends LocatedBatch>(deps: RedactDeps, input: T)
         createdAt: now,
       });
       deps.onAlert?.(alert);
+      await deps.alerts?.raiseFor(site, 'canary', {
+        subject: `${pattern}|${hit.label}`,
+        summary: `canary ${hit.label} arrived unmasked on ${pattern || 'an unknown page'}`,
+        details: { label: hit.label, count: hit.count, pagePattern: pattern, sessionId: batch.sessionId },
+      });
     }
   }
   return {

@@ -4,6 +4,7 @@ import { consentAndSubjectRights } from './003_consent_and_subject_rights.js';
 import { heatmapAggregates } from './004_heatmap_aggregates.js';
 import { privacyPolicyVersions } from './005_privacy_policy_versions.js';
 import { ssoLinkConsent } from './006_sso_link_consent.js';
+import { alerts } from './007_alerts.js';
 import type { Migration } from './Migration.js';
 
 /**
@@ -17,6 +18,7 @@ export const MIGRATIONS: readonly Migration[] = [
   heatmapAggregates,
   privacyPolicyVersions,
   ssoLinkConsent,
+  alerts,
 ];
 
 /** The schema version this build of Veil expects. */
