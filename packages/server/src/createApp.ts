@@ -1,8 +1,8 @@
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
-import { openAuditLog } from './audit/openAuditLog.js';
 import { AlertService } from './alerts/AlertService.js';
+import { openAuditLog } from './audit/openAuditLog.js';
 import { OidcClient } from './auth/oidc/OidcClient.js';
 import { bootstrapOwner } from './bootstrap/bootstrapOwner.js';
 import { bootstrapOwnerTotp } from './bootstrap/bootstrapOwnerTotp.js';

@@ -48,3 +48,13 @@ export const accessAlertObject: ObjectSiteScope = {
     return alert.siteId === null ? 'all' : [alert.siteId];
   },
 };
+
+/** An inbox alert (`:id`): its site. */
+export const inboxAlertObject: ObjectSiteScope = {
+  object: 'inbox alert',
+  param: 'id',
+  async sitesOf(store, id) {
+    const alert = await store.alerts.findById(id);
+    return alert ? [alert.siteId] : undefined;
+  },
+};

@@ -1,6 +1,7 @@
 import { ALERT_KINDS, alertDetailsSchema, alertKindSchema } from '@veil/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { inboxAlertObject } from '../access/objectScopes.js';
 import {
   alertSinkBodySchema,
   alertSinkViewSchema,
@@ -86,6 +87,7 @@ export async function alertRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/alerts',
     permission: 'alerts:read',
+    site: 'filtered',
     querystring: z.object({
       site: siteKeyParams.shape.siteKey.optional().describe('only this site'),
       status: z.enum(['open', 'acknowledged', 'resolved', 'unresolved']).optional(),
@@ -124,6 +126,7 @@ export async function alertRoutes(app: FastifyInstance): Promise<void> {
       method: 'POST',
       url: `/api/v1/alerts/:id/${act}`,
       permission: 'alerts:write',
+      site: inboxAlertObject,
       params: z.object({ id: z.uuid() }),
       body: noteBody,
       doc: {
@@ -172,6 +175,7 @@ export async function alertRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/sites/:siteKey/alert-sinks',
     permission: 'alerts:read',
+    site: 'siteKey',
     params: siteKeyParams,
     doc: {
       summary: "The site's alert sinks (webhook, e-mail), without their secrets",
@@ -191,6 +195,7 @@ export async function alertRoutes(app: FastifyInstance): Promise<void> {
     method: 'POST',
     url: '/api/v1/sites/:siteKey/alert-sinks',
     permission: 'alerts:write',
+    site: 'siteKey',
     params: siteKeyParams,
     body: alertSinkBodySchema,
     doc: {
@@ -221,6 +226,7 @@ export async function alertRoutes(app: FastifyInstance): Promise<void> {
     method: 'PUT',
     url: '/api/v1/sites/:siteKey/alert-sinks/:id',
     permission: 'alerts:write',
+    site: 'siteKey',
     params: sinkParams,
     body: alertSinkBodySchema,
     doc: {
@@ -265,6 +271,7 @@ export async function alertRoutes(app: FastifyInstance): Promise<void> {
     method: 'DELETE',
     url: '/api/v1/sites/:siteKey/alert-sinks/:id',
     permission: 'alerts:write',
+    site: 'siteKey',
     params: sinkParams,
     doc: {
       summary: 'Remove an alert sink and its delivery log (audited)',
@@ -292,6 +299,7 @@ export async function alertRoutes(app: FastifyInstance): Promise<void> {
     method: 'GET',
     url: '/api/v1/sites/:siteKey/alert-deliveries',
     permission: 'alerts:read',
+    site: 'siteKey',
     params: siteKeyParams,
     querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
     doc: {

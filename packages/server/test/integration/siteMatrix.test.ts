@@ -20,6 +20,8 @@ interface SiteBObjects {
   token: string;
   alert: string;
   privacyAlert: string;
+  inboxAlert: string;
+  sink: string;
   erasure: string;
 }
 
@@ -118,7 +120,27 @@ describe('site × role × route matrix', () => {
       payload: {},
     });
     expect(banner.statusCode, banner.body).toBeLessThan(300);
-    if (!user || !alert) throw new Error('seeding site B failed');
+    const inboxAlert = await store.alerts.raise({
+      siteId: siteB.id,
+      kind: 'scope_drift',
+      fingerprint: `matrix-${n}`,
+      severity: 'medium',
+      summary: 'matrix',
+      details: {},
+      at: t.clock.now(),
+    });
+    const sink = await store.alertSinks.create({
+      id: crypto.randomUUID(),
+      siteId: siteB.id,
+      name: `sink-${n}`,
+      type: 'webhook',
+      settings: { urlHost: 'hooks.example' },
+      secretBox: Buffer.from([0]),
+      enabled: true,
+      createdAt: t.clock.now(),
+      updatedAt: t.clock.now(),
+    });
+    if (!user || !alert || sink === 'conflict') throw new Error('seeding site B failed');
     return {
       session,
       user: user.id,
@@ -126,6 +148,8 @@ describe('site × role × route matrix', () => {
       token: token.record.id,
       alert: alert.id,
       privacyAlert: privacyAlert.id,
+      inboxAlert: inboxAlert.alert.id,
+      sink: sink.id,
       erasure: erasure.json().receipt.id,
     };
   }
@@ -137,6 +161,7 @@ describe('site × role × route matrix', () => {
       user: b.user,
       token: b.token,
       alert: b.alert,
+      'inbox alert': b.inboxAlert,
     };
     return route.url.replace(/:([A-Za-z]+)/g, (_, name: string) => {
       if (name === 'siteKey') return siteB.siteKey;
@@ -147,6 +172,7 @@ describe('site × role × route matrix', () => {
       }
       if (name === 'id' && route.url.includes('/privacy-alerts/')) return b.privacyAlert;
       if (name === 'id' && route.url.includes('/erasures/')) return b.erasure;
+      if (name === 'id' && route.url.includes('/alert-sinks/')) return b.sink;
       if (name === 'version') return '1';
       if (name === 'language') return 'en';
       throw new Error(`teach the site matrix the :${name} of ${route.method} ${route.url}`);
