@@ -6,6 +6,7 @@ import { csrfTokenMatches, SAFE_METHODS } from '../auth/csrf.js';
 import { CSRF_HEADER, type Principal, SESSION_COOKIE } from '../auth/principal.js';
 import type { Clock } from '../clock.js';
 import { VeilError } from '../errors/VeilError.js';
+import { parseOrThrow } from '../errors/validationError.js';
 import type { Store } from '../storage/Store.js';
 import { isRoutePermission, type RouteDoc, type RoutePermission } from './routePermission.js';
 import { enforceSiteScope, isRouteSiteScope, type RouteSiteScope, siteScopeMismatch } from './siteScope.js';
@@ -108,6 +109,10 @@ export function installAccessControl(
     request.principal = principal;
     const site = config.site;
     if (!isRouteSiteScope(site)) throw new VeilError('forbidden', 'this route declares no site scope');
+    // Malformed path and query input is refused (400) before any object is looked up.
+    const doc = config.openapi;
+    if (doc?.params) parseOrThrow(doc.params, request.params, 'path');
+    if (doc?.querystring) parseOrThrow(doc.querystring, request.query, 'query');
     await enforceSiteScope(site, principal, (request.params ?? {}) as Record<string, unknown>, deps.store);
   });
 

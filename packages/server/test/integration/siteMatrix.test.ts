@@ -154,8 +154,15 @@ describe('site × role × route matrix', () => {
     };
   }
 
-  /** The route's URL with every parameter naming an object of site B. */
+  /**
+   * The route's URL with every parameter naming an object of site B, and the query every route may
+   * require (`page` of the heatmaps), so input validation never stands in for the scope check.
+   */
   function urlFor(route: RegisteredRoute, b: SiteBObjects): string {
+    return `${pathFor(route, b)}?page=%2F`;
+  }
+
+  function pathFor(route: RegisteredRoute, b: SiteBObjects): string {
     const objects: Record<string, string> = {
       session: b.session,
       user: b.user,
@@ -268,7 +275,8 @@ describe('site × role × route matrix', () => {
         payload: bodyFor(route),
       });
       const label = `${role}@all ${route.method} ${route.url} → ${res.statusCode} ${res.body.slice(0, 200)}`;
-      expect(res.statusCode, label).not.toBe(404);
+      // Reached: not refused as out of scope (a handler may still find no data for the dummy input).
+      expect(res.body, label).not.toMatch(/"no site has this key"|"no such (session|user|token|alert)"/);
       if (site === 'filtered') {
         expect(res.statusCode, label).toBe(200);
         expect(
