@@ -6,6 +6,8 @@ import { type AppDeps, createApp, type VeilApp } from './createApp.js';
 import { HEATMAP_SESSION_STATE_TTL_MS, HEATMAP_STATE_CLEANUP_INTERVAL_MS } from './heatmap/sessionPlan.js';
 import { claimScheduledRun } from './jobs/claimScheduledRun.js';
 import { startJobs } from './jobs/JobScheduler.js';
+import { RETENTION_RUN_INTERVAL_MS } from './retention/retentionConstants.js';
+import { runRetentionPurge } from './retention/runRetentionPurge.js';
 import type { Store } from './storage/Store.js';
 
 /** How often idle sessions are looked for; a session finalises at most this late. */
@@ -51,8 +53,20 @@ export async function startServer(config: VeilConfig, deps: AppDeps = {}): Promi
   if (config.demo && (app.veil.demoSiteKey === undefined || port !== config.port)) {
     app.veil.demoSiteKey = await ensureDemoSite(store, clock, port);
   }
+  let retentionTrigger: 'start' | 'schedule' = 'start';
   const stopJobs = startJobs(
     [
+      {
+        // At start and hourly; on a shared database one process at a time purges (the others get `busy`).
+        name: 'retention-purge',
+        intervalMs: RETENTION_RUN_INTERVAL_MS,
+        runAtStart: true,
+        run: () => {
+          const trigger = retentionTrigger;
+          retentionTrigger = 'schedule';
+          return runRetentionPurge({ store, clock, audit: app.veil.audit, logger: app.log }, { trigger });
+        },
+      },
       {
         name: 'finalise-sessions',
         intervalMs: FINALISE_INTERVAL_MS,

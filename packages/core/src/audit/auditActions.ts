@@ -28,7 +28,14 @@ export const AUDIT_ACTIONS = {
   'policy.changed': 'a privacy policy version was published; details: version, diff',
   'consent.config_changed': 'consent configuration changed; details: diff',
   'erasure.performed': 'a data subject was erased; details: selector kind, sessions, receipt',
-  'retention.purged': 'expired recordings were purged; details: sessions, before, receipt',
+  'retention.purged':
+    'a purge run removed the recordings of a site past its retention (the purge receipt); details: receiptId, runId, trigger, policyVersion, retentionDays, cutoff, sessions, chunks, bytes, dataKeysDestroyed, held, overdue, oldestRemainingAt',
+  'retention.exception':
+    'sessions older than the retention policy were still present after a purge run, or the run failed; details: reason, overdue, oldestAt, retentionDays',
+  'retention.hold_placed':
+    'a legal hold keeps sessions past retention; details: holdId, scope (session | subject), reason, expiresAt',
+  'retention.hold_released': 'a legal hold was released before its expiry; details: holdId',
+  'retention.hold_ended': 'a legal hold reached its expiry and ended by itself; details: holdId, expiresAt',
   'alert.acknowledged': 'an alert was acknowledged; details: alertId, kind, note',
   'alert.resolved': 'an alert was resolved; details: alertId, kind, note',
   'alert.sink_changed':

@@ -5,6 +5,13 @@ import type { SessionDetail } from '../sessions/sessionsApi';
 
 const numberFormat = new Intl.NumberFormat();
 
+/** Beyond a minute apart the browser's clock is wrong (or forged): both times are shown. */
+const CLOCK_SKEW_SHOWN_MS = 60_000;
+
+export function clocksDiffer(browserTime: number, serverTime: number): boolean {
+  return Math.abs(browserTime - serverTime) > CLOCK_SKEW_SHOWN_MS;
+}
+
 /** The session's metadata (no raw data): safe to show without a stated purpose. */
 export function SessionFacts({ session }: { session: SessionDetail }) {
   return (
@@ -23,6 +30,18 @@ export function SessionFacts({ session }: { session: SessionDetail }) {
           <dt>Started</dt>
           <dd>{formatDateTimeFull(session.startedAt)}</dd>
         </div>
+        {session.receivedAt !== undefined && clocksDiffer(session.startedAt, session.receivedAt) && (
+          <div data-testid="session-received-at">
+            <dt>Received by Veil</dt>
+            <dd>
+              {formatDateTimeFull(session.receivedAt)}
+              <span className="muted">
+                {' '}
+                (server clock; the browser's clock differs, retention counts from this)
+              </span>
+            </dd>
+          </div>
+        )}
         <div>
           <dt>Duration</dt>
           <dd>

@@ -15,6 +15,8 @@ const sessionSummarySchema = z.object({
   id: z.string(),
   siteKey: z.string(),
   startedAt: z.number(),
+  /** Server clock of the first batch (absent from older servers: the start). */
+  receivedAt: z.number().optional(),
   endedAt: z.number(),
   durationMs: z.number(),
   pageCount: z.number(),

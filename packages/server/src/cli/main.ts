@@ -8,6 +8,7 @@ import { eraseCommand } from './commands/eraseCommand.js';
 import { exportSubjectCommand } from './commands/exportSubjectCommand.js';
 import { noticeCommand } from './commands/noticeCommand.js';
 import { policyCommand } from './commands/policyCommand.js';
+import { retentionCommand } from './commands/retentionCommand.js';
 import { scanCommand } from './commands/scanCommand.js';
 import type { CliIo } from './commands/shared.js';
 import { sitesCommand } from './commands/sitesCommand.js';
@@ -25,7 +26,7 @@ export function processIo(): CliIo {
   };
 }
 
-/** The `veil` program: `start`, `sites add`, `users add`, `tokens create`, `audit verify|export|key`, `erase`, `export-subject`, `scan`. */
+/** The `veil` program: `start`, `sites add`, `users add`, `tokens create`, `audit verify|export|key`, `erase`, `export-subject`, `retention run|status`, `scan`. */
 export function buildProgram(io: CliIo): Command {
   const program = new Command('veil')
     .description('Veil: self-hosted session replay built for privacy compliance')
@@ -43,6 +44,7 @@ export function buildProgram(io: CliIo): Command {
     auditCommand(io),
     eraseCommand(io),
     exportSubjectCommand(io),
+    retentionCommand(io),
     scanCommand(io),
   ]) {
     program.addCommand(command);

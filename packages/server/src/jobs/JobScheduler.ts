@@ -3,6 +3,8 @@ import type { FastifyBaseLogger } from 'fastify';
 export interface ScheduledJob {
   name: string;
   intervalMs: number;
+  /** Also run once right at start (not only after the first interval). */
+  runAtStart?: boolean;
   run(): Promise<unknown>;
 }
 
@@ -15,9 +17,10 @@ export interface JobSchedulerOptions {
 }
 
 /**
- * Runs each job every `intervalMs` (never overlapping itself; a failing run is logged and retried
- * at the next interval), once per interval across processes when `options.claim` says so.
- * Timers do not keep the process alive. `stop()` waits for running jobs.
+ * Runs each job every `intervalMs`, and right away when it asks to `runAtStart` (never overlapping
+ * itself; a failing run is logged and retried at the next interval), once per interval across
+ * processes when `options.claim` says so. Timers do not keep the process alive. `stop()` waits for
+ * running jobs.
  */
 export function startJobs(
   jobs: readonly ScheduledJob[],
@@ -29,7 +32,7 @@ export function startJobs(
   const timers = new Set<NodeJS.Timeout>();
   const running = new Set<Promise<void>>();
 
-  const schedule = (job: ScheduledJob) => {
+  const schedule = (job: ScheduledJob, delayMs = job.intervalMs) => {
     if (stopped) return;
     const timer = setTimeout(() => {
       timers.delete(timer);
@@ -44,11 +47,11 @@ export function startJobs(
           schedule(job);
         });
       running.add(run);
-    }, job.intervalMs);
+    }, delayMs);
     timer.unref();
     timers.add(timer);
   };
-  for (const job of jobs) schedule(job);
+  for (const job of jobs) schedule(job, job.runAtStart ? 0 : job.intervalMs);
 
   return async () => {
     stopped = true;

@@ -7,6 +7,8 @@ export const sessionSummarySchema = z
     id: z.string(),
     siteKey: z.string(),
     startedAt: z.number().int(),
+    /** Server clock: when Veil received the first batch (`startedAt` is the browser's clock). */
+    receivedAt: z.number().int(),
     endedAt: z.number().int(),
     durationMs: z.number().int(),
     pageCount: z.number().int(),
@@ -28,6 +30,7 @@ export function sessionSummary(record: SessionSummaryRecord): SessionSummary {
     id: record.id,
     siteKey: record.siteKey,
     startedAt: record.startedAt,
+    receivedAt: record.receivedAt,
     endedAt: record.endedAt,
     durationMs: record.durationMs,
     pageCount: record.pageCount,

@@ -7,6 +7,7 @@ import type { HeatmapTables } from './heatmaps/heatmapTables.js';
 import type { MigrationTables } from './migrations/migrationTables.js';
 import type { PrivacyTables } from './privacy/privacyTables.js';
 import type { RecordingTables } from './recordings/recordingTables.js';
+import type { RetentionTables } from './retention/retentionTables.js';
 import type { SettingsTables } from './settings/settingsTables.js';
 import type { SiteTables } from './sites/siteTables.js';
 import type { SubjectTables } from './subjects/subjectTables.js';
@@ -29,4 +30,5 @@ export interface Database
     SubjectTables,
     HeatmapTables,
     PrivacyTables,
-    AlertTables {}
+    AlertTables,
+    RetentionTables {}

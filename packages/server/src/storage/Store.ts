@@ -17,6 +17,7 @@ import type { HeatmapRepository } from './heatmaps/HeatmapRepository.js';
 import type { Dialect } from './migrations/Migration.js';
 import type { PrivacyRepository } from './privacy/PrivacyRepository.js';
 import type { RecordingRepository } from './recordings/RecordingRepository.js';
+import type { RetentionRepository } from './retention/RetentionRepository.js';
 import type { SettingsRepository } from './settings/SettingsRepository.js';
 import type { SiteRepository } from './sites/SiteRepository.js';
 import type { SubjectRepository } from './subjects/SubjectRepository.js';
@@ -65,6 +66,8 @@ export interface Store {
   readonly alertSinks: AlertSinkRepository;
   /** Every notification to a sink, with its attempts (the delivery log). */
   readonly alertDeliveries: AlertDeliveryRepository;
+  /** Purge queries and receipts, legal holds, the purge lock. */
+  readonly retention: RetentionRepository;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   schemaVersion(): Promise<number>;

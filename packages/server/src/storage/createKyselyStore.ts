@@ -20,6 +20,7 @@ import type { Dialect } from './migrations/Migration.js';
 import { currentSchemaVersion } from './migrations/runMigrations.js';
 import { createPrivacyRepository } from './privacy/createPrivacyRepository.js';
 import { createRecordingRepository } from './recordings/createRecordingRepository.js';
+import { createRetentionRepository } from './retention/createRetentionRepository.js';
 import type { Store } from './Store.js';
 import { createSettingsRepository } from './settings/createSettingsRepository.js';
 import { createSiteRepository } from './sites/createSiteRepository.js';
@@ -56,6 +57,7 @@ export function createKyselyStore(db: Kysely<Database>, dialect: Dialect): Store
     alerts: createAlertRepository(db),
     alertSinks: createAlertSinkRepository(db),
     alertDeliveries: createAlertDeliveryRepository(db),
+    retention: createRetentionRepository(db, dialect),
     async ping() {
       await sql`select 1`.execute(db);
     },

@@ -5,6 +5,7 @@ import { heatmapAggregates } from './004_heatmap_aggregates.js';
 import { privacyPolicyVersions } from './005_privacy_policy_versions.js';
 import { ssoLinkConsent } from './006_sso_link_consent.js';
 import { alerts } from './007_alerts.js';
+import { retention } from './008_retention.js';
 import type { Migration } from './Migration.js';
 
 /**
@@ -19,6 +20,7 @@ export const MIGRATIONS: readonly Migration[] = [
   privacyPolicyVersions,
   ssoLinkConsent,
   alerts,
+  retention,
 ];
 
 /** The schema version this build of Veil expects. */

@@ -23,6 +23,8 @@ export interface SessionSummaryRecord {
   startedAt: number;
   endedAt: number;
   lastReceivedAt: number;
+  /** When Veil received the session's first batch (server clock): retention ages count from here. */
+  receivedAt: number;
   durationMs: number;
   pageCount: number;
   entryUrl: string | null;

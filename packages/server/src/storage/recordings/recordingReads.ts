@@ -19,6 +19,7 @@ function summaryFromRow(row: SummaryRow): SessionSummaryRecord {
     startedAt: Number(row.started_at),
     endedAt: Number(row.ended_at),
     lastReceivedAt: Number(row.last_received_at),
+    receivedAt: Number(row.created_at),
     durationMs: Number(row.duration_ms),
     pageCount: Number(row.page_count),
     entryUrl: row.entry_url,
