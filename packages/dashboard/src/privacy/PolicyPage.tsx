@@ -194,6 +194,14 @@ export function PolicyPage({ siteKey }: { siteKey: string }) {
                   <code>{preview.diffText}</code>
                 </pre>
               )}
+              {preview.retention && preview.retention.sessionsProposed > preview.retention.sessionsNow && (
+                <p className="notice notice--warning" role="status" data-testid="policy-retention-impact">
+                  Retention {preview.retention.currentDays} → {preview.retention.proposedDays} days: saving
+                  this purges {preview.retention.sessionsProposed - preview.retention.sessionsNow} more
+                  sessions at the next retention run (within an hour), {preview.retention.sessionsProposed} in
+                  all. Purged recordings cannot be restored.
+                </p>
+              )}
               <div className="field">
                 <label htmlFor="policy-reason">
                   Reason (required, kept with the version and in the audit log)

@@ -31,6 +31,16 @@ const previewSchema = z.object({
   changes: z.array(change),
   diffText: z.string(),
   preset,
+  /** What the next purge run removes under the proposed retention (absent from older servers). */
+  retention: z
+    .object({
+      currentDays: z.number(),
+      proposedDays: z.number(),
+      sessionsNow: z.number(),
+      sessionsProposed: z.number(),
+      bytesProposed: z.number(),
+    })
+    .optional(),
 });
 export type PolicyPreview = z.infer<typeof previewSchema>;
 

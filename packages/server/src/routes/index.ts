@@ -24,6 +24,7 @@ import { optOutPageRoutes } from './optOutPageRoutes.js';
 import { policyRoutes } from './policyRoutes.js';
 import { publicRoutes } from './publicRoutes.js';
 import { replayGrantRoutes } from './replayGrantRoutes.js';
+import { retentionRoutes } from './retentionRoutes.js';
 import { sessionRoutes } from './sessionRoutes.js';
 import { siteRoutes } from './siteRoutes.js';
 import { staticRoutes } from './staticRoutes.js';
@@ -56,6 +57,7 @@ export const ROUTE_MODULES: readonly FastifyPluginAsync[] = [
   consentPublicRoutes,
   consentApiRoutes,
   subjectRoutes,
+  retentionRoutes,
   optOutPageRoutes,
   openApiRoutes,
   staticRoutes,

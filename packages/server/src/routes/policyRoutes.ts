@@ -7,6 +7,7 @@ import { VeilError } from '../errors/VeilError.js';
 import { addRoute } from '../http/addRoute.js';
 import { errorResponses } from '../http/errorResponses.js';
 import { compareToPreset, PolicyService, policyReasonSchema } from '../privacy/PolicyService.js';
+import { retentionImpact, retentionImpactSchema } from '../retention/retentionImpact.js';
 import { utcDay } from '../storage/privacy/createPrivacyRepository.js';
 import type { PolicyAuthor, PolicyVersionRecord } from '../storage/privacy/PrivacyRepository.js';
 import type { SiteRecord } from '../storage/sites/SiteRepository.js';
@@ -161,6 +162,8 @@ export async function policyRoutes(app: FastifyInstance): Promise<void> {
     body: z.object({ policy: z.unknown() }),
     doc: {
       summary: 'Validate a proposed policy and show what it would change (nothing is saved)',
+      description:
+        '`retention`: how many sessions the next purge run would remove under the proposed retention, against the current one (a shorter retention takes effect at the next run, within an hour).',
       tags: ['policy'],
       responses: {
         200: {
@@ -171,19 +174,22 @@ export async function policyRoutes(app: FastifyInstance): Promise<void> {
             changes: z.array(changeSchema),
             diffText: z.string(),
             preset: presetComparisonSchema,
+            retention: retentionImpactSchema,
           }),
         },
         ...errorResponses(400, 401, 403, 404),
       },
     },
     handler: async ({ params, body }) => {
-      const p = await policies.preview(await siteOf(params.siteKey), body.policy);
+      const site = await siteOf(params.siteKey);
+      const p = await policies.preview(site, body.policy);
       return {
         policy: p.policy,
         baseVersion: p.baseVersion,
         changes: p.changes,
         diffText: p.text,
         preset: p.preset,
+        retention: await retentionImpact(app.veil.store, app.veil.clock, site, p.policy.retentionDays),
       };
     },
   });

@@ -1,6 +1,7 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { cliActor } from '../../audit/auditActor.js';
 import { systemClock } from '../../clock.js';
+import { holdView, placeHold, releaseHold } from '../../retention/legalHolds.js';
 import { DAY_MS } from '../../retention/retentionConstants.js';
 import { retentionStatus, type SiteRetentionStatus } from '../../retention/retentionStatus.js';
 import {
@@ -11,6 +12,7 @@ import {
 import { withAuditLog } from './auditCommand.js';
 import type { CliIo } from './shared.js';
 import { withStore } from './shared.js';
+import { CLI_ACTOR, withSubjectRights } from './subjectRights.js';
 
 const BAR_WIDTH = 30;
 
@@ -122,6 +124,91 @@ export function retentionCommand(io: CliIo): Command {
       const sites = await withStore(io, (store) => retentionStatus(store, systemClock, opts.site));
       if (opts.json) io.out(JSON.stringify({ at: now, sites }));
       else printStatus(io, sites, now);
+    });
+  command
+    .command('hold')
+    .description('hold a session, or every session of a user id, past retention (audited; ends by itself)')
+    .requiredOption('--site <key>', 'the site')
+    .option('--session <id>', 'the session to hold')
+    .option(
+      '--user-id <id>',
+      "every session of this veil('identify') user id (stored only as its keyed hash)",
+    )
+    .requiredOption('--reason <text>', 'why (a case, a complaint, litigation)')
+    .requiredOption('--days <n>', 'how many days the hold lasts', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of days');
+      return n;
+    })
+    .option('--json', 'print the hold as JSON')
+    .action(
+      async (opts: {
+        site: string;
+        session?: string;
+        userId?: string;
+        reason: string;
+        days: number;
+        json?: boolean;
+      }) => {
+        if ((opts.session === undefined) === (opts.userId === undefined)) {
+          throw new InvalidArgumentError('give exactly one of --session and --user-id');
+        }
+        const hold = await withSubjectRights(io, opts.site, async ({ deps, site }) => {
+          const target =
+            opts.session !== undefined
+              ? { kind: 'session' as const, sessionId: opts.session }
+              : { kind: 'userId' as const, userId: opts.userId ?? '' };
+          const placed = await placeHold(deps, {
+            site,
+            target,
+            reason: opts.reason,
+            expiresAt: deps.clock.now() + opts.days * DAY_MS,
+            createdBy: 'cli',
+            actor: CLI_ACTOR,
+          });
+          return holdView(placed, deps.clock.now());
+        });
+        if (opts.json) io.out(JSON.stringify(hold));
+        else io.out(`Legal hold ${hold.id} (${hold.scope}) until ${iso(hold.expiresAt)}: ${hold.reason}`);
+      },
+    );
+  command
+    .command('holds')
+    .description("a site's legal holds (active; --all adds ended ones)")
+    .requiredOption('--site <key>', 'the site')
+    .option('--all', 'include released and expired holds')
+    .option('--json', 'print the holds as JSON')
+    .action(async (opts: { site: string; all?: boolean; json?: boolean }) => {
+      const now = systemClock.now();
+      const holds = await withStore(io, async (store) => {
+        const site = await store.sites.findByKey(opts.site);
+        if (!site) throw new InvalidArgumentError(`no site has the key ${opts.site}`);
+        return (await store.retention.listHolds(site.id, now, opts.all === true)).map((h) =>
+          holdView(h, now),
+        );
+      });
+      if (opts.json) {
+        io.out(JSON.stringify({ holds }));
+        return;
+      }
+      if (holds.length === 0) io.out('No legal holds.');
+      for (const h of holds) {
+        const state = h.active ? `until ${iso(h.expiresAt)}` : `ended ${iso(h.releasedAt)} (${h.releasedBy})`;
+        io.out(
+          `${h.id}  ${h.scope}${h.sessionId ? ` ${h.sessionId}` : ''}  ${state}  by ${h.createdBy}: ${h.reason}`,
+        );
+      }
+    });
+  command
+    .command('release')
+    .description('release a legal hold before its expiry (audited)')
+    .requiredOption('--site <key>', 'the site')
+    .argument('<holdId>', 'the hold')
+    .action(async (holdId: string, opts: { site: string }) => {
+      const hold = await withSubjectRights(io, opts.site, ({ deps, site }) =>
+        releaseHold(deps, { site, holdId, releasedBy: 'cli', actor: CLI_ACTOR }),
+      );
+      io.out(`Released ${hold.id}; the next purge run applies retention to what it held.`);
     });
   return command;
 }
