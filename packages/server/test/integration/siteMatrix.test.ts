@@ -23,6 +23,7 @@ interface SiteBObjects {
   inboxAlert: string;
   sink: string;
   erasure: string;
+  hold: string;
 }
 
 /**
@@ -140,8 +141,20 @@ describe('site × role × route matrix', () => {
       createdAt: t.clock.now(),
       updatedAt: t.clock.now(),
     });
+    const hold = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/sites/${siteB.siteKey}/legal-holds`,
+      headers: owner(),
+      payload: {
+        target: { kind: 'userId', userId: `held-${n}` },
+        reason: 'matrix',
+        expiresAt: t.clock.now() + 86_400_000,
+      },
+    });
+    expect(hold.statusCode, hold.body).toBe(201);
     if (!user || !alert || sink === 'conflict') throw new Error('seeding site B failed');
     return {
+      hold: hold.json().hold.id,
       session,
       user: user.id,
       userEmail,
@@ -180,6 +193,7 @@ describe('site × role × route matrix', () => {
       if (name === 'id' && route.url.includes('/privacy-alerts/')) return b.privacyAlert;
       if (name === 'id' && route.url.includes('/erasures/')) return b.erasure;
       if (name === 'id' && route.url.includes('/alert-sinks/')) return b.sink;
+      if (name === 'holdId') return b.hold;
       if (name === 'version') return '1';
       if (name === 'language') return 'en';
       throw new Error(`teach the site matrix the :${name} of ${route.method} ${route.url}`);
