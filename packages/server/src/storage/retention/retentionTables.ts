@@ -1,5 +1,5 @@
 /**
- * Retention tables (migration `007_retention`): purge receipts (what each run removed per site),
+ * Retention tables (migration `008_retention`): purge receipts (what each run removed per site),
  * legal holds (sessions kept past retention, with reason and expiry) and job leases (one purge at a
  * time across SQLite processes). None holds a recorded value.
  */
