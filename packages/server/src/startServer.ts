@@ -6,6 +6,7 @@ import { type AppDeps, createApp, type VeilApp } from './createApp.js';
 import { HEATMAP_SESSION_STATE_TTL_MS, HEATMAP_STATE_CLEANUP_INTERVAL_MS } from './heatmap/sessionPlan.js';
 import { claimScheduledRun } from './jobs/claimScheduledRun.js';
 import { startJobs } from './jobs/JobScheduler.js';
+import { runWithRetentionAlerts } from './retention/retentionAlerts.js';
 import { RETENTION_RUN_INTERVAL_MS } from './retention/retentionConstants.js';
 import { runRetentionPurge } from './retention/runRetentionPurge.js';
 import type { Store } from './storage/Store.js';
@@ -64,7 +65,16 @@ export async function startServer(config: VeilConfig, deps: AppDeps = {}): Promi
         run: () => {
           const trigger = retentionTrigger;
           retentionTrigger = 'schedule';
-          return runRetentionPurge({ store, clock, audit: app.veil.audit, logger: app.log }, { trigger });
+          // A failed site, sessions left past retention, or a failing job raise `retention_exception`.
+          return runWithRetentionAlerts(
+            {
+              alerts: app.veil.alerts,
+              store,
+              clock,
+              onAlertError: (error) => app.log.error({ err: error }, 'retention exception alert not raised'),
+            },
+            () => runRetentionPurge({ store, clock, audit: app.veil.audit, logger: app.log }, { trigger }),
+          );
         },
       },
       {

@@ -1,7 +1,12 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { AlertService } from '../../alerts/AlertService.js';
 import { cliActor } from '../../audit/auditActor.js';
+import { verifyMasterKey } from '../../bootstrap/verifyMasterKey.js';
 import { systemClock } from '../../clock.js';
+import { EnvelopeCipher } from '../../crypto/EnvelopeCipher.js';
+import { loadMasterKey } from '../../crypto/masterKey.js';
 import { holdView, placeHold, releaseHold } from '../../retention/legalHolds.js';
+import { raiseRunExceptions } from '../../retention/retentionAlerts.js';
 import { DAY_MS } from '../../retention/retentionConstants.js';
 import { retentionStatus, type SiteRetentionStatus } from '../../retention/retentionStatus.js';
 import {
@@ -98,8 +103,8 @@ export function retentionCommand(io: CliIo): Command {
     .option('--json', 'print the run as JSON')
     .action(async (opts: { site?: string; dryRun?: boolean; json?: boolean }) => {
       const bar = progressBar(io);
-      const run = await withAuditLog(io, (store, audit) =>
-        runRetentionPurge(
+      const run = await withAuditLog(io, async (store, audit, config) => {
+        const result = await runRetentionPurge(
           { store, clock: systemClock, audit },
           {
             trigger: 'cli',
@@ -108,8 +113,22 @@ export function retentionCommand(io: CliIo): Command {
             actor: cliActor(),
             onProgress: bar.update,
           },
-        ),
-      );
+        );
+        if (!result.dryRun && result.sites.some((s) => s.overdue > 0 || s.error !== undefined)) {
+          // Into the inbox and the sinks; a delivery left to retry is sent by the server's dispatch job.
+          const cipher = new EnvelopeCipher((await loadMasterKey(config.masterKey, config.dataDir)).key);
+          await verifyMasterKey(store, cipher);
+          const alerts = new AlertService({
+            store,
+            clock: systemClock,
+            cipher,
+            onError: (message) => io.err(`warning: ${message}`),
+          });
+          await raiseRunExceptions(alerts, result);
+          await alerts.dispatch(); // before the store closes
+        }
+        return result;
+      });
       bar.finish();
       if (opts.json) io.out(JSON.stringify(run));
       else printRun(io, run);
