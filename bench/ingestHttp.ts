@@ -68,8 +68,11 @@ async function runEngine(
   const database = engine === 'postgres' ? await createTestDatabase() : undefined;
   try {
     const env = veilEnv(temp.dir, await freePort(), database?.url);
+    // `VEIL_BENCH_CPU_PROF=DIR`: the server writes a V8 CPU profile of the run into DIR.
+    const profileDir = process.env.VEIL_BENCH_CPU_PROF;
+    const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
     const siteKey = await addLoadSite(env);
-    const veil = await startVeil(env);
+    const veil = await startVeil(env, 30_000, nodeArgs);
     await grantLoadConsent(veil.url, siteKey);
     const rss: number[] = [];
     const sampler = setInterval(() => rss.push(veil.rss()), 500);

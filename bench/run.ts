@@ -5,8 +5,10 @@
  * ingest); `--json` prints the rows as JSON (for comparing commits) instead of the table.
  * The browser and ingest benchmarks need the build (`npm run build`), Chromium and, for the
  * PostgreSQL row, the local PostgreSQL. `VEIL_LOAD_SECONDS` (default 60) sets the SQLite ingest
- * run, `VEIL_BENCH_PG_SECONDS` (default 20) the PostgreSQL one.
+ * run, `VEIL_BENCH_PG_SECONDS` (default 20) the PostgreSQL one; `VEIL_BENCH_EVENTS=FILE` keeps and
+ * reuses the recorded ingest batches.
  */
+import { copyFileSync, existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { RedactionContext, redactEvents } from '../packages/core/src/index.js';
 import { type BrowserBenchResult, browserBench } from './browserBench.js';
@@ -70,13 +72,27 @@ async function browserBenches(): Promise<void> {
   rows.push(...browser.rows);
 }
 
-/** Ingest over HTTP on SQLite and PostgreSQL, with the batches the browser benchmark recorded. */
+/**
+ * Ingest over HTTP on SQLite and PostgreSQL, with the batches the browser benchmark recorded.
+ * `VEIL_BENCH_EVENTS=FILE` keeps the recorded batches in FILE and reuses them when it exists
+ * (the browser benchmark is then skipped for ingest), so runs before and after a change measure
+ * the same batches.
+ */
 async function ingest(): Promise<void> {
-  if (!browser) await browserBenches();
-  if (!browser) throw new Error('the browser benchmark recorded no batches');
+  const kept = process.env.VEIL_BENCH_EVENTS;
+  let eventsFile: string;
+  if (kept && existsSync(kept)) {
+    progress(`ingest: reusing the recorded batches in ${kept}`);
+    eventsFile = kept;
+  } else {
+    if (!browser) await browserBenches();
+    if (!browser) throw new Error('the browser benchmark recorded no batches');
+    eventsFile = browser.eventsFile;
+    if (kept) copyFileSync(eventsFile, kept);
+  }
   const sqliteSeconds = Number(process.env.VEIL_LOAD_SECONDS ?? 60);
   const pgSeconds = Number(process.env.VEIL_BENCH_PG_SECONDS ?? 20);
-  rows.push(...(await ingestHttpBench(browser.eventsFile, progress, sqliteSeconds, pgSeconds)));
+  rows.push(...(await ingestHttpBench(eventsFile, progress, sqliteSeconds, pgSeconds)));
 }
 
 const args = process.argv.slice(2);

@@ -88,9 +88,16 @@ export interface VeilProcess {
   rss(): number;
 }
 
-/** Starts the server and waits until `/healthz` answers. */
-export async function startVeil(env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<VeilProcess> {
-  const child = spawn(process.execPath, [VEIL_BIN, 'start'], {
+/**
+ * Starts the server and waits until `/healthz` answers. `nodeArgs` go to node before the script
+ * (`--cpu-prof` is refused in `NODE_OPTIONS`).
+ */
+export async function startVeil(
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 30_000,
+  nodeArgs: readonly string[] = [],
+): Promise<VeilProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, VEIL_BIN, 'start'], {
     env,
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],

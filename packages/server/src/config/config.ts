@@ -51,11 +51,22 @@ export interface VeilConfig extends AccessConfig {
   regionHeader: string | undefined;
   /** `VEIL_GEOIP_DATABASE`: absolute path of a MaxMind-format country database (`.mmdb`). */
   geoipDatabase: string | undefined;
+  /**
+   * `VEIL_INGEST_MAX_IN_FLIGHT`: ingest requests handled at once; one more is answered 503 with
+   * `Retry-After` at once instead of queueing. @default DEFAULT_INGEST_MAX_IN_FLIGHT
+   */
+  ingestMaxInFlight: number;
   dashboardDir: string;
   recorderDir: string;
   demoDir: string;
   passwordHashing: PasswordHashingOptions;
 }
+
+/**
+ * Ingest requests one process handles at once before it sheds load (503 + `Retry-After`). At a few
+ * hundred batches a second this many in flight wait well under 250 ms.
+ */
+export const DEFAULT_INGEST_MAX_IN_FLIGHT = 64;
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -132,6 +143,12 @@ const envSchema = z.object({
     .transform((v) => v.toLowerCase())
     .optional(),
   VEIL_GEOIP_DATABASE: z.string().trim().min(1).optional(),
+  VEIL_INGEST_MAX_IN_FLIGHT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(DEFAULT_INGEST_MAX_IN_FLIGHT),
   VEIL_TRUST_PROXY: z
     .string()
     .trim()
@@ -199,6 +216,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     trustProxy: e.VEIL_TRUST_PROXY,
     regionHeader: e.VEIL_REGION_HEADER,
     geoipDatabase: e.VEIL_GEOIP_DATABASE ? path.resolve(cwd, e.VEIL_GEOIP_DATABASE) : undefined,
+    ingestMaxInFlight: e.VEIL_INGEST_MAX_IN_FLIGHT,
     dashboardDir: resolveDir(cwd, e.VEIL_DASHBOARD_DIR, 'packages/dashboard/dist'),
     recorderDir: resolveDir(cwd, e.VEIL_RECORDER_DIR, 'packages/recorder/dist'),
     demoDir: resolveDir(cwd, e.VEIL_DEMO_DIR, 'examples/demo-site/public'),

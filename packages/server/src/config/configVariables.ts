@@ -107,6 +107,13 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.freeze([
     audience: 'operator',
   },
   {
+    name: 'VEIL_INGEST_MAX_IN_FLIGHT',
+    default: '64',
+    description:
+      'Ingest requests one process handles at once; beyond it a batch is answered 503 `unavailable` with `Retry-After: 1` at once (the recorder keeps it and sends it again) instead of waiting in a queue.',
+    audience: 'operator',
+  },
+  {
     name: 'VEIL_ADMIN_TOTP_SECRET',
     default: undefined,
     description:

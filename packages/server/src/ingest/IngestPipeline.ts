@@ -6,10 +6,12 @@ import type { EnvelopeCipher } from '../crypto/EnvelopeCipher.js';
 import { createRegionLookup, type RegionLookup } from '../privacy/RegionLookup.js';
 import { SessionPrivacyStates } from '../privacy/SessionPrivacyStates.js';
 import type { PrivacyAlertRecord } from '../storage/privacy/PrivacyRepository.js';
+import type { ChunkWrite, IngestOutcome } from '../storage/recordings/RecordingRepository.js';
 import type { Store } from '../storage/Store.js';
 import type { SiteRecord } from '../storage/sites/SiteRepository.js';
 import type { SubjectHasher } from '../subjects/SubjectHasher.js';
 import { type Drop, isDrop } from './Drop.js';
+import { GroupCommit } from './GroupCommit.js';
 import { IngestMetrics, type IngestStepName } from './pipelineMetrics.js';
 import { aggregateHeatmaps } from './steps/aggregate.js';
 import { consent } from './steps/consent.js';
@@ -53,12 +55,20 @@ export class IngestPipeline {
   /** Per-session privacy state between batches (redaction context, current page). */
   readonly privacySessions = new SessionPrivacyStates();
   readonly #regions: RegionLookup;
+  /** Chunks of batches stored at the same moment share one transaction (`GroupCommit`). */
+  readonly #chunks: GroupCommit<ChunkWrite, IngestOutcome>;
 
   constructor(
     private readonly deps: IngestDeps,
     readonly metrics: IngestMetrics = new IngestMetrics(),
   ) {
     this.#regions = deps.regions ?? createRegionLookup({ headerConfigured: false });
+    this.#chunks = new GroupCommit((items) => deps.store.recordings.ingestChunks(items));
+  }
+
+  /** Resolves once every chunk handed to the group commit is written (shutdown). */
+  drained(): Promise<void> {
+    return this.#chunks.drained();
   }
 
   async run(request: RawBatchRequest): Promise<IngestResult> {
@@ -100,12 +110,19 @@ export class IngestPipeline {
         site: located.site,
       };
     }
-    const stored = await this.step('store', () => storeBatch(this.deps, aggregated));
+    const stored = await this.step('store', () =>
+      storeBatch({ ...this.deps, commit: (w) => this.#chunks.submit(w) }, aggregated),
+    );
     if (isDrop(stored)) return { ok: false, drop: stored, site: located.site };
     // Also for a retried batch: a link that failed after the chunk was stored is made now.
     await this.step('linkSubject', () => linkSubject(this.deps, identified, this.deps.clock.now()));
     this.metrics.recordAccepted(stored.ack.duplicate);
     return { ok: true, ack: stored.ack, site: located.site };
+  }
+
+  /** Records a batch the HTTP layer refused at the ingest limit (load shedding). */
+  recordShed(): void {
+    this.metrics.recordShed();
   }
 
   /** Records a refusal the HTTP layer made before the pipeline ran (body over the limit). */

@@ -34,6 +34,8 @@ export interface IngestMetricsSnapshot {
   stored: number;
   /** Batches acknowledged again without storing (a retried (session, seq)). */
   duplicates: number;
+  /** Batches refused with 503 because the process was at its ingest limit (load shedding). */
+  shed: number;
 }
 
 /** Simple in-process counters and timings of the ingest pipeline, per step. */
@@ -44,6 +46,7 @@ export class IngestMetrics {
   >;
   #stored = 0;
   #duplicates = 0;
+  #shed = 0;
 
   recordStep(step: IngestStepName, outcome: { drop?: ErrorCode; failed?: boolean }, elapsedMs: number): void {
     const c = this.#steps[step];
@@ -60,8 +63,17 @@ export class IngestMetrics {
     else this.#stored += 1;
   }
 
+  recordShed(): void {
+    this.#shed += 1;
+  }
+
   snapshot(): IngestMetricsSnapshot {
-    return structuredClone({ steps: this.#steps, stored: this.#stored, duplicates: this.#duplicates });
+    return structuredClone({
+      steps: this.#steps,
+      stored: this.#stored,
+      duplicates: this.#duplicates,
+      shed: this.#shed,
+    });
   }
 }
 

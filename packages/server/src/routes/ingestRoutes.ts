@@ -9,6 +9,9 @@ import { INGEST_CONTENT_TYPES } from '../ingest/steps/validate.js';
 import { normalizeOrigin } from '../sites/origins.js';
 import type { SiteRecord } from '../storage/sites/SiteRepository.js';
 
+/** What a shed batch is told to wait (`Retry-After`, seconds). */
+export const SHED_RETRY_AFTER_SECONDS = 1;
+
 const ingestAckSchema = z
   .object({ sessionId: z.string(), ack: z.number().int(), duplicate: z.boolean() })
   .meta({ id: 'IngestAck' });
@@ -68,15 +71,36 @@ export async function ingestRoutes(app: FastifyInstance): Promise<void> {
     return reply.status(response.status).send(response.body);
   });
 
+  // Load shedding: beyond the limit a batch is refused at once (the recorder keeps it and sends it
+  // again after Retry-After or its own back-off) rather than queued for seconds behind the others.
+  const maxInFlight = app.veil.config.ingestMaxInFlight;
+  let inFlight = 0;
+  const shed = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    if (inFlight >= maxInFlight) {
+      ingest.recordShed();
+      allowOrigin(reply, undefined);
+      const error = new VeilError('unavailable', 'Veil is at its ingest limit; retry later');
+      request.log.debug('batch shed');
+      await reply.status(503).header('retry-after', String(SHED_RETRY_AFTER_SECONDS)).send(error.toBody());
+      return;
+    }
+    inFlight += 1;
+    // 'close' comes after the answer was sent and also when the client went away.
+    reply.raw.once('close', () => {
+      inFlight -= 1;
+    });
+  };
+
   app.route({
     method: 'POST',
     url: '/ingest/v1/batch',
+    onRequest: shed,
     config: {
       permission: 'public',
       openapi: {
         summary: 'Ingest one batch of recorded events',
         description:
-          "The body is the JSON of an IngestBatch, plain or gzip (by Content-Encoding or magic bytes); at most 1 MiB on the wire and 16 MiB decompressed. The Origin (or Referer) must be one of the site's origins. A request with Sec-GPC: 1 (or DNT: 1) is refused with 403 gpc_refused when the site's policy honours Global Privacy Control (the default), under either lawful basis. A retried (sessionId, seq) is acknowledged with duplicate: true and not stored twice.",
+          "The body is the JSON of an IngestBatch, plain or gzip (by Content-Encoding or magic bytes); at most 1 MiB on the wire and 16 MiB decompressed. The Origin (or Referer) must be one of the site's origins. A request with Sec-GPC: 1 (or DNT: 1) is refused with 403 gpc_refused when the site's policy honours Global Privacy Control (the default), under either lawful basis. A retried (sessionId, seq) is acknowledged with duplicate: true and not stored twice. Beyond VEIL_INGEST_MAX_IN_FLIGHT requests at once the batch is refused with 503 unavailable and Retry-After: 1 (send it again later).",
         tags: ['ingest'],
         body: ingestBatchSchema,
         bodyContentTypes: [...INGEST_CONTENT_TYPES],

@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import { type Kysely, sql } from 'kysely';
 import { createAccessAlertRepository } from './access/createAccessAlertRepository.js';
 import { createAccessLimitRepository } from './access/createAccessLimitRepository.js';
@@ -31,8 +32,14 @@ import { createSubjectRequestRepository } from './subjects/createSubjectRequestR
  * The shared query layer: a `Store` over any Kysely instance of either dialect, composed of each
  * domain's `createXRepository` (one folder per domain, see `README.md`).
  */
-export function createKyselyStore(db: Kysely<Database>, dialect: Dialect): Store {
+export function createKyselyStore(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  /** SQLite's native connection (the one under `db`), for the prepared statements of the ingest path. */
+  sqlite?: BetterSqlite3.Database,
+): Store {
   let closed = false;
+  const sites = createSiteRepository(db);
   return {
     dialect,
     settings: createSettingsRepository(db),
@@ -40,8 +47,8 @@ export function createKyselyStore(db: Kysely<Database>, dialect: Dialect): Store
     authSessions: createAuthSessionRepository(db),
     apiTokens: createApiTokenRepository(db),
     oidcLogins: createOidcLoginRepository(db),
-    sites: createSiteRepository(db),
-    recordings: createRecordingRepository(db, dialect),
+    sites,
+    recordings: createRecordingRepository(db, dialect, sqlite),
     accessLog: createReplayAccessRepository(db),
     replayGrants: createReplayGrantRepository(db),
     accessAlerts: createAccessAlertRepository(db),
@@ -53,7 +60,7 @@ export function createKyselyStore(db: Kysely<Database>, dialect: Dialect): Store
     subjects: createSubjectRepository(db, dialect),
     subjectRequests: createSubjectRequestRepository(db),
     heatmaps: createHeatmapRepository(db, dialect),
-    privacy: createPrivacyRepository(db),
+    privacy: createPrivacyRepository(db, () => sites.forgetCached()),
     alerts: createAlertRepository(db),
     alertSinks: createAlertSinkRepository(db),
     alertDeliveries: createAlertDeliveryRepository(db),

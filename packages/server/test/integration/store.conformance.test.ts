@@ -287,6 +287,53 @@ describe.each(backends)('Store conformance: $name', (backend) => {
     expect((await store.recordings.get(id))?.eventCount).toBe(2);
   });
 
+  it('writes a group of chunks in one commit, each batch with its own outcome', async () => {
+    const a = 'conf-group-a';
+    const b = 'conf-group-b';
+    await store.recordings.ingestChunk(chunk(site, b, 0), sealer(b, 0, 'b0'));
+    const failing: ChunkSealer = {
+      newWrappedDataKey: () => cipher.newWrappedDataKey('conf-group-c'),
+      seal: () => {
+        throw new Error('sealing failed');
+      },
+    };
+    const outcomes = await store.recordings.ingestChunks([
+      // Out of order on purpose: the group writes in (session, seq) order.
+      {
+        chunk: chunk(site, a, 1, {
+          pages: [{ url: 'https://a.example/two', ts: T + 5, viewportWidth: null }],
+        }),
+        sealer: sealer(a, 1, 'a1', [null]),
+      },
+      {
+        chunk: chunk(site, a, 0, { pages: [{ url: 'https://a.example/one', ts: T, viewportWidth: 400 }] }),
+        sealer: sealer(a, 0, 'a0', ['One']),
+      },
+      { chunk: chunk(site, b, 0), sealer: sealer(b, 0, 'again') },
+      { chunk: chunk(other, b, 1), sealer: sealer(b, 1, 'elsewhere') },
+      { chunk: chunk(site, 'conf-group-c', 0), sealer: failing },
+      { chunk: chunk(site, a, 1), sealer: sealer(a, 1, 'a1 twice') },
+    ]);
+    expect(outcomes.slice(0, 4)).toEqual(['stored', 'stored', 'duplicate', 'conflict']);
+    expect(outcomes[4]).toBeInstanceOf(Error);
+    expect(outcomes[5]).toBe('duplicate');
+    // The failed batch left nothing behind; the others are committed.
+    expect(await store.recordings.get('conf-group-c')).toBeUndefined();
+    expect(await store.recordings.chunks('conf-group-c')).toEqual([]);
+    const stored = await store.recordings.chunks(a);
+    expect(stored.map((c) => c.seq)).toEqual([0, 1]);
+    const key = cipher.unwrapDataKey(a, (await store.recordings.wrappedKey(a)) as Buffer);
+    expect(stored.map((c) => cipher.openChunk(key, a, c.seq, c.payload).toString())).toEqual(['a0', 'a1']);
+    expect(await store.recordings.get(a)).toMatchObject({
+      chunkCount: 2,
+      eventCount: 4,
+      pageCount: 2,
+      entryUrl: 'https://a.example/one',
+      viewportWidth: 400,
+    });
+    expect((await store.recordings.get(b))?.chunkCount).toBe(1);
+  });
+
   it('lists with filters and keyset pagination, newest first', async () => {
     const s = await store.sites.create({
       siteKey: 'conformance_list',

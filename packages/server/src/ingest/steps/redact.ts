@@ -77,6 +77,8 @@ export async function redact<T extends LocatedBatch>(deps: RedactDeps, input: T)
     context: state.redaction,
   });
   state.lastSeq = Math.max(state.lastSeq ?? -1, batch.seq);
+  // The state grew with this batch: the byte bound forgets other sessions if it must.
+  deps.sessions.measure(batch.sessionId);
   const { hits, findings } = splitCanaryFindings(result.findings);
   let events: RecordedEvent[] = result.events;
   let canaryHits = hits;

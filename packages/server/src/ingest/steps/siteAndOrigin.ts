@@ -9,9 +9,9 @@ export interface LocatedBatch extends ValidatedBatch {
   origin: string;
 }
 
-/** Step 2: the site exists, and the page that sent the batch is on one of its origins. */
+/** Step 2: the site exists, and the page that sent the batch is on one of its origins (site and policy from the store's short-lived cache, `SITE_LOOKUP_TTL_MS`). */
 export async function siteAndOrigin(store: Store, input: ValidatedBatch): Promise<LocatedBatch | Drop> {
-  const site = await store.sites.findByKey(input.batch.siteKey);
+  const site = await store.sites.findByKeyCached(input.batch.siteKey);
   if (!site) return drop('unknown_site', 'no site has this key');
   const origin = requestOrigin(input.request);
   if (origin === undefined) return drop('origin_not_allowed', 'the request has no Origin or Referer');

@@ -3,6 +3,7 @@ import { gzip } from 'node:zlib';
 import type { IngestAck } from '@veil/core';
 import type { Clock } from '../../clock.js';
 import type { EnvelopeCipher } from '../../crypto/EnvelopeCipher.js';
+import type { ChunkWrite, IngestOutcome } from '../../storage/recordings/RecordingRepository.js';
 import type { Store } from '../../storage/Store.js';
 import { type Drop, drop } from '../Drop.js';
 import { summarizeBatch } from '../summarizeBatch.js';
@@ -15,19 +16,27 @@ export interface StoredBatch extends LocatedBatch {
 }
 
 /**
- * Step 4: gzip the events, then in one transaction create the session and its data key when new,
+ * Step 4: gzip the events, then in one transaction (the group commit's, shared with the batches
+ * stored at the same moment; resolved after the commit) create the session and its data key when new,
  * seal and insert the chunk once per (session, seq), and fold a new chunk into the summary.
  */
 export async function storeBatch(
-  deps: { store: Store; cipher: EnvelopeCipher; clock: Clock },
+  deps: {
+    store: Store;
+    cipher: EnvelopeCipher;
+    clock: Clock;
+    /** The group commit the chunk joins. @default its own transaction (`recordings.ingestChunk`) */
+    commit?: (write: ChunkWrite) => Promise<IngestOutcome>;
+  },
   input: LocatedBatch,
 ): Promise<StoredBatch | Drop> {
   const { batch, site } = input;
   const summary = summarizeBatch(batch.events, batch.sentAt);
   const compressed = await gzipAsync(Buffer.from(JSON.stringify(batch.events), 'utf8'));
   const { cipher } = deps;
-  const outcome = await deps.store.recordings.ingestChunk(
-    {
+  const commit = deps.commit ?? ((w: ChunkWrite) => deps.store.recordings.ingestChunk(w.chunk, w.sealer));
+  const outcome = await commit({
+    chunk: {
       siteId: site.id,
       sessionId: batch.sessionId,
       visitorId: batch.visitorId,
@@ -38,7 +47,7 @@ export async function storeBatch(
       lastTs: summary.lastTs,
       pages: summary.pages.map(({ url, ts, viewportWidth }) => ({ url, ts, viewportWidth })),
     },
-    {
+    sealer: {
       newWrappedDataKey: () => cipher.newWrappedDataKey(batch.sessionId),
       seal: (wrappedKey) => {
         const dataKey = cipher.unwrapDataKey(batch.sessionId, wrappedKey);
@@ -54,7 +63,7 @@ export async function storeBatch(
         }
       },
     },
-  );
+  });
   if (outcome === 'conflict') return drop('conflict', 'this session id belongs to another site');
   return {
     ...input,

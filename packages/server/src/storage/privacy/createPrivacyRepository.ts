@@ -48,7 +48,14 @@ export function utcDay(at: number): string {
   return new Date(at).toISOString().slice(0, 10);
 }
 
-export function createPrivacyRepository(db: Kysely<Database>): PrivacyRepository {
+/**
+ * `onPolicyChanged`: told after a new policy version is committed (the store's site cache drops
+ * its entries, so ingest applies the new version from the next batch on).
+ */
+export function createPrivacyRepository(
+  db: Kysely<Database>,
+  onPolicyChanged: () => void = () => {},
+): PrivacyRepository {
   return {
     async latestVersion(siteId) {
       const row = await db
@@ -83,7 +90,7 @@ export function createPrivacyRepository(db: Kysely<Database>): PrivacyRepository
       const version = v.previousVersion + 1;
       const policyJson = JSON.stringify(v.policy);
       try {
-        return await db.transaction().execute(async (trx) => {
+        const appended = await db.transaction().execute(async (trx) => {
           const latest = await trx
             .selectFrom('policy_versions')
             .select('version')
@@ -121,6 +128,8 @@ export function createPrivacyRepository(db: Kysely<Database>): PrivacyRepository
             createdAt: v.createdAt,
           };
         });
+        if (appended !== 'conflict') onPolicyChanged();
+        return appended;
       } catch (error) {
         // Two writers with the same previous version: the primary key lets one through.
         const again = await db

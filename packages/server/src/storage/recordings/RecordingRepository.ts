@@ -68,6 +68,12 @@ export interface ChunkSealer {
 
 export type IngestOutcome = 'stored' | 'duplicate' | 'conflict';
 
+/** One batch of a group commit (`ingestChunks`). */
+export interface ChunkWrite {
+  chunk: ChunkIngest;
+  sealer: ChunkSealer;
+}
+
 export interface SessionListQuery {
   siteId: string;
   from?: number | undefined;
@@ -99,6 +105,12 @@ export interface RecordingRepository {
    * folds it into the session summary.
    */
   ingestChunk(chunk: ChunkIngest, sealer: ChunkSealer): Promise<IngestOutcome>;
+  /**
+   * Group commit: `ingestChunk` of every item in one transaction (one commit for the group), in
+   * (session, seq) order. An item that fails is rolled back alone (a savepoint) and answered with
+   * its error; the others are committed. Resolves only after the commit: an outcome is durable.
+   */
+  ingestChunks(items: readonly ChunkWrite[]): Promise<Array<IngestOutcome | Error>>;
   list(query: SessionListQuery): Promise<SessionSummaryRecord[]>;
   get(sessionId: string): Promise<SessionSummaryRecord | undefined>;
   pages(sessionId: string): Promise<StoredPageView[]>;

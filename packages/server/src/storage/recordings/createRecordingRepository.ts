@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Database } from '../Database.js';
 import type { Dialect } from '../migrations/Migration.js';
@@ -6,6 +7,11 @@ import { recordingReads } from './recordingReads.js';
 import { recordingWrites } from './recordingWrites.js';
 
 /** Recording sessions, their page views and sealed chunks, over either dialect. */
-export function createRecordingRepository(db: Kysely<Database>, dialect: Dialect): RecordingRepository {
-  return { ...recordingReads(db), ...recordingWrites(db, dialect) };
+export function createRecordingRepository(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  /** SQLite's native connection: batches are written with prepared statements (`sqliteChunkWrites`). */
+  sqlite?: BetterSqlite3.Database,
+): RecordingRepository {
+  return { ...recordingReads(db), ...recordingWrites(db, dialect, sqlite) };
 }

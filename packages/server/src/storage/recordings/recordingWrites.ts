@@ -1,4 +1,5 @@
 import { deviceClassForWidth } from '@veil/core';
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../Database.js';
 import type { Dialect } from '../migrations/Migration.js';
@@ -6,25 +7,78 @@ import { affected } from '../rows.js';
 import type {
   ChunkIngest,
   ChunkSealer,
+  ChunkWrite,
   IngestOutcome,
   PageView,
   RecordingRepository,
 } from './RecordingRepository.js';
 import { reclaimDeleted } from './reclaimDeleted.js';
+import { sqliteChunkWrites } from './sqliteChunkWrites.js';
 
 /** Keeps one INSERT well under SQLite's and PostgreSQL's bound-parameter limits. */
 const PAGE_ROWS_PER_INSERT = 500;
 
 type Writes = Pick<
   RecordingRepository,
-  'ingestChunk' | 'findIdle' | 'finalise' | 'delete' | 'reclaimDeleted'
+  'ingestChunk' | 'ingestChunks' | 'findIdle' | 'finalise' | 'delete' | 'reclaimDeleted'
 >;
 
-export function recordingWrites(db: Kysely<Database>, dialect: Dialect): Writes {
+/** A group commit through the query builder: one transaction, batches in (session, seq) order. */
+async function kyselyGroup(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  items: readonly ChunkWrite[],
+): Promise<Array<IngestOutcome | Error>> {
+  if (items.length === 1) {
+    const only = items[0]!;
+    try {
+      return [
+        await db.transaction().execute((trx) => ingestInTransaction(trx, dialect, only.chunk, only.sealer)),
+      ];
+    } catch (error) {
+      return [error instanceof Error ? error : new Error(String(error))];
+    }
+  }
+  // One order for every process: two groups never wait for each other's session rows in a cycle.
+  const ordered = [...items.keys()].sort((a, b) => {
+    const x = items[a]!.chunk;
+    const y = items[b]!.chunk;
+    return x.sessionId < y.sessionId ? -1 : x.sessionId > y.sessionId ? 1 : x.seq - y.seq;
+  });
+  try {
+    const outcomes = await db.transaction().execute(async (trx) => {
+      const out: IngestOutcome[] = [];
+      for (const i of ordered)
+        out.push(await ingestInTransaction(trx, dialect, items[i]!.chunk, items[i]!.sealer));
+      return out;
+    });
+    const answers: Array<IngestOutcome | Error> = new Array(items.length);
+    ordered.forEach((i, k) => {
+      answers[i] = outcomes[k] ?? new Error('no outcome');
+    });
+    return answers;
+  } catch {
+    // One batch failed the group: each batch alone, so that only the failing one is refused.
+    return Promise.all(items.map((item) => kyselyGroup(db, dialect, [item]).then((r) => r[0]!)));
+  }
+}
+
+export function recordingWrites(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  sqlite?: BetterSqlite3.Database,
+): Writes {
+  const group = sqlite
+    ? sqliteChunkWrites(db, sqlite)
+    : (items: readonly ChunkWrite[]) => kyselyGroup(db, dialect, items);
   return {
-    ingestChunk(chunk, sealer) {
-      return db.transaction().execute((trx) => ingestInTransaction(trx, dialect, chunk, sealer));
+    async ingestChunk(chunk, sealer) {
+      const [outcome] = await group([{ chunk, sealer }]);
+      if (outcome instanceof Error || outcome === undefined) throw outcome ?? new Error('no outcome');
+      return outcome;
     },
+
+    ingestChunks: group,
 
     async findIdle(idleBefore, limit) {
       const rows = await db

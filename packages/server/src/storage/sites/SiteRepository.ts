@@ -22,6 +22,14 @@ export interface SiteRepository {
   create(site: NewSite): Promise<SiteRecord>;
   list(): Promise<SiteRecord[]>;
   findByKey(siteKey: string): Promise<SiteRecord | undefined>;
+  /**
+   * `findByKey` for the ingest hot path: read at most once per `SITE_LOOKUP_TTL_MS` per site.
+   * Changes through this store (policy versions, origins) are seen at once, changes by another
+   * process within `SITE_LOOKUP_TTL_MS`.
+   */
+  findByKeyCached(siteKey: string): Promise<SiteRecord | undefined>;
+  /** Drops what `findByKeyCached` remembers (after a policy or origin change). */
+  forgetCached(): void;
   findById(id: string): Promise<SiteRecord | undefined>;
   replaceOrigins(siteId: string, origins: readonly string[]): Promise<void>;
   /** True when any site lists `origin` (used to answer CORS preflights before the site is known). */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DEFAULT_PRIVACY_POLICY, type PrivacyPolicy, privacyPolicySchema } from '@veil/core';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../Database.js';
+import { SiteLookupCache } from './SiteLookupCache.js';
 import type { SiteRecord, SiteRepository } from './SiteRepository.js';
 import type { SitesTable } from './siteTables.js';
 
@@ -39,6 +40,12 @@ export function createSiteRepository(db: Kysely<Database>): SiteRepository {
       };
     });
   }
+
+  async function findByKey(siteKey: string): Promise<SiteRecord | undefined> {
+    const row = await db.selectFrom('sites').selectAll().where('site_key', '=', siteKey).executeTakeFirst();
+    return row ? (await hydrate([row]))[0] : undefined;
+  }
+  const cache = new SiteLookupCache(findByKey);
 
   return {
     async create(site) {
@@ -78,10 +85,9 @@ export function createSiteRepository(db: Kysely<Database>): SiteRepository {
         .execute();
       return hydrate(rows);
     },
-    async findByKey(siteKey) {
-      const row = await db.selectFrom('sites').selectAll().where('site_key', '=', siteKey).executeTakeFirst();
-      return row ? (await hydrate([row]))[0] : undefined;
-    },
+    findByKey,
+    findByKeyCached: (siteKey) => cache.findByKey(siteKey),
+    forgetCached: () => cache.invalidate(),
     async findById(id) {
       const row = await db.selectFrom('sites').selectAll().where('id', '=', id).executeTakeFirst();
       return row ? (await hydrate([row]))[0] : undefined;
@@ -97,6 +103,7 @@ export function createSiteRepository(db: Kysely<Database>): SiteRepository {
             .execute();
         }
       });
+      cache.invalidate();
     },
     async isKnownOrigin(origin) {
       const row = await db

@@ -6,6 +6,7 @@ import { createKyselyStore } from '../createKyselyStore.js';
 import type { Database } from '../Database.js';
 import { runMigrations } from '../migrations/runMigrations.js';
 import type { Store } from '../Store.js';
+import { withPreparedStatementCache } from './preparedStatementCache.js';
 
 /** How long a writer waits for another process's lock (the CLI next to a running server). */
 const SQLITE_BUSY_TIMEOUT_MS = 5_000;
@@ -31,12 +32,14 @@ export async function openSqliteStore(file: string, clock: () => number = Date.n
     sqlite.close();
     throw error;
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withPreparedStatementCache(sqlite) }),
+  });
   try {
     await runMigrations(db, 'sqlite', clock);
   } catch (error) {
     await db.destroy();
     throw error;
   }
-  return createKyselyStore(db, 'sqlite');
+  return createKyselyStore(db, 'sqlite', sqlite);
 }
