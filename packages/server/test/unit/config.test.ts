@@ -130,6 +130,7 @@ describe('CONFIG_VARIABLES', () => {
         'VEIL_TRUST_PROXY',
         'VEIL_REGION_HEADER',
         'VEIL_GEOIP_DATABASE',
+        'VEIL_INGEST_MAX_IN_FLIGHT',
         'VEIL_DASHBOARD_DIR',
         'VEIL_RECORDER_DIR',
         'VEIL_DEMO_DIR',
@@ -163,6 +164,7 @@ describe('CONFIG_VARIABLES', () => {
     expect(defaults.VEIL_DEMO).toBe(String(config.demo));
     expect(defaults.VEIL_SECURE_COOKIES).toBe(config.secureCookies);
     expect(defaults.VEIL_TRUST_PROXY).toBe(String(config.trustProxy));
+    expect(Number(defaults.VEIL_INGEST_MAX_IN_FLIGHT)).toBe(config.ingestMaxInFlight);
   });
 });
 
