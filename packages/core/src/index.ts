@@ -20,6 +20,7 @@ export * from './detectors/validators.js';
 export * from './detectors/vinManufacturers.js';
 export * from './errors/errorCodes.js';
 export * from './heatmap/index.js';
+export * from './incidents/contentScans.js';
 export * from './net/ipMatch.js';
 export * from './notices/deviceStorage.js';
 export * from './notices/disclosureNotice.js';

@@ -28,6 +28,10 @@ export const AUDIT_ACTIONS = {
   'policy.changed': 'a privacy policy version was published; details: version, diff',
   'consent.config_changed': 'consent configuration changed; details: diff',
   'erasure.performed': 'a data subject was erased; details: selector kind, sessions, receipt',
+  'erasure.content_scanned':
+    "a site's recordings were scanned for a leaked value or pattern; details: scanId, kind, valueHash (keyed hash, never the value), caseSensitive, receivedFrom, receivedTo, incidentId",
+  'erasure.content_erased':
+    'the sessions a content scan found were erased; details: scanId, receiptId, valueHash, sessions, chunks, dataKeysDestroyed, held, incidentId',
   'retention.purged':
     'a purge run removed the recordings of a site past its retention (the purge receipt); details: receiptId, runId, trigger, policyVersion, retentionDays, cutoff, sessions, chunks, bytes, dataKeysDestroyed, held, overdue, oldestRemainingAt',
   'retention.exception':

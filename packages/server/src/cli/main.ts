@@ -5,6 +5,7 @@ import { VeilError } from '../errors/VeilError.js';
 import { serverVersion } from '../routes/openApiRoutes.js';
 import { auditCommand } from './commands/auditCommand.js';
 import { eraseCommand } from './commands/eraseCommand.js';
+import { eraseContentCommand } from './commands/eraseContentCommand.js';
 import { exportSubjectCommand } from './commands/exportSubjectCommand.js';
 import { noticeCommand } from './commands/noticeCommand.js';
 import { policyCommand } from './commands/policyCommand.js';
@@ -43,6 +44,7 @@ export function buildProgram(io: CliIo): Command {
     tokensCommand(io),
     auditCommand(io),
     eraseCommand(io),
+    eraseContentCommand(io),
     exportSubjectCommand(io),
     retentionCommand(io),
     scanCommand(io),

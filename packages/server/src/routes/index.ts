@@ -15,6 +15,7 @@ import { auditRoutes } from './auditRoutes.js';
 import { authRoutes } from './authRoutes.js';
 import { consentApiRoutes } from './consentApiRoutes.js';
 import { consentPublicRoutes } from './consentPublicRoutes.js';
+import { contentScanRoutes } from './contentScanRoutes.js';
 import { heatmapRoutes } from './heatmapRoutes.js';
 import { ingestRoutes } from './ingestRoutes.js';
 import { noticeRoutes } from './noticeRoutes.js';
@@ -58,6 +59,7 @@ export const ROUTE_MODULES: readonly FastifyPluginAsync[] = [
   consentApiRoutes,
   subjectRoutes,
   retentionRoutes,
+  contentScanRoutes,
   optOutPageRoutes,
   openApiRoutes,
   staticRoutes,

@@ -3,6 +3,7 @@ import type { AccountTables } from './accounts/accountTables.js';
 import type { AlertTables } from './alerts/alertTables.js';
 import type { AuditTables } from './audit/auditTables.js';
 import type { ConsentTables } from './consent/consentTables.js';
+import type { ContentScanTables } from './contentScans/contentScanTables.js';
 import type { HeatmapTables } from './heatmaps/heatmapTables.js';
 import type { MigrationTables } from './migrations/migrationTables.js';
 import type { PrivacyTables } from './privacy/privacyTables.js';
@@ -31,4 +32,5 @@ export interface Database
     HeatmapTables,
     PrivacyTables,
     AlertTables,
-    RetentionTables {}
+    RetentionTables,
+    ContentScanTables {}

@@ -13,6 +13,7 @@ import type { AuditRepository } from './audit/AuditRepository.js';
 import type { BannerTextRepository } from './consent/BannerTextRepository.js';
 import type { ConsentReceiptRepository } from './consent/ConsentReceiptRepository.js';
 import type { OptOutRepository } from './consent/OptOutRepository.js';
+import type { ContentScanRepository } from './contentScans/ContentScanRepository.js';
 import type { HeatmapRepository } from './heatmaps/HeatmapRepository.js';
 import type { Dialect } from './migrations/Migration.js';
 import type { PrivacyRepository } from './privacy/PrivacyRepository.js';
@@ -68,6 +69,8 @@ export interface Store {
   readonly alertDeliveries: AlertDeliveryRepository;
   /** Purge queries and receipts, legal holds, the purge lock. */
   readonly retention: RetentionRepository;
+  /** Erasure by content: scans for a leaked value (its keyed hash only), matches, erasure receipts. */
+  readonly contentScans: ContentScanRepository;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   schemaVersion(): Promise<number>;

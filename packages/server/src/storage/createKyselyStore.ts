@@ -15,6 +15,7 @@ import { createAuditRepository } from './audit/createAuditRepository.js';
 import { createBannerTextRepository } from './consent/createBannerTextRepository.js';
 import { createConsentReceiptRepository } from './consent/createConsentReceiptRepository.js';
 import { createOptOutRepository } from './consent/createOptOutRepository.js';
+import { createContentScanRepository } from './contentScans/createContentScanRepository.js';
 import type { Database } from './Database.js';
 import { createHeatmapRepository } from './heatmaps/createHeatmapRepository.js';
 import type { Dialect } from './migrations/Migration.js';
@@ -65,6 +66,7 @@ export function createKyselyStore(
     alertSinks: createAlertSinkRepository(db),
     alertDeliveries: createAlertDeliveryRepository(db),
     retention: createRetentionRepository(db, dialect),
+    contentScans: createContentScanRepository(db),
     async ping() {
       await sql`select 1`.execute(db);
     },

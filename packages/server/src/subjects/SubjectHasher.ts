@@ -22,6 +22,17 @@ export class SubjectHasher {
       .digest('hex');
   }
 
+  /**
+   * Lowercase hex HMAC-SHA256 of a leaked value or pattern a compliance officer searched for
+   * (erasure by content): what scan records and receipts keep instead of the value itself.
+   */
+  leakedValueHash(kind: 'value' | 'pattern', text: string, caseSensitive: boolean): string {
+    return createHmac('sha256', this.#secret)
+      .update(`veil/leaked-${kind}/${caseSensitive ? 'cs' : 'ci'}/v1\0`)
+      .update(text, 'utf8')
+      .digest('hex');
+  }
+
   /** The selector as evidence may name it: a user id only as its hash. */
   record(selector: SubjectSelector): RecordedSelector {
     return selector.kind === 'userId'

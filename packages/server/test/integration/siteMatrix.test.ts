@@ -24,6 +24,7 @@ interface SiteBObjects {
   sink: string;
   erasure: string;
   hold: string;
+  scan: string;
 }
 
 /**
@@ -152,9 +153,17 @@ describe('site × role × route matrix', () => {
       },
     });
     expect(hold.statusCode, hold.body).toBe(201);
+    const scan = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/sites/${siteB.siteKey}/content-scans`,
+      headers: owner(),
+      payload: { value: `leak-${n}` },
+    });
+    expect(scan.statusCode, scan.body).toBe(202);
     if (!user || !alert || sink === 'conflict') throw new Error('seeding site B failed');
     return {
       hold: hold.json().hold.id,
+      scan: scan.json().scan.id,
       session,
       user: user.id,
       userEmail,
@@ -194,6 +203,7 @@ describe('site × role × route matrix', () => {
       if (name === 'id' && route.url.includes('/erasures/')) return b.erasure;
       if (name === 'id' && route.url.includes('/alert-sinks/')) return b.sink;
       if (name === 'holdId') return b.hold;
+      if (name === 'scanId') return b.scan;
       if (name === 'version') return '1';
       if (name === 'language') return 'en';
       throw new Error(`teach the site matrix the :${name} of ${route.method} ${route.url}`);
@@ -223,7 +233,17 @@ describe('site × role × route matrix', () => {
   }
 
   function secretsOf(b: SiteBObjects): string[] {
-    return [siteB.siteKey, b.session, b.user, b.userEmail, b.token, b.alert, b.privacyAlert, b.erasure];
+    return [
+      siteB.siteKey,
+      b.session,
+      b.user,
+      b.userEmail,
+      b.token,
+      b.alert,
+      b.privacyAlert,
+      b.erasure,
+      b.scan,
+    ];
   }
 
   it('declares a site scope on every non-public route', () => {

@@ -6,6 +6,7 @@ import { privacyPolicyVersions } from './005_privacy_policy_versions.js';
 import { ssoLinkConsent } from './006_sso_link_consent.js';
 import { alerts } from './007_alerts.js';
 import { retention } from './008_retention.js';
+import { contentScans } from './009_content_scans.js';
 import type { Migration } from './Migration.js';
 
 /**
@@ -21,6 +22,7 @@ export const MIGRATIONS: readonly Migration[] = [
   ssoLinkConsent,
   alerts,
   retention,
+  contentScans,
 ];
 
 /** The schema version this build of Veil expects. */
