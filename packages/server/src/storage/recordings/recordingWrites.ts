@@ -58,8 +58,10 @@ async function kyselyGroup(
     });
     return answers;
   } catch {
-    // One batch failed the group: each batch alone, so that only the failing one is refused.
-    return Promise.all(items.map((item) => kyselyGroup(db, dialect, [item]).then((r) => r[0]!)));
+    // One batch failed the group: each batch alone, in the same order, so only the failing one is refused.
+    const answers: Array<IngestOutcome | Error> = new Array(items.length);
+    for (const i of ordered) answers[i] = (await kyselyGroup(db, dialect, [items[i]!]))[0]!;
+    return answers;
   }
 }
 
