@@ -21,6 +21,7 @@ import { createSite } from '../../packages/server/src/sites/createSite.js';
 import type { SiteRecord } from '../../packages/server/src/storage/sites/SiteRepository.js';
 import { launchChromium } from '../support/browser.js';
 import { type CapturedBatch, type IngestTap, startIngestTap } from '../support/ingestCapture.js';
+import { grantedEventsPath } from '../support/replayGrant.js';
 
 const LIA = {
   purpose: 'policy round trip test',
@@ -241,7 +242,7 @@ async function api<T>(path: string): Promise<{ status: number; json: T; text: st
 }
 
 async function storedText(sessionId: string): Promise<string | undefined> {
-  const res = await api<unknown>(`/api/v1/sessions/${sessionId}/events?purpose=round%20trip`);
+  const res = await api<unknown>(await grantedEventsPath(server.url, token, sessionId, 'policy round trip'));
   return res.status === 200 ? res.text : undefined;
 }
 

@@ -21,12 +21,13 @@ import { launchChromium } from '../support/browser.js';
 import { readTreeBytes } from '../support/files.js';
 import { type CapturedBatch, type IngestTap, startIngestTap } from '../support/ingestCapture.js';
 import { colourStats } from '../support/png.js';
+import { grantedEventsPath } from '../support/replayGrant.js';
 
 const ADMIN_EMAIL = 'owner@e2e.example';
 const ADMIN_PASSWORD = 'e2e-owner-Passw0rd!';
 /** Owners need a second factor: the owner starts enrolled with this secret (VEIL_ADMIN_TOTP_SECRET). */
 const ADMIN_TOTP_SECRET = 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU';
-const PURPOSE = 'e2e';
+const PURPOSE = 'e2e walking skeleton';
 
 /** What the visitor types. Every value is secret except the one `veil-unmask` quantity. */
 const TYPED = {
@@ -269,7 +270,7 @@ describe('walking skeleton: demo site → recorder → ingest → store → API 
 
     // ---- (b) its events hold a full snapshot ----
     const eventsRes = await api<{ sessionId: string; purpose: string; events: RrwebEvent[] }>(
-      `/api/v1/sessions/${encodeURIComponent(session.id)}/events?purpose=${PURPOSE}`,
+      await grantedEventsPath(baseUrl, token, session.id, PURPOSE),
       token,
     );
     expect(eventsRes.status).toBe(200);

@@ -27,6 +27,7 @@ import type { SiteRecord } from '../../packages/server/src/storage/sites/SiteRep
 import { launchChromium } from '../support/browser.js';
 import { readTreeBytes } from '../support/files.js';
 import { type IngestTap, startIngestTap } from '../support/ingestCapture.js';
+import { grantedEventsPath } from '../support/replayGrant.js';
 import { corpusInteractions } from './corpusPage.js';
 import { type CorpusSite, startCorpusSite } from './corpusServer.js';
 import { CORPUS_CUSTOM_PATTERNS, forbiddenStrings, leaksIn, type PiiCase } from './plantedPii.js';
@@ -232,7 +233,7 @@ export function corpusSuite(options: CorpusSuiteOptions): void {
     let events = 0;
     for (const s of list.json.sessions) {
       const res = await api<{ events: unknown[] }>(
-        `/api/v1/sessions/${s.id}/events?purpose=${encodeURIComponent('privacy corpus e2e')}`,
+        await grantedEventsPath(server.url, token, s.id, 'privacy corpus e2e'),
       );
       expect(res.status).toBe(200);
       text += res.text;

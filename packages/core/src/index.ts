@@ -1,4 +1,5 @@
 export * from './access/permissions.js';
+export * from './access/replayPurpose.js';
 export * from './alerts/alertKinds.js';
 export * from './audit/auditActions.js';
 export * from './audit/auditAnchor.js';

@@ -40,6 +40,23 @@ export function AuditPage() {
   });
   const [verify, reverify] = useResource('audit/verify', (signal) => access.verify(signal));
 
+  const [exportError, setExportError] = useState<string | null>(null);
+  /** The export is a POST (recorded in the audit log); the file is saved from the answer. */
+  async function exportAs(format: 'jsonl' | 'csv') {
+    setExportError(null);
+    try {
+      const { blob, filename } = await access.exportFile(format, filters);
+      const url = URL.createObjectURL(blob);
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = filename ?? `veil-audit.${format}`;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (err) {
+      setExportError(describeError(err));
+    }
+  }
+
   function search(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setFilters(draft);
@@ -62,23 +79,30 @@ export function AuditPage() {
         description="Every security-relevant act, append-only and hash-chained, with signed checkpoints. Nobody can change an entry unnoticed."
         actions={
           <>
-            <a
+            <button
+              type="button"
               className="button button--small"
-              href={access.exportUrl('jsonl', filters)}
+              onClick={() => exportAs('jsonl')}
               data-testid="audit-export-jsonl"
             >
               Export JSON Lines
-            </a>
-            <a
+            </button>
+            <button
+              type="button"
               className="button button--small"
-              href={access.exportUrl('csv', filters)}
+              onClick={() => exportAs('csv')}
               data-testid="audit-export-csv"
             >
               Export CSV
-            </a>
+            </button>
           </>
         }
       />
+      {exportError && (
+        <p className="notice notice--error" role="alert" data-testid="audit-export-error">
+          {exportError}
+        </p>
+      )}
       <VerifyBanner verify={verify} onRetry={reverify} />
       <AlertsCard access={access} />
       <section className="card access-card" aria-labelledby="audit-search-title">

@@ -183,11 +183,12 @@ export function accessApi(api: ApiClient) {
       return api.request(`/audit?${params.toString()}`, decoder(auditPage), { signal });
     },
     verify: (signal?: AbortSignal) => api.request('/audit/verify', decoder(verifyReport), { signal }),
-    exportUrl: (format: 'jsonl' | 'csv', filters: AuditFilterForm) => {
-      const params = auditQuery(filters);
-      params.set('format', format);
-      return `/api/v1/audit/export?${params.toString()}`;
-    },
+    /** The export is a POST (the server records it in the audit log): the file comes back as a Blob. */
+    exportFile: (format: 'jsonl' | 'csv', filters: AuditFilterForm) =>
+      api.download('/audit/export', {
+        method: 'POST',
+        body: { ...Object.fromEntries(auditQuery(filters)), format },
+      }),
     accessReport: (user: string, signal?: AbortSignal) =>
       api.request(
         `/audit/access-report${user ? `?user=${encodeURIComponent(user)}` : ''}`,

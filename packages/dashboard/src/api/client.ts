@@ -48,7 +48,36 @@ export class ApiClient {
     }
   }
 
+  /**
+   * A file the server streams (an audit export): the same transport and error envelope, the body
+   * returned as a Blob to save, with the file name of its `Content-Disposition`.
+   */
+  async download(
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<{ blob: Blob; filename: string | null }> {
+    const response = await this.#send(path, options);
+    if (!response.ok) {
+      const error = apiErrorFromBody(response.status, await readJson(response).catch(() => undefined));
+      if (response.status === 401 && options.sessionBound !== false) this.#onUnauthenticated?.();
+      throw error;
+    }
+    const disposition = response.headers.get('content-disposition') ?? '';
+    return { blob: await response.blob(), filename: /filename="([^"]+)"/.exec(disposition)?.[1] ?? null };
+  }
+
   async #request(path: string, options: RequestOptions): Promise<unknown> {
+    const response = await this.#send(path, options);
+    const body = await readJson(response);
+    if (!response.ok) {
+      const error = apiErrorFromBody(response.status, body);
+      if (response.status === 401 && options.sessionBound !== false) this.#onUnauthenticated?.();
+      throw error;
+    }
+    return body;
+  }
+
+  async #send(path: string, options: RequestOptions): Promise<Response> {
     const init: RequestInit = {
       method: options.method ?? 'GET',
       credentials: 'same-origin',
@@ -64,20 +93,12 @@ export class ApiClient {
     const csrf = init.method === 'GET' ? undefined : csrfTokenFromCookie();
     if (csrf) headers['x-csrf-token'] = csrf;
     init.headers = headers;
-    let response: Response;
     try {
-      response = await this.#fetch(`${this.#baseUrl}${path}`, init);
+      return await this.#fetch(`${this.#baseUrl}${path}`, init);
     } catch (error) {
       if (options.signal?.aborted) throw new ApiError('aborted', 'The request was cancelled.', 0);
       throw new ApiError('network_error', error instanceof Error ? error.message : 'Network error', 0);
     }
-    const body = await readJson(response);
-    if (!response.ok) {
-      const error = apiErrorFromBody(response.status, body);
-      if (response.status === 401 && options.sessionBound !== false) this.#onUnauthenticated?.();
-      throw error;
-    }
-    return body;
   }
 }
 

@@ -22,15 +22,24 @@ const sessionEventsSchema = z.object({
 });
 export type SessionEvents = z.infer<typeof sessionEventsSchema>;
 
-/** The raw replay endpoint of docs/api.md. */
+const grantResponseSchema = z.object({ grant: z.object({ id: z.string() }) });
+
+/** The raw replay endpoints of docs/api.md. */
 export function replayApi(api: ApiClient) {
   return {
-    /** A raw replay access: the server logs it with `purpose` (and the optional `ticket`). */
-    events(id: string, purpose: string, signal?: AbortSignal, ticket = ''): Promise<SessionEvents> {
-      const query = new URLSearchParams({ purpose });
-      if (ticket !== '') query.set('ticket', ticket);
-      const path = `/sessions/${encodeURIComponent(id)}/events?${query.toString()}`;
-      return api.request(path, decoder(sessionEventsSchema), { signal });
+    /**
+     * A raw replay access: opens (or reuses) a grant for `purpose` and the optional `ticket` with a
+     * POST — the server records it — then reads the events under that grant (the GET changes nothing).
+     */
+    async events(id: string, purpose: string, signal?: AbortSignal, ticket = ''): Promise<SessionEvents> {
+      const session = `/sessions/${encodeURIComponent(id)}`;
+      const { grant } = await api.request(`${session}/replay-grants`, decoder(grantResponseSchema), {
+        method: 'POST',
+        body: ticket === '' ? { purpose } : { purpose, ticket },
+        signal,
+      });
+      const query = new URLSearchParams({ grant: grant.id });
+      return api.request(`${session}/events?${query.toString()}`, decoder(sessionEventsSchema), { signal });
     },
   };
 }

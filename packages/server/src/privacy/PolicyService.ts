@@ -105,34 +105,36 @@ export class PolicyService {
   async current(site: SiteRecord): Promise<PolicyVersionRecord> {
     const latest = await this.deps.store.privacy.latestVersion(site.id);
     if (latest) return latest;
-    const first = await this.deps.store.privacy.appendVersion({
-      siteId: site.id,
-      previousVersion: 0,
-      policy: site.policy,
-      author: { type: 'system', id: null, label: 'system' },
-      reason: 'initial policy',
-      diff: [],
-      createdAt: site.createdAt,
-    });
+    const { version: _version, ...initial } = initialVersion(site);
+    const first = await this.deps.store.privacy.appendVersion({ ...initial, previousVersion: 0 });
     if (first !== 'conflict') return first;
     const again = await this.deps.store.privacy.latestVersion(site.id);
     if (!again) throw new Error('policy version 1 vanished');
     return again;
   }
 
+  /**
+   * The current version for reading: like `current`, but a site whose first version is not
+   * stored yet gets it described, not written (reads change nothing).
+   */
+  async read(site: SiteRecord): Promise<PolicyVersionRecord> {
+    return (await this.deps.store.privacy.latestVersion(site.id)) ?? initialVersion(site);
+  }
+
   async history(site: SiteRecord, limit: number): Promise<PolicyVersionRecord[]> {
-    await this.current(site);
-    return this.deps.store.privacy.listVersions(site.id, limit);
+    const versions = await this.deps.store.privacy.listVersions(site.id, limit);
+    return versions.length > 0 ? versions : [initialVersion(site)];
   }
 
   async version(site: SiteRecord, version: number): Promise<PolicyVersionRecord | undefined> {
-    await this.current(site);
-    return this.deps.store.privacy.getVersion(site.id, version);
+    const found = await this.deps.store.privacy.getVersion(site.id, version);
+    if (found || version !== 1) return found;
+    return (await this.deps.store.privacy.latestVersion(site.id)) ? undefined : initialVersion(site);
   }
 
   /** What `proposed` would change, without changing anything (dashboard preview, `push --dry-run`). */
   async preview(site: SiteRecord, proposed: unknown): Promise<PolicyPreview> {
-    const current = await this.current(site);
+    const current = await this.read(site);
     const policy = parseProposedPolicy(proposed);
     const changes = diffPolicies(current.policy, policy);
     return {
@@ -158,6 +160,7 @@ export class PolicyService {
   ): Promise<PolicyVersionRecord> {
     const why = policyReasonSchema.safeParse(reason);
     if (!why.success) throw validationError(why.error, 'reason');
+    await this.current(site); // a write: version 1 is stored now if it was not yet
     const preview = await this.preview(site, proposed);
     if (baseVersion !== undefined && baseVersion !== preview.baseVersion) {
       throw new VeilError(
@@ -194,4 +197,17 @@ export class PolicyService {
     });
     return appended;
   }
+}
+
+/** Version 1 of a site: the policy it was created with, by the system. */
+function initialVersion(site: SiteRecord): PolicyVersionRecord {
+  return {
+    siteId: site.id,
+    version: 1,
+    policy: site.policy,
+    author: { type: 'system', id: null, label: 'system' },
+    reason: 'initial policy',
+    diff: [],
+    createdAt: site.createdAt,
+  };
 }

@@ -27,7 +27,7 @@ export async function siteNotice(
   site: SiteRecord,
   options: { language: NoticeLanguage; format: NoticeFormat; veilOrigin: string; now: number },
 ): Promise<SiteNotice> {
-  const current = await policies.current(site);
+  const current = await policies.read(site);
   const veilOrigin = options.veilOrigin.replace(/\/+$/, '');
   const notice = disclosureNotice(
     {

@@ -8,8 +8,11 @@ import type { SessionSummaryRecord } from '../storage/recordings/RecordingReposi
 export const REPLAY_GRANT_TTL_MS = 30 * 60 * 1000;
 /** The access-anomaly window. */
 export const RAW_REPLAY_WINDOW_MS = 60 * 60 * 1000;
-export const MAX_PURPOSE_CHARS = 500;
-export const MAX_TICKET_CHARS = 100;
+export {
+  MAX_REPLAY_PURPOSE_CHARS as MAX_PURPOSE_CHARS,
+  MAX_REPLAY_TICKET_CHARS as MAX_TICKET_CHARS,
+  MIN_REPLAY_PURPOSE_CHARS as MIN_PURPOSE_CHARS,
+} from '@veil/core';
 
 function holderOf(principal: Principal): { userId: string | null; apiTokenId: string | null } {
   return principal.kind === 'user'
@@ -19,8 +22,10 @@ function holderOf(principal: Principal): { userId: string | null; apiTokenId: st
 
 /**
  * Grants the caller raw access to one session for `REPLAY_GRANT_TTL_MS`, for a stated purpose
- * (and optional ticket reference). Each grant is one `replay.viewed` audit entry; a caller who
- * already holds a live grant with the same purpose and ticket gets it back instead of a new one.
+ * (and optional ticket reference). Only `POST /sessions/{id}/replay-grants` calls this: a grant is
+ * a change of state (an access-log record and one `replay.viewed` audit entry), which no GET
+ * makes. A caller who already holds a live grant with the same purpose and ticket gets it back
+ * instead of a new one.
  * Opening more sessions per hour than the site allows raises an access-anomaly alert (once per
  * actor, site and hour) — the access itself goes on: the alert is for a human to review.
  */
@@ -47,6 +52,14 @@ export async function grantReplayAccess(
     ticket,
     createdAt: now,
     expiresAt: now + REPLAY_GRANT_TTL_MS,
+  });
+  // The access log (subject exports list it) records the grant before anything is decrypted.
+  await store.accessLog.record({
+    ...holder,
+    sessionId: session.id,
+    siteId: session.siteId,
+    purpose,
+    accessedAt: now,
   });
   await audit.record({
     action: 'replay.viewed',

@@ -158,21 +158,24 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
   });
 
   addRoute(app, {
-    method: 'GET',
+    // A POST: the export is itself recorded, and no GET changes state.
+    method: 'POST',
     url: '/api/v1/audit/export',
     permission: 'audit:read',
     site: 'allSites',
-    querystring: filterQuery.extend({ format: z.enum(['jsonl', 'csv']).default('jsonl') }),
+    body: filterQuery.extend({ format: z.enum(['jsonl', 'csv']).default('jsonl') }),
     doc: {
       summary: 'Export the selected entries: JSON Lines with the chain (verifiable offline) or CSV',
-      description: 'The export itself is recorded (audit.exported) before it starts. See docs/audit.md.',
+      description:
+        'A POST with the filters as JSON (cookie sessions send the CSRF token): the export itself is ' +
+        'recorded (audit.exported) before it starts. See docs/audit.md.',
       tags: ['audit'],
       responses: {
         200: { description: 'The export', contentType: 'application/x-ndjson' },
         ...errorResponses(400, 401, 403),
       },
     },
-    handler: async ({ query, request, reply }) => {
+    handler: async ({ body: query, request, reply }) => {
       const filters = filtersOf(query);
       const now = clock.now();
       await audit.record({

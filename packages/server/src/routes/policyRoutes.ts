@@ -100,7 +100,7 @@ export async function policyRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     handler: async ({ params }) => {
-      const current = await policies.current(await siteOf(params.siteKey));
+      const current = await policies.read(await siteOf(params.siteKey));
       return {
         policy: current.policy,
         version: versionView(current),

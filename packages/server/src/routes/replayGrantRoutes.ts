@@ -1,3 +1,4 @@
+import { normaliseReplayPurpose } from '@veil/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { sessionObject } from '../access/objectScopes.js';
@@ -10,6 +11,7 @@ import {
   grantReplayAccess,
   MAX_PURPOSE_CHARS,
   MAX_TICKET_CHARS,
+  MIN_PURPOSE_CHARS,
   REPLAY_GRANT_TTL_MS,
 } from '../replay/replayGrants.js';
 import type { ReplayGrantRecord } from '../storage/access/ReplayGrantRepository.js';
@@ -42,6 +44,15 @@ export async function liveGrantOf(
   return grant;
 }
 
+/** Why a (normalised) purpose cannot open a raw replay, or null. */
+export function purposeProblem(purpose: string): string | null {
+  if (purpose.length < MIN_PURPOSE_CHARS || !/\p{L}/u.test(purpose))
+    return `state why you open this raw replay in at least ${MIN_PURPOSE_CHARS} characters of text`;
+  if (purpose.length > MAX_PURPOSE_CHARS)
+    return `keep the purpose under ${MAX_PURPOSE_CHARS} characters (put details in the ticket)`;
+  return null;
+}
+
 /** Purpose-bound, time-limited raw replay access. */
 export async function replayGrantRoutes(app: FastifyInstance): Promise<void> {
   const { store } = app.veil;
@@ -53,14 +64,24 @@ export async function replayGrantRoutes(app: FastifyInstance): Promise<void> {
     site: sessionObject,
     params: z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'is not a session id') }),
     body: z.object({
-      purpose: z.string().trim().min(1, 'state why you open this raw replay').max(MAX_PURPOSE_CHARS),
-      ticket: z.string().trim().max(MAX_TICKET_CHARS).optional(),
+      purpose: z
+        .string()
+        .max(MAX_PURPOSE_CHARS * 2)
+        .transform(normaliseReplayPurpose)
+        .describe(`why this raw replay is opened: at least ${MIN_PURPOSE_CHARS} characters of text`),
+      ticket: z
+        .string()
+        .trim()
+        .max(MAX_TICKET_CHARS)
+        .optional()
+        .describe('a ticket reference for the purpose'),
     }),
     doc: {
       summary: `Open a session's raw replay for a stated purpose, for ${REPLAY_GRANT_TTL_MS / 60_000} minutes`,
       description:
-        'Recorded in the audit log with the purpose and ticket. Read the events with ' +
-        '`GET /sessions/{id}/events?grant={id}` while it lasts.',
+        `The purpose is at least ${MIN_PURPOSE_CHARS} characters of text (\`purpose_required\` otherwise). ` +
+        'Recorded in the access log and the audit log with the purpose and ticket; cookie sessions send ' +
+        'the CSRF token like every write. Read the events with `GET /sessions/{id}/events?grant={id}` while it lasts.',
       tags: ['sessions'],
       responses: {
         201: { description: 'The grant', schema: z.object({ grant: replayGrantSchema }) },
@@ -69,6 +90,8 @@ export async function replayGrantRoutes(app: FastifyInstance): Promise<void> {
     },
     handler: async ({ params, body, request, reply }) => {
       const principal = request.principal;
+      const problem = purposeProblem(body.purpose);
+      if (problem) throw new VeilError('purpose_required', problem);
       const session = await store.recordings.get(params.id);
       if (!session || !principal || !canSeeSite(principal, session.siteId))
         throw new VeilError('not_found', 'no such session');

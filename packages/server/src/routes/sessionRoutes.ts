@@ -8,7 +8,6 @@ import { errorResponses } from '../http/errorResponses.js';
 import { concatJsonArrays, readEventArrays, readPageViews } from '../recordings/readRecording.js';
 import { decodeCursor, encodeCursor } from '../recordings/sessionCursor.js';
 import { pageViewSchema, sessionSummary, sessionSummarySchema } from '../recordings/sessionView.js';
-import { grantReplayAccess, MAX_PURPOSE_CHARS, MAX_TICKET_CHARS } from '../replay/replayGrants.js';
 import { liveGrantOf, replayGrantSchema } from './replayGrantRoutes.js';
 import { siteKeyParams } from './siteRoutes.js';
 
@@ -36,21 +35,15 @@ const listQuery = z.object({
 const sessionParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'is not a session id') });
 
 const eventsQuery = z.object({
-  purpose: z
-    .string()
-    .max(MAX_PURPOSE_CHARS)
-    .optional()
-    .describe('why this raw replay is opened; opens (or reuses) a time-limited grant, audited'),
-  ticket: z.string().trim().max(MAX_TICKET_CHARS).optional().describe('ticket reference for the purpose'),
   grant: z
     .uuid()
     .optional()
-    .describe('a live grant of POST /sessions/{id}/replay-grants, instead of a purpose'),
+    .describe('a live grant of the caller for this session (`POST /sessions/{id}/replay-grants`)'),
 });
 
 /** Session list (filters, cursor pagination, newest first), session detail, raw replay events. */
 export async function sessionRoutes(app: FastifyInstance): Promise<void> {
-  const { store, clock, cipher } = app.veil;
+  const { store, cipher } = app.veil;
 
   addRoute(app, {
     method: 'GET',
@@ -125,7 +118,10 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
     params: sessionParams,
     querystring: eventsQuery,
     doc: {
-      summary: 'The decrypted rrweb events of a session (a raw replay access, logged with its purpose)',
+      summary: 'The decrypted rrweb events of a session, under a live raw-replay grant',
+      description:
+        'Reading changes nothing: the access was recorded (access log, audit log) when the grant was ' +
+        'opened with `POST /sessions/{id}/replay-grants`. Without a live grant of the caller: `purpose_required`.',
       tags: ['sessions'],
       responses: {
         200: {
@@ -142,27 +138,19 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
     },
     handler: async ({ params, query, request, reply }) => {
       const principal = request.principal;
-      const purposeText = query.purpose?.trim() ?? '';
-      if (purposeText === '' && query.grant === undefined)
-        throw new VeilError('purpose_required', 'state why you open this raw replay: ?purpose=…');
       const session = await store.recordings.get(params.id);
       if (!session || !principal || !canSeeSite(principal, session.siteId))
         throw new VeilError('not_found', 'no such session');
-      // Every read runs under a live, purpose-bound grant of this caller for this session.
-      const grant =
-        query.grant !== undefined
-          ? await liveGrantOf(app.veil, principal, session.id, query.grant)
-          : (await grantReplayAccess(app.veil, principal, session, purposeText, query.ticket || null)).grant;
+      // Every read runs under a live, purpose-bound grant of this caller for this session; opening
+      // one is a POST (audited, CSRF-checked), so this GET changes nothing.
+      if (query.grant === undefined) {
+        throw new VeilError(
+          'purpose_required',
+          'open a grant with a stated purpose first: POST /api/v1/sessions/{id}/replay-grants, then ?grant={grant id}',
+        );
+      }
+      const grant = await liveGrantOf(app.veil, principal, session.id, query.grant);
       const purpose = grant.purpose;
-      // Logged before anything is decrypted: no access without its record.
-      await store.accessLog.record({
-        userId: principal?.kind === 'user' ? principal.userId : null,
-        apiTokenId: principal?.kind === 'token' ? principal.tokenId : null,
-        sessionId: session.id,
-        siteId: session.siteId,
-        purpose,
-        accessedAt: clock.now(),
-      });
       const events = concatJsonArrays(await readEventArrays(store, cipher, session.id));
       const grantJson = JSON.stringify({
         id: grant.id,

@@ -1,4 +1,4 @@
-import { ROLES, type Role, roleWithin } from '@veil/core';
+import { ROLES, roleWithin } from '@veil/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { assertMayGrantRole, resolveGrantedSites, siteKeysOf, siteKeysSchema } from '../access/delegation.js';
@@ -15,7 +15,7 @@ import { VeilError } from '../errors/VeilError.js';
 import { addRoute } from '../http/addRoute.js';
 import { errorResponses } from '../http/errorResponses.js';
 import { sitesWithin } from '../http/siteScope.js';
-import type { UserRecord } from '../storage/accounts/UserRepository.js';
+import { LastOwnerError, type UserRecord } from '../storage/accounts/UserRepository.js';
 import type { Store } from '../storage/Store.js';
 import { requirePrincipal } from './authRoutes.js';
 
@@ -64,13 +64,13 @@ function assertMayManage(actor: Principal, target: UserRecord): void {
   }
 }
 
-async function assertNotLastOwner(
-  store: Store,
-  target: UserRecord,
-  nextRole: Role | undefined,
-): Promise<void> {
-  if (target.role === 'owner' && nextRole !== 'owner' && (await store.users.countByRole('owner')) <= 1) {
-    throw new VeilError('conflict', 'Veil keeps at least one owner');
+/** The store refuses to remove the last owner (inside its transaction): a 409 here. */
+async function keepingAnOwner<T>(change: () => Promise<T>): Promise<T> {
+  try {
+    return await change();
+  } catch (error) {
+    if (error instanceof LastOwnerError) throw new VeilError('conflict', 'Veil keeps at least one owner');
+    throw error;
   }
 }
 
@@ -188,16 +188,13 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
       assertMayManage(actor, target);
       if (body.role !== undefined) {
         assertMayGrantRole(actor, body.role);
-        await assertNotLastOwner(store, target, body.role);
       }
       const siteIds =
         body.sites === undefined ? undefined : await resolveGrantedSites(store, actor, body.sites);
       const before = await managedUser(store, target);
-      const updated = await store.users.update(target.id, {
-        role: body.role,
-        siteIds,
-        ssoLinkAllowed: body.allowSsoLink,
-      });
+      const updated = await keepingAnOwner(() =>
+        store.users.update(target.id, { role: body.role, siteIds, ssoLinkAllowed: body.allowSsoLink }),
+      );
       if (!updated) throw new VeilError('not_found', 'no such user');
       const after = await managedUser(store, updated);
       const changes = (['role', 'sites', 'ssoLinkAllowed'] as const)
@@ -230,8 +227,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
       const actor = requirePrincipal(request);
       const target = await findTarget(params.id);
       assertMayManage(actor, target);
-      await assertNotLastOwner(store, target, undefined);
-      await store.users.delete(target.id);
+      await keepingAnOwner(() => store.users.delete(target.id));
       await audit.record({
         action: 'user.deleted',
         actor: actorOf(actor),

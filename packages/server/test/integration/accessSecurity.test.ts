@@ -8,6 +8,7 @@ import { REPLAY_GRANT_TTL_MS } from '../../src/replay/replayGrants.js';
 import { createSite } from '../../src/sites/createSite.js';
 import type { SiteRecord } from '../../src/storage/sites/SiteRepository.js';
 import { makeBatch, sessionId as newSessionId } from '../support/batches.js';
+import { readReplay } from '../support/replay.js';
 import { FAST_HASHING, OWNER_TOTP_SECRET, startTestApp, type TestApp } from '../support/testApp.js';
 
 const PASSWORD = 'a long enough password';
@@ -115,7 +116,7 @@ describe('access control: lockout, CSRF, second factor, scopes, expiry, grants',
     const blocked = await t.app.inject({ url: '/api/v1/sites', headers });
     expect(blocked.statusCode).toBe(403);
     expect(blocked.json().error.code).toBe('second_factor_required');
-    const events = await t.app.inject({ url: `/api/v1/sessions/${sessionId}/events?purpose=x`, headers });
+    const events = await readReplay(t.app, headers, sessionId);
     expect(events.json().error.code).toBe('second_factor_required');
     expect((await t.app.inject({ url: '/api/v1/auth/me', headers })).json().session).toMatchObject({
       secondFactor: 'pending',
@@ -230,7 +231,7 @@ describe('access control: lockout, CSRF, second factor, scopes, expiry, grants',
       `/api/v1/sites/${t.site.siteKey}`,
       `/api/v1/sites/${t.site.siteKey}/sessions`,
       `/api/v1/sessions/${sessionId}`,
-      `/api/v1/sessions/${sessionId}/events?purpose=outside`,
+      `/api/v1/sessions/${sessionId}/events`,
     ]) {
       const res = await t.app.inject({ url, headers: auth });
       expect(res.statusCode, url).toBe(404);
@@ -334,12 +335,12 @@ describe('access control: lockout, CSRF, second factor, scopes, expiry, grants',
       method: 'POST',
       url: `/api/v1/sessions/${sessionId}/replay-grants`,
       headers: viewer,
-      payload: { purpose: 'Checkout bug', ticket: 'SUP-1234' },
+      payload: { purpose: 'Checkout bug  on iOS', ticket: 'SUP-1234' },
     });
     expect(granted.statusCode).toBe(201);
     const grant = granted.json().grant;
     expect(grant).toMatchObject({
-      purpose: 'Checkout bug',
+      purpose: 'Checkout bug on iOS',
       ticket: 'SUP-1234',
       expiresAt: t.clock.now() + REPLAY_GRANT_TTL_MS,
     });
@@ -349,7 +350,7 @@ describe('access control: lockout, CSRF, second factor, scopes, expiry, grants',
     });
     expect(read.statusCode).toBe(200);
     expect(read.json()).toMatchObject({
-      purpose: 'Checkout bug',
+      purpose: 'Checkout bug on iOS',
       grant: { id: grant.id, ticket: 'SUP-1234' },
     });
     const someoneElse = { authorization: `Bearer ${await t.token('replay_viewer')}` };
@@ -375,7 +376,7 @@ describe('access control: lockout, CSRF, second factor, scopes, expiry, grants',
     expect(entries[0]).toMatchObject({
       siteKey: t.site.siteKey,
       target: { type: 'session', id: sessionId },
-      details: { purpose: 'Checkout bug', ticket: 'SUP-1234', grantId: grant.id },
+      details: { purpose: 'Checkout bug on iOS', ticket: 'SUP-1234', grantId: grant.id },
     });
 
     // The limit: 2 per hour on this site; the third grant raises one alert, the fourth none more.
@@ -389,10 +390,7 @@ describe('access control: lockout, CSRF, second factor, scopes, expiry, grants',
     expect(limit.statusCode).toBe(200);
     const curious = { authorization: `Bearer ${await t.token('replay_viewer')}` };
     for (let i = 0; i < 4; i++) {
-      const res = await t.app.inject({
-        url: `/api/v1/sessions/${sessionId}/events?purpose=look ${i}`,
-        headers: curious,
-      });
+      const res = await readReplay(t.app, curious, sessionId, `look number ${i}`);
       expect(res.statusCode).toBe(200);
     }
     const alerts = await t.app.inject({ url: '/api/v1/alerts/access?open=true', headers: owner });
@@ -428,8 +426,10 @@ describe('access control: lockout, CSRF, second factor, scopes, expiry, grants',
     const verify = await t.app.inject({ url: '/api/v1/audit/verify', headers: auditor });
     expect(verify.json()).toMatchObject({ ok: true });
     const csv = await t.app.inject({
-      url: '/api/v1/audit/export?format=csv&action=replay.viewed',
+      method: 'POST',
+      url: '/api/v1/audit/export',
       headers: auditor,
+      payload: { format: 'csv', action: 'replay.viewed' },
     });
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.body.split('\r\n')[0]).toBe(

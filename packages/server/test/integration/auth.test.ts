@@ -169,7 +169,7 @@ describe('authentication and permissions', () => {
     expect(create.statusCode).toBe(403);
     expect(create.json().error.code).toBe('forbidden');
     const replay = await t.app.inject({
-      url: '/api/v1/sessions/abcdefgh12345678/events?purpose=x',
+      url: '/api/v1/sessions/abcdefgh12345678/events',
       headers: { authorization: `Bearer ${analyst}` },
     });
     expect(replay.statusCode).toBe(403);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeBatch, metaEvent, pageViewEvent, sessionId, snapshotEvent, T0 } from '../support/batches.js';
+import { readReplay } from '../support/replay.js';
 import { SITE_ORIGIN, startTestApp, type TestApp } from '../support/testApp.js';
 
 const PLANTED = 'Planted-Secret-Text-7f3a9c';
@@ -52,11 +53,9 @@ describe('encryption at rest', () => {
     });
     expect((await t.ingest(batch)).statusCode).toBe(202);
     // The replay still reads back, so the text is stored, just not readably.
-    const cookie = await t.login();
-    const res = await t.app.inject({
-      url: `/api/v1/sessions/${id}/events?purpose=verify`,
-      headers: { cookie },
-    });
+    const headers = await t.loginHeaders();
+    const cookie = headers.cookie ?? '';
+    const res = await readReplay(t.app, headers, id, 'verify the text reads back');
     expect(res.body).toContain(PLANTED);
     const detail = await t.app.inject({ url: `/api/v1/sessions/${id}`, headers: { cookie } });
     expect(detail.json().session.pages[0].title).toBe(PLANTED_TITLE);

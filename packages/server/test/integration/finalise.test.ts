@@ -1,6 +1,7 @@
 import { SESSION_FINALISE_AFTER_MS } from '@veil/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeBatch, metaEvent, moveEvent, sessionId, T0 } from '../support/batches.js';
+import { readReplay } from '../support/replay.js';
 import { SITE_ORIGIN, startTestApp, type TestApp } from '../support/testApp.js';
 
 describe('session finalisation', () => {
@@ -49,7 +50,8 @@ describe('session finalisation', () => {
     expect(await store.recordings.get(long)).toMatchObject({ finalised: true, durationMs: 10_000 });
     expect(await job.runOnce()).toEqual({ finalised: 0, discarded: 0 });
 
-    const cookie = await t.login();
+    const headers = await t.loginHeaders();
+    const cookie = headers.cookie ?? '';
     const listed = await t.app.inject({
       url: `/api/v1/sites/${t.site.siteKey}/sessions`,
       headers: { cookie },
@@ -57,10 +59,7 @@ describe('session finalisation', () => {
     const ids = listed.json().sessions.map((s: { id: string }) => s.id);
     expect(ids).toContain(long);
     expect(ids).not.toContain(short);
-    const gone = await t.app.inject({
-      url: `/api/v1/sessions/${short}/events?purpose=check`,
-      headers: { cookie },
-    });
+    const gone = await readReplay(t.app, headers, short, 'check the short session is gone');
     expect(gone.statusCode).toBe(404);
   });
 

@@ -11,22 +11,22 @@ import {
   T0,
 } from '../support/batches.js';
 import { grantTestConsent } from '../support/consent.js';
+import { readReplay } from '../support/replay.js';
 import { SITE_ORIGIN, startTestApp, type TestApp } from '../support/testApp.js';
 
 describe('POST /ingest/v1/batch', () => {
   let t: TestApp;
   let owner: string;
+  let ownerHeaders: Record<string, string>;
   beforeAll(async () => {
     t = await startTestApp();
-    owner = await t.login();
+    ownerHeaders = await t.loginHeaders();
+    owner = ownerHeaders.cookie ?? '';
   });
   afterAll(() => t.close());
 
   async function events(id: string): Promise<unknown[]> {
-    const res = await t.app.inject({
-      url: `/api/v1/sessions/${id}/events?purpose=${encodeURIComponent('test: verify the round trip')}`,
-      headers: { cookie: owner },
-    });
+    const res = await readReplay(t.app, ownerHeaders, id, 'test: verify the round trip');
     expect(res.statusCode).toBe(200);
     return res.json().events;
   }

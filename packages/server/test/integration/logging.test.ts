@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeBatch, metaEvent, pageViewEvent, sessionId, snapshotEvent, T0 } from '../support/batches.js';
+import { readReplay } from '../support/replay.js';
 import { OWNER_PASSWORD, SITE_ORIGIN, startTestApp, type TestApp } from '../support/testApp.js';
 
 const PII = ['jane.roe@mail.example', '4111 1111 1111 1111', 'Jane Roe', 'DE89370400440532013000'];
@@ -38,14 +39,13 @@ describe('logging', () => {
     });
     const cookieValue = login.cookies.find((c) => c.name === 'veil_session')?.value ?? '';
     const token = await t.token('owner');
-    await t.app.inject({
-      url: `/api/v1/sessions/${id}/events?purpose=${PURPOSE}`,
-      headers: { ...headers, cookie: `veil_session=${cookieValue}` },
-    });
-    await t.app.inject({
-      url: `/api/v1/sessions/${id}/events?purpose=${PURPOSE}`,
-      headers: { ...headers, authorization: `Bearer ${token}` },
-    });
+    await readReplay(
+      t.app,
+      { ...headers, cookie: `veil_session=${cookieValue}`, 'x-csrf-token': login.json().csrfToken },
+      id,
+      PURPOSE,
+    );
+    await readReplay(t.app, { ...headers, authorization: `Bearer ${token}` }, id, PURPOSE);
     await t.app.inject({
       method: 'POST',
       url: '/api/v1/auth/login',

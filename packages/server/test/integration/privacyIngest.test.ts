@@ -4,6 +4,7 @@ import { EventType, type IngestBatch, NodeType, type PrivacyPolicy, type Recorde
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeBatch, metaEvent, moveEvent, pageViewEvent, sessionId, T0 } from '../support/batches.js';
 import { buildCountryMmdb } from '../support/mmdb.js';
+import { readReplay } from '../support/replay.js';
 import { makeTempDir } from '../support/tempDir.js';
 import { SITE_ORIGIN, startTestApp, type TestApp } from '../support/testApp.js';
 
@@ -82,11 +83,7 @@ function send(batch: IngestBatch, remoteAddress = ALLOWED, headers: Record<strin
 }
 
 async function storedEvents(id: string): Promise<string> {
-  const res = await t.app.inject({
-    method: 'GET',
-    url: `/api/v1/sessions/${id}/events?purpose=privacy%20test`,
-    headers: { authorization: `Bearer ${owner}` },
-  });
+  const res = await readReplay(t.app, { authorization: `Bearer ${owner}` }, id, 'privacy test');
   expect(res.statusCode, res.body).toBe(200);
   return res.body;
 }

@@ -30,7 +30,7 @@ describe('malformed requests', () => {
     ['POST', '/api/v1/sites', 'application/json', '[1,2,3]', 400, 'validation_failed'],
     [
       'GET',
-      '/api/v1/sessions/abcdefgh/events?purpose=a&purpose=b',
+      '/api/v1/sessions/abcdefgh/events?grant=a&grant=b',
       undefined,
       undefined,
       400,
@@ -38,13 +38,13 @@ describe('malformed requests', () => {
     ],
     [
       'GET',
-      `/api/v1/sessions/abcdefgh/events?purpose=${'p'.repeat(501)}`,
+      `/api/v1/sessions/abcdefgh/events?grant=${'p'.repeat(501)}`,
       undefined,
       undefined,
       400,
       'validation_failed',
     ],
-    ['GET', '/api/v1/sessions/bad$id/events?purpose=x', undefined, undefined, 400, 'validation_failed'],
+    ['GET', '/api/v1/sessions/bad$id/events', undefined, undefined, 400, 'validation_failed'],
   ] as const)('%s %s (%s) → %i %s', async (method, url, contentType, payload, status, code) => {
     const res = await t.app.inject({
       method,

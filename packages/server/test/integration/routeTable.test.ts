@@ -107,7 +107,7 @@ describe('route table', () => {
       'GET /api/v1/audit': 'audit:read',
       'GET /api/v1/audit/verify': 'audit:read',
       'GET /api/v1/audit/key': 'audit:read',
-      'GET /api/v1/audit/export': 'audit:read',
+      'POST /api/v1/audit/export': 'audit:read',
       'GET /api/v1/audit/access-report': 'audit:read',
       'GET /api/v1/alerts/access': 'alerts:read',
       'POST /api/v1/alerts/access/:id/acknowledge': 'alerts:write',

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeBatch, metaEvent, moveEvent, pageViewEvent, sessionId, T0 } from '../support/batches.js';
+import { readReplay } from '../support/replay.js';
 import { SITE_ORIGIN, startTestApp, type TestApp } from '../support/testApp.js';
 
 interface Seed {
@@ -140,20 +141,40 @@ describe('session API', () => {
     ).toBe(404);
   });
 
-  it('requires a purpose for raw events and logs each access with it', async () => {
+  it('opens raw events only by a POSTed grant with a purpose of 10+ characters, and logs each grant', async () => {
     const id = seeds[0]?.id ?? '';
-    for (const query of ['', '?purpose=', '?purpose=%20%20']) {
-      const res = await t.app.inject({ url: `/api/v1/sessions/${id}/events${query}`, headers: { cookie } });
+    const headers = await t.loginHeaders();
+    const grantUrl = `/api/v1/sessions/${id}/replay-grants`;
+    // Reading needs a live grant: a purpose in the query opens nothing.
+    for (const query of ['', '?purpose=support%20ticket%20%234711']) {
+      const res = await t.app.inject({ url: `/api/v1/sessions/${id}/events${query}`, headers });
       expect(res.statusCode).toBe(400);
       expect(res.json().error.code).toBe('purpose_required');
     }
+    // Too short, only spaces, or no words: refused.
+    for (const purpose of ['', '   ', 'bug', 'bug  fix', '1234567890', '# ! # ! # !']) {
+      const res = await t.app.inject({ method: 'POST', url: grantUrl, headers, payload: { purpose } });
+      expect(res.statusCode, purpose).toBe(400);
+      expect(res.json().error.code, purpose).toBe('purpose_required');
+    }
+    // A cookie session without the CSRF token cannot open a grant.
+    const forged = await t.app.inject({
+      method: 'POST',
+      url: grantUrl,
+      headers: { cookie: headers.cookie ?? '' },
+      payload: { purpose: 'a forged cross-site request' },
+    });
+    expect(forged.statusCode).toBe(403);
+    expect(forged.json().error.code).toBe('csrf_failed');
     expect(await t.app.veil.store.accessLog.listForSession(id)).toEqual([]);
 
     const viewer = await t.token('replay_viewer');
-    const res = await t.app.inject({
-      url: `/api/v1/sessions/${id}/events?purpose=${encodeURIComponent(' support ticket #4711 ')}`,
-      headers: { authorization: `Bearer ${viewer}` },
-    });
+    const res = await readReplay(
+      t.app,
+      { authorization: `Bearer ${viewer}` },
+      id,
+      ' support   ticket #4711 ',
+    );
     expect(res.statusCode).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.json()).toMatchObject({
@@ -162,7 +183,7 @@ describe('session API', () => {
       events: expect.any(Array),
     });
     t.clock.advance(1000);
-    await t.app.inject({ url: `/api/v1/sessions/${id}/events?purpose=bug`, headers: { cookie } });
+    expect((await readReplay(t.app, headers, id, 'checkout bug BUG-12', 'BUG-12')).statusCode).toBe(200);
     const log = await t.app.veil.store.accessLog.listForSession(id);
     expect(log).toEqual([
       expect.objectContaining({
@@ -171,12 +192,13 @@ describe('session API', () => {
         userId: null,
         siteId: t.site.id,
       }),
-      expect.objectContaining({ purpose: 'bug', userId: expect.any(String), apiTokenId: null }),
+      expect.objectContaining({
+        purpose: 'checkout bug BUG-12',
+        userId: expect.any(String),
+        apiTokenId: null,
+      }),
     ]);
-    const missing = await t.app.inject({
-      url: '/api/v1/sessions/nonexistent_id/events?purpose=x',
-      headers: { cookie },
-    });
+    const missing = await readReplay(t.app, headers, 'nonexistent_id');
     expect(missing.statusCode).toBe(404);
   });
 });

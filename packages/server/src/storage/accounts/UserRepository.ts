@@ -39,6 +39,18 @@ export interface UserChanges {
   ssoLinkAllowed?: boolean;
 }
 
+/**
+ * Thrown by `update` and `delete` when the change would leave no owner: checked inside the
+ * change's transaction with the owners locked, so no path (API, CLI, single sign-on, two
+ * requests at once, two processes) can remove the last one.
+ */
+export class LastOwnerError extends Error {
+  constructor() {
+    super('Veil keeps at least one owner');
+    this.name = 'LastOwnerError';
+  }
+}
+
 export interface UserRepository {
   count(): Promise<number>;
   /** Returns `undefined` when the (lower-cased) email is taken. */
@@ -48,7 +60,9 @@ export interface UserRepository {
   findByOidcSubject(subject: string): Promise<UserRecord | undefined>;
   /** Every user, by email. */
   list(): Promise<UserRecord[]>;
+  /** Throws `LastOwnerError` when it would re-role the last owner. */
   update(id: string, changes: UserChanges): Promise<UserRecord | undefined>;
+  /** Throws `LastOwnerError` when it would delete the last owner. */
   delete(id: string): Promise<boolean>;
   /** The sites a restricted user may see (empty for users with every site). */
   siteIds(userId: string): Promise<string[]>;

@@ -3,7 +3,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Database } from '../Database.js';
 import { affected, roleFromRow } from '../rows.js';
 import type { UsersTable } from './accountTables.js';
-import type { UserRecord, UserRepository } from './UserRepository.js';
+import { LastOwnerError, type UserRecord, type UserRepository } from './UserRepository.js';
 
 export function userFromRow(row: Selectable<UsersTable>): UserRecord {
   return {
@@ -40,6 +40,22 @@ async function replaceSites(
       .values([...new Set(siteIds)].map((site_id) => ({ user_id: userId, site_id })))
       .execute();
   }
+}
+
+/**
+ * Refuses (`LastOwnerError`) when user `id` is the only owner. The owners' rows are written to
+ * first (a no-op update) so the transaction holds the lock before it counts: on PostgreSQL a
+ * concurrent demotion of another owner waits and then sees this one's result; on SQLite the
+ * write lock is taken at once, so a second process waits (busy timeout) instead of failing.
+ */
+async function assertAnotherOwner(trx: Transaction<Database>, id: string): Promise<void> {
+  await trx
+    .updateTable('users')
+    .set((eb) => ({ role: eb.ref('role') }))
+    .where('role', '=', 'owner')
+    .execute();
+  const owners = await trx.selectFrom('users').select('id').where('role', '=', 'owner').execute();
+  if (owners.some((o) => o.id === id) && owners.length <= 1) throw new LastOwnerError();
 }
 
 export function createUserRepository(db: Kysely<Database>): UserRepository {
@@ -108,6 +124,7 @@ export function createUserRepository(db: Kysely<Database>): UserRepository {
     },
     async update(id, changes) {
       await db.transaction().execute(async (trx) => {
+        if (changes.role !== undefined && changes.role !== 'owner') await assertAnotherOwner(trx, id);
         const set: {
           role?: string;
           password_hash?: string;
@@ -125,8 +142,11 @@ export function createUserRepository(db: Kysely<Database>): UserRepository {
       return findById(id);
     },
     async delete(id) {
-      const result = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
-      return affected(result.numDeletedRows) === 1;
+      return db.transaction().execute(async (trx) => {
+        await assertAnotherOwner(trx, id);
+        const result = await trx.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+        return affected(result.numDeletedRows) === 1;
+      });
     },
     async siteIds(userId) {
       const rows = await db
