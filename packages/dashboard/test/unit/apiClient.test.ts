@@ -23,6 +23,13 @@ function fakeFetch(status: number, body: unknown, calls: Call[] = []): typeof fe
   };
 }
 
+/** The raw replay server: a grant for the POST, `events` for the GET under it. */
+function replayFetch(events: unknown, calls: Call[] = []): typeof fetch {
+  const grant = fakeFetch(201, { grant: { id: 'g1', purpose: 'p', ticket: null, expiresAt: 5 } }, calls);
+  const read = fakeFetch(200, events, calls);
+  return (input, init) => (init?.method === 'POST' ? grant(input, init) : read(input, init));
+}
+
 const SESSION = {
   id: 'sess_12345678',
   siteKey: 'site_1234',
@@ -144,20 +151,24 @@ describe('ApiClient', () => {
     });
   });
 
-  it('asks for events with the purpose in the query', async () => {
+  it('opens a grant with the purpose in a POST body, then reads the events under it', async () => {
     const calls: Call[] = [];
     const events = [{ type: 4, timestamp: 1, data: { href: 'https://a.example/' } }];
     const api = new ApiClient({
-      fetch: fakeFetch(200, { sessionId: 's1', purpose: 'Bug #1', events }, calls),
+      fetch: replayFetch({ sessionId: 's1', purpose: 'Bug #1', events }, calls),
     });
-    const answer = await replayApi(api).events('s1', 'Bug #1 & more');
+    const answer = await replayApi(api).events('s1', 'Bug #1 & more', undefined, 'JIRA-1');
     expect(answer.events).toEqual(events);
-    expect(calls[0]?.url).toBe('/api/v1/sessions/s1/events?purpose=Bug+%231+%26+more');
+    expect(calls[0]?.url).toBe('/api/v1/sessions/s1/replay-grants');
+    expect(calls[0]?.init?.method).toBe('POST');
+    expect(JSON.parse(String(calls[0]?.init?.body))).toEqual({ purpose: 'Bug #1 & more', ticket: 'JIRA-1' });
+    expect(calls[1]?.url).toBe('/api/v1/sessions/s1/events?grant=g1');
+    expect(calls[1]?.init?.method).toBe('GET');
   });
 
   it('refuses events without a numeric type and timestamp', async () => {
     const api = new ApiClient({
-      fetch: fakeFetch(200, { sessionId: 's1', purpose: 'p', events: [{ type: 9, timestamp: 1 }] }),
+      fetch: replayFetch({ sessionId: 's1', purpose: 'p', events: [{ type: 9, timestamp: 1 }] }),
     });
     await expect(replayApi(api).events('s1', 'p')).rejects.toMatchObject({ code: 'bad_response' });
   });
@@ -196,7 +207,7 @@ describe('ApiClient', () => {
       totpEnabled: false,
       method: 'password',
     });
-    const events = new ApiClient({ fetch: fakeFetch(200, { sessionId: 's1', grant: null, events: [] }) });
+    const events = new ApiClient({ fetch: replayFetch({ sessionId: 's1', grant: null, events: [] }) });
     await expect(replayApi(events).events('s1', 'p')).resolves.toEqual({
       sessionId: 's1',
       purpose: '',
@@ -218,11 +229,11 @@ describe('ApiClient', () => {
     });
     const grant = { ticket: 'JIRA-1', expiresAt: 5 };
     const events = new ApiClient({
-      fetch: fakeFetch(200, { sessionId: 's1', purpose: 'p', grant, events: [] }),
+      fetch: replayFetch({ sessionId: 's1', purpose: 'p', grant, events: [] }),
     });
     await expect(replayApi(events).events('s1', 'p')).resolves.toMatchObject({ grant });
     const badGrant = new ApiClient({
-      fetch: fakeFetch(200, { sessionId: 's1', purpose: 'p', grant: { ticket: null }, events: [] }),
+      fetch: replayFetch({ sessionId: 's1', purpose: 'p', grant: { ticket: null }, events: [] }),
     });
     await expect(replayApi(badGrant).events('s1', 'p')).rejects.toMatchObject({
       code: 'bad_response',
