@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { AUTH_SESSION_IDLE_MS } from './auth/principal.js';
 import { ensureDemoSite } from './bootstrap/ensureDemoSite.js';
+import { MONTHLY_SUMMARY_INTERVAL_MS, runMonthlySummaries } from './compliance/monthlySummary.js';
 import { describeConfig, type VeilConfig } from './config/config.js';
 import { type AppDeps, createApp, type VeilApp } from './createApp.js';
 import { HEATMAP_SESSION_STATE_TTL_MS, HEATMAP_STATE_CLEANUP_INTERVAL_MS } from './heatmap/sessionPlan.js';
@@ -96,6 +97,12 @@ export async function startServer(config: VeilConfig, deps: AppDeps = {}): Promi
         name: 'alert-dispatch',
         intervalMs: ALERT_DISPATCH_INTERVAL_MS,
         run: () => app.veil.alerts.dispatch(),
+      },
+      {
+        // Last month's compliance summary per site, once (skips months already summarised).
+        name: 'compliance-summary',
+        intervalMs: MONTHLY_SUMMARY_INTERVAL_MS,
+        run: () => runMonthlySummaries({ store, clock, audit: app.veil.audit, alerts: app.veil.alerts }),
       },
       {
         name: 'expire-login-sessions',

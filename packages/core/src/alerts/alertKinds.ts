@@ -23,6 +23,8 @@ export const ALERT_KINDS = [
   'consent_rate_drop',
   /** The scanner found a tracker firing before consent. */
   'pre_consent_tracker',
+  /** The monthly compliance summary of a site (readiness score and the month's figures). */
+  'compliance_summary',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 export const alertKindSchema = z.enum(ALERT_KINDS);
@@ -41,6 +43,7 @@ export const ALERT_SEVERITY: Readonly<Record<AlertKind, AlertSeverity>> = {
   access_anomaly: 'high',
   consent_rate_drop: 'medium',
   pre_consent_tracker: 'high',
+  compliance_summary: 'low',
 };
 
 /** Short human titles of the kinds (dashboard, e-mail subjects, webhook text). */
@@ -54,6 +57,7 @@ export const ALERT_KIND_TITLES: Readonly<Record<AlertKind, string>> = {
   access_anomaly: 'Access anomaly',
   consent_rate_drop: 'Consent-rate drop',
   pre_consent_tracker: 'Tracker before consent',
+  compliance_summary: 'Monthly compliance summary',
 };
 
 /** Most characters of one detail value: details are labels, paths and counts, not text. */

@@ -45,6 +45,12 @@ export const AUDIT_ACTIONS = {
   'alert.sink_changed':
     'an alert sink was created, updated or deleted; details: change, name, type, enabled (never its secrets)',
   'report.downloaded': 'a compliance report was downloaded; details: report, format',
+  'compliance.processor_changed':
+    'the processor / DPA register of a site changed; details: change (added | updated | removed), name, dpaSignedAt',
+  'compliance.attested':
+    'someone attested a compliance practice Veil holds no evidence of (counts for a year); details: kind, expiresAt',
+  'compliance.summary_sent':
+    "a site's monthly compliance summary was generated and sent to its alert sinks; details: month, score, max",
   'audit.exported': 'the audit log was exported; details: format, filters, count',
 } as const satisfies Record<string, string>;
 

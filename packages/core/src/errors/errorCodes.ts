@@ -8,6 +8,8 @@ export const ERROR_CODES = {
   invalid_selector: 400,
   /** A policy IP block-list rule that is not an address, a v4 wildcard or a CIDR range; the message names it. */
   invalid_ip_rule: 400,
+  /** A report period whose `from` or `to` is not a date, or that is empty or too long; the message says which. */
+  invalid_period: 400,
   unauthenticated: 401,
   invalid_credentials: 401,
   /** A wrong or reused TOTP code. */

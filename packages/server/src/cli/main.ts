@@ -4,11 +4,13 @@ import { ConfigError } from '../config/config.js';
 import { VeilError } from '../errors/VeilError.js';
 import { serverVersion } from '../routes/openApiRoutes.js';
 import { auditCommand } from './commands/auditCommand.js';
+import { attestCommand, processorsCommand } from './commands/complianceCommand.js';
 import { eraseCommand } from './commands/eraseCommand.js';
 import { eraseContentCommand } from './commands/eraseContentCommand.js';
 import { exportSubjectCommand } from './commands/exportSubjectCommand.js';
 import { noticeCommand } from './commands/noticeCommand.js';
 import { policyCommand } from './commands/policyCommand.js';
+import { reportCommand } from './commands/reportCommand.js';
 import { retentionCommand } from './commands/retentionCommand.js';
 import { scanCommand } from './commands/scanCommand.js';
 import type { CliIo } from './commands/shared.js';
@@ -47,6 +49,9 @@ export function buildProgram(io: CliIo): Command {
     eraseContentCommand(io),
     exportSubjectCommand(io),
     retentionCommand(io),
+    reportCommand(io),
+    processorsCommand(io),
+    attestCommand(io),
     scanCommand(io),
   ]) {
     program.addCommand(command);

@@ -56,6 +56,8 @@ export interface VeilConfig extends AccessConfig {
    * `Retry-After` at once instead of queueing. @default DEFAULT_INGEST_MAX_IN_FLIGHT
    */
   ingestMaxInFlight: number;
+  /** `VEIL_CHROMIUM_PATH`: the Chromium that prints the compliance pack as PDF. */
+  chromiumPath: string;
   dashboardDir: string;
   recorderDir: string;
   demoDir: string;
@@ -165,6 +167,7 @@ const envSchema = z.object({
   VEIL_DASHBOARD_DIR: z.string().trim().min(1).optional(),
   VEIL_RECORDER_DIR: z.string().trim().min(1).optional(),
   VEIL_DEMO_DIR: z.string().trim().min(1).optional(),
+  VEIL_CHROMIUM_PATH: z.string().trim().min(1).default('/usr/bin/chromium'),
   ...accessEnvShape,
 });
 
@@ -220,6 +223,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     dashboardDir: resolveDir(cwd, e.VEIL_DASHBOARD_DIR, 'packages/dashboard/dist'),
     recorderDir: resolveDir(cwd, e.VEIL_RECORDER_DIR, 'packages/recorder/dist'),
     demoDir: resolveDir(cwd, e.VEIL_DEMO_DIR, 'examples/demo-site/public'),
+    chromiumPath: e.VEIL_CHROMIUM_PATH,
     passwordHashing: { ...DEFAULT_PASSWORD_HASHING },
     ...access.config,
   };

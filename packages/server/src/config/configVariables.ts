@@ -114,6 +114,13 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.freeze([
     audience: 'operator',
   },
   {
+    name: 'VEIL_CHROMIUM_PATH',
+    default: '/usr/bin/chromium',
+    description:
+      'Chromium executable that prints the compliance pack as PDF (and that `veil scan` drives); Veil never downloads a browser.',
+    audience: 'operator',
+  },
+  {
     name: 'VEIL_ADMIN_TOTP_SECRET',
     default: undefined,
     description:

@@ -13,6 +13,7 @@ import { accessAlertRoutes } from './accessAlertRoutes.js';
 import { alertRoutes } from './alertRoutes.js';
 import { auditRoutes } from './auditRoutes.js';
 import { authRoutes } from './authRoutes.js';
+import { complianceRoutes } from './complianceRoutes.js';
 import { consentApiRoutes } from './consentApiRoutes.js';
 import { consentPublicRoutes } from './consentPublicRoutes.js';
 import { contentScanRoutes } from './contentScanRoutes.js';
@@ -60,6 +61,7 @@ export const ROUTE_MODULES: readonly FastifyPluginAsync[] = [
   subjectRoutes,
   retentionRoutes,
   contentScanRoutes,
+  complianceRoutes,
   optOutPageRoutes,
   openApiRoutes,
   staticRoutes,

@@ -2,6 +2,7 @@ import type { AccessTables } from './access/accessTables.js';
 import type { AccountTables } from './accounts/accountTables.js';
 import type { AlertTables } from './alerts/alertTables.js';
 import type { AuditTables } from './audit/auditTables.js';
+import type { ComplianceTables } from './compliance/complianceTables.js';
 import type { ConsentTables } from './consent/consentTables.js';
 import type { ContentScanTables } from './contentScans/contentScanTables.js';
 import type { HeatmapTables } from './heatmaps/heatmapTables.js';
@@ -33,4 +34,5 @@ export interface Database
     PrivacyTables,
     AlertTables,
     RetentionTables,
-    ContentScanTables {}
+    ContentScanTables,
+    ComplianceTables {}

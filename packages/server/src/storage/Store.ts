@@ -10,6 +10,7 @@ import type { AlertDeliveryRepository } from './alerts/AlertDeliveryRepository.j
 import type { AlertRepository } from './alerts/AlertRepository.js';
 import type { AlertSinkRepository } from './alerts/AlertSinkRepository.js';
 import type { AuditRepository } from './audit/AuditRepository.js';
+import type { ComplianceRepository } from './compliance/ComplianceRepository.js';
 import type { BannerTextRepository } from './consent/BannerTextRepository.js';
 import type { ConsentReceiptRepository } from './consent/ConsentReceiptRepository.js';
 import type { OptOutRepository } from './consent/OptOutRepository.js';
@@ -71,6 +72,8 @@ export interface Store {
   readonly retention: RetentionRepository;
   /** Erasure by content: scans for a leaked value (its keyed hash only), matches, erasure receipts. */
   readonly contentScans: ContentScanRepository;
+  /** The processor register, attestations, monthly summaries and the compliance pack's period counts. */
+  readonly compliance: ComplianceRepository;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   schemaVersion(): Promise<number>;

@@ -12,6 +12,7 @@ import { createAlertDeliveryRepository } from './alerts/createAlertDeliveryRepos
 import { createAlertRepository } from './alerts/createAlertRepository.js';
 import { createAlertSinkRepository } from './alerts/createAlertSinkRepository.js';
 import { createAuditRepository } from './audit/createAuditRepository.js';
+import { createComplianceRepository } from './compliance/createComplianceRepository.js';
 import { createBannerTextRepository } from './consent/createBannerTextRepository.js';
 import { createConsentReceiptRepository } from './consent/createConsentReceiptRepository.js';
 import { createOptOutRepository } from './consent/createOptOutRepository.js';
@@ -67,6 +68,7 @@ export function createKyselyStore(
     alertDeliveries: createAlertDeliveryRepository(db),
     retention: createRetentionRepository(db, dialect),
     contentScans: createContentScanRepository(db),
+    compliance: createComplianceRepository(db),
     async ping() {
       await sql`select 1`.execute(db);
     },

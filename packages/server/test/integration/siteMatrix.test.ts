@@ -204,6 +204,7 @@ describe('site × role × route matrix', () => {
       if (name === 'id' && route.url.includes('/alert-sinks/')) return b.sink;
       if (name === 'holdId') return b.hold;
       if (name === 'scanId') return b.scan;
+      if (name === 'processorId') return 'proc_matrix-0001';
       if (name === 'version') return '1';
       if (name === 'language') return 'en';
       throw new Error(`teach the site matrix the :${name} of ${route.method} ${route.url}`);

@@ -135,6 +135,7 @@ describe('CONFIG_VARIABLES', () => {
         'VEIL_RECORDER_DIR',
         'VEIL_DEMO_DIR',
         'VEIL_ADMIN_TOTP_SECRET',
+        'VEIL_CHROMIUM_PATH',
         'VEIL_AUDIT_SIGNING_KEY',
         'VEIL_AUDIT_SIGNING_KEY_FILE',
         'VEIL_AUDIT_ANCHOR',

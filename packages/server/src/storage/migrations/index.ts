@@ -7,6 +7,7 @@ import { ssoLinkConsent } from './006_sso_link_consent.js';
 import { alerts } from './007_alerts.js';
 import { retention } from './008_retention.js';
 import { contentScans } from './009_content_scans.js';
+import { compliance } from './010_compliance.js';
 import type { Migration } from './Migration.js';
 
 /**
@@ -23,6 +24,7 @@ export const MIGRATIONS: readonly Migration[] = [
   alerts,
   retention,
   contentScans,
+  compliance,
 ];
 
 /** The schema version this build of Veil expects. */

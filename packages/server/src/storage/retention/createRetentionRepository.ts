@@ -14,7 +14,7 @@ import type { LegalHoldsTable, PurgeReceiptsTable } from './retentionTables.js';
 
 const TRIGGERS: readonly PurgeTrigger[] = ['start', 'schedule', 'cli', 'api'];
 
-function receiptFromRow(r: PurgeReceiptsTable): PurgeReceiptRecord {
+export function receiptFromRow(r: PurgeReceiptsTable): PurgeReceiptRecord {
   const trigger = TRIGGERS.find((t) => t === r.trigger);
   if (!trigger) throw new Error('stored purge trigger is not a known trigger');
   return {

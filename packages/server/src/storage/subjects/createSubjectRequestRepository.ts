@@ -21,7 +21,7 @@ function selectorFromJson(json: string): RecordedSelector {
   return value;
 }
 
-function requestFromRow(row: Selectable<SubjectRequestsTable>): SubjectRequestRecord {
+export function requestFromRow(row: Selectable<SubjectRequestsTable>): SubjectRequestRecord {
   return {
     id: row.id,
     siteId: row.site_id,

@@ -1,0 +1,221 @@
+import { type ComplianceReport, complianceReportSchema } from '@veil/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPORT_SECTIONS } from '../../src/compliance/renderReportHtml.js';
+import { runRetentionPurge } from '../../src/retention/runRetentionPurge.js';
+import { makeBatch, metaEvent, moveEvent, sessionId, T0 } from '../support/batches.js';
+import { pdfPages } from '../support/pdfText.js';
+import { SITE_ORIGIN, startTestApp, type TestApp } from '../support/testApp.js';
+
+// The compliance pack of one site over a period, built from what the server really holds: five
+// sessions (three old enough to be purged, one erased on request), two raw-replay views with their
+// purposes, one purge run, a processor and an attestation. Its numbers are checked against the
+// database, in the JSON model and in the text of the PDF that Chromium printed.
+
+const DAY = 86_400_000;
+let t: TestApp;
+let owner: Record<string, string>;
+const periodFrom = T0 - DAY;
+const periodTo = T0 + 41 * DAY;
+
+async function ingestAt(id: string, at: number): Promise<void> {
+  t.clock.set(at);
+  const res = await t.ingest(
+    makeBatch({
+      siteKey: t.site.siteKey,
+      sessionId: id,
+      sentAt: at,
+      events: [metaEvent(at, `${SITE_ORIGIN}/checkout`), moveEvent(at + 5000)],
+    }),
+  );
+  expect(res.statusCode, res.body).toBe(202);
+}
+
+const query = (format: string) => `from=${periodFrom}&to=${periodTo}&format=${format}`;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  owner = { authorization: `Bearer ${await t.token('owner')}` };
+  const old = [sessionId(), sessionId(), sessionId()];
+  const fresh = [sessionId(), sessionId()];
+  for (const id of old) await ingestAt(id, T0);
+  for (const id of fresh) await ingestAt(id, T0 + 40 * DAY);
+  for (const purpose of ['support ticket 4711', 'checkout bug']) {
+    const res = await t.app.inject({
+      url: `/api/v1/sessions/${fresh[0]}/events?purpose=${encodeURIComponent(purpose)}`,
+      headers: owner,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+  }
+  const erased = await t.app.inject({
+    method: 'POST',
+    url: `/api/v1/sites/${t.site.siteKey}/erasures`,
+    headers: owner,
+    payload: { selector: { kind: 'sessionId', sessionId: fresh[1] } },
+  });
+  expect(erased.statusCode, erased.body).toBe(201);
+  t.clock.advance(60_000);
+  const run = await runRetentionPurge(
+    { store: t.app.veil.store, clock: t.clock, audit: t.app.veil.audit },
+    { trigger: 'api' },
+  );
+  expect(run.outcome).toBe('completed');
+  const proc = await t.app.inject({
+    method: 'POST',
+    url: `/api/v1/sites/${t.site.siteKey}/processors`,
+    headers: owner,
+    payload: {
+      name: 'Hetzner Online GmbH',
+      purpose: 'hosts the Veil server',
+      location: 'DE',
+      dpaSignedAt: T0,
+    },
+  });
+  expect(proc.statusCode, proc.body).toBe(201);
+  const att = await t.app.inject({
+    method: 'POST',
+    url: `/api/v1/sites/${t.site.siteKey}/attestations`,
+    headers: owner,
+    payload: { kind: 'training_done', statement: 'Support team trained on raw-replay purposes' },
+  });
+  expect(att.statusCode, att.body).toBe(201);
+});
+afterAll(() => t?.close());
+
+/** The database's own counts, by other queries than the pack's. */
+async function databaseCounts() {
+  const { store } = t.app.veil;
+  const sessions = (await store.recordings.list({ siteId: t.site.id, limit: 1000 })).filter(
+    (s) => s.receivedAt >= periodFrom && s.receivedAt < periodTo,
+  );
+  let views = 0;
+  for (const s of sessions) views += (await store.accessLog.listForSession(s.id)).length;
+  const receipt = await store.retention.lastReceipt(t.site.id);
+  const requests = await store.subjectRequests.list({ siteId: t.site.id, limit: 1000 });
+  return { sessions: sessions.length, views, purged: receipt?.sessions ?? -1, requests: requests.length };
+}
+
+describe('the compliance pack', () => {
+  let report: ComplianceReport;
+
+  it('is one JSON model whose numbers are the database’s', async () => {
+    const res = await t.app.inject({
+      url: `/api/v1/sites/${t.site.siteKey}/compliance/report?${query('json')}`,
+      headers: owner,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['content-disposition']).toContain('.json');
+    report = complianceReportSchema.parse(res.json());
+    const db = await databaseCounts();
+    expect(db).toEqual({ sessions: 1, views: 2, purged: 3, requests: 1 });
+    expect(report.figures).toMatchObject({
+      sessionsStored: db.sessions,
+      rawReplayViews: db.views,
+      sessionsPurged: db.purged,
+      subjectRequests: db.requests,
+    });
+    expect(report.access.views.map((v) => v.purpose)).toEqual(['support ticket 4711', 'checkout bug']);
+    expect(report.access.viewers).toEqual([{ viewer: 'token test owner', views: 2, sessions: 1 }]);
+    expect(report.subjectRequests).toMatchObject({ total: 1, completed: 1, late: 0 });
+    expect(report.retention.receipts).toHaveLength(1);
+    expect(report.processors.map((p) => p.name)).toEqual(['Hetzner Online GmbH']);
+    expect(report.auditChain.ok).toBe(true);
+    expect(report.auditChain.signingKeyFingerprint).toMatch(/^([0-9a-f]{2}:){31}[0-9a-f]{2}$/);
+    expect(report.inventory.available).toBe(false);
+    expect(report.incidents.available).toBe(false);
+    expect(report.checklists.sessionRecording).toHaveLength(7);
+    expect(report.checklists.privacyAudit).toHaveLength(19);
+    expect(report.checklists.sessionRecording.find((i) => i.id === 'training')?.status).toBe('met');
+    expect(report.checklists.sessionRecording.find((i) => i.id === 'vendor_dpas')?.status).toBe('met');
+    expect(report.readiness.areas).toHaveLength(10);
+  });
+
+  it('renders as HTML with every section, and refuses a bad period', async () => {
+    const res = await t.app.inject({
+      url: `/api/v1/sites/${t.site.siteKey}/compliance/report?${query('html')}`,
+      headers: owner,
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/html');
+    for (const [id, title] of REPORT_SECTIONS) {
+      expect(res.body).toContain(`id="${id}"`);
+      expect(res.body).toContain(title.replace(/&/g, '&amp;'));
+    }
+    expect(res.body).not.toContain('<script');
+    const bad = await t.app.inject({
+      url: `/api/v1/sites/${t.site.siteKey}/compliance/report?from=2025-02-01&to=2025-01-01`,
+      headers: owner,
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe('invalid_period');
+  });
+
+  it('prints a PDF whose text holds every section, page numbers, and the database’s numbers', async () => {
+    const res = await t.app.inject({
+      url: `/api/v1/sites/${t.site.siteKey}/compliance/report?${query('pdf')}`,
+      headers: owner,
+    });
+    expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    const pages = await pdfPages(res.rawPayload);
+    const text = pages.join('\n').replace(/\s+/g, ' ');
+    expect(pages.length).toBeGreaterThan(REPORT_SECTIONS.length);
+    for (const [, title] of REPORT_SECTIONS) expect(text).toContain(title);
+    for (const [i, page] of pages.entries())
+      expect(page.replace(/\s+/g, ' ')).toContain(`Page ${i + 1} of ${pages.length}`);
+    const db = await databaseCounts();
+    expect(text).toMatch(new RegExp(`Sessions stored ${db.sessions} `));
+    expect(text).toMatch(new RegExp(`Raw-replay views ${db.views} `));
+    expect(text).toMatch(new RegExp(`Sessions purged ${db.purged} `));
+    expect(text).toMatch(new RegExp(`Subject requests ${db.requests} `));
+    expect(text).toContain('support ticket 4711');
+    expect(text).toContain(report.auditChain.signingKeyFingerprint);
+    // The contents give each section's page: the record of processing starts where it says.
+    const contents = pages[0]?.replace(/\s+/g, ' ') ?? '';
+    const recordPage = Number(/Record of processing \(GDPR Art\. 30\) (\d+)/.exec(contents)?.[1]);
+    expect(pages[recordPage - 1]).toContain('Record of processing');
+  }, 90_000);
+
+  it('records each download in the audit log (report.downloaded)', async () => {
+    const entries = await t.app.veil.store.audit.query({
+      actions: ['report.downloaded'],
+      order: 'asc',
+      limit: 10,
+    });
+    expect(entries.map((e) => e.details.format)).toEqual(['json', 'html', 'pdf']);
+    expect(entries.every((e) => e.siteKey === t.site.siteKey)).toBe(true);
+  });
+
+  it('keeps the processor register editable and audited', async () => {
+    const base = `/api/v1/sites/${t.site.siteKey}/processors`;
+    const [first] = (await t.app.inject({ url: base, headers: owner })).json().processors;
+    const put = await t.app.inject({
+      method: 'PUT',
+      url: `${base}/${first.id}`,
+      headers: owner,
+      payload: {
+        name: 'Hetzner Online GmbH',
+        purpose: 'hosts Veil and its backups',
+        location: 'DE',
+        dpaSignedAt: null,
+      },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    expect(put.json().processor).toMatchObject({ purpose: 'hosts Veil and its backups', dpaSignedAt: null });
+    const analyst = await t.app.inject({
+      method: 'POST',
+      url: base,
+      headers: { authorization: `Bearer ${await t.token('auditor')}` },
+      payload: { name: 'X', purpose: 'y', location: 'DE' },
+    });
+    expect(analyst.statusCode).toBe(403);
+    const del = await t.app.inject({ method: 'DELETE', url: `${base}/${first.id}`, headers: owner });
+    expect(del.statusCode).toBe(204);
+    expect((await t.app.inject({ url: base, headers: owner })).json().processors).toEqual([]);
+    const changes = await t.app.veil.store.audit.query({
+      actions: ['compliance.processor_changed'],
+      order: 'asc',
+      limit: 10,
+    });
+    expect(changes.map((e) => e.details.change)).toEqual(['added', 'updated', 'removed']);
+  });
+});
