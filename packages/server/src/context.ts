@@ -7,6 +7,7 @@ import type { EnvelopeCipher } from './crypto/EnvelopeCipher.js';
 import type { RegisteredRoute } from './http/accessControl.js';
 import type { IngestPipeline } from './ingest/IngestPipeline.js';
 import type { FinaliseSessionsJob } from './jobs/FinaliseSessionsJob.js';
+import type { SiteScanJob } from './jobs/SiteScanJob.js';
 import type { RegionLookup } from './privacy/RegionLookup.js';
 import type { Store } from './storage/Store.js';
 import type { SubjectHasher } from './subjects/SubjectHasher.js';
@@ -30,7 +31,7 @@ export interface VeilContext {
   readonly regions: RegionLookup;
   /** Every registered route with its permission (filled while routes register). */
   readonly routes: readonly RegisteredRoute[];
-  readonly jobs: { readonly finaliseSessions: FinaliseSessionsJob };
+  readonly jobs: { readonly finaliseSessions: FinaliseSessionsJob; readonly siteScans: SiteScanJob };
   /** Key of the demo site once it exists (VEIL_DEMO on). */
   demoSiteKey: string | undefined;
 }

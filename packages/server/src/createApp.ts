@@ -18,6 +18,7 @@ import { installDrainOnClose } from './http/drainOnClose.js';
 import { installErrorHandling, toErrorResponse } from './http/errorHandler.js';
 import { IngestPipeline } from './ingest/IngestPipeline.js';
 import { FinaliseSessionsJob } from './jobs/FinaliseSessionsJob.js';
+import { SiteScanJob, type SiteScanJobDeps } from './jobs/SiteScanJob.js';
 import { createLogger } from './logging/createLogger.js';
 import { createRegionLookup } from './privacy/RegionLookup.js';
 import { registerRoutes } from './routes/index.js';
@@ -40,6 +41,8 @@ export interface AppDeps {
   logger?: Logger;
   /** Console output for people (the generated owner password); never the log. Default: stdout. */
   print?: (line: string) => void;
+  /** Scanner options of every scheduled scan besides the schedule's (tests go offline, settle faster). */
+  siteScanOptions?: SiteScanJobDeps['scanOptions'];
 }
 
 export type VeilApp = FastifyInstance;
@@ -186,13 +189,25 @@ export async function createApp(config: VeilConfig, deps: AppDeps = {}): Promise
       alerts,
       regions,
       routes,
-      jobs: { finaliseSessions: new FinaliseSessionsJob({ store, clock, logger }) },
+      jobs: {
+        finaliseSessions: new FinaliseSessionsJob({ store, clock, logger }),
+        siteScans: new SiteScanJob({
+          store,
+          clock,
+          alerts,
+          logger,
+          chromiumPath: config.chromiumPath,
+          ...(deps.siteScanOptions ? { scanOptions: deps.siteScanOptions } : {}),
+        }),
+      },
       demoSiteKey:
         config.demo && config.port !== 0 ? await ensureDemoSite(store, clock, config.port) : undefined,
     };
     app.decorate('veil', context);
     installErrorHandling(app);
     installSecurityHeaders(app);
+    // A scan started by "run now" finishes (and stores its result) before the store closes.
+    app.addHook('preClose', async () => context.jobs.siteScans.idle());
     app.addHook('onClose', async () => closeAudit());
     if (!deps.store) app.addHook('onClose', async () => store.close());
 

@@ -7,6 +7,7 @@ import { type AppDeps, createApp, type VeilApp } from './createApp.js';
 import { HEATMAP_SESSION_STATE_TTL_MS, HEATMAP_STATE_CLEANUP_INTERVAL_MS } from './heatmap/sessionPlan.js';
 import { claimScheduledRun } from './jobs/claimScheduledRun.js';
 import { startJobs } from './jobs/JobScheduler.js';
+import { SITE_SCAN_CHECK_INTERVAL_MS } from './jobs/SiteScanJob.js';
 import { runWithRetentionAlerts } from './retention/retentionAlerts.js';
 import { RETENTION_RUN_INTERVAL_MS } from './retention/retentionConstants.js';
 import { runRetentionPurge } from './retention/runRetentionPurge.js';
@@ -103,6 +104,12 @@ export async function startServer(config: VeilConfig, deps: AppDeps = {}): Promi
         name: 'compliance-summary',
         intervalMs: MONTHLY_SUMMARY_INTERVAL_MS,
         run: () => runMonthlySummaries({ store, clock, audit: app.veil.audit, alerts: app.veil.alerts }),
+      },
+      {
+        // Opt-in per site: queues the schedules that are due and runs queued scans (fresh Chromium each).
+        name: 'site-scans',
+        intervalMs: SITE_SCAN_CHECK_INTERVAL_MS,
+        run: () => jobs.siteScans.runOnce(),
       },
       {
         name: 'expire-login-sessions',

@@ -40,6 +40,8 @@ export const AUDIT_ACTIONS = {
     'a legal hold keeps sessions past retention; details: holdId, scope (session | subject), reason, expiresAt',
   'retention.hold_released': 'a legal hold was released before its expiry; details: holdId',
   'retention.hold_ended': 'a legal hold reached its expiry and ended by itself; details: holdId, expiresAt',
+  'scan.schedule_changed':
+    "a site's scheduled pre-consent scan changed; details: enabled, intervalHours, paths, crawl, acceptSelector, rejectSelector",
   'alert.acknowledged': 'an alert was acknowledged; details: alertId, kind, note',
   'alert.resolved': 'an alert was resolved; details: alertId, kind, note',
   'alert.sink_changed':

@@ -11,6 +11,7 @@ import { BannerTextsEditor } from './BannerTextsEditor';
 import { ConsentRateChart } from './ConsentRateChart';
 import { type ConsentBucket, complianceApi } from './complianceApi';
 import { consentBreakdown, consentSeries, formatRate } from './consentSeries';
+import { ScanPanel } from './ScanPanel';
 
 const WINDOWS = [
   { days: 7, bucket: 'day' as const, label: 'Last 7 days' },
@@ -208,6 +209,7 @@ export function ConsentPage({ siteKey }: { siteKey: string }) {
           </div>
         )}
       </section>
+      <ScanPanel siteKey={siteKey} />
     </>
   );
 }

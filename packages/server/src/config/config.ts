@@ -56,7 +56,7 @@ export interface VeilConfig extends AccessConfig {
    * `Retry-After` at once instead of queueing. @default DEFAULT_INGEST_MAX_IN_FLIGHT
    */
   ingestMaxInFlight: number;
-  /** `VEIL_CHROMIUM_PATH`: the Chromium that prints the compliance pack as PDF. */
+  /** `VEIL_CHROMIUM_PATH`: the Chromium that prints the compliance pack as PDF and runs scheduled pre-consent scans. */
   chromiumPath: string;
   dashboardDir: string;
   recorderDir: string;
@@ -134,6 +134,7 @@ const envSchema = z.object({
   VEIL_ADMIN_PASSWORD: z.string().min(8, 'must have at least 8 characters').max(1024).optional(),
   VEIL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   VEIL_DEMO: boolFromEnv.default(true),
+  VEIL_CHROMIUM_PATH: z.string().trim().min(1).default('/usr/bin/chromium'),
   VEIL_SECURE_COOKIES: z
     .enum(['auto', 'true', 'false'])
     .default('auto')
@@ -167,7 +168,6 @@ const envSchema = z.object({
   VEIL_DASHBOARD_DIR: z.string().trim().min(1).optional(),
   VEIL_RECORDER_DIR: z.string().trim().min(1).optional(),
   VEIL_DEMO_DIR: z.string().trim().min(1).optional(),
-  VEIL_CHROMIUM_PATH: z.string().trim().min(1).default('/usr/bin/chromium'),
   ...accessEnvShape,
 });
 

@@ -27,6 +27,7 @@ import { policyRoutes } from './policyRoutes.js';
 import { publicRoutes } from './publicRoutes.js';
 import { replayGrantRoutes } from './replayGrantRoutes.js';
 import { retentionRoutes } from './retentionRoutes.js';
+import { scanRoutes } from './scanRoutes.js';
 import { sessionRoutes } from './sessionRoutes.js';
 import { siteRoutes } from './siteRoutes.js';
 import { staticRoutes } from './staticRoutes.js';
@@ -62,6 +63,7 @@ export const ROUTE_MODULES: readonly FastifyPluginAsync[] = [
   retentionRoutes,
   contentScanRoutes,
   complianceRoutes,
+  scanRoutes,
   optOutPageRoutes,
   openApiRoutes,
   staticRoutes,

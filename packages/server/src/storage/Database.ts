@@ -10,6 +10,7 @@ import type { MigrationTables } from './migrations/migrationTables.js';
 import type { PrivacyTables } from './privacy/privacyTables.js';
 import type { RecordingTables } from './recordings/recordingTables.js';
 import type { RetentionTables } from './retention/retentionTables.js';
+import type { ScanTables } from './scans/scanTables.js';
 import type { SettingsTables } from './settings/settingsTables.js';
 import type { SiteTables } from './sites/siteTables.js';
 import type { SubjectTables } from './subjects/subjectTables.js';
@@ -35,4 +36,5 @@ export interface Database
     AlertTables,
     RetentionTables,
     ContentScanTables,
-    ComplianceTables {}
+    ComplianceTables,
+    ScanTables {}

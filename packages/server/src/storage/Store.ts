@@ -20,6 +20,7 @@ import type { Dialect } from './migrations/Migration.js';
 import type { PrivacyRepository } from './privacy/PrivacyRepository.js';
 import type { RecordingRepository } from './recordings/RecordingRepository.js';
 import type { RetentionRepository } from './retention/RetentionRepository.js';
+import type { ScanRepository } from './scans/ScanRepository.js';
 import type { SettingsRepository } from './settings/SettingsRepository.js';
 import type { SiteRepository } from './sites/SiteRepository.js';
 import type { SubjectRepository } from './subjects/SubjectRepository.js';
@@ -74,6 +75,8 @@ export interface Store {
   readonly contentScans: ContentScanRepository;
   /** The processor register, attestations, monthly summaries and the compliance pack's period counts. */
   readonly compliance: ComplianceRepository;
+  /** Scheduled pre-consent scans: per-site schedules and runs with their findings summary. */
+  readonly siteScans: ScanRepository;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   schemaVersion(): Promise<number>;

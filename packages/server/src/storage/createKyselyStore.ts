@@ -25,6 +25,7 @@ import { createPrivacyRepository } from './privacy/createPrivacyRepository.js';
 import { createRecordingRepository } from './recordings/createRecordingRepository.js';
 import { createRetentionRepository } from './retention/createRetentionRepository.js';
 import type { Store } from './Store.js';
+import { createScanRepository } from './scans/createScanRepository.js';
 import { createSettingsRepository } from './settings/createSettingsRepository.js';
 import { createSiteRepository } from './sites/createSiteRepository.js';
 import { createSubjectRepository } from './subjects/createSubjectRepository.js';
@@ -69,6 +70,7 @@ export function createKyselyStore(
     retention: createRetentionRepository(db, dialect),
     contentScans: createContentScanRepository(db),
     compliance: createComplianceRepository(db),
+    siteScans: createScanRepository(db),
     async ping() {
       await sql`select 1`.execute(db);
     },

@@ -6,7 +6,7 @@ import { createApiToken } from '../../src/auth/createApiToken.js';
 import { base32Decode, totp, totpStep } from '../../src/auth/totp.js';
 import { ManualClock } from '../../src/clock.js';
 import { loadConfig, type VeilConfig } from '../../src/config/config.js';
-import { createApp, type VeilApp } from '../../src/createApp.js';
+import { type AppDeps, createApp, type VeilApp } from '../../src/createApp.js';
 import { createSite } from '../../src/sites/createSite.js';
 import type { SiteRecord } from '../../src/storage/sites/SiteRepository.js';
 import { T0 } from './batches.js';
@@ -53,6 +53,8 @@ export interface TestApp {
 export interface TestAppOptions {
   env?: Record<string, string>;
   config?: Partial<VeilConfig>;
+  /** Scanner options of the app's scheduled scans (offline, short settle). */
+  siteScanOptions?: AppDeps['siteScanOptions'];
 }
 
 /** The whole app on a real SQLite file in a temporary data directory, with a site on `SITE_ORIGIN`. */
@@ -86,6 +88,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     clock,
     logStream: { write: (line: string) => void logs.push(line) },
     print: (line) => printed.push(line),
+    ...(options.siteScanOptions ? { siteScanOptions: options.siteScanOptions } : {}),
   });
   const site = await createSite(app.veil.store, clock, {
     name: 'Shop',

@@ -8,6 +8,7 @@ import { alerts } from './007_alerts.js';
 import { retention } from './008_retention.js';
 import { contentScans } from './009_content_scans.js';
 import { compliance } from './010_compliance.js';
+import { siteScans } from './011_site_scans.js';
 import type { Migration } from './Migration.js';
 
 /**
@@ -25,6 +26,7 @@ export const MIGRATIONS: readonly Migration[] = [
   retention,
   contentScans,
   compliance,
+  siteScans,
 ];
 
 /** The schema version this build of Veil expects. */
