@@ -2,6 +2,7 @@ import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { MAX_BATCH_DECOMPRESSED_BYTES, type RecordedEvent, RedactionContext, redactEvents } from '@veil/core';
 import type { EnvelopeCipher } from '../crypto/EnvelopeCipher.js';
+import { chunkEvents } from '../recordings/chunkEvents.js';
 import type { Store } from '../storage/Store.js';
 import type { SessionPrivacyState, SessionPrivacyStates } from './SessionPrivacyStates.js';
 
@@ -55,7 +56,7 @@ export async function resumePrivacyState(
       if (!chunk) continue;
       const gz = deps.cipher.openChunk(dataKey, sessionId, chunk.seq, chunk.payload);
       const json = await gunzipAsync(gz, { maxOutputLength: MAX_BATCH_DECOMPRESSED_BYTES });
-      const events = JSON.parse(json.toString('utf8')) as RecordedEvent[];
+      const events = chunkEvents<RecordedEvent>(json.toString('utf8'));
       batches.unshift(events);
       if (known?.lastSeq === undefined && events.some((e) => e.type === FULL_SNAPSHOT)) break;
     }

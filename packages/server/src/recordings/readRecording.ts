@@ -3,6 +3,7 @@ import { gunzip } from 'node:zlib';
 import { MAX_BATCH_DECOMPRESSED_BYTES } from '@veil/core';
 import type { EnvelopeCipher } from '../crypto/EnvelopeCipher.js';
 import type { Store } from '../storage/Store.js';
+import { chunkEventsJson } from './chunkEvents.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -31,7 +32,7 @@ export async function readEventArrays(
     for (const chunk of chunks) {
       const gz = cipher.openChunk(dataKey, sessionId, chunk.seq, chunk.payload);
       const json = await gunzipAsync(gz, { maxOutputLength: MAX_BATCH_DECOMPRESSED_BYTES });
-      texts.push(json.toString('utf8'));
+      texts.push(chunkEventsJson(json.toString('utf8')));
     }
     return texts;
   } finally {

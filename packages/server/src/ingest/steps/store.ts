@@ -5,6 +5,7 @@ import type { Clock } from '../../clock.js';
 import type { EnvelopeCipher } from '../../crypto/EnvelopeCipher.js';
 import type { ChunkWrite, IngestOutcome } from '../../storage/recordings/RecordingRepository.js';
 import type { Store } from '../../storage/Store.js';
+import { clientChunk } from '../clientChunk.js';
 import { type Drop, drop } from '../Drop.js';
 import { summarizeBatch } from '../summarizeBatch.js';
 import type { LocatedBatch } from './siteAndOrigin.js';
@@ -16,7 +17,7 @@ export interface StoredBatch extends LocatedBatch {
 }
 
 /**
- * Step 4: gzip the events, then in one transaction (the group commit's, shared with the batches
+ * Step 4: gzip the events (or keep the client's gzip when it holds exactly them, `clientChunk`), then in one transaction (the group commit's, shared with the batches
  * stored at the same moment; resolved after the commit) create the session and its data key when new,
  * seal and insert the chunk once per (session, seq), and fold a new chunk into the summary.
  */
@@ -32,7 +33,10 @@ export async function storeBatch(
 ): Promise<StoredBatch | Drop> {
   const { batch, site } = input;
   const summary = summarizeBatch(batch.events, batch.sentAt);
-  const compressed = await gzipAsync(Buffer.from(JSON.stringify(batch.events), 'utf8'));
+  const eventsJson = JSON.stringify(batch.events);
+  // The client's own gzip when it holds exactly these events: no second compression.
+  const kept = input.wire ? await clientChunk(input.wire, eventsJson) : undefined;
+  const compressed = kept ?? (await gzipAsync(Buffer.from(eventsJson, 'utf8')));
   const { cipher } = deps;
   const commit = deps.commit ?? ((w: ChunkWrite) => deps.store.recordings.ingestChunk(w.chunk, w.sealer));
   const outcome = await commit({

@@ -7,6 +7,7 @@ import {
   MAX_BATCH_DECOMPRESSED_BYTES,
 } from '@veil/core';
 import { validationError } from '../../errors/validationError.js';
+import type { WireBatch } from '../clientChunk.js';
 import { type Drop, drop } from '../Drop.js';
 import { jsonNestsDeeperThan, MAX_BATCH_NESTING_DEPTH } from '../jsonNesting.js';
 
@@ -46,6 +47,8 @@ export interface RawBatchRequest {
 export interface ValidatedBatch {
   request: RawBatchRequest;
   batch: IngestBatch;
+  /** The client's gzip body and its text, when it came gzipped: `store` may keep it as sent. */
+  wire?: WireBatch;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -96,8 +99,10 @@ export async function validate(request: RawBatchRequest): Promise<ValidatedBatch
     return drop('validation_failed', `the batch nests deeper than ${MAX_BATCH_NESTING_DEPTH} levels`);
   }
   let json: unknown;
+  let text: string;
   try {
-    json = JSON.parse(utf8.decode(bytes));
+    text = utf8.decode(bytes);
+    json = JSON.parse(text);
   } catch {
     // The parser's message quotes the input; it is neither logged nor returned.
     return drop('invalid_json', 'the body is not valid JSON');
@@ -107,5 +112,7 @@ export async function validate(request: RawBatchRequest): Promise<ValidatedBatch
     const error = validationError(parsed.error);
     return drop('validation_failed', error.message);
   }
-  return { request, batch: parsed.data };
+  return bytes === body
+    ? { request, batch: parsed.data }
+    : { request, batch: parsed.data, wire: { gzip: body, json: text } };
 }
