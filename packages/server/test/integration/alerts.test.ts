@@ -300,7 +300,7 @@ describe('inbox', () => {
     expect(anew.alert.id).not.toBe(raised.alert.id);
     const open = await api('GET', `/api/v1/alerts?status=open&kind=access_anomaly`);
     expect(open.json().alerts.map((a: { id: string }) => a.id)).toContain(anew.alert.id);
-    expect((await api('POST', '/api/v1/alerts/not-a-uuid/resolve', {})).statusCode).toBe(404);
+    expect((await api('POST', '/api/v1/alerts/not-a-uuid/resolve', {})).statusCode).toBe(400);
   });
 
   it('refuses alerts:write to an analyst and shows nothing of other sites', async () => {

@@ -65,6 +65,7 @@ describe('POST /ingest/v1/batch', () => {
       id,
       siteKey: t.site.siteKey,
       startedAt: T0,
+      receivedAt: T0,
       endedAt: T0 + 8000,
       durationMs: 8000,
       pageCount: 2,

@@ -222,6 +222,8 @@ describe.each(backends)('Store conformance: $name', (backend) => {
       startedAt: T,
       endedAt: T + 900,
       lastReceivedAt: T + 3,
+      // When Veil first received the session (its age for retention), not when the page says.
+      receivedAt: T + 2,
       durationMs: 900,
       pageCount: 3,
       entryUrl: 'https://a.example/landing',
