@@ -213,7 +213,7 @@ export function createMaskers(policy: MaskersPolicy): Maskers {
     maskInputFn(text, element) {
       if (text === '') return '';
       try {
-        if (!element) return MASKED_INPUT_VALUE;
+        if (!element || policy.maskAllText) return MASKED_INPUT_VALUE;
         const autocomplete = (element.getAttribute('autocomplete') ?? '').toLowerCase();
         if (
           isNeverCapturedInputType(element.getAttribute('type')) ||

@@ -1,7 +1,8 @@
 import type { Detector } from '../detectors/detectors.js';
-import { type Finding, redactTextInto } from '../detectors/redactText.js';
+import { type Finding, maskPreservingLayout, redactTextInto } from '../detectors/redactText.js';
 import { HeatmapTag } from '../heatmap/heatmapEvents.js';
 import { isNeverCapturedInputType, MASKED_INPUT_VALUE } from '../policy/captureSelectors.js';
+import { isStructuralAttribute } from '../policy/maskAllAttributes.js';
 import { sanitizeUrl } from '../url/sanitizeUrl.js';
 import type { RecordedEvent } from '../wire/batch.js';
 import { EventType, IncrementalSource, NodeType, VeilCustomTag } from '../wire/rrwebEvents.js';
@@ -27,7 +28,12 @@ export interface RedactEventsOptions {
   detectors?: readonly Detector[];
   /** Query parameters that may stay in URLs. */
   allowedUrlParams?: readonly string[];
-  /** The policy's "mask all text": CSS `content:` strings are masked whole. @default false */
+  /**
+   * The policy's "mask all text": every text a person reads or typed (text nodes, comments,
+   * mutation texts, input values, attributes that are not structural, CSS `content:` strings) is
+   * masked whole. Text the browser left unmasked is noted as an `unmasked_text` finding.
+   * @default false
+   */
   maskAllText?: boolean;
   /**
    * Redact the given events in place instead of a copy: what ingest does with a batch it has
@@ -104,20 +110,11 @@ export interface RedactEventsResult {
   passwordValuesReplaced: number;
 }
 
-/** Attributes whose values are free text a person may have typed or a page may have templated. */
-const TEXT_ATTRIBUTES = new Set([
-  'value',
-  'placeholder',
-  'title',
-  'alt',
-  'label',
-  'content',
-  'name',
-  'srcdoc',
-  'summary',
-  'abbr',
-  'download',
-]);
+/**
+ * rrweb's pictures of pixels (a canvas or an inlined image as a data URL): no detector can read
+ * text drawn into them, so they are never kept (Veil records canvas and images as boxes).
+ */
+const PIXEL_ATTRIBUTES = new Set(['rr_dataurl']);
 const URL_ATTRIBUTES = new Set([
   'href',
   'src',
@@ -132,8 +129,11 @@ const URL_ATTRIBUTES = new Set([
   'xlink:href',
 ]);
 
-/** How an attribute's value is redacted. */
-const AttributeKind = { Skip: 0, Text: 1, Url: 2, SrcSet: 3, Value: 4, Css: 5 } as const;
+/**
+ * How an attribute's value is redacted. There is no "skip": an attribute Veil does not know is
+ * scanned as text (`class="user-jane@example.org"` is still text a page templated).
+ */
+const AttributeKind = { Drop: 0, Text: 1, Url: 2, SrcSet: 3, Value: 4, Css: 5 } as const;
 type AttributeKind = (typeof AttributeKind)[keyof typeof AttributeKind];
 
 /** Attribute name → kind; names repeat endlessly in a stream, so each is classified once. */
@@ -153,9 +153,9 @@ function attributeKind(name: string): AttributeKind {
           ? AttributeKind.SrcSet
           : lower === 'style' || lower === '_csstext'
             ? AttributeKind.Css
-            : TEXT_ATTRIBUTES.has(lower) || lower.startsWith('aria-') || lower.startsWith('data-')
-              ? AttributeKind.Text
-              : AttributeKind.Skip;
+            : PIXEL_ATTRIBUTES.has(lower)
+              ? AttributeKind.Drop
+              : AttributeKind.Text;
   if (attributeKinds.size < MAX_CACHED_ATTRIBUTE_NAMES) attributeKinds.set(name, kind);
   return kind;
 }
@@ -165,6 +165,54 @@ const NETWORK_PLUGIN = /network|xhr|fetch|request/i;
 
 /** Most nesting of a custom or plugin payload that is walked; deeper values are dropped. */
 const MAX_PAYLOAD_DEPTH = 8;
+
+/**
+ * The keys the walk redacts itself, per shape. Every other key (ids, flags and numbers included:
+ * a string where rrweb writes a number is a shape the walk does not know) is scanned string by
+ * string with every detector (`deep`), never passed through.
+ */
+const keys = (list: string): ReadonlySet<string> => new Set(list.split(' '));
+const EVENT_KEYS = keys('data');
+const NODE_KEYS = keys('tagName attributes childNodes textContent');
+/** A text, comment or CDATA node: its text only (children or attributes on one are scanned). */
+const TEXT_NODE_KEYS = keys('textContent');
+const SNAPSHOT_KEYS = keys('node');
+const META_KEYS = keys('href');
+const MUTATION_KEYS = keys('removes adds texts attributes');
+const ADD_KEYS = keys('node');
+const TEXT_KEYS = keys('value');
+const ATTRIBUTE_MUTATION_KEYS = keys('attributes');
+const INPUT_KEYS = keys('text');
+const STYLE_SHEET_RULE_KEYS = keys('adds removes replace replaceSync');
+const STYLE_DECLARATION_KEYS = keys('set remove');
+const ADOPTED_KEYS = keys('styles');
+const CUSTOM_KEYS = keys('tag payload');
+const PAGE_VIEW_KEYS = keys('url title');
+const IDENTIFY_KEYS = keys('userId');
+const PLUGIN_KEYS = keys('plugin payload');
+const SET_KEYS = keys('value');
+const ADOPTED_STYLE_KEYS = keys('rules');
+const RULE_KEYS = keys('rule');
+const CANVAS_KEYS = keys('source id type');
+const NO_KEYS: ReadonlySet<string> = new Set();
+const NO_ITEMS: readonly unknown[] = [];
+/** Most distinct keys and tag names remembered as clean per walk. */
+const MAX_CLEAN_KEYS = 10_000;
+/** Style texts up to this length the CSS pass left unchanged are remembered, at most this many. */
+const MAX_CLEAN_CSS_CHARS = 256;
+const MAX_CLEAN_TEXTS = 20_000;
+
+/** A masked text: nothing but `*` and white space (what `maskPreservingLayout` leaves). */
+function isMaskedText(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 42 && c !== 32 && !(c >= 9 && c <= 13) && c !== 0xa0) return false;
+  }
+  return true;
+}
+
+/** rrweb's stand-in for the text of a `<script>` (the recorder's slimDOM drops scripts anyway). */
+const SCRIPT_PLACEHOLDER = 'SCRIPT_PLACEHOLDER';
 
 /**
  * Characters of remembered text joined on each side of text a mutation adds or changes: more
@@ -229,6 +277,13 @@ class Walker {
   private readonly found: Finding[] = [];
   private readonly runFound: RunFinding[] = [];
   private readonly css: CssPolicy;
+  private readonly maskAll: boolean;
+  /** Keys and tag names the detectors found nothing in (`name`). */
+  private readonly cleanNames = new Set<string>();
+  /** Style texts the CSS pass left as they were: style attributes repeat (`cssText`). */
+  private readonly cleanTexts = new Set<string>();
+  /** While a mutation's adds are walked (their texts may join remembered text, `joinAround`). */
+  private inMutation = false;
   /** Text nodes of the current run of inline text, in reading order (`flushRun`). */
   private readonly run: RunPiece[] = [];
   /**
@@ -246,6 +301,7 @@ class Walker {
     this.detectors = options.detectors ?? [];
     this.allowedParams = options.allowedUrlParams ?? [];
     this.ctx = options.context ?? lightRedactionState();
+    this.maskAll = options.maskAllText === true;
     this.css = {
       detectors: this.detectors,
       allowedUrlParams: this.allowedParams,
@@ -257,12 +313,23 @@ class Walker {
     return [...this.counts.values()];
   }
 
+  /**
+   * One event. Every shape the walk knows is redacted position by position; whatever it does not
+   * know (an event type, an incremental source, a key outside its shape, a payload that is not an
+   * object) is scanned string by string with every detector under an `unknown:` location, so a
+   * finding there is a masking failure like any other. Nothing passes through unread.
+   */
   event(e: RecordedEvent): void {
+    this.rest(e as Json, EVENT_KEYS, 'unknown:event', undefined);
     const data = e.data;
-    if (!isObject(data)) return;
+    if (!isObject(data)) {
+      if (data !== undefined) e.data = this.deep(data, `unknown:event:${e.type}`, 0);
+      return;
+    }
     switch (e.type) {
       case EventType.FullSnapshot:
         this.ctx.resetTree();
+        this.rest(data, SNAPSHOT_KEYS, 'unknown:snapshot', undefined);
         if (isObject(data.node)) this.node(data.node, false, undefined, undefined);
         this.flushRun();
         return;
@@ -270,6 +337,7 @@ class Walker {
         this.incremental(data);
         return;
       case EventType.Meta:
+        this.rest(data, META_KEYS, 'unknown:meta', undefined);
         if (data.href !== undefined) {
           data.href = this.url(data.href);
           if (typeof data.href === 'string') this.ctx.page = data.href;
@@ -279,9 +347,70 @@ class Walker {
         this.custom(data);
         return;
       case EventType.Plugin:
+        this.rest(data, PLUGIN_KEYS, 'plugin', undefined);
+        data.plugin = this.text(data.plugin, 'plugin', undefined);
         data.payload = this.deep(data.payload, 'plugin', 0);
         return;
+      default:
+        this.rest(data, NO_KEYS, `unknown:event:${e.type}`, undefined);
     }
+  }
+
+  /** A value where the walk expects a string: an object or array in it is scanned (`deep`). */
+  private other(value: unknown, location: string, nodeId: number | undefined): unknown {
+    return typeof value === 'object' && value !== null ? this.deep(value, location, 0, '', nodeId) : value;
+  }
+
+  /**
+   * The objects of `holder[key]`, a list the walk reads; anything else in it, or a value that is
+   * not a list, is scanned string by string (`deep`) at `location`.
+   */
+  private objects(holder: Json, key: string, location: string): readonly unknown[] {
+    const list = holder[key];
+    if (list === undefined || list === null) return NO_ITEMS;
+    if (!Array.isArray(list)) {
+      holder[key] = this.deep(list, location, 0, key);
+      return NO_ITEMS;
+    }
+    for (let i = 0; i < list.length; i++) {
+      const v = list[i];
+      if (typeof v === 'string' || Array.isArray(v)) list[i] = this.deep(v, location, 0);
+    }
+    return list;
+  }
+
+  /** Every key of `obj` outside `known` scanned string by string (`deep`) at `location`. */
+  private rest(obj: Json, known: ReadonlySet<string>, location: string, nodeId: number | undefined): void {
+    for (const k in obj) {
+      if (known.has(k)) continue;
+      const v = obj[k];
+      if (typeof v === 'string' || (typeof v === 'object' && v !== null)) {
+        this.setScanned(obj, k, this.deep(v, location, 0, k, nodeId), location, nodeId);
+      } else if (!this.cleanNames.has(k)) {
+        this.setScanned(obj, k, v, location, nodeId);
+      }
+    }
+  }
+
+  /**
+   * Text a person reads or typed. Under "mask all text" it is masked whole, and text the browser
+   * left unmasked is an `unmasked_text` finding; otherwise the detectors decide (`text`).
+   */
+  private readable(
+    value: unknown,
+    location: string,
+    nodeId: number | undefined,
+    attribute?: string,
+  ): unknown {
+    if (!this.maskAll) return this.text(value, location, nodeId, attribute);
+    if (typeof value !== 'string') return this.other(value, location, nodeId);
+    if (isMaskedText(value)) return value;
+    this.note(
+      'unmasked_text',
+      attribute === undefined ? location : location + attribute.toLowerCase(),
+      nodeId,
+    );
+    return maskPreservingLayout(value);
   }
 
   private note(label: string, location: string, nodeId: number | undefined): void {
@@ -302,7 +431,8 @@ class Walker {
 
   /** Redacts one string; findings are noted at `location` (+ the attribute name, lower-cased). */
   private text(value: unknown, location: string, nodeId: number | undefined, attribute?: string): unknown {
-    if (typeof value !== 'string' || value.length === 0) return value;
+    if (typeof value !== 'string') return this.other(value, location, nodeId);
+    if (value.length === 0) return value;
     const redacted = redactTextInto(value, this.detectors, this.found);
     if (this.found.length === 0) return value;
     const where = attribute === undefined ? location : location + attribute.toLowerCase();
@@ -312,7 +442,7 @@ class Walker {
   }
 
   private url(value: unknown): unknown {
-    if (typeof value !== 'string') return value;
+    if (typeof value !== 'string') return this.other(value, 'url', undefined);
     return this.urlText(sanitizeUrl(value, this.allowedParams), 'url', undefined);
   }
 
@@ -358,19 +488,32 @@ class Walker {
   private attributes(attrs: Json, nodeId: number | undefined, isPassword: boolean): void {
     for (const name in attrs) {
       const kind = attributeKind(name);
-      if (kind === AttributeKind.Skip) continue;
       const value = attrs[name];
+      if (kind === AttributeKind.Drop) {
+        if (value !== null && value !== undefined && value !== false)
+          this.note('pixels', `attribute:${name.toLowerCase()}`, nodeId);
+        delete attrs[name];
+        continue;
+      }
       if (kind === AttributeKind.Css && isObject(value)) {
         // A style mutation: `{property: value | [value, priority] | false}`.
         for (const k in value) {
           const v = value[k];
-          value[k] = Array.isArray(v)
+          const css = Array.isArray(v)
             ? v.map((x) => this.cssText(x, 'attribute:style', nodeId))
             : this.cssText(v, 'attribute:style', nodeId);
+          this.setScanned(value, k, css, 'attribute:style', nodeId);
         }
         continue;
       }
-      if (typeof value !== 'string' || value === '') continue;
+      if (typeof value !== 'string') {
+        // rrweb writes strings, `null` (removed) or `true`/numbers; an object or array here is a
+        // shape the walk does not know.
+        if (typeof value === 'object' && value !== null)
+          attrs[name] = this.deep(value, 'unknown:attribute:', 0, name, nodeId);
+        continue;
+      }
+      if (value === '') continue;
       if (kind === AttributeKind.Css) {
         attrs[name] = this.cssText(value, `attribute:${name.toLowerCase()}`, nodeId);
       } else if (kind === AttributeKind.Value && isPassword) {
@@ -380,6 +523,8 @@ class Walker {
         attrs[name] = this.urlText(this.attributeUrl(value), 'attribute:', nodeId, name);
       } else if (kind === AttributeKind.SrcSet) {
         attrs[name] = this.urlText(this.srcset(value), 'attribute:', nodeId, name);
+      } else if (this.maskAll && (kind === AttributeKind.Value || !isStructuralAttribute(name))) {
+        attrs[name] = this.readable(value, 'attribute:', nodeId, name);
       } else {
         attrs[name] = this.text(value, 'attribute:', nodeId, name);
       }
@@ -403,8 +548,19 @@ class Walker {
 
   /** Stylesheet text or a `style` value (`sanitizeCss`); findings noted at `location`. */
   private cssText(value: unknown, location: string, nodeId: number | undefined): unknown {
-    if (typeof value !== 'string' || value === '') return value;
-    return sanitizeCss(value, this.css, (label) => this.note(label, location, nodeId));
+    if (typeof value !== 'string') return this.other(value, location, nodeId);
+    if (value === '') return value;
+    // Style attributes repeat from element to element: clean short ones are remembered.
+    const short = value.length <= MAX_CLEAN_CSS_CHARS;
+    if (short && this.cleanTexts.has(value)) return value;
+    let found = false;
+    const clean = sanitizeCss(value, this.css, (label) => {
+      found = true;
+      this.note(label, location, nodeId);
+    });
+    if (!found && clean === value && short && this.cleanTexts.size < MAX_CLEAN_TEXTS)
+      this.cleanTexts.add(value);
+    return clean;
   }
 
   /**
@@ -422,17 +578,48 @@ class Walker {
   ): void {
     const id = typeof n.id === 'number' ? n.id : undefined;
     const type = n.type;
+    if (
+      type !== NodeType.Text &&
+      type !== NodeType.Element &&
+      type !== NodeType.Document &&
+      type !== NodeType.DocumentType &&
+      type !== NodeType.Comment &&
+      type !== NodeType.CDATA
+    ) {
+      // A node type the walk does not know: every string in it scanned, its children included.
+      for (const k in n) if (k !== 'type' && k !== 'id') n[k] = this.deep(n[k], 'unknown:node', 0, k, id);
+      return;
+    }
+    this.rest(
+      n,
+      type === NodeType.Element || type === NodeType.Document
+        ? NODE_KEYS
+        : type === NodeType.DocumentType
+          ? NO_KEYS
+          : TEXT_NODE_KEYS,
+      type === NodeType.DocumentType ? 'doctype' : 'unknown:node',
+      id,
+    );
     if (type === NodeType.Text) {
       const isShadow = n.isShadow === true;
       if (id !== undefined) this.ctx.addNode(id, parentId, undefined, undefined, isShadow, nextId, true);
-      if (inStyle || n.isStyle === true) {
-        if (inStyle !== 'script') n.textContent = this.cssText(n.textContent, 'css', id);
+      if (inStyle === 'script') {
+        // Never replayed, never shown: a script's text (inline JSON of a framework's state, say)
+        // is not kept.
+        if (typeof n.textContent === 'string' && n.textContent !== SCRIPT_PLACEHOLDER) n.textContent = '';
         return;
       }
-      if (typeof n.textContent !== 'string') return;
+      if (inStyle || n.isStyle === true) {
+        n.textContent = this.cssText(n.textContent, 'css', id);
+        return;
+      }
+      if (typeof n.textContent !== 'string') {
+        n.textContent = this.other(n.textContent, 'unknown:node', id);
+        return;
+      }
       if (isShadow) this.flushRun();
       this.run.push({ node: n, id });
-      if (id !== undefined) {
+      if (id !== undefined && this.inMutation) {
         this.eventTexts.set(id, { holder: n, key: 'textContent' });
         if (this.boundaryDepth === 0) {
           this.firstEdge ??= id;
@@ -445,15 +632,22 @@ class Walker {
     if (type === NodeType.CDATA || type === NodeType.Comment) {
       // Not on screen (no run), but stored: scanned on its own.
       if (id !== undefined) this.ctx.addNode(id, parentId, undefined, undefined, n.isShadow === true, nextId);
-      if (!inStyle) {
-        const value = n.textContent;
-        const redacted = this.text(value, 'text', id);
-        if (redacted !== value) n.textContent = redacted;
-      }
+      const value = n.textContent;
+      const redacted = this.readable(value, 'text', id);
+      if (redacted !== value) n.textContent = redacted;
       return;
     }
-    if (type !== NodeType.Element && type !== NodeType.Document) return;
+    if (type === NodeType.DocumentType) {
+      if (id !== undefined) this.ctx.addNode(id, parentId, undefined, undefined, false, nextId);
+      return;
+    }
+    if (typeof n.tagName === 'string') n.tagName = this.name(n.tagName, 'unknown:node', id);
+    else if (n.tagName !== undefined) n.tagName = this.deep(n.tagName, 'unknown:node', 0, 'tagName', id);
     const tagName = typeof n.tagName === 'string' ? lowerTag(n.tagName) : '';
+    if (n.attributes !== undefined && !isObject(n.attributes)) {
+      n.attributes = this.deep(n.attributes, 'unknown:node', 0, 'attributes', id);
+    }
+    if (n.textContent !== undefined) n.textContent = this.readable(n.textContent, 'unknown:node', id);
     const attrs = isObject(n.attributes) ? n.attributes : undefined;
     if (id !== undefined) {
       this.ctx.addNode(
@@ -479,7 +673,14 @@ class Walker {
     if (Array.isArray(children)) {
       const childInStyle =
         inStyle || (tagName === 'style' ? 'style' : tagName === 'script' ? 'script' : false);
-      for (const c of children) if (isObject(c)) this.node(c, childInStyle, id, undefined);
+      for (let i = 0; i < children.length; i++) {
+        const c = children[i];
+        if (isObject(c)) this.node(c, childInStyle, id, undefined);
+        else if (typeof c === 'string' || Array.isArray(c))
+          children[i] = this.deep(c, 'unknown:node', 0, '', id);
+      }
+    } else if (children !== undefined && children !== null) {
+      n.childNodes = this.deep(children, 'unknown:node', 0, 'childNodes', id);
     }
     if (boundary) {
       this.flushRun();
@@ -495,6 +696,16 @@ class Walker {
   private flushRun(): void {
     const run = this.run;
     if (run.length === 0) return;
+    if (this.maskAll) {
+      for (const piece of run) {
+        const value = piece.node.textContent as string;
+        const masked = this.readable(value, 'text', piece.id) as string;
+        if (masked !== value) piece.node.textContent = masked;
+        if (piece.id !== undefined) this.ctx.setText(piece.id, masked);
+      }
+      run.length = 0;
+      return;
+    }
     if (run.length === 1) {
       const piece = run[0]!;
       const value = piece.node.textContent as string;
@@ -527,6 +738,7 @@ class Walker {
    * with their masked text (a long node only remembered by its ends is masked whole).
    */
   private joinAround(data: Json, id: number): void {
+    if (this.maskAll) return; // every text is masked whole already
     const self = this.eventTexts.get(id);
     const selfText = self ? self.holder[self.key] : this.ctx.textOf(id);
     if (typeof selfText !== 'string') return;
@@ -575,104 +787,154 @@ class Walker {
   }
 
   private incremental(data: Json): void {
+    const id = typeof data.id === 'number' ? data.id : undefined;
     switch (data.source) {
       case IncrementalSource.Mutation:
         this.mutation(data);
         return;
       case IncrementalSource.Input: {
-        const id = typeof data.id === 'number' ? data.id : undefined;
+        this.rest(data, INPUT_KEYS, 'unknown:input', id);
         if (id !== undefined && this.ctx.isPassword(id)) {
           if (data.text !== '' && data.text !== MASKED_INPUT_VALUE) this.passwordValuesReplaced++;
           data.text = data.text === '' ? '' : MASKED_INPUT_VALUE;
         } else {
-          data.text = this.text(data.text, 'input', id);
+          data.text = this.readable(data.text, 'input', id);
         }
         return;
       }
       case IncrementalSource.Log:
         // Console payloads are never kept: they are where debug traces leak.
+        for (const k in data) if (k !== 'source' && k !== 'level') delete data[k];
+        data.level = typeof data.level === 'string' && /^[a-z]{1,10}$/.test(data.level) ? data.level : 'log';
         data.payload = [];
         data.trace = [];
         return;
       case IncrementalSource.StyleSheetRule:
-        this.cssRules(data.adds);
+        this.rest(data, STYLE_SHEET_RULE_KEYS, 'unknown:css', id);
+        this.cssRules(data, 'adds');
+        if (data.removes !== undefined) data.removes = this.deep(data.removes, 'unknown:css', 0);
         data.replace = this.cssText(data.replace, 'css', undefined);
         data.replaceSync = this.cssText(data.replaceSync, 'css', undefined);
         return;
       case IncrementalSource.StyleDeclaration:
-        if (isObject(data.set)) data.set.value = this.cssText(data.set.value, 'css', undefined);
+        this.rest(data, STYLE_DECLARATION_KEYS, 'unknown:css', id);
+        if (isObject(data.set)) {
+          this.rest(data.set, SET_KEYS, 'css', id);
+          data.set.value = this.cssText(data.set.value, 'css', undefined);
+        }
+        if (data.remove !== undefined) data.remove = this.deep(data.remove, 'css', 0);
         return;
       case IncrementalSource.AdoptedStyleSheet:
-        if (Array.isArray(data.styles))
-          for (const st of data.styles) if (isObject(st)) this.cssRules(st.rules);
+        this.rest(data, ADOPTED_KEYS, 'unknown:css', id);
+        {
+          for (const st of this.objects(data, 'styles', 'unknown:css')) {
+            if (!isObject(st)) continue;
+            this.rest(st, ADOPTED_STYLE_KEYS, 'unknown:css', id);
+            this.cssRules(st, 'rules');
+          }
+        }
         return;
+      case IncrementalSource.CanvasMutation: {
+        // Pixels and drawing commands (`fillText` of a name) no detector can read: Veil records
+        // canvases as boxes, so what a recorder sent of one is dropped.
+        let dropped = false;
+        for (const k in data) {
+          if (CANVAS_KEYS.has(k)) continue;
+          delete data[k];
+          dropped = true;
+        }
+        if (dropped) this.note('pixels', 'canvas', id);
+        this.rest(data, NO_KEYS, 'unknown:canvas', id);
+        data.commands = [];
+        return;
+      }
+      default:
+        // Pointer, scroll, media, selection, font and custom-element events, and sources rrweb may
+        // add: positions and ids are numbers; any string in them is scanned.
+        this.rest(data, NO_KEYS, `unknown:incremental:${String(data.source)}`, id);
     }
   }
 
   /** CSSOM rules inserted through `insertRule` or adopted: `[{rule, index}]`. */
-  private cssRules(list: unknown): void {
-    if (!Array.isArray(list)) return;
-    for (const r of list) if (isObject(r)) r.rule = this.cssText(r.rule, 'css', undefined);
+  private cssRules(holder: Json, key: string): void {
+    for (const r of this.objects(holder, key, 'unknown:css')) {
+      if (!isObject(r)) continue;
+      this.rest(r, RULE_KEYS, 'unknown:css', undefined);
+      r.rule = this.cssText(r.rule, 'css', undefined);
+    }
   }
 
   private mutation(data: Json): void {
-    if (Array.isArray(data.removes)) {
-      for (const r of data.removes) {
-        if (isObject(r) && typeof r.id === 'number') {
-          this.ctx.removeNode(r.id, typeof r.parentId === 'number' ? r.parentId : undefined);
-        }
+    this.rest(data, MUTATION_KEYS, 'unknown:mutation', undefined);
+    for (const r of this.objects(data, 'removes', 'unknown:mutation')) {
+      if (!isObject(r)) continue;
+      this.rest(r, NO_KEYS, 'unknown:mutation', undefined);
+      if (typeof r.id === 'number') {
+        this.ctx.removeNode(r.id, typeof r.parentId === 'number' ? r.parentId : undefined);
       }
     }
     this.eventTexts.clear();
     /** Text at the edges of added inline content, and changed text: joined with their neighbours. */
     const edges: number[] = [];
-    if (Array.isArray(data.adds)) {
-      for (const a of data.adds) {
-        if (!isObject(a) || !isObject(a.node)) continue;
-        const parentId = typeof a.parentId === 'number' ? a.parentId : undefined;
-        const nextId = typeof a.nextId === 'number' ? a.nextId : null;
-        this.boundaryDepth = 0;
-        this.firstEdge = undefined;
-        this.lastEdge = undefined;
-        this.node(a.node, false, parentId, nextId);
-        this.flushRun();
-        if (this.firstEdge !== undefined) edges.push(this.firstEdge);
-        if (this.lastEdge !== undefined && this.lastEdge !== this.firstEdge) edges.push(this.lastEdge);
+    this.inMutation = true;
+    for (const a of this.objects(data, 'adds', 'unknown:mutation')) {
+      if (!isObject(a)) continue;
+      this.rest(a, ADD_KEYS, 'unknown:mutation', undefined);
+      if (!isObject(a.node)) {
+        if (a.node !== undefined) a.node = this.deep(a.node, 'unknown:mutation', 0);
+        continue;
       }
+      const parentId = typeof a.parentId === 'number' ? a.parentId : undefined;
+      const nextId = typeof a.nextId === 'number' ? a.nextId : null;
       this.boundaryDepth = 0;
+      this.firstEdge = undefined;
+      this.lastEdge = undefined;
+      this.node(a.node, false, parentId, nextId);
+      this.flushRun();
+      if (this.firstEdge !== undefined) edges.push(this.firstEdge);
+      if (this.lastEdge !== undefined && this.lastEdge !== this.firstEdge) edges.push(this.lastEdge);
     }
-    if (Array.isArray(data.texts)) {
-      for (const t of data.texts) {
-        if (!isObject(t)) continue;
-        const id = typeof t.id === 'number' ? t.id : undefined;
-        t.value = this.text(t.value, 'text', id);
-        if (id !== undefined && typeof t.value === 'string') {
-          this.ctx.setText(id, t.value);
-          this.eventTexts.set(id, { holder: t, key: 'value' });
-          edges.push(id);
-        }
+    this.inMutation = false;
+    this.boundaryDepth = 0;
+    for (const t of this.objects(data, 'texts', 'unknown:mutation')) {
+      if (!isObject(t)) continue;
+      const id = typeof t.id === 'number' ? t.id : undefined;
+      this.rest(t, TEXT_KEYS, 'unknown:mutation', id);
+      t.value = this.readable(t.value, 'text', id);
+      if (id !== undefined && typeof t.value === 'string') {
+        this.ctx.setText(id, t.value);
+        this.eventTexts.set(id, { holder: t, key: 'value' });
+        edges.push(id);
       }
     }
     for (const id of edges) this.joinAround(data, id);
     this.eventTexts.clear();
-    if (Array.isArray(data.attributes)) {
-      for (const a of data.attributes) {
-        if (isObject(a) && isObject(a.attributes)) {
-          const id = typeof a.id === 'number' ? a.id : undefined;
-          // An input that is, or has just become, a password input: its value is never kept.
-          const becamePassword = isNeverCapturedInputType(a.attributes.type);
-          if (becamePassword && id !== undefined) this.ctx.markPassword(id);
-          const isPassword = becamePassword || (id !== undefined && this.ctx.isPassword(id));
-          this.attributes(a.attributes, id, isPassword);
-        }
+    for (const a of this.objects(data, 'attributes', 'unknown:mutation')) {
+      if (!isObject(a)) continue;
+      if (!isObject(a.attributes)) a.attributes = this.deep(a.attributes, 'unknown:mutation', 0);
+      else {
+        const id = typeof a.id === 'number' ? a.id : undefined;
+        this.rest(a, ATTRIBUTE_MUTATION_KEYS, 'unknown:mutation', id);
+        // An input that is, or has just become, a password input: its value is never kept.
+        const becamePassword = isNeverCapturedInputType(a.attributes.type);
+        if (becamePassword && id !== undefined) this.ctx.markPassword(id);
+        const isPassword = becamePassword || (id !== undefined && this.ctx.isPassword(id));
+        this.attributes(a.attributes, id, isPassword);
       }
     }
   }
 
   private custom(data: Json): void {
+    this.rest(data, CUSTOM_KEYS, 'custom', undefined);
+    data.tag = this.text(data.tag, 'custom', undefined);
     const payload = data.payload;
-    if (!isObject(payload)) return;
+    if (!isObject(payload)) {
+      // A string or an array is scanned like any other payload.
+      data.payload = this.deep(payload, 'custom', 0);
+      return;
+    }
     if (data.tag === VeilCustomTag.PageView) {
+      this.rest(payload, PAGE_VIEW_KEYS, 'custom', undefined);
       payload.url = this.url(payload.url);
       if (typeof payload.url === 'string') this.ctx.page = payload.url;
       payload.title = this.text(payload.title, 'title', undefined);
@@ -680,12 +942,15 @@ class Walker {
     }
     // `veil('identify', userId)`: the server replaces the id by its keyed hash before anything is
     // stored (ingest step `identify`); masking it here would make every e-mail id hash alike.
-    if (data.tag === VeilCustomTag.Identify && typeof payload.userId === 'string') return;
+    if (data.tag === VeilCustomTag.Identify && typeof payload.userId === 'string') {
+      this.rest(payload, IDENTIFY_KEYS, 'custom', undefined);
+      return;
+    }
     // A heatmap-only layout is a serialised DOM already made text-free (`textFreeSnapshot`, which
     // the server applies again before it keeps one): only its page path is text to redact, and
     // its node tree must not be cut at the payload depth limit.
     if (data.tag === HeatmapTag.Layout && isObject(payload.node)) {
-      payload.path = this.deep(payload.path, 'custom', 0, 'path');
+      for (const k in payload) if (k !== 'node') payload[k] = this.deep(payload[k], 'custom', 0, k);
       return;
     }
     data.payload = this.deep(payload, 'custom', 0);
@@ -695,20 +960,55 @@ class Walker {
    * Any JSON value: strings redacted, depth bounded. URL-named keys are sanitised as URLs; paths
    * (`path`, heatmap events' page path) are scanned decoded too (`/people/jane%40example.org`).
    */
-  private deep(value: unknown, location: string, depth: number, key = ''): unknown {
+  private deep(value: unknown, location: string, depth: number, key = '', nodeId?: number): unknown {
     if (typeof value === 'string') {
       if (/^(?:url|href|referrer|src)$/i.test(key)) return this.url(value);
-      if (/path$/i.test(key)) return this.urlText(value, location, undefined);
-      return this.text(value, location, undefined);
+      if (/path$/i.test(key)) return this.urlText(value, location, nodeId);
+      return this.text(value, location, nodeId);
     }
     if (typeof value !== 'object' || value === null) return value;
-    if (depth >= MAX_PAYLOAD_DEPTH) return null;
+    if (depth >= MAX_PAYLOAD_DEPTH) {
+      this.note('too_deep', location, nodeId);
+      return null;
+    }
     if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) value[i] = this.deep(value[i], location, depth + 1);
+      for (let i = 0; i < value.length; i++) value[i] = this.deep(value[i], location, depth + 1, '', nodeId);
       return value;
     }
     const obj = value as Json;
-    for (const k in obj) obj[k] = this.deep(obj[k], location, depth + 1, k);
+    for (const k in obj) {
+      const v = obj[k];
+      if (typeof v === 'string' || (typeof v === 'object' && v !== null)) {
+        this.setScanned(obj, k, this.deep(v, location, depth + 1, k, nodeId), location, nodeId);
+      } else if (!this.cleanNames.has(k)) {
+        this.setScanned(obj, k, v, location, nodeId);
+      }
+    }
     return obj;
+  }
+
+  /** `obj[k] = value`, the key scanned too: a key is a string a page chose (`{"jane@example.org": 1}`). */
+  private setScanned(
+    obj: Json,
+    k: string,
+    value: unknown,
+    location: string,
+    nodeId: number | undefined,
+  ): void {
+    const safeKey = this.name(k, location, nodeId);
+    if (safeKey === k) {
+      if (obj[k] !== value) obj[k] = value;
+      return;
+    }
+    delete obj[k];
+    obj[safeKey] = value;
+  }
+
+  /** A key or a tag name, scanned; names repeat endlessly in a stream, so clean ones are remembered. */
+  private name(k: string, location: string, nodeId: number | undefined): string {
+    if (this.cleanNames.has(k)) return k;
+    const safe = this.text(k, location, nodeId) as string;
+    if (safe === k && this.cleanNames.size < MAX_CLEAN_KEYS) this.cleanNames.add(k);
+    return safe;
   }
 }

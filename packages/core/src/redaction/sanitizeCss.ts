@@ -27,6 +27,7 @@ function decodeSafely(s: string): string {
 
 /** Detector findings of `text`, reported to `sink`; the text redacted. */
 function scan(text: string, policy: CssPolicy, sink: CssFindingSink | undefined): string {
+  if (text === '') return text;
   const found: Finding[] = [];
   const redacted = redactTextInto(text, policy.detectors, found);
   if (sink) for (const f of found) sink(f.label);
@@ -64,25 +65,36 @@ function inContentDeclaration(css: string, index: number): boolean {
 /**
  * Stylesheet text and `style` attributes, as rrweb inlines them: every `url()` loses its query
  * string and fragment (allow-listed parameters kept), quoted strings (`content: "…"`) are
- * PII-scanned, and under "mask all text" `content:` strings are masked whole. Anything the
- * tokenizer does not recognise stays CSS the browser accepted. Shared by the recorder and the
- * server's pass (`redactEvents`); `sink` hears the label of every detector finding.
+ * PII-scanned, and under "mask all text" `content:` strings are masked whole. The CSS between
+ * them (comments, custom property values, attribute selectors) is scanned as text too: CSS a
+ * page generated can carry a value anywhere. `data:` URLs are kept (pictures, not text). Shared by
+ * the recorder and the server's pass (`redactEvents`); `sink` hears the label of every finding.
  */
 export function sanitizeCss(css: string, policy: CssPolicy, sink?: CssFindingSink): string {
-  if (!css.includes('"') && !css.includes("'") && !/url\(/i.test(css)) return css;
-  return css.replace(CSS_TOKEN, (token, dq, sq, bare, str2, str1, index: number) => {
+  if (!css.includes('"') && !css.includes("'") && !/url\(/i.test(css)) return scan(css, policy, sink);
+  let out = '';
+  let last = 0;
+  CSS_TOKEN.lastIndex = 0;
+  for (let m = CSS_TOKEN.exec(css); m !== null; m = CSS_TOKEN.exec(css)) {
+    const index = m.index;
+    out += scan(css.slice(last, index), policy, sink);
+    last = index + m[0].length;
+    const [token, dq, sq, bare, str2, str1] = m;
     if (dq !== undefined || sq !== undefined || bare !== undefined) {
       const url = (dq ?? sq ?? bare) as string;
       const clean = cssUrl(url, policy, sink);
-      if (clean === url) return token;
       const quote = dq !== undefined ? '"' : sq !== undefined ? "'" : '';
-      return `url(${quote}${clean}${quote})`;
+      out += clean === url ? token : `url(${quote}${clean}${quote})`;
+      continue;
     }
     const text = (str2 ?? str1) as string;
     const quote = str2 !== undefined ? '"' : "'";
-    if (policy.maskAllText && inContentDeclaration(css, index))
-      return `${quote}${maskPreservingLayout(text)}${quote}`;
+    if (policy.maskAllText && inContentDeclaration(css, index)) {
+      out += `${quote}${maskPreservingLayout(text)}${quote}`;
+      continue;
+    }
     const redacted = scan(text, policy, sink);
-    return redacted === text ? token : `${quote}${redacted}${quote}`;
-  });
+    out += redacted === text ? token : `${quote}${redacted}${quote}`;
+  }
+  return out + scan(css.slice(last), policy, sink);
 }

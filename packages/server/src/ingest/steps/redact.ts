@@ -74,6 +74,7 @@ export async function redact<T extends LocatedBatch>(deps: RedactDeps, input: T)
     inPlace: true,
     detectors: detectorsFor(site.id, policy),
     allowedUrlParams: policy.allowedUrlParams,
+    maskAllText: policy.maskAllText,
     context: state.redaction,
   });
   state.lastSeq = Math.max(state.lastSeq ?? -1, batch.seq);
