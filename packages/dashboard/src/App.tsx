@@ -20,6 +20,9 @@ const ReplayPage = lazy(() => import('./replay/ReplayPage').then((m) => ({ defau
 const HeatmapPage = lazy(() => import('./heatmaps/HeatmapPage').then((m) => ({ default: m.HeatmapPage })));
 // Consent evidence and data-subject requests (with core's schemas) load on their own, too.
 const ConsentPage = lazy(() => import('./compliance/ConsentPage').then((m) => ({ default: m.ConsentPage })));
+const CompliancePage = lazy(() =>
+  import('./compliance/CompliancePage').then((m) => ({ default: m.CompliancePage })),
+);
 const PrivacyRequestsPage = lazy(() =>
   import('./compliance/PrivacyRequestsPage').then((m) => ({ default: m.PrivacyRequestsPage })),
 );
@@ -66,6 +69,12 @@ function Screen({ route }: { route: Route }) {
       return (
         <Suspense fallback={<Loading label="Loading…" />}>
           <ConsentPage key={route.siteKey} siteKey={route.siteKey} />
+        </Suspense>
+      );
+    case 'compliance':
+      return (
+        <Suspense fallback={<Loading label="Loading…" />}>
+          <CompliancePage key={route.siteKey} siteKey={route.siteKey} />
         </Suspense>
       );
     case 'privacy':

@@ -202,6 +202,16 @@ export const complianceReportSchema = z.object({
     daily: z.array(
       z.object({ day: ms, granted: z.number().int(), denied: z.number().int(), optInRate: rate }),
     ),
+    /** Opt-in rate per day and region (`unknown` when no country was known), for the chart over time. */
+    dailyByRegion: z.array(
+      z.object({
+        day: ms,
+        region: z.string(),
+        granted: z.number().int(),
+        denied: z.number().int(),
+        optInRate: rate,
+      }),
+    ),
   }),
   access: z.object({
     rawReplayViews: z.number().int(),

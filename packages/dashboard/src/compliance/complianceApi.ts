@@ -1,8 +1,11 @@
 import {
+  type ComplianceReport,
   type ConsentReceipt,
+  complianceReportSchema,
   consentReceiptSchema,
   type ErasureReceipt,
   erasureReceiptSchema,
+  type ReportFormat,
   type SubjectRequest,
   type SubjectRequestKind,
   type SubjectSelector,
@@ -56,9 +59,39 @@ const bannerTextsSchema = z.object({
 
 const site = (siteKey: string) => `/sites/${encodeURIComponent(siteKey)}`;
 
+const trendSchema = z.object({
+  summaries: z.array(
+    z.object({ month: z.string(), score: z.number(), max: z.number(), createdAt: z.number() }),
+  ),
+});
+export type ReadinessTrendPoint = z.infer<typeof trendSchema>['summaries'][number];
+
 /** The consent, opt-out and data-subject endpoints of docs/api.md. */
 export function complianceApi(api: ApiClient) {
   return {
+    /** The compliance pack's model for the dashboard (not a download). */
+    report(
+      siteKey: string,
+      period: { from: number; to: number },
+      signal?: AbortSignal,
+    ): Promise<ComplianceReport> {
+      const q = new URLSearchParams({ from: String(period.from), to: String(period.to) });
+      return api.request(`${site(siteKey)}/compliance?${q}`, decoder(complianceReportSchema), { signal });
+    },
+    readinessTrend(siteKey: string, signal?: AbortSignal): Promise<ReadinessTrendPoint[]> {
+      return api.request(
+        `${site(siteKey)}/compliance/trend`,
+        decoder(trendSchema.transform((b) => b.summaries)),
+        { signal },
+      );
+    },
+    /** The pack as a file (recorded in the audit log as report.downloaded). */
+    downloadPack(siteKey: string, format: ReportFormat, period: { from: number; to: number }) {
+      return api.download(`${site(siteKey)}/compliance/report`, {
+        method: 'POST',
+        body: { from: String(period.from), to: String(period.to), format },
+      });
+    },
     consentStats(
       siteKey: string,
       window: { from: number; to: number; bucket: ConsentBucket },

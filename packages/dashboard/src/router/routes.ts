@@ -5,6 +5,7 @@ export type Route =
   | { name: 'heatmaps'; siteKey: string }
   | { name: 'replay'; sessionId: string }
   | { name: 'consent'; siteKey: string }
+  | { name: 'compliance'; siteKey: string }
   | { name: 'privacy'; siteKey: string }
   | { name: 'privacyPreview'; siteKey: string }
   | { name: 'privacyRequests' }
@@ -38,6 +39,10 @@ export function matchRoute(pathname: string): Route {
     const siteKey = segment(parts[1] ?? '');
     if (siteKey !== null) return { name: 'consent', siteKey };
   }
+  if (parts.length === 3 && parts[0] === 'sites' && parts[2] === 'compliance') {
+    const siteKey = segment(parts[1] ?? '');
+    if (siteKey !== null) return { name: 'compliance', siteKey };
+  }
   if (parts.length === 3 && parts[0] === 'sites' && parts[2] === 'privacy') {
     const siteKey = segment(parts[1] ?? '');
     if (siteKey !== null) return { name: 'privacy', siteKey };
@@ -66,6 +71,7 @@ export const paths = {
   heatmaps: (siteKey: string, search = ''): string =>
     `/sites/${encodeURIComponent(siteKey)}/heatmaps${search}`,
   consent: (siteKey: string): string => `/sites/${encodeURIComponent(siteKey)}/consent`,
+  compliance: (siteKey: string): string => `/sites/${encodeURIComponent(siteKey)}/compliance`,
   privacy: (siteKey: string): string => `/sites/${encodeURIComponent(siteKey)}/privacy`,
   privacyPreview: (siteKey: string): string => `/sites/${encodeURIComponent(siteKey)}/privacy/preview`,
   privacyRequests: (): string => '/privacy-requests',

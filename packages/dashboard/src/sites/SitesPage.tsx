@@ -77,6 +77,13 @@ function SiteCard({ site }: { site: Site }) {
             Consent<span className="visually-hidden"> of {site.name}</span>
           </Link>
           <Link
+            to={paths.compliance(site.siteKey)}
+            className="button button--small button--ghost"
+            data-testid="site-compliance-link"
+          >
+            Compliance<span className="visually-hidden"> of {site.name}</span>
+          </Link>
+          <Link
             to={paths.privacy(site.siteKey)}
             className="button button--small button--ghost"
             data-testid="site-privacy-link"

@@ -137,6 +137,18 @@ function consentSection(
       denied: s.denied,
       optInRate: rate(s.granted, s.denied),
     })),
+    dailyByRegion: fold((r) => `${String(r.start).padStart(16, '0')}|${r.region ?? 'unknown'}`).map(
+      ([key, s]) => {
+        const [day = '0', region = 'unknown'] = key.split('|');
+        return {
+          day: Number(day),
+          region,
+          granted: s.granted,
+          denied: s.denied,
+          optInRate: rate(s.granted, s.denied),
+        };
+      },
+    ),
   };
 }
 

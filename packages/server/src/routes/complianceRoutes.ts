@@ -88,23 +88,25 @@ export async function complianceRoutes(app: FastifyInstance): Promise<void> {
   });
 
   addRoute(app, {
-    method: 'GET',
+    // A POST: the download is recorded in the audit log, and no GET changes state.
+    method: 'POST',
     url: '/api/v1/sites/:siteKey/compliance/report',
     permission: 'audit:read',
     site: 'siteKey',
     params: siteKeyParams,
-    querystring: periodQuery.extend({ format: reportFormatSchema.default('pdf') }),
+    body: periodQuery.extend({ format: reportFormatSchema.default('pdf') }),
     doc: {
       summary:
         'Download the compliance pack (PDF, HTML or JSON); recorded in the audit log (report.downloaded)',
-      description: 'See docs/compliance-pack.md. PDF is printed by headless Chromium (VEIL_CHROMIUM_PATH).',
+      description:
+        'Body: {"from"?, "to"?, "format"?: "pdf"|"html"|"json"}. See docs/compliance-pack.md. PDF is printed by headless Chromium (VEIL_CHROMIUM_PATH).',
       tags: ['compliance'],
       responses: {
         200: { description: 'The pack as an attachment', contentType: 'application/pdf' },
         ...errorResponses(400, 401, 403, 404, 503),
       },
     },
-    handler: async ({ params, query, request, reply }) => {
+    handler: async ({ params, body: query, request, reply }) => {
       const site = await siteOf(params.siteKey);
       const period = reportPeriod(query.from, query.to, clock.now());
       const who = by(request);

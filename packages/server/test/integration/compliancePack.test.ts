@@ -30,7 +30,16 @@ async function ingestAt(id: string, at: number): Promise<void> {
   expect(res.statusCode, res.body).toBe(202);
 }
 
-const query = (format: string) => `from=${periodFrom}&to=${periodTo}&format=${format}`;
+const download = (
+  format: string,
+  period: Record<string, string> = { from: String(periodFrom), to: String(periodTo) },
+) =>
+  t.app.inject({
+    method: 'POST',
+    url: `/api/v1/sites/${t.site.siteKey}/compliance/report`,
+    headers: owner,
+    payload: { ...period, format },
+  });
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -39,9 +48,17 @@ beforeAll(async () => {
   const fresh = [sessionId(), sessionId()];
   for (const id of old) await ingestAt(id, T0);
   for (const id of fresh) await ingestAt(id, T0 + 40 * DAY);
-  for (const purpose of ['support ticket 4711', 'checkout bug']) {
+  for (const purpose of ['support ticket 4711', 'checkout bug in step 2']) {
+    const grant = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/sessions/${fresh[0]}/replay-grants`,
+      headers: owner,
+      payload: { purpose },
+    });
+    expect(grant.statusCode, grant.body).toBe(201);
+    t.clock.advance(1_000);
     const res = await t.app.inject({
-      url: `/api/v1/sessions/${fresh[0]}/events?purpose=${encodeURIComponent(purpose)}`,
+      url: `/api/v1/sessions/${fresh[0]}/events?grant=${grant.json().grant.id}`,
       headers: owner,
     });
     expect(res.statusCode, res.body).toBe(200);
@@ -98,10 +115,7 @@ describe('the compliance pack', () => {
   let report: ComplianceReport;
 
   it('is one JSON model whose numbers are the database’s', async () => {
-    const res = await t.app.inject({
-      url: `/api/v1/sites/${t.site.siteKey}/compliance/report?${query('json')}`,
-      headers: owner,
-    });
+    const res = await download('json');
     expect(res.statusCode, res.body).toBe(200);
     expect(res.headers['content-disposition']).toContain('.json');
     report = complianceReportSchema.parse(res.json());
@@ -113,7 +127,10 @@ describe('the compliance pack', () => {
       sessionsPurged: db.purged,
       subjectRequests: db.requests,
     });
-    expect(report.access.views.map((v) => v.purpose)).toEqual(['support ticket 4711', 'checkout bug']);
+    expect(report.access.views.map((v) => v.purpose)).toEqual([
+      'support ticket 4711',
+      'checkout bug in step 2',
+    ]);
     expect(report.access.viewers).toEqual([{ viewer: 'token test owner', views: 2, sessions: 1 }]);
     expect(report.subjectRequests).toMatchObject({ total: 1, completed: 1, late: 0 });
     expect(report.retention.receipts).toHaveLength(1);
@@ -130,10 +147,7 @@ describe('the compliance pack', () => {
   });
 
   it('renders as HTML with every section, and refuses a bad period', async () => {
-    const res = await t.app.inject({
-      url: `/api/v1/sites/${t.site.siteKey}/compliance/report?${query('html')}`,
-      headers: owner,
-    });
+    const res = await download('html');
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/html');
     for (const [id, title] of REPORT_SECTIONS) {
@@ -141,19 +155,13 @@ describe('the compliance pack', () => {
       expect(res.body).toContain(title.replace(/&/g, '&amp;'));
     }
     expect(res.body).not.toContain('<script');
-    const bad = await t.app.inject({
-      url: `/api/v1/sites/${t.site.siteKey}/compliance/report?from=2025-02-01&to=2025-01-01`,
-      headers: owner,
-    });
+    const bad = await download('json', { from: '2025-02-01', to: '2025-01-01' });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('invalid_period');
   });
 
   it('prints a PDF whose text holds every section, page numbers, and the database’s numbers', async () => {
-    const res = await t.app.inject({
-      url: `/api/v1/sites/${t.site.siteKey}/compliance/report?${query('pdf')}`,
-      headers: owner,
-    });
+    const res = await download('pdf');
     expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
     expect(res.headers['content-type']).toBe('application/pdf');
     const pages = await pdfPages(res.rawPayload);

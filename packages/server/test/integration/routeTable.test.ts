@@ -162,7 +162,7 @@ describe('route table', () => {
       'GET /api/v1/sites/:siteKey/content-scans/:scanId': 'audit:read',
       'POST /api/v1/sites/:siteKey/content-scans/:scanId/erase': 'erasure:write',
       'GET /api/v1/sites/:siteKey/compliance': 'audit:read',
-      'GET /api/v1/sites/:siteKey/compliance/report': 'audit:read',
+      'POST /api/v1/sites/:siteKey/compliance/report': 'audit:read',
       'GET /api/v1/sites/:siteKey/compliance/trend': 'audit:read',
       'GET /api/v1/sites/:siteKey/processors': 'audit:read',
       'POST /api/v1/sites/:siteKey/processors': 'policy:write',

@@ -1,0 +1,214 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventType } from '@veil/core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiToken } from '../../packages/server/src/auth/createApiToken.js';
+import { base32Decode, totp } from '../../packages/server/src/auth/totp.js';
+import { loadConfig, type RunningServer, startServer } from '../../packages/server/src/index.js';
+import { launchChromium } from '../support/browser.js';
+
+// The compliance page in Chromium against the real server and the demo site's data: consent
+// decisions from two regions, recorded sessions, raw-replay views with their purposes. The figures
+// equal the database's, the charts are drawn, every figure and the download are reached and used
+// with the keyboard alone, and the downloaded pack is recorded in the audit log.
+
+const ADMIN_EMAIL = 'dpo@compliance.e2e.example';
+const ADMIN_PASSWORD = 'e2e-compliance-Passw0rd!';
+const ADMIN_TOTP_SECRET = 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU';
+
+let root: string;
+let server: RunningServer;
+let browser: Browser;
+let siteKey: string;
+
+async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
+  const res = await server.app.inject({
+    method: 'POST',
+    url,
+    headers: {
+      'content-type': 'text/plain',
+      origin: server.url.replace('localhost', '127.0.0.1'),
+      ...headers,
+    },
+    payload: JSON.stringify(body),
+  });
+  expect(res.statusCode, res.body).toBeLessThan(300);
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'veil-e2e-compliance-'));
+  const config = loadConfig(
+    {
+      PORT: '0',
+      VEIL_DATA_DIR: join(root, 'data'),
+      VEIL_ADMIN_EMAIL: ADMIN_EMAIL,
+      VEIL_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      VEIL_ADMIN_TOTP_SECRET: ADMIN_TOTP_SECRET,
+      VEIL_DEMO: 'true',
+      VEIL_REGION_HEADER: 'x-test-country',
+      VEIL_LOG_LEVEL: 'warn',
+    },
+    root,
+  );
+  server = await startServer(config, { logStream: { write: () => {} }, print: () => {} });
+  siteKey = server.demoSiteKey ?? '';
+  expect(siteKey).not.toBe('');
+  const consent = `/r/v1/sites/${siteKey}/consent`;
+  const decisions: Array<[string, 'granted' | 'denied', string]> = [
+    ['DE', 'granted', 'receipt_de_000001'],
+    ['DE', 'granted', 'receipt_de_000002'],
+    ['DE', 'denied', ''],
+    ['FR', 'granted', 'receipt_fr_000001'],
+    ['FR', 'denied', ''],
+  ];
+  for (const [country, decision, receiptId] of decisions) {
+    await post(
+      consent,
+      decision === 'granted'
+        ? {
+            v: 1,
+            decision,
+            receiptId,
+            visitorId: `visitor_${receiptId}`,
+            granted: ['analytics'],
+            denied: [],
+            source: 'banner',
+          }
+        : { v: 1, decision, granted: [], denied: ['analytics'], source: 'banner' },
+      { 'x-test-country': country },
+    );
+  }
+  const now = Date.now();
+  const sessions = [`session_e2e_a_${now.toString(36)}`, `session_e2e_b_${now.toString(36)}`];
+  for (const [i, sessionId] of sessions.entries()) {
+    await post('/ingest/v1/batch', {
+      v: 1,
+      siteKey,
+      sessionId,
+      visitorId: 'visitor_receipt_de_000001',
+      consentReceiptId: 'receipt_de_000001',
+      seq: 0,
+      sentAt: now,
+      events: [
+        {
+          type: EventType.Meta,
+          timestamp: now + i,
+          data: { href: `${server.url}/demo/`, width: 1280, height: 800 },
+        },
+      ],
+    });
+  }
+  const { token } = await createApiToken(
+    server.store,
+    { now: () => Date.now() },
+    { role: 'owner', name: 'e2e viewer' },
+  );
+  for (const purpose of ['ticket 81: checkout bug', 'ticket 82: layout']) {
+    const grant = await server.app.inject({
+      method: 'POST',
+      url: `/api/v1/sessions/${sessions[0]}/replay-grants`,
+      headers: { authorization: `Bearer ${token}` },
+      payload: { purpose },
+    });
+    expect(grant.statusCode, grant.body).toBe(201);
+  }
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+async function signIn(page: Page) {
+  await page.goto(`${server.url}/`);
+  await page.getByTestId('login-email').fill(ADMIN_EMAIL);
+  await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('totp-code').fill(totp(base32Decode(ADMIN_TOTP_SECRET), Date.now()));
+  await page.getByTestId('totp-submit').click();
+}
+
+/** Presses Tab until the element with this test id has focus (at most `max` presses). */
+async function tabTo(page: Page, testId: string, max = 80): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((id) => document.activeElement?.getAttribute('data-testid') === id, testId))
+      return;
+  }
+  throw new Error(`Tab never reached ${testId}`);
+}
+
+describe('the compliance page', () => {
+  it('shows the demo site’s evidence, drills down and downloads the pack by keyboard', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1400, height: 1000 },
+      acceptDownloads: true,
+    });
+    try {
+      const page = await context.newPage();
+      await signIn(page);
+      await page
+        .locator(`[data-testid="site-card"][data-site-key="${siteKey}"]`)
+        .getByTestId('site-compliance-link')
+        .click();
+      await page.getByRole('heading', { level: 1, name: 'Compliance' }).waitFor();
+      await page.getByTestId('compliance-figures').waitFor();
+
+      // The figures are the database's.
+      const site = await server.store.sites.findByKey(siteKey);
+      const stored = await server.store.recordings.list({ siteId: site?.id ?? '', limit: 100 });
+      let views = 0;
+      for (const s of stored) views += (await server.store.accessLog.listForSession(s.id)).length;
+      expect(await page.getByTestId('figure-sessions').textContent()).toBe(`Sessions stored${stored.length}`);
+      expect(await page.getByTestId('figure-views').textContent()).toBe(`Raw-replay views${views}`);
+      expect(views).toBe(2);
+      expect(await page.getByTestId('figure-consent').textContent()).toBe('Consent opt-in60 %');
+      expect(await page.getByTestId('audit-chain-status').textContent()).toContain('Intact');
+
+      // Charts drawn by the charting library, each with its numbers as a table for screen readers.
+      for (const id of ['readiness-chart', 'region-optin-chart']) {
+        const figure = page.getByTestId(id);
+        await figure.locator('svg.recharts-surface').first().waitFor();
+        expect(await figure.locator('table').count()).toBe(1);
+      }
+      const regionTable = await page.getByTestId('region-optin-chart').locator('table').textContent();
+      expect(regionTable).toContain('DE');
+      expect(regionTable).toContain('67 %');
+      expect(regionTable).toContain('50 %');
+      expect(
+        await page.getByTestId('readiness-chart').locator('.recharts-bar-rectangle').count(),
+      ).toBeGreaterThan(0);
+      expect(await page.locator('[data-testid="checklist-item"]').count()).toBe(7 + 19);
+
+      // Keyboard only: a figure drills down to its evidence …
+      await page.locator('h1').focus();
+      await tabTo(page, 'figure-views');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.evaluate(() => location.hash)).toBe('#access');
+      expect(await page.getByTestId('access-views').textContent()).toContain('ticket 81: checkout bug');
+
+      // … and the pack downloads from the keyboard, recorded in the audit log.
+      await page.locator('h1').focus();
+      await tabTo(page, 'download-pdf');
+      const [download] = await Promise.all([
+        page.waitForEvent('download', { timeout: 60_000 }),
+        page.keyboard.press('Enter'),
+      ]);
+      expect(download.suggestedFilename()).toMatch(/^veil-compliance-.*\.pdf$/);
+      const file = await download.path();
+      expect((await readFile(file)).subarray(0, 5).toString()).toBe('%PDF-');
+      const audited = await server.store.audit.query({
+        actions: ['report.downloaded'],
+        order: 'asc',
+        limit: 5,
+      });
+      expect(audited.map((e) => [e.actor.label, e.details.format])).toEqual([[ADMIN_EMAIL, 'pdf']]);
+    } finally {
+      await context.close();
+    }
+  });
+});
