@@ -25,6 +25,7 @@ export * from './detectors/vinManufacturers.js';
 export * from './errors/errorCodes.js';
 export * from './heatmap/index.js';
 export * from './incidents/contentScans.js';
+export * from './incidents/incidents.js';
 export * from './net/ipMatch.js';
 export * from './notices/deviceStorage.js';
 export * from './notices/disclosureNotice.js';

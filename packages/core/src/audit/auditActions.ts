@@ -30,6 +30,10 @@ export const AUDIT_ACTIONS = {
   'erasure.performed': 'a data subject was erased; details: selector kind, sessions, receipt',
   'erasure.content_scanned':
     "a site's recordings were scanned for a leaked value or pattern; details: scanId, kind, valueHash (keyed hash, never the value), caseSensitive, receivedFrom, receivedTo, incidentId",
+  'incident.created':
+    'an exposure incident was recorded; details: incidentId, title, kind, page, element, windowFrom, windowTo, foundHow, discoveredAt',
+  'incident.decided':
+    'the notification decision of an exposure incident was recorded; details: incidentId, decision (notify | no_notify), reason, notifiedAt, discoveredAt, deadline, inTime',
   'erasure.content_erased':
     'the sessions a content scan found were erased; details: scanId, receiptId, valueHash, sessions, chunks, dataKeysDestroyed, held, incidentId',
   'retention.purged':

@@ -24,6 +24,11 @@ export const newContentScanSchema = z
     from: z.number().int().nonnegative().optional(),
     /** Only sessions Veil first received before this server time (ms). */
     to: z.number().int().positive().optional(),
+    /** Link the scan (and its erasure) to this exposure incident of the site. */
+    incidentId: z
+      .string()
+      .regex(/^inc_[A-Za-z0-9-]{8,64}$/, 'is not an incident id')
+      .optional(),
   })
   .refine((b) => (b.value === undefined) !== (b.pattern === undefined), {
     message: 'give exactly one of value and pattern',

@@ -8,6 +8,7 @@ import { attestCommand, processorsCommand } from './commands/complianceCommand.j
 import { eraseCommand } from './commands/eraseCommand.js';
 import { eraseContentCommand } from './commands/eraseContentCommand.js';
 import { exportSubjectCommand } from './commands/exportSubjectCommand.js';
+import { incidentsCommand } from './commands/incidentsCommand.js';
 import { noticeCommand } from './commands/noticeCommand.js';
 import { policyCommand } from './commands/policyCommand.js';
 import { reportCommand } from './commands/reportCommand.js';
@@ -52,6 +53,7 @@ export function buildProgram(io: CliIo): Command {
     reportCommand(io),
     processorsCommand(io),
     attestCommand(io),
+    incidentsCommand(io),
     scanCommand(io),
   ]) {
     program.addCommand(command);

@@ -1,16 +1,13 @@
-import {
-  type ContentScan,
-  contentErasureReceiptSchema,
-  contentScanSchema,
-  newContentScanSchema,
-} from '@veil/core';
+import { contentErasureReceiptSchema, contentScanSchema, newContentScanSchema } from '@veil/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { actorOf } from '../audit/auditActor.js';
 import { eraseContentMatches, STALE_SCAN_MS, startContentScan } from '../erasure/contentScan.js';
+import { contentScanView } from '../erasure/contentScanView.js';
 import { VeilError } from '../errors/VeilError.js';
 import { addRoute } from '../http/addRoute.js';
 import { errorResponses } from '../http/errorResponses.js';
+import { incidentOf } from '../incidents/incidents.js';
 import type { ContentScanRecord } from '../storage/contentScans/ContentScanRepository.js';
 import type { SiteRecord } from '../storage/sites/SiteRepository.js';
 import { siteKeyParams } from './siteRoutes.js';
@@ -18,11 +15,6 @@ import { siteKeyParams } from './siteRoutes.js';
 const scanParams = siteKeyParams.extend({
   scanId: z.string().regex(/^scan_[A-Za-z0-9-]{8,64}$/, 'is not a content scan id'),
 });
-
-export function contentScanView(s: ContentScanRecord): ContentScan {
-  const { siteId: _siteId, ...view } = s;
-  return view;
-}
 
 function who(request: FastifyRequest): string {
   const p = request.principal;
@@ -83,6 +75,7 @@ export async function contentScanRoutes(app: FastifyInstance): Promise<void> {
     },
     handler: async ({ params, body, request, reply }) => {
       const site = await siteOf(params.siteKey);
+      if (body.incidentId !== undefined) await incidentOf(store, site, body.incidentId);
       const query =
         body.value !== undefined
           ? { kind: 'value' as const, value: body.value, caseSensitive: body.caseSensitive }
@@ -92,6 +85,7 @@ export async function contentScanRoutes(app: FastifyInstance): Promise<void> {
         query,
         receivedFrom: body.from,
         receivedTo: body.to,
+        incidentId: body.incidentId,
         createdBy: who(request),
         actor: actorOf(request.principal),
       });

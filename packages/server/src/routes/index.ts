@@ -18,6 +18,7 @@ import { consentApiRoutes } from './consentApiRoutes.js';
 import { consentPublicRoutes } from './consentPublicRoutes.js';
 import { contentScanRoutes } from './contentScanRoutes.js';
 import { heatmapRoutes } from './heatmapRoutes.js';
+import { incidentRoutes } from './incidentRoutes.js';
 import { ingestRoutes } from './ingestRoutes.js';
 import { noticeRoutes } from './noticeRoutes.js';
 import { oidcRoutes } from './oidcRoutes.js';
@@ -64,6 +65,7 @@ export const ROUTE_MODULES: readonly FastifyPluginAsync[] = [
   contentScanRoutes,
   complianceRoutes,
   scanRoutes,
+  incidentRoutes,
   optOutPageRoutes,
   openApiRoutes,
   staticRoutes,

@@ -6,6 +6,7 @@ import type { ComplianceTables } from './compliance/complianceTables.js';
 import type { ConsentTables } from './consent/consentTables.js';
 import type { ContentScanTables } from './contentScans/contentScanTables.js';
 import type { HeatmapTables } from './heatmaps/heatmapTables.js';
+import type { IncidentTables } from './incidents/incidentTables.js';
 import type { MigrationTables } from './migrations/migrationTables.js';
 import type { PrivacyTables } from './privacy/privacyTables.js';
 import type { RecordingTables } from './recordings/recordingTables.js';
@@ -37,4 +38,5 @@ export interface Database
     RetentionTables,
     ContentScanTables,
     ComplianceTables,
-    ScanTables {}
+    ScanTables,
+    IncidentTables {}

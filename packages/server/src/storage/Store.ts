@@ -16,6 +16,7 @@ import type { ConsentReceiptRepository } from './consent/ConsentReceiptRepositor
 import type { OptOutRepository } from './consent/OptOutRepository.js';
 import type { ContentScanRepository } from './contentScans/ContentScanRepository.js';
 import type { HeatmapRepository } from './heatmaps/HeatmapRepository.js';
+import type { IncidentRepository } from './incidents/IncidentRepository.js';
 import type { Dialect } from './migrations/Migration.js';
 import type { PrivacyRepository } from './privacy/PrivacyRepository.js';
 import type { RecordingRepository } from './recordings/RecordingRepository.js';
@@ -77,6 +78,8 @@ export interface Store {
   readonly compliance: ComplianceRepository;
   /** Scheduled pre-consent scans: per-site schedules and runs with their findings summary. */
   readonly siteScans: ScanRepository;
+  /** Exposure incidents and their notification decisions. */
+  readonly incidents: IncidentRepository;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   schemaVersion(): Promise<number>;

@@ -19,6 +19,7 @@ import { createOptOutRepository } from './consent/createOptOutRepository.js';
 import { createContentScanRepository } from './contentScans/createContentScanRepository.js';
 import type { Database } from './Database.js';
 import { createHeatmapRepository } from './heatmaps/createHeatmapRepository.js';
+import { createIncidentRepository } from './incidents/createIncidentRepository.js';
 import type { Dialect } from './migrations/Migration.js';
 import { currentSchemaVersion } from './migrations/runMigrations.js';
 import { createPrivacyRepository } from './privacy/createPrivacyRepository.js';
@@ -71,6 +72,7 @@ export function createKyselyStore(
     contentScans: createContentScanRepository(db),
     compliance: createComplianceRepository(db),
     siteScans: createScanRepository(db),
+    incidents: createIncidentRepository(db),
     async ping() {
       await sql`select 1`.execute(db);
     },

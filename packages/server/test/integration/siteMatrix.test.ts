@@ -25,6 +25,7 @@ interface SiteBObjects {
   erasure: string;
   hold: string;
   scan: string;
+  incident: string;
 }
 
 /**
@@ -153,6 +154,13 @@ describe('site × role × route matrix', () => {
       },
     });
     expect(hold.statusCode, hold.body).toBe(201);
+    const incident = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/sites/${siteB.siteKey}/incidents`,
+      headers: owner(),
+      payload: { title: `matrix ${n}`, kind: 'other', foundHow: 'audit' },
+    });
+    expect(incident.statusCode, incident.body).toBe(201);
     const scan = await t.app.inject({
       method: 'POST',
       url: `/api/v1/sites/${siteB.siteKey}/content-scans`,
@@ -164,6 +172,7 @@ describe('site × role × route matrix', () => {
     return {
       hold: hold.json().hold.id,
       scan: scan.json().scan.id,
+      incident: incident.json().incident.id,
       session,
       user: user.id,
       userEmail,
@@ -205,6 +214,7 @@ describe('site × role × route matrix', () => {
       if (name === 'holdId') return b.hold;
       if (name === 'scanId') return b.scan;
       if (name === 'processorId') return 'proc_matrix-0001';
+      if (name === 'incidentId') return b.incident;
       if (name === 'version') return '1';
       if (name === 'language') return 'en';
       throw new Error(`teach the site matrix the :${name} of ${route.method} ${route.url}`);
@@ -244,6 +254,7 @@ describe('site × role × route matrix', () => {
       b.privacyAlert,
       b.erasure,
       b.scan,
+      b.incident,
     ];
   }
 

@@ -2,7 +2,8 @@ import type { ContentScan } from '@veil/core';
 import { Command, InvalidArgumentError } from 'commander';
 import type { ContentQuery } from '../../erasure/contentMatcher.js';
 import { eraseContentMatches, startContentScan } from '../../erasure/contentScan.js';
-import { contentScanView } from '../../routes/contentScanRoutes.js';
+import { contentScanView } from '../../erasure/contentScanView.js';
+import { incidentOf } from '../../incidents/incidents.js';
 import type { ContentScanRecord } from '../../storage/contentScans/ContentScanRepository.js';
 import type { CliIo } from './shared.js';
 import { CLI_ACTOR, withSubjectRights } from './subjectRights.js';
@@ -26,6 +27,7 @@ interface EraseContentOptions {
   caseSensitive?: boolean;
   from?: number;
   to?: number;
+  incident?: string;
   erase?: boolean;
   json?: boolean;
 }
@@ -78,12 +80,17 @@ export function eraseContentCommand(io: CliIo): Command {
     .option('--case-sensitive', 'match case exactly (default: ignore case)')
     .option('--from <time>', 'only sessions received at or after this time (ISO date or ms)', parseTime)
     .option('--to <time>', 'only sessions received before this time (ISO date or ms)', parseTime)
+    .option(
+      '--incident <id>',
+      'link the scan and its erasure to this exposure incident (veil incidents create)',
+    )
     .option('--erase', 'erase the sessions found, once the scan completes (legally held ones are kept)')
     .option('--json', 'print the scan (and receipt) as JSON')
     .action(async (opts: EraseContentOptions) => {
       const query = queryOf(io, opts);
       const stream = io.errStream;
       const result = await withSubjectRights(io, opts.site, async ({ deps, site, cipher }) => {
+        if (opts.incident !== undefined) await incidentOf(deps.store, site, opts.incident);
         const started = await startContentScan(
           { ...deps, audit: deps.audit, cipher: await cipher() },
           {
@@ -91,6 +98,7 @@ export function eraseContentCommand(io: CliIo): Command {
             query,
             receivedFrom: opts.from,
             receivedTo: opts.to,
+            incidentId: opts.incident,
             createdBy: 'cli',
             actor: CLI_ACTOR,
           },

@@ -9,6 +9,7 @@ import { retention } from './008_retention.js';
 import { contentScans } from './009_content_scans.js';
 import { compliance } from './010_compliance.js';
 import { siteScans } from './011_site_scans.js';
+import { incidents } from './012_incidents.js';
 import type { Migration } from './Migration.js';
 
 /**
@@ -27,6 +28,7 @@ export const MIGRATIONS: readonly Migration[] = [
   contentScans,
   compliance,
   siteScans,
+  incidents,
 ];
 
 /** The schema version this build of Veil expects. */
