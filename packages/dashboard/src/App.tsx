@@ -27,6 +27,11 @@ const PrivacyRequestsPage = lazy(() =>
   import('./compliance/PrivacyRequestsPage').then((m) => ({ default: m.PrivacyRequestsPage })),
 );
 
+// Exposure incidents (72-hour clock, erasure by content) load on their own.
+const IncidentsPage = lazy(() =>
+  import('./incidents/IncidentsPage').then((m) => ({ default: m.IncidentsPage })),
+);
+
 // The privacy policy editor and the privacy preview (with the replayer) load on their own.
 const PolicyPage = lazy(() => import('./privacy/PolicyPage').then((m) => ({ default: m.PolicyPage })));
 const PrivacyPreviewPage = lazy(() =>
@@ -93,6 +98,12 @@ function Screen({ route }: { route: Route }) {
       return (
         <Suspense fallback={<Loading label="Loading…" />}>
           <PrivacyRequestsPage />
+        </Suspense>
+      );
+    case 'incidents':
+      return (
+        <Suspense fallback={<Loading label="Loading…" />}>
+          <IncidentsPage key={route.siteKey} siteKey={route.siteKey} />
         </Suspense>
       );
     case 'audit':

@@ -9,6 +9,7 @@ export type Route =
   | { name: 'privacy'; siteKey: string }
   | { name: 'privacyPreview'; siteKey: string }
   | { name: 'privacyRequests' }
+  | { name: 'incidents'; siteKey: string }
   | { name: 'audit' }
   | { name: 'accessReport' }
   | { name: 'users' }
@@ -51,6 +52,10 @@ export function matchRoute(pathname: string): Route {
     const siteKey = segment(parts[1] ?? '');
     if (siteKey !== null) return { name: 'privacyPreview', siteKey };
   }
+  if (parts.length === 3 && parts[0] === 'sites' && parts[2] === 'incidents') {
+    const siteKey = segment(parts[1] ?? '');
+    if (siteKey !== null) return { name: 'incidents', siteKey };
+  }
   if (parts.length === 1 && parts[0] === 'privacy-requests') return { name: 'privacyRequests' };
   if (parts.length === 1 && parts[0] === 'audit') return { name: 'audit' };
   if (parts.length === 2 && parts[0] === 'audit' && parts[1] === 'access') return { name: 'accessReport' };
@@ -75,6 +80,7 @@ export const paths = {
   privacy: (siteKey: string): string => `/sites/${encodeURIComponent(siteKey)}/privacy`,
   privacyPreview: (siteKey: string): string => `/sites/${encodeURIComponent(siteKey)}/privacy/preview`,
   privacyRequests: (): string => '/privacy-requests',
+  incidents: (siteKey: string): string => `/sites/${encodeURIComponent(siteKey)}/incidents`,
   audit: (): string => '/audit',
   accessReport: (): string => '/audit/access',
   users: (): string => '/users',

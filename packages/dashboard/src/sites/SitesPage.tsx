@@ -90,6 +90,13 @@ function SiteCard({ site }: { site: Site }) {
           >
             Privacy policy<span className="visually-hidden"> of {site.name}</span>
           </Link>
+          <Link
+            to={paths.incidents(site.siteKey)}
+            className="button button--small button--ghost"
+            data-testid="site-incidents-link"
+          >
+            Incidents<span className="visually-hidden"> of {site.name}</span>
+          </Link>
         </div>
       </div>
       <dl className="facts">
