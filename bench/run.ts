@@ -2,11 +2,12 @@
  * `npm run bench`: every benchmark, one table. Figures are ratios to a baseline measured in the
  * same run (these machines are noisy); absolute numbers are printed beside them for context.
  * `npm run bench -- [names…] [--json]`: only the named benchmarks (redaction, heatmaps, browser,
- * ingest); `--json` prints the rows as JSON (for comparing commits) instead of the table.
+ * ingest, retention); `--json` prints the rows as JSON (for comparing commits) instead of the table.
  * The browser and ingest benchmarks need the build (`npm run build`), Chromium and, for the
  * PostgreSQL row, the local PostgreSQL. `VEIL_LOAD_SECONDS` (default 60) sets the SQLite ingest
  * run, `VEIL_BENCH_PG_SECONDS` (default 20) the PostgreSQL one; `VEIL_BENCH_EVENTS=FILE` keeps and
- * reuses the recorded ingest batches.
+ * reuses the recorded ingest batches. `VEIL_BENCH_SESSIONS` (default 1 000 000) sizes the retention
+ * benchmark's site, `VEIL_BENCH_SCAN_SESSIONS` (default 20 000) its content scan.
  */
 import { copyFileSync, existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -15,6 +16,7 @@ import { type BrowserBenchResult, browserBench } from './browserBench.js';
 import { syntheticStream } from './fixtures.js';
 import { heatmapQueryBench, type BenchRow as Row } from './heatmapQueries.js';
 import { ingestHttpBench } from './ingestHttp.js';
+import { retentionScaleBench } from './retentionScale.js';
 
 const rows: Row[] = [];
 const progress = (msg: string): void => {
@@ -95,6 +97,11 @@ async function ingest(): Promise<void> {
   rows.push(...(await ingestHttpBench(eventsFile, progress, sqliteSeconds, pgSeconds)));
 }
 
+/** Retention purge and erasure by content at 1 M sessions (`VEIL_BENCH_SESSIONS`), on SQLite. */
+async function retention(): Promise<void> {
+  rows.push(...(await retentionScaleBench(progress)));
+}
+
 const args = process.argv.slice(2);
 const json = args.includes('--json');
 const selected = args.filter((a) => !a.startsWith('--'));
@@ -103,6 +110,7 @@ const benches: Record<string, () => void | Promise<void>> = {
   heatmaps: heatmapQueries,
   browser: browserBenches,
   ingest,
+  retention,
 };
 try {
   for (const [name, fn] of Object.entries(benches)) {
