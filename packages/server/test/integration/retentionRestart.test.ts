@@ -112,14 +112,14 @@ describe.each(engines)('a server restarted weeks later on %s', (engine) => {
       expect(await third.store.recordings.wrappedKey(old)).toBeUndefined();
       expect(await third.store.recordings.chunks(old)).toEqual([]);
       expect((await third.store.recordings.chunks(fresh)).length).toBe(1);
-      const actions: string[] = [];
-      for await (const e of third.store.audit.scan()) actions.push(`${e.action}:${e.details.trigger ?? ''}`);
-      expect(actions.filter((a) => a === 'retention.purged:start')).toHaveLength(2);
-      // The run ends (compaction, its log line) after the receipt is written.
+      // The run ends (audit entry, compaction, its log line) after the receipt is written.
       const line = await until(async () =>
         logs.find((l) => l.includes('"msg":"retention purge run"') && l.includes('"sessions":1')),
       );
       expect(line).toContain('"trigger":"start"');
+      const actions: string[] = [];
+      for await (const e of third.store.audit.scan()) actions.push(`${e.action}:${e.details.trigger ?? ''}`);
+      expect(actions.filter((a) => a === 'retention.purged:start')).toHaveLength(2);
     } finally {
       await third.close();
     }
