@@ -11,6 +11,40 @@ const inflateRawAsync = promisify(inflateRaw) as unknown as (
 export interface WireBatch {
   gzip: Buffer;
   json: string;
+  /**
+   * The events as `JSON.parse` gave them, before the schema copied them: only the order of each
+   * event's own keys is read from them (rrweb writes `type, data, timestamp`; the schema's copy
+   * puts `timestamp` before `data`).
+   */
+  rawEvents: readonly unknown[];
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The JSON of `events` with each event's keys in the order the client wrote them, or `undefined`
+ * when an event's keys are not the client's (a step added or removed one, or dropped an event).
+ */
+function inClientOrder(events: readonly object[], raw: readonly unknown[]): string | undefined {
+  if (events.length !== raw.length) return undefined;
+  const parts: string[] = new Array(events.length);
+  for (let i = 0; i < events.length; i++) {
+    const client = raw[i];
+    const event = events[i] as Record<string, unknown>;
+    if (!isObject(client)) return undefined;
+    const keys = Object.keys(client);
+    if (Object.keys(event).length !== keys.length) return undefined;
+    let out = '{';
+    for (const key of keys) {
+      if (!Object.hasOwn(event, key)) return undefined;
+      const value = JSON.stringify(event[key]);
+      if (value === undefined) return undefined;
+      out += `${out.length > 1 ? ',' : ''}${JSON.stringify(key)}:${value}`;
+    }
+    parts[i] = `${out}}`;
+  }
+  return `[${parts.join(',')}]`;
 }
 
 /** Fields of the batch besides its events that may be stored with it (inside the sealed chunk). */
@@ -31,20 +65,22 @@ const GZIP_HEADER_BYTES = 10;
 const GZIP_TRAILER_BYTES = 8;
 
 /**
- * The chunk to store for a batch whose events reached `store` as `eventsJson`: the client's own
+ * The chunk to store for a batch whose events reached `store` as `events`: the client's own
  * gzip bytes when they hold exactly what the server would store, so the server does not compress
  * again (the costliest step of ingest, profiled); `undefined` when it must compress itself.
  *
  * Kept only when nothing can hide in them: the decompressed text is the batch's head followed by
- * `"events":` and the stored events JSON byte for byte (so no step changed anything: not
- * redaction, URL sanitising, identify), the head is canonical JSON (re-serialising it gives the
+ * `"events":` and the stored events' JSON byte for byte, each event's keys in the client's order
+ * (so no step changed anything: not redaction, URL sanitising, identify), the head is canonical JSON (re-serialising it gives the
  * same text: no duplicate key, no whitespace) of known fields whose strings are ids, and every gzip
  * member has no optional header field (name, comment, extra) and ends exactly where the next
  * begins, with nothing after the last. The members' time stamp and OS bytes are zeroed in the copy
  * kept. A stored chunk then decompresses to the whole batch object (recordings/chunkEvents.ts reads
  * either form).
  */
-export async function clientChunk(wire: WireBatch, eventsJson: string): Promise<Buffer | undefined> {
+export async function clientChunk(wire: WireBatch, events: readonly object[]): Promise<Buffer | undefined> {
+  const eventsJson = inClientOrder(events, wire.rawEvents);
+  if (eventsJson === undefined) return undefined;
   const { json } = wire;
   const suffixLength = '"events":'.length + eventsJson.length + 1;
   if (json.length <= suffixLength || json.charCodeAt(json.length - 1) !== 0x7d /* } */) return undefined;

@@ -2,6 +2,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { IngestBatch } from '@veil/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeBatch, metaEvent, moveEvent, sessionId, snapshotEvent, T0 } from '../support/batches.js';
+import { readReplay } from '../support/replay.js';
 import { SITE_ORIGIN, startTestApp, type TestApp } from '../support/testApp.js';
 
 const PLANTED_EMAIL = 'ada.lovelace.planted@example.org';
@@ -14,10 +15,10 @@ function recorderJson(batch: IngestBatch): string {
 
 describe('ingest keeps the client gzip when the server stores the events unchanged', () => {
   let t: TestApp;
-  let owner: string;
+  let ownerHeaders: Record<string, string>;
   beforeAll(async () => {
     t = await startTestApp();
-    owner = await t.login();
+    ownerHeaders = await t.loginHeaders();
   });
   afterAll(() => t.close());
 
@@ -30,11 +31,8 @@ describe('ingest keeps the client gzip when the server stores the events unchang
   }
 
   async function replay(id: string): Promise<unknown[]> {
-    const res = await t.app.inject({
-      url: `/api/v1/sessions/${id}/events?purpose=${encodeURIComponent('test: stored chunk forms')}`,
-      headers: { cookie: owner },
-    });
-    expect(res.statusCode).toBe(200);
+    const res = await readReplay(t.app, ownerHeaders, id, 'test: stored chunk forms');
+    expect(res.statusCode, res.body).toBe(200);
     return res.json().events;
   }
 

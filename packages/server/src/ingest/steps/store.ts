@@ -33,10 +33,9 @@ export async function storeBatch(
 ): Promise<StoredBatch | Drop> {
   const { batch, site } = input;
   const summary = summarizeBatch(batch.events, batch.sentAt);
-  const eventsJson = JSON.stringify(batch.events);
   // The client's own gzip when it holds exactly these events: no second compression.
-  const kept = input.wire ? await clientChunk(input.wire, eventsJson) : undefined;
-  const compressed = kept ?? (await gzipAsync(Buffer.from(eventsJson, 'utf8')));
+  const kept = input.wire ? await clientChunk(input.wire, batch.events) : undefined;
+  const compressed = kept ?? (await gzipAsync(Buffer.from(JSON.stringify(batch.events), 'utf8')));
   const { cipher } = deps;
   const commit = deps.commit ?? ((w: ChunkWrite) => deps.store.recordings.ingestChunk(w.chunk, w.sealer));
   const outcome = await commit({

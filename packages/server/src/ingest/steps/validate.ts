@@ -112,7 +112,8 @@ export async function validate(request: RawBatchRequest): Promise<ValidatedBatch
     const error = validationError(parsed.error);
     return drop('validation_failed', error.message);
   }
-  return bytes === body
-    ? { request, batch: parsed.data }
-    : { request, batch: parsed.data, wire: { gzip: body, json: text } };
+  if (bytes === body) return { request, batch: parsed.data };
+  // Parsed by the schema above: an object with an events array.
+  const rawEvents = (json as { events: unknown[] }).events;
+  return { request, batch: parsed.data, wire: { gzip: body, json: text, rawEvents } };
 }
