@@ -45,6 +45,7 @@ export * from './redaction/RedactionContext.js';
 export * from './redaction/redactEvents.js';
 export * from './redaction/sanitizeCss.js';
 export * from './scans/siteScans.js';
+export * from './signals/index.js';
 export * from './subjects/limits.js';
 export * from './subjects/subjectRequests.js';
 export * from './subjects/subjectSelector.js';

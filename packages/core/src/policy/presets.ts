@@ -24,6 +24,8 @@ export const PRIVACY_PRESETS: Readonly<Record<PresetName, Readonly<PrivacyPolicy
     ...DEFAULT_PRIVACY_POLICY,
     preset: 'ferpa',
     maskAllText: true,
+    // Error messages are text of the page's own making: every one would be masked anyway.
+    captureErrors: false,
     pageDenyList: ['/grades/**', '/records/**', '/transcripts/**', '/**/grades*', '/**/records*'],
     retentionDays: 30,
   },
@@ -32,6 +34,7 @@ export const PRIVACY_PRESETS: Readonly<Record<PresetName, Readonly<PrivacyPolicy
     preset: 'hipaa',
     maskAllText: true,
     captureNetworkPayloads: false,
+    captureErrors: false,
     retentionDays: 14,
   },
   'pci-dss': {

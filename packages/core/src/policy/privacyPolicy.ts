@@ -122,6 +122,17 @@ export const privacyPolicySchema = z.object({
   minSessionMs: z.number().int().min(0).max(600_000),
   /** Capture XHR/fetch payloads. @default false */
   captureNetworkPayloads: z.boolean(),
+  /**
+   * Capture JavaScript errors (uncaught exceptions, unhandled rejections, `console.error`): message
+   * and stack, redacted like page text and capped. Dropped by the server too when off.
+   * @default true (false under ferpa and hipaa)
+   */
+  captureErrors: z.boolean(),
+  /**
+   * Capture network request metadata (method, URL path without query, status, duration, size;
+   * never headers or bodies). Dropped by the server too when off. @default true
+   */
+  captureNetworkMetadata: z.boolean(),
   /** Days a recording is kept before it is purged. @default 30 */
   retentionDays: z.number().int().min(MIN_RETENTION_DAYS).max(MAX_RETENTION_DAYS),
   /**
@@ -171,6 +182,8 @@ export const DEFAULT_PRIVACY_POLICY: Readonly<PrivacyPolicy> = Object.freeze({
   restrictedRegions: [],
   minSessionMs: 3_000,
   captureNetworkPayloads: false,
+  captureErrors: true,
+  captureNetworkMetadata: true,
   retentionDays: 30,
   heatmapOnly: false,
   heatmapOnlyPages: [],

@@ -36,6 +36,8 @@ const RULES: Rules = {
   restrictedRegions: (s, l) => union(s, l ?? []),
   minSessionMs: (s, l) => Math.max(s, l ?? 0),
   captureNetworkPayloads: (s, l) => s && l !== false,
+  captureErrors: (s, l) => s && l !== false,
+  captureNetworkMetadata: (s, l) => s && l !== false,
   retentionDays: (s, l) => Math.min(s, l ?? s),
   // Heatmap-only capture records less: a page may ask for it, never opt out of it.
   heatmapOnly: orTrue,

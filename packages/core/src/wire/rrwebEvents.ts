@@ -66,4 +66,8 @@ export const VeilCustomTag = {
   Tag: 'veil.tag',
   /** `veil('identify', userId)`: `{ userId }`; the server replaces the id by its keyed hash. */
   Identify: 'veil.identify',
+  /** A console error or uncaught exception: `ErrorEventPayload` (redacted, capped). */
+  Error: 'veil.error',
+  /** One network request's metadata: `NetworkEventPayload` (never headers or bodies). */
+  Network: 'veil.net',
 } as const;

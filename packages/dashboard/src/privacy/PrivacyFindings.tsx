@@ -13,6 +13,8 @@ const DROP_REASONS: Readonly<Record<string, string>> = {
   region_restricted: 'Batches from restricted regions',
   page_not_allowed: 'Events on pages outside targeting',
   network_payload: 'Network payload events',
+  error_events: 'Error events (capture off)',
+  network_metadata: 'Network metadata events (capture off)',
   session_too_short: 'Sessions shorter than the minimum',
 };
 

@@ -1,4 +1,4 @@
-import type { DeviceClass } from '@veil/core';
+import { type DeviceClass, SIGNAL_KINDS } from '@veil/core';
 import { useEffect, useRef, useState } from 'react';
 import {
   EMPTY_SESSION_FILTERS,
@@ -6,6 +6,7 @@ import {
   MAX_MIN_DURATION_SEC,
   type SessionFilters,
 } from './sessionFilters';
+import { isSignalKind, SIGNAL_LABELS } from './signalLabels';
 
 /** Typing in a text filter applies after this pause. */
 const TEXT_FILTER_DEBOUNCE_MS = 400;
@@ -138,6 +139,44 @@ export function SessionFiltersBar({ filters, onChange }: SessionFiltersBarProps)
           data-testid="filter-page"
         />
       </div>
+      <div className="field field--inline">
+        <label htmlFor="filter-sort">Sort</label>
+        <select
+          id="filter-sort"
+          value={filters.sort}
+          onChange={(e) => {
+            const value = e.target.value;
+            onChange({ ...filters, sort: isSignalKind(value) ? value : 'newest' });
+          }}
+          data-testid="filter-sort"
+        >
+          <option value="newest">Newest first</option>
+          {SIGNAL_KINDS.map((kind) => (
+            <option key={kind} value={kind}>
+              Most {SIGNAL_LABELS[kind].toLowerCase()}
+            </option>
+          ))}
+        </select>
+      </div>
+      <fieldset className="filters__signals" data-testid="filter-signals">
+        <legend>With signals</legend>
+        {SIGNAL_KINDS.map((kind) => (
+          <label key={kind} className="signal-toggle">
+            <input
+              type="checkbox"
+              checked={filters.signals.includes(kind)}
+              onChange={(e) => {
+                const chosen = new Set(filters.signals);
+                if (e.target.checked) chosen.add(kind);
+                else chosen.delete(kind);
+                onChange({ ...filters, signals: SIGNAL_KINDS.filter((k) => chosen.has(k)) });
+              }}
+              data-testid={`filter-signal-${kind}`}
+            />
+            {SIGNAL_LABELS[kind]}
+          </label>
+        ))}
+      </fieldset>
       <div className="filters__actions">
         <button type="submit" className="visually-hidden" tabIndex={-1}>
           Apply filters

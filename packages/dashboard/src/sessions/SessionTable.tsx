@@ -4,6 +4,7 @@ import { formatDuration } from '../format/duration';
 import { displayUrl } from '../format/url';
 import { Link } from '../router/history';
 import { paths } from '../router/routes';
+import { SignalBadges } from './SignalBadges';
 import type { SessionSummary } from './sessionsApi';
 
 export interface SessionTableProps {
@@ -33,6 +34,7 @@ export function SessionTable({ sessions, now }: SessionTableProps) {
               Events
             </th>
             <th scope="col">Entry page</th>
+            <th scope="col">Signals</th>
           </tr>
         </thead>
         <tbody>
@@ -77,6 +79,9 @@ function SessionRow({ session, now }: { session: SessionSummary; now: number }) 
       <td className="url-cell" title={session.entryUrl}>
         <span className="url-cell__path">{entry.path}</span>
         {entry.host && <span className="cell-sub">{entry.host}</span>}
+      </td>
+      <td>
+        <SignalBadges signals={session.signals} />
       </td>
     </tr>
   );

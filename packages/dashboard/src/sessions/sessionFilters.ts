@@ -1,4 +1,5 @@
-import type { DeviceClass } from '@veil/core';
+import { type DeviceClass, SIGNAL_KINDS, type SignalKind } from '@veil/core';
+import { isSignalKind } from './signalLabels';
 
 /**
  * The session list's filters as the dashboard URL carries them (`?from=2025-01-31&device=mobile`):
@@ -15,6 +16,10 @@ export interface SessionFilters {
   minDurationSec: number | null;
   /** Substring of a visited URL; '' for none. */
   page: string;
+  /** Signals each session must have, in `SIGNAL_KINDS` order. */
+  signals: SignalKind[];
+  /** Newest first, or most of one signal first. */
+  sort: 'newest' | SignalKind;
 }
 
 export const EMPTY_SESSION_FILTERS: Readonly<SessionFilters> = {
@@ -23,7 +28,14 @@ export const EMPTY_SESSION_FILTERS: Readonly<SessionFilters> = {
   device: null,
   minDurationSec: null,
   page: '',
+  signals: [],
+  sort: 'newest',
 };
+
+function parseSignals(value: string | null): SignalKind[] {
+  const named = new Set((value ?? '').split(','));
+  return SIGNAL_KINDS.filter((k) => named.has(k));
+}
 
 /** The longest `page` filter the URL keeps. */
 export const MAX_PAGE_FILTER_LENGTH = 200;
@@ -75,6 +87,8 @@ export function parseSessionFilters(search: string | URLSearchParams): SessionFi
     device: parseDevice(params.get('device')),
     minDurationSec: parseSeconds(params.get('minDuration')),
     page: (params.get('page') ?? '').trim().slice(0, MAX_PAGE_FILTER_LENGTH),
+    signals: parseSignals(params.get('signals')),
+    sort: isSignalKind(params.get('sort') ?? '') ? (params.get('sort') as SignalKind) : 'newest',
   };
 }
 
@@ -87,11 +101,16 @@ export function sessionFiltersToSearch(filters: SessionFilters): string {
   if (filters.minDurationSec !== null) params.set('minDuration', String(filters.minDurationSec));
   const page = filters.page.trim();
   if (page !== '') params.set('page', page);
+  if (filters.signals.length > 0) params.set('signals', filters.signals.join(','));
+  if (filters.sort !== 'newest') params.set('sort', filters.sort);
   const query = params.toString();
   return query === '' ? '' : `?${query}`;
 }
 
-/** The API's query parameters (docs/api.md: `from`, `to` in ms, `device`, `minDurationMs`, `page`). */
+/**
+ * The API's query parameters (docs/api.md: `from`, `to` in ms, `device`, `minDurationMs`, `page`,
+ * `signals`, `sort`).
+ */
 export function sessionFiltersToApiParams(filters: SessionFilters): URLSearchParams {
   const params = new URLSearchParams();
   const from = filters.from === null ? null : localDayStartMs(filters.from);
@@ -102,6 +121,8 @@ export function sessionFiltersToApiParams(filters: SessionFilters): URLSearchPar
   if (filters.minDurationSec !== null) params.set('minDurationMs', String(filters.minDurationSec * 1000));
   const page = filters.page.trim();
   if (page !== '') params.set('page', page);
+  if (filters.signals.length > 0) params.set('signals', filters.signals.join(','));
+  if (filters.sort !== 'newest') params.set('sort', filters.sort);
   return params;
 }
 

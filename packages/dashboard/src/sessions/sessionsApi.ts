@@ -1,4 +1,4 @@
-import type { DeviceClass } from '@veil/core';
+import { type DeviceClass, emptySignalCounts, SIGNAL_KINDS, type SignalCounts } from '@veil/core';
 import { z } from 'zod';
 import type { ApiClient } from '../api/client';
 import { decoder } from '../api/decoder';
@@ -9,6 +9,11 @@ export const SESSION_PAGE_SIZE = 50;
 
 /** Core's `DeviceClass` as a schema (core declares the type only). */
 export const deviceClassSchema = z.enum(['mobile', 'tablet', 'desktop']) satisfies z.ZodType<DeviceClass>;
+
+/** `SessionSignals` of docs/api.md (absent from older servers: none counted). */
+const signalCountsSchema = z
+  .object(Object.fromEntries(SIGNAL_KINDS.map((k) => [k, z.number().int().nonnegative().catch(0)])))
+  .transform((v): SignalCounts => ({ ...emptySignalCounts(), ...v }));
 
 /** `SessionSummary` of docs/api.md; the list is newest first. */
 const sessionSummarySchema = z.object({
@@ -26,6 +31,7 @@ const sessionSummarySchema = z.object({
   eventCount: z.number(),
   /** False while the session may still receive batches (absent from older servers: final). */
   finalised: z.boolean().default(true),
+  signals: signalCountsSchema.catch(emptySignalCounts),
 });
 export type SessionSummary = z.infer<typeof sessionSummarySchema>;
 

@@ -1,3 +1,4 @@
+import { emptySignalCounts } from '@veil/core';
 import { describe, expect, it } from 'vitest';
 import {
   appendNextPage,
@@ -19,6 +20,7 @@ function session(id: string, startedAt: number, eventCount = 10): SessionSummary
     viewportWidth: 1280,
     eventCount,
     finalised: false,
+    signals: emptySignalCounts(),
   };
 }
 

@@ -16,12 +16,16 @@ const ALL: SessionFilters = {
   device: 'mobile',
   minDurationSec: 30,
   page: '/checkout',
+  signals: ['rageClicks', 'jsErrors'],
+  sort: 'deadClicks',
 };
 
 describe('session filters ⇄ URL query', () => {
   it('round-trips every filter', () => {
     const search = sessionFiltersToSearch(ALL);
-    expect(search).toBe('?from=2025-03-01&to=2025-03-31&device=mobile&minDuration=30&page=%2Fcheckout');
+    expect(search).toBe(
+      '?from=2025-03-01&to=2025-03-31&device=mobile&minDuration=30&page=%2Fcheckout&signals=rageClicks%2CjsErrors&sort=deadClicks',
+    );
     expect(parseSessionFilters(search)).toEqual(ALL);
   });
 
@@ -35,12 +39,19 @@ describe('session filters ⇄ URL query', () => {
   it('drops malformed values instead of guessing', () => {
     expect(
       parseSessionFilters(
-        '?from=2025-02-30&to=yesterday&device=watch&minDuration=-4&page=%20%2Fa%20&cursor=x',
+        '?from=2025-02-30&to=yesterday&device=watch&minDuration=-4&page=%20%2Fa%20&cursor=x&signals=boredom&sort=boredom',
       ),
     ).toEqual({ ...EMPTY_SESSION_FILTERS, page: '/a' });
     expect(parseSessionFilters('?minDuration=1.5').minDurationSec).toBeNull();
     expect(parseSessionFilters('?minDuration=0').minDurationSec).toBeNull();
     expect(parseSessionFilters('?minDuration=999999').minDurationSec).toBeNull();
+  });
+
+  it('keeps known signals in their display order, drops unknown ones', () => {
+    expect(parseSessionFilters('?signals=jsErrors,boredom,rageClicks').signals).toEqual([
+      'rageClicks',
+      'jsErrors',
+    ]);
   });
 
   it('accepts URLSearchParams and caps the page filter', () => {
@@ -62,7 +73,9 @@ describe('session filters → API query', () => {
     expect(params.get('device')).toBe('mobile');
     expect(params.get('minDurationMs')).toBe('30000');
     expect(params.get('page')).toBe('/checkout');
-    expect([...params.keys()]).toEqual(['from', 'to', 'device', 'minDurationMs', 'page']);
+    expect(params.get('signals')).toBe('rageClicks,jsErrors');
+    expect(params.get('sort')).toBe('deadClicks');
+    expect([...params.keys()]).toEqual(['from', 'to', 'device', 'minDurationMs', 'page', 'signals', 'sort']);
   });
 
   it('sends no parameters without filters', () => {

@@ -1,7 +1,16 @@
-import { createMaskers, EventType, isHeatmapOnlyPage, sanitizeUrl, VeilCustomTag } from '@veil/core';
+import {
+  createMaskers,
+  type ErrorEventPayload,
+  EventType,
+  isHeatmapOnlyPage,
+  sanitizeUrl,
+  VeilCustomTag,
+} from '@veil/core';
 import type { BootContext, RecorderHandle } from '../shared/bootContract.js';
 import { readKey, storageOf } from '../shared/storage.js';
 import { StorageKey } from '../shared/storageKeys.js';
+import { type ActivityEmit, capErrorPayload, startErrorCapture } from './activity/errorCapture.js';
+import { startNetworkCapture } from './activity/networkCapture.js';
 import { Batcher } from './Batcher.js';
 import { browserClock, type ErrorReporter, type Teardown } from './clock.js';
 import { gateOnConsentReceipt } from './consentRegistration.js';
@@ -163,9 +172,39 @@ export function startRecorder(ctx: BootContext): RecorderHandle {
       if (heatmapOnly) throw error;
       onError(error, 'heatmap');
     }
+    if (!heatmapOnly) startActivityCapture();
   } catch (error) {
     stopAll();
     throw error;
+  }
+
+  /** Errors and network metadata, each when the policy says so; never in heatmap-only capture. */
+  function startActivityCapture(): void {
+    const emit: ActivityEmit = (tag, payload) => {
+      if (stopped) return;
+      // The same walk as rrweb's events and heatmap events: error texts are redacted like page text.
+      const event = redactOwnEvent({
+        type: EventType.Custom,
+        timestamp: clock.now(),
+        data: { tag, payload },
+      });
+      const data = event.data as { payload: unknown };
+      if (tag === VeilCustomTag.Error) data.payload = capErrorPayload(data.payload as ErrorEventPayload);
+      batcher.add(event);
+    };
+    const path = () => location.pathname || '/';
+    try {
+      if (policy.captureErrors) teardowns.push(startErrorCapture(emit, path, onError));
+      if (policy.captureNetworkMetadata) {
+        const veil = new URL(ctx.ingestUrl, location.href).origin;
+        // Veil's own requests (batches, consent, config) are not the site's traffic.
+        const ignore = (u: URL) => u.origin === veil && /^\/(?:ingest|r)\//.test(u.pathname);
+        teardowns.push(startNetworkCapture(emit, path, clock, ignore, onError));
+      }
+    } catch (error) {
+      // An addition to the replay: the replay goes on without it.
+      onError(error, 'activity');
+    }
   }
 
   const toCustomEvent = createCommandEvents(policy.customPatterns);

@@ -17,6 +17,8 @@ export type ClientPolicy = Pick<
   | 'allowedUrlParams'
   | 'heatmapOnly'
   | 'heatmapOnlyPages'
+  | 'captureErrors'
+  | 'captureNetworkMetadata'
 >;
 
 /** `GET /r/v1/sites/{siteKey}/config` (docs/api.md), as far as the SDK reads it. */
@@ -113,6 +115,9 @@ export function parseSiteConfig(input: unknown): SiteConfig | null {
       customPatterns: p.customPatterns as CustomPattern[],
       heatmapOnly: p.heatmapOnly === true,
       heatmapOnlyPages: (p.heatmapOnlyPages as string[] | undefined) ?? [],
+      // Absent (a server from before they existed) or malformed means off.
+      captureErrors: p.captureErrors === true,
+      captureNetworkMetadata: p.captureNetworkMetadata === true,
     },
   };
 }

@@ -21,6 +21,7 @@ import { pageTargeting } from './steps/pageTargeting.js';
 import { redact } from './steps/redact.js';
 import { region } from './steps/region.js';
 import { sanitizeUrls } from './steps/sanitizeUrls.js';
+import { countSignals } from './steps/signals.js';
 import { siteAndOrigin } from './steps/siteAndOrigin.js';
 import { storeBatch } from './steps/store.js';
 import { type RawBatchRequest, validate } from './steps/validate.js';
@@ -46,7 +47,7 @@ export interface IngestDeps {
 /**
  * `POST /ingest/v1/batch` as a named pipeline (STYLE.md):
  * `validate → siteAndOrigin → consent → ipPolicy → region → pageTargeting → identify → sanitizeUrls →
- * redact → aggregate → store → linkSubject`. Each step returns the next context or a typed
+ * redact → aggregate → store → signals → linkSubject`. Each step returns the next context or a typed
  * `Drop`; each is counted and timed in `metrics`. The privacy steps drop (and count) what the
  * site's policy does not record; `redact` masks what the browser left, before anything is
  * aggregated or stored.
@@ -114,6 +115,9 @@ export class IngestPipeline {
       storeBatch({ ...this.deps, commit: (w) => this.#chunks.submit(w) }, aggregated),
     );
     if (isDrop(stored)) return { ok: false, drop: stored, site: located.site };
+    // Also for a retried batch: counting is idempotent by (session, seq) on its own.
+    const counted = await this.step('signals', () => countSignals(this.deps, stored));
+    if (isDrop(counted)) return { ok: false, drop: counted, site: located.site };
     // Also for a retried batch: a link that failed after the chunk was stored is made now.
     await this.step('linkSubject', () => linkSubject(this.deps, identified, this.deps.clock.now()));
     this.metrics.recordAccepted(stored.ack.duplicate);

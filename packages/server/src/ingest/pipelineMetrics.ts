@@ -12,6 +12,7 @@ export const INGEST_STEPS = [
   'redact',
   'aggregate',
   'store',
+  'signals',
   'linkSubject',
 ] as const;
 export type IngestStepName = (typeof INGEST_STEPS)[number];

@@ -1,3 +1,4 @@
+import { SIGNAL_KINDS, type SignalKind } from '@veil/core';
 import { z } from 'zod';
 import type { SessionSummaryRecord } from '../storage/recordings/RecordingRepository.js';
 
@@ -17,6 +18,15 @@ export const sessionSummarySchema = z
     viewportWidth: z.number().int().nullable(),
     eventCount: z.number().int(),
     finalised: z.boolean(),
+    /** Frustration and error signals counted at ingest. */
+    signals: z
+      .object(
+        Object.fromEntries(SIGNAL_KINDS.map((k) => [k, z.number().int().nonnegative()])) as Record<
+          SignalKind,
+          z.ZodNumber
+        >,
+      )
+      .meta({ id: 'SessionSignals' }),
   })
   .meta({ id: 'SessionSummary' });
 export type SessionSummary = z.infer<typeof sessionSummarySchema>;
@@ -39,5 +49,6 @@ export function sessionSummary(record: SessionSummaryRecord): SessionSummary {
     viewportWidth: record.viewportWidth,
     eventCount: record.eventCount,
     finalised: record.finalised,
+    signals: { ...record.signals },
   };
 }

@@ -1,3 +1,4 @@
+import { SIGNAL_KINDS, type SignalKind } from '@veil/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { sessionObject } from '../access/objectScopes.js';
@@ -28,6 +29,24 @@ const listQuery = z.object({
     .max(500)
     .optional()
     .describe('substring of a visited URL (case-insensitive)'),
+  signals: z
+    .string()
+    .max(300)
+    .optional()
+    .transform((v, ctx) => {
+      const kinds = v === undefined || v === '' ? [] : v.split(',');
+      const unknown = kinds.filter((k) => !(SIGNAL_KINDS as readonly string[]).includes(k));
+      if (unknown.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `unknown signal: ${unknown.join(', ')}` });
+        return z.NEVER;
+      }
+      return kinds as SignalKind[];
+    })
+    .describe(`comma-separated signals each session must have (${SIGNAL_KINDS.join(', ')})`),
+  sort: z
+    .enum(['newest', ...SIGNAL_KINDS])
+    .default('newest')
+    .describe('newest first, or most of one signal first'),
   limit: z.coerce.number().int().min(1).max(MAX_SESSION_PAGE_SIZE).default(DEFAULT_SESSION_PAGE_SIZE),
   cursor: z.string().max(300).optional().describe('nextCursor of the previous page'),
 });
@@ -67,6 +86,7 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
       const site = await store.sites.findByKey(params.siteKey);
       if (!site) throw new VeilError('not_found', 'no site has this key');
       const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+      const sort = query.sort === 'newest' ? undefined : query.sort;
       const rows = await store.recordings.list({
         siteId: site.id,
         from: query.from,
@@ -74,12 +94,21 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
         device: query.device,
         minDurationMs: query.minDurationMs,
         page: query.page,
+        signals: query.signals,
+        sort,
         limit: query.limit + 1,
         after,
       });
       const page = rows.slice(0, query.limit);
       const last = page[page.length - 1];
-      const nextCursor = rows.length > query.limit && last ? encodeCursor(last) : null;
+      const nextCursor =
+        rows.length > query.limit && last
+          ? encodeCursor({
+              startedAt: last.startedAt,
+              id: last.id,
+              value: sort === undefined ? undefined : last.signals[sort],
+            })
+          : null;
       return { sessions: page.map(sessionSummary), nextCursor };
     },
   });

@@ -13,6 +13,7 @@ import type { RecordingTables } from './recordings/recordingTables.js';
 import type { RetentionTables } from './retention/retentionTables.js';
 import type { ScanTables } from './scans/scanTables.js';
 import type { SettingsTables } from './settings/settingsTables.js';
+import type { SignalTables } from './signals/signalTables.js';
 import type { SiteTables } from './sites/siteTables.js';
 import type { SubjectTables } from './subjects/subjectTables.js';
 
@@ -39,4 +40,5 @@ export interface Database
     ContentScanTables,
     ComplianceTables,
     ScanTables,
-    IncidentTables {}
+    IncidentTables,
+    SignalTables {}

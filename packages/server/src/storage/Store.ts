@@ -23,6 +23,7 @@ import type { RecordingRepository } from './recordings/RecordingRepository.js';
 import type { RetentionRepository } from './retention/RetentionRepository.js';
 import type { ScanRepository } from './scans/ScanRepository.js';
 import type { SettingsRepository } from './settings/SettingsRepository.js';
+import type { SignalRepository } from './signals/SignalRepository.js';
 import type { SiteRepository } from './sites/SiteRepository.js';
 import type { SubjectRepository } from './subjects/SubjectRepository.js';
 import type { SubjectRequestRepository } from './subjects/SubjectRequestRepository.js';
@@ -62,6 +63,8 @@ export interface Store {
   readonly subjectRequests: SubjectRequestRepository;
   /** Heatmap aggregates, per-session counting state and representative snapshots. */
   readonly heatmaps: HeatmapRepository;
+  /** Per-session frustration and error signal counts (counted at ingest). */
+  readonly signals: SignalRepository;
   /** Policy versions, masking failures, privacy alerts and drop counters. */
   readonly privacy: PrivacyRepository;
   /** The alert inbox (folded by fingerprint). */

@@ -28,6 +28,7 @@ import { createRetentionRepository } from './retention/createRetentionRepository
 import type { Store } from './Store.js';
 import { createScanRepository } from './scans/createScanRepository.js';
 import { createSettingsRepository } from './settings/createSettingsRepository.js';
+import { createSignalRepository } from './signals/createSignalRepository.js';
 import { createSiteRepository } from './sites/createSiteRepository.js';
 import { createSubjectRepository } from './subjects/createSubjectRepository.js';
 import { createSubjectRequestRepository } from './subjects/createSubjectRequestRepository.js';
@@ -65,6 +66,7 @@ export function createKyselyStore(
     subjectRequests: createSubjectRequestRepository(db),
     heatmaps: createHeatmapRepository(db, dialect),
     privacy: createPrivacyRepository(db, () => sites.forgetCached()),
+    signals: createSignalRepository(db, dialect),
     alerts: createAlertRepository(db),
     alertSinks: createAlertSinkRepository(db),
     alertDeliveries: createAlertDeliveryRepository(db),

@@ -26,6 +26,11 @@ function pageOf(event: RecordedEvent): string | undefined {
   return undefined;
 }
 
+/** A Veil custom event's tag, if the event is one. */
+function customTag(event: RecordedEvent): unknown {
+  return event.type === EventType.Custom && isObject(event.data) ? event.data.tag : undefined;
+}
+
 /** Heatmap events name their own page path (`veil.hm.*`, payload `path`). */
 function ownPath(event: RecordedEvent): string | undefined {
   const data = event.data;
@@ -37,7 +42,8 @@ function ownPath(event: RecordedEvent): string | undefined {
 /**
  * Page targeting, checked again on the server (the browser can lie): events recorded on pages
  * outside the allow list or inside the deny list are dropped and counted, and so are network
- * payload events (XHR/fetch bodies) unless the policy captures them. The session's page carries
+ * payload events (XHR/fetch bodies) unless the policy captures them, and error and network
+ * metadata events when the policy's `captureErrors` / `captureNetworkMetadata` are off. The session's page carries
  * over between batches (remembered, else its last stored page view); while it is unknown on a
  * site with page lists, events are dropped (privacy fails closed). A batch left empty is refused.
  */
@@ -46,14 +52,28 @@ export async function pageTargeting<T extends LocatedBatch>(
   input: T,
 ): Promise<T | Drop> {
   const { site, batch } = input;
-  const { pageAllowList, pageDenyList, captureNetworkPayloads } = site.policy;
+  const { pageAllowList, pageDenyList, captureNetworkPayloads, captureErrors, captureNetworkMetadata } =
+    site.policy;
   const targeted = pageAllowList.length > 0 || pageDenyList.length > 0;
   let networkDropped = 0;
+  let errorsDropped = 0;
+  let metadataDropped = 0;
   let pageDropped = 0;
   let events = batch.events;
   if (!captureNetworkPayloads) {
     events = events.filter((e) => !isNetworkPayloadEvent(e));
     networkDropped = batch.events.length - events.length;
+  }
+  if (!captureErrors || !captureNetworkMetadata) {
+    const before = events;
+    events = events.filter((e) => {
+      const tag = customTag(e);
+      if (!captureErrors && tag === VeilCustomTag.Error) errorsDropped++;
+      else if (!captureNetworkMetadata && tag === VeilCustomTag.Network) metadataDropped++;
+      else return true;
+      return false;
+    });
+    if (errorsDropped + metadataDropped === 0) events = before;
   }
   if (targeted) {
     const state = deps.sessions.get(batch.sessionId);
@@ -81,6 +101,9 @@ export async function pageTargeting<T extends LocatedBatch>(
   }
   const now = deps.clock.now();
   if (networkDropped > 0) await deps.store.privacy.countDrop(site.id, 'network_payload', now, networkDropped);
+  if (errorsDropped > 0) await deps.store.privacy.countDrop(site.id, 'error_events', now, errorsDropped);
+  if (metadataDropped > 0)
+    await deps.store.privacy.countDrop(site.id, 'network_metadata', now, metadataDropped);
   if (pageDropped > 0) await deps.store.privacy.countDrop(site.id, 'page_not_allowed', now, pageDropped);
   if (events.length === 0 && batch.events.length > 0) {
     return drop('not_recorded', 'the site does not record this page');

@@ -10,6 +10,7 @@ import { contentScans } from './009_content_scans.js';
 import { compliance } from './010_compliance.js';
 import { siteScans } from './011_site_scans.js';
 import { incidents } from './012_incidents.js';
+import { sessionSignals } from './013_session_signals.js';
 import type { Migration } from './Migration.js';
 
 /**
@@ -29,6 +30,7 @@ export const MIGRATIONS: readonly Migration[] = [
   compliance,
   siteScans,
   incidents,
+  sessionSignals,
 ];
 
 /** The schema version this build of Veil expects. */

@@ -57,6 +57,8 @@ export type PrivacyDropReason =
   | 'region_restricted'
   | 'page_not_allowed'
   | 'network_payload'
+  | 'error_events'
+  | 'network_metadata'
   | 'session_too_short';
 
 export interface PrivacyDropCount {

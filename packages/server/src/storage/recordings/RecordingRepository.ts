@@ -1,4 +1,4 @@
-import type { DeviceClass } from '@veil/core';
+import type { DeviceClass, SignalCounts, SignalKind } from '@veil/core';
 import type { WrappedDataKey } from '../../crypto/EnvelopeCipher.js';
 
 /** A page view as the summary keeps it; its title is sealed separately (see `ChunkSealer`). */
@@ -33,6 +33,8 @@ export interface SessionSummaryRecord {
   eventCount: number;
   chunkCount: number;
   finalised: boolean;
+  /** Frustration and error signals counted at ingest (all 0 before any were counted). */
+  signals: SignalCounts;
 }
 
 /** What one new chunk contributes to its session's summary. */
@@ -82,9 +84,16 @@ export interface SessionListQuery {
   minDurationMs?: number | undefined;
   /** Case-insensitive substring of any visited URL. */
   page?: string | undefined;
+  /** Only sessions with at least one of each of these signals. */
+  signals?: readonly SignalKind[] | undefined;
+  /** Most of this signal first (then newest first); newest first when absent. */
+  sort?: SignalKind | undefined;
   limit: number;
-  /** Keyset position: sessions strictly older than this one (newest first). */
-  after?: { startedAt: number; id: string } | undefined;
+  /**
+   * Keyset position: sessions after this one in the list's order (`value`: its count of the
+   * `sort` signal).
+   */
+  after?: { startedAt: number; id: string; value?: number | undefined } | undefined;
 }
 
 export interface StoredChunk {

@@ -1,12 +1,16 @@
 import type { DeviceClass } from '@veil/core';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database } from '../Database.js';
+import { countsFromRow, SIGNAL_COLUMNS } from '../signals/createSignalRepository.js';
+import type { SessionSignalsTable } from '../signals/signalTables.js';
 import type { RecordingRepository, SessionSummaryRecord } from './RecordingRepository.js';
 import type { RecordingSessionsTable } from './recordingTables.js';
 
 type Reads = Pick<RecordingRepository, 'list' | 'get' | 'pages' | 'chunks' | 'wrappedKey'>;
 
-type SummaryRow = Selectable<RecordingSessionsTable> & { site_key: string };
+type SummaryRow = Selectable<RecordingSessionsTable> & { site_key: string } & Partial<
+    Record<(typeof SIGNAL_COLUMNS)[keyof typeof SIGNAL_COLUMNS], SessionSignalsTable['rage_clicks'] | null>
+  >;
 
 const DEVICE_CLASSES: readonly string[] = ['mobile', 'tablet', 'desktop'];
 
@@ -31,6 +35,7 @@ function summaryFromRow(row: SummaryRow): SessionSummaryRecord {
     eventCount: Number(row.event_count),
     chunkCount: Number(row.chunk_count),
     finalised: Number(row.finalised) === 1,
+    signals: countsFromRow(row),
   };
 }
 
@@ -44,8 +49,10 @@ export function recordingReads(db: Kysely<Database>): Reads {
     db
       .selectFrom('recording_sessions')
       .innerJoin('sites', 'sites.id', 'recording_sessions.site_id')
+      .leftJoin('session_signals', 'session_signals.session_id', 'recording_sessions.id')
       .selectAll('recording_sessions')
-      .select('sites.site_key');
+      .select('sites.site_key')
+      .select(Object.values(SIGNAL_COLUMNS).map((c) => `session_signals.${c}` as const));
 
   return {
     async list(q) {
@@ -67,18 +74,29 @@ export function recordingReads(db: Kysely<Database>): Reads {
           ),
         );
       }
+      for (const kind of q.signals ?? [])
+        query = query.where(`session_signals.${SIGNAL_COLUMNS[kind]}`, '>', 0);
+      const sortColumn =
+        q.sort === undefined ? undefined : (`session_signals.${SIGNAL_COLUMNS[q.sort]}` as const);
+      // A session without a signal row counts 0 for the sort.
+      const sortValue =
+        sortColumn === undefined ? undefined : sql<number>`coalesce(${sql.ref(sortColumn)}, 0)`;
       const after = q.after;
       if (after) {
-        query = query.where((eb) =>
-          eb.or([
+        query = query.where((eb) => {
+          const newer = eb.or([
             eb('recording_sessions.started_at', '<', after.startedAt),
             eb.and([
               eb('recording_sessions.started_at', '=', after.startedAt),
               eb('recording_sessions.id', '<', after.id),
             ]),
-          ]),
-        );
+          ]);
+          if (sortValue === undefined) return newer;
+          const value = after.value ?? 0;
+          return eb.or([eb(sortValue, '<', value), eb.and([eb(sortValue, '=', value), newer])]);
+        });
       }
+      if (sortValue !== undefined) query = query.orderBy(sortValue, 'desc');
       const rows = await query
         .orderBy('recording_sessions.started_at', 'desc')
         .orderBy('recording_sessions.id', 'desc')

@@ -1,0 +1,3 @@
+export * from './activityEvents.js';
+export * from './sessionSignals.js';
+export * from './signalConstants.js';

@@ -1,0 +1,232 @@
+import { HeatmapTag } from '../heatmap/heatmapEvents.js';
+import { urlPath } from '../url/sanitizeUrl.js';
+import { EventType, IncrementalSource, MouseInteraction, VeilCustomTag } from '../wire/rrwebEvents.js';
+import { isFailedRequest, parseErrorEvent, parseNetworkEvent } from './activityEvents.js';
+import {
+  ERROR_CLICK_WINDOW_MS,
+  EXCESSIVE_SCROLL_REVERSALS,
+  FAILED_REQUEST_MIN_STATUS,
+  MAX_SCROLL_TARGETS_PER_VIEW,
+  QUICK_BACK_MS,
+  SCROLL_LEG_MIN_PX,
+} from './signalConstants.js';
+
+/** The frustration and error signals counted on every session, in display order. */
+export const SIGNAL_KINDS = [
+  'rageClicks',
+  'deadClicks',
+  'quickBacks',
+  'excessiveScrolls',
+  'errorClicks',
+  'jsErrors',
+  'failedRequests',
+] as const;
+export type SignalKind = (typeof SIGNAL_KINDS)[number];
+export type SignalCounts = Record<SignalKind, number>;
+
+/** One scrolled element of the current page view: where it is and how it has been moving. */
+interface ScrollTrack {
+  id: number;
+  /** The last turning point (or the first position). */
+  anchor: number;
+  /** Furthest position since the anchor, in the current direction. */
+  extreme: number;
+  /** 1 down, -1 up, 0 not yet moved a full leg. */
+  dir: number;
+  reversals: number;
+}
+
+/**
+ * What the server keeps between a session's batches to count its signals: the counts and the
+ * little context a signal spanning two batches needs. Plain JSON.
+ */
+export interface SessionSignalState {
+  counts: SignalCounts;
+  /** The current page view (URL path) and when it began; the one before it. */
+  page: { path: string; ts: number } | null;
+  previousPath: string | null;
+  /** The latest click and whether an error already made it an error click. */
+  lastClickAt: number | null;
+  lastClickErrored: boolean;
+  /** Scrolling of the current page view; `flagged` once it counted as excessive. */
+  scroll: { tracks: ScrollTrack[]; flagged: boolean };
+}
+
+export const emptySignalCounts = (): SignalCounts => ({
+  rageClicks: 0,
+  deadClicks: 0,
+  quickBacks: 0,
+  excessiveScrolls: 0,
+  errorClicks: 0,
+  jsErrors: 0,
+  failedRequests: 0,
+});
+
+export const emptySignalState = (): SessionSignalState => ({
+  counts: emptySignalCounts(),
+  page: null,
+  previousPath: null,
+  lastClickAt: null,
+  lastClickErrored: false,
+  scroll: { tracks: [], flagged: false },
+});
+
+/** An event as signal counting reads it. */
+export interface SignalEventLike {
+  type: number;
+  timestamp: number;
+  data?: unknown;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The page path a page-view event (rrweb Meta or Veil page view) opens, or undefined. */
+function pageViewPath(event: SignalEventLike): string | undefined {
+  const data = event.data;
+  if (!isRecord(data)) return undefined;
+  if (event.type === EventType.Meta && typeof data.href === 'string') return urlPath(data.href) || undefined;
+  if (event.type === EventType.Custom && data.tag === VeilCustomTag.PageView && isRecord(data.payload)) {
+    const url = data.payload.url;
+    return typeof url === 'string' ? urlPath(url) || undefined : undefined;
+  }
+  return undefined;
+}
+
+function isRrwebClick(event: SignalEventLike): boolean {
+  const data = event.data;
+  return (
+    event.type === EventType.IncrementalSnapshot &&
+    isRecord(data) &&
+    data.source === IncrementalSource.MouseInteraction &&
+    data.type === MouseInteraction.Click
+  );
+}
+
+function heatmapClickFlags(event: SignalEventLike): { rage: boolean; dead: boolean } | undefined {
+  const data = event.data;
+  if (event.type !== EventType.Custom || !isRecord(data) || data.tag !== HeatmapTag.Click) return undefined;
+  const p = data.payload;
+  if (!isRecord(p)) return undefined;
+  return { rage: p.rage === true, dead: p.dead === true };
+}
+
+function scrollOf(event: SignalEventLike): { id: number; y: number } | undefined {
+  const data = event.data;
+  if (
+    event.type !== EventType.IncrementalSnapshot ||
+    !isRecord(data) ||
+    data.source !== IncrementalSource.Scroll ||
+    typeof data.id !== 'number' ||
+    typeof data.y !== 'number' ||
+    !Number.isFinite(data.y)
+  )
+    return undefined;
+  return { id: data.id, y: data.y };
+}
+
+/** Moves one scrolled element; true when this movement completed a turn. */
+function moveScroll(track: ScrollTrack, y: number): boolean {
+  if (track.dir === 0) {
+    if (Math.abs(y - track.anchor) >= SCROLL_LEG_MIN_PX) {
+      track.dir = Math.sign(y - track.anchor);
+      track.extreme = y;
+    }
+    return false;
+  }
+  if ((y - track.extreme) * track.dir > 0) {
+    track.extreme = y;
+    return false;
+  }
+  // Moving back: a turn once it went back a full leg from the furthest point.
+  if (Math.abs(track.extreme - y) >= SCROLL_LEG_MIN_PX) {
+    track.anchor = track.extreme;
+    track.extreme = y;
+    track.dir = -track.dir;
+    track.reversals++;
+    return true;
+  }
+  return false;
+}
+
+/**
+ * Folds one batch's events into a session's signal state (a new state; the input is not
+ * changed). Counted, in event time order:
+ * - rage and dead clicks: heatmap clicks the recorder flagged (`findRageClicks`, `deadClickVerdict`);
+ * - quick backs: a page view returning to the page before it within `QUICK_BACK_MS` of leaving it;
+ * - excessive scrolling: a page view whose scrolling turned around `EXCESSIVE_SCROLL_REVERSALS`
+ *   times (legs of at least `SCROLL_LEG_MIN_PX`), once per page view;
+ * - JavaScript errors and failed requests (status 0 or ≥ 400): Veil's error and network events;
+ * - error clicks: a click followed by a JavaScript error within `ERROR_CLICK_WINDOW_MS`, once per click.
+ * Batches arriving out of order are counted in arrival order (a signal spanning them may be missed).
+ */
+export function foldSessionSignals(
+  previous: SessionSignalState,
+  events: readonly SignalEventLike[],
+): SessionSignalState {
+  const s: SessionSignalState = structuredClone(previous);
+  const ordered = [...events].sort((a, b) => a.timestamp - b.timestamp);
+  for (const event of ordered) {
+    const t = event.timestamp;
+    const path = pageViewPath(event);
+    if (path !== undefined) {
+      if (s.page === null || s.page.path !== path) {
+        if (s.page !== null && s.previousPath === path && t - s.page.ts <= QUICK_BACK_MS)
+          s.counts.quickBacks++;
+        s.previousPath = s.page?.path ?? null;
+        s.page = { path, ts: t };
+        s.scroll = { tracks: [], flagged: false };
+      }
+      continue;
+    }
+    const flags = heatmapClickFlags(event);
+    if (flags) {
+      if (flags.rage) s.counts.rageClicks++;
+      if (flags.dead) s.counts.deadClicks++;
+      continue;
+    }
+    if (isRrwebClick(event)) {
+      s.lastClickAt = t;
+      s.lastClickErrored = false;
+      continue;
+    }
+    const scroll = scrollOf(event);
+    if (scroll) {
+      let track = s.scroll.tracks.find((k) => k.id === scroll.id);
+      if (!track) {
+        if (s.scroll.tracks.length >= MAX_SCROLL_TARGETS_PER_VIEW) continue;
+        track = { id: scroll.id, anchor: scroll.y, extreme: scroll.y, dir: 0, reversals: 0 };
+        s.scroll.tracks.push(track);
+        continue;
+      }
+      if (moveScroll(track, scroll.y) && !s.scroll.flagged && track.reversals >= EXCESSIVE_SCROLL_REVERSALS) {
+        s.scroll.flagged = true;
+        s.counts.excessiveScrolls++;
+      }
+      continue;
+    }
+    const error = parseErrorEvent(event);
+    if (error !== null) {
+      if (error === 'invalid') continue;
+      s.counts.jsErrors++;
+      if (
+        s.lastClickAt !== null &&
+        !s.lastClickErrored &&
+        t - s.lastClickAt <= ERROR_CLICK_WINDOW_MS &&
+        t >= s.lastClickAt
+      ) {
+        s.counts.errorClicks++;
+        s.lastClickErrored = true;
+      }
+      continue;
+    }
+    const request = parseNetworkEvent(event);
+    if (
+      request !== null &&
+      request !== 'invalid' &&
+      isFailedRequest(request.status, FAILED_REQUEST_MIN_STATUS)
+    )
+      s.counts.failedRequests++;
+  }
+  return s;
+}

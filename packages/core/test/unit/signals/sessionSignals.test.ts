@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import {
+  EventType,
+  emptySignalState,
+  foldSessionSignals,
+  HeatmapTag,
+  IncrementalSource,
+  MouseInteraction,
+  parseErrorEvent,
+  parseNetworkEvent,
+  QUICK_BACK_MS,
+  type SignalEventLike,
+  VeilCustomTag,
+} from '../../../src/index.js';
+
+const T = 1_700_000_000_000;
+const page = (t: number, path: string): SignalEventLike => ({
+  type: EventType.Meta,
+  timestamp: t,
+  data: { href: `https://shop.example${path}`, width: 1280, height: 800 },
+});
+const hmClick = (t: number, rage: boolean, dead: boolean): SignalEventLike => ({
+  type: EventType.Custom,
+  timestamp: t,
+  data: { tag: HeatmapTag.Click, payload: { path: '/', el: 'button', rage, dead } },
+});
+const click = (t: number): SignalEventLike => ({
+  type: EventType.IncrementalSnapshot,
+  timestamp: t,
+  data: { source: IncrementalSource.MouseInteraction, type: MouseInteraction.Click, id: 5, x: 1, y: 1 },
+});
+const scroll = (t: number, y: number, id = 1): SignalEventLike => ({
+  type: EventType.IncrementalSnapshot,
+  timestamp: t,
+  data: { source: IncrementalSource.Scroll, id, x: 0, y },
+});
+const error = (t: number, message = 'TypeError: x is undefined'): SignalEventLike => ({
+  type: EventType.Custom,
+  timestamp: t,
+  data: { tag: VeilCustomTag.Error, payload: { kind: 'error', message, path: '/' } },
+});
+const request = (t: number, status: number): SignalEventLike => ({
+  type: EventType.Custom,
+  timestamp: t,
+  data: {
+    tag: VeilCustomTag.Network,
+    payload: { method: 'POST', reqPath: '/api/cart', status, ms: 12, path: '/' },
+  },
+});
+
+describe('foldSessionSignals', () => {
+  it('counts rage and dead clicks as the recorder flagged them', () => {
+    const s = foldSessionSignals(emptySignalState(), [
+      hmClick(T, true, false),
+      hmClick(T + 100, true, false),
+      hmClick(T + 200, true, true),
+      hmClick(T + 300, false, true),
+      hmClick(T + 400, false, false),
+    ]);
+    expect(s.counts).toMatchObject({ rageClicks: 3, deadClicks: 2 });
+  });
+
+  it('counts a quick back only when the page is left for the one before it within the window', () => {
+    const quick = foldSessionSignals(emptySignalState(), [
+      page(T, '/list'),
+      page(T + 10_000, '/item/1'),
+      page(T + 10_000 + QUICK_BACK_MS - 1, '/list'),
+    ]);
+    expect(quick.counts.quickBacks).toBe(1);
+    const slow = foldSessionSignals(emptySignalState(), [
+      page(T, '/list'),
+      page(T + 10_000, '/item/1'),
+      page(T + 10_000 + QUICK_BACK_MS + 1, '/list'),
+    ]);
+    expect(slow.counts.quickBacks).toBe(0);
+    const onward = foldSessionSignals(emptySignalState(), [
+      page(T, '/list'),
+      page(T + 1_000, '/item/1'),
+      page(T + 2_000, '/cart'),
+    ]);
+    expect(onward.counts.quickBacks).toBe(0);
+  });
+
+  it('spans batches: the page before lives in the state', () => {
+    const first = foldSessionSignals(emptySignalState(), [page(T, '/a'), page(T + 5_000, '/b')]);
+    const second = foldSessionSignals(JSON.parse(JSON.stringify(first)), [page(T + 6_000, '/a')]);
+    expect(second.counts.quickBacks).toBe(1);
+    expect(first.counts.quickBacks).toBe(0);
+  });
+
+  it('counts excessive scrolling once per page view after four turns of full legs', () => {
+    const ys = [0, 400, 50, 500, 20, 600, 100, 700, 0, 900];
+    const events = [page(T, '/long'), ...ys.map((y, i) => scroll(T + 100 * (i + 1), y))];
+    expect(foldSessionSignals(emptySignalState(), events).counts.excessiveScrolls).toBe(1);
+    // Jitter below a leg is no turn; reading down a long page is no turn either.
+    const calm = [
+      page(T, '/long'),
+      ...[0, 300, 260, 600, 580, 900, 1200].map((y, i) => scroll(T + 100 * (i + 1), y)),
+    ];
+    expect(foldSessionSignals(emptySignalState(), calm).counts.excessiveScrolls).toBe(0);
+    // A new page view counts again.
+    const twice = [...events, page(T + 5_000, '/other'), ...ys.map((y, i) => scroll(T + 6_000 + 100 * i, y))];
+    expect(foldSessionSignals(emptySignalState(), twice).counts.excessiveScrolls).toBe(2);
+  });
+
+  it('counts errors, error clicks (once per click, only after the click) and failed requests', () => {
+    const s = foldSessionSignals(emptySignalState(), [
+      error(T - 10),
+      click(T),
+      error(T + 500),
+      error(T + 900),
+      click(T + 10_000),
+      error(T + 13_000),
+      request(T + 1, 200),
+      request(T + 2, 404),
+      request(T + 3, 0),
+      request(T + 4, 302),
+    ]);
+    expect(s.counts).toMatchObject({ jsErrors: 4, errorClicks: 1, failedRequests: 2 });
+  });
+
+  it('ignores malformed error and network events', () => {
+    const bad: SignalEventLike[] = [
+      {
+        type: EventType.Custom,
+        timestamp: T,
+        data: { tag: VeilCustomTag.Error, payload: { kind: 'x', message: 'm', path: '/' } },
+      },
+      {
+        type: EventType.Custom,
+        timestamp: T,
+        data: {
+          tag: VeilCustomTag.Network,
+          payload: { method: 'GET', reqPath: '/a?q=1', status: 500, ms: 1, path: '/' },
+        },
+      },
+    ];
+    expect(parseErrorEvent(bad[0]!)).toBe('invalid');
+    expect(parseNetworkEvent(bad[1]!)).toBe('invalid');
+    const s = foldSessionSignals(emptySignalState(), bad);
+    expect(s.counts).toMatchObject({ jsErrors: 0, failedRequests: 0 });
+  });
+
+  it('does not change the state it was given', () => {
+    const before = emptySignalState();
+    foldSessionSignals(before, [hmClick(T, true, true), error(T)]);
+    expect(before).toEqual(emptySignalState());
+  });
+});

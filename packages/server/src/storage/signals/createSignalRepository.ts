@@ -1,0 +1,96 @@
+import { emptySignalCounts, type SessionSignalState, type SignalCounts } from '@veil/core';
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../Database.js';
+import type { Dialect } from '../migrations/Migration.js';
+import type { SignalRepository } from './SignalRepository.js';
+import type { SessionSignalsTable } from './signalTables.js';
+
+/** Namespace of PostgreSQL advisory locks serialising one session's signal counting. */
+const PG_SIGNAL_LOCK_NAMESPACE = 0x7367; // 'sg'
+
+type CountColumns = Pick<
+  SessionSignalsTable,
+  | 'rage_clicks'
+  | 'dead_clicks'
+  | 'quick_backs'
+  | 'excessive_scrolls'
+  | 'error_clicks'
+  | 'js_errors'
+  | 'failed_requests'
+>;
+
+/** Each signal kind's column in `session_signals`. */
+export const SIGNAL_COLUMNS = {
+  rageClicks: 'rage_clicks',
+  deadClicks: 'dead_clicks',
+  quickBacks: 'quick_backs',
+  excessiveScrolls: 'excessive_scrolls',
+  errorClicks: 'error_clicks',
+  jsErrors: 'js_errors',
+  failedRequests: 'failed_requests',
+} as const satisfies Record<keyof SignalCounts, keyof CountColumns>;
+
+export function countsFromRow(row: Partial<Record<keyof CountColumns, unknown>>): SignalCounts {
+  const counts = emptySignalCounts();
+  for (const [kind, column] of Object.entries(SIGNAL_COLUMNS) as [keyof SignalCounts, keyof CountColumns][])
+    counts[kind] = Number(row[column] ?? 0);
+  return counts;
+}
+
+function countColumns(counts: SignalCounts): CountColumns {
+  return {
+    rage_clicks: counts.rageClicks,
+    dead_clicks: counts.deadClicks,
+    quick_backs: counts.quickBacks,
+    excessive_scrolls: counts.excessiveScrolls,
+    error_clicks: counts.errorClicks,
+    js_errors: counts.jsErrors,
+    failed_requests: counts.failedRequests,
+  };
+}
+
+/** Per-session signal counts over either dialect. */
+export function createSignalRepository(db: Kysely<Database>, dialect: Dialect): SignalRepository {
+  return {
+    ingest({ sessionId, siteId, seq }, fold, now) {
+      return db.transaction().execute(async (trx) => {
+        if (dialect === 'postgres') {
+          await sql`select pg_advisory_xact_lock(${PG_SIGNAL_LOCK_NAMESPACE}, hashtext(${sessionId}))`.execute(
+            trx,
+          );
+        }
+        const row = await trx
+          .selectFrom('session_signals')
+          .select(['site_id', 'state_json', 'seqs_json'])
+          .where('session_id', '=', sessionId)
+          .executeTakeFirst();
+        if (row && row.site_id !== siteId) return 'conflict';
+        const seqs = row ? (JSON.parse(row.seqs_json) as number[]) : [];
+        if (seqs.includes(seq)) return 'duplicate';
+        const state = fold(row ? (JSON.parse(row.state_json) as SessionSignalState) : undefined);
+        seqs.push(seq);
+        const changes = {
+          ...countColumns(state.counts),
+          state_json: JSON.stringify(state),
+          seqs_json: JSON.stringify(seqs),
+          updated_at: now,
+        };
+        await trx
+          .insertInto('session_signals')
+          .values({ session_id: sessionId, site_id: siteId, ...changes })
+          .onConflict((oc) => oc.column('session_id').doUpdateSet(changes))
+          .execute();
+        return 'counted';
+      });
+    },
+
+    async counts(sessionId) {
+      const row = await db
+        .selectFrom('session_signals')
+        .selectAll()
+        .where('session_id', '=', sessionId)
+        .executeTakeFirst();
+      return row ? countsFromRow(row) : undefined;
+    },
+  };
+}
