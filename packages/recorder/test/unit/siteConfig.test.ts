@@ -28,7 +28,15 @@ describe('parseSiteConfig', () => {
       customPatterns: [{ label: 'student id', pattern: 'S\\d{7}' }],
       heatmapOnly: false,
       heatmapOnlyPages: [],
+      captureErrors: true,
+      captureNetworkMetadata: true,
     });
+  });
+
+  it('turns error and network capture off when the config does not say on (an older server)', () => {
+    const { captureErrors: _e, captureNetworkMetadata: _n, ...older } = valid.policy;
+    const config = parseSiteConfig({ ...valid, policy: { ...older, captureErrors: 'yes' } });
+    expect(config?.policy).toMatchObject({ captureErrors: false, captureNetworkMetadata: false });
   });
 
   it('takes lawful basis and sampling from the policy when the top level has none', () => {

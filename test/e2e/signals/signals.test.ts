@@ -1,0 +1,184 @@
+/**
+ * Session signals from real visits: Chromium drives purpose-built pages on their own origin with
+ * the real loader and recorder against the real server; each scripted frustration must show on
+ * its session and in the session list's filters, and an error message holding an e-mail address
+ * must be stored masked.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parsePrivacyPolicy, SIGNAL_KINDS, type SignalCounts } from '@veil/core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiToken, systemClock } from '../../../packages/server/src/index.js';
+import type { SiteRecord } from '../../../packages/server/src/storage/sites/SiteRepository.js';
+import { launchChromium } from '../../support/browser.js';
+import { apiGet, eventually, personContext, startVeil, type Veil } from '../heatmaps/support.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const DEAD_WINDOW_PASSED_MS = 2_300;
+const PLANTED_EMAIL = 'jane.planted@example.org';
+
+let veil: Veil;
+let browser: Browser;
+let pages: Server;
+let pagesOrigin: string;
+let site: SiteRecord;
+let viewer: string;
+
+beforeAll(async () => {
+  veil = await startVeil({ VEIL_DEMO: 'false' });
+  browser = await launchChromium();
+  const html = readFileSync(join(here, 'pages', 'app.html'), 'utf8');
+  pages = createServer((req, res) => {
+    if (req.url?.startsWith('/api/')) {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end('{"error":"missing"}');
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(html.replaceAll('{{VEIL_ORIGIN}}', veil.baseUrl).replaceAll('{{SITE_KEY}}', site.siteKey));
+  });
+  await new Promise<void>((resolve) => pages.listen(0, '127.0.0.1', resolve));
+  pagesOrigin = `http://localhost:${(pages.address() as AddressInfo).port}`;
+  site = await veil.server.store.sites.create({
+    siteKey: 'site_e2e_signals',
+    name: 'Signals',
+    origins: [pagesOrigin],
+    policy: parsePrivacyPolicy({
+      lawfulBasis: 'legitimate_interest',
+      legitimateInterestAssessment: {
+        purpose: 'find where visitors struggle',
+        necessity: 'signals per session',
+        balancing: 'redacted, purpose-bound replay',
+        safeguards: 'errors redacted like page text',
+      },
+      samplingPercent: 100,
+    }),
+    createdAt: Date.now(),
+  });
+  viewer = (
+    await createApiToken(veil.server.store, systemClock, { role: 'replay_viewer', name: 'signals e2e', expiresInDays: null })
+  ).token;
+});
+afterAll(async () => {
+  await browser?.close();
+  pages?.closeAllConnections();
+  await new Promise((r) => pages?.close(r));
+  await veil?.close();
+});
+
+async function recorded(page: Page, path: string): Promise<void> {
+  const recorder = page.waitForResponse((r) => r.url().includes('/r/v1/recorder.js'));
+  await page.goto(`${pagesOrigin}${path}`);
+  await recorder;
+  await page.waitForFunction(() => sessionStorage.getItem('veil:segment') !== null);
+}
+
+async function flush(page: Page): Promise<void> {
+  const sent = page.waitForResponse((r) => r.url().endsWith('/ingest/v1/batch') && r.status() === 202);
+  await page.evaluate(() => (window as unknown as { veil: (...a: unknown[]) => void }).veil('flush'));
+  await sent;
+}
+
+interface Listed {
+  id: string;
+  signals: SignalCounts;
+}
+const listSessions = async (query = '') =>
+  (await apiGet<{ sessions: Listed[] }>(veil, `/api/v1/sites/${site.siteKey}/sessions${query}`)).body.sessions;
+
+describe('signals from scripted visits', () => {
+  let frustrated: Listed;
+  let calm: Listed;
+
+  it('counts every signal a visit produced on its session', async () => {
+    // A calm visitor: one working click, nothing else.
+    const calmContext = await personContext(browser, 1280);
+    const calmPage = await calmContext.newPage();
+    await recorded(calmPage, '/calm');
+    await calmPage.waitForTimeout(500);
+    await flush(calmPage);
+    await calmContext.close();
+
+    const context = await personContext(browser, 1280);
+    const page = await context.newPage();
+    try {
+      await recorded(page, '/list');
+      for (let i = 0; i < 4; i++) await page.click('#rage', { delay: 20, position: { x: 100 + i * 3, y: 20 } });
+      await page.waitForTimeout(DEAD_WINDOW_PASSED_MS);
+      await page.click('#dead');
+      await page.waitForTimeout(DEAD_WINDOW_PASSED_MS);
+      await page.click('#boom');
+      await page.waitForTimeout(300);
+      await page.click('#fail');
+      await page.waitForTimeout(300);
+      // Up and down the long page, looking for something.
+      for (const y of [1500, 200, 1800, 100, 2000, 0]) {
+        await page.evaluate((to) => window.scrollTo(0, to), y);
+        await page.waitForTimeout(250);
+      }
+      await flush(page);
+      // To an item and straight back: a quick back.
+      await page.click('#next');
+      await page.waitForURL('**/item/7');
+      await page.waitForFunction(() => sessionStorage.getItem('veil:segment') !== null);
+      await page.waitForTimeout(800);
+      await page.goBack();
+      await page.waitForURL('**/list');
+      await page.waitForTimeout(800);
+      await flush(page);
+    } finally {
+      await context.close();
+    }
+
+    const sessions = await eventually(
+      async () => {
+        const all = await listSessions();
+        const f = all.find((s) => s.signals.quickBacks > 0);
+        return all.length >= 2 && f ? all : undefined;
+      },
+      15_000,
+      'two sessions, one with a quick back',
+    );
+    expect(sessions).toHaveLength(2);
+    frustrated = sessions.find((s) => s.signals.rageClicks > 0) as Listed;
+    calm = sessions.find((s) => s !== frustrated) as Listed;
+    expect(frustrated.signals).toMatchObject({
+      quickBacks: 1,
+      excessiveScrolls: 1,
+      errorClicks: 1,
+      jsErrors: 1,
+      failedRequests: 1,
+    });
+    expect(frustrated.signals.rageClicks).toBeGreaterThanOrEqual(3);
+    expect(frustrated.signals.deadClicks).toBeGreaterThanOrEqual(2);
+    expect(Object.values(calm.signals).every((n) => n === 0)).toBe(true);
+  });
+
+  it('finds the session by each of its signals, and never the calm one', async () => {
+    for (const kind of SIGNAL_KINDS) {
+      const ids = (await listSessions(`?signals=${kind}`)).map((s) => s.id);
+      expect(ids, kind).toEqual([frustrated.id]);
+    }
+    const sorted = await listSessions('?sort=rageClicks');
+    expect(sorted.map((s) => s.id)).toEqual([frustrated.id, calm.id]);
+  });
+
+  it('stores the error message masked, the request without its query', async () => {
+    const res = await fetch(
+      `${veil.baseUrl}/api/v1/sessions/${frustrated.id}/events?purpose=${encodeURIComponent('signals e2e')}`,
+      { headers: { authorization: `Bearer ${viewer}` } },
+    );
+    expect(res.status).toBe(200);
+    const body = await res.text();
+    // The browser masked it (the server would have too): same-length asterisks.
+    expect(body).toContain(`no profile for ${'*'.repeat(PLANTED_EMAIL.length)}`);
+    expect(body).not.toContain(PLANTED_EMAIL);
+    expect(body).not.toContain('jane.planted');
+    expect(body).toContain('/api/missing');
+    expect(body).not.toContain('s3cret');
+  });
+});
