@@ -60,7 +60,11 @@ beforeAll(async () => {
     createdAt: Date.now(),
   });
   viewer = (
-    await createApiToken(veil.server.store, systemClock, { role: 'replay_viewer', name: 'signals e2e', expiresInDays: null })
+    await createApiToken(veil.server.store, systemClock, {
+      role: 'replay_viewer',
+      name: 'signals e2e',
+      expiresInDays: null,
+    })
   ).token;
 });
 afterAll(async () => {
@@ -88,7 +92,8 @@ interface Listed {
   signals: SignalCounts;
 }
 const listSessions = async (query = '') =>
-  (await apiGet<{ sessions: Listed[] }>(veil, `/api/v1/sites/${site.siteKey}/sessions${query}`)).body.sessions;
+  (await apiGet<{ sessions: Listed[] }>(veil, `/api/v1/sites/${site.siteKey}/sessions${query}`)).body
+    .sessions;
 
 describe('signals from scripted visits', () => {
   let frustrated: Listed;
@@ -107,7 +112,8 @@ describe('signals from scripted visits', () => {
     const page = await context.newPage();
     try {
       await recorded(page, '/list');
-      for (let i = 0; i < 4; i++) await page.click('#rage', { delay: 20, position: { x: 100 + i * 3, y: 20 } });
+      for (let i = 0; i < 4; i++)
+        await page.click('#rage', { delay: 20, position: { x: 100 + i * 3, y: 20 } });
       await page.waitForTimeout(DEAD_WINDOW_PASSED_MS);
       await page.click('#dead');
       await page.waitForTimeout(DEAD_WINDOW_PASSED_MS);

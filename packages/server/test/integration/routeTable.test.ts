@@ -232,7 +232,18 @@ describe('route table', () => {
     }
     const list = doc.paths['/api/v1/sites/{siteKey}/sessions'].get;
     expect(list.parameters.map((p: { name: string }) => p.name).sort()).toEqual(
-      ['cursor', 'device', 'from', 'limit', 'minDurationMs', 'page', 'signals', 'siteKey', 'sort', 'to'].sort(),
+      [
+        'cursor',
+        'device',
+        'from',
+        'limit',
+        'minDurationMs',
+        'page',
+        'signals',
+        'siteKey',
+        'sort',
+        'to',
+      ].sort(),
     );
     expect(list.responses['200'].content['application/json'].schema.properties.sessions.items.$ref).toBe(
       '#/components/schemas/SessionSummary',
