@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken, systemClock } from '../../../packages/server/src/index.js';
 import type { SiteRecord } from '../../../packages/server/src/storage/sites/SiteRepository.js';
 import { launchChromium } from '../../support/browser.js';
+import { grantedEventsPath } from '../../support/replayGrant.js';
 import { apiGet, eventually, personContext, startVeil, type Veil } from '../heatmaps/support.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -174,10 +175,13 @@ describe('signals from scripted visits', () => {
   });
 
   it('stores the error message masked, the request without its query', async () => {
-    const res = await fetch(
-      `${veil.baseUrl}/api/v1/sessions/${frustrated.id}/events?purpose=${encodeURIComponent('signals e2e')}`,
-      { headers: { authorization: `Bearer ${viewer}` } },
+    const path = await grantedEventsPath(
+      veil.baseUrl,
+      viewer,
+      frustrated.id,
+      'signals e2e: is the error masked',
     );
+    const res = await fetch(`${veil.baseUrl}${path}`, { headers: { authorization: `Bearer ${viewer}` } });
     expect(res.status).toBe(200);
     const body = await res.text();
     // The browser masked it (the server would have too): same-length asterisks.

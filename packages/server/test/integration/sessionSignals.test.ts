@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeBatch, metaEvent, moveEvent, sessionId, T0 } from '../support/batches.js';
+import { readReplay } from '../support/replay.js';
 import { signalEvents as ev } from '../support/signalEvents.js';
 import { SITE_ORIGIN, startTestApp, type TestApp } from '../support/testApp.js';
 
@@ -138,10 +139,7 @@ describe('session signals', () => {
       ev.error(T0 + 600_100, 'no account for jane.doe@example.org'),
       moveEvent(T0 + 610_000),
     ]);
-    const res = await t.app.inject({
-      url: `/api/v1/sessions/${id}/events?purpose=${encodeURIComponent('signal test')}`,
-      headers: { cookie },
-    });
+    const res = await readReplay(t.app, { authorization: `Bearer ${await t.token('owner')}` }, id);
     expect(res.statusCode, res.body).toBe(200);
     expect(res.body).not.toContain('jane.doe@example.org');
     expect(res.body).toContain('no account for');
@@ -173,10 +171,7 @@ describe('session signals', () => {
     ]);
     const listed = (await list()).sessions.find((s) => s.id === id);
     expect(listed?.signals).toMatchObject({ jsErrors: 0, errorClicks: 0, failedRequests: 0 });
-    const res = await t.app.inject({
-      url: `/api/v1/sessions/${id}/events?purpose=${encodeURIComponent('signal test')}`,
-      headers: { cookie },
-    });
+    const res = await readReplay(t.app, { authorization: `Bearer ${await t.token('owner')}` }, id);
     expect(res.body).not.toContain('SecretErrorText');
     expect(res.body).not.toContain('secret-endpoint');
     const drops = (
