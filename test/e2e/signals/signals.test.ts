@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parsePrivacyPolicy, SIGNAL_KINDS, type SignalCounts } from '@veil/core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { base32Decode, totp } from '../../../packages/server/src/auth/totp.js';
 import { createApiToken, systemClock } from '../../../packages/server/src/index.js';
 import type { SiteRecord } from '../../../packages/server/src/storage/sites/SiteRepository.js';
 import { launchChromium } from '../../support/browser.js';
@@ -21,6 +22,8 @@ import { apiGet, eventually, personContext, startVeil, type Veil } from '../heat
 const here = dirname(fileURLToPath(import.meta.url));
 const DEAD_WINDOW_PASSED_MS = 2_300;
 const PLANTED_EMAIL = 'jane.planted@example.org';
+/** The owner starts enrolled in TOTP with this secret (raw replays need a second factor). */
+const OWNER_TOTP_SECRET = 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU';
 
 let veil: Veil;
 let browser: Browser;
@@ -30,7 +33,7 @@ let site: SiteRecord;
 let viewer: string;
 
 beforeAll(async () => {
-  veil = await startVeil({ VEIL_DEMO: 'false' });
+  veil = await startVeil({ VEIL_DEMO: 'false', VEIL_ADMIN_TOTP_SECRET: OWNER_TOTP_SECRET });
   browser = await launchChromium();
   const html = readFileSync(join(here, 'pages', 'app.html'), 'utf8');
   pages = createServer((req, res) => {
@@ -190,5 +193,55 @@ describe('signals from scripted visits', () => {
     expect(body).not.toContain('jane.planted');
     expect(body).toContain('/api/missing');
     expect(body).not.toContain('s3cret');
+  });
+
+  it('lists the activity beside the replay; an entry jumps the replay to its moment, also by keyboard', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${veil.baseUrl}/`);
+      await page.getByTestId('login-email').fill('owner@heatmaps.e2e');
+      await page.getByTestId('login-password').fill('heatmaps-e2e-Owner-Passw0rd!');
+      await page.getByTestId('login-submit').click();
+      await page.getByTestId('totp-code').fill(totp(base32Decode(OWNER_TOTP_SECRET), Date.now()));
+      await page.getByTestId('totp-submit').click();
+      await page.getByTestId('site-card').first().waitFor();
+      await page.goto(`${veil.baseUrl}/sessions/${encodeURIComponent(frustrated.id)}`);
+      await page.getByTestId('purpose-input').fill('signals e2e: the activity panel jumps the replay');
+      await page.getByTestId('purpose-submit').click();
+      const stage = page.getByTestId('player-container');
+      await expect.poll(() => stage.getAttribute('data-state'), { timeout: 20_000 }).toBe('ready');
+
+      const panel = page.getByTestId('activity-panel');
+      const kinds = await panel
+        .getByTestId('activity-item')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
+      for (const kind of ['page', 'rage', 'dead', 'error', 'request']) expect(kinds, kind).toContain(kind);
+      // The error entry shows the masked message, never the address.
+      const error = panel.locator('[data-testid="activity-item"][data-kind="error"]').first();
+      expect(await error.textContent()).toContain('no profile for ***');
+      expect(await panel.textContent()).not.toContain(PLANTED_EMAIL);
+
+      const seekPosition = async () =>
+        Number(await page.getByTestId('timeline').getAttribute('aria-valuenow'));
+      const errorAt = Number(await error.getAttribute('data-offset'));
+      expect(errorAt).toBeGreaterThan(1_000);
+      await error.click();
+      await expect.poll(seekPosition, { timeout: 5_000 }).toBeGreaterThanOrEqual(errorAt - 50);
+      expect(await seekPosition()).toBeLessThan(errorAt + 1_000);
+      expect(await error.getAttribute('aria-current')).toBe('true');
+
+      // Keyboard: from the error entry, ↑ to the entry before it, Enter jumps there.
+      await error.focus();
+      await page.keyboard.press('ArrowUp');
+      const focused = page.locator('[data-testid="activity-item"]:focus');
+      const before = Number(await focused.getAttribute('data-offset'));
+      expect(before).toBeLessThanOrEqual(errorAt);
+      await page.keyboard.press('Enter');
+      await expect.poll(seekPosition, { timeout: 5_000 }).toBeLessThan(before + 1_000);
+      expect(await seekPosition()).toBeGreaterThanOrEqual(before - 50);
+    } finally {
+      await context.close();
+    }
   });
 });

@@ -4,6 +4,8 @@ import '../styles/player.css';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { PauseIcon, PlayIcon } from '../components/icons';
 import { formatClock } from '../format/duration';
+import { ActivityPanel } from './ActivityPanel';
+import type { ActivityItem } from './activityItems';
 import { PageList } from './PageList';
 import { fitToStage, PLAYBACK_SPEEDS, type PlaybackSpeed } from './playerMath';
 import { initialViewport } from './replayEvents';
@@ -16,6 +18,8 @@ export interface PlayerProps {
   events: readonly RecordedEvent[];
   markers: readonly TimelineMarker[];
   pages: readonly PageVisit[];
+  /** The activity panel's entries (pages, clicks, signals, errors, failed requests, tags). */
+  activity?: readonly ActivityItem[];
 }
 
 /** Elements where Space already means something (type a space, press a button, toggle a box). */
@@ -25,7 +29,7 @@ function spaceBelongsTo(target: EventTarget | null): boolean {
   return target.closest('input, textarea, select, button, a[href], summary, dialog') !== null;
 }
 
-export function Player({ events, markers, pages }: PlayerProps) {
+export function Player({ events, markers, pages, activity = [] }: PlayerProps) {
   const mountRef = useRef<HTMLDivElement>(null);
   const stageRef = useRef<HTMLDivElement>(null);
   const [speed, setSpeed] = useState<PlaybackSpeed>(1);
@@ -156,6 +160,7 @@ export function Player({ events, markers, pages }: PlayerProps) {
         <p className="muted small" data-testid="click-count">
           {clickCount} {clickCount === 1 ? 'click' : 'clicks'} in this session
         </p>
+        <ActivityPanel items={activity} currentMs={player.currentMs} onSeek={player.seek} disabled={!ready} />
       </aside>
     </div>
   );

@@ -5,6 +5,7 @@ import { ShieldIcon } from '../components/icons';
 import { formatTime } from '../format/dateTime';
 import { useResource } from '../hooks/useResource';
 import type { SessionDetail } from '../sessions/sessionsApi';
+import { activityItems } from './activityItems';
 import { Player } from './Player';
 import { replayApi } from './replayApi';
 import { prepareReplay } from './replayEvents';
@@ -43,6 +44,7 @@ export function ReplayView({ sessionId, purpose, ticket = '', session, onPurpose
     () => (prepared?.ok ? pageVisits(session?.pages ?? [], markers, prepared.startMs) : []),
     [prepared, session, markers],
   );
+  const activity = useMemo(() => (prepared?.ok ? activityItems(prepared.events) : []), [prepared]);
   const loggedPurpose =
     access.status === 'ready' && access.data.purpose !== '' ? access.data.purpose : purpose;
 
@@ -83,7 +85,9 @@ export function ReplayView({ sessionId, purpose, ticket = '', session, onPurpose
           </p>
         </div>
       )}
-      {prepared?.ok && <Player events={prepared.events} markers={markers} pages={pages} />}
+      {prepared?.ok && (
+        <Player events={prepared.events} markers={markers} pages={pages} activity={activity} />
+      )}
     </>
   );
 }
