@@ -23,6 +23,7 @@ export * from './detectors/redactText.js';
 export * from './detectors/validators.js';
 export * from './detectors/vinManufacturers.js';
 export * from './errors/errorCodes.js';
+export * from './funnels/funnels.js';
 export * from './heatmap/index.js';
 export * from './incidents/contentScans.js';
 export * from './incidents/incidents.js';

@@ -17,6 +17,7 @@ import { complianceRoutes } from './complianceRoutes.js';
 import { consentApiRoutes } from './consentApiRoutes.js';
 import { consentPublicRoutes } from './consentPublicRoutes.js';
 import { contentScanRoutes } from './contentScanRoutes.js';
+import { funnelRoutes } from './funnelRoutes.js';
 import { heatmapRoutes } from './heatmapRoutes.js';
 import { incidentRoutes } from './incidentRoutes.js';
 import { ingestRoutes } from './ingestRoutes.js';
@@ -58,6 +59,7 @@ export const ROUTE_MODULES: readonly FastifyPluginAsync[] = [
   noticeRoutes,
   sessionRoutes,
   heatmapRoutes,
+  funnelRoutes,
   consentPublicRoutes,
   consentApiRoutes,
   subjectRoutes,

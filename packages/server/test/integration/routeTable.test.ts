@@ -139,6 +139,8 @@ describe('route table', () => {
       'GET /api/v1/sessions/:id': 'sessions:read',
       'GET /api/v1/sessions/:id/events': 'replay:raw',
       'GET /api/v1/sites/:siteKey/heatmaps/pages': 'heatmaps:read',
+      'GET /api/v1/sites/:siteKey/funnel': 'heatmaps:read',
+      'GET /api/v1/sites/:siteKey/paths': 'heatmaps:read',
       'GET /api/v1/sites/:siteKey/heatmaps/clicks': 'heatmaps:read',
       'GET /api/v1/sites/:siteKey/heatmaps/scroll': 'heatmaps:read',
       'GET /api/v1/sites/:siteKey/heatmaps/attention': 'heatmaps:read',

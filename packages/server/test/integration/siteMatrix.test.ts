@@ -190,7 +190,7 @@ describe('site × role × route matrix', () => {
    * require (`page` of the heatmaps), so input validation never stands in for the scope check.
    */
   function urlFor(route: RegisteredRoute, b: SiteBObjects): string {
-    return `${pathFor(route, b)}?page=%2F`;
+    return `${pathFor(route, b)}?page=%2F&step=%2F&step=%2Fcart`;
   }
 
   function pathFor(route: RegisteredRoute, b: SiteBObjects): string {

@@ -121,6 +121,12 @@ export interface RecordingRepository {
    */
   ingestChunks(items: readonly ChunkWrite[]): Promise<Array<IngestOutcome | Error>>;
   list(query: SessionListQuery): Promise<SessionSummaryRecord[]>;
+  /**
+   * The page paths (URL paths, consecutive repeats collapsed) of each of a site's sessions whose
+   * first batch arrived in [from, to] (server clock), each in time order: the page sequences
+   * funnels and top paths count from.
+   */
+  pageSequences(siteId: string, from: number, to: number): Promise<string[][]>;
   get(sessionId: string): Promise<SessionSummaryRecord | undefined>;
   pages(sessionId: string): Promise<StoredPageView[]>;
   /** Encrypted chunks in sequence order. */
