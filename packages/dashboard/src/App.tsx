@@ -18,6 +18,8 @@ import { SitesPage } from './sites/SitesPage';
 const ReplayPage = lazy(() => import('./replay/ReplayPage').then((m) => ({ default: m.ReplayPage })));
 // Heatmaps (rrweb's rebuild, canvas overlay) load on their own as well.
 const HeatmapPage = lazy(() => import('./heatmaps/HeatmapPage').then((m) => ({ default: m.HeatmapPage })));
+// Funnels and top paths.
+const FunnelPage = lazy(() => import('./funnels/FunnelPage').then((m) => ({ default: m.FunnelPage })));
 // Consent evidence and data-subject requests (with core's schemas) load on their own, too.
 const ConsentPage = lazy(() => import('./compliance/ConsentPage').then((m) => ({ default: m.ConsentPage })));
 const CompliancePage = lazy(() =>
@@ -62,6 +64,12 @@ function Screen({ route }: { route: Route }) {
       return (
         <Suspense fallback={<Loading label="Loading heatmaps…" />}>
           <HeatmapPage key={route.siteKey} siteKey={route.siteKey} />
+        </Suspense>
+      );
+    case 'funnels':
+      return (
+        <Suspense fallback={<Loading label="Loading funnels…" />}>
+          <FunnelPage key={route.siteKey} siteKey={route.siteKey} />
         </Suspense>
       );
     case 'replay':

@@ -77,10 +77,9 @@ export function ActivityPanel({ items, currentMs, onSeek, disabled }: ActivityPa
       {shown.length === 0 ? (
         <p className="muted small">Nothing to show.</p>
       ) : (
-        // biome-ignore lint/a11y/noNoninteractiveElementInteractions: arrow keys move between the list's buttons
         <ol className="activity__items" ref={listRef} onKeyDown={onKeyDown} data-testid="activity-list">
           {shown.map((item, i) => (
-            <li key={`${item.kind}-${item.offsetMs}-${i}`}>
+            <li key={item.id}>
               <button
                 type="button"
                 className={`activity__item activity__item--${item.kind}`}

@@ -27,6 +27,8 @@ export const ACTIVITY_LABELS: Readonly<Record<ActivityKind, string>> = {
 
 /** One entry of the activity panel: a moment of the replay to jump to. */
 export interface ActivityItem {
+  /** Unique within the session's list (its position in time order). */
+  id: number;
   kind: ActivityKind;
   /** From the replay's first event, ms. */
   offsetMs: number;
@@ -57,7 +59,7 @@ export function activityItems(events: readonly RecordedEvent[]): ActivityItem[] 
   if (events.length === 0) return [];
   const sorted = [...events].sort((a, b) => a.timestamp - b.timestamp);
   const start = sorted[0]?.timestamp ?? 0;
-  const items: ActivityItem[] = [];
+  const items: Omit<ActivityItem, 'id'>[] = [];
   let lastPage = '';
   for (const event of sorted) {
     const offsetMs = Math.max(0, event.timestamp - start);
@@ -118,5 +120,5 @@ export function activityItems(events: readonly RecordedEvent[]): ActivityItem[] 
       items.push({ kind: 'request', offsetMs, label: `${request.method} ${request.reqPath} → ${status}` });
     }
   }
-  return items;
+  return items.map((item, id) => ({ ...item, id }));
 }

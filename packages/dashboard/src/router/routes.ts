@@ -3,6 +3,7 @@ export type Route =
   | { name: 'sites' }
   | { name: 'sessions'; siteKey: string }
   | { name: 'heatmaps'; siteKey: string }
+  | { name: 'funnels'; siteKey: string }
   | { name: 'replay'; sessionId: string }
   | { name: 'consent'; siteKey: string }
   | { name: 'compliance'; siteKey: string }
@@ -35,6 +36,10 @@ export function matchRoute(pathname: string): Route {
   if (parts.length === 3 && parts[0] === 'sites' && parts[2] === 'heatmaps') {
     const siteKey = segment(parts[1] ?? '');
     if (siteKey !== null) return { name: 'heatmaps', siteKey };
+  }
+  if (parts.length === 3 && parts[0] === 'sites' && parts[2] === 'funnels') {
+    const siteKey = segment(parts[1] ?? '');
+    if (siteKey !== null) return { name: 'funnels', siteKey };
   }
   if (parts.length === 3 && parts[0] === 'sites' && parts[2] === 'consent') {
     const siteKey = segment(parts[1] ?? '');
@@ -75,6 +80,7 @@ export const paths = {
   replay: (sessionId: string): string => `/sessions/${encodeURIComponent(sessionId)}`,
   heatmaps: (siteKey: string, search = ''): string =>
     `/sites/${encodeURIComponent(siteKey)}/heatmaps${search}`,
+  funnels: (siteKey: string): string => `/sites/${encodeURIComponent(siteKey)}/funnels`,
   consent: (siteKey: string): string => `/sites/${encodeURIComponent(siteKey)}/consent`,
   compliance: (siteKey: string): string => `/sites/${encodeURIComponent(siteKey)}/compliance`,
   privacy: (siteKey: string): string => `/sites/${encodeURIComponent(siteKey)}/privacy`,

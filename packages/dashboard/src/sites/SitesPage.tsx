@@ -70,6 +70,13 @@ function SiteCard({ site }: { site: Site }) {
             Heatmaps<span className="visually-hidden"> of {site.name}</span>
           </Link>
           <Link
+            to={paths.funnels(site.siteKey)}
+            className="button button--small button--ghost"
+            data-testid="site-funnels-link"
+          >
+            Funnels<span className="visually-hidden"> of {site.name}</span>
+          </Link>
+          <Link
             to={paths.consent(site.siteKey)}
             className="button button--small button--ghost"
             data-testid="site-consent-link"
