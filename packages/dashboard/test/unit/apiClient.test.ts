@@ -1,3 +1,4 @@
+import { emptySignalCounts } from '@veil/core';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError, describeError } from '../../src/api/ApiError';
 import { ApiClient } from '../../src/api/client';
@@ -42,6 +43,15 @@ const SESSION = {
   viewportWidth: 390,
   eventCount: 3,
   finalised: true,
+  signals: {
+    rageClicks: 3,
+    deadClicks: 1,
+    quickBacks: 0,
+    excessiveScrolls: 0,
+    errorClicks: 0,
+    jsErrors: 2,
+    failedRequests: 0,
+  },
 };
 
 describe('ApiClient', () => {
@@ -190,10 +200,12 @@ describe('ApiClient', () => {
   });
 
   it('fills what older answers leave out, as the wire format allows', async () => {
-    const { entryUrl: _e, viewportWidth: _v, finalised: _f, ...bare } = SESSION;
+    const { entryUrl: _e, viewportWidth: _v, finalised: _f, signals: _s, ...bare } = SESSION;
     const list = new ApiClient({ fetch: fakeFetch(200, { sessions: [{ ...bare, entryUrl: null }] }) });
     await expect(sessionsApi(list).list('site_1234', EMPTY_SESSION_FILTERS, null)).resolves.toEqual({
-      sessions: [{ ...bare, entryUrl: '', viewportWidth: null, finalised: true }],
+      sessions: [
+        { ...bare, entryUrl: '', viewportWidth: null, finalised: true, signals: emptySignalCounts() },
+      ],
       nextCursor: null,
     });
     const detail = new ApiClient({ fetch: fakeFetch(200, { session: SESSION }) });
