@@ -62,6 +62,23 @@ describe('GET routes change nothing', () => {
         selector: { kind: 'userId', userId: 'nobody' },
       })
     ).receipt.id;
+    const scan = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/sites/${t.site.siteKey}/content-scans`,
+      headers: bearer,
+      payload: { value: 'nothing-like-this-was-recorded' },
+    });
+    expect(scan.statusCode, scan.body).toBe(202);
+    objects.scan = scan.json().scan.id;
+    // The scan runs in the background: wait until it is done, so only the GETs could change anything.
+    for (let i = 0; i < 200; i++) {
+      const res = await t.app.inject({
+        url: `/api/v1/sites/${t.site.siteKey}/content-scans/${objects.scan}`,
+        headers: bearer,
+      });
+      if (res.json().scan.status !== 'running') break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
     db = new BetterSqlite3(t.config.database.file, { readonly: true });
   });
   afterAll(async () => {
@@ -76,6 +93,7 @@ describe('GET routes change nothing', () => {
         if (name === 'id' && route.url.startsWith('/api/v1/sessions/')) return objects.session ?? '';
         if (name === 'id' && route.url.includes('/erasures/')) return objects.erasure ?? '';
         if (name === 'version') return '1';
+        if (name === 'scanId') return objects.scan ?? '';
         if (name === 'chunk') return 'loader.js';
         throw new Error(`teach this test the :${name} of GET ${route.url}`);
       })
