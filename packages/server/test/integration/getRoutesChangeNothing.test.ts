@@ -62,6 +62,13 @@ describe('GET routes change nothing', () => {
         selector: { kind: 'userId', userId: 'nobody' },
       })
     ).receipt.id;
+    objects.incident = (
+      await post(`/api/v1/sites/${t.site.siteKey}/incidents`, {
+        title: 'a value seen in a replay',
+        kind: 'personal_data',
+        foundHow: 'replay_review',
+      })
+    ).incident.id;
     const scan = await t.app.inject({
       method: 'POST',
       url: `/api/v1/sites/${t.site.siteKey}/content-scans`,
@@ -94,6 +101,7 @@ describe('GET routes change nothing', () => {
         if (name === 'id' && route.url.includes('/erasures/')) return objects.erasure ?? '';
         if (name === 'version') return '1';
         if (name === 'scanId') return objects.scan ?? '';
+        if (name === 'incidentId') return objects.incident ?? '';
         if (name === 'chunk') return 'loader.js';
         throw new Error(`teach this test the :${name} of GET ${route.url}`);
       })
