@@ -241,7 +241,10 @@ async function api<T>(path: string): Promise<{ status: number; json: T; text: st
   return { status: res.status, json: JSON.parse(text) as T, text };
 }
 
+/** The stored events' JSON, or undefined when nothing of the session is stored (no such session). */
 async function storedText(sessionId: string): Promise<string | undefined> {
+  const listed = await api<unknown>(`/api/v1/sessions/${encodeURIComponent(sessionId)}`);
+  if (listed.status === 404) return undefined;
   const res = await api<unknown>(await grantedEventsPath(server.url, token, sessionId, 'policy round trip'));
   return res.status === 200 ? res.text : undefined;
 }
