@@ -122,7 +122,7 @@ describe('compliance screens of the dashboard', () => {
 
       // The banner's texts per language: empty fields keep Veil's wording.
       await page.getByLabel('Language (two letters)').fill('de');
-      await page.getByLabel('Accept button').fill('Einverstanden');
+      await page.getByLabel('Accept button', { exact: true }).fill('Einverstanden');
       await page.getByRole('button', { name: 'Save de texts' }).click();
       await page.getByText('Saved the de texts.').waitFor();
       const banner = await server.app.inject({ url: `/r/v1/sites/${site.siteKey}/banner?lang=de` });
