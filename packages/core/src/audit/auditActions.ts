@@ -46,6 +46,10 @@ export const AUDIT_ACTIONS = {
   'retention.hold_ended': 'a legal hold reached its expiry and ended by itself; details: holdId, expiresAt',
   'scan.schedule_changed':
     "a site's scheduled pre-consent scan changed; details: enabled, intervalHours, paths, crawl, acceptSelector, rejectSelector",
+  'inventory.approved':
+    'a data inventory item was approved as in scope; details: itemId, kind, pagePattern, path, note',
+  'inventory.excluded':
+    'a data inventory item was excluded, writing a policy rule; details: itemId, kind, pagePattern, path, reason, rule, policyVersion',
   'alert.acknowledged': 'an alert was acknowledged; details: alertId, kind, note',
   'alert.resolved': 'an alert was resolved; details: alertId, kind, note',
   'alert.sink_changed':

@@ -351,11 +351,14 @@ export class RedactionContext implements RedactionState {
    * The text-free CSS path of the element holding node `id` (a text node's parent element), in
    * the format of heatmap element paths: `tag:nth-of-type(n)` steps from the nearest ancestor with
    * a stable id or from `html`; a shadow tree adds ` >>> ` after its host's path.
+   * `ownId: false` leaves the element's own id out (its position names it): the data inventory's
+   * field paths, which must stay the same once the element is blocked and rrweb drops its id.
    */
-  pathOf(id: number | undefined): string | undefined {
+  pathOf(id: number | undefined, ownId = true): string | undefined {
     const i = this.slot(id);
     if (i === NONE) return undefined;
     let at = this.tag[i] === NO_TAG ? this.slot(this.parent[i]) : i;
+    const self = at;
     // One list of steps per tree: the element's own, then each shadow host's, innermost first.
     const trees: string[][] = [[]];
     let chars = 0;
@@ -363,7 +366,7 @@ export class RedactionContext implements RedactionState {
       const code = this.tag[at]!;
       if (code === NO_TAG) break; // the document, or a node we never saw
       const tag = this.tagNames[code]!;
-      const stable = this.stableIds.get(at);
+      const stable = !ownId && at === self ? undefined : this.stableIds.get(at);
       const step =
         tag === 'html'
           ? 'html'

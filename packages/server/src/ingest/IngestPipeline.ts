@@ -3,6 +3,7 @@ import type { IngestAck } from '@veil/core';
 import type { AlertService } from '../alerts/AlertService.js';
 import type { Clock } from '../clock.js';
 import type { EnvelopeCipher } from '../crypto/EnvelopeCipher.js';
+import { InventoryTracker } from '../inventory/InventoryTracker.js';
 import { createRegionLookup, type RegionLookup } from '../privacy/RegionLookup.js';
 import { SessionPrivacyStates } from '../privacy/SessionPrivacyStates.js';
 import type { PrivacyAlertRecord } from '../storage/privacy/PrivacyRepository.js';
@@ -16,6 +17,7 @@ import { IngestMetrics, type IngestStepName } from './pipelineMetrics.js';
 import { aggregateHeatmaps } from './steps/aggregate.js';
 import { consent } from './steps/consent.js';
 import { identify, linkSubject } from './steps/identify.js';
+import { inventory } from './steps/inventory.js';
 import { ipPolicy } from './steps/ipPolicy.js';
 import { pageTargeting } from './steps/pageTargeting.js';
 import { redact } from './steps/redact.js';
@@ -47,14 +49,16 @@ export interface IngestDeps {
 /**
  * `POST /ingest/v1/batch` as a named pipeline (STYLE.md):
  * `validate → siteAndOrigin → consent → ipPolicy → region → pageTargeting → identify → sanitizeUrls →
- * redact → aggregate → store → signals → linkSubject`. Each step returns the next context or a typed
- * `Drop`; each is counted and timed in `metrics`. The privacy steps drop (and count) what the
- * site's policy does not record; `redact` masks what the browser left, before anything is
- * aggregated or stored.
+ * redact → inventory → aggregate → store → signals → linkSubject`. Each step returns the next
+ * context or a typed `Drop`; each is counted and timed in `metrics`. The privacy steps drop (and
+ * count) what the site's policy does not record; `redact` masks what the browser left, before
+ * anything is inventoried, aggregated or stored.
  */
 export class IngestPipeline {
   /** Per-session privacy state between batches (redaction context, current page). */
   readonly privacySessions = new SessionPrivacyStates();
+  /** The data inventory: pages, fields, iframes and sensitive-looking elements seen at ingest. */
+  readonly inventory: InventoryTracker;
   readonly #regions: RegionLookup;
   /** Chunks of batches stored at the same moment share one transaction (`GroupCommit`). */
   readonly #chunks: GroupCommit<ChunkWrite, IngestOutcome>;
@@ -65,6 +69,11 @@ export class IngestPipeline {
   ) {
     this.#regions = deps.regions ?? createRegionLookup({ headerConfigured: false });
     this.#chunks = new GroupCommit((items) => deps.store.recordings.ingestChunks(items));
+    this.inventory = new InventoryTracker({
+      store: deps.store,
+      sessions: this.privacySessions,
+      alerts: deps.alerts,
+    });
   }
 
   /** Resolves once every chunk handed to the group commit is written (shutdown). */
@@ -99,7 +108,11 @@ export class IngestPipeline {
       redact({ ...this.deps, sessions: this.privacySessions, onAlert: this.deps.onPrivacyAlert }, sanitised),
     );
     if (isDrop(redacted)) return { ok: false, drop: redacted, site: located.site };
-    const aggregated = await this.step('aggregate', () => aggregateHeatmaps(this.deps, redacted));
+    const inventoried = await this.step('inventory', () =>
+      inventory({ clock: this.deps.clock, inventory: this.inventory }, redacted),
+    );
+    if (isDrop(inventoried)) return { ok: false, drop: inventoried, site: located.site };
+    const aggregated = await this.step('aggregate', () => aggregateHeatmaps(this.deps, inventoried));
     if (isDrop(aggregated)) return { ok: false, drop: aggregated, site: located.site };
     if (aggregated.heatmap.captureMode === 'heatmap') {
       // Heatmap-only capture: counted into aggregates, never stored as a replayable recording.

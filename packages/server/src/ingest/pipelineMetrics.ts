@@ -10,6 +10,7 @@ export const INGEST_STEPS = [
   'identify',
   'sanitizeUrls',
   'redact',
+  'inventory',
   'aggregate',
   'store',
   'signals',

@@ -13,6 +13,8 @@ export interface SessionPrivacyState {
    * storage before redacting (`resumePrivacyState`).
    */
   lastSeq: number | undefined;
+  /** The page the data inventory last filed this session's elements under (sanitised URL). */
+  inventoryPage?: string;
 }
 
 /** Sessions remembered at most; the least recently used is forgotten first. */

@@ -21,6 +21,7 @@ import { funnelRoutes } from './funnelRoutes.js';
 import { heatmapRoutes } from './heatmapRoutes.js';
 import { incidentRoutes } from './incidentRoutes.js';
 import { ingestRoutes } from './ingestRoutes.js';
+import { inventoryRoutes } from './inventoryRoutes.js';
 import { noticeRoutes } from './noticeRoutes.js';
 import { oidcRoutes } from './oidcRoutes.js';
 import { openApiRoutes } from './openApiRoutes.js';
@@ -68,6 +69,7 @@ export const ROUTE_MODULES: readonly FastifyPluginAsync[] = [
   complianceRoutes,
   scanRoutes,
   incidentRoutes,
+  inventoryRoutes,
   optOutPageRoutes,
   openApiRoutes,
   staticRoutes,

@@ -7,6 +7,7 @@ import type { ConsentTables } from './consent/consentTables.js';
 import type { ContentScanTables } from './contentScans/contentScanTables.js';
 import type { HeatmapTables } from './heatmaps/heatmapTables.js';
 import type { IncidentTables } from './incidents/incidentTables.js';
+import type { InventoryTables } from './inventory/inventoryTables.js';
 import type { MigrationTables } from './migrations/migrationTables.js';
 import type { PrivacyTables } from './privacy/privacyTables.js';
 import type { RecordingTables } from './recordings/recordingTables.js';
@@ -41,4 +42,5 @@ export interface Database
     ComplianceTables,
     ScanTables,
     IncidentTables,
-    SignalTables {}
+    SignalTables,
+    InventoryTables {}

@@ -17,6 +17,7 @@ import type { OptOutRepository } from './consent/OptOutRepository.js';
 import type { ContentScanRepository } from './contentScans/ContentScanRepository.js';
 import type { HeatmapRepository } from './heatmaps/HeatmapRepository.js';
 import type { IncidentRepository } from './incidents/IncidentRepository.js';
+import type { InventoryRepository } from './inventory/InventoryRepository.js';
 import type { Dialect } from './migrations/Migration.js';
 import type { PrivacyRepository } from './privacy/PrivacyRepository.js';
 import type { RecordingRepository } from './recordings/RecordingRepository.js';
@@ -83,6 +84,8 @@ export interface Store {
   readonly siteScans: ScanRepository;
   /** Exposure incidents and their notification decisions. */
   readonly incidents: IncidentRepository;
+  /** The data inventory: pages, fields, iframes and sensitive-looking elements, with their review. */
+  readonly inventory: InventoryRepository;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   schemaVersion(): Promise<number>;

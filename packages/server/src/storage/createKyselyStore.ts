@@ -20,6 +20,7 @@ import { createContentScanRepository } from './contentScans/createContentScanRep
 import type { Database } from './Database.js';
 import { createHeatmapRepository } from './heatmaps/createHeatmapRepository.js';
 import { createIncidentRepository } from './incidents/createIncidentRepository.js';
+import { createInventoryRepository } from './inventory/createInventoryRepository.js';
 import type { Dialect } from './migrations/Migration.js';
 import { currentSchemaVersion } from './migrations/runMigrations.js';
 import { createPrivacyRepository } from './privacy/createPrivacyRepository.js';
@@ -75,6 +76,7 @@ export function createKyselyStore(
     compliance: createComplianceRepository(db),
     siteScans: createScanRepository(db),
     incidents: createIncidentRepository(db),
+    inventory: createInventoryRepository(db),
     async ping() {
       await sql`select 1`.execute(db);
     },

@@ -180,6 +180,10 @@ describe('route table', () => {
       'GET /api/v1/sites/:siteKey/incidents': 'audit:read',
       'GET /api/v1/sites/:siteKey/incidents/:incidentId': 'audit:read',
       'POST /api/v1/sites/:siteKey/incidents/:incidentId/decision': 'erasure:write',
+      // The data inventory: read with the policy, reviewed by whoever may change it.
+      'GET /api/v1/sites/:siteKey/inventory': 'policy:read',
+      'POST /api/v1/sites/:siteKey/inventory/:itemId/approve': 'policy:write',
+      'POST /api/v1/sites/:siteKey/inventory/:itemId/exclude': 'policy:write',
       'GET /api/v1/sites/:siteKey/erasures': 'audit:read',
       'GET /api/v1/sites/:siteKey/erasures/:id': 'audit:read',
       'POST /api/v1/sites/:siteKey/subject-exports': 'erasure:write',

@@ -26,6 +26,7 @@ interface SiteBObjects {
   hold: string;
   scan: string;
   incident: string;
+  inventoryItem: string;
 }
 
 /**
@@ -168,7 +169,24 @@ describe('site × role × route matrix', () => {
       payload: { value: `leak-${n}` },
     });
     expect(scan.statusCode, scan.body).toBe(202);
-    if (!user || !alert || sink === 'conflict') throw new Error('seeding site B failed');
+    const [inventoryItem] = await store.inventory.discover([
+      {
+        siteId: siteB.id,
+        kind: 'page',
+        pagePattern: `/matrix-${n}`,
+        path: '',
+        tag: null,
+        name: null,
+        elementId: null,
+        inputType: null,
+        autocomplete: null,
+        label: null,
+        capture: null,
+        sensitive: null,
+        at: t.clock.now(),
+      },
+    ]);
+    if (!user || !alert || sink === 'conflict' || !inventoryItem) throw new Error('seeding site B failed');
     return {
       hold: hold.json().hold.id,
       scan: scan.json().scan.id,
@@ -182,6 +200,7 @@ describe('site × role × route matrix', () => {
       inboxAlert: inboxAlert.alert.id,
       sink: sink.id,
       erasure: erasure.json().receipt.id,
+      inventoryItem: inventoryItem.id,
     };
   }
 
@@ -215,6 +234,7 @@ describe('site × role × route matrix', () => {
       if (name === 'scanId') return b.scan;
       if (name === 'processorId') return 'proc_matrix-0001';
       if (name === 'incidentId') return b.incident;
+      if (name === 'itemId') return b.inventoryItem;
       if (name === 'version') return '1';
       if (name === 'language') return 'en';
       throw new Error(`teach the site matrix the :${name} of ${route.method} ${route.url}`);
@@ -255,6 +275,7 @@ describe('site × role × route matrix', () => {
       b.erasure,
       b.scan,
       b.incident,
+      b.inventoryItem,
     ];
   }
 
@@ -300,6 +321,7 @@ describe('site × role × route matrix', () => {
     expect((await store.accessAlerts.findById(b.alert))?.acknowledgedAt).toBeNull();
     expect((await store.privacy.findAlert(b.privacyAlert))?.acknowledgedAt).toBeNull();
     expect(await store.recordings.get(b.session)).toBeDefined();
+    expect((await store.inventory.findById(b.inventoryItem))?.status).toBe('pending');
     const banner = await t.app.inject({
       url: `/api/v1/sites/${siteB.siteKey}/banner-texts`,
       headers: owner(),

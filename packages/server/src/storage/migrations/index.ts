@@ -11,6 +11,7 @@ import { compliance } from './010_compliance.js';
 import { siteScans } from './011_site_scans.js';
 import { incidents } from './012_incidents.js';
 import { sessionSignals } from './013_session_signals.js';
+import { inventory } from './014_inventory.js';
 import type { Migration } from './Migration.js';
 
 /**
@@ -31,6 +32,7 @@ export const MIGRATIONS: readonly Migration[] = [
   siteScans,
   incidents,
   sessionSignals,
+  inventory,
 ];
 
 /** The schema version this build of Veil expects. */
