@@ -175,7 +175,11 @@ describe('data inventory at ingest, review and exclusion', () => {
       payload: {},
     });
     expect(again.statusCode).toBe(409);
-    const audited = await t.app.veil.store.audit.query({ actions: ['inventory.approved'], limit: 10 });
+    const audited = await t.app.veil.store.audit.query({
+      actions: ['inventory.approved'],
+      order: 'asc',
+      limit: 10,
+    });
     expect(audited.map((e) => e.target?.id)).toEqual([page.id]);
   });
 
