@@ -43,7 +43,8 @@ export class InventoryService {
   ): Promise<InventoryResponse> {
     const [items, current] = await Promise.all([
       this.deps.store.inventory.list(site.id, options),
-      this.#policies.current(site),
+      // Reading changes nothing: a site without stored versions gets version 1 described.
+      this.#policies.read(site),
     ]);
     return {
       siteKey: site.siteKey,
