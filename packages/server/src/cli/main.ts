@@ -9,6 +9,7 @@ import { eraseCommand } from './commands/eraseCommand.js';
 import { eraseContentCommand } from './commands/eraseContentCommand.js';
 import { exportSubjectCommand } from './commands/exportSubjectCommand.js';
 import { incidentsCommand } from './commands/incidentsCommand.js';
+import { inventoryCommand } from './commands/inventoryCommand.js';
 import { noticeCommand } from './commands/noticeCommand.js';
 import { policyCommand } from './commands/policyCommand.js';
 import { reportCommand } from './commands/reportCommand.js';
@@ -30,7 +31,7 @@ export function processIo(): CliIo {
   };
 }
 
-/** The `veil` program: `start`, `sites add`, `users add`, `tokens create`, `audit verify|export|key`, `erase`, `export-subject`, `retention run|status`, `scan`. */
+/** The `veil` program: `start`, `sites add`, `users add`, `tokens create`, `audit verify|export|key`, `erase`, `export-subject`, `retention run|status`, `inventory`, `scan`. */
 export function buildProgram(io: CliIo): Command {
   const program = new Command('veil')
     .description('Veil: self-hosted session replay built for privacy compliance')
@@ -50,6 +51,7 @@ export function buildProgram(io: CliIo): Command {
     eraseContentCommand(io),
     exportSubjectCommand(io),
     retentionCommand(io),
+    inventoryCommand(io),
     reportCommand(io),
     processorsCommand(io),
     attestCommand(io),

@@ -1,4 +1,4 @@
-import type { AuditActor, InventoryResponse, InventoryStatus } from '@veil/core';
+import type { AuditActor, InventoryStatus } from '@veil/core';
 import type { AuditLog } from '../audit/AuditLog.js';
 import type { Clock } from '../clock.js';
 import { VeilError } from '../errors/VeilError.js';
@@ -8,10 +8,8 @@ import type { PolicyAuthor } from '../storage/privacy/PrivacyRepository.js';
 import type { Store } from '../storage/Store.js';
 import type { SiteRecord } from '../storage/sites/SiteRepository.js';
 import { scopeDriftSubject } from './InventoryTracker.js';
+import { inventoryListing } from './inventoryListing.js';
 import { exclusionRule } from './inventoryRules.js';
-
-/** How recordings are kept at rest (DESIGN.md, "Storage"). */
-export const RECORDING_ENCRYPTION = 'AES-256-GCM, per-session data key wrapped by the master key';
 
 export interface InventoryServiceDeps {
   store: Store;
@@ -37,27 +35,8 @@ export class InventoryService {
     this.#policies = new PolicyService(deps);
   }
 
-  async listing(
-    site: SiteRecord,
-    options: { status?: InventoryStatus; pagePattern?: string } = {},
-  ): Promise<InventoryResponse> {
-    const [items, current] = await Promise.all([
-      this.deps.store.inventory.list(site.id, options),
-      // Reading changes nothing: a site without stored versions gets version 1 described.
-      this.#policies.read(site),
-    ]);
-    return {
-      siteKey: site.siteKey,
-      siteName: site.name,
-      storage: {
-        engine: this.deps.store.dialect,
-        encryption: RECORDING_ENCRYPTION,
-        retentionDays: current.policy.retentionDays,
-        policyVersion: current.version,
-        networkPayloadsCaptured: current.policy.captureNetworkPayloads,
-      },
-      items: items.map(({ siteId: _s, ...item }) => item),
-    };
+  listing(site: SiteRecord, options: { status?: InventoryStatus; pagePattern?: string } = {}) {
+    return inventoryListing(this.deps.store, site, options);
   }
 
   async approve(site: SiteRecord, itemId: string, reviewer: Reviewer, note: string | null) {
