@@ -13,10 +13,14 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../packages/server/src/auth/createApiToken.js';
+import { base32Decode, totp } from '../../packages/server/src/auth/totp.js';
 import { systemClock } from '../../packages/server/src/clock.js';
 import { loadConfig, type RunningServer, startServer } from '../../packages/server/src/index.js';
 import { launchChromium } from '../support/browser.js';
 
+const ADMIN_EMAIL = 'owner@inventory.e2e.example';
+const ADMIN_PASSWORD = 'e2e-owner-Passw0rd!';
+const ADMIN_TOTP_SECRET = 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU';
 const DEMO = fileURLToPath(new URL('../../examples/demo-site/public', import.meta.url));
 const INTAKE = '/demo/clinic/intake.html';
 const REFERRAL = '/demo/clinic/referral.html';
@@ -26,6 +30,9 @@ interface Item {
   kind: string;
   pagePattern: string;
   name: string | null;
+  elementId: string | null;
+  label: string | null;
+  tag: string | null;
   capture: string | null;
   status: string;
 }
@@ -49,7 +56,9 @@ beforeAll(async () => {
       {
         PORT: '0',
         VEIL_DATA_DIR: join(root, 'data'),
-        VEIL_ADMIN_PASSWORD: 'e2e-owner-Passw0rd!',
+        VEIL_ADMIN_EMAIL: ADMIN_EMAIL,
+        VEIL_ADMIN_PASSWORD: ADMIN_PASSWORD,
+        VEIL_ADMIN_TOTP_SECRET: ADMIN_TOTP_SECRET,
         VEIL_DEMO: 'true',
         VEIL_DEMO_DIR: demoDir,
         VEIL_LOG_LEVEL: 'warn',
@@ -214,4 +223,78 @@ describe('data inventory from recordings in Chromium', () => {
     expect(await driftAlerts()).toEqual([]);
     expect(await items('?status=pending')).toEqual([]);
   }, 120_000);
+
+  it('draws every page and field of the demo site in the dashboard diagram, filterable and exportable', async () => {
+    const all = await items();
+    const context = await browser.newContext({
+      viewport: { width: 1400, height: 1000 },
+      acceptDownloads: true,
+    });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/`);
+    await page.getByTestId('login-email').fill(ADMIN_EMAIL);
+    await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('totp-code').fill(totp(base32Decode(ADMIN_TOTP_SECRET), Date.now()));
+    await page.getByTestId('totp-submit').click();
+    await page.locator('[data-testid="site-inventory-link"]').first().click();
+    const diagram = page.getByTestId('inventory-diagram');
+    await diagram.waitFor();
+    const labels = async () =>
+      diagram.locator('g[data-label]').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-label') ?? ''));
+    const drawn = await labels();
+    const label = (i: Item) => {
+      const name = i.name ?? i.elementId ?? i.label ?? i.tag ?? i.kind;
+      return i.kind === 'page' ? i.pagePattern : i.kind === 'field' ? name : `${i.kind}: ${name}`;
+    };
+    for (const item of all)
+      expect(drawn, `${item.kind} ${item.pagePattern} ${item.name}`).toContain(label(item));
+    expect(drawn).toEqual(
+      expect.arrayContaining(['masked', 'blocked', 'storage: SQLite', 'retention: 30 days']),
+    );
+    const fields = all.filter((i) => i.kind !== 'page');
+    expect(drawn.length).toBeGreaterThanOrEqual(all.length);
+    // Laid out by elkjs left to right: every page left of every field.
+    const xs = await diagram
+      .locator('g[data-node]')
+      .evaluateAll((gs) =>
+        gs.map((g) => [
+          g.getAttribute('data-node'),
+          Number(/translate\(([-\d.]+)/.exec(g.getAttribute('transform') ?? '')?.[1]),
+        ]),
+      );
+    const pageX = Math.max(...xs.filter(([n]) => n === 'page').map(([, x]) => x as number));
+    const fieldX = Math.min(...xs.filter(([n]) => n === 'field').map(([, x]) => x as number));
+    expect(pageX).toBeLessThan(fieldX);
+
+    // Filtered by page with the keyboard: only the intake form's fields stay.
+    const select = page.getByLabel('Page', { exact: true });
+    await select.focus();
+    await page.keyboard.press('ArrowDown');
+    const chosen = await select.inputValue();
+    expect(chosen).not.toBe('');
+    await expect
+      .poll(async () =>
+        (await labels()).filter((l) => all.some((i) => i.kind === 'page' && l === i.pagePattern)),
+      )
+      .toEqual([chosen]);
+    const onPage = fields.filter((i) => i.pagePattern === chosen).map(label);
+    expect(await labels()).toEqual(expect.arrayContaining(onPage));
+
+    const svgDownload = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export SVG' }).click();
+    const svg = await svgDownload;
+    expect(svg.suggestedFilename()).toMatch(/\.svg$/);
+    const svgText = await readFile((await svg.path())!, 'utf8');
+    expect(svgText).toContain('<svg');
+    expect(svgText).toContain(chosen);
+    const pngDownload = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export PNG' }).click();
+    const png = await pngDownload;
+    expect(png.suggestedFilename()).toMatch(/\.png$/);
+    const bytes = await readFile((await png.path())!);
+    expect(bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    expect(bytes.length).toBeGreaterThan(2_000);
+    await context.close();
+  }, 60_000);
 });

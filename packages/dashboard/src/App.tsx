@@ -40,6 +40,11 @@ const PrivacyPreviewPage = lazy(() =>
   import('./privacy/PrivacyPreviewPage').then((m) => ({ default: m.PrivacyPreviewPage })),
 );
 
+// The data inventory and its diagram (elkjs) load on their own.
+const InventoryPage = lazy(() =>
+  import('./inventory/InventoryPage').then((m) => ({ default: m.InventoryPage })),
+);
+
 // Access control and the audit log load on their own.
 const AuditPage = lazy(() => import('./access/AuditPage').then((m) => ({ default: m.AuditPage })));
 const AccessReportPage = lazy(() =>
@@ -94,6 +99,12 @@ function Screen({ route }: { route: Route }) {
       return (
         <Suspense fallback={<Loading label="Loading…" />}>
           <PolicyPage key={route.siteKey} siteKey={route.siteKey} />
+        </Suspense>
+      );
+    case 'inventory':
+      return (
+        <Suspense fallback={<Loading label="Loading…" />}>
+          <InventoryPage key={route.siteKey} siteKey={route.siteKey} />
         </Suspense>
       );
     case 'privacyPreview':

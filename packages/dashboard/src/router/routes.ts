@@ -7,6 +7,7 @@ export type Route =
   | { name: 'replay'; sessionId: string }
   | { name: 'consent'; siteKey: string }
   | { name: 'compliance'; siteKey: string }
+  | { name: 'inventory'; siteKey: string }
   | { name: 'privacy'; siteKey: string }
   | { name: 'privacyPreview'; siteKey: string }
   | { name: 'privacyRequests' }
@@ -49,6 +50,10 @@ export function matchRoute(pathname: string): Route {
     const siteKey = segment(parts[1] ?? '');
     if (siteKey !== null) return { name: 'compliance', siteKey };
   }
+  if (parts.length === 3 && parts[0] === 'sites' && parts[2] === 'inventory') {
+    const siteKey = segment(parts[1] ?? '');
+    if (siteKey !== null) return { name: 'inventory', siteKey };
+  }
   if (parts.length === 3 && parts[0] === 'sites' && parts[2] === 'privacy') {
     const siteKey = segment(parts[1] ?? '');
     if (siteKey !== null) return { name: 'privacy', siteKey };
@@ -84,6 +89,7 @@ export const paths = {
   consent: (siteKey: string): string => `/sites/${encodeURIComponent(siteKey)}/consent`,
   compliance: (siteKey: string): string => `/sites/${encodeURIComponent(siteKey)}/compliance`,
   privacy: (siteKey: string): string => `/sites/${encodeURIComponent(siteKey)}/privacy`,
+  inventory: (siteKey: string): string => `/sites/${encodeURIComponent(siteKey)}/inventory`,
   privacyPreview: (siteKey: string): string => `/sites/${encodeURIComponent(siteKey)}/privacy/preview`,
   privacyRequests: (): string => '/privacy-requests',
   incidents: (siteKey: string): string => `/sites/${encodeURIComponent(siteKey)}/incidents`,

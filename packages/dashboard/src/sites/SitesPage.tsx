@@ -104,6 +104,13 @@ function SiteCard({ site }: { site: Site }) {
           >
             Incidents<span className="visually-hidden"> of {site.name}</span>
           </Link>
+          <Link
+            to={paths.inventory(site.siteKey)}
+            className="button button--small button--ghost"
+            data-testid="site-inventory-link"
+          >
+            Data inventory<span className="visually-hidden"> of {site.name}</span>
+          </Link>
         </div>
       </div>
       <dl className="facts">
