@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { MAX_BATCH_COMPRESSED_BYTES } from '@veil/core';
+import { emptySignalCounts, MAX_BATCH_COMPRESSED_BYTES } from '@veil/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   makeBatch,
@@ -66,6 +66,8 @@ describe('POST /ingest/v1/batch', () => {
       siteKey: t.site.siteKey,
       startedAt: T0,
       receivedAt: T0,
+      // A page view and a mouse move: nothing frustrating.
+      signals: emptySignalCounts(),
       endedAt: T0 + 8000,
       durationMs: 8000,
       pageCount: 2,

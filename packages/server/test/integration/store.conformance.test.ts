@@ -1,4 +1,4 @@
-import { DEFAULT_PRIVACY_POLICY, type PrivacyPolicy } from '@veil/core';
+import { DEFAULT_PRIVACY_POLICY, emptySignalCounts, type PrivacyPolicy } from '@veil/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnvelopeCipher } from '../../src/crypto/EnvelopeCipher.js';
 import { LATEST_SCHEMA_VERSION } from '../../src/storage/migrations/index.js';
@@ -224,6 +224,8 @@ describe.each(backends)('Store conformance: $name', (backend) => {
       lastReceivedAt: T + 3,
       // When Veil first received the session (its age for retention), not when the page says.
       receivedAt: T + 2,
+      // Counted at ingest by the `signals` step (these chunks went straight to the store).
+      signals: emptySignalCounts(),
       durationMs: 900,
       pageCount: 3,
       entryUrl: 'https://a.example/landing',
