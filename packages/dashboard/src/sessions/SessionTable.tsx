@@ -4,6 +4,7 @@ import { formatDuration } from '../format/duration';
 import { displayUrl } from '../format/url';
 import { Link } from '../router/history';
 import { paths } from '../router/routes';
+import { clockSkewNote } from './clockSkew';
 import { SignalBadges } from './SignalBadges';
 import type { SessionSummary } from './sessionsApi';
 
@@ -49,6 +50,7 @@ export function SessionTable({ sessions, now }: SessionTableProps) {
 
 function SessionRow({ session, now }: { session: SessionSummary; now: number }) {
   const entry = displayUrl(session.entryUrl);
+  const skew = clockSkewNote(session);
   return (
     <tr className="table__row--link" data-testid="session-row" data-session-id={session.id}>
       <td>
@@ -60,6 +62,15 @@ function SessionRow({ session, now }: { session: SessionSummary; now: number }) 
         >
           {formatDateTime(session.startedAt)}
         </Link>
+        {skew !== undefined && session.receivedAt !== undefined && (
+          <span
+            className="cell-sub"
+            data-testid="session-received"
+            title="Retention counts from when Veil received the session, never from the page's clock"
+          >
+            received {formatDateTime(session.receivedAt)} ({skew})
+          </span>
+        )}
         <span className="cell-sub">
           {formatRelative(session.startedAt, now)}
           {!session.finalised && (
