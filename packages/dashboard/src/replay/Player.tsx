@@ -6,6 +6,7 @@ import { PauseIcon, PlayIcon } from '../components/icons';
 import { formatClock } from '../format/duration';
 import { ActivityPanel } from './ActivityPanel';
 import type { ActivityItem } from './activityItems';
+import { inactiveStretches } from './inactivity';
 import { PageList } from './PageList';
 import { fitToStage, PLAYBACK_SPEEDS, type PlaybackSpeed } from './playerMath';
 import { initialViewport } from './replayEvents';
@@ -35,7 +36,8 @@ export function Player({ events, markers, pages, activity = [] }: PlayerProps) {
   const [speed, setSpeed] = useState<PlaybackSpeed>(1);
   const [skipInactive, setSkipInactive] = useState(true);
   const [stage, setStage] = useState({ width: 0, height: 0 });
-  const player = useReplayer(mountRef, events, { speed, skipInactive });
+  const inactive = useMemo(() => inactiveStretches(events), [events]);
+  const player = useReplayer(mountRef, events, { speed, skipInactive, inactive });
   const viewport = player.viewport ?? initialViewport(events);
   const drawn = useMemo(() => layoutMarkers(markers, player.totalMs), [markers, player.totalMs]);
   const clickCount = markers.filter((m) => m.kind === 'click').length;
@@ -95,16 +97,21 @@ export function Player({ events, markers, pages, activity = [] }: PlayerProps) {
               <p>{player.error?.message}</p>
             </div>
           )}
-          {player.skipping && (
-            <div className="player__badge" role="status">
-              Skipping inactivity…
-            </div>
-          )}
+          <div className="player__status" role="status" aria-live="polite">
+            {player.skipping && (
+              <span className="player__badge" data-testid="skip-indicator">
+                Skipping inactivity ⏩ {formatClock(player.skipping.startMs)} →{' '}
+                {formatClock(player.skipping.endMs)}
+              </span>
+            )}
+          </div>
         </div>
         <Timeline
           currentMs={player.currentMs}
           totalMs={player.totalMs}
           markers={drawn}
+          inactive={inactive}
+          skipInactive={skipInactive}
           onSeek={player.seek}
           disabled={!ready}
         />
@@ -146,9 +153,15 @@ export function Player({ events, markers, pages, activity = [] }: PlayerProps) {
               type="checkbox"
               checked={skipInactive}
               onChange={(e) => setSkipInactive(e.target.checked)}
+              aria-describedby="skip-inactive-note"
               data-testid="skip-inactive"
             />
             <span>Skip inactivity</span>
+            <span id="skip-inactive-note" className="visually-hidden">
+              {inactive.length === 0
+                ? 'No inactive stretch in this session'
+                : `${inactive.length} inactive ${inactive.length === 1 ? 'stretch' : 'stretches'}, shaded on the timeline`}
+            </span>
           </label>
           <span className="player__hint muted small">
             <kbd>Space</kbd> play/pause · <kbd>←</kbd> <kbd>→</kbd> seek on the timeline

@@ -1,6 +1,7 @@
 import { type KeyboardEvent, type PointerEvent, useRef, useState } from 'react';
 import { formatClock, formatClockSpoken } from '../format/duration';
 import '../styles/timeline.css';
+import type { InactiveStretch } from './inactivity';
 import { seekTargetForKey, timeAtPointer } from './playerMath';
 import type { DrawnMarker } from './timelineMarkers';
 
@@ -8,15 +9,26 @@ export interface TimelineProps {
   currentMs: number;
   totalMs: number;
   markers: readonly DrawnMarker[];
+  /** Stretches without user interaction, shaded (and fast-forwarded when `skipInactive`). */
+  inactive?: readonly InactiveStretch[];
+  skipInactive?: boolean;
   onSeek: (ms: number) => void;
   disabled?: boolean;
 }
 
 /**
  * The seek bar: a slider (arrows ±5 s, Shift ±1 s, Page Up/Down ±30 s, Home/End) that also takes
- * clicks and drags, with ticks for clicks and page changes.
+ * clicks and drags, with ticks for clicks and page changes and inactive stretches shaded.
  */
-export function Timeline({ currentMs, totalMs, markers, onSeek, disabled = false }: TimelineProps) {
+export function Timeline({
+  currentMs,
+  totalMs,
+  markers,
+  inactive = [],
+  skipInactive = false,
+  onSeek,
+  disabled = false,
+}: TimelineProps) {
   const trackRef = useRef<HTMLDivElement>(null);
   const [dragMs, setDragMs] = useState<number | null>(null);
   const [hoverMs, setHoverMs] = useState<number | null>(null);
@@ -73,6 +85,21 @@ export function Timeline({ currentMs, totalMs, markers, onSeek, disabled = false
         onPointerLeave={() => setHoverMs(null)}
       >
         <div className="timeline__rail" />
+        {totalMs > 0 &&
+          inactive.map((stretch) => (
+            <span
+              key={stretch.startMs}
+              className={`timeline__inactive${skipInactive ? ' timeline__inactive--skipped' : ''}`}
+              style={{
+                left: `${(Math.min(stretch.startMs, totalMs) / totalMs) * 100}%`,
+                width: `${((Math.min(stretch.endMs, totalMs) - Math.min(stretch.startMs, totalMs)) / totalMs) * 100}%`,
+              }}
+              title={`Inactive ${formatClock(stretch.startMs)}–${formatClock(stretch.endMs)}${skipInactive ? ' (skipped)' : ''}`}
+              data-testid="timeline-inactive"
+              data-start-ms={Math.round(stretch.startMs)}
+              data-end-ms={Math.round(stretch.endMs)}
+            />
+          ))}
         <div className="timeline__progress" style={{ width: `${percent}%` }} />
         {markers.map((m) => (
           <span
@@ -98,6 +125,9 @@ export function Timeline({ currentMs, totalMs, markers, onSeek, disabled = false
       <div className="timeline__legend" aria-hidden="true">
         <span className="legend legend--click">Click</span>
         <span className="legend legend--page">Page change</span>
+        {inactive.length > 0 && (
+          <span className="legend legend--inactive">Inactive{skipInactive ? ' (skipped)' : ''}</span>
+        )}
       </div>
     </div>
   );

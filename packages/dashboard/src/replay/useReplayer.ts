@@ -2,6 +2,7 @@ import type { Replayer } from '@rrweb/replay';
 import type { RecordedEvent } from '@veil/core';
 import { type RefObject, useCallback, useEffect, useRef, useState } from 'react';
 import { createSafeReplayer } from './createSafeReplayer';
+import { type InactiveStretch, skippingStretchAt, skipSpeed } from './inactivity';
 import { clamp, type PlaybackSpeed, replayerOffset } from './playerMath';
 import { firstSnapshotOffset } from './replayEvents';
 
@@ -17,8 +18,8 @@ export interface ReplayerState {
   /** Replay clock, ms from the first event. */
   currentMs: number;
   totalMs: number;
-  /** True while rrweb fast-forwards through an inactive stretch. */
-  skipping: boolean;
+  /** The inactive stretch being fast-forwarded through, or null. */
+  skipping: InactiveStretch | null;
   /** The recorded viewport in CSS pixels (changes when the visitor resized the window). */
   viewport: Viewport | null;
 }
@@ -32,12 +33,21 @@ export interface ReplayerControls extends ReplayerState {
 
 export interface ReplayerOptions {
   speed: PlaybackSpeed;
+  /** Fast-forward through `inactive` while playing. */
   skipInactive: boolean;
+  /** The session's inactive stretches (`inactiveStretches`). */
+  inactive: readonly InactiveStretch[];
 }
 
 /**
  * Mounts rrweb's `Replayer` in `mountRef` for `events` (sorted, with a full snapshot), keeps a
  * clock in React state while playing, and tears everything down on unmount.
+ *
+ * Inactivity is skipped here rather than by rrweb's `skipInactive`: rrweb looks for a gap only
+ * after a user interaction it has just replayed, so an idle start (or a gap after a page load)
+ * plays in real time, and its stretches are not known ahead to be drawn. Here the stretches come
+ * from the events (the same ones the timeline shades) and the clock raises rrweb's speed while it
+ * is inside one, so the stretch plays through in about a second.
  */
 export function useReplayer(
   mountRef: RefObject<HTMLDivElement | null>,
@@ -51,13 +61,15 @@ export function useReplayer(
     playing: false,
     currentMs: 0,
     totalMs: 0,
-    skipping: false,
+    skipping: null,
     viewport: null,
   });
   const optionsRef = useRef(options);
   optionsRef.current = options;
   const stateRef = useRef(state);
   stateRef.current = state;
+  /** The stretch being skipped (rrweb runs at its skip speed), or null (the viewer's speed). */
+  const skipRef = useRef<InactiveStretch | null>(null);
   const firstSnapshotRef = useRef(0);
   firstSnapshotRef.current = firstSnapshotOffset(events);
 
@@ -70,7 +82,6 @@ export function useReplayer(
         root,
         title: 'Recorded page (sandboxed, scripts disabled)',
         speed: optionsRef.current.speed,
-        skipInactive: optionsRef.current.skipInactive,
         mouseTail: { strokeStyle: 'rgba(220, 38, 38, 0.55)', lineWidth: 2, duration: 600 },
       });
     } catch (error) {
@@ -87,7 +98,13 @@ export function useReplayer(
     const totalMs = replayer.getMetaData().totalTime;
     setState((s) => ({ ...s, status: 'ready', error: null, totalMs, currentMs: 0, playing: false }));
 
-    const onFinish = () => setState((s) => ({ ...s, playing: false, skipping: false, currentMs: totalMs }));
+    const onFinish = () => {
+      if (skipRef.current !== null) {
+        skipRef.current = null;
+        replayer.setConfig({ speed: optionsRef.current.speed });
+      }
+      setState((s) => ({ ...s, playing: false, skipping: null, currentMs: totalMs }));
+    };
     const onResize = (payload: unknown) => {
       if (typeof payload !== 'object' || payload === null) return;
       const { width, height } = payload as { width?: unknown; height?: unknown };
@@ -95,19 +112,13 @@ export function useReplayer(
         setState((s) => ({ ...s, viewport: { width, height } }));
       }
     };
-    const onSkipStart = () => setState((s) => ({ ...s, skipping: true }));
-    const onSkipEnd = () => setState((s) => ({ ...s, skipping: false }));
     replayer.on('finish', onFinish);
     replayer.on('resize', onResize);
-    replayer.on('skip-start', onSkipStart);
-    replayer.on('skip-end', onSkipEnd);
 
     return () => {
       replayerRef.current = null;
       replayer.off('finish', onFinish);
       replayer.off('resize', onResize);
-      replayer.off('skip-start', onSkipStart);
-      replayer.off('skip-end', onSkipEnd);
       try {
         replayer.destroy();
       } catch (error) {
@@ -117,6 +128,26 @@ export function useReplayer(
     };
   }, [mountRef, events]);
 
+  /** Enters or leaves a skip for the replay clock at `now` (called each frame while playing). */
+  const followInactivity = useCallback((replayer: Replayer, now: number) => {
+    const { skipInactive, inactive, speed } = optionsRef.current;
+    const stretch = skipInactive ? skippingStretchAt(inactive, now) : null;
+    if (stretch === skipRef.current) return;
+    skipRef.current = stretch;
+    // One speed for the whole stretch, chosen on entering it (recomputing it every frame would
+    // slow down ever more towards the end).
+    replayer.setConfig({ speed: stretch === null ? speed : skipSpeed(stretch, now, speed) });
+    setState((s) => ({ ...s, skipping: stretch }));
+  }, []);
+
+  /** Back to the viewer's speed (on pause, seek, or when skipping is turned off). */
+  const stopSkipping = useCallback(() => {
+    if (skipRef.current === null) return;
+    skipRef.current = null;
+    replayerRef.current?.setConfig({ speed: optionsRef.current.speed });
+    setState((s) => ({ ...s, skipping: null }));
+  }, []);
+
   // The clock: read rrweb's timer once per frame while playing.
   useEffect(() => {
     if (!state.playing) return;
@@ -125,21 +156,24 @@ export function useReplayer(
       const replayer = replayerRef.current;
       if (replayer !== null) {
         const now = clamp(replayer.getCurrentTime(), 0, stateRef.current.totalMs);
+        followInactivity(replayer, now);
         setState((s) => (s.playing && Math.abs(s.currentMs - now) >= 1 ? { ...s, currentMs: now } : s));
       }
       frame = requestAnimationFrame(tick);
     };
     frame = requestAnimationFrame(tick);
     return () => cancelAnimationFrame(frame);
-  }, [state.playing]);
+  }, [state.playing, followInactivity]);
 
   useEffect(() => {
+    // A new viewer speed ends a skip; the next frame starts it again with that speed as floor.
+    skipRef.current = null;
+    setState((s) => (s.skipping === null ? s : { ...s, skipping: null }));
     replayerRef.current?.setConfig({ speed: options.speed });
   }, [options.speed]);
   useEffect(() => {
-    replayerRef.current?.setConfig({ skipInactive: options.skipInactive });
-    if (!options.skipInactive) setState((s) => ({ ...s, skipping: false }));
-  }, [options.skipInactive]);
+    if (!options.skipInactive) stopSkipping();
+  }, [options.skipInactive, stopSkipping]);
 
   const play = useCallback(() => {
     const replayer = replayerRef.current;
@@ -154,25 +188,30 @@ export function useReplayer(
     const replayer = replayerRef.current;
     if (replayer === null) return;
     replayer.pause();
+    stopSkipping();
     const now = clamp(replayer.getCurrentTime(), 0, stateRef.current.totalMs);
-    setState((s) => ({ ...s, playing: false, skipping: false, currentMs: now }));
-  }, []);
+    setState((s) => ({ ...s, playing: false, currentMs: now }));
+  }, [stopSkipping]);
 
   const toggle = useCallback(() => {
     if (stateRef.current.playing) pause();
     else play();
   }, [play, pause]);
 
-  const seek = useCallback((ms: number) => {
-    const replayer = replayerRef.current;
-    if (replayer === null) return;
-    const { totalMs, playing } = stateRef.current;
-    const target = clamp(ms, 0, totalMs);
-    const offset = replayerOffset(target, totalMs, firstSnapshotRef.current);
-    if (playing && target < totalMs) replayer.play(offset);
-    else replayer.pause(offset);
-    setState((s) => ({ ...s, currentMs: target, playing: playing && target < totalMs, skipping: false }));
-  }, []);
+  const seek = useCallback(
+    (ms: number) => {
+      const replayer = replayerRef.current;
+      if (replayer === null) return;
+      const { totalMs, playing } = stateRef.current;
+      const target = clamp(ms, 0, totalMs);
+      const offset = replayerOffset(target, totalMs, firstSnapshotRef.current);
+      stopSkipping();
+      if (playing && target < totalMs) replayer.play(offset);
+      else replayer.pause(offset);
+      setState((s) => ({ ...s, currentMs: target, playing: playing && target < totalMs }));
+    },
+    [stopSkipping],
+  );
 
   return { ...state, play, pause, toggle, seek };
 }
