@@ -116,10 +116,24 @@
     });
   }
 
+  // Broken on purpose, so that the demo shows frustration signals: the delivery-slot service does
+  // not exist (a failed request) and the code trusts its answer (an error), so the button does
+  // nothing visible (a dead click; clicked again and again, a rage click).
+  function setupDeliverySlots() {
+    const button = document.getElementById('check-slots');
+    if (!button) return;
+    button.addEventListener('click', async () => {
+      const response = await fetch('../api/delivery-slots.json');
+      const answer = await response.json().catch(() => ({}));
+      for (const slot of answer.slots) button.insertAdjacentText('afterend', ` ${slot}`);
+    });
+  }
+
   function start() {
     setupConsent();
     setupForms();
     setupLookup();
+    setupDeliverySlots();
   }
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);

@@ -13,6 +13,7 @@ const recordedSelectorSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('visitorId'), visitorId: z.string() }),
   z.object({ kind: z.literal('sessionId'), sessionId: z.string() }),
   z.object({ kind: z.literal('tag'), key: z.string(), value: z.string() }),
+  z.object({ kind: z.literal('demo') }),
 ]);
 
 /** What one erasure deleted: the evidence kept after the data is gone. */

@@ -22,6 +22,14 @@ export const subjectSelectorSchema = z.discriminatedUnion('kind', [
 export type SubjectSelector = z.infer<typeof subjectSelectorSchema>;
 
 /**
+ * Every session recorded as demo data within the site (the demo site's sessions, `veil demo`):
+ * not a person, so only Veil's own commands use it (`veil demo --erase`), never the request API.
+ */
+export interface DemoDataSelector {
+  kind: 'demo';
+}
+
+/**
  * The selector as evidence may name it: a user id only as its keyed hash (`userHash`), never in
  * clear; the others as given (pseudonymous ids, a tag).
  */
@@ -29,7 +37,8 @@ export type RecordedSelector =
   | { kind: 'userId'; userHash: string }
   | { kind: 'visitorId'; visitorId: string }
   | { kind: 'sessionId'; sessionId: string }
-  | { kind: 'tag'; key: string; value: string };
+  | { kind: 'tag'; key: string; value: string }
+  | DemoDataSelector;
 
 /** `key=value` of the CLI's `--tag`; the first `=` splits. */
 export function parseTagSelector(text: string): { key: string; value: string } | null {

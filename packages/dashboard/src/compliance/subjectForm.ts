@@ -36,7 +36,8 @@ export function describeSelector(
     | { kind: 'userId'; userHash: string }
     | { kind: 'visitorId'; visitorId: string }
     | { kind: 'sessionId'; sessionId: string }
-    | { kind: 'tag'; key: string; value: string },
+    | { kind: 'tag'; key: string; value: string }
+    | { kind: 'demo' },
 ): string {
   switch (s.kind) {
     case 'userId':
@@ -47,6 +48,8 @@ export function describeSelector(
       return `session ${s.sessionId}`;
     case 'tag':
       return `tag ${s.key}=${s.value}`;
+    case 'demo':
+      return 'demo data';
   }
 }
 

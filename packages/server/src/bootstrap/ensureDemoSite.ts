@@ -20,6 +20,7 @@ export async function ensureDemoSite(store: Store, clock: Clock, port: number): 
   if (existing) {
     if (existing.origins.join(' ') !== [...origins].sort().join(' '))
       await store.sites.replaceOrigins(existing.id, origins);
+    if (!existing.demo) await store.sites.markDemo(existing.id);
     return existing.siteKey;
   }
   const site = await createSite(store, clock, {
@@ -28,6 +29,8 @@ export async function ensureDemoSite(store: Store, clock: Clock, port: number): 
     samplingPercent: 100,
     lawfulBasis: 'consent',
   });
+  // Its sessions are demo data (`veil demo --erase`).
+  await store.sites.markDemo(site.id);
   if (key !== undefined) {
     // The recorded demo site is gone: this one replaces it.
     await store.settings.put(DEMO_SITE_SETTING, site.siteKey);

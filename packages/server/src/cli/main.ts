@@ -5,6 +5,7 @@ import { VeilError } from '../errors/VeilError.js';
 import { serverVersion } from '../routes/openApiRoutes.js';
 import { auditCommand } from './commands/auditCommand.js';
 import { attestCommand, processorsCommand } from './commands/complianceCommand.js';
+import { demoCommand } from './commands/demoCommand.js';
 import { eraseCommand } from './commands/eraseCommand.js';
 import { eraseContentCommand } from './commands/eraseContentCommand.js';
 import { exportSubjectCommand } from './commands/exportSubjectCommand.js';
@@ -31,7 +32,7 @@ export function processIo(): CliIo {
   };
 }
 
-/** The `veil` program: `start`, `sites add`, `users add`, `tokens create`, `audit verify|export|key`, `erase`, `export-subject`, `retention run|status`, `inventory`, `scan`. */
+/** The `veil` program: `start`, `sites add`, `users add`, `tokens create`, `audit verify|export|key`, `erase`, `export-subject`, `retention run|status`, `inventory`, `scan`, `demo`. */
 export function buildProgram(io: CliIo): Command {
   const program = new Command('veil')
     .description('Veil: self-hosted session replay built for privacy compliance')
@@ -57,6 +58,7 @@ export function buildProgram(io: CliIo): Command {
     attestCommand(io),
     incidentsCommand(io),
     scanCommand(io),
+    demoCommand(io),
   ]) {
     program.addCommand(command);
   }

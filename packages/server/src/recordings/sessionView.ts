@@ -18,6 +18,8 @@ export const sessionSummarySchema = z
     viewportWidth: z.number().int().nullable(),
     eventCount: z.number().int(),
     finalised: z.boolean(),
+    /** Recorded for the demo site (`veil demo`): demo data, erased by `veil demo --erase`. */
+    demo: z.boolean(),
     /** Frustration and error signals counted at ingest. */
     signals: z
       .object(
@@ -49,6 +51,7 @@ export function sessionSummary(record: SessionSummaryRecord): SessionSummary {
     viewportWidth: record.viewportWidth,
     eventCount: record.eventCount,
     finalised: record.finalised,
+    demo: record.demo,
     signals: { ...record.signals },
   };
 }

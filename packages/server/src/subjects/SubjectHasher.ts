@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { RecordedSelector, SubjectSelector } from '@veil/core';
+import type { DemoDataSelector, RecordedSelector, SubjectSelector } from '@veil/core';
 
 /**
  * Keyed hashes of user ids: HMAC-SHA256 under the instance's identity secret. The same user id
@@ -34,7 +34,7 @@ export class SubjectHasher {
   }
 
   /** The selector as evidence may name it: a user id only as its hash. */
-  record(selector: SubjectSelector): RecordedSelector {
+  record(selector: SubjectSelector | DemoDataSelector): RecordedSelector {
     return selector.kind === 'userId'
       ? { kind: 'userId', userHash: this.userHash(selector.userId) }
       : selector;

@@ -1,4 +1,4 @@
-import type { ErasureReceipt, SubjectRequestOrigin, SubjectSelector } from '@veil/core';
+import type { DemoDataSelector, ErasureReceipt, SubjectRequestOrigin, SubjectSelector } from '@veil/core';
 import type { AuditRecordInput } from '../audit/AuditLog.js';
 import type { Clock } from '../clock.js';
 import type { Store } from '../storage/Store.js';
@@ -24,7 +24,8 @@ export interface SubjectRightsDeps {
 
 export interface EraseSubjectInput {
   site: SiteRecord;
-  selector: SubjectSelector;
+  /** A person, or the site's demo data (`veil demo --erase`). */
+  selector: SubjectSelector | DemoDataSelector;
   /** Who asked: a user's email, a token's name, `cli`, `visitor`. */
   requestedBy: string;
   origin: SubjectRequestOrigin;
@@ -73,12 +74,13 @@ export async function eraseSubject(
   });
 
   const sessionIds = await store.subjects.sessionIds(input.site.id, recorded);
-  // A person's consent receipts go with them; erasing one session or a tag is about data only.
+  // A person's consent receipts go with them (demo visitors' too: demo data); erasing one session
+  // or a tag is about data only.
   const visitorIds = input.keepConsentReceipts
     ? []
     : recorded.kind === 'visitorId'
       ? [...new Set([recorded.visitorId, ...(await store.subjects.visitorIds(sessionIds))])]
-      : recorded.kind === 'userId'
+      : recorded.kind === 'userId' || recorded.kind === 'demo'
         ? await store.subjects.visitorIds(sessionIds)
         : [];
   const erased = await store.subjects.eraseSessions(sessionIds);

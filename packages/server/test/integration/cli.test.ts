@@ -43,6 +43,7 @@ describe('veil CLI', () => {
       ['users', 'add', '--help'],
       ['tokens', 'create', '--help'],
       ['scan', '--help'],
+      ['demo', '--help'],
     ]) {
       const res = await veil(...argv);
       expect(res.code, argv.join(' ')).toBe(0);

@@ -76,6 +76,7 @@ describe('POST /ingest/v1/batch', () => {
       viewportWidth: 390,
       eventCount: 5,
       finalised: false,
+      demo: false,
     });
 
     expect(await events(id)).toEqual([...batch0.events, ...batch1.events]);

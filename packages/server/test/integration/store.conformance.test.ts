@@ -234,6 +234,7 @@ describe.each(backends)('Store conformance: $name', (backend) => {
       eventCount: 5,
       chunkCount: 2,
       finalised: false,
+      demo: false,
     });
     const stored = await store.recordings.chunks(id);
     expect(stored.map((c) => c.seq)).toEqual([0, 1]);
@@ -435,6 +436,32 @@ describe.each(backends)('Store conformance: $name', (backend) => {
       'second',
     ]);
     expect((await store.accessLog.listForSession('gone-session'))[0]).toEqual(entry);
+  });
+
+  it('flags sessions of the demo site as demo data; the demo selector names only them', async () => {
+    const demoSite = await store.sites.create({
+      siteKey: 'conformance_demo',
+      name: 'Demo',
+      origins: ['https://demo.example'],
+      policy,
+      createdAt: T,
+    });
+    expect((await store.sites.findByKey('conformance_demo'))?.demo).toBe(false);
+    await store.sites.markDemo(demoSite.id);
+    expect((await store.sites.findByKey('conformance_demo'))?.demo).toBe(true);
+    expect((await store.sites.findByKeyCached('conformance_demo'))?.demo).toBe(true);
+    const real = 'conformance-demo-real-1';
+    const demo = 'conformance-demo-demo-1';
+    expect(await store.recordings.ingestChunk(chunk(demoSite, real, 0), sealer(real, 0, 'r'))).toBe('stored');
+    expect(
+      await store.recordings.ingestChunk(chunk(demoSite, demo, 0, { demo: true }), sealer(demo, 0, 'd')),
+    ).toBe('stored');
+    // Later batches do not change the flag.
+    expect(await store.recordings.ingestChunk(chunk(demoSite, demo, 1), sealer(demo, 1, 'd'))).toBe('stored');
+    expect((await store.recordings.get(real))?.demo).toBe(false);
+    expect((await store.recordings.get(demo))?.demo).toBe(true);
+    expect(await store.subjects.sessionIds(demoSite.id, { kind: 'demo' })).toEqual([demo]);
+    expect(await store.subjects.sessionIds(site.id, { kind: 'demo' })).toEqual([]);
   });
 });
 

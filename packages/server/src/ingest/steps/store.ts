@@ -49,6 +49,7 @@ export async function storeBatch(
       firstTs: summary.firstTs,
       lastTs: summary.lastTs,
       pages: summary.pages.map(({ url, ts, viewportWidth }) => ({ url, ts, viewportWidth })),
+      demo: site.demo === true,
     },
     sealer: {
       newWrappedDataKey: () => cipher.newWrappedDataKey(batch.sessionId),

@@ -12,6 +12,7 @@ import { siteScans } from './011_site_scans.js';
 import { incidents } from './012_incidents.js';
 import { sessionSignals } from './013_session_signals.js';
 import { inventory } from './014_inventory.js';
+import { demoData } from './015_demo_data.js';
 import type { Migration } from './Migration.js';
 
 /**
@@ -33,6 +34,7 @@ export const MIGRATIONS: readonly Migration[] = [
   incidents,
   sessionSignals,
   inventory,
+  demoData,
 ];
 
 /** The schema version this build of Veil expects. */

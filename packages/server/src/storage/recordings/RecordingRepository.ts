@@ -33,6 +33,8 @@ export interface SessionSummaryRecord {
   eventCount: number;
   chunkCount: number;
   finalised: boolean;
+  /** Recorded for the demo site: demo data (`veil demo --erase`). */
+  demo: boolean;
   /** Frustration and error signals counted at ingest (all 0 before any were counted). */
   signals: SignalCounts;
 }
@@ -51,6 +53,8 @@ export interface ChunkIngest {
   lastTs: number;
   /** Page views of the batch in event order, consecutive repeats of one URL already collapsed. */
   pages: readonly PageView[];
+  /** Recorded for the demo site: the session is demo data (set when the session is created). */
+  demo?: boolean;
 }
 
 /** What the store writes for one batch: the sealed chunk and the sealed title of each page view. */

@@ -35,6 +35,7 @@ function summaryFromRow(row: SummaryRow): SessionSummaryRecord {
     eventCount: Number(row.event_count),
     chunkCount: Number(row.chunk_count),
     finalised: Number(row.finalised) === 1,
+    demo: Number(row.demo) === 1,
     signals: countsFromRow(row),
   };
 }

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /** Recording sessions, their page views, sealed chunks and wrapped data keys. Part of `Database`. */
 export interface RecordingTables {
   recording_sessions: RecordingSessionsTable;
@@ -22,6 +24,8 @@ export interface RecordingSessionsTable {
   chunk_count: number;
   finalised: number;
   created_at: number;
+  /** 1 when recorded for the demo site: demo data, erased by `veil demo --erase`. */
+  demo: Generated<number>;
 }
 
 export interface SessionPagesTable {

@@ -150,6 +150,7 @@ async function ingestInTransaction(
       chunk_count: 0,
       finalised: 0,
       created_at: chunk.receivedAt,
+      demo: chunk.demo ? 1 : 0,
     })
     .onConflict((oc) => oc.column('id').doNothing())
     .execute();

@@ -55,8 +55,8 @@ function prepare(sqlite: BetterSqlite3.Database) {
     insertSession: sqlite.prepare(
       `insert into recording_sessions (id, site_id, visitor_id, started_at, ended_at, last_received_at,
          duration_ms, page_count, entry_url, device_class, viewport_width, event_count, chunk_count,
-         finalised, created_at)
-       values (?, ?, ?, ?, ?, ?, 0, 0, null, null, null, 0, 0, 0, ?)
+         finalised, created_at, demo)
+       values (?, ?, ?, ?, ?, ?, 0, 0, null, null, null, 0, 0, 0, ?, ?)
        on conflict (id) do nothing`,
     ),
     session: sqlite.prepare(
@@ -118,6 +118,7 @@ function ingestOne(s: Statements, chunk: ChunkIngest, sealer: ChunkSealer): Inge
     chunk.lastTs,
     chunk.receivedAt,
     chunk.receivedAt,
+    chunk.demo ? 1 : 0,
   );
   const session = s.session.get(sessionId) as SessionRow | undefined;
   if (!session) throw new Error('the session row vanished');

@@ -8,6 +8,8 @@ export interface SiteRecord {
   origins: string[];
   policy: PrivacyPolicy;
   createdAt: number;
+  /** The demo site (`VEIL_DEMO`): its sessions are recorded as demo data. Absent means false. */
+  demo?: boolean;
 }
 
 export interface NewSite {
@@ -32,6 +34,8 @@ export interface SiteRepository {
   forgetCached(): void;
   findById(id: string): Promise<SiteRecord | undefined>;
   replaceOrigins(siteId: string, origins: readonly string[]): Promise<void>;
+  /** Marks the site as the demo site: sessions recorded for it from now on are demo data. */
+  markDemo(siteId: string): Promise<void>;
   /** True when any site lists `origin` (used to answer CORS preflights before the site is known). */
   isKnownOrigin(origin: string): Promise<boolean>;
 }

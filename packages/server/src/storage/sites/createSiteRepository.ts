@@ -37,6 +37,7 @@ export function createSiteRepository(db: Kysely<Database>): SiteRepository {
           .sort(),
         policy: policyFromJson(policy.policy_json),
         createdAt: Number(row.created_at),
+        demo: Number(row.demo) === 1,
       };
     });
   }
@@ -74,6 +75,7 @@ export function createSiteRepository(db: Kysely<Database>): SiteRepository {
         origins,
         policy: site.policy,
         createdAt: site.createdAt,
+        demo: false,
       };
     },
     async list() {
@@ -103,6 +105,10 @@ export function createSiteRepository(db: Kysely<Database>): SiteRepository {
             .execute();
         }
       });
+      cache.invalidate();
+    },
+    async markDemo(siteId) {
+      await db.updateTable('sites').set({ demo: 1 }).where('id', '=', siteId).where('demo', '=', 0).execute();
       cache.invalidate();
     },
     async isKnownOrigin(origin) {

@@ -14,6 +14,8 @@ export interface SitesTable {
   created_at: number;
   /** Raw replays one user may open per hour before an access-anomaly alert is raised. */
   raw_replays_per_hour: Generated<number>;
+  /** 1 for the demo site: its sessions are demo data (`veil demo --erase`). */
+  demo: Generated<number>;
 }
 
 export interface SiteOriginsTable {

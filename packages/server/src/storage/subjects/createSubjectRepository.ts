@@ -90,6 +90,14 @@ export function createSubjectRepository(db: Kysely<Database>, dialect: Dialect):
             .where('session_tags.tag_value', '=', selector.value)
             .execute();
           break;
+        case 'demo':
+          rows = await db
+            .selectFrom('recording_sessions')
+            .select('id')
+            .where('site_id', '=', siteId)
+            .where('demo', '=', 1)
+            .execute();
+          break;
       }
       return [...new Set(rows.map((r) => r.id))].sort();
     },

@@ -1,0 +1,152 @@
+import type { Browser, BrowserContext } from 'playwright-core';
+import { DEMO_PERSONAS, type DemoPersona, recording, type VisitTally } from './demoVisitors.js';
+
+/** Most sessions one `veil demo` run records. */
+export const MAX_DEMO_SESSIONS = 500;
+/** Most visitors driven at once. */
+export const MAX_DEMO_CONCURRENCY = 8;
+/** How long a visitor waits for the server to acknowledge its last batch, ms. */
+const FLUSH_TIMEOUT_MS = 15_000;
+
+/** What a person's Chromium says it is (the headless build names itself in its user agent). */
+const DESKTOP_UA =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/128.0.0.0 Safari/537.36';
+const MOBILE_UA =
+  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/128.0.0.0 Mobile Safari/537.36';
+
+/** The devices visitors come with, cycled: heatmaps and segments get desktop, tablet and mobile. */
+const DEVICES = [
+  { width: 1280, height: 800, ua: DESKTOP_UA, plan: 'pro' },
+  { width: 390, height: 780, ua: MOBILE_UA, plan: 'free' },
+  { width: 1440, height: 900, ua: DESKTOP_UA, plan: 'free' },
+  { width: 820, height: 1000, ua: MOBILE_UA, plan: 'pro' },
+] as const;
+
+export interface DemoOptions {
+  /** The Veil server's base URL (`http://127.0.0.1:8080`); the demo site is at `/demo/`. */
+  baseUrl: string;
+  sessions: number;
+  concurrency: number;
+  seed: number;
+  /** Launches the browser (headless Chromium). */
+  launch: () => Promise<Browser>;
+  /** Called when a visitor is done (or failed). */
+  onProgress?: (p: DemoProgress) => void;
+}
+
+export interface DemoProgress {
+  index: number;
+  total: number;
+  persona: string;
+  device: string;
+  tally: VisitTally;
+  ms: number;
+  error?: string;
+}
+
+export interface DemoRunResult {
+  recorded: number;
+  failed: number;
+  ms: number;
+}
+
+/** Uniform in [0, 1) from a 32-bit seed (mulberry32): scripted pauses repeat run to run. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+async function personContext(browser: Browser, device: (typeof DEVICES)[number]): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    viewport: { width: device.width, height: device.height },
+    userAgent: device.ua,
+  });
+  // Veil leaves automated browsers out of heatmaps; demo visitors are meant to be counted.
+  await context.addInitScript(
+    "Object.defineProperty(Navigator.prototype, 'webdriver', { get: () => false, configurable: true });",
+  );
+  return context;
+}
+
+/** One visitor: consents on the home page, acts out its persona, flushes, leaves. */
+async function visit(
+  browser: Browser,
+  demoUrl: string,
+  persona: DemoPersona,
+  device: (typeof DEVICES)[number],
+  random: () => number,
+  tally: VisitTally,
+): Promise<void> {
+  const context = await personContext(browser, device);
+  try {
+    const page = await context.newPage();
+    const recorder = page.waitForResponse((r) => r.url().includes('/r/v1/recorder.js'), { timeout: 15_000 });
+    await page.goto(demoUrl);
+    tally.pages++;
+    await page.click('#consent-accept');
+    tally.clicks++;
+    await recorder;
+    await recording(page);
+    // A custom tag, as a site would set one: segments and erasure by tag have something to use.
+    await page.evaluate(`window.veil('tag', 'plan', ${JSON.stringify(device.plan)})`);
+    await persona.visit({ page, demoUrl, random, tally });
+    const sent = page.waitForResponse((r) => r.url().endsWith('/ingest/v1/batch') && r.status() === 202, {
+      timeout: FLUSH_TIMEOUT_MS,
+    });
+    await page.evaluate("window.veil('flush')");
+    await sent;
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * Drives the demo site with `sessions` scripted visitors, `concurrency` at a time, personas and
+ * devices cycled so that a few sessions already show every signal. Every visitor is a fresh
+ * browser profile: one session each.
+ */
+export async function runDemo(options: DemoOptions): Promise<DemoRunResult> {
+  const started = Date.now();
+  const demoUrl = new URL('/demo/', options.baseUrl).toString();
+  const browser = await options.launch();
+  let next = 0;
+  let recorded = 0;
+  let failed = 0;
+  const worker = async () => {
+    for (let index = next++; index < options.sessions; index = next++) {
+      const persona = DEMO_PERSONAS[index % DEMO_PERSONAS.length] as DemoPersona;
+      const device = DEVICES[Math.floor(index / DEMO_PERSONAS.length) % DEVICES.length] ?? DEVICES[0];
+      const tally: VisitTally = { pages: 0, clicks: 0, keys: 0 };
+      const at = Date.now();
+      let error: string | undefined;
+      try {
+        await visit(browser, demoUrl, persona, device, seededRandom(options.seed + index), tally);
+        recorded++;
+      } catch (e) {
+        failed++;
+        error = e instanceof Error ? (e.message.split('\n')[0] ?? e.message) : String(e);
+      }
+      options.onProgress?.({
+        index: index + 1,
+        total: options.sessions,
+        persona: persona.name,
+        device: `${device.width}px`,
+        tally,
+        ms: Date.now() - at,
+        ...(error === undefined ? {} : { error }),
+      });
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(options.concurrency, options.sessions) }, worker));
+  } finally {
+    await browser.close();
+  }
+  return { recorded, failed, ms: Date.now() - started };
+}
