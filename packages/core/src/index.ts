@@ -40,6 +40,7 @@ export * from './policy/policyForBrowser.js';
 export * from './policy/presets.js';
 export * from './policy/privacyPolicy.js';
 export * from './policy/recordOptions.js';
+export * from './policy/sessionSampling.js';
 export * from './policy/tightenPolicy.js';
 export * from './policy/validateSelectors.js';
 export * from './redaction/canaries.js';

@@ -25,6 +25,8 @@ export const ERROR_CODES = {
   gpc_refused: 403,
   /** The site's policy does not record this batch: blocked address, restricted region, page outside targeting. */
   not_recorded: 403,
+  /** The batch's session id is outside the site's sample (`samplingPercent`): stop that session, do not retry. */
+  not_sampled: 403,
   not_found: 404,
   unknown_site: 404,
   conflict: 409,

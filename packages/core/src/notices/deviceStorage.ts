@@ -41,15 +41,6 @@ export const DEVICE_STORAGE: readonly DeviceStorageEntry[] = [
     lifetime: UNTIL_WITHDRAWN,
   },
   {
-    key: 'veil:sampled',
-    area: 'sessionStorage',
-    purpose: {
-      en: 'whether this visit is one of the recorded sample',
-      de: 'ob dieser Besuch zur aufgezeichneten Stichprobe gehört',
-    },
-    lifetime: TAB,
-  },
-  {
     key: 'veil:receipt',
     area: 'localStorage',
     purpose: { en: 'the id of your consent receipt', de: 'die Kennung Ihres Einwilligungsnachweises' },

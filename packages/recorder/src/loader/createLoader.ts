@@ -3,9 +3,11 @@ import {
   CONSENT_RECEIPT_ID_PATTERN,
   CONSENT_SOURCES,
   type ConsentSource,
+  isSessionSampled,
   pageAllowed,
 } from '@veil/core';
 import type { ConsentContext, RecorderHandle, StartRecorder } from '../shared/bootContract.js';
+import { resumeSession } from '../shared/sessionState.js';
 import { type GateConfig, parseGateConfig } from '../shared/siteConfig.js';
 import { clearVeilStorage, type KeyValueStorage, readKey, writeKey } from '../shared/storage.js';
 import { StorageKey } from '../shared/storageKeys.js';
@@ -32,7 +34,8 @@ export interface LoaderEnv {
   privacySignal(): boolean;
   /** `location.pathname` */
   path(): string;
-  random(): number;
+  /** `Date.now()` */
+  now(): number;
   newId(): string;
   fetchJson(url: string): Promise<unknown>;
   /** Injects `recorder.js` once and resolves with its start function. */
@@ -68,10 +71,11 @@ function decisionOf(o: Record<string, unknown>): ConsentContext {
 }
 
 /**
- * The consent gate. Until a lawful basis exists it only reads (the opt-out flag, the session's
- * sampling decision): no request, no storage write, no recorder. Then, in order: GPC/DNT, the
- * site config (none → nothing recorded), lawful basis, page allow/deny lists, sampling, and only
- * then the recorder chunk. Withdrawal and opt-out stop the recorder, register the withdrawal (or
+ * The consent gate. Until a lawful basis exists it only reads (the opt-out flag): no request, no
+ * storage write, no recorder. Then, in order: GPC/DNT, the site config (none → nothing recorded),
+ * lawful basis, page allow/deny lists, sampling, and only then the recorder chunk. Sampling is
+ * core's `isSessionSampled` on the tab's session id (resumed or new, stored), the very function
+ * the server applies to every batch: an id outside the sample stays out for its whole life. Withdrawal and opt-out stop the recorder, register the withdrawal (or
  * the opt-out) when the server may hold something of the visitor, and clear Veil's storage.
  */
 export function createLoader(env: LoaderEnv): Loader {
@@ -97,14 +101,6 @@ export function createLoader(env: LoaderEnv): Loader {
     return configRequest;
   };
 
-  const sampledIn = (percent: number): boolean => {
-    const stored = readKey(env.session, StorageKey.Sampled);
-    if (stored === '1' || stored === '0') return stored === '1';
-    const inSample = env.random() * 100 < percent;
-    writeKey(env.session, StorageKey.Sampled, inSample ? '1' : '0');
-    return inSample;
-  };
-
   const receiptId = (): string => {
     const stored = readKey(env.local, StorageKey.Receipt);
     const id = receiptFromCmp ?? (stored && CONSENT_RECEIPT_ID_PATTERN.test(stored) ? stored : env.newId());
@@ -115,7 +111,6 @@ export function createLoader(env: LoaderEnv): Loader {
   const boot = async (gen: number): Promise<void> => {
     const signal = env.privacySignal();
     if (signal && !env.info.gpcMayBeIgnored) return;
-    if (readKey(env.session, StorageKey.Sampled) === '0') return;
     const config = await siteConfig();
     if (gen !== generation || !config) return;
     if (config.lawfulBasis === 'consent' && !consent) {
@@ -124,7 +119,8 @@ export function createLoader(env: LoaderEnv): Loader {
     }
     if (signal && config.policy.honourGlobalPrivacyControl) return;
     if (!pageAllowed(env.path(), config.policy.pageAllowList, config.policy.pageDenyList)) return;
-    if (!sampledIn(config.samplingPercent)) return;
+    const session = resumeSession(env.session, env.now(), env.newId);
+    if (!isSessionSampled(session.id, config.samplingPercent)) return;
     const consentReceiptId = config.lawfulBasis === 'consent' ? receiptId() : undefined;
     const start = await env.loadRecorder();
     if (gen !== generation || optedOut()) return;
@@ -133,6 +129,7 @@ export function createLoader(env: LoaderEnv): Loader {
       siteKey,
       ingestUrl,
       config,
+      session,
       consentReceiptId,
       consent: consentReceiptId ? decision : undefined,
       consentUrl: env.info.consentUrl,

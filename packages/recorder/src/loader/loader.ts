@@ -42,7 +42,7 @@ try {
       session: storageOf('sessionStorage'),
       privacySignal: () => privacySignalSet(navigator as SignalSource, w as SignalSource),
       path: () => location.pathname,
-      random: Math.random,
+      now: Date.now,
       newId: randomId,
       fetchJson: async (url) => {
         const response = await fetch(url, { credentials: 'omit', mode: 'cors' });

@@ -6,7 +6,7 @@ import type { Clock, ErrorReporter } from './clock.js';
 export type SendOutcome =
   | { kind: 'ack' }
   | { kind: 'retry'; afterMs?: number }
-  | { kind: 'reject'; status: number };
+  | { kind: 'reject'; status: number; code?: string };
 
 /** The network, injected: HTTP in the browser, a script in unit tests. */
 export interface Transport {
@@ -29,6 +29,8 @@ export interface SendQueueOptions {
   onError: ErrorReporter;
   /** Called whenever the queue has delivered everything it held. */
   onDrained?: () => void;
+  /** Called after a final refusal, with the batch and the answer's error code (`not_sampled`). */
+  onRejected?: (batch: OutgoingBatch, code: string | undefined) => void;
   /** @default MAX_QUEUED_BATCHES */
   maxBatches?: number;
   /** @default MAX_QUEUED_BYTES */
@@ -183,6 +185,7 @@ export class SendQueue {
     } else if (outcome.kind === 'reject') {
       this.stats.rejected++;
       this.options.onError(new Error(`batch ${entry.batch.seq} rejected (${outcome.status})`), 'send');
+      this.options.onRejected?.(entry.batch, outcome.code);
     } else {
       this.stats.retries++;
       entry.attempts++;

@@ -1,39 +1,9 @@
-import { SESSION_IDLE_TIMEOUT_MS } from '@veil/core';
-import { randomId, URL_SAFE_ID } from '../shared/randomId.js';
+import { randomId } from '../shared/randomId.js';
+import { parseSessionState, type SessionState, sessionContinues } from '../shared/sessionState.js';
 import { type KeyValueStorage, readKey, writeKey } from '../shared/storage.js';
 import { StorageKey } from '../shared/storageKeys.js';
 
-/** What a tab keeps of its session in sessionStorage (`veil:session`). */
-export interface SessionState {
-  /** Random url-safe id (22 characters). */
-  id: string;
-  /** The next batch sequence number of this session. */
-  seq: number;
-  /** Last visitor activity, ms since epoch: the session rotates after `SESSION_IDLE_TIMEOUT_MS`. */
-  at: number;
-}
-
-/** Reads a stored session; anything malformed counts as none. */
-export function parseSessionState(raw: string | null): SessionState | null {
-  if (!raw) return null;
-  try {
-    const v: unknown = JSON.parse(raw);
-    if (typeof v !== 'object' || v === null) return null;
-    const { id, seq, at } = v as Record<string, unknown>;
-    if (typeof id !== 'string' || !URL_SAFE_ID.test(id)) return null;
-    if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 0) return null;
-    if (typeof at !== 'number' || !Number.isFinite(at)) return null;
-    return { id, seq, at };
-  } catch {
-    return null;
-  }
-}
-
-/** A stored session continues when it was active less than the idle timeout ago. */
-export function sessionContinues(state: SessionState | null, now: number): state is SessionState {
-  // abs(): a clock set back by more than the timeout also ends the session.
-  return state !== null && Math.abs(now - state.at) < SESSION_IDLE_TIMEOUT_MS;
-}
+export { parseSessionState, type SessionState, sessionContinues };
 
 /**
  * The tab's session: one id per tab (sessionStorage), kept across navigations while the visitor
@@ -47,8 +17,10 @@ export class SessionStore {
     private readonly storage: KeyValueStorage | null,
     now: number,
     private readonly newId: () => string = randomId,
+    /** The session the loader sampled (`resumeSession`); without it, the stored one or a new one. */
+    initial?: SessionState,
   ) {
-    const stored = parseSessionState(readKey(storage, StorageKey.Session));
+    const stored = initial ?? parseSessionState(readKey(storage, StorageKey.Session));
     this.state = sessionContinues(stored, now) ? { ...stored, at: now } : this.fresh(now);
     this.persist();
   }

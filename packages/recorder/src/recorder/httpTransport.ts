@@ -20,6 +20,16 @@ export function outcomeOfStatus(status: number, retryAfter: string | null): Send
   return { kind: 'retry' };
 }
 
+/** The `code` of a `{"error":{"code"}}` answer; undefined when the body is anything else. */
+async function errorCodeOf(response: Response): Promise<string | undefined> {
+  try {
+    const code = ((await response.json()) as { error?: { code?: unknown } }).error?.code;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface HttpTransportOptions {
   /** `…/ingest/v1/batch` */
   url: string;
@@ -49,7 +59,10 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
         credentials: 'omit',
         mode: 'cors',
       });
-      return outcomeOfStatus(response.status, response.headers.get('Retry-After'));
+      const outcome = outcomeOfStatus(response.status, response.headers.get('Retry-After'));
+      // A refusal's code tells the recorder what to do beyond dropping the batch (`not_sampled`).
+      if (outcome.kind === 'reject') outcome.code = await errorCodeOf(response);
+      return outcome;
     },
     beacon(batch: OutgoingBatch): boolean {
       if (batch.bytes > KEEPALIVE_MAX_BODY_BYTES) return false;

@@ -3,10 +3,12 @@ import {
   type ErrorEventPayload,
   EventType,
   isHeatmapOnlyPage,
+  isSessionSampled,
   sanitizeUrl,
   VeilCustomTag,
 } from '@veil/core';
 import type { BootContext, RecorderHandle } from '../shared/bootContract.js';
+import { randomId } from '../shared/randomId.js';
 import { readKey, storageOf } from '../shared/storage.js';
 import { StorageKey } from '../shared/storageKeys.js';
 import { type ActivityEmit, capErrorPayload, startErrorCapture } from './activity/errorCapture.js';
@@ -43,10 +45,18 @@ export function startRecorder(ctx: BootContext): RecorderHandle {
   };
   const teardowns: Teardown[] = [];
   let stopped = false;
+  /** Set once the session rotated to an id outside the sample: capture ends, the queue delivers. */
+  let unsampled = false;
   // The policy as this browser can apply it: refused selectors fail closed.
   const policy = browserPolicy(ctx.config.policy, onError);
 
-  const sessionStore = new SessionStore(session, clock.now());
+  const sessionStore = new SessionStore(session, clock.now(), randomId, ctx.session);
+  // The loader sampled this id under the server's percent; a page's `veil('config', …)` may have
+  // lowered it (a subset of the same sample), and a chunk that arrived after the idle timeout
+  // started a new id: either way the recorder asks core's function again before anything runs.
+  if (!isSessionSampled(sessionStore.id, ctx.config.policy.samplingPercent)) {
+    return { run: () => {}, stop: () => {} };
+  }
   const local = storageOf('localStorage');
   // Heatmap segments: a session is the visitor's first when the visitor id does not exist yet.
   const firstSessionOfVisitor = readKey(local, StorageKey.Visitor) === null;
@@ -77,6 +87,11 @@ export function startRecorder(ctx: BootContext): RecorderHandle {
     random: Math.random,
     onError,
     onDrained: () => persistPending(session, []),
+    // The server refused this session as outside the site's sample (its percent may have been
+    // lowered since this page loaded): stop recording it, and send nothing more of it.
+    onRejected: (batch, code) => {
+      if (code === 'not_sampled' && batch.sessionId === sessionStore.id) stopAll();
+    },
   });
   teardowns.push(() => queue.stop());
   queue.enqueueFirst(takePending(session));
@@ -103,6 +118,13 @@ export function startRecorder(ctx: BootContext): RecorderHandle {
   const rotateSession = () => {
     batcher.flush();
     sessionStore.rotate(clock.now());
+    if (!isSessionSampled(sessionStore.id, policy.samplingPercent)) {
+      // The new session is outside the sample: nothing of it is captured (its id stays stored, so
+      // the next pages of the tab skip it too); the last session's batches are still delivered.
+      unsampled = true;
+      stopCapture();
+      return;
+    }
     heatmap?.sessionRotated();
     // A new session starts with its own full snapshot (outside rrweb's emit call).
     clock.setTimeout(() => {
@@ -116,7 +138,7 @@ export function startRecorder(ctx: BootContext): RecorderHandle {
     }, 0);
   };
   const onEvent = (event: RecordedEventLike) => {
-    if (stopped) return;
+    if (stopped || unsampled) return;
     if (isUserActivity(event)) {
       const now = clock.now();
       if (sessionStore.expired(now)) {
@@ -129,7 +151,7 @@ export function startRecorder(ctx: BootContext): RecorderHandle {
   };
   const redactOwnEvent = createEventRedactor(policy);
   const onHeatmapEvent = (event: RecordedEventLike) => {
-    if (stopped) return;
+    if (stopped || unsampled) return;
     // Without rrweb, heatmap events are the visitor's activity that keeps the session alive.
     if (heatmapOnly) {
       const now = clock.now();
@@ -142,18 +164,30 @@ export function startRecorder(ctx: BootContext): RecorderHandle {
 
   const flushForHide = (final: boolean) => {
     if (stopped) return;
-    heatmap?.flush();
+    if (!unsampled) heatmap?.flush();
     const unsent = queue.beaconAll(batcher.drain(final, KEEPALIVE_MAX_BODY_BYTES));
     persistPending(session, unsent);
     sessionStore.persist();
   };
   teardowns.push(listenPageLifecycle(flushForHide, onError));
+  /** What captures the page (rrweb, heatmaps, errors, network metadata); stopped once. */
+  const capture: Teardown[] = [];
+  function stopCapture(): void {
+    for (const teardown of capture.splice(0).reverse()) {
+      try {
+        teardown();
+      } catch (error) {
+        onError(error, 'stop');
+      }
+    }
+  }
+  teardowns.push(stopCapture);
 
   try {
     if (!heatmapOnly) {
       recording = startRecording(policy, onEvent, onError);
       recording.addCustomEvent(VeilCustomTag.PageView, pageView());
-      teardowns.push(recording.stop);
+      capture.push(recording.stop);
     }
     try {
       heatmap = startHeatmap({
@@ -166,7 +200,7 @@ export function startRecorder(ctx: BootContext): RecorderHandle {
         firstSessionOfVisitor,
         emit: onHeatmapEvent,
       });
-      teardowns.push(heatmap.stop);
+      capture.push(heatmap.stop);
     } catch (error) {
       // Heatmaps are an addition to a replay; without a replay they are all there is.
       if (heatmapOnly) throw error;
@@ -181,7 +215,7 @@ export function startRecorder(ctx: BootContext): RecorderHandle {
   /** Errors and network metadata, each when the policy says so; never in heatmap-only capture. */
   function startActivityCapture(): void {
     const emit: ActivityEmit = (tag, payload) => {
-      if (stopped) return;
+      if (stopped || unsampled) return;
       // The same walk as rrweb's events and heatmap events: error texts are redacted like page text.
       const event = redactOwnEvent({
         type: EventType.Custom,
@@ -194,12 +228,12 @@ export function startRecorder(ctx: BootContext): RecorderHandle {
     };
     const path = () => location.pathname || '/';
     try {
-      if (policy.captureErrors) teardowns.push(startErrorCapture(emit, path, onError));
+      if (policy.captureErrors) capture.push(startErrorCapture(emit, path, onError));
       if (policy.captureNetworkMetadata) {
         const veil = new URL(ctx.ingestUrl, location.href).origin;
         // Veil's own requests (batches, consent, config) are not the site's traffic.
         const ignore = (u: URL) => u.origin === veil && /^\/(?:ingest|r)\//.test(u.pathname);
-        teardowns.push(startNetworkCapture(emit, path, clock, ignore, onError));
+        capture.push(startNetworkCapture(emit, path, clock, ignore, onError));
       }
     } catch (error) {
       // An addition to the replay: the replay goes on without it.

@@ -1,4 +1,5 @@
 import type { ConsentSource } from '@veil/core';
+import type { SessionState } from './sessionState.js';
 import type { SiteConfig } from './siteConfig.js';
 
 /** What the loader hands the recorder chunk once every gate has passed. */
@@ -7,6 +8,11 @@ export interface BootContext {
   /** `…/ingest/v1/batch` on the Veil host the loader came from. */
   ingestUrl: string;
   config: SiteConfig;
+  /**
+   * The tab's session as the loader resumed it and found in the sample (`resumeSession`,
+   * `isSessionSampled`): the recorder records under this id.
+   */
+  session?: SessionState;
   /** The consent receipt of the visitor's grant (absent under legitimate interest). */
   consentReceiptId?: string;
   /** How the grant was given; the recorder registers it with the server before sending batches. */

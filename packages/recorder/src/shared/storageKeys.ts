@@ -10,8 +10,6 @@ export const StorageKey = {
   Session: 'veil:session',
   /** localStorage: the pseudonymous visitor id (only after consent). */
   Visitor: 'veil:visitor',
-  /** sessionStorage: `'1'` or `'0'`, the sampling decision of this tab session. */
-  Sampled: 'veil:sampled',
   /** localStorage: the consent receipt id of the visitor's current grant (new after a withdrawal). */
   Receipt: 'veil:receipt',
   /** localStorage: the receipt id the server has confirmed registering (`POST …/consent`). */

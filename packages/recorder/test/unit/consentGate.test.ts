@@ -30,7 +30,7 @@ function setup(options: { signal?: boolean; consentSources?: string[]; local?: M
     session,
     privacySignal: () => options.signal ?? false,
     path: () => '/',
-    random: () => 0,
+    now: () => Date.UTC(2026, 0, 5, 9),
     newId: () => 'generated_id_0000000000',
     fetchJson: async () => ({
       siteKey: SITE,

@@ -56,6 +56,22 @@ describe('HTTP transport', () => {
     expect(await t.send(batch(10))).toEqual({ kind: 'retry', afterMs: 5_000 });
   });
 
+  it("reads a refusal's error code (not_sampled: the recorder stops the session)", async () => {
+    const answer = (status: number, body: string) =>
+      (async () => new Response(body, { status })) as unknown as typeof globalThis.fetch;
+    const refused = createHttpTransport({
+      url: 'u',
+      fetch: answer(403, '{"error":{"code":"not_sampled","message":"outside the sample"}}'),
+      encode: plain,
+    });
+    expect(await refused.send(batch(10))).toEqual({ kind: 'reject', status: 403, code: 'not_sampled' });
+    // Anything but the error envelope leaves the code unknown (still a final refusal).
+    for (const body of ['', 'not json', '{"error":{"code":7}}', '[]']) {
+      const t = createHttpTransport({ url: 'u', fetch: answer(400, body), encode: plain });
+      expect(await t.send(batch(10))).toEqual({ kind: 'reject', status: 400, code: undefined });
+    }
+  });
+
   it('beacons plain JSON as a text/plain Blob, and refuses bodies over the limit', async () => {
     const sent: Array<{ url: string; data: Blob }> = [];
     const t = createHttpTransport({

@@ -1,4 +1,4 @@
-import { DEFAULT_PRIVACY_POLICY } from '@veil/core';
+import { DEFAULT_PRIVACY_POLICY, isSessionSampled, SESSION_IDLE_TIMEOUT_MS } from '@veil/core';
 import { describe, expect, it, vi } from 'vitest';
 import { createLoader, type LoaderEnv } from '../../src/loader/createLoader.js';
 import { privacySignalSet } from '../../src/loader/privacySignals.js';
@@ -7,6 +7,17 @@ import type { LoaderBootContext, RecorderHandle } from '../../src/shared/bootCon
 import { MemoryStorage, settle } from './support/fakes.js';
 
 const SITE = 'site_unit_01';
+const T0 = Date.UTC(2026, 0, 5, 9);
+
+/** Session ids of the recorder's shape, in or out of a 20 % sample (core's function decides). */
+function idsSampled(inSample: boolean, n: number): string[] {
+  const ids: string[] = [];
+  for (let i = 0; ids.length < n; i++) {
+    const id = `sampling_unit_${String(i).padStart(8, '0')}`;
+    if (isSessionSampled(id, 20) === inSample) ids.push(id);
+  }
+  return ids;
+}
 
 function siteConfig(overrides: Record<string, unknown> = {}, basis = 'consent') {
   return {
@@ -22,7 +33,9 @@ function setup(
     config?: unknown;
     signal?: boolean;
     path?: string;
-    random?: number;
+    now?: number;
+    /** The ids `newId` hands out, in turn (then `generated_id_0000000000`). */
+    ids?: string[];
     hint?: boolean;
     gpcIgnorable?: boolean;
     local?: MemoryStorage;
@@ -53,8 +66,8 @@ function setup(
     session,
     privacySignal: () => options.signal ?? false,
     path: () => options.path ?? '/checkout',
-    random: () => options.random ?? 0.5,
-    newId: () => 'generated_id_0000000000',
+    now: () => options.now ?? T0,
+    newId: () => options.ids?.shift() ?? 'generated_id_0000000000',
     fetchJson,
     loadRecorder,
     send: vi.fn<LoaderEnv['send']>(),
@@ -166,24 +179,61 @@ describe('loader consent gate', () => {
     expect(allowed.start).toHaveBeenCalled();
   });
 
-  it('samples once per tab session and keeps the decision', async () => {
+  it("samples on the session id with core's function, the id it hands the recorder", async () => {
     const config = { ...siteConfig(), samplingPercent: 20 };
-    const out = setup({ config, random: 0.2 });
+    const [outId] = idsSampled(false, 1);
+    const [inId] = idsSampled(true, 1);
+    const out = setup({ config, ids: [outId!] });
     out.loader.command(consent);
     await settle();
     expect(out.loadRecorder).not.toHaveBeenCalled();
-    expect(out.session.getItem('veil:sampled')).toBe('0');
-    // The next page of the tab does not even fetch the config.
-    const nextPage = setup({ config, random: 0, session: out.session });
-    nextPage.loader.command(consent);
-    await settle();
-    expect(nextPage.fetchJson).not.toHaveBeenCalled();
+    // The id stays stored (with the page load as activity): the tab keeps that session.
+    expect(JSON.parse(out.session.getItem('veil:session')!)).toEqual({ id: outId, seq: 0, at: T0 });
 
-    const inSample = setup({ config, random: 0.1999 });
+    const inSample = setup({ config, ids: [inId!] });
     inSample.loader.command(consent);
     await settle();
-    expect(inSample.start).toHaveBeenCalled();
-    expect(inSample.session.getItem('veil:sampled')).toBe('1');
+    expect(inSample.start).toHaveBeenCalledTimes(1);
+    expect(inSample.start.mock.calls[0]![0].session).toEqual({ id: inId, seq: 0, at: T0 });
+  });
+
+  it('keeps an out-of-sample session out on every page of its life, never drawing a new id', async () => {
+    const config = { ...siteConfig(), samplingPercent: 20 };
+    const [outId] = idsSampled(false, 1);
+    const first = setup({ config, ids: [outId!] });
+    first.loader.command(consent);
+    await settle();
+    // Later pages of the tab, each within the idle timeout of the last: in-sample ids on offer.
+    let now = T0;
+    for (let page = 0; page < 5; page++) {
+      now += SESSION_IDLE_TIMEOUT_MS - 1_000;
+      const next = setup({ config, session: first.session, now, ids: idsSampled(true, 3) });
+      next.loader.command(consent);
+      await settle();
+      expect(next.loadRecorder).not.toHaveBeenCalled();
+      expect(JSON.parse(first.session.getItem('veil:session')!)).toMatchObject({ id: outId, at: now });
+    }
+    // A new session after the idle timeout is a new draw (and a sampled one records).
+    const [inId] = idsSampled(true, 1);
+    const later = setup({ config, session: first.session, now: now + SESSION_IDLE_TIMEOUT_MS, ids: [inId!] });
+    later.loader.command(consent);
+    await settle();
+    expect(later.start.mock.calls[0]![0].session?.id).toBe(inId);
+  });
+
+  it('continues a stored in-sample session (same id and seq) and follows a changed percent', async () => {
+    const [inId] = idsSampled(true, 1);
+    const session = new MemoryStorage();
+    session.setItem('veil:session', JSON.stringify({ id: inId, seq: 7, at: T0 - 1_000 }));
+    const at20 = setup({ config: { ...siteConfig(), samplingPercent: 20 }, session });
+    at20.loader.command(consent);
+    await settle();
+    expect(at20.start.mock.calls[0]![0].session).toEqual({ id: inId, seq: 7, at: T0 });
+    // The site now records nobody: the same session is out from its next page on.
+    const at0 = setup({ config: { ...siteConfig(), samplingPercent: 0 }, session });
+    at0.loader.command(consent);
+    await settle();
+    expect(at0.loadRecorder).not.toHaveBeenCalled();
   });
 
   it('on withdrawal stops the recorder and clears every veil: key', async () => {

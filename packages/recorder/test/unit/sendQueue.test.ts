@@ -6,7 +6,12 @@ import {
   retryAfterMs,
 } from '../../src/recorder/backoff.js';
 import type { OutgoingBatch } from '../../src/recorder/batchJson.js';
-import { type SendOutcome, SendQueue, type Transport } from '../../src/recorder/SendQueue.js';
+import {
+  type SendOutcome,
+  SendQueue,
+  type SendQueueOptions,
+  type Transport,
+} from '../../src/recorder/SendQueue.js';
 import { FakeClock, settle } from './support/fakes.js';
 
 const batch = (seq: number, bytes = 100): OutgoingBatch => ({
@@ -42,7 +47,7 @@ function scriptedTransport(
 
 function setup(
   t: ReturnType<typeof scriptedTransport>,
-  options: { maxBatches?: number; maxBytes?: number } = {},
+  options: Pick<SendQueueOptions, 'maxBatches' | 'maxBytes' | 'onRejected'> = {},
 ) {
   const clock = new FakeClock();
   const errors: string[] = [];
@@ -143,6 +148,19 @@ describe('SendQueue', () => {
     expect(t.sends).toEqual([0, 1]);
     expect(queue.stats).toMatchObject({ rejected: 1, acked: 1, retries: 0 });
     expect(errors).toEqual(['send: batch 0 rejected (413)']);
+  });
+
+  it('tells its owner which batch was refused and with which code, and does not retry it', async () => {
+    const t = scriptedTransport([{ kind: 'reject', status: 403, code: 'not_sampled' }]);
+    const rejected: Array<[number, string | undefined]> = [];
+    const { clock, queue } = setup(t, { onRejected: (b, code) => rejected.push([b.seq, code]) });
+    queue.enqueue(batch(0));
+    queue.enqueue(batch(1));
+    await settle();
+    clock.advance(RETRY_MAX_DELAY_MS * 2);
+    await settle();
+    expect(rejected).toEqual([[0, 'not_sampled']]);
+    expect(t.sends).toEqual([0, 1]);
   });
 
   it('drops the oldest waiting batches beyond the caps and counts them', async () => {

@@ -22,6 +22,7 @@ import { ipPolicy } from './steps/ipPolicy.js';
 import { pageTargeting } from './steps/pageTargeting.js';
 import { redact } from './steps/redact.js';
 import { region } from './steps/region.js';
+import { sampling } from './steps/sampling.js';
 import { sanitizeUrls } from './steps/sanitizeUrls.js';
 import { countSignals } from './steps/signals.js';
 import { siteAndOrigin } from './steps/siteAndOrigin.js';
@@ -48,8 +49,8 @@ export interface IngestDeps {
 
 /**
  * `POST /ingest/v1/batch` as a named pipeline (STYLE.md):
- * `validate → siteAndOrigin → consent → ipPolicy → region → pageTargeting → identify → sanitizeUrls →
- * redact → inventory → aggregate → store → signals → linkSubject`. Each step returns the next
+ * `validate → siteAndOrigin → consent → sampling → ipPolicy → region → pageTargeting → identify →
+ * sanitizeUrls → redact → inventory → aggregate → store → signals → linkSubject`. Each step returns the next
  * context or a typed `Drop`; each is counted and timed in `metrics`. The privacy steps drop (and
  * count) what the site's policy does not record; `redact` masks what the browser left, before
  * anything is inventoried, aggregated or stored.
@@ -88,8 +89,10 @@ export class IngestPipeline {
     if (isDrop(located)) return { ok: false, drop: located, site: undefined };
     const consented = await this.step('consent', () => consent(this.deps, located));
     if (isDrop(consented)) return { ok: false, drop: consented, site: located.site };
+    const sampled = await this.step('sampling', () => sampling(this.deps, consented));
+    if (isDrop(sampled)) return { ok: false, drop: sampled, site: located.site };
     // The client address serves the block list and the region lookup, then leaves the context.
-    const allowedIp = await this.step('ipPolicy', () => ipPolicy(this.deps, consented));
+    const allowedIp = await this.step('ipPolicy', () => ipPolicy(this.deps, sampled));
     if (isDrop(allowedIp)) return { ok: false, drop: allowedIp, site: located.site };
     const inRegion = await this.step('region', () =>
       region({ ...this.deps, regions: this.#regions }, allowedIp),

@@ -4,6 +4,7 @@ export const INGEST_STEPS = [
   'validate',
   'siteAndOrigin',
   'consent',
+  'sampling',
   'ipPolicy',
   'region',
   'pageTargeting',

@@ -100,7 +100,7 @@ export async function ingestRoutes(app: FastifyInstance): Promise<void> {
       openapi: {
         summary: 'Ingest one batch of recorded events',
         description:
-          "The body is the JSON of an IngestBatch, plain or gzip (by Content-Encoding or magic bytes); at most 1 MiB on the wire and 16 MiB decompressed. The Origin (or Referer) must be one of the site's origins. A request with Sec-GPC: 1 (or DNT: 1) is refused with 403 gpc_refused when the site's policy honours Global Privacy Control (the default), under either lawful basis. A retried (sessionId, seq) is acknowledged with duplicate: true and not stored twice. Beyond VEIL_INGEST_MAX_IN_FLIGHT requests at once the batch is refused with 503 unavailable and Retry-After: 1 (send it again later).",
+          "The body is the JSON of an IngestBatch, plain or gzip (by Content-Encoding or magic bytes); at most 1 MiB on the wire and 16 MiB decompressed. The Origin (or Referer) must be one of the site's origins. A request with Sec-GPC: 1 (or DNT: 1) is refused with 403 gpc_refused when the site's policy honours Global Privacy Control (the default), under either lawful basis. A batch whose sessionId is outside the site's sample (core's isSessionSampled under the current samplingPercent) is refused with 403 not_sampled: stop recording that session, do not retry. A retried (sessionId, seq) is acknowledged with duplicate: true and not stored twice. Beyond VEIL_INGEST_MAX_IN_FLIGHT requests at once the batch is refused with 503 unavailable and Retry-After: 1 (send it again later).",
         tags: ['ingest'],
         body: ingestBatchSchema,
         bodyContentTypes: [...INGEST_CONTENT_TYPES],
