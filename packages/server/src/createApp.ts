@@ -16,6 +16,7 @@ import { loadMasterKey } from './crypto/masterKey.js';
 import { installAccessControl } from './http/accessControl.js';
 import { installDrainOnClose } from './http/drainOnClose.js';
 import { installErrorHandling, toErrorResponse } from './http/errorHandler.js';
+import { installSecurityHeaders } from './http/securityHeaders.js';
 import { IngestPipeline } from './ingest/IngestPipeline.js';
 import { FinaliseSessionsJob } from './jobs/FinaliseSessionsJob.js';
 import { SiteScanJob, type SiteScanJobDeps } from './jobs/SiteScanJob.js';
@@ -146,6 +147,8 @@ export async function createApp(config: VeilConfig, deps: AppDeps = {}): Promise
         void (reply as FastifyReply).status(status).type('application/json; charset=utf-8').send(body);
       },
     });
+    // First: every answer carries them, also one that a later onRequest hook (access control) sends.
+    await installSecurityHeaders(app);
     installDrainOnClose(app);
     // Cookies are parsed by an onRequest hook that must run before access control's.
     await app.register(fastifyCookie);
@@ -205,7 +208,6 @@ export async function createApp(config: VeilConfig, deps: AppDeps = {}): Promise
     };
     app.decorate('veil', context);
     installErrorHandling(app);
-    installSecurityHeaders(app);
     // A scan started by "run now" finishes (and stores its result) before the store closes.
     app.addHook('preClose', async () => context.jobs.siteScans.idle());
     app.addHook('onClose', async () => closeAudit());
@@ -242,14 +244,4 @@ function acceptEmptyJsonBodies(app: FastifyInstance): void {
 /** VEIL_TRUST_PROXY=N: trust the N proxies nearest to this process. */
 function trustHops(hops: number): (address: string, hop: number) => boolean {
   return (_address, hop) => hop < hops;
-}
-
-function installSecurityHeaders(app: FastifyInstance): void {
-  app.addHook('onSend', async (request, reply, payload) => {
-    reply.header('X-Content-Type-Options', 'nosniff');
-    reply.header('Referrer-Policy', 'same-origin');
-    if (request.url.startsWith('/api/') && !reply.hasHeader('Cache-Control'))
-      reply.header('Cache-Control', 'no-store');
-    return payload;
-  });
 }

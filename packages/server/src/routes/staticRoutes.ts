@@ -38,10 +38,7 @@ export async function staticRoutes(app: FastifyInstance): Promise<void> {
   const sendRecorderFile = async (name: string, reply: FastifyReply) => {
     const file = await resolveStaticFile(config.recorderDir, name);
     if (!file) throw new VeilError('not_found', `${name} is not built yet: run npm run build`);
-    reply
-      .header('Cache-Control', RECORDER_CACHE_CONTROL)
-      .header('Access-Control-Allow-Origin', '*')
-      .header('Cross-Origin-Resource-Policy', 'cross-origin');
+    reply.header('Cache-Control', RECORDER_CACHE_CONTROL).header('Access-Control-Allow-Origin', '*');
     return reply.sendFile(file, config.recorderDir, { cacheControl: false });
   };
 
@@ -130,7 +127,6 @@ export async function staticRoutes(app: FastifyInstance): Promise<void> {
   const dashboard = async (url: string, reply: FastifyReply) => {
     const urlPath = pathOf(url);
     if (isReserved(urlPath)) throw new VeilError('not_found', 'no such resource');
-    reply.header('X-Frame-Options', 'DENY');
     const file = urlPath === '/' ? undefined : await resolveStaticFile(config.dashboardDir, urlPath);
     if (file && file !== 'index.html') {
       if (file.startsWith(`assets${path.sep}`)) {
