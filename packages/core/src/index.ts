@@ -27,6 +27,8 @@ export * from './funnels/funnels.js';
 export * from './heatmap/index.js';
 export * from './incidents/contentScans.js';
 export * from './incidents/incidents.js';
+export * from './inventory/flowDiagram.js';
+export * from './inventory/flowGraph.js';
 export * from './inventory/inventorySchemas.js';
 export * from './inventory/scanInventory.js';
 export * from './inventory/sensitiveFields.js';

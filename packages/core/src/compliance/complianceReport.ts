@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { alertKindSchema } from '../alerts/alertKinds.js';
+import { incidentSchema } from '../incidents/incidents.js';
+import { inventoryItemSchema, inventoryStorageSchema } from '../inventory/inventorySchemas.js';
 import { lawfulBasisSchema, legitimateInterestAssessmentSchema } from '../policy/privacyPolicy.js';
 import { attestationKindSchema, readinessAreaSchema } from './readinessAreas.js';
 
@@ -78,9 +80,6 @@ export const checklistItemSchema = z.object({
   evidence: z.array(evidenceLinkSchema),
 });
 export type ChecklistItem = z.infer<typeof checklistItemSchema>;
-
-/** A section whose storage does not exist on this Veil yet: said plainly, never filled in. */
-const unavailableSchema = z.object({ available: z.literal(false), note: z.string() });
 
 export const purgeReceiptViewSchema = z.object({
   id: z.string(),
@@ -261,25 +260,39 @@ export const complianceReportSchema = z.object({
       }),
     ),
   }),
-  inventory: z.union([
-    unavailableSchema,
-    z.object({
-      available: z.literal(true),
-      pages: z.number().int(),
-      fields: z.number().int(),
-      pending: z.number().int(),
-      items: z.array(z.object({ kind: z.string(), name: z.string(), status: z.string() })),
-    }),
-  ]),
-  incidents: z.union([
-    unavailableSchema,
-    z.object({
-      available: z.literal(true),
-      total: z.number().int(),
-      open: z.number().int(),
-      items: z.array(z.object({ id: z.string(), title: z.string(), status: z.string(), openedAt: ms })),
-    }),
-  ]),
+  /** The data inventory now (docs/inventory.md): what the recordings show, and its review. */
+  inventory: z.object({
+    /** Where recordings go (the diagram's right-hand side). */
+    storage: inventoryStorageSchema,
+    pages: z.number().int(),
+    /** Fields, iframes and elements. */
+    fields: z.number().int(),
+    pending: z.number().int(),
+    approved: z.number().int(),
+    excluded: z.number().int(),
+    captured: z.number().int(),
+    /** Captured although their markup suggests sensitive data. */
+    sensitiveCaptured: z.number().int(),
+    /** Pages first (at most `REPORT_MAX_ROWS`); the diagram is drawn from them. */
+    items: z.array(inventoryItemSchema),
+  }),
+  /**
+   * Exposure incidents (docs/incidents.md) live in the period: discovered before its end and not
+   * decided before its start; each with its 72-hour clock at the report's time and its decision.
+   */
+  incidents: z.object({
+    total: z.number().int(),
+    /** No notification decision yet (running or overdue). */
+    undecided: z.number().int(),
+    /** Undecided past the 72 hours. */
+    overdue: z.number().int(),
+    decidedInTime: z.number().int(),
+    decidedLate: z.number().int(),
+    notified: z.number().int(),
+    sessionsFound: z.number().int(),
+    sessionsErased: z.number().int(),
+    items: z.array(incidentSchema),
+  }),
   processors: z.array(processorSchema),
   auditChain: z.object({
     ok: z.boolean(),

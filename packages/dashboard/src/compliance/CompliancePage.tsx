@@ -312,11 +312,11 @@ function Report({
       </Section>
 
       <Section id="inventory" title="Pending inventory items">
-        {r.inventory.available ? (
-          <p>{r.inventory.pending} items wait for review.</p>
-        ) : (
-          <p className="muted">Not available: {r.inventory.note}</p>
-        )}
+        <p>
+          {r.inventory.pending} items wait for review ({r.inventory.pages} pages, {r.inventory.fields} fields
+          and elements; {r.inventory.sensitiveCaptured} sensitive and captured).{' '}
+          <Link to={paths.inventory(siteKey)}>Data inventory</Link>
+        </p>
       </Section>
 
       <Section id="subject-requests" title="Data-subject requests">

@@ -1,4 +1,4 @@
-import type { InventoryItem } from '@veil/core';
+import { flowGraph, type InventoryItem } from '@veil/core';
 import { useMemo, useRef, useState } from 'react';
 import { useAuth } from '../auth/AuthContext';
 import { ErrorNotice, Loading } from '../components/ErrorNotice';
@@ -9,7 +9,7 @@ import { Link } from '../router/history';
 import { paths } from '../router/routes';
 import { exportPng, exportSvg } from './exportDiagram';
 import { FlowDiagram } from './FlowDiagram';
-import { flowGraph } from './flowGraph';
+
 import { inventoryApi } from './inventoryApi';
 
 function what(item: InventoryItem): string {

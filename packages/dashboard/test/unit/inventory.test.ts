@@ -1,6 +1,6 @@
 import type { InventoryItem, InventoryResponse } from '@veil/core';
+import { flowGraph } from '@veil/core';
 import { describe, expect, it } from 'vitest';
-import { flowGraph } from '../../src/inventory/flowGraph';
 
 const base: InventoryItem = {
   id: 'p1',

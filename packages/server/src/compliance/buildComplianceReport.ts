@@ -3,6 +3,7 @@ import {
   type Attestation,
   type ComplianceReport,
   complianceReportSchema,
+  type Incident,
   type PolicyChange,
   type Processor,
   type Role,
@@ -10,6 +11,8 @@ import {
 import type { AuditLog } from '../audit/AuditLog.js';
 import type { Clock } from '../clock.js';
 import { consentStats } from '../consent/consentStats.js';
+import { incidentView } from '../incidents/incidents.js';
+import { inventoryListing } from '../inventory/inventoryListing.js';
 import { retentionStatus } from '../retention/retentionStatus.js';
 import type {
   AttestationRecord,
@@ -23,6 +26,8 @@ import { READINESS_EVIDENCE_WINDOW_MS, readinessScore } from './readinessScore.j
 import { recordOfProcessing } from './recordOfProcessing.js';
 
 const DAY_MS = 86_400_000;
+/** Most incidents of a site read for one pack (they are few: each is a recorded breach). */
+const MAX_INCIDENTS = 10_000;
 const HOUR_MS = 3_600_000;
 /** Most rows a list section carries (the counts above it are always complete). */
 export const REPORT_MAX_ROWS = 500;
@@ -152,6 +157,49 @@ function consentSection(
   };
 }
 
+/** The inventory as it is now: counts over every item, the first `REPORT_MAX_ROWS` items (pages first). */
+async function inventorySection(store: Store, site: SiteRecord): Promise<ComplianceReport['inventory']> {
+  const { storage, items } = await inventoryListing(store, site);
+  const count = (keep: (i: (typeof items)[number]) => boolean) => items.filter(keep).length;
+  return {
+    storage,
+    pages: count((i) => i.kind === 'page'),
+    fields: count((i) => i.kind !== 'page'),
+    pending: count((i) => i.status === 'pending'),
+    approved: count((i) => i.status === 'approved'),
+    excluded: count((i) => i.status === 'excluded'),
+    captured: count((i) => i.capture === 'captured'),
+    sensitiveCaptured: count((i) => i.capture === 'captured' && i.sensitive !== null),
+    items: items.slice(0, REPORT_MAX_ROWS),
+  };
+}
+
+/** Incidents live in the period: discovered before its end, not decided before its start. */
+async function incidentsSection(
+  store: Store,
+  site: SiteRecord,
+  period: Period,
+  now: number,
+): Promise<ComplianceReport['incidents']> {
+  const records = (await store.incidents.list(site.id, MAX_INCIDENTS)).filter(
+    (i) => i.discoveredAt < period.to && (i.decision === null || i.decision.decidedAt >= period.from),
+  );
+  const items: Incident[] = [];
+  for (const record of records.reverse()) items.push(await incidentView(store, record, now));
+  const count = (keep: (i: Incident) => boolean) => items.filter(keep).length;
+  return {
+    total: items.length,
+    undecided: count((i) => i.decision === null),
+    overdue: count((i) => i.clock.state === 'overdue'),
+    decidedInTime: count((i) => i.clock.state === 'decided'),
+    decidedLate: count((i) => i.clock.state === 'decided_late'),
+    notified: count((i) => i.decision?.decision === 'notify'),
+    sessionsFound: items.reduce((n, i) => n + i.sessionsFound, 0),
+    sessionsErased: items.reduce((n, i) => n + i.sessionsErased, 0),
+    items: items.slice(-REPORT_MAX_ROWS),
+  };
+}
+
 /**
  * Builds the compliance pack of one site over a period from Veil's own data (one model; the JSON
  * format is this object, HTML and PDF render it). Validated against core's schema before it is
@@ -171,6 +219,8 @@ export async function buildComplianceReport(
     'access',
     'alerts',
     'requests',
+    'inventory',
+    'incidents',
     'register',
     'audit chain',
     'readiness',
@@ -218,6 +268,12 @@ export async function buildComplianceReport(
   const turnarounds = requests.flatMap((r) =>
     r.completedAt === null ? [] : [(r.completedAt - r.receivedAt) / HOUR_MS],
   );
+
+  progress('inventory');
+  const inventory = await inventorySection(store, site);
+
+  progress('incidents');
+  const incidents = await incidentsSection(store, site, period, now);
 
   progress('register');
   const processors = (await store.compliance.listProcessors(site.id)).map(processorView);
@@ -339,10 +395,7 @@ export async function buildComplianceReport(
       })),
     },
     processors,
-    inventory: {
-      available: false as const,
-      note: 'The data inventory is not part of this Veil yet; this section is left empty rather than estimated.',
-    },
+    inventory,
   };
   const report: ComplianceReport = {
     type: 'veil.compliance-pack',
@@ -394,10 +447,7 @@ export async function buildComplianceReport(
       })),
       maskingFailures: maskingFailures.reduce((n, f) => n + f.count, 0),
     },
-    incidents: {
-      available: false,
-      note: 'Exposure incidents are not recorded by this Veil yet; this section is left empty rather than estimated.',
-    },
+    incidents,
     auditChain: {
       ok: verified.ok,
       entries: verified.ok ? verified.entries : 0,

@@ -73,18 +73,19 @@ export function complianceChecklists(input: ChecklistInput): ComplianceReport['c
   const canaries = input.canaries;
 
   const sessionRecording: ChecklistItem[] = [
-    input.inventory.available
-      ? item('data_flow_chart', 'Data-flow chart', 'met', 'record of processing and the data inventory', [
-          { label: 'Record of processing', href: '#record-of-processing' },
-          { label: 'Data inventory', href: '#inventory' },
-        ])
-      : item(
-          'data_flow_chart',
-          'Data-flow chart',
-          'partial',
-          'the record of processing states the flow; the data inventory is not available',
-          [{ label: 'Record of processing', href: '#record-of-processing' }],
-        ),
+    item(
+      'data_flow_chart',
+      'Data-flow chart',
+      input.inventory.pages > 0 && input.inventory.pending === 0 ? 'met' : 'partial',
+      input.inventory.pages === 0
+        ? 'the record of processing states the flow; no recording has drawn the inventory yet'
+        : `the data inventory's diagram: ${input.inventory.pages} pages, ${input.inventory.fields} fields and elements, ${input.inventory.pending} pending review`,
+      [
+        { label: 'Record of processing', href: '#record-of-processing' },
+        { label: 'Data inventory', href: '#inventory' },
+        { label: 'Inventory in the dashboard', href: `/sites/${key}/inventory` },
+      ],
+    ),
     item(
       'settings_documented',
       'Settings documented',

@@ -1,6 +1,6 @@
 import type { ComplianceReport } from '@veil/core';
 import { launchScanBrowser } from '@veil/scanner';
-import { REPORT_SECTIONS, renderReportHtml } from './renderReportHtml.js';
+import { REPORT_SECTIONS, type ReportHtmlOptions, renderReportHtml } from './renderReportHtml.js';
 
 /** A4 less the `@page` margins of the pack's style sheet, in CSS pixels (96 per inch). */
 const MM = 96 / 25.4;
@@ -17,8 +17,9 @@ const FOOTER = `<div style="font:9px sans-serif;width:100%;padding:0 14mm;displa
  */
 export async function printReportPdf(
   report: ComplianceReport,
-  options: { origin: string; chromiumPath: string },
+  options: Omit<ReportHtmlOptions, 'pages'> & { chromiumPath: string },
 ): Promise<Buffer> {
+  const html = { origin: options.origin, graphics: options.graphics };
   const browser = await launchScanBrowser(options.chromiumPath);
   try {
     const context = await browser.newContext({
@@ -29,7 +30,7 @@ export async function printReportPdf(
     await context.route('**/*', (route) => route.abort());
     const page = await context.newPage();
     await page.emulateMedia({ media: 'print' });
-    await page.setContent(renderReportHtml(report, { origin: options.origin }), { waitUntil: 'load' });
+    await page.setContent(renderReportHtml(report, html), { waitUntil: 'load' });
     // Runs in the page (this package has no DOM types): heights of the lead (title and contents) and of each section.
     const ids = JSON.stringify(REPORT_SECTIONS.map(([id]) => id));
     const heights = (await page.evaluate(`(() => {
@@ -45,7 +46,7 @@ export async function printReportPdf(
       pages[id] = next;
       next += Math.max(1, Math.ceil((heights.sections[i] ?? 0) / CONTENT_HEIGHT_PX));
     });
-    await page.setContent(renderReportHtml(report, { origin: options.origin, pages }), { waitUntil: 'load' });
+    await page.setContent(renderReportHtml(report, { ...html, pages }), { waitUntil: 'load' });
     const pdf = await page.pdf({
       format: 'A4',
       printBackground: true,

@@ -2,6 +2,7 @@ import type { ComplianceReport, ReportFormat } from '@veil/core';
 import { VeilError } from '../errors/VeilError.js';
 import { printReportPdf } from './printReportPdf.js';
 import { renderReportHtml } from './renderReportHtml.js';
+import { reportGraphics } from './reportGraphics.js';
 
 export interface RenderedReport {
   body: Buffer;
@@ -23,15 +24,16 @@ export async function renderReport(
       contentType: 'application/json; charset=utf-8',
       fileName: `${base}.json`,
     };
+  const graphics = await reportGraphics(report);
   if (format === 'html')
     return {
-      body: Buffer.from(renderReportHtml(report, { origin: options.origin })),
+      body: Buffer.from(renderReportHtml(report, { origin: options.origin, graphics })),
       contentType: 'text/html; charset=utf-8',
       fileName: `${base}.html`,
     };
   try {
     return {
-      body: await printReportPdf(report, options),
+      body: await printReportPdf(report, { ...options, graphics }),
       contentType: 'application/pdf',
       fileName: `${base}.pdf`,
     };

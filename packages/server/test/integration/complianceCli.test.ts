@@ -75,7 +75,7 @@ it('keeps the register, records an attestation, and writes the pack with progres
 
   const report = await veil('report', '--site', t.site.siteKey, '--format', 'json', '--output', 'pack.json');
   expect(report.code, report.err).toBe(0);
-  expect(report.err).toContain('[0/9] policy');
+  expect(report.err).toContain('[0/11] policy');
   expect(report.err).toContain('Wrote the json compliance pack');
   const pack = complianceReportSchema.parse(JSON.parse(readFileSync(path.join(t.dir, 'pack.json'), 'utf8')));
   expect(pack.figures.sessionsStored).toBe(1);

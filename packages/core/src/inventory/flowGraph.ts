@@ -1,4 +1,4 @@
-import type { InventoryItem, InventoryResponse } from '@veil/core';
+import type { InventoryItem, InventoryResponse } from './inventorySchemas.js';
 
 /** One box of the data-flow picture. */
 export interface FlowNode {
@@ -36,8 +36,12 @@ function fieldLabel(item: InventoryItem): string {
  * The data-flow picture of DESIGN.md: pages → their fields → masked / blocked / captured →
  * storage (engine, encryption) → retention. `page` keeps one page and its fields (null: all).
  * Only what the recordings hold goes on to storage: blocked elements end at their capture box.
+ * The dashboard's diagram and the compliance pack's draw this one graph.
  */
-export function flowGraph(inventory: InventoryResponse, page: string | null): FlowGraph {
+export function flowGraph(
+  inventory: Pick<InventoryResponse, 'items' | 'storage'>,
+  page: string | null,
+): FlowGraph {
   const items = inventory.items.filter((i) => page === null || i.pagePattern === page);
   const nodes: FlowNode[] = [];
   const edges: FlowEdge[] = [];
