@@ -20,6 +20,8 @@ const ReplayPage = lazy(() => import('./replay/ReplayPage').then((m) => ({ defau
 const HeatmapPage = lazy(() => import('./heatmaps/HeatmapPage').then((m) => ({ default: m.HeatmapPage })));
 // Funnels and top paths.
 const FunnelPage = lazy(() => import('./funnels/FunnelPage').then((m) => ({ default: m.FunnelPage })));
+// The site overview of frustration signals (recharts: loaded with the page).
+const OverviewPage = lazy(() => import('./overview/OverviewPage').then((m) => ({ default: m.OverviewPage })));
 // Consent evidence and data-subject requests (with core's schemas) load on their own, too.
 const ConsentPage = lazy(() => import('./compliance/ConsentPage').then((m) => ({ default: m.ConsentPage })));
 const CompliancePage = lazy(() =>
@@ -75,6 +77,12 @@ function Screen({ route }: { route: Route }) {
       return (
         <Suspense fallback={<Loading label="Loading funnels…" />}>
           <FunnelPage key={route.siteKey} siteKey={route.siteKey} />
+        </Suspense>
+      );
+    case 'overview':
+      return (
+        <Suspense fallback={<Loading label="Loading the overview…" />}>
+          <OverviewPage key={route.siteKey} siteKey={route.siteKey} />
         </Suspense>
       );
     case 'replay':

@@ -4,6 +4,7 @@ export type Route =
   | { name: 'sessions'; siteKey: string }
   | { name: 'heatmaps'; siteKey: string }
   | { name: 'funnels'; siteKey: string }
+  | { name: 'overview'; siteKey: string }
   | { name: 'replay'; sessionId: string }
   | { name: 'consent'; siteKey: string }
   | { name: 'compliance'; siteKey: string }
@@ -41,6 +42,10 @@ export function matchRoute(pathname: string): Route {
   if (parts.length === 3 && parts[0] === 'sites' && parts[2] === 'funnels') {
     const siteKey = segment(parts[1] ?? '');
     if (siteKey !== null) return { name: 'funnels', siteKey };
+  }
+  if (parts.length === 3 && parts[0] === 'sites' && parts[2] === 'overview') {
+    const siteKey = segment(parts[1] ?? '');
+    if (siteKey !== null) return { name: 'overview', siteKey };
   }
   if (parts.length === 3 && parts[0] === 'sites' && parts[2] === 'consent') {
     const siteKey = segment(parts[1] ?? '');
@@ -86,6 +91,7 @@ export const paths = {
   heatmaps: (siteKey: string, search = ''): string =>
     `/sites/${encodeURIComponent(siteKey)}/heatmaps${search}`,
   funnels: (siteKey: string): string => `/sites/${encodeURIComponent(siteKey)}/funnels`,
+  overview: (siteKey: string): string => `/sites/${encodeURIComponent(siteKey)}/overview`,
   consent: (siteKey: string): string => `/sites/${encodeURIComponent(siteKey)}/consent`,
   compliance: (siteKey: string): string => `/sites/${encodeURIComponent(siteKey)}/compliance`,
   privacy: (siteKey: string): string => `/sites/${encodeURIComponent(siteKey)}/privacy`,

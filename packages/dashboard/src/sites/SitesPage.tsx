@@ -70,6 +70,13 @@ function SiteCard({ site }: { site: Site }) {
             Heatmaps<span className="visually-hidden"> of {site.name}</span>
           </Link>
           <Link
+            to={paths.overview(site.siteKey)}
+            className="button button--small button--ghost"
+            data-testid="site-overview-link"
+          >
+            Overview<span className="visually-hidden"> of {site.name}</span>
+          </Link>
+          <Link
             to={paths.funnels(site.siteKey)}
             className="button button--small button--ghost"
             data-testid="site-funnels-link"

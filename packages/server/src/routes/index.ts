@@ -32,6 +32,7 @@ import { replayGrantRoutes } from './replayGrantRoutes.js';
 import { retentionRoutes } from './retentionRoutes.js';
 import { scanRoutes } from './scanRoutes.js';
 import { sessionRoutes } from './sessionRoutes.js';
+import { signalRoutes } from './signalRoutes.js';
 import { siteRoutes } from './siteRoutes.js';
 import { staticRoutes } from './staticRoutes.js';
 import { subjectRoutes } from './subjectRoutes.js';
@@ -61,6 +62,7 @@ export const ROUTE_MODULES: readonly FastifyPluginAsync[] = [
   sessionRoutes,
   heatmapRoutes,
   funnelRoutes,
+  signalRoutes,
   consentPublicRoutes,
   consentApiRoutes,
   subjectRoutes,

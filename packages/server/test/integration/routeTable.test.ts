@@ -141,6 +141,7 @@ describe('route table', () => {
       'GET /api/v1/sites/:siteKey/heatmaps/pages': 'heatmaps:read',
       'GET /api/v1/sites/:siteKey/funnel': 'heatmaps:read',
       'GET /api/v1/sites/:siteKey/paths': 'heatmaps:read',
+      'GET /api/v1/sites/:siteKey/signals/overview': 'heatmaps:read',
       'GET /api/v1/sites/:siteKey/heatmaps/clicks': 'heatmaps:read',
       'GET /api/v1/sites/:siteKey/heatmaps/scroll': 'heatmaps:read',
       'GET /api/v1/sites/:siteKey/heatmaps/attention': 'heatmaps:read',

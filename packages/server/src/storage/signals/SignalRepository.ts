@@ -1,4 +1,4 @@
-import type { SessionSignalState, SignalCounts } from '@veil/core';
+import type { PageSessionSignals, SessionSignalState, SignalCounts, SignalDayRow } from '@veil/core';
 
 export type SignalIngestOutcome = 'counted' | 'duplicate' | 'conflict';
 
@@ -21,4 +21,14 @@ export interface SignalRepository {
   ): Promise<SignalIngestOutcome>;
   /** The session's counts; undefined when nothing was counted for it. */
   counts(sessionId: string): Promise<SignalCounts | undefined>;
+  /**
+   * A site's signals over the sessions Veil first received in [from, to] (server clock), read from
+   * the counts kept at ingest: per UTC day the sessions and how many had each signal, and each
+   * (session, page path) visited with that session's counts.
+   */
+  overview(
+    siteId: string,
+    from: number,
+    to: number,
+  ): Promise<{ days: SignalDayRow[]; pages: PageSessionSignals[] }>;
 }

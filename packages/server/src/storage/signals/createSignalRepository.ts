@@ -1,4 +1,10 @@
-import { emptySignalCounts, type SessionSignalState, type SignalCounts } from '@veil/core';
+import {
+  emptySignalCounts,
+  MS_PER_DAY,
+  type SessionSignalState,
+  type SignalCounts,
+  urlPath,
+} from '@veil/core';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../Database.js';
 import type { Dialect } from '../migrations/Migration.js';
@@ -91,6 +97,47 @@ export function createSignalRepository(db: Kysely<Database>, dialect: Dialect): 
         .where('session_id', '=', sessionId)
         .executeTakeFirst();
       return row ? countsFromRow(row) : undefined;
+    },
+
+    async overview(siteId, from, to) {
+      const withSignal = Object.entries(SIGNAL_COLUMNS).map(([kind, column]) =>
+        sql<number>`sum(case when ${sql.ref(`s.${column}`)} > 0 then 1 else 0 end)`.as(kind),
+      );
+      const day = sql<number>`cast(${sql.ref('r.created_at')} / ${MS_PER_DAY} as integer)`;
+      const dayRows = await db
+        .selectFrom('recording_sessions as r')
+        .leftJoin('session_signals as s', 's.session_id', 'r.id')
+        .select([day.as('day'), sql<number>`count(*)`.as('sessions'), ...withSignal])
+        .where('r.site_id', '=', siteId)
+        .where('r.created_at', '>=', from)
+        .where('r.created_at', '<=', to)
+        .groupBy(day)
+        .orderBy(day)
+        .execute();
+      const days = dayRows.map((row) => {
+        const counts = emptySignalCounts();
+        const values = row as unknown as Record<string, unknown>;
+        for (const kind of Object.keys(SIGNAL_COLUMNS) as (keyof SignalCounts)[])
+          counts[kind] = Number(values[kind] ?? 0);
+        return { day: Number(row.day), sessions: Number(row.sessions), withSignal: counts };
+      });
+      const pageRows = await db
+        .selectFrom('session_pages as p')
+        .innerJoin('recording_sessions as r', 'r.id', 'p.session_id')
+        .leftJoin('session_signals as s', 's.session_id', 'p.session_id')
+        .select(['p.session_id', 'p.url'])
+        .select(Object.values(SIGNAL_COLUMNS).map((c) => `s.${c}` as const))
+        .distinct()
+        .where('r.site_id', '=', siteId)
+        .where('r.created_at', '>=', from)
+        .where('r.created_at', '<=', to)
+        .execute();
+      const pages = pageRows.map((row) => ({
+        sessionId: row.session_id,
+        path: urlPath(row.url) || row.url,
+        signals: countsFromRow(row),
+      }));
+      return { days, pages };
     },
   };
 }
