@@ -1,3 +1,4 @@
+import { roleHasPermission } from '@veil/core';
 import { type FormEvent, useMemo, useState } from 'react';
 import { describeError } from '../api/ApiError';
 import { useAuth } from '../auth/AuthContext';
@@ -25,7 +26,7 @@ function summary(entry: AuditEntryView): string {
  * exports (JSON Lines with the chain, verifiable offline; CSV); open access-anomaly alerts.
  */
 export function AuditPage() {
-  const { api } = useAuth();
+  const { api, user } = useAuth();
   const access = useMemo(() => accessApi(api), [api]);
   const [draft, setDraft] = useState<AuditFilterForm>(EMPTY);
   const [filters, setFilters] = useState<AuditFilterForm>(EMPTY);
@@ -104,7 +105,7 @@ export function AuditPage() {
         </p>
       )}
       <VerifyBanner verify={verify} onRetry={reverify} />
-      <AlertsCard access={access} />
+      {roleHasPermission(user.role, 'alerts:read') && <AlertsCard access={access} />}
       <section className="card access-card" aria-labelledby="audit-search-title">
         <h2 id="audit-search-title" className="card__title">
           Search
@@ -249,10 +250,21 @@ function VerifyBanner({
   );
 }
 
+/**
+ * Open access-anomaly alerts (for roles that may read alerts). A failed load says so: an empty
+ * card would read as "no anomalies".
+ */
 function AlertsCard({ access }: { access: AccessApi }) {
-  const [alerts, reload] = useResource('alerts', (signal) => access.alerts(signal).catch(() => []));
+  const [alerts, reload] = useResource('alerts', (signal) => access.alerts(signal));
   const [error, setError] = useState<string | null>(null);
-  if (alerts.status !== 'ready' || alerts.data.length === 0) return null;
+  if (alerts.status === 'loading') return null;
+  if (alerts.status === 'error')
+    return (
+      <div data-testid="access-alerts-error">
+        <ErrorNotice error={alerts.error} title="Could not load the access anomalies" onRetry={reload} />
+      </div>
+    );
+  if (alerts.data.length === 0) return null;
   async function ack(id: string) {
     const note = window.prompt('Note for the audit log (optional)') ?? '';
     try {

@@ -19,18 +19,29 @@ export function ssoErrorFromLocation(): string | null {
   return code ? (SSO_ERRORS[code] ?? SSO_ERRORS.sso_failed ?? null) : null;
 }
 
-/** "Sign in with …" when the server has single sign-on configured; nothing otherwise. */
+/**
+ * "Sign in with …" when the server has single sign-on configured; nothing otherwise. When the
+ * server cannot be asked, it says so (a missing button would read as "no single sign-on here").
+ */
 export function SsoButton({ api }: { api: ApiClient }) {
   const access = useMemo(() => accessApi(api), [api]);
-  const [sso, setSso] = useState<{ label: string; startUrl: string } | null>(null);
+  const [sso, setSso] = useState<{ label: string; startUrl: string } | null | 'failed'>(null);
   useEffect(() => {
     const controller = new AbortController();
     access.providers(controller.signal).then(
       (p) => setSso(p.oidc),
-      () => setSso(null),
+      () => {
+        if (!controller.signal.aborted) setSso('failed');
+      },
     );
     return () => controller.abort();
   }, [access]);
+  if (sso === 'failed')
+    return (
+      <p className="notice notice--error" role="alert" data-testid="sso-error">
+        Could not check for single sign-on. Reload the page to try again.
+      </p>
+    );
   if (!sso) return null;
   return (
     <div className="login__sso">

@@ -318,6 +318,12 @@ function TokensCard({
           The token, shown once: <code>{shown}</code>
         </p>
       )}
+      {tokens.status === 'loading' && <Loading label="Loading tokens…" />}
+      {tokens.status === 'error' && (
+        <div data-testid="tokens-error">
+          <ErrorNotice error={tokens.error} title="Could not load the API tokens" onRetry={onChanged} />
+        </div>
+      )}
       {tokens.status === 'ready' && (
         <div className="table-wrap">
           <table className="table table--compact" data-testid="tokens-table">

@@ -457,6 +457,8 @@ export function CompliancePage({ siteKey }: { siteKey: string }) {
           trendNow={
             trend.status === 'ready' ? (
               <ReadinessTrendChart trend={trend.data} now={report.data.readiness.score} />
+            ) : trend.status === 'error' ? (
+              <ErrorNotice error={trend.error} title="Could not load the readiness trend" />
             ) : null
           }
         />

@@ -31,7 +31,7 @@ const STATUS_LABELS: Readonly<Record<RequestWithStatus['status'], string>> = {
 export function PrivacyRequestsPage() {
   const { api } = useAuth();
   const compliance = useMemo(() => complianceApi(api), [api]);
-  const [sites] = useResource('sites', (signal) => sitesApi(api).list(signal));
+  const [sites, reloadSites] = useResource('sites', (signal) => sitesApi(api).list(signal));
   const [filter, setFilter] = useState<string>('');
   const [log, reloadLog] = useResource(`requests/${filter}`, (signal) =>
     compliance.requests(filter || null, signal),
@@ -44,6 +44,9 @@ export function PrivacyRequestsPage() {
         title="Privacy requests"
         description="Erasure and access requests of data subjects, with their statutory deadline (GDPR: one month, CCPA: 45 days). Every erasure keeps a receipt; every export is logged."
       />
+      {sites.status === 'error' && (
+        <ErrorNotice error={sites.error} title="Could not load the sites" onRetry={reloadSites} />
+      )}
       {sites.status === 'ready' && sites.data.length > 0 && (
         <SubjectRequestForm
           sites={sites.data.map((s) => ({ siteKey: s.siteKey, name: s.name }))}
