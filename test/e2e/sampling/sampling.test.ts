@@ -38,6 +38,8 @@ let site: SiteRecord;
 let policies: PolicyService;
 /** Requests for the recorder chunk (the loader fetches it only for a sampled session). */
 let recorderFetches = 0;
+/** Extra markup in the page's head (a `veil('config', …)` before the loader). */
+let headExtra = '';
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'veil-sampling-'));
@@ -59,7 +61,7 @@ beforeAll(async () => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(
       `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Sampling</title>
-<script>window.veil=window.veil||function(){(veil.q=veil.q||[]).push(arguments)};</script>
+<script>window.veil=window.veil||function(){(veil.q=veil.q||[]).push(arguments)};</script>${headExtra}
 <script src="${server.url}/r/v1/loader.js" data-site="${site.siteKey}" data-lawful-basis="legitimate_interest" async></script>
 </head><body><h1>Sampling</h1><p id="text">Sampled page text</p><label>Qty <input id="qty"></label></body></html>`,
     );
@@ -94,7 +96,13 @@ async function publish(samplingPercent: number): Promise<void> {
     minSessionMs: 0,
     samplingPercent,
   };
-  if (JSON.stringify(s.policy) === JSON.stringify(next)) return;
+  const p = s.policy;
+  if (
+    p.samplingPercent === samplingPercent &&
+    p.lawfulBasis === 'legitimate_interest' &&
+    p.minSessionMs === 0
+  )
+    return;
   await policies.update(s, next, `sampling ${samplingPercent} %`, { type: 'system', id: null, label: 'e2e' });
 }
 
@@ -203,6 +211,23 @@ describe('sampling in Chromium', () => {
     }
     expect(outcomes.in).toBeGreaterThanOrEqual(2);
     expect(outcomes.out).toBeGreaterThanOrEqual(2);
+  });
+
+  it("a page's veil('config', {samplingPercent}) lowers its sample: the recorder starts and sends nothing", async () => {
+    await publish(100);
+    headExtra = "<script>veil('config', {samplingPercent: 0});</script>";
+    try {
+      const v = await visit();
+      // The loader sampled in under the server's 100 %; the recorder asked again with 0 %.
+      expect(v.recorderLoaded).toBe(true);
+      await v.flush();
+      await v.page.waitForTimeout(1_500);
+      expect(v.batches()).toEqual([]);
+      expect(await server.store.recordings.get(v.sessionId)).toBeUndefined();
+      await v.context.close();
+    } finally {
+      headExtra = '';
+    }
   });
 
   it('a percent lowered while a page records: the next batch is refused and the recorder stops, no retry', async () => {
