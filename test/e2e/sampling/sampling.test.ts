@@ -122,8 +122,9 @@ interface Visit {
 }
 
 /** Opens the page in a fresh context (its own tab session) and waits until the loader decided. */
-async function visit(): Promise<Visit> {
+async function visit(options: { fakeClock?: boolean } = {}): Promise<Visit> {
   const context = await browser.newContext({ proxy: { server: tap.server } });
+  if (options.fakeClock) await context.clock.install({ time: Date.now() });
   const page = await context.newPage();
   let recorderLoaded = false;
   page.on('request', (r) => {
@@ -228,6 +229,57 @@ describe('sampling in Chromium', () => {
     } finally {
       headExtra = '';
     }
+  });
+
+  it('a session that rotates after the idle timeout into an id outside the sample is not captured', async () => {
+    await publish(50);
+    const outcomes = { in: 0, out: 0 };
+    for (let i = 0; i < 20 && outcomes.out < 1; i++) {
+      const v = await visit({ fakeClock: true });
+      if (!isSessionSampled(v.sessionId, 50)) {
+        await v.context.close();
+        continue;
+      }
+      await expect.poll(() => v.batches().length, { timeout: 8_000 }).toBeGreaterThan(0);
+      // 31 minutes without activity, then activity: the recorder starts a new session.
+      await v.page.clock.fastForward(31 * 60_000);
+      await v.page.mouse.move(300, 200);
+      await v.page.mouse.move(320, 220);
+      await expect
+        .poll(() =>
+          v.page.evaluate(() => (JSON.parse(sessionStorage.getItem('veil:session')!) as { id: string }).id),
+        )
+        .not.toBe(v.sessionId);
+      const rotated = await v.page.evaluate(
+        () => (JSON.parse(sessionStorage.getItem('veil:session')!) as { id: string }).id,
+      );
+      const sampled = isSessionSampled(rotated, 50);
+      outcomes[sampled ? 'in' : 'out']++;
+      for (let k = 0; k < 3; k++) {
+        await v.flush();
+        await v.page.clock.runFor(2_000);
+      }
+      const ofRotated = () => tap.batches.filter((b) => sessionOf(b) === rotated);
+      if (sampled) await expect.poll(() => ofRotated().length, { timeout: 8_000 }).toBeGreaterThan(0);
+      else {
+        await v.page.waitForTimeout(1_500);
+        expect(ofRotated()).toEqual([]);
+        expect(await server.store.recordings.get(rotated)).toBeUndefined();
+        // The next page of the tab keeps the rotated id: still out, and the recorder is not fetched again.
+        const fetched = recorderFetches;
+        await v.page.goto(`${pageOrigin}/p/b.html`);
+        await v.page.waitForTimeout(1_500);
+        expect(
+          await v.page.evaluate(
+            () => (JSON.parse(sessionStorage.getItem('veil:session')!) as { id: string }).id,
+          ),
+        ).toBe(rotated);
+        expect(recorderFetches).toBe(fetched);
+        expect(ofRotated()).toEqual([]);
+      }
+      await v.context.close();
+    }
+    expect(outcomes.out).toBe(1);
   });
 
   it('a percent lowered while a page records: the next batch is refused and the recorder stops, no retry', async () => {

@@ -164,8 +164,9 @@ export function startRecorder(ctx: BootContext): RecorderHandle {
 
   const flushForHide = (final: boolean) => {
     if (stopped) return;
+    // Outside the sample only the last session's waiting batches leave: no (final) batch of this one.
     if (!unsampled) heatmap?.flush();
-    const unsent = queue.beaconAll(batcher.drain(final, KEEPALIVE_MAX_BODY_BYTES));
+    const unsent = queue.beaconAll(unsampled ? [] : batcher.drain(final, KEEPALIVE_MAX_BODY_BYTES));
     persistPending(session, unsent);
     sessionStore.persist();
   };

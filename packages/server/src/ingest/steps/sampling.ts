@@ -5,12 +5,13 @@ import { type Drop, drop } from '../Drop.js';
 import type { LocatedBatch } from './siteAndOrigin.js';
 
 /**
- * Step 4: the session is in the site's sample. The loader decides with core's `isSessionSampled`
+ * After `consent`: the session is in the site's sample. The loader decides with core's `isSessionSampled`
  * on the session id it hands the recorder; the server does not take the browser's word for it
  * and asks the same function, under the site's current `samplingPercent`, of every batch. A
  * session outside the sample is refused (`not_sampled`, counted as `unsampled`): the recorder
  * stops that session and does not retry. The answer depends on the id alone, so it holds for the
- * life of the session; after a policy change it follows the new percent from the next batch on.
+ * life of the session; after a policy change it follows the new percent from the next batch on
+ * (in other Veil processes once their site cache expires, `SITE_LOOKUP_TTL_MS`).
  */
 export async function sampling(
   deps: { store: Store; clock: Clock },
