@@ -123,12 +123,13 @@ afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
 
-async function signIn(page: Page) {
+/** `ahead` ms moves the TOTP code to a later step: a step once used is refused (no replay). */
+async function signIn(page: Page, ahead = 0) {
   await page.goto(`${server.url}/`);
   await page.getByTestId('login-email').fill(ADMIN_EMAIL);
   await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
   await page.getByTestId('login-submit').click();
-  await page.getByTestId('totp-code').fill(totp(base32Decode(ADMIN_TOTP_SECRET), Date.now()));
+  await page.getByTestId('totp-code').fill(totp(base32Decode(ADMIN_TOTP_SECRET), Date.now() + ahead));
   await page.getByTestId('totp-submit').click();
 }
 
@@ -207,6 +208,107 @@ describe('the compliance page', () => {
         limit: 5,
       });
       expect(audited.map((e) => [e.actor.label, e.details.format])).toEqual([[ADMIN_EMAIL, 'pdf']]);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('the processor / DPA register', () => {
+  it('adds, edits and removes an entry by keyboard alone, each change audited', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    try {
+      const page = await context.newPage();
+      await signIn(page, 30_000); // the first test used this step's code
+      await page
+        .locator(`[data-testid="site-card"][data-site-key="${siteKey}"]`)
+        .getByTestId('site-compliance-link')
+        .click();
+      await page.getByRole('heading', { level: 1, name: 'Compliance' }).waitFor();
+      await page.getByTestId('processor-form').waitFor();
+      const site = await server.store.sites.findByKey(siteKey);
+      const register = () => server.store.compliance.listProcessors(site?.id ?? '');
+      const vendorDpas = () =>
+        page
+          .locator('[data-testid="checklist-item"]', { hasText: 'Vendor DPAs' })
+          .getAttribute('data-status');
+      const before = (await register()).length;
+
+      // Add: Tab into the form, type each field, Enter submits.
+      await page.locator('h1').focus();
+      await tabTo(page, 'processor-name', 200);
+      await page.keyboard.type('Hetzner Online GmbH');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('ArrowDown'); // role: subprocessor
+      await page.keyboard.press('Tab');
+      await page.keyboard.type('hosts the Veil server');
+      await page.keyboard.press('Tab');
+      await page.keyboard.type('DE');
+      await page.keyboard.press('Tab');
+      await page.keyboard.type('01152026'); // the date field's month, day and year
+      await tabTo(page, 'processor-dpa-reference'); // Tab also walks the date's own parts
+      await page.keyboard.type('contracts/hetzner-dpa.pdf');
+      await page.keyboard.press('Enter');
+      const row = page.locator('[data-testid="processor-row"][data-name="Hetzner Online GmbH"]');
+      await row.waitFor();
+      await expect
+        .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+        .toBe('processor-outcome');
+      expect(await page.getByTestId('processor-outcome').textContent()).toContain(
+        'Added Hetzner Online GmbH',
+      );
+      const [added] = (await register()).slice(before);
+      expect(added).toMatchObject({
+        name: 'Hetzner Online GmbH',
+        role: 'subprocessor',
+        purpose: 'hosts the Veil server',
+        location: 'DE',
+        dpaSignedAt: Date.UTC(2026, 0, 15),
+        dpaReference: 'contracts/hetzner-dpa.pdf',
+        updatedBy: ADMIN_EMAIL,
+      });
+      // The checklist that depends on the register is recomputed: every processor has a signed DPA.
+      await expect.poll(vendorDpas).toBe('met');
+
+      // Edit: Enter on the row's Edit button moves focus to the form, filled with the entry.
+      await page.locator('h1').focus();
+      await tabTo(page, 'processor-edit', 200);
+      await page.keyboard.press('Enter');
+      await expect
+        .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+        .toBe('processor-name');
+      expect(await page.getByTestId('processor-purpose').inputValue()).toBe('hosts the Veil server');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Tab'); // past the role, to the purpose
+      await page.keyboard.press('ControlOrMeta+A');
+      await page.keyboard.type('hosts Veil and its backups');
+      await page.keyboard.press('Enter');
+      await expect
+        .poll(async () => (await register()).find((p) => p.id === added?.id)?.purpose)
+        .toBe('hosts Veil and its backups');
+      await expect.poll(() => row.textContent()).toContain('hosts Veil and its backups');
+
+      // Remove: the confirmation takes focus; Enter removes.
+      await page.locator('h1').focus();
+      await tabTo(page, 'processor-remove', 200);
+      await page.keyboard.press('Enter');
+      await expect
+        .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+        .toBe('processor-remove-confirm');
+      await page.keyboard.press('Enter');
+      await row.waitFor({ state: 'detached' });
+      expect((await register()).length).toBe(before);
+
+      const changes = await server.store.audit.query({
+        actions: ['compliance.processor_changed'],
+        order: 'asc',
+        limit: 10,
+      });
+      expect(changes.map((e) => [e.actor.label, e.details.change])).toEqual([
+        [ADMIN_EMAIL, 'added'],
+        [ADMIN_EMAIL, 'updated'],
+        [ADMIN_EMAIL, 'removed'],
+      ]);
     } finally {
       await context.close();
     }

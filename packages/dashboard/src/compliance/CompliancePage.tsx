@@ -15,7 +15,8 @@ import { useResource } from '../hooks/useResource';
 import { Link } from '../router/history';
 import { paths } from '../router/routes';
 import { ReadinessChart, ReadinessTrendChart, RegionOptInChart } from './ComplianceCharts';
-import { complianceApi } from './complianceApi';
+import { type ComplianceApi, complianceApi } from './complianceApi';
+import { ProcessorRegister } from './ProcessorRegister';
 
 const PERIODS = [
   { days: 30, label: 'Last 30 days' },
@@ -148,10 +149,15 @@ function Report({
   report,
   siteKey,
   trendNow,
+  compliance,
+  onChanged,
 }: {
   report: ComplianceReport;
   siteKey: string;
   trendNow: React.ReactNode;
+  compliance: ComplianceApi;
+  /** The register changed: the checklists that depend on it are recomputed. */
+  onChanged: () => void;
 }) {
   const r = report;
   const redaction = r.alerts.items.filter((a) => a.kind === 'canary' || a.kind === 'masking_failure');
@@ -349,18 +355,7 @@ function Report({
       </Section>
 
       <Section id="processors" title="Processors and DPAs">
-        {r.processors.length === 0 ? (
-          <p className="muted">The register is empty (npx veil processors add, or the API).</p>
-        ) : (
-          <ul>
-            {r.processors.map((p) => (
-              <li key={p.id}>
-                {p.name} ({p.role}, {p.location}): {p.purpose}; DPA{' '}
-                {p.dpaSignedAt === null ? 'not signed' : `signed ${formatDateTime(p.dpaSignedAt)}`}
-              </li>
-            ))}
-          </ul>
-        )}
+        <ProcessorRegister siteKey={siteKey} compliance={compliance} onChanged={onChanged} />
       </Section>
     </>
   );
@@ -454,6 +449,8 @@ export function CompliancePage({ siteKey }: { siteKey: string }) {
         <Report
           report={report.data}
           siteKey={siteKey}
+          compliance={compliance}
+          onChanged={reload}
           trendNow={
             trend.status === 'ready' ? (
               <ReadinessTrendChart trend={trend.data} now={report.data.readiness.score} />

@@ -5,6 +5,9 @@ import {
   consentReceiptSchema,
   type ErasureReceipt,
   erasureReceiptSchema,
+  type Processor,
+  type ProcessorInput,
+  processorSchema,
   type ReportFormat,
   type SubjectRequest,
   type SubjectRequestKind,
@@ -137,6 +140,26 @@ export function complianceApi(api: ApiClient) {
       return api.request(`${site(siteKey)}/subject-exports`, (b) => JSON.stringify(b, null, 2), {
         method: 'POST',
         body,
+      });
+    },
+    /** The processor / DPA register (docs/compliance-pack.md); every change is audited. */
+    processors(siteKey: string, signal?: AbortSignal): Promise<Processor[]> {
+      return api.request(
+        `${site(siteKey)}/processors`,
+        decoder(z.object({ processors: z.array(processorSchema) }).transform((b) => b.processors)),
+        { signal },
+      );
+    },
+    saveProcessor(siteKey: string, id: string | null, body: ProcessorInput): Promise<Processor> {
+      return api.request(
+        `${site(siteKey)}/processors${id === null ? '' : `/${encodeURIComponent(id)}`}`,
+        decoder(z.object({ processor: processorSchema }).transform((b) => b.processor)),
+        { method: id === null ? 'POST' : 'PUT', body },
+      );
+    },
+    removeProcessor(siteKey: string, id: string): Promise<void> {
+      return api.request(`${site(siteKey)}/processors/${encodeURIComponent(id)}`, () => undefined, {
+        method: 'DELETE',
       });
     },
     bannerTexts(siteKey: string, signal?: AbortSignal) {
