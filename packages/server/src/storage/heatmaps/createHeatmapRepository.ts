@@ -14,7 +14,10 @@ export function createHeatmapRepository(db: Kysely<Database>, dialect: Dialect):
     ...heatmapReads(db),
     async addAggregates(siteId, writes, now) {
       try {
-        await db.transaction().execute((trx) => writer.addAggregates(trx, siteId, writes, now));
+        const resolved = await db
+          .transaction()
+          .execute((trx) => writer.addAggregates(trx, siteId, writes, now));
+        writer.learn(resolved);
       } catch (error) {
         writer.forget();
         throw error;

@@ -66,6 +66,12 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 
 const distinct = <T>(values: Iterable<T>): T[] => [...new Set(values)];
 
+/** Page and element ids one transaction resolved, handed to the shared cache after it commits. */
+export interface ResolvedIds {
+  pages: Map<string, number>;
+  elements: Map<string, number>;
+}
+
 /**
  * Adds aggregate writes: resolves page and element ids, sums the writes per row in memory, reads
  * the rows that exist, and upserts the sums. Runs inside the caller's transaction; on PostgreSQL
@@ -73,11 +79,28 @@ const distinct = <T>(values: Iterable<T>): T[] => [...new Set(values)];
  * database never lose each other's counts.
  */
 export function heatmapAggregateWriter(dialect: Dialect) {
+  /**
+   * Ids of rows known to be committed. A transaction resolves ids into its own maps and hands
+   * them to this cache only once it has committed (`learn`): an id read inside a transaction may
+   * name a row that transaction inserted, which another transaction cannot see until the commit
+   * and which a rollback removes.
+   */
   const pageIds = new Map<string, number>();
   const elementIds = new Map<string, number>();
 
-  async function resolvePages(trx: Kysely<Database>, siteId: string, patterns: string[], now: number) {
-    const missing = patterns.filter((p) => !pageIds.has(`${siteId}\u0000${p}`));
+  async function resolvePages(
+    trx: Kysely<Database>,
+    siteId: string,
+    patterns: string[],
+    now: number,
+    resolved: Map<string, number>,
+  ) {
+    const missing: string[] = [];
+    for (const p of patterns) {
+      const id = pageIds.get(`${siteId}\u0000${p}`);
+      if (id === undefined) missing.push(p);
+      else resolved.set(`${siteId}\u0000${p}`, id);
+    }
     if (missing.length > 0) {
       await trx
         .insertInto('heatmap_pages')
@@ -90,13 +113,27 @@ export function heatmapAggregateWriter(dialect: Dialect) {
         .where('site_id', '=', siteId)
         .where('pattern', 'in', missing)
         .execute();
-      for (const r of rows) pageIds.set(`${siteId}\u0000${r.pattern}`, Number(r.id));
+      for (const r of rows) resolved.set(`${siteId}\u0000${r.pattern}`, Number(r.id));
     }
-    return (pattern: string) => pageIds.get(`${siteId}\u0000${pattern}`)!;
+    return (pattern: string) => {
+      const id = resolved.get(`${siteId}\u0000${pattern}`);
+      if (id === undefined) throw new Error(`heatmap page id not resolved: ${pattern}`);
+      return id;
+    };
   }
 
-  async function resolveElements(trx: Kysely<Database>, wanted: Array<[number, string]>) {
-    const missing = wanted.filter(([page, path]) => !elementIds.has(`${page}\u0000${path}`));
+  async function resolveElements(
+    trx: Kysely<Database>,
+    wanted: Array<[number, string]>,
+    resolved: Map<string, number>,
+  ) {
+    const missing: Array<[number, string]> = [];
+    for (const [page, path] of wanted) {
+      const key = `${page}\u0000${path}`;
+      const id = elementIds.get(key);
+      if (id === undefined) missing.push([page, path]);
+      else resolved.set(key, id);
+    }
     for (const group of chunks(missing, MAX_IN_LIST)) {
       await trx
         .insertInto('heatmap_elements')
@@ -109,13 +146,23 @@ export function heatmapAggregateWriter(dialect: Dialect) {
         .where('page_id', 'in', distinct(group.map(([p]) => p)))
         .where('path', 'in', distinct(group.map(([, p]) => p)))
         .execute();
-      if (elementIds.size + rows.length > MAX_CACHED_ELEMENT_IDS) elementIds.clear();
-      for (const r of rows) elementIds.set(`${Number(r.page_id)}\u0000${r.path}`, Number(r.id));
+      for (const r of rows) resolved.set(`${Number(r.page_id)}\u0000${r.path}`, Number(r.id));
     }
-    return (page: number, path: string) => elementIds.get(`${page}\u0000${path}`)!;
+    return (page: number, path: string) => {
+      const id = resolved.get(`${page}\u0000${path}`);
+      if (id === undefined) throw new Error(`heatmap element id not resolved: ${path}`);
+      return id;
+    };
   }
 
-  /** Forgets cached ids: after a rolled-back transaction they may name rows that do not exist. */
+  /** After the caller's transaction committed: the ids it resolved name committed rows. */
+  function learn(resolved: ResolvedIds): void {
+    for (const [k, id] of resolved.pages) pageIds.set(k, id);
+    if (elementIds.size + resolved.elements.size > MAX_CACHED_ELEMENT_IDS) elementIds.clear();
+    for (const [k, id] of resolved.elements) elementIds.set(k, id);
+  }
+
+  /** Forgets cached ids (kept for callers that want a cold cache, e.g. after a failure). */
   function forget(): void {
     pageIds.clear();
     elementIds.clear();
@@ -126,10 +173,11 @@ export function heatmapAggregateWriter(dialect: Dialect) {
     siteId: string,
     writes: readonly AggregateWrite[],
     now: number,
-  ): Promise<void> {
-    if (writes.length === 0) return;
+  ): Promise<ResolvedIds> {
+    const resolved: ResolvedIds = { pages: new Map(), elements: new Map() };
+    if (writes.length === 0) return resolved;
     const patterns = distinct(writes.flatMap((w) => [...w.deltas.keys()]));
-    const pageOf = await resolvePages(trx, siteId, patterns, now);
+    const pageOf = await resolvePages(trx, siteId, patterns, now, resolved.pages);
     if (dialect === 'postgres') {
       for (const id of distinct(patterns.map(pageOf)).sort((a, b) => a - b)) {
         await sql`select pg_advisory_xact_lock(${PG_PAGE_LOCK_NAMESPACE}, ${id % 2_147_483_647})`.execute(
@@ -144,6 +192,7 @@ export function heatmapAggregateWriter(dialect: Dialect) {
           [...d.elements.keys()].map((path): [number, string] => [pageOf(p), path]),
         ),
       ),
+      resolved.elements,
     );
 
     const totals = new Map<string, TotalsAcc>();
@@ -189,9 +238,10 @@ export function heatmapAggregateWriter(dialect: Dialect) {
     await writeTotals(trx, [...totals.values()]);
     await writeElements(trx, [...elements.values()]);
     await writeTiles(trx, [...tiles.values()]);
+    return resolved;
   }
 
-  return { addAggregates, forget };
+  return { addAggregates, learn, forget };
 }
 
 /** The rows among `accs` that exist, by key string: one query per `MAX_IN_LIST` of the last key column. */

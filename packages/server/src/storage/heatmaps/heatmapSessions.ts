@@ -64,7 +64,7 @@ export function heatmapSessions(
   return {
     async ingest({ sessionId, siteId }, plan, now) {
       try {
-        return await db.transaction().execute(async (trx) => {
+        const done = await db.transaction().execute(async (trx) => {
           if (dialect === 'postgres') {
             await sql`select pg_advisory_xact_lock(${PG_SESSION_LOCK_NAMESPACE}, hashtext(${sessionId}))`.execute(
               trx,
@@ -79,7 +79,7 @@ export function heatmapSessions(
           const stored = row ? fromRow(row) : undefined;
           const result = plan(stored);
           if (result.outcome === 'duplicate') return { outcome: result.outcome, state: result.state };
-          await writer.addAggregates(trx, siteId, result.writes, now);
+          const resolved = await writer.addAggregates(trx, siteId, result.writes, now);
           const values = toRow(result.state);
           const { session_id: _id, site_id: _site, ...changes } = values;
           await trx
@@ -87,8 +87,10 @@ export function heatmapSessions(
             .values(values)
             .onConflict((oc) => oc.column('session_id').doUpdateSet(changes))
             .execute();
-          return { outcome: result.outcome, state: result.state };
+          return { outcome: result.outcome, state: result.state, resolved };
         });
+        if ('resolved' in done && done.resolved) writer.learn(done.resolved);
+        return { outcome: done.outcome, state: done.state };
       } catch (error) {
         writer.forget();
         throw error;
