@@ -5,7 +5,9 @@
  * JSON.parse of the same bodies on one core, measured in this run. The SQLite run doubles as the
  * sustained-load check: zero errors, zero gaps, zero duplicates.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { createTestDatabase, postgresAvailable } from '../packages/server/test/support/postgres.js';
@@ -13,6 +15,7 @@ import { makeTempDir } from '../packages/server/test/support/tempDir.js';
 import type { LoadReport } from '../test/support/ingestLoad.js';
 import {
   addLoadSite,
+  CLOSED_LOOP_ENV,
   freePort,
   grantLoadConsent,
   LOAD_ORIGIN,
@@ -58,25 +61,48 @@ function baselineMbPerSecond(eventsFile: string): number {
   return bytes / 1e6 / (best / 1000);
 }
 
+/** One server setup of the benchmark: engine, ingest workers, cores it may use. */
+interface Setup {
+  engine: 'sqlite' | 'postgres';
+  /** `VEIL_INGEST_WORKERS` of the server. */
+  workers: number;
+  /** Pin the server (all its threads) to one core with `taskset`; else every core. */
+  oneCore?: boolean;
+}
+
+const describeSetup = (s: Setup) =>
+  `${s.engine}, ${s.workers} worker${s.workers === 1 ? '' : 's'}, ${s.oneCore ? '1 core' : `${availableParallelism()} cores`}`;
+
 async function runEngine(
-  engine: 'sqlite' | 'postgres',
+  setup: Setup,
   eventsFile: string,
   seconds: number,
   progress: (m: string) => void,
+  rate?: number,
 ): Promise<{ report: LoadReport; problems: string[]; rssMiB: [number, number] }> {
+  const { engine } = setup;
   const temp = makeTempDir(`veil-bench-${engine}-`);
   const database = engine === 'postgres' ? await createTestDatabase() : undefined;
   try {
-    const env = veilEnv(temp.dir, await freePort(), database?.url);
+    const env = {
+      ...veilEnv(temp.dir, await freePort(), database?.url),
+      VEIL_INGEST_WORKERS: String(setup.workers),
+      // Throughput runs are a closed loop (saturating by construction); the paced run keeps the default.
+      ...(rate ? {} : CLOSED_LOOP_ENV),
+    };
     // `VEIL_BENCH_CPU_PROF=DIR`: the server writes a V8 CPU profile of the run into DIR.
     const profileDir = process.env.VEIL_BENCH_CPU_PROF;
     const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
     const siteKey = await addLoadSite(env);
     const veil = await startVeil(env, 30_000, nodeArgs);
+    // Every thread of the process (the workers started before it listened) on core 0.
+    if (setup.oneCore && veil.child.pid) execFileSync('taskset', ['-a', '-cp', '0', String(veil.child.pid)]);
     await grantLoadConsent(veil.url, siteKey);
     const rss: number[] = [];
     const sampler = setInterval(() => rss.push(veil.rss()), 500);
-    progress(`ingest on ${engine}: ${seconds} s from a load process over ${CONNECTIONS} connections`);
+    progress(
+      `ingest on ${describeSetup(setup)}: ${seconds} s from a load process over ${CONNECTIONS} connections${rate ? ` at ${rate.toFixed(0)} batches/s` : ''}`,
+    );
     const report = await startLoad(
       {
         url: veil.url,
@@ -88,8 +114,9 @@ async function runEngine(
         seconds,
         sessionPrefix: 'bench',
         events: { file: eventsFile },
+        ...(rate ? { rate } : {}),
       },
-      (line) => progress(`ingest on ${engine}: ${line}`),
+      (line) => progress(`ingest on ${describeSetup(setup)}: ${line}`),
     ).report;
     clearInterval(sampler);
     veil.child.kill('SIGTERM');
@@ -104,42 +131,74 @@ async function runEngine(
   }
 }
 
+const errorsOf = (report: LoadReport) =>
+  Object.values(report.statuses).reduce((a, b) => a + b, 0) + report.networkErrors;
+
+/**
+ * `VEIL_BENCH_INGEST_SECONDS` (default 20) per throughput run: SQLite with 0, 1 and 2 ingest
+ * workers (and 1 worker pinned to one core), PostgreSQL with 0, 1 and 2; then the sustained-load
+ * run (`VEIL_LOAD_SECONDS`, default 60) on SQLite at `VEIL_LOAD_RATE` batches/s (default 500), or,
+ * when the throughput runs showed that out of reach, at 80 % of the best of them (the sustained
+ * maximum, reported as such).
+ */
 export async function ingestHttpBench(
   eventsFile: string,
   progress: (m: string) => void,
-  sqliteSeconds: number,
-  postgresSeconds: number,
+  sustainedSeconds: number,
+  runSeconds: number,
 ): Promise<BenchRow[]> {
   progress('ingest: baseline gunzip + JSON.parse of the same bodies');
   const baseline = baselineMbPerSecond(eventsFile);
   const rows: BenchRow[] = [];
-  const engines: Array<['sqlite' | 'postgres', number]> = [['sqlite', sqliteSeconds]];
-  if (await postgresAvailable()) engines.push(['postgres', postgresSeconds]);
+  const setups: Setup[] = [
+    { engine: 'sqlite', workers: 0 },
+    { engine: 'sqlite', workers: 1, oneCore: true },
+    { engine: 'sqlite', workers: 1 },
+    { engine: 'sqlite', workers: 2 },
+  ];
+  if (await postgresAvailable())
+    setups.push(...[0, 1, 2].map((workers): Setup => ({ engine: 'postgres', workers })));
   else progress('ingest: PostgreSQL does not answer; skipped');
-  for (const [engine, seconds] of engines) {
-    const { report, problems, rssMiB } = await runEngine(engine, eventsFile, seconds, progress);
+  let best = { bps: 0, workers: 0 };
+  let batchKb = '';
+  for (const setup of setups) {
+    const { report, problems } = await runEngine(setup, eventsFile, runSeconds, progress);
     const mbps = report.jsonBytes / 1e6 / report.seconds;
     const bps = report.acknowledged / report.seconds;
-    const errors = Object.values(report.statuses).reduce((a, b) => a + b, 0) + report.networkErrors;
     const ratio = mbps / baseline;
+    const errors = errorsOf(report);
+    if (setup.engine === 'sqlite' && !setup.oneCore && bps > best.bps) best = { bps, workers: setup.workers };
+    batchKb = `${(report.jsonBytes / Math.max(1, report.acknowledged) / 1024).toFixed(0)} KB JSON / ${(report.wireBytes / Math.max(1, report.acknowledged) / 1024).toFixed(0)} KB gzip per batch`;
+    const target = setup.engine === 'sqlite' && setup.workers > 0 && !setup.oneCore;
     rows.push({
-      benchmark: `ingest over HTTP, ${engine} (${CONNECTIONS} conns, ${(report.jsonBytes / Math.max(1, report.acknowledged) / 1024).toFixed(0)} KB JSON / ${(report.wireBytes / Math.max(1, report.acknowledged) / 1024).toFixed(0)} KB gzip per batch, ${report.seconds.toFixed(0)} s)`,
-      value: `${mbps.toFixed(1)} MB/s, ${bps.toFixed(1)} batches/s; p50 ${report.latencyMs.p50.toFixed(0)} ms, p99 ${report.latencyMs.p99.toFixed(0)} ms`,
+      benchmark: `ingest over HTTP, ${describeSetup(setup)} (${CONNECTIONS} conns, ${batchKb}, ${report.seconds.toFixed(0)} s)`,
+      value: `${mbps.toFixed(1)} MB/s, ${bps.toFixed(1)} batches/s; p50 ${report.latencyMs.p50.toFixed(0)} ms, p99 ${report.latencyMs.p99.toFixed(0)} ms; ${errors} errors${setup.engine === 'sqlite' ? `, ${problems.length} gaps/duplicates` : ''}`,
       baseline: `gunzip + JSON.parse ${baseline.toFixed(1)} MB/s (1 core)`,
       ratio: `${(ratio * 100).toFixed(1)} % of baseline`,
-      target: engine === 'sqlite' ? '≥ 50 % of baseline' : 'report',
-      ok: engine === 'sqlite' ? ratio >= 0.5 : true,
+      target: target ? '≥ 50 % of baseline' : 'report',
+      ok: target ? ratio >= 0.5 : problems.length === 0,
     });
-    if (engine === 'sqlite') {
-      rows.push({
-        benchmark: `sustained ingest on SQLite, ${report.seconds.toFixed(0)} s: errors, gaps/duplicates, server RSS`,
-        value: `${bps.toFixed(1)} batches/s; ${errors} errors, ${problems.length} gaps/duplicates, ${report.duplicates} retried; RSS ${rssMiB[0].toFixed(0)} → ${rssMiB[1].toFixed(0)} MiB`,
-        baseline: '—',
-        ratio: `${((bps / TARGET_BATCHES_PER_SECOND) * 100).toFixed(1)} % of target rate`,
-        target: `≥ ${TARGET_BATCHES_PER_SECOND} batches/s, 0 errors, 0 gaps, 0 duplicates`,
-        ok: bps >= TARGET_BATCHES_PER_SECOND && errors === 0 && problems.length === 0,
-      });
-    }
   }
+
+  const wanted = Number(process.env.VEIL_LOAD_RATE ?? TARGET_BATCHES_PER_SECOND);
+  const reachable = best.bps >= wanted;
+  const rate = reachable ? wanted : Math.max(1, Math.floor(best.bps * 0.8));
+  const setup: Setup = { engine: 'sqlite', workers: best.workers };
+  const { report, problems, rssMiB } = await runEngine(setup, eventsFile, sustainedSeconds, progress, rate);
+  const bps = report.acknowledged / report.seconds;
+  const errors = errorsOf(report);
+  rows.push({
+    benchmark: `sustained ingest on ${describeSetup(setup)}, ${report.seconds.toFixed(0)} s offered at ${rate} batches/s (${batchKb})${reachable ? '' : `: ${wanted}/s is out of reach on this machine, so 80 % of the best throughput run`}`,
+    value: `${bps.toFixed(1)} batches/s; p50 ${report.latencyMs.p50.toFixed(0)} ms, p99 ${report.latencyMs.p99.toFixed(0)} ms; ${errors} errors, ${problems.length} gaps/duplicates, ${report.duplicates} retried; RSS ${rssMiB[0].toFixed(0)} → ${rssMiB[1].toFixed(0)} MiB`,
+    baseline: `${wanted} batches/s (issue 17)`,
+    ratio: `${((bps / wanted) * 100).toFixed(1)} % of ${wanted}/s`,
+    target: `≥ ${wanted} batches/s, 0 errors, 0 gaps, 0 duplicates, p99 < 250 ms, flat RSS`,
+    ok:
+      bps >= wanted * 0.98 &&
+      errors === 0 &&
+      problems.length === 0 &&
+      report.latencyMs.p99 < 250 &&
+      rssMiB[1] <= rssMiB[0] * 1.1,
+  });
   return rows;
 }

@@ -4,8 +4,9 @@
  * `npm run bench -- [names…] [--json]`: only the named benchmarks (redaction, heatmaps, browser,
  * ingest, retention); `--json` prints the rows as JSON (for comparing commits) instead of the table.
  * The browser and ingest benchmarks need the build (`npm run build`), Chromium and, for the
- * PostgreSQL row, the local PostgreSQL. `VEIL_LOAD_SECONDS` (default 60) sets the SQLite ingest
- * run, `VEIL_BENCH_PG_SECONDS` (default 20) the PostgreSQL one; `VEIL_BENCH_EVENTS=FILE` keeps and
+ * PostgreSQL rows, the local PostgreSQL. `VEIL_BENCH_INGEST_SECONDS` (default 20) sets each ingest
+ * throughput run (SQLite and PostgreSQL, 0/1/2 ingest workers), `VEIL_LOAD_SECONDS` (default 60) the
+ * sustained-load run at `VEIL_LOAD_RATE` batches/s (default 500); `VEIL_BENCH_EVENTS=FILE` keeps and
  * reuses the recorded ingest batches. `VEIL_BENCH_SESSIONS` (default 1 000 000) sizes the retention
  * benchmark's site, `VEIL_BENCH_SCAN_SESSIONS` (default 20 000) its content scan.
  */
@@ -16,6 +17,7 @@ import { type BrowserBenchResult, browserBench } from './browserBench.js';
 import { syntheticStream } from './fixtures.js';
 import { heatmapQueryBench, type BenchRow as Row } from './heatmapQueries.js';
 import { ingestHttpBench } from './ingestHttp.js';
+import { ingestInventoryBench } from './ingestInventory.js';
 import { retentionScaleBench } from './retentionScale.js';
 
 const rows: Row[] = [];
@@ -92,9 +94,10 @@ async function ingest(): Promise<void> {
     eventsFile = browser.eventsFile;
     if (kept) copyFileSync(eventsFile, kept);
   }
-  const sqliteSeconds = Number(process.env.VEIL_LOAD_SECONDS ?? 60);
-  const pgSeconds = Number(process.env.VEIL_BENCH_PG_SECONDS ?? 20);
-  rows.push(...(await ingestHttpBench(eventsFile, progress, sqliteSeconds, pgSeconds)));
+  const sustainedSeconds = Number(process.env.VEIL_LOAD_SECONDS ?? 60);
+  const runSeconds = Number(process.env.VEIL_BENCH_INGEST_SECONDS ?? 20);
+  rows.push(...(await ingestHttpBench(eventsFile, progress, sustainedSeconds, runSeconds)));
+  rows.push(...(await ingestInventoryBench(eventsFile, progress)));
 }
 
 /** Retention purge and erasure by content at 1 M sessions (`VEIL_BENCH_SESSIONS`), on SQLite. */

@@ -39,6 +39,13 @@ export interface LoadConfig {
   events: { file: string } | { syntheticJsonBytes: number };
   /** Back-off before a failed batch is sent again. @default 100 */
   retryDelayMs?: number;
+  /**
+   * Batches a second offered over all sessions (each session sends at `rate / sessions` a second,
+   * its sends spread evenly): an open pace like real visitors, instead of each session sending its
+   * next batch as soon as the last is answered. A session that falls behind sends at once.
+   * @default as fast as answered
+   */
+  rate?: number;
 }
 
 export interface LoadReport {
@@ -164,10 +171,17 @@ export async function runLoad(config: LoadConfig, log: (msg: string) => void): P
     });
 
   const retryDelay = config.retryDelayMs ?? 100;
+  const interval = config.rate ? (config.sessions / config.rate) * 1000 : 0;
   const runSession = async (sessionId: string, index: number): Promise<void> => {
     report.lastAck[sessionId] = -1;
     let seq = 0;
+    let due = started + (interval * index) / config.sessions;
     while (!stopping) {
+      if (interval > 0) {
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        if (stopping) break;
+      }
       const body = bodyFor(sessionId, seq);
       const t = performance.now();
       report.requests += 1;
@@ -189,6 +203,7 @@ export async function runLoad(config: LoadConfig, log: (msg: string) => void): P
         report.wireBytes += body.wire.length;
         report.lastAck[sessionId] = seq;
         seq += 1;
+        due += interval;
         continue;
       }
       report.statuses[res.status] = (report.statuses[res.status] ?? 0) + 1;

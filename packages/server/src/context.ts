@@ -5,7 +5,7 @@ import type { Clock } from './clock.js';
 import type { VeilConfig } from './config/config.js';
 import type { EnvelopeCipher } from './crypto/EnvelopeCipher.js';
 import type { RegisteredRoute } from './http/accessControl.js';
-import type { IngestPipeline } from './ingest/IngestPipeline.js';
+import type { IngestService } from './ingest/IngestService.js';
 import type { FinaliseSessionsJob } from './jobs/FinaliseSessionsJob.js';
 import type { SiteScanJob } from './jobs/SiteScanJob.js';
 import type { RegionLookup } from './privacy/RegionLookup.js';
@@ -24,7 +24,7 @@ export interface VeilContext {
   readonly oidc: OidcClient | undefined;
   /** Keyed hashes of user ids (`veil('identify', …)`, erasure and export by user id). */
   readonly hasher: SubjectHasher;
-  readonly ingest: IngestPipeline;
+  readonly ingest: IngestService;
   /** Raises alerts (`alerts.raise(kind, siteKey, …)`) and sends them to the site's sinks. */
   readonly alerts: AlertService;
   /** The visitor's country (trusted proxy header, GeoIP database), for restricted regions and receipts. */

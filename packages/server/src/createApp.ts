@@ -18,12 +18,16 @@ import { installDrainOnClose } from './http/drainOnClose.js';
 import { installErrorHandling, toErrorResponse } from './http/errorHandler.js';
 import { installSecurityHeaders } from './http/securityHeaders.js';
 import { IngestPipeline } from './ingest/IngestPipeline.js';
+import type { IngestService } from './ingest/IngestService.js';
+import { localWrites } from './ingest/IngestWrites.js';
+import { IngestWorkerPool } from './ingest/workers/IngestWorkerPool.js';
 import { FinaliseSessionsJob } from './jobs/FinaliseSessionsJob.js';
 import { SiteScanJob, type SiteScanJobDeps } from './jobs/SiteScanJob.js';
 import { createLogger } from './logging/createLogger.js';
 import { createRegionLookup } from './privacy/RegionLookup.js';
 import { registerRoutes } from './routes/index.js';
 import { openStore } from './storage/openStore.js';
+import type { PrivacyAlertRecord } from './storage/privacy/PrivacyRepository.js';
 import type { Store } from './storage/Store.js';
 import { loadIdentitySecret } from './subjects/identitySecret.js';
 import { SubjectHasher } from './subjects/SubjectHasher.js';
@@ -159,6 +163,42 @@ export async function createApp(config: VeilConfig, deps: AppDeps = {}): Promise
       cipher,
       onError: (message, error) => logger.warn({ err: error }, message),
     });
+    // A canary value arrived unmasked: a masking regression in production. Never the value.
+    const onPrivacyAlert = (alert: PrivacyAlertRecord) =>
+      logger.error(
+        {
+          privacyAlert: {
+            id: alert.id,
+            siteId: alert.siteId,
+            kind: alert.kind,
+            label: alert.label,
+            count: alert.count,
+          },
+        },
+        'privacy canary arrived unmasked',
+      );
+    const ingest: IngestService =
+      config.ingestWorkers > 0
+        ? new IngestWorkerPool(
+            config.ingestWorkers,
+            {
+              store,
+              clock,
+              writes: localWrites(store, cipher),
+              alerts,
+              onPrivacyAlert,
+              onWorkerError: (error) => logger.error({ err: error }, 'an ingest worker failed; replaced'),
+            },
+            {
+              masterKey: master.key,
+              identitySecret: identity.secret,
+              regions: {
+                headerConfigured: config.regionHeader !== undefined,
+                databaseFile: config.geoipDatabase,
+              },
+            },
+          )
+        : new IngestPipeline({ store, cipher, clock, hasher, regions, alerts, onPrivacyAlert });
     const context: VeilContext = {
       config,
       store,
@@ -167,28 +207,7 @@ export async function createApp(config: VeilConfig, deps: AppDeps = {}): Promise
       audit,
       oidc: config.oidc ? new OidcClient(config.oidc) : undefined,
       hasher,
-      ingest: new IngestPipeline({
-        store,
-        cipher,
-        clock,
-        hasher,
-        regions,
-        // A canary value arrived unmasked: a masking regression in production. Never the value.
-        alerts,
-        onPrivacyAlert: (alert) =>
-          logger.error(
-            {
-              privacyAlert: {
-                id: alert.id,
-                siteId: alert.siteId,
-                kind: alert.kind,
-                label: alert.label,
-                count: alert.count,
-              },
-            },
-            'privacy canary arrived unmasked',
-          ),
-      }),
+      ingest,
       alerts,
       regions,
       routes,
@@ -211,6 +230,7 @@ export async function createApp(config: VeilConfig, deps: AppDeps = {}): Promise
     // A scan started by "run now" finishes (and stores its result) before the store closes.
     app.addHook('preClose', async () => context.jobs.siteScans.idle());
     app.addHook('onClose', async () => closeAudit());
+    app.addHook('onClose', async () => ingest.close());
     if (!deps.store) app.addHook('onClose', async () => store.close());
 
     acceptEmptyJsonBodies(app);

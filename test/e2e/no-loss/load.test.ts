@@ -9,6 +9,7 @@ import { afterAll, expect, it } from 'vitest';
 import { makeTempDir } from '../../../packages/server/test/support/tempDir.js';
 import {
   addLoadSite,
+  CLOSED_LOOP_ENV,
   freePort,
   grantLoadConsent,
   LOAD_ORIGIN,
@@ -35,7 +36,7 @@ afterAll(() => {
 it(
   `holds sustained ingest for ${SECONDS} s without loss, error or memory growth`,
   async () => {
-    const env = veilEnv(temp.dir, await freePort());
+    const env = { ...veilEnv(temp.dir, await freePort()), ...CLOSED_LOOP_ENV };
     const siteKey = await addLoadSite(env);
     const server = await startVeil(env);
     veil = server;

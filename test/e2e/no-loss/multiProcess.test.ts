@@ -20,6 +20,7 @@ import {
 import { makeTempDir } from '../../../packages/server/test/support/tempDir.js';
 import {
   addLoadSite,
+  CLOSED_LOOP_ENV,
   freePort,
   grantLoadConsent,
   LOAD_ORIGIN,
@@ -48,8 +49,8 @@ let siteKey = '';
 beforeAll(async () => {
   if (!available) return;
   database = await createTestDatabase();
-  envA = veilEnv(tempA.dir, await freePort(), database.url);
-  envB = veilEnv(tempB.dir, await freePort(), database.url);
+  envA = { ...veilEnv(tempA.dir, await freePort(), database.url), ...CLOSED_LOOP_ENV };
+  envB = { ...veilEnv(tempB.dir, await freePort(), database.url), ...CLOSED_LOOP_ENV };
   siteKey = await addLoadSite(envA);
   // Both start at once: migrations and the owner bootstrap serialise on the database.
   [a, b] = await Promise.all([startVeil(envA), startVeil(envB)]);

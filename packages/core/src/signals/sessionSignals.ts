@@ -150,6 +150,21 @@ function moveScroll(track: ScrollTrack, y: number): boolean {
 }
 
 /**
+ * The events of a batch that `foldSessionSignals` reads: page views (rrweb Meta, every Veil custom
+ * event), rrweb mouse interactions and scrolls. Folding only these gives the same state as folding
+ * the whole batch; ingest hands this subset to the write (snapshots and mutations, most of a
+ * batch's bytes, never change a count).
+ */
+export function signalEvents<T extends SignalEventLike>(events: readonly T[]): T[] {
+  return events.filter((event) => {
+    if (event.type === EventType.Meta || event.type === EventType.Custom) return true;
+    if (event.type !== EventType.IncrementalSnapshot || !isRecord(event.data)) return false;
+    const source = event.data.source;
+    return source === IncrementalSource.MouseInteraction || source === IncrementalSource.Scroll;
+  });
+}
+
+/**
  * Folds one batch's events into a session's signal state (a new state; the input is not
  * changed). Counted, in event time order:
  * - rage and dead clicks: heatmap clicks the recorder flagged (`findRageClicks`, `deadClickVerdict`);

@@ -114,6 +114,20 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.freeze([
     audience: 'operator',
   },
   {
+    name: 'VEIL_INGEST_WORKERS',
+    default: 'auto',
+    description:
+      "Worker threads that run ingest's CPU work (decompress, parse, redact, inventory, aggregate, compress); `0` runs it on the main thread. `auto` is one fewer than the cores (`os.availableParallelism()`). Database writes and the group commit stay on the main thread; a session's batches go to one worker.",
+    audience: 'operator',
+  },
+  {
+    name: 'VEIL_INGEST_MAX_QUEUE_MS',
+    default: '200',
+    description:
+      'Queueing delay (ms) beyond which ingest sheds load: when the oldest batch still being handled has waited longer, a new batch is answered 503 `unavailable` with `Retry-After: 1` at once instead of queueing behind it.',
+    audience: 'operator',
+  },
+  {
     name: 'VEIL_CHROMIUM_PATH',
     default: '/usr/bin/chromium',
     description:

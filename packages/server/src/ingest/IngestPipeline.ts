@@ -7,12 +7,12 @@ import { InventoryTracker } from '../inventory/InventoryTracker.js';
 import { createRegionLookup, type RegionLookup } from '../privacy/RegionLookup.js';
 import { SessionPrivacyStates } from '../privacy/SessionPrivacyStates.js';
 import type { PrivacyAlertRecord } from '../storage/privacy/PrivacyRepository.js';
-import type { ChunkWrite, IngestOutcome } from '../storage/recordings/RecordingRepository.js';
 import type { Store } from '../storage/Store.js';
 import type { SiteRecord } from '../storage/sites/SiteRepository.js';
 import type { SubjectHasher } from '../subjects/SubjectHasher.js';
 import { type Drop, isDrop } from './Drop.js';
-import { GroupCommit } from './GroupCommit.js';
+import type { IngestService } from './IngestService.js';
+import { type IngestWrites, localWrites } from './IngestWrites.js';
 import { IngestMetrics, type IngestStepName } from './pipelineMetrics.js';
 import { aggregateHeatmaps } from './steps/aggregate.js';
 import { consent } from './steps/consent.js';
@@ -45,6 +45,11 @@ export interface IngestDeps {
   alerts?: AlertService;
   /** Told of every privacy (canary) alert the moment it is raised. */
   onPrivacyAlert?: (alert: PrivacyAlertRecord) => void;
+  /**
+   * The chunk, heatmap and signal writes. @default `localWrites` on `store` (an ingest worker
+   * hands them to the main thread instead)
+   */
+  writes?: IngestWrites;
 }
 
 /**
@@ -55,21 +60,21 @@ export interface IngestDeps {
  * count) what the site's policy does not record; `redact` masks what the browser left, before
  * anything is inventoried, aggregated or stored.
  */
-export class IngestPipeline {
+export class IngestPipeline implements IngestService {
   /** Per-session privacy state between batches (redaction context, current page). */
   readonly privacySessions = new SessionPrivacyStates();
   /** The data inventory: pages, fields, iframes and sensitive-looking elements seen at ingest. */
   readonly inventory: InventoryTracker;
   readonly #regions: RegionLookup;
-  /** Chunks of batches stored at the same moment share one transaction (`GroupCommit`). */
-  readonly #chunks: GroupCommit<ChunkWrite, IngestOutcome>;
+  /** Chunk, heatmap and signal writes; chunks stored at the same moment share one transaction. */
+  readonly #writes: IngestWrites;
 
   constructor(
     private readonly deps: IngestDeps,
     readonly metrics: IngestMetrics = new IngestMetrics(),
   ) {
     this.#regions = deps.regions ?? createRegionLookup({ headerConfigured: false });
-    this.#chunks = new GroupCommit((items) => deps.store.recordings.ingestChunks(items));
+    this.#writes = deps.writes ?? localWrites(deps.store, deps.cipher);
     this.inventory = new InventoryTracker({
       store: deps.store,
       sessions: this.privacySessions,
@@ -79,8 +84,14 @@ export class IngestPipeline {
 
   /** Resolves once every chunk handed to the group commit is written (shutdown). */
   drained(): Promise<void> {
-    return this.#chunks.drained();
+    return this.#writes.drained();
   }
+
+  forgetSession(sessionId: string): void {
+    this.privacySessions.forget(sessionId);
+  }
+
+  async close(): Promise<void> {}
 
   async run(request: RawBatchRequest): Promise<IngestResult> {
     const validated = await this.step('validate', () => validate(request));
@@ -115,7 +126,9 @@ export class IngestPipeline {
       inventory({ clock: this.deps.clock, inventory: this.inventory }, redacted),
     );
     if (isDrop(inventoried)) return { ok: false, drop: inventoried, site: located.site };
-    const aggregated = await this.step('aggregate', () => aggregateHeatmaps(this.deps, inventoried));
+    const aggregated = await this.step('aggregate', () =>
+      aggregateHeatmaps({ ...this.deps, writes: this.#writes }, inventoried),
+    );
     if (isDrop(aggregated)) return { ok: false, drop: aggregated, site: located.site };
     if (aggregated.heatmap.captureMode === 'heatmap') {
       // Heatmap-only capture: counted into aggregates, never stored as a replayable recording.
@@ -128,11 +141,13 @@ export class IngestPipeline {
       };
     }
     const stored = await this.step('store', () =>
-      storeBatch({ ...this.deps, commit: (w) => this.#chunks.submit(w) }, aggregated),
+      storeBatch({ clock: this.deps.clock, writes: this.#writes }, aggregated),
     );
     if (isDrop(stored)) return { ok: false, drop: stored, site: located.site };
     // Also for a retried batch: counting is idempotent by (session, seq) on its own.
-    const counted = await this.step('signals', () => countSignals(this.deps, stored));
+    const counted = await this.step('signals', () =>
+      countSignals({ clock: this.deps.clock, writes: this.#writes }, stored),
+    );
     if (isDrop(counted)) return { ok: false, drop: counted, site: located.site };
     // Also for a retried batch: a link that failed after the chunk was stored is made now.
     await this.step('linkSubject', () => linkSubject(this.deps, identified, this.deps.clock.now()));

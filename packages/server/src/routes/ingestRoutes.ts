@@ -71,23 +71,32 @@ export async function ingestRoutes(app: FastifyInstance): Promise<void> {
     return reply.status(response.status).send(response.body);
   });
 
-  // Load shedding: beyond the limit a batch is refused at once (the recorder keeps it and sends it
-  // again after Retry-After or its own back-off) rather than queued for seconds behind the others.
-  const maxInFlight = app.veil.config.ingestMaxInFlight;
-  let inFlight = 0;
+  // Load shedding, by count and by queueing delay: beyond `VEIL_INGEST_MAX_IN_FLIGHT` requests at
+  // once, or once the oldest request still being handled has waited more than
+  // `VEIL_INGEST_MAX_QUEUE_MS` (the process is behind: a new batch would wait at least that long),
+  // a batch is refused at once (the recorder keeps it and sends it again after Retry-After or its
+  // own back-off) rather than queued for seconds behind the others. Nothing refused was stored.
+  const { ingestMaxInFlight: maxInFlight, ingestMaxQueueMs: maxQueueMs } = app.veil.config;
+  const { clock } = app.veil;
+  /** Arrival time of every ingest request being handled, oldest first. */
+  const arrivals = new Map<object, number>();
   const shed = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    if (inFlight >= maxInFlight) {
+    const now = clock.now();
+    const oldest = arrivals.values().next().value;
+    const behind = oldest !== undefined && now - oldest > maxQueueMs;
+    if (arrivals.size >= maxInFlight || behind) {
       ingest.recordShed();
       allowOrigin(reply, undefined);
       const error = new VeilError('unavailable', 'Veil is at its ingest limit; retry later');
-      request.log.debug('batch shed');
+      request.log.debug({ by: behind ? 'queueing delay' : 'count' }, 'batch shed');
       await reply.status(503).header('retry-after', String(SHED_RETRY_AFTER_SECONDS)).send(error.toBody());
       return;
     }
-    inFlight += 1;
+    const token = {};
+    arrivals.set(token, now);
     // 'close' comes after the answer was sent and also when the client went away.
     reply.raw.once('close', () => {
-      inFlight -= 1;
+      arrivals.delete(token);
     });
   };
 
@@ -100,7 +109,7 @@ export async function ingestRoutes(app: FastifyInstance): Promise<void> {
       openapi: {
         summary: 'Ingest one batch of recorded events',
         description:
-          "The body is the JSON of an IngestBatch, plain or gzip (by Content-Encoding or magic bytes); at most 1 MiB on the wire and 16 MiB decompressed. The Origin (or Referer) must be one of the site's origins. A request with Sec-GPC: 1 (or DNT: 1) is refused with 403 gpc_refused when the site's policy honours Global Privacy Control (the default), under either lawful basis. A batch whose sessionId is outside the site's sample (core's isSessionSampled under the current samplingPercent) is refused with 403 not_sampled: stop recording that session, do not retry. A retried (sessionId, seq) is acknowledged with duplicate: true and not stored twice. Beyond VEIL_INGEST_MAX_IN_FLIGHT requests at once the batch is refused with 503 unavailable and Retry-After: 1 (send it again later).",
+          "The body is the JSON of an IngestBatch, plain or gzip (by Content-Encoding or magic bytes); at most 1 MiB on the wire and 16 MiB decompressed. The Origin (or Referer) must be one of the site's origins. A request with Sec-GPC: 1 (or DNT: 1) is refused with 403 gpc_refused when the site's policy honours Global Privacy Control (the default), under either lawful basis. A batch whose sessionId is outside the site's sample (core's isSessionSampled under the current samplingPercent) is refused with 403 not_sampled: stop recording that session, do not retry. A retried (sessionId, seq) is acknowledged with duplicate: true and not stored twice. Beyond VEIL_INGEST_MAX_IN_FLIGHT requests at once, or while the oldest batch being handled has waited more than VEIL_INGEST_MAX_QUEUE_MS, the batch is refused with 503 unavailable and Retry-After: 1 (send it again later); nothing refused is stored.",
         tags: ['ingest'],
         body: ingestBatchSchema,
         bodyContentTypes: [...INGEST_CONTENT_TYPES],

@@ -92,7 +92,7 @@ describe('ingest keeps the client gzip when the server stores the events unchang
     const first = makeBatch({ siteKey: t.site.siteKey, sessionId: id, events: [password as never] });
     expect((await t.ingest(gzipSync(recorderJson(first)), gz)).statusCode).toBe(202);
     expect((await storedText(id, 0)).startsWith('{')).toBe(true);
-    t.app.veil.ingest.privacySessions.forget(id);
+    t.app.veil.ingest.forgetSession(id);
     const typed = makeBatch({
       siteKey: t.site.siteKey,
       sessionId: id,

@@ -74,6 +74,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
         VEIL_RECORDER_DIR: path.join(dir, 'recorder'),
         VEIL_DEMO_DIR: path.join(dir, 'demo'),
         VEIL_ADMIN_TOTP_SECRET: OWNER_TOTP_SECRET,
+        // Ingest on the main thread unless the run asks for workers (`VEIL_INGEST_WORKERS=2 npx vitest …`
+        // runs the ingest tests on two worker threads; the workers load the built server).
+        VEIL_INGEST_WORKERS: process.env.VEIL_INGEST_WORKERS ?? '0',
         ...options.env,
       },
       dir,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, describeConfig, loadConfig } from '../../src/config/config.js';
+import { autoIngestWorkers, ConfigError, describeConfig, loadConfig } from '../../src/config/config.js';
 import { CONFIG_VARIABLES } from '../../src/config/configVariables.js';
 
 describe('loadConfig', () => {
@@ -131,6 +131,8 @@ describe('CONFIG_VARIABLES', () => {
         'VEIL_REGION_HEADER',
         'VEIL_GEOIP_DATABASE',
         'VEIL_INGEST_MAX_IN_FLIGHT',
+        'VEIL_INGEST_MAX_QUEUE_MS',
+        'VEIL_INGEST_WORKERS',
         'VEIL_DASHBOARD_DIR',
         'VEIL_RECORDER_DIR',
         'VEIL_DEMO_DIR',
@@ -166,6 +168,20 @@ describe('CONFIG_VARIABLES', () => {
     expect(defaults.VEIL_SECURE_COOKIES).toBe(config.secureCookies);
     expect(defaults.VEIL_TRUST_PROXY).toBe(String(config.trustProxy));
     expect(Number(defaults.VEIL_INGEST_MAX_IN_FLIGHT)).toBe(config.ingestMaxInFlight);
+    expect(Number(defaults.VEIL_INGEST_MAX_QUEUE_MS)).toBe(config.ingestMaxQueueMs);
+    expect(defaults.VEIL_INGEST_WORKERS).toBe('auto');
+    expect(config.ingestWorkers).toBe(autoIngestWorkers());
+  });
+
+  it('sizes ingest workers by the cores: auto is one fewer than the cores, 0 keeps ingest on the main thread', () => {
+    expect(autoIngestWorkers(1)).toBe(0);
+    expect(autoIngestWorkers(2)).toBe(1);
+    expect(autoIngestWorkers(8)).toBe(7);
+    expect(loadConfig({ VEIL_INGEST_WORKERS: '0' }, '/x').ingestWorkers).toBe(0);
+    expect(loadConfig({ VEIL_INGEST_WORKERS: '3' }, '/x').ingestWorkers).toBe(3);
+    expect(() => loadConfig({ VEIL_INGEST_WORKERS: 'many' }, '/x')).toThrow(/VEIL_INGEST_WORKERS/);
+    expect(() => loadConfig({ VEIL_INGEST_WORKERS: '-1' }, '/x')).toThrow(/VEIL_INGEST_WORKERS/);
+    expect(loadConfig({ VEIL_INGEST_MAX_QUEUE_MS: '400' }, '/x').ingestMaxQueueMs).toBe(400);
   });
 });
 

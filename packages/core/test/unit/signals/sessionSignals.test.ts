@@ -10,6 +10,7 @@ import {
   parseNetworkEvent,
   QUICK_BACK_MS,
   type SignalEventLike,
+  signalEvents,
   VeilCustomTag,
 } from '../../../src/index.js';
 
@@ -145,5 +146,54 @@ describe('foldSessionSignals', () => {
     const before = emptySignalState();
     foldSessionSignals(before, [hmClick(T, true, true), error(T)]);
     expect(before).toEqual(emptySignalState());
+  });
+});
+
+describe('signalEvents', () => {
+  it('keeps exactly what the fold reads: folding the subset gives the state of folding everything', () => {
+    const noise: SignalEventLike[] = [
+      { type: EventType.FullSnapshot, timestamp: T, data: { node: { type: 0, id: 1, childNodes: [] } } },
+      {
+        type: EventType.IncrementalSnapshot,
+        timestamp: T + 1,
+        data: { source: IncrementalSource.Mutation, adds: [] },
+      },
+      {
+        type: EventType.IncrementalSnapshot,
+        timestamp: T + 2,
+        data: { source: IncrementalSource.MouseMove, positions: [] },
+      },
+      {
+        type: EventType.IncrementalSnapshot,
+        timestamp: T + 3,
+        data: { source: IncrementalSource.Input, id: 3, text: 'x' },
+      },
+    ];
+    const counted = [
+      page(T, '/a'),
+      click(T + 10),
+      error(T + 20),
+      hmClick(T + 30, true, false),
+      request(T + 40, 500),
+      ...[0, 400, 0, 400, 0, 400, 0, 400].map((y, i) => scroll(T + 50 + i * 10, y)),
+      page(T + 200, '/b'),
+      page(T + 300, '/a'),
+    ];
+    const all = [...noise, ...counted].sort(() => 0).flatMap((e, i) => (i % 2 ? [e, noise[i % 4]!] : [e]));
+    const subset = signalEvents(all);
+    expect(subset.some((e) => e.type === EventType.FullSnapshot)).toBe(false);
+    expect(subset.filter((e) => counted.includes(e))).toHaveLength(counted.length);
+    expect(subset.length).toBe(counted.length);
+    expect(foldSessionSignals(emptySignalState(), subset)).toEqual(
+      foldSessionSignals(emptySignalState(), all),
+    );
+    expect(foldSessionSignals(emptySignalState(), all).counts).toMatchObject({
+      jsErrors: 1,
+      errorClicks: 1,
+      rageClicks: 1,
+      failedRequests: 1,
+      excessiveScrolls: 1,
+      quickBacks: 1,
+    });
   });
 });

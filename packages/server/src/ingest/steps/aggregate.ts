@@ -17,10 +17,10 @@ import {
   sealSnapshot,
   snapshotCandidates,
 } from '../../heatmap/representativeSnapshots.js';
-import { planHeatmapBatch } from '../../heatmap/sessionPlan.js';
 import type { HeatmapIngestOutcome } from '../../storage/heatmaps/HeatmapRepository.js';
 import type { Store } from '../../storage/Store.js';
 import { type Drop, drop } from '../Drop.js';
+import type { IngestWrites } from '../IngestWrites.js';
 import { detectorsFor } from './redact.js';
 import type { LocatedBatch } from './siteAndOrigin.js';
 
@@ -65,7 +65,7 @@ function pathsOf(input: LocatedBatch, heatmap: readonly ParsedHeatmapEvent[]): s
  * snapshot. Heatmap-only batches are marked so that nothing of them is stored as a recording.
  */
 export async function aggregateHeatmaps<T extends LocatedBatch>(
-  deps: { store: Store; cipher: EnvelopeCipher; clock: Clock },
+  deps: { store: Store; cipher: EnvelopeCipher; clock: Clock; writes: Pick<IngestWrites, 'heatmap'> },
   input: T,
 ): Promise<AggregatedBatch<T> | Drop> {
   const { batch, site } = input;
@@ -116,24 +116,23 @@ export async function aggregateHeatmaps<T extends LocatedBatch>(
   }
   if (batch.events.length === 0) firstTs = lastTs = batch.sentAt;
 
-  const { outcome, state } = await deps.store.heatmaps.ingest(
+  const { outcome, state } = await deps.writes.heatmap(
     { sessionId: batch.sessionId, siteId: site.id },
-    (stored) =>
-      planHeatmapBatch(stored, {
-        sessionId: batch.sessionId,
-        siteId: site.id,
-        seq: batch.seq,
-        receivedAt: now,
-        events: heatmapEvents,
-        tags,
-        firstTs,
-        lastTs,
-        userAgent: input.request.userAgent,
-        // The visitor's country when a region source is configured (step `region`), else none.
-        region: (input as { visitorRegion?: string | null }).visitorRegion ?? null,
-        minSessionMs: policy.minSessionMs,
-        pagePatterns: policy.heatmapPagePatterns,
-      }),
+    {
+      sessionId: batch.sessionId,
+      siteId: site.id,
+      seq: batch.seq,
+      receivedAt: now,
+      events: heatmapEvents,
+      tags,
+      firstTs,
+      lastTs,
+      userAgent: input.request.userAgent,
+      // The visitor's country when a region source is configured (step `region`), else none.
+      region: (input as { visitorRegion?: string | null }).visitorRegion ?? null,
+      minSessionMs: policy.minSessionMs,
+      pagePatterns: policy.heatmapPagePatterns,
+    },
     now,
   );
   if (outcome === 'conflict') return drop('conflict', 'this session id belongs to another site');

@@ -1,7 +1,7 @@
-import { emptySignalState, foldSessionSignals } from '@veil/core';
+import { signalEvents } from '@veil/core';
 import type { Clock } from '../../clock.js';
-import type { Store } from '../../storage/Store.js';
 import { type Drop, drop } from '../Drop.js';
+import type { IngestWrites } from '../IngestWrites.js';
 import type { StoredBatch } from './store.js';
 
 /**
@@ -11,13 +11,14 @@ import type { StoredBatch } from './store.js';
  * one whose chunk was stored before a failure here, is counted exactly once.
  */
 export async function countSignals<T extends StoredBatch>(
-  deps: { store: Store; clock: Clock },
+  deps: { writes: Pick<IngestWrites, 'signals'>; clock: Clock },
   input: T,
 ): Promise<T | Drop> {
   const { batch, site } = input;
-  const outcome = await deps.store.signals.ingest(
+  // Only the events counting reads travel to the write (the rest of the batch cannot change a count).
+  const outcome = await deps.writes.signals(
     { sessionId: batch.sessionId, siteId: site.id, seq: batch.seq },
-    (state) => foldSessionSignals(state ?? emptySignalState(), batch.events),
+    signalEvents(batch.events),
     deps.clock.now(),
   );
   if (outcome === 'conflict') return drop('conflict', 'this session id belongs to another site');

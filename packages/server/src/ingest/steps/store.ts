@@ -2,11 +2,9 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { IngestAck } from '@veil/core';
 import type { Clock } from '../../clock.js';
-import type { EnvelopeCipher } from '../../crypto/EnvelopeCipher.js';
-import type { ChunkWrite, IngestOutcome } from '../../storage/recordings/RecordingRepository.js';
-import type { Store } from '../../storage/Store.js';
 import { clientChunk } from '../clientChunk.js';
 import { type Drop, drop } from '../Drop.js';
+import type { IngestWrites } from '../IngestWrites.js';
 import { summarizeBatch } from '../summarizeBatch.js';
 import type { LocatedBatch } from './siteAndOrigin.js';
 
@@ -17,17 +15,16 @@ export interface StoredBatch extends LocatedBatch {
 }
 
 /**
- * Step 4: gzip the events (or keep the client's gzip when it holds exactly them, `clientChunk`), then in one transaction (the group commit's, shared with the batches
- * stored at the same moment; resolved after the commit) create the session and its data key when new,
- * seal and insert the chunk once per (session, seq), and fold a new chunk into the summary.
+ * Step 4: gzip the events (or keep the client's gzip when it holds exactly them, `clientChunk`), then
+ * hand the chunk to `writes.chunk`: in one transaction (the group commit's, shared with the batches
+ * stored at the same moment; resolved after the commit) it creates the session and its data key when
+ * new, seals and inserts the chunk once per (session, seq), and folds a new chunk into the summary.
  */
 export async function storeBatch(
   deps: {
-    store: Store;
-    cipher: EnvelopeCipher;
     clock: Clock;
-    /** The group commit the chunk joins. @default its own transaction (`recordings.ingestChunk`) */
-    commit?: (write: ChunkWrite) => Promise<IngestOutcome>;
+    /** Writes the chunk (the group commit's transaction; resolved after the commit). */
+    writes: Pick<IngestWrites, 'chunk'>;
   },
   input: LocatedBatch,
 ): Promise<StoredBatch | Drop> {
@@ -36,9 +33,7 @@ export async function storeBatch(
   // The client's own gzip when it holds exactly these events: no second compression.
   const kept = input.wire ? await clientChunk(input.wire, batch.events) : undefined;
   const compressed = kept ?? (await gzipAsync(Buffer.from(JSON.stringify(batch.events), 'utf8')));
-  const { cipher } = deps;
-  const commit = deps.commit ?? ((w: ChunkWrite) => deps.store.recordings.ingestChunk(w.chunk, w.sealer));
-  const outcome = await commit({
+  const outcome = await deps.writes.chunk({
     chunk: {
       siteId: site.id,
       sessionId: batch.sessionId,
@@ -51,22 +46,8 @@ export async function storeBatch(
       pages: summary.pages.map(({ url, ts, viewportWidth }) => ({ url, ts, viewportWidth })),
       demo: site.demo === true,
     },
-    sealer: {
-      newWrappedDataKey: () => cipher.newWrappedDataKey(batch.sessionId),
-      seal: (wrappedKey) => {
-        const dataKey = cipher.unwrapDataKey(batch.sessionId, wrappedKey);
-        try {
-          return {
-            payload: cipher.sealChunk(dataKey, batch.sessionId, batch.seq, compressed),
-            titles: summary.pages.map((p) =>
-              p.title === null ? null : cipher.sealTitle(dataKey, batch.sessionId, p.title),
-            ),
-          };
-        } finally {
-          dataKey.fill(0);
-        }
-      },
-    },
+    compressed,
+    titles: summary.pages.map((p) => p.title),
   });
   if (outcome === 'conflict') return drop('conflict', 'this session id belongs to another site');
   return {
