@@ -41,6 +41,7 @@ export * from './policy/policyDiff.js';
 export * from './policy/policyForBrowser.js';
 export * from './policy/presets.js';
 export * from './policy/privacyPolicy.js';
+export * from './policy/recordOnErrorLimits.js';
 export * from './policy/recordOptions.js';
 export * from './policy/sessionSampling.js';
 export * from './policy/tightenPolicy.js';

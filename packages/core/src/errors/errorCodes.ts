@@ -23,7 +23,10 @@ export const ERROR_CODES = {
   consent_required: 403,
   /** An ingest request carrying `Sec-GPC: 1` (Global Privacy Control) on a site that honours it. */
   gpc_refused: 403,
-  /** The site's policy does not record this batch: blocked address, restricted region, page outside targeting. */
+  /**
+   * The site's policy does not record this batch: blocked address, restricted region, page outside
+   * targeting, a session without an error under record-on-error.
+   */
   not_recorded: 403,
   /** The batch's session id is outside the site's sample (`samplingPercent`): stop that session, do not retry. */
   not_sampled: 403,

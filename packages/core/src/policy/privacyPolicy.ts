@@ -6,6 +6,12 @@ import {
   MAX_HEATMAP_MIN_SESSIONS,
   MIN_HEATMAP_MIN_SESSIONS,
 } from '../heatmap/heatmapConstants.js';
+import { ERROR_KINDS } from '../signals/activityEvents.js';
+import {
+  MAX_ERROR_AFTER_SECONDS,
+  MAX_ERROR_WINDOW_SECONDS,
+  MIN_ERROR_WINDOW_SECONDS,
+} from './recordOnErrorLimits.js';
 
 /** Minimum and maximum retention a policy may set, in days. */
 export const MIN_RETENTION_DAYS = 1;
@@ -59,6 +65,33 @@ export const canarySchema = z.object({
     .refine((v) => v.trim() === v, 'no leading or trailing spaces'),
 });
 export type Canary = z.infer<typeof canarySchema>;
+
+/**
+ * Record-on-error (docs/record-on-error.md): the recorder keeps only the last `windowSeconds` in
+ * a memory ring buffer in the browser (after consent, masked in the browser as always) and sends
+ * them only when one of `triggers` happens, then records on for `afterSeconds`. Nothing is sent
+ * from a page view without such an error; the server refuses batches of a session in this mode
+ * until it carries an error.
+ */
+export const recordOnErrorSchema = z.object({
+  /** @default false */
+  enabled: z.boolean().default(false),
+  /** Seconds kept before the error. @default 30 */
+  windowSeconds: z.number().int().min(MIN_ERROR_WINDOW_SECONDS).max(MAX_ERROR_WINDOW_SECONDS).default(30),
+  /** Seconds recorded on after the error (each new error extends it). @default 10 */
+  afterSeconds: z.number().int().min(0).max(MAX_ERROR_AFTER_SECONDS).default(10),
+  /**
+   * Which errors send the window: `error` (uncaught exception), `rejection` (unhandled promise
+   * rejection), `console` (`console.error`). @default ['error', 'rejection']
+   */
+  triggers: z
+    .array(z.enum(ERROR_KINDS))
+    .min(1)
+    .max(ERROR_KINDS.length)
+    .refine((t) => new Set(t).size === t.length, 'each trigger once')
+    .default(['error', 'rejection']),
+});
+export type RecordOnError = z.infer<typeof recordOnErrorSchema>;
 
 export const legitimateInterestAssessmentSchema = z.object({
   purpose: z.string().min(1),
@@ -133,6 +166,11 @@ export const privacyPolicySchema = z.object({
    * never headers or bodies). Dropped by the server too when off. @default true
    */
   captureNetworkMetadata: z.boolean(),
+  /**
+   * Record-on-error mode: only the last seconds before an error leave the browser, and only when
+   * an error happens. Needs `captureErrors` (the error must be in what is sent). @default off
+   */
+  recordOnError: recordOnErrorSchema,
   /** Days a recording is kept before it is purged. @default 30 */
   retentionDays: z.number().int().min(MIN_RETENTION_DAYS).max(MAX_RETENTION_DAYS),
   /**
@@ -184,6 +222,12 @@ export const DEFAULT_PRIVACY_POLICY: Readonly<PrivacyPolicy> = Object.freeze({
   captureNetworkPayloads: false,
   captureErrors: true,
   captureNetworkMetadata: true,
+  recordOnError: Object.freeze({
+    enabled: false,
+    windowSeconds: 30,
+    afterSeconds: 10,
+    triggers: Object.freeze(['error', 'rejection']) as RecordOnError['triggers'],
+  }),
   retentionDays: 30,
   heatmapOnly: false,
   heatmapOnlyPages: [],
@@ -204,6 +248,16 @@ export function parsePrivacyPolicy(input: unknown): PrivacyPolicy {
         path: ['legitimateInterestAssessment'],
         message:
           'legitimate_interest needs a documented assessment (purpose, necessity, balancing, safeguards)',
+        input: undefined,
+      },
+    ]);
+  }
+  if (policy.recordOnError.enabled && !policy.captureErrors) {
+    throw new z.ZodError([
+      {
+        code: 'custom',
+        path: ['recordOnError', 'enabled'],
+        message: 'record-on-error needs captureErrors: the error must be part of what is sent',
         input: undefined,
       },
     ]);

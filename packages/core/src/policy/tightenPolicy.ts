@@ -38,6 +38,16 @@ const RULES: Rules = {
   captureNetworkPayloads: (s, l) => s && l !== false,
   captureErrors: (s, l) => s && l !== false,
   captureNetworkMetadata: (s, l) => s && l !== false,
+  // Record-on-error sends less: a page may ask for it, with a shorter window and fewer triggers.
+  recordOnError: (s, l) =>
+    l === undefined
+      ? { ...s, triggers: [...s.triggers] }
+      : {
+          enabled: s.enabled || l.enabled === true,
+          windowSeconds: Math.min(s.windowSeconds, l.windowSeconds ?? s.windowSeconds),
+          afterSeconds: Math.min(s.afterSeconds, l.afterSeconds ?? s.afterSeconds),
+          triggers: both(s.triggers, l.triggers).length > 0 ? both(s.triggers, l.triggers) : [...s.triggers],
+        },
   retentionDays: (s, l) => Math.min(s, l ?? s),
   // Heatmap-only capture records less: a page may ask for it, never opt out of it.
   heatmapOnly: orTrue,

@@ -3,9 +3,13 @@ import {
   createMaskers,
   DEFAULT_PRIVACY_POLICY,
   MASKED_INPUT_VALUE,
+  MAX_ERROR_AFTER_SECONDS,
+  MAX_ERROR_WINDOW_SECONDS,
+  MIN_ERROR_WINDOW_SECONDS,
   NEVER_CAPTURED_INPUT_TYPES,
   parsePrivacyPolicy,
   recordPrivacyOptions,
+  tightenPolicy,
 } from '@veil/core';
 import { describe, expect, it } from 'vitest';
 
@@ -34,6 +38,64 @@ describe('privacy policy defaults', () => {
     expect(parsePrivacyPolicy({ samplingPercent: 50 }).retentionDays).toBe(30);
     expect(() => parsePrivacyPolicy({ retentionDays: 365 })).toThrow();
     expect(() => parsePrivacyPolicy({ lawfulBasis: 'legitimate_interest' })).toThrow(/assessment/);
+  });
+});
+
+describe('recordOnError', () => {
+  it('is off by default and fills its own defaults', () => {
+    expect(DEFAULT_PRIVACY_POLICY.recordOnError.enabled).toBe(false);
+    expect(parsePrivacyPolicy({ recordOnError: { enabled: true } }).recordOnError).toEqual({
+      enabled: true,
+      windowSeconds: 30,
+      afterSeconds: 10,
+      triggers: ['error', 'rejection'],
+    });
+  });
+
+  it('bounds the window and the time after, and knows its triggers', () => {
+    const on = (extra: object) => parsePrivacyPolicy({ recordOnError: { enabled: true, ...extra } });
+    expect(on({ windowSeconds: MAX_ERROR_WINDOW_SECONDS }).recordOnError.windowSeconds).toBe(120);
+    expect(() => on({ windowSeconds: MAX_ERROR_WINDOW_SECONDS + 1 })).toThrow();
+    expect(() => on({ windowSeconds: MIN_ERROR_WINDOW_SECONDS - 1 })).toThrow();
+    expect(() => on({ afterSeconds: MAX_ERROR_AFTER_SECONDS + 1 })).toThrow();
+    expect(() => on({ triggers: [] })).toThrow();
+    expect(() => on({ triggers: ['error', 'error'] })).toThrow();
+    expect(() => on({ triggers: ['warning'] })).toThrow();
+    expect(on({ triggers: ['console'] }).recordOnError.triggers).toEqual(['console']);
+  });
+
+  it('needs captureErrors: the error must be in what is sent', () => {
+    expect(() => parsePrivacyPolicy({ captureErrors: false, recordOnError: { enabled: true } })).toThrow(
+      /captureErrors/,
+    );
+    expect(parsePrivacyPolicy({ captureErrors: false }).recordOnError.enabled).toBe(false);
+  });
+
+  it('a page may only tighten it: turn it on, shorten it, narrow its triggers', () => {
+    const server = parsePrivacyPolicy({});
+    expect(
+      tightenPolicy(server, { recordOnError: { ...server.recordOnError, enabled: true } }).recordOnError
+        .enabled,
+    ).toBe(true);
+    const strict = parsePrivacyPolicy({ recordOnError: { enabled: true, triggers: ['error'] } });
+    const local = {
+      recordOnError: {
+        enabled: false,
+        windowSeconds: 120,
+        afterSeconds: 1,
+        triggers: ['error', 'console'] as const,
+      },
+    };
+    expect(
+      tightenPolicy(strict, {
+        recordOnError: { ...local.recordOnError, triggers: [...local.recordOnError.triggers] },
+      }).recordOnError,
+    ).toEqual({
+      enabled: true,
+      windowSeconds: 30,
+      afterSeconds: 1,
+      triggers: ['error'],
+    });
   });
 });
 

@@ -16,6 +16,7 @@ const DROP_REASONS: Readonly<Record<string, string>> = {
   error_events: 'Error events (capture off)',
   network_metadata: 'Network metadata events (capture off)',
   session_too_short: 'Sessions shorter than the minimum',
+  no_error: 'Batches without an error (record-on-error)',
 };
 
 /** Masking failures per page with the element to fix: what the server had to mask itself. */

@@ -16,6 +16,7 @@ import { startNetworkCapture } from './activity/networkCapture.js';
 import { Batcher } from './Batcher.js';
 import { browserClock, type ErrorReporter, type Teardown } from './clock.js';
 import { gateOnConsentReceipt } from './consentRegistration.js';
+import { ErrorWindow } from './ErrorWindow.js';
 import { type HeatmapCapture, startHeatmap } from './heatmap/startHeatmap.js';
 import { createHttpTransport, KEEPALIVE_MAX_BODY_BYTES } from './httpTransport.js';
 import { createCommandEvents } from './pageCommands.js';
@@ -107,6 +108,34 @@ export function startRecorder(ctx: BootContext): RecorderHandle {
   });
   teardowns.push(batcher.start(), () => batcher.discard());
 
+  // Record-on-error: events wait in browser memory and leave only when an error opens the window.
+  const onErrorMode = policy.recordOnError;
+  const errorWindow = onErrorMode.enabled
+    ? new ErrorWindow({
+        windowMs: onErrorMode.windowSeconds * 1000,
+        afterMs: onErrorMode.afterSeconds * 1000,
+        clock,
+        cutAtSnapshots: !heatmapOnly,
+        send: (events) => {
+          for (const event of events) batcher.add(event);
+          batcher.flush();
+        },
+        snapshot: () => {
+          if (stopped || !recording) return;
+          try {
+            recording.takeFullSnapshot();
+          } catch (error) {
+            onError(error, 'snapshot');
+          }
+        },
+      })
+    : null;
+  if (errorWindow) teardowns.push(errorWindow.stop);
+  const deliver = (event: RecordedEventLike) => {
+    if (errorWindow) errorWindow.add(event);
+    else batcher.add(event);
+  };
+
   const maskTitle = createMaskers(policy).maskTextFn;
   const pageView = () => ({
     url: sanitizeUrl(location.href, policy.allowedUrlParams),
@@ -117,6 +146,7 @@ export function startRecorder(ctx: BootContext): RecorderHandle {
   let heatmap: HeatmapCapture | null = null;
   const rotateSession = () => {
     batcher.flush();
+    errorWindow?.reset();
     sessionStore.rotate(clock.now());
     if (!isSessionSampled(sessionStore.id, policy.samplingPercent)) {
       // The new session is outside the sample: nothing of it is captured (its id stays stored, so
@@ -147,7 +177,7 @@ export function startRecorder(ctx: BootContext): RecorderHandle {
       }
       sessionStore.touch(now);
     }
-    batcher.add(event);
+    deliver(event);
   };
   const redactOwnEvent = createEventRedactor(policy);
   const onHeatmapEvent = (event: RecordedEventLike) => {
@@ -159,14 +189,16 @@ export function startRecorder(ctx: BootContext): RecorderHandle {
       else sessionStore.touch(now);
     }
     // Page paths can hold PII (`/people/jane%40example.org`): the same walk as rrweb's events.
-    batcher.add(redactOwnEvent(event));
+    deliver(redactOwnEvent(event));
   };
 
   const flushForHide = (final: boolean) => {
     if (stopped) return;
     // Outside the sample only the last session's waiting batches leave: no (final) batch of this one.
     if (!unsampled) heatmap?.flush();
-    const unsent = queue.beaconAll(unsampled ? [] : batcher.drain(final, KEEPALIVE_MAX_BODY_BYTES));
+    // Record-on-error without an error in this page view: no batch of it, not even a final one.
+    const quiet = unsampled || (errorWindow !== null && !errorWindow.sentAny);
+    const unsent = queue.beaconAll(quiet ? [] : batcher.drain(final, KEEPALIVE_MAX_BODY_BYTES));
     persistPending(session, unsent);
     sessionStore.persist();
   };
@@ -186,7 +218,12 @@ export function startRecorder(ctx: BootContext): RecorderHandle {
 
   try {
     if (!heatmapOnly) {
-      recording = startRecording(policy, onEvent, onError);
+      recording = startRecording(
+        policy,
+        onEvent,
+        onError,
+        errorWindow ? onErrorMode.windowSeconds * 1000 : 0,
+      );
       recording.addCustomEvent(VeilCustomTag.PageView, pageView());
       capture.push(recording.stop);
     }
@@ -224,8 +261,15 @@ export function startRecorder(ctx: BootContext): RecorderHandle {
         data: { tag, payload },
       });
       const data = event.data as { payload: unknown };
-      if (tag === VeilCustomTag.Error) data.payload = capErrorPayload(data.payload as ErrorEventPayload);
-      batcher.add(event);
+      if (tag === VeilCustomTag.Error) {
+        const payload = capErrorPayload(data.payload as ErrorEventPayload);
+        data.payload = payload;
+        if (errorWindow && policy.recordOnError.triggers.includes(payload.kind)) {
+          errorWindow.error(event);
+          return;
+        }
+      }
+      deliver(event);
     };
     const path = () => location.pathname || '/';
     try {

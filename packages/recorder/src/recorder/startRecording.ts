@@ -11,14 +11,23 @@ export interface Recording {
   stop: Teardown;
 }
 
-/** Starts rrweb `record()` with Veil's options; throws when rrweb cannot start (the caller falls back). */
+/**
+ * Starts rrweb `record()` with Veil's options; throws when rrweb cannot start (the caller falls
+ * back). `checkoutEveryMs` > 0 takes a new full snapshot that often (record-on-error's window).
+ */
 export function startRecording(
   policy: ClientPolicy,
   emit: (event: RecordedEventLike) => void,
   onError: ErrorReporter,
+  checkoutEveryMs = 0,
 ): Recording {
+  const options = buildRecordOptions(policy, {
+    emit,
+    onError,
+    nodeOf: (id) => record.mirror.getNode(id) as Node | null,
+  });
   const stopRecord = record(
-    buildRecordOptions(policy, { emit, onError, nodeOf: (id) => record.mirror.getNode(id) as Node | null }),
+    checkoutEveryMs > 0 ? { ...options, checkoutEveryNms: checkoutEveryMs } : options,
   );
   if (!stopRecord) throw new Error('rrweb record() did not start');
   return {

@@ -1,4 +1,13 @@
-import type { CustomPattern, LawfulBasis, PrivacyPolicy } from '@veil/core';
+import {
+  type CustomPattern,
+  type ErrorKind,
+  type LawfulBasis,
+  MAX_ERROR_AFTER_SECONDS,
+  MAX_ERROR_WINDOW_SECONDS,
+  MIN_ERROR_WINDOW_SECONDS,
+  type PrivacyPolicy,
+  type RecordOnError,
+} from '@veil/core';
 
 /** The policy fields the browser SDK reads; the server sends the site's full effective policy. */
 export type ClientPolicy = Pick<
@@ -19,6 +28,7 @@ export type ClientPolicy = Pick<
   | 'heatmapOnlyPages'
   | 'captureErrors'
   | 'captureNetworkMetadata'
+  | 'recordOnError'
 >;
 
 /** `GET /r/v1/sites/{siteKey}/config` (docs/api.md), as far as the SDK reads it. */
@@ -40,6 +50,33 @@ const isPattern = (v: unknown): v is CustomPattern =>
   typeof v.label === 'string' &&
   typeof v.pattern === 'string' &&
   (v.flags === undefined || typeof v.flags === 'string');
+
+const ERROR_TRIGGERS: readonly unknown[] = ['error', 'rejection', 'console'];
+const isSeconds = (v: unknown, min: number, max: number): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+
+/**
+ * Record-on-error as received: absent (a server from before it existed) is off; anything
+ * malformed is `undefined`, and an undefined field refuses the whole config (fails closed: the
+ * SDK would otherwise send a page view the site wanted kept in the browser).
+ */
+function parseRecordOnError(v: unknown): RecordOnError | undefined {
+  // Not DEFAULT_PRIVACY_POLICY: importing it would bring zod into the bundle.
+  if (v === undefined)
+    return { enabled: false, windowSeconds: 30, afterSeconds: 10, triggers: ['error', 'rejection'] };
+  if (!isObject(v) || typeof v.enabled !== 'boolean') return undefined;
+  const { windowSeconds, afterSeconds, triggers } = v;
+  if (
+    !isSeconds(windowSeconds, MIN_ERROR_WINDOW_SECONDS, MAX_ERROR_WINDOW_SECONDS) ||
+    !isSeconds(afterSeconds, 0, MAX_ERROR_AFTER_SECONDS) ||
+    !Array.isArray(triggers) ||
+    triggers.length === 0 ||
+    !triggers.every((t) => ERROR_TRIGGERS.includes(t))
+  ) {
+    return undefined;
+  }
+  return { enabled: v.enabled, windowSeconds, afterSeconds, triggers: triggers as ErrorKind[] };
+}
 
 /** The fields the loader's gates read (lawful basis, GPC, page lists, sampling). */
 export interface GateConfig {
@@ -82,7 +119,9 @@ export function parseSiteConfig(input: unknown): SiteConfig | null {
   if (!gate) return null;
   const { siteKey, lawfulBasis, samplingPercent } = gate;
   const p = gate.policy as Json;
+  const recordOnError = parseRecordOnError(p.recordOnError);
   const ok =
+    recordOnError !== undefined &&
     typeof p.maskAllText === 'boolean' &&
     isStrings(p.blockSelectors) &&
     isStrings(p.maskTextSelectors) &&
@@ -118,6 +157,7 @@ export function parseSiteConfig(input: unknown): SiteConfig | null {
       // Absent (a server from before they existed) or malformed means off.
       captureErrors: p.captureErrors === true,
       captureNetworkMetadata: p.captureNetworkMetadata === true,
+      recordOnError,
     },
   };
 }

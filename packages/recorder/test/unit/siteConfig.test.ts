@@ -30,7 +30,37 @@ describe('parseSiteConfig', () => {
       heatmapOnlyPages: [],
       captureErrors: true,
       captureNetworkMetadata: true,
+      recordOnError: {
+        enabled: false,
+        windowSeconds: 30,
+        afterSeconds: 10,
+        triggers: ['error', 'rejection'],
+      },
     });
+  });
+
+  it('reads record-on-error: absent is off, malformed or out of bounds refuses the config', () => {
+    const { recordOnError: _r, ...older } = valid.policy;
+    expect(parseSiteConfig({ ...valid, policy: older })?.policy.recordOnError.enabled).toBe(false);
+    const on = { enabled: true, windowSeconds: 20, afterSeconds: 5, triggers: ['console'] };
+    expect(
+      parseSiteConfig({ ...valid, policy: { ...valid.policy, recordOnError: on } })?.policy.recordOnError,
+    ).toEqual(on);
+    for (const bad of [
+      'yes',
+      { ...on, enabled: 'true' },
+      { ...on, windowSeconds: 121 },
+      { ...on, windowSeconds: 4 },
+      { ...on, windowSeconds: 10.5 },
+      { ...on, afterSeconds: 61 },
+      { ...on, triggers: [] },
+      { ...on, triggers: ['error', 'warning'] },
+    ]) {
+      expect(
+        parseSiteConfig({ ...valid, policy: { ...valid.policy, recordOnError: bad } }),
+        JSON.stringify(bad),
+      ).toBeNull();
+    }
   });
 
   it('turns error and network capture off when the config does not say on (an older server)', () => {

@@ -16,6 +16,7 @@ import { type IngestWrites, localWrites } from './IngestWrites.js';
 import { IngestMetrics, type IngestStepName } from './pipelineMetrics.js';
 import { aggregateHeatmaps } from './steps/aggregate.js';
 import { consent } from './steps/consent.js';
+import { errorWindow } from './steps/errorWindow.js';
 import { identify, linkSubject } from './steps/identify.js';
 import { inventory } from './steps/inventory.js';
 import { ipPolicy } from './steps/ipPolicy.js';
@@ -54,10 +55,10 @@ export interface IngestDeps {
 
 /**
  * `POST /ingest/v1/batch` as a named pipeline (STYLE.md):
- * `validate → siteAndOrigin → consent → sampling → ipPolicy → region → pageTargeting → identify →
- * sanitizeUrls → redact → inventory → aggregate → store → signals → linkSubject`. Each step returns the next
- * context or a typed `Drop`; each is counted and timed in `metrics`. The privacy steps drop (and
- * count) what the site's policy does not record; `redact` masks what the browser left, before
+ * `validate → siteAndOrigin → consent → sampling → ipPolicy → region → pageTargeting → errorWindow →
+ * identify → sanitizeUrls → redact → inventory → aggregate → store → signals → linkSubject`. Each
+ * step returns the next context or a typed `Drop`; each is counted and timed in `metrics`. The
+ * privacy steps drop (and count) what the site's policy does not record; `redact` masks what the browser left, before
  * anything is inventoried, aggregated or stored.
  */
 export class IngestPipeline implements IngestService {
@@ -113,8 +114,10 @@ export class IngestPipeline implements IngestService {
       pageTargeting({ ...this.deps, sessions: this.privacySessions }, inRegion),
     );
     if (isDrop(targeted)) return { ok: false, drop: targeted, site: located.site };
+    const windowed = await this.step('errorWindow', () => errorWindow(this.deps, targeted));
+    if (isDrop(windowed)) return { ok: false, drop: windowed, site: located.site };
     // Before any redaction: user ids become their keyed hash, tags are kept for erasure by tag.
-    const identified = await this.step('identify', () => identify(this.deps, targeted));
+    const identified = await this.step('identify', () => identify(this.deps, windowed));
     if (isDrop(identified)) return { ok: false, drop: identified, site: located.site };
     const sanitised = await this.step('sanitizeUrls', () => sanitizeUrls(identified));
     if (isDrop(sanitised)) return { ok: false, drop: sanitised, site: located.site };

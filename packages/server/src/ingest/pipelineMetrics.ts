@@ -8,6 +8,7 @@ export const INGEST_STEPS = [
   'ipPolicy',
   'region',
   'pageTargeting',
+  'errorWindow',
   'identify',
   'sanitizeUrls',
   'redact',

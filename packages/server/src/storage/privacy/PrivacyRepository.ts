@@ -59,7 +59,9 @@ export type PrivacyDropReason =
   | 'network_payload'
   | 'error_events'
   | 'network_metadata'
-  | 'session_too_short';
+  | 'session_too_short'
+  /** Record-on-error: a batch of a session that carries no error. */
+  | 'no_error';
 
 export interface PrivacyDropCount {
   day: string;

@@ -1,0 +1,231 @@
+/**
+ * Record-on-error through the real loader, recorder and server in Chromium. The site's policy
+ * keeps the last 5 s in the browser and sends them only on an uncaught exception, then 2 s more.
+ * Every byte the browser sends passes a tap (beacons included). A visit without errors sends no
+ * batch at all and leaves no session; a visit that throws sends one window that starts with a
+ * full snapshot, reaches back at least 5 s before the error (and not to the page's start), holds
+ * the error, ends 2 s after it, never carries the typed value unmasked, and replays in the
+ * dashboard's player.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EventType, parsePrivacyPolicy, type RecordedEvent, VeilCustomTag } from '@veil/core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { base32Decode, totp } from '../../../packages/server/src/auth/totp.js';
+import { createApiToken, systemClock } from '../../../packages/server/src/index.js';
+import type { SiteRecord } from '../../../packages/server/src/storage/sites/SiteRepository.js';
+import { launchChromium } from '../../support/browser.js';
+import { type IngestTap, startIngestTap } from '../../support/ingestCapture.js';
+import { grantedEventsPath } from '../../support/replayGrant.js';
+import { apiGet, DESKTOP_CHROME_UA, startVeil, type Veil } from '../heatmaps/support.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const OWNER_TOTP_SECRET = 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU';
+const WINDOW_S = 5;
+const AFTER_S = 2;
+const PLANTED = 'planted.buyer@example.org';
+
+let veil: Veil;
+let browser: Browser;
+let tap: IngestTap;
+let pages: Server;
+let pagesOrigin: string;
+let site: SiteRecord;
+let viewer: string;
+
+beforeAll(async () => {
+  veil = await startVeil({ VEIL_DEMO: 'false', VEIL_ADMIN_TOTP_SECRET: OWNER_TOTP_SECRET });
+  browser = await launchChromium();
+  tap = await startIngestTap();
+  const html = readFileSync(join(here, 'pages', 'app.html'), 'utf8');
+  pages = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(html.replaceAll('{{VEIL_ORIGIN}}', veil.baseUrl).replaceAll('{{SITE_KEY}}', site.siteKey));
+  });
+  await new Promise<void>((resolve) => pages.listen(0, '127.0.0.1', resolve));
+  pagesOrigin = `http://localhost:${(pages.address() as AddressInfo).port}`;
+  site = await veil.server.store.sites.create({
+    siteKey: 'site_e2e_on_error',
+    name: 'On error',
+    origins: [pagesOrigin],
+    policy: parsePrivacyPolicy({
+      lawfulBasis: 'legitimate_interest',
+      legitimateInterestAssessment: {
+        purpose: 'fix checkout errors',
+        necessity: 'only the seconds before an error',
+        balancing: 'nothing leaves the browser without an error',
+        safeguards: 'masked in the browser and on the server',
+      },
+      samplingPercent: 100,
+      recordOnError: { enabled: true, windowSeconds: WINDOW_S, afterSeconds: AFTER_S, triggers: ['error'] },
+    }),
+    createdAt: Date.now(),
+  });
+  viewer = (
+    await createApiToken(veil.server.store, systemClock, {
+      role: 'replay_viewer',
+      name: 'record-on-error e2e',
+      expiresInDays: null,
+    })
+  ).token;
+});
+afterAll(async () => {
+  await browser?.close();
+  await tap?.close();
+  pages?.closeAllConnections();
+  await new Promise((r) => pages?.close(r));
+  await veil?.close();
+});
+
+async function open(): Promise<{ page: Page; close: () => Promise<void> }> {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    userAgent: DESKTOP_CHROME_UA,
+    proxy: { server: tap.server },
+  });
+  const page = await context.newPage();
+  const recorder = page.waitForResponse((r) => r.url().includes('/r/v1/recorder.js'));
+  await page.goto(`${pagesOrigin}/checkout`);
+  await recorder;
+  await page.waitForFunction(() => sessionStorage.getItem('veil:segment') !== null);
+  return { page, close: () => context.close() };
+}
+
+/** A visitor busy for `ms`: mouse moves every 150 ms (rrweb's checkouts happen on events). */
+async function busy(page: Page, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  let i = 0;
+  while (Date.now() < until) {
+    await page.mouse.move(300 + (i % 40) * 5, 200 + (i % 7) * 10);
+    i++;
+    await page.waitForTimeout(150);
+  }
+}
+
+const pageTime = (page: Page, name: string) =>
+  page.evaluate((n) => (window as unknown as Record<string, number>)[`__${n}At`] ?? 0, name);
+
+describe('record-on-error', () => {
+  it('sends nothing from a page view without an error', async () => {
+    const { page, close } = await open();
+    await page.locator('#email').fill(PLANTED);
+    await page.click('#early');
+    await busy(page, 2 * WINDOW_S * 1000 + 500);
+    await page.click('#step');
+    await page.evaluate(() => (window as unknown as { veil: (...a: unknown[]) => void }).veil('flush'));
+    await page.waitForTimeout(500);
+    await close(); // pagehide: no final beacon either
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(tap.batches).toEqual([]);
+    const { body } = await apiGet<{ sessions: unknown[] }>(veil, `/api/v1/sites/${site.siteKey}/sessions`);
+    expect(body.sessions).toEqual([]);
+  });
+
+  it('sends the window before an uncaught exception and the seconds after it, replayable', async () => {
+    const { page, close } = await open();
+    let earlyAt = 0;
+    let boomAt = 0;
+    let lateAt = 0;
+    try {
+      await page.click('#early');
+      earlyAt = await pageTime(page, 'early');
+      await page.locator('#email').fill(PLANTED);
+      // Long enough for two checkouts after the early click, so it falls out of the window.
+      await busy(page, 2 * WINDOW_S * 1000 + 1_500);
+      await page.click('#step');
+      await page.waitForTimeout(300);
+      expect(tap.batches, 'nothing before the error').toEqual([]);
+      const sent = page.waitForResponse((r) => r.url().endsWith('/ingest/v1/batch'));
+      await page.click('#boom');
+      boomAt = await pageTime(page, 'boom');
+      expect((await sent).status()).toBe(202);
+      await page.waitForTimeout(500);
+      await page.click('#after');
+      // Past the time after: back to keeping the window in memory only.
+      await busy(page, AFTER_S * 1000 + 1_000);
+      await page.click('#late');
+      lateAt = await pageTime(page, 'late');
+      await busy(page, 1_000);
+      await page.evaluate(() => (window as unknown as { veil: (...a: unknown[]) => void }).veil('flush'));
+      await page.waitForTimeout(500);
+    } finally {
+      await close();
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
+
+    expect(tap.batches.length).toBeGreaterThan(0);
+    for (const batch of tap.batches) {
+      expect(batch.status).toBe(202);
+      // Masked in the browser: the typed address never crossed the wire.
+      expect(batch.body.toString('utf8')).not.toContain(PLANTED);
+      expect(batch.body.toString('utf8')).not.toContain('planted.buyer');
+    }
+    // The first batch opens with the error (the server accepts a window only with one).
+    const first = JSON.parse(tap.batches[0]?.body.toString('utf8') ?? '{}') as { events: RecordedEvent[] };
+    const opening = first.events[0]?.data as { tag?: string } | undefined;
+    expect(opening?.tag).toBe(VeilCustomTag.Error);
+
+    const { body } = await apiGet<{ sessions: { id: string; signals: { jsErrors: number } }[] }>(
+      veil,
+      `/api/v1/sites/${site.siteKey}/sessions`,
+    );
+    expect(body.sessions).toHaveLength(1);
+    const session = body.sessions[0] as { id: string; signals: { jsErrors: number } };
+    expect(session.signals.jsErrors).toBe(1);
+
+    const path = await grantedEventsPath(veil.baseUrl, viewer, session.id, 'record-on-error e2e: the window');
+    const res = await fetch(`${veil.baseUrl}${path}`, { headers: { authorization: `Bearer ${viewer}` } });
+    expect(res.status).toBe(200);
+    const { events } = (await res.json()) as { events: RecordedEvent[] };
+    const errors = events.filter(
+      (e) => e.type === EventType.Custom && (e.data as { tag?: string }).tag === VeilCustomTag.Error,
+    );
+    expect(errors).toHaveLength(1);
+    expect(JSON.stringify(errors[0])).toContain('checkout exploded');
+    const errorAt = errors[0]?.timestamp ?? 0;
+    expect(errorAt).toBeGreaterThanOrEqual(boomAt);
+
+    const times = events.map((e) => e.timestamp);
+    const start = Math.min(...times);
+    const end = Math.max(...times);
+    // Starts with a full snapshot taken before the error, at least the window before it…
+    const snapshots = events.filter((e) => e.type === EventType.FullSnapshot).map((e) => e.timestamp);
+    expect(snapshots.length).toBeGreaterThan(0);
+    expect(Math.min(...snapshots)).toBeLessThanOrEqual(errorAt - WINDOW_S * 1000);
+    expect(events.some((e) => e.type === EventType.Meta && e.timestamp === start)).toBe(true);
+    // …but not back to the page's start: the early click fell out of the window.
+    expect(start).toBeGreaterThan(earlyAt);
+    expect(errorAt - start).toBeLessThanOrEqual(2 * WINDOW_S * 1000 + 1_000);
+    // Ends with the time after: nothing of the late click.
+    expect(end).toBeLessThanOrEqual(errorAt + AFTER_S * 1000 + 500);
+    expect(end).toBeLessThan(lateAt);
+    expect(events.some((e) => e.timestamp > errorAt + 300)).toBe(true);
+
+    // And it replays: the dashboard's player rebuilds it and lists the error.
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const dash = await context.newPage();
+    try {
+      await dash.goto(`${veil.baseUrl}/`);
+      await dash.getByTestId('login-email').fill('owner@heatmaps.e2e');
+      await dash.getByTestId('login-password').fill('heatmaps-e2e-Owner-Passw0rd!');
+      await dash.getByTestId('login-submit').click();
+      await dash.getByTestId('totp-code').fill(totp(base32Decode(OWNER_TOTP_SECRET), Date.now()));
+      await dash.getByTestId('totp-submit').click();
+      await dash.getByTestId('site-card').first().waitFor();
+      await dash.goto(`${veil.baseUrl}/sessions/${encodeURIComponent(session.id)}`);
+      await dash.getByTestId('purpose-input').fill('record-on-error e2e: the window replays');
+      await dash.getByTestId('purpose-submit').click();
+      const stage = dash.getByTestId('player-container');
+      await expect.poll(() => stage.getAttribute('data-state'), { timeout: 20_000 }).toBe('ready');
+      const error = dash.locator('[data-testid="activity-item"][data-kind="error"]');
+      await expect.poll(() => error.count()).toBe(1);
+      expect(await error.textContent()).toContain('checkout exploded');
+    } finally {
+      await context.close();
+    }
+  });
+});
