@@ -32,6 +32,9 @@ const PrivacyRequestsPage = lazy(() =>
 );
 
 // Exposure incidents (72-hour clock, erasure by content) load on their own.
+const AlertSinksPage = lazy(() =>
+  import('./alerts/AlertSinksPage').then((m) => ({ default: m.AlertSinksPage })),
+);
 const IncidentsPage = lazy(() =>
   import('./incidents/IncidentsPage').then((m) => ({ default: m.IncidentsPage })),
 );
@@ -125,6 +128,12 @@ function Screen({ route }: { route: Route }) {
       return (
         <Suspense fallback={<Loading label="Loading…" />}>
           <PrivacyRequestsPage />
+        </Suspense>
+      );
+    case 'alertSinks':
+      return (
+        <Suspense fallback={<Loading label="Loading…" />}>
+          <AlertSinksPage key={route.siteKey} siteKey={route.siteKey} />
         </Suspense>
       );
     case 'incidents':

@@ -13,6 +13,7 @@ export type Route =
   | { name: 'privacyPreview'; siteKey: string }
   | { name: 'privacyRequests' }
   | { name: 'incidents'; siteKey: string }
+  | { name: 'alertSinks'; siteKey: string }
   | { name: 'audit' }
   | { name: 'accessReport' }
   | { name: 'users' }
@@ -71,6 +72,10 @@ export function matchRoute(pathname: string): Route {
     const siteKey = segment(parts[1] ?? '');
     if (siteKey !== null) return { name: 'incidents', siteKey };
   }
+  if (parts.length === 3 && parts[0] === 'sites' && parts[2] === 'alerts') {
+    const siteKey = segment(parts[1] ?? '');
+    if (siteKey !== null) return { name: 'alertSinks', siteKey };
+  }
   if (parts.length === 1 && parts[0] === 'privacy-requests') return { name: 'privacyRequests' };
   if (parts.length === 1 && parts[0] === 'audit') return { name: 'audit' };
   if (parts.length === 2 && parts[0] === 'audit' && parts[1] === 'access') return { name: 'accessReport' };
@@ -99,6 +104,7 @@ export const paths = {
   privacyPreview: (siteKey: string): string => `/sites/${encodeURIComponent(siteKey)}/privacy/preview`,
   privacyRequests: (): string => '/privacy-requests',
   incidents: (siteKey: string): string => `/sites/${encodeURIComponent(siteKey)}/incidents`,
+  alertSinks: (siteKey: string): string => `/sites/${encodeURIComponent(siteKey)}/alerts`,
   audit: (): string => '/audit',
   accessReport: (): string => '/audit/access',
   users: (): string => '/users',

@@ -112,6 +112,13 @@ function SiteCard({ site }: { site: Site }) {
             Incidents<span className="visually-hidden"> of {site.name}</span>
           </Link>
           <Link
+            to={paths.alertSinks(site.siteKey)}
+            className="button button--small button--ghost"
+            data-testid="site-alert-sinks-link"
+          >
+            Alert sinks<span className="visually-hidden"> of {site.name}</span>
+          </Link>
+          <Link
             to={paths.inventory(site.siteKey)}
             className="button button--small button--ghost"
             data-testid="site-inventory-link"

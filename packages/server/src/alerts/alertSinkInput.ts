@@ -1,73 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { alertSinkNameSchema, INBOX_SINK } from '@veil/core';
-import { z } from 'zod';
+import type { AlertSinkBody, AlertSinkView } from '@veil/core';
 import type { EnvelopeCipher } from '../crypto/EnvelopeCipher.js';
 import { VeilError } from '../errors/VeilError.js';
 import type { AlertSinkRecord } from '../storage/alerts/AlertSinkRepository.js';
 import { openSinkSecret, type SinkSecret, sealSinkSecret } from './sinkSecretBox.js';
 
-/** Shortest webhook signing secret: shorter ones can be guessed. */
-export const MIN_SIGNING_SECRET_CHARS = 16;
-
-const sinkName = alertSinkNameSchema.refine(
-  (n) => n !== INBOX_SINK,
-  `"${INBOX_SINK}" is the dashboard's own`,
-);
-const webhookUrl = z
-  .url({ protocol: /^https?$/ })
-  .max(2000)
-  .describe('the receiver (a Slack incoming webhook works); stored sealed, never returned');
-const email = z.email().max(254);
-
-/** A new sink, or its full replacement (`PUT`): secrets omitted on a replacement keep their value. */
-export const alertSinkBodySchema = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('webhook'),
-    name: sinkName,
-    enabled: z.boolean().default(true),
-    url: webhookUrl.optional(),
-    signingSecret: z
-      .string()
-      .min(MIN_SIGNING_SECRET_CHARS)
-      .max(200)
-      .optional()
-      .describe('HMAC-SHA256 key of the X-Veil-Signature header; stored sealed, never returned'),
-  }),
-  z.object({
-    type: z.literal('email'),
-    name: sinkName,
-    enabled: z.boolean().default(true),
-    host: z.string().min(1).max(253),
-    port: z.number().int().min(1).max(65535),
-    secure: z.boolean().default(false),
-    from: email,
-    to: z.array(email).min(1).max(20),
-    username: z.string().min(1).max(200).nullable().default(null),
-    password: z.string().max(500).optional().describe('SMTP password; stored sealed, never returned'),
-  }),
-]);
-export type AlertSinkBody = z.infer<typeof alertSinkBodySchema>;
-
-/** What the API shows of a sink: never its URL, signing secret or password. */
-export const alertSinkViewSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    type: z.enum(['webhook', 'email']),
-    enabled: z.boolean(),
-    urlHost: z.string().nullable(),
-    host: z.string().nullable(),
-    port: z.number().nullable(),
-    secure: z.boolean().nullable(),
-    from: z.string().nullable(),
-    to: z.array(z.string()),
-    username: z.string().nullable(),
-    hasSecret: z.boolean(),
-    createdAt: z.number(),
-    updatedAt: z.number(),
-  })
-  .meta({ id: 'AlertSink' });
-export type AlertSinkView = z.infer<typeof alertSinkViewSchema>;
+export {
+  type AlertSinkBody,
+  type AlertSinkView,
+  alertSinkBodySchema,
+  alertSinkViewSchema,
+  MIN_SIGNING_SECRET_CHARS,
+} from '@veil/core';
 
 export function sinkView(sink: AlertSinkRecord): AlertSinkView {
   const base = {

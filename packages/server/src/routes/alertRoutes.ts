@@ -1,4 +1,4 @@
-import { ALERT_KINDS, alertDetailsSchema, alertKindSchema } from '@veil/core';
+import { ALERT_KINDS, alertDeliverySchema, alertDetailsSchema, alertKindSchema } from '@veil/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { inboxAlertObject } from '../access/objectScopes.js';
@@ -37,24 +37,6 @@ const alertSchema = z
     note: z.string().nullable(),
   })
   .meta({ id: 'Alert' });
-
-const deliverySchema = z
-  .object({
-    id: z.string(),
-    sinkId: z.string(),
-    sinkName: z.string().nullable(),
-    kind: z.enum(['alert', 'digest']),
-    alertId: z.string().nullable(),
-    digestAlertIds: z.array(z.string()),
-    status: z.enum(['pending', 'held', 'digested', 'delivered', 'failed']),
-    attempts: z.number(),
-    nextAttemptAt: z.number(),
-    lastError: z.string().nullable(),
-    lastResponse: z.string().nullable(),
-    createdAt: z.number(),
-    deliveredAt: z.number().nullable(),
-  })
-  .meta({ id: 'AlertDelivery' });
 
 const noteBody = z.object({ note: z.string().trim().max(1000).optional() });
 const sinkParams = siteKeyParams.extend({ id: z.uuid() });
@@ -306,7 +288,7 @@ export async function alertRoutes(app: FastifyInstance): Promise<void> {
       summary: 'The delivery log: every notification to a sink, its attempts and last answer, newest first',
       tags: ['alerts'],
       responses: {
-        200: { description: 'Deliveries', schema: z.object({ deliveries: z.array(deliverySchema) }) },
+        200: { description: 'Deliveries', schema: z.object({ deliveries: z.array(alertDeliverySchema) }) },
         ...errorResponses(400, 401, 403, 404),
       },
     },

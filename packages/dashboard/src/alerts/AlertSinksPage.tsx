@@ -1,0 +1,576 @@
+import {
+  ALERT_KIND_TITLES,
+  ALERT_KINDS,
+  type AlertKind,
+  type AlertSinkBodyInput,
+  type AlertSinkView,
+  MIN_SIGNING_SECRET_CHARS,
+} from '@veil/core';
+import { type FormEvent, useId, useMemo, useRef, useState } from 'react';
+import { describeError } from '../api/ApiError';
+import { useAuth } from '../auth/AuthContext';
+import { ErrorNotice, Loading } from '../components/ErrorNotice';
+import { PageHeading } from '../components/PageHeading';
+import { formatDateTime } from '../format/dateTime';
+import { useResource } from '../hooks/useResource';
+import { privacyApi } from '../privacy/privacyApi';
+import { Link } from '../router/history';
+import { paths } from '../router/routes';
+import { routesOf, routingOf } from './alertRouting';
+import { alertSinksApi } from './alertSinksApi';
+
+interface Draft {
+  type: 'webhook' | 'email';
+  name: string;
+  enabled: boolean;
+  url: string;
+  signingSecret: string;
+  host: string;
+  port: string;
+  secure: boolean;
+  from: string;
+  to: string;
+  username: string;
+  password: string;
+}
+
+const EMPTY: Draft = {
+  type: 'webhook',
+  name: '',
+  enabled: true,
+  url: '',
+  signingSecret: '',
+  host: '',
+  port: '587',
+  secure: false,
+  from: '',
+  to: '',
+  username: '',
+  password: '',
+};
+
+/** The form of a stored sink: secrets are never known here, so they start empty ("keep"). */
+function draftOf(s: AlertSinkView): Draft {
+  return {
+    ...EMPTY,
+    type: s.type,
+    name: s.name,
+    enabled: s.enabled,
+    host: s.host ?? '',
+    port: String(s.port ?? 587),
+    secure: s.secure ?? false,
+    from: s.from ?? '',
+    to: s.to.join(', '),
+    username: s.username ?? '',
+  };
+}
+
+/** The request body: empty secret fields are left out, so a replacement keeps the stored ones. */
+function bodyOf(d: Draft): AlertSinkBodyInput {
+  const secret = (v: string) => (v === '' ? undefined : v);
+  if (d.type === 'webhook')
+    return {
+      type: 'webhook',
+      name: d.name.trim(),
+      enabled: d.enabled,
+      url: secret(d.url.trim()),
+      signingSecret: secret(d.signingSecret),
+    };
+  return {
+    type: 'email',
+    name: d.name.trim(),
+    enabled: d.enabled,
+    host: d.host.trim(),
+    port: Number(d.port),
+    secure: d.secure,
+    from: d.from.trim(),
+    to: d.to
+      .split(/[,\s]+/)
+      .map((t) => t.trim())
+      .filter(Boolean),
+    username: d.username.trim() === '' ? null : d.username.trim(),
+    password: secret(d.password),
+  };
+}
+
+const where = (s: AlertSinkView): string =>
+  s.type === 'webhook' ? (s.urlHost ?? '—') : `${s.host}:${s.port} → ${s.to.join(', ')}`;
+
+/**
+ * A site's alert sinks (docs/alerts.md): webhooks and e-mail, which kinds go to each (the policy's
+ * `alerts.routes`, published as a new policy version with its reason), and the delivery log.
+ * Secrets are write-only: the API never returns them, the form leaves them empty and an empty
+ * field keeps the stored one.
+ */
+export function AlertSinksPage({ siteKey }: { siteKey: string }) {
+  const { api } = useAuth();
+  const sinksApi = useMemo(() => alertSinksApi(api), [api]);
+  const policyApi = useMemo(() => privacyApi(api), [api]);
+  const id = useId();
+  const [sinks, reloadSinks] = useResource(`alert-sinks/${siteKey}`, (signal) =>
+    sinksApi.list(siteKey, signal),
+  );
+  const [policy, reloadPolicy] = useResource(`alert-policy/${siteKey}`, (signal) =>
+    policyApi.current(siteKey, signal),
+  );
+  const [deliveries, reloadDeliveries] = useResource(`alert-deliveries/${siteKey}`, (signal) =>
+    sinksApi.deliveries(siteKey, signal),
+  );
+  const [editing, setEditing] = useState<string | null>(null);
+  const [draft, setDraft] = useState<Draft>(EMPTY);
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [matrix, setMatrix] = useState<Map<string, Set<AlertKind>> | null>(null);
+  const [reason, setReason] = useState('');
+  const nameInput = useRef<HTMLInputElement>(null);
+  const outcome = useRef<HTMLDivElement>(null);
+
+  const sinkList = sinks.status === 'ready' ? sinks.data : [];
+  const names = sinkList.map((s) => s.name);
+  const stored = policy.status === 'ready' ? routingOf(policy.data.policy.alerts.routes, names) : null;
+  const routing = matrix ?? stored;
+
+  const attempt = async (action: () => Promise<string>) => {
+    setBusy(true);
+    setMessage(null);
+    try {
+      const text = await action();
+      setMessage({ ok: true, text });
+      requestAnimationFrame(() => outcome.current?.focus());
+    } catch (error) {
+      setMessage({ ok: false, text: describeError(error) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const saveSink = (event: FormEvent) => {
+    event.preventDefault();
+    const body = bodyOf(draft);
+    void attempt(async () => {
+      await sinksApi.save(siteKey, editing, body);
+      setEditing(null);
+      setDraft(EMPTY);
+      reloadSinks();
+      return editing === null ? `Added the sink ${body.name}.` : `Saved the sink ${body.name}.`;
+    });
+  };
+  const edit = (s: AlertSinkView) => {
+    setEditing(s.id);
+    setDraft(draftOf(s));
+    setMessage(null);
+    requestAnimationFrame(() => nameInput.current?.focus());
+  };
+  const remove = (s: AlertSinkView) =>
+    attempt(async () => {
+      await sinksApi.remove(siteKey, s.id);
+      reloadSinks();
+      return `Removed the sink ${s.name}.`;
+    });
+  const toggle = (sink: string, kind: AlertKind) => {
+    if (!routing) return;
+    const next = new Map([...routing].map(([k, v]) => [k, new Set(v)]));
+    const kinds = next.get(sink) ?? new Set<AlertKind>();
+    if (kinds.has(kind)) kinds.delete(kind);
+    else kinds.add(kind);
+    next.set(sink, kinds);
+    setMatrix(next);
+  };
+  const saveRouting = (event: FormEvent) => {
+    event.preventDefault();
+    if (policy.status !== 'ready' || !routing) return;
+    const current = policy.data;
+    void attempt(async () => {
+      const routes = routesOf(routing, current.policy.alerts.routes);
+      const published = await policyApi.publish(
+        siteKey,
+        { ...current.policy, alerts: { ...current.policy.alerts, routes } },
+        reason.trim(),
+        current.version.version,
+      );
+      setMatrix(null);
+      setReason('');
+      reloadPolicy();
+      return `Published policy version ${published.version.version}: alert routing saved.`;
+    });
+  };
+  const set =
+    (field: keyof Draft) =>
+    (e: { target: { value: string } }): void =>
+      setDraft({ ...draft, [field]: e.target.value });
+  const check =
+    (field: 'enabled' | 'secure') =>
+    (e: { target: { checked: boolean } }): void =>
+      setDraft({ ...draft, [field]: e.target.checked });
+  const editingSink = sinkList.find((s) => s.id === editing);
+  const keep = editingSink ? 'stored; leave empty to keep' : '';
+
+  return (
+    <>
+      <PageHeading
+        title="Alert sinks"
+        eyebrow={<Link to={paths.sites()}>Sites</Link>}
+        description="Where this site's alerts go besides the dashboard inbox: webhooks (Slack-compatible, signed) and e-mail. Secrets are stored encrypted and never shown again."
+        actions={
+          <Link to={paths.privacy(siteKey)} className="button button--small">
+            Privacy policy
+          </Link>
+        }
+      />
+      <div aria-live="polite" ref={outcome} tabIndex={-1} data-testid="sink-outcome">
+        {message && (
+          <p
+            className={`notice notice--${message.ok ? 'success' : 'error'}`}
+            role={message.ok ? undefined : 'alert'}
+          >
+            {message.text}
+          </p>
+        )}
+      </div>
+
+      <section className="card" aria-labelledby={`${id}-sinks`}>
+        <h2 id={`${id}-sinks`} className="card__title">
+          Sinks
+        </h2>
+        {sinks.status === 'loading' && <Loading label="Loading sinks…" />}
+        {sinks.status === 'error' && (
+          <ErrorNotice error={sinks.error} title="Could not load the sinks" onRetry={reloadSinks} />
+        )}
+        {sinks.status === 'ready' &&
+          (sinkList.length === 0 ? (
+            <p className="muted">No sink yet: alerts reach the dashboard inbox only.</p>
+          ) : (
+            <div className="table-wrap">
+              <table className="table table--compact" data-testid="sink-table">
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Type</th>
+                    <th scope="col">Where</th>
+                    <th scope="col">Enabled</th>
+                    <th scope="col">Secret</th>
+                    <th scope="col">
+                      <span className="visually-hidden">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {sinkList.map((s) => (
+                    <tr key={s.id} data-testid="sink-row" data-name={s.name}>
+                      <th scope="row">{s.name}</th>
+                      <td>{s.type === 'webhook' ? 'webhook' : 'e-mail'}</td>
+                      <td>{where(s)}</td>
+                      <td>{s.enabled ? 'yes' : 'no'}</td>
+                      <td>{s.hasSecret ? 'stored, encrypted' : 'none'}</td>
+                      <td>
+                        <span className="button-row">
+                          <button
+                            type="button"
+                            className="button button--small"
+                            aria-label={`Edit ${s.name}`}
+                            onClick={() => edit(s)}
+                          >
+                            Edit
+                          </button>
+                          <button
+                            type="button"
+                            className="button button--small button--ghost"
+                            aria-label={`Remove ${s.name}`}
+                            disabled={busy}
+                            onClick={() => remove(s)}
+                          >
+                            Remove
+                          </button>
+                        </span>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ))}
+        <form className="form form--grid" onSubmit={saveSink} data-testid="sink-form">
+          <fieldset className="field--wide">
+            <legend>{editingSink ? `Edit ${editingSink.name}` : 'Add a sink'}</legend>
+            <div className="form form--grid">
+              <div className="field">
+                <label htmlFor={`${id}-type`}>Type</label>
+                <select
+                  id={`${id}-type`}
+                  data-testid="sink-type"
+                  value={draft.type}
+                  onChange={(e) =>
+                    setDraft({ ...draft, type: e.target.value === 'email' ? 'email' : 'webhook' })
+                  }
+                >
+                  <option value="webhook">webhook</option>
+                  <option value="email">e-mail</option>
+                </select>
+              </div>
+              <div className="field">
+                <label htmlFor={`${id}-name`}>Name (what routes refer to)</label>
+                <input
+                  id={`${id}-name`}
+                  ref={nameInput}
+                  data-testid="sink-name"
+                  required
+                  pattern="[a-z0-9][a-z0-9_\-]*"
+                  maxLength={64}
+                  value={draft.name}
+                  onChange={set('name')}
+                />
+              </div>
+              <div className="field field--inline">
+                <input
+                  id={`${id}-enabled`}
+                  type="checkbox"
+                  checked={draft.enabled}
+                  onChange={check('enabled')}
+                />
+                <label htmlFor={`${id}-enabled`}>Enabled</label>
+              </div>
+              {draft.type === 'webhook' ? (
+                <>
+                  <div className="field field--wide">
+                    <label htmlFor={`${id}-url`}>URL (write-only)</label>
+                    <input
+                      id={`${id}-url`}
+                      data-testid="sink-url"
+                      type="url"
+                      required={!editingSink}
+                      placeholder={keep || 'https://hooks.slack.com/services/…'}
+                      autoComplete="off"
+                      value={draft.url}
+                      onChange={set('url')}
+                    />
+                  </div>
+                  <div className="field field--wide">
+                    <label htmlFor={`${id}-secret`}>
+                      Signing secret (write-only, at least {MIN_SIGNING_SECRET_CHARS} characters)
+                    </label>
+                    <input
+                      id={`${id}-secret`}
+                      data-testid="sink-signing-secret"
+                      type="password"
+                      required={!editingSink}
+                      minLength={MIN_SIGNING_SECRET_CHARS}
+                      placeholder={keep}
+                      autoComplete="new-password"
+                      value={draft.signingSecret}
+                      onChange={set('signingSecret')}
+                    />
+                  </div>
+                </>
+              ) : (
+                <>
+                  <div className="field">
+                    <label htmlFor={`${id}-host`}>SMTP host</label>
+                    <input id={`${id}-host`} required value={draft.host} onChange={set('host')} />
+                  </div>
+                  <div className="field">
+                    <label htmlFor={`${id}-port`}>Port</label>
+                    <input
+                      id={`${id}-port`}
+                      type="number"
+                      min={1}
+                      max={65535}
+                      required
+                      value={draft.port}
+                      onChange={set('port')}
+                    />
+                  </div>
+                  <div className="field field--inline">
+                    <input
+                      id={`${id}-secure`}
+                      type="checkbox"
+                      checked={draft.secure}
+                      onChange={check('secure')}
+                    />
+                    <label htmlFor={`${id}-secure`}>Implicit TLS (port 465)</label>
+                  </div>
+                  <div className="field">
+                    <label htmlFor={`${id}-from`}>From</label>
+                    <input
+                      id={`${id}-from`}
+                      type="email"
+                      required
+                      value={draft.from}
+                      onChange={set('from')}
+                    />
+                  </div>
+                  <div className="field field--wide">
+                    <label htmlFor={`${id}-to`}>To (comma-separated, up to 20)</label>
+                    <input id={`${id}-to`} required value={draft.to} onChange={set('to')} />
+                  </div>
+                  <div className="field">
+                    <label htmlFor={`${id}-user`}>Username (optional)</label>
+                    <input
+                      id={`${id}-user`}
+                      autoComplete="off"
+                      value={draft.username}
+                      onChange={set('username')}
+                    />
+                  </div>
+                  <div className="field">
+                    <label htmlFor={`${id}-password`}>Password (write-only)</label>
+                    <input
+                      id={`${id}-password`}
+                      type="password"
+                      autoComplete="new-password"
+                      placeholder={keep}
+                      value={draft.password}
+                      onChange={set('password')}
+                    />
+                  </div>
+                </>
+              )}
+            </div>
+          </fieldset>
+          <div className="form__actions field--wide">
+            <button type="submit" className="button button--primary" data-testid="sink-save" disabled={busy}>
+              {editingSink ? 'Save sink' : 'Add sink'}
+            </button>
+            {editingSink && (
+              <button
+                type="button"
+                className="button button--ghost"
+                onClick={() => {
+                  setEditing(null);
+                  setDraft(EMPTY);
+                }}
+              >
+                Cancel
+              </button>
+            )}
+          </div>
+        </form>
+      </section>
+
+      <section className="card" aria-labelledby={`${id}-routing`}>
+        <h2 id={`${id}-routing`} className="card__title">
+          Which kinds go where
+        </h2>
+        <p className="muted small">
+          Every alert reaches the dashboard inbox. Saving publishes a new version of the site's privacy policy
+          (<code>alerts.routes</code>) with your reason.
+        </p>
+        {policy.status === 'error' && (
+          <ErrorNotice error={policy.error} title="Could not load the policy" onRetry={reloadPolicy} />
+        )}
+        {routing && sinkList.length > 0 && (
+          <form onSubmit={saveRouting} data-testid="routing-form">
+            <div className="table-wrap">
+              <table className="table table--compact">
+                <caption className="visually-hidden">Alert kinds by sink</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Kind</th>
+                    {sinkList.map((s) => (
+                      <th scope="col" key={s.id}>
+                        {s.name}
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {ALERT_KINDS.map((kind) => (
+                    <tr key={kind}>
+                      <th scope="row">{ALERT_KIND_TITLES[kind]}</th>
+                      {sinkList.map((s) => (
+                        <td key={s.id}>
+                          <input
+                            type="checkbox"
+                            data-testid={`route-${s.name}-${kind}`}
+                            aria-label={`${ALERT_KIND_TITLES[kind]} to ${s.name}`}
+                            checked={routing.get(s.name)?.has(kind) ?? false}
+                            onChange={() => toggle(s.name, kind)}
+                          />
+                        </td>
+                      ))}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <div className="field">
+              <label htmlFor={`${id}-reason`}>Reason for the policy change</label>
+              <input
+                id={`${id}-reason`}
+                data-testid="routing-reason"
+                required
+                minLength={3}
+                value={reason}
+                onChange={(e) => setReason(e.target.value)}
+              />
+            </div>
+            <div className="form__actions">
+              <button
+                type="submit"
+                className="button button--primary"
+                data-testid="routing-save"
+                disabled={busy}
+              >
+                Save routing
+              </button>
+            </div>
+          </form>
+        )}
+      </section>
+
+      <section className="card" aria-labelledby={`${id}-log`}>
+        <h2 id={`${id}-log`} className="card__title">
+          Delivery log
+        </h2>
+        <button
+          type="button"
+          className="button button--small"
+          data-testid="deliveries-refresh"
+          onClick={reloadDeliveries}
+        >
+          Refresh
+        </button>
+        {deliveries.status === 'error' && (
+          <ErrorNotice error={deliveries.error} title="Could not load the log" onRetry={reloadDeliveries} />
+        )}
+        {deliveries.status === 'ready' &&
+          (deliveries.data.length === 0 ? (
+            <p className="muted">Nothing sent yet.</p>
+          ) : (
+            <div className="table-wrap">
+              <table className="table table--compact" data-testid="delivery-table">
+                <thead>
+                  <tr>
+                    <th scope="col">Queued</th>
+                    <th scope="col">Sink</th>
+                    <th scope="col">What</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Attempts</th>
+                    <th scope="col">Last answer</th>
+                    <th scope="col">Delivered</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {deliveries.data.map((d) => (
+                    <tr
+                      key={d.id}
+                      data-testid="delivery-row"
+                      data-status={d.status}
+                      data-sink={d.sinkName ?? ''}
+                    >
+                      <td>{formatDateTime(d.createdAt)}</td>
+                      <td>{d.sinkName ?? 'a removed sink'}</td>
+                      <td>{d.kind === 'digest' ? `digest of ${d.digestAlertIds.length}` : 'alert'}</td>
+                      <td>{d.status}</td>
+                      <td>{d.attempts}</td>
+                      <td>{d.lastError ?? d.lastResponse ?? '—'}</td>
+                      <td>{d.deliveredAt === null ? '—' : formatDateTime(d.deliveredAt)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ))}
+      </section>
+    </>
+  );
+}
