@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import {
   bucketOfId,
   bucketsContainingDay,
+  DEFAULT_HEATMAP_MIN_COHORT,
   DEFAULT_PRIVACY_POLICY,
   type DeviceClass,
   ELEMENT_GRID_CELLS,
@@ -170,6 +171,8 @@ class Accumulator {
 }
 
 const GRID = ELEMENT_GRID_CELLS * ELEMENT_GRID_CELLS;
+/** Distinct visitors each generated aggregate row counts: enough for the default minimum cohort. */
+const VISITORS_PER_ROW = DEFAULT_HEATMAP_MIN_COHORT + 4;
 
 /**
  * Generates `clicks` clicks in sessions over `DAYS` days and counts them into `store`: each session
@@ -210,9 +213,16 @@ async function generate(
     const rows = open.get(bucket);
     open.delete(bucket);
     if (!rows) return;
-    const writes = [...rows].map(([key, acc]) => {
+    const writes = [...rows].flatMap(([key, acc]) => {
       const [device, segment] = key.split('|') as [DeviceClass, string];
-      return { deltas: acc.toDeltas(layouts[device]), targets: [{ device, segment, bucket }] };
+      const targets = [{ device, segment, bucket }];
+      // The row's distinct visitors (the minimum cohort): bits set by writes that add nothing else.
+      const visitors = Array.from({ length: VISITORS_PER_ROW }, (_, v) => ({
+        deltas: new Map([[PAGE, emptyPageDelta()]]),
+        targets,
+        visitorBit: v,
+      }));
+      return [{ deltas: acc.toDeltas(layouts[device]), targets }, ...visitors];
     });
     await store.heatmaps.addAggregates(siteId, writes, Date.now());
   };
@@ -353,6 +363,7 @@ async function dataset(clicks: number, progress: (m: string) => void): Promise<D
     toDay: END_DAY,
     filter: {},
     k: DEFAULT_PRIVACY_POLICY.heatmapMinSessions,
+    minCohort: DEFAULT_HEATMAP_MIN_COHORT,
   };
   const check = await clickHeatmap(store, query);
   if (!check || check.elements.length === 0) throw new Error('the generated heatmap is empty');

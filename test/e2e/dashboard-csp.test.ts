@@ -162,6 +162,12 @@ describe('dashboard Content-Security-Policy', () => {
       expect(found, `after ${screen}`).toEqual({ events: [], console: [] });
     }
 
+    // One visitor is no cohort: the heatmap screen says so (the minimum cohort, 20 by default).
+    await page.goto(`${baseUrl}/sites/${siteKey}/heatmaps`);
+    const refused = page.getByTestId('heatmap-cohort-refused');
+    await refused.waitFor();
+    expect(await refused.textContent()).toContain('Too few visitors to show a heatmap');
+
     // A raw replay: the player's about:blank frame inherits the dashboard's policy.
     await page.goto(`${baseUrl}/sessions/${sessionId}`);
     await page.getByTestId('purpose-input').fill('CSP check: replay renders under the policy');

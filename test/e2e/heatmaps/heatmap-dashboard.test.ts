@@ -70,7 +70,16 @@ async function ingest(sessionId: string, seq: number, events: RecordedEvent[]): 
   const res = await fetch(`${veil.baseUrl}/ingest/v1/batch`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: ORIGIN, 'user-agent': DESKTOP_CHROME_UA },
-    body: JSON.stringify({ v: 1, siteKey: site.siteKey, sessionId, seq, sentAt: Date.now(), events }),
+    // One visitor per session: the minimum cohort counts visitors.
+    body: JSON.stringify({
+      v: 1,
+      siteKey: site.siteKey,
+      sessionId,
+      visitorId: `visitor_${sessionId}`.slice(0, 64),
+      seq,
+      sentAt: Date.now(),
+      events,
+    }),
   });
   if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
 }

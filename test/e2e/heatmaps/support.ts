@@ -36,6 +36,9 @@ export async function startVeil(env: Record<string, string> = {}): Promise<Veil>
       VEIL_ADMIN_PASSWORD: 'heatmaps-e2e-Owner-Passw0rd!',
       VEIL_DEMO: 'true',
       VEIL_LOG_LEVEL: 'warn',
+      // These tests check what a heatmap shows with a few visitors; the minimum cohort has its own
+      // tests (packages/server/test/integration/heatmaps.test.ts): set to its lowest here.
+      VEIL_HEATMAP_MIN_COHORT: '2',
       ...env,
     },
     root,

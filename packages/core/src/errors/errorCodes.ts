@@ -35,6 +35,11 @@ export const ERROR_CODES = {
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  /**
+   * A heatmap query whose cohort is below the minimum (`VEIL_HEATMAP_MIN_COHORT` distinct visitors
+   * on every day and device class it adds up): refused whole, never answered in part.
+   */
+  cohort_too_small: 422,
   too_many_requests: 429,
   internal: 500,
   /** The process is up but a dependency (the database) does not answer. */

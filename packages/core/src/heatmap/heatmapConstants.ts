@@ -37,6 +37,17 @@ export const MAX_PAGE_PATH_CHARS = 2_048;
 
 /** k of k-anonymity: an element or cell is shown only when this many sessions contributed. */
 export const DEFAULT_HEATMAP_MIN_SESSIONS = 5;
+/**
+ * Minimum cohort of heatmaps, in distinct visitors: a heatmap query (page, date range, device class,
+ * segment) is answered only when every day and device class it adds up holds at least this many
+ * distinct visitors, else it is refused whole (`cohort_too_small`), so that neither a narrow
+ * segment nor the difference of two overlapping queries isolates one person. Set by
+ * `VEIL_HEATMAP_MIN_COHORT`.
+ */
+export const DEFAULT_HEATMAP_MIN_COHORT = 20;
+/** The lowest minimum cohort the configuration accepts: never one visitor alone. */
+export const MIN_HEATMAP_MIN_COHORT = 2;
+export const MAX_HEATMAP_MIN_COHORT = 1_000;
 /** The lowest k a policy may set: a heatmap never shows what one session did alone. */
 export const MIN_HEATMAP_MIN_SESSIONS = 2;
 export const MAX_HEATMAP_MIN_SESSIONS = 1_000;

@@ -1,11 +1,12 @@
 import { HEATMAP_MODES, type HeatmapMode, REFERRER_CLASSES, roleHasPermission } from '@veil/core';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useAuth } from '../auth/AuthContext';
-import { ErrorNotice, Loading } from '../components/ErrorNotice';
+import { Loading } from '../components/ErrorNotice';
 import { PageHeading } from '../components/PageHeading';
 import { useResource } from '../hooks/useResource';
 import { Link, navigate, useLocation } from '../router/history';
 import { paths } from '../router/routes';
+import { HeatmapError } from './HeatmapError';
 import { HeatmapPanel } from './HeatmapPanel';
 import { heatmapApi } from './heatmapApi';
 import {
@@ -103,7 +104,7 @@ export function HeatmapPage({ siteKey }: { siteKey: string }) {
           ) : undefined
         }
       />
-      {pages.status === 'error' && <ErrorNotice error={pages.error} title="Could not load the pages" />}
+      {pages.status === 'error' && <HeatmapError error={pages.error} title="Could not load the pages" />}
       {pages.status === 'loading' && <Loading />}
       {pages.status === 'ready' && pages.data.pages.length === 0 && (
         <p className="notice" data-testid="heatmap-no-pages">

@@ -4,6 +4,7 @@ import { ErrorNotice, Loading } from '../components/ErrorNotice';
 import { useResource } from '../hooks/useResource';
 import { ElementTable, elementLabel, elementRows } from './ElementTable';
 import { download, exportName, toCsv } from './exportFiles';
+import { HeatmapError } from './HeatmapError';
 import type { AttentionHeatmap, ClickHeatmap, HeatmapApi, HeatmapQuery, ScrollHeatmap } from './heatmapApi';
 import { composePng, drawHeat, drawHighlight, drawScroll } from './heatOverlay';
 import {
@@ -215,7 +216,7 @@ export function HeatmapPanel(props: HeatmapPanelProps) {
         </div>
       </header>
       {data.status === 'error' && (
-        <ErrorNotice error={data.error} title="Could not load the heatmap" onRetry={reloadData} />
+        <HeatmapError error={data.error} title="Could not load the heatmap" onRetry={reloadData} />
       )}
       {snapshot.status === 'ready' && snap === null && (
         <p className="notice">

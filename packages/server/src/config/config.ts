@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_HEATMAP_MIN_COHORT, MAX_HEATMAP_MIN_COHORT, MIN_HEATMAP_MIN_COHORT } from '@veil/core';
 import { z } from 'zod';
 import {
   type AuditAnchorSetting,
@@ -70,6 +71,11 @@ export interface VeilConfig extends AccessConfig {
    * @default DEFAULT_INGEST_MAX_QUEUE_MS
    */
   ingestMaxQueueMs: number;
+  /**
+   * `VEIL_HEATMAP_MIN_COHORT`: distinct visitors every day and device class of a heatmap query
+   * must hold, else the query is refused (`cohort_too_small`). @default DEFAULT_HEATMAP_MIN_COHORT
+   */
+  heatmapMinCohort: number;
   /** `VEIL_CHROMIUM_PATH`: the Chromium that prints the compliance pack as PDF and runs scheduled pre-consent scans. */
   chromiumPath: string;
   dashboardDir: string;
@@ -190,6 +196,12 @@ const envSchema = z.object({
     })
     .transform((v) => (v === 'auto' ? autoIngestWorkers() : Number(v))),
   VEIL_INGEST_MAX_QUEUE_MS: z.coerce.number().int().min(1).max(600_000).default(DEFAULT_INGEST_MAX_QUEUE_MS),
+  VEIL_HEATMAP_MIN_COHORT: z.coerce
+    .number()
+    .int()
+    .min(MIN_HEATMAP_MIN_COHORT)
+    .max(MAX_HEATMAP_MIN_COHORT)
+    .default(DEFAULT_HEATMAP_MIN_COHORT),
   VEIL_TRUST_PROXY: z
     .string()
     .trim()
@@ -260,6 +272,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     ingestMaxInFlight: e.VEIL_INGEST_MAX_IN_FLIGHT,
     ingestWorkers: e.VEIL_INGEST_WORKERS,
     ingestMaxQueueMs: e.VEIL_INGEST_MAX_QUEUE_MS,
+    heatmapMinCohort: e.VEIL_HEATMAP_MIN_COHORT,
     dashboardDir: resolveDir(cwd, e.VEIL_DASHBOARD_DIR, 'packages/dashboard/dist'),
     recorderDir: resolveDir(cwd, e.VEIL_RECORDER_DIR, 'packages/recorder/dist'),
     demoDir: resolveDir(cwd, e.VEIL_DEMO_DIR, 'examples/demo-site/public'),

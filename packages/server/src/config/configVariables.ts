@@ -128,6 +128,13 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.freeze([
     audience: 'operator',
   },
   {
+    name: 'VEIL_HEATMAP_MIN_COHORT',
+    default: '20',
+    description:
+      'Minimum cohort of heatmaps in distinct visitors (2 to 1000): a heatmap query is answered only when every day and device class it adds up holds at least this many distinct visitors, else it is refused whole with 422 `cohort_too_small`, so that narrowing a segment or differencing two overlapping queries cannot isolate one person.',
+    audience: 'operator',
+  },
+  {
     name: 'VEIL_CHROMIUM_PATH',
     default: '/usr/bin/chromium',
     description:

@@ -266,6 +266,8 @@ export interface AggregateTarget {
 export interface AggregateWrite {
   deltas: Deltas;
   targets: AggregateTarget[];
+  /** The session's visitor, set in the visitor bitmap of every page total written (`visitorBitmap.ts`). */
+  visitorBit?: number | null;
 }
 
 export function targetsOf(device: DeviceClass, segments: readonly string[], buckets: readonly number[]) {

@@ -8,9 +8,16 @@ import {
   type SegmentFilter,
   segmentKey,
 } from '@veil/core';
-import { type AggregateSelection, type PageTotals, TileKind } from '../storage/heatmaps/HeatmapRepository.js';
+import { VeilError } from '../errors/VeilError.js';
+import {
+  type AggregateSelection,
+  type DayCohort,
+  type PageTotals,
+  TileKind,
+} from '../storage/heatmaps/HeatmapRepository.js';
 import type { Store } from '../storage/Store.js';
 import type { DenseCounts } from './countsBlob.js';
+import { emptyVisitorBitmap, orVisitorBitmap, visitorCount } from './visitorBitmap.js';
 
 /** One heatmap question: a page of a site, device classes, a day range (UTC) and a segment. */
 export interface HeatmapQuery {
@@ -23,6 +30,8 @@ export interface HeatmapQuery {
   filter: SegmentFilter;
   /** k of k-anonymity (the site's `heatmapMinSessions`). */
   k: number;
+  /** Minimum cohort in distinct visitors (`VEIL_HEATMAP_MIN_COHORT`), see `cohortAllows`. */
+  minCohort: number;
 }
 
 export interface HeatmapTotals {
@@ -58,6 +67,54 @@ export interface ClickHeatmap {
   suppressed: { elements: number; cells: number };
 }
 
+/**
+ * The minimum cohort: a query adds up days (and, for the page list, device classes); each day and
+ * device class with data must hold at least `min` distinct visitors, and so must the whole. Then
+ * any two queries differ by whole days or device classes of at least `min` visitors each, so
+ * neither narrowing a segment nor differencing overlapping date ranges or device sets isolates
+ * one person. Visitors are counted from bitmaps whose set bits never exceed the true number
+ * (`visitorBitmap.ts`): an error can only refuse.
+ */
+export function cohortAllows(rows: readonly DayCohort[], min: number): boolean {
+  const parts = new Map<string, { sessions: number; visitors: Uint8Array }>();
+  for (const r of rows) {
+    const key = `${r.device}\u0000${r.day}`;
+    const part = parts.get(key) ?? { sessions: 0, visitors: emptyVisitorBitmap() };
+    part.sessions += r.sessions;
+    orVisitorBitmap(part.visitors, r.visitors);
+    parts.set(key, part);
+  }
+  const all = emptyVisitorBitmap();
+  for (const part of parts.values()) {
+    if (part.sessions <= 0) continue;
+    if (visitorCount(part.visitors) < min) return false;
+    orVisitorBitmap(all, part.visitors);
+  }
+  return visitorCount(all) >= min;
+}
+
+function daysOf(q: Pick<HeatmapQuery, 'fromDay' | 'toDay'>): number[] {
+  const days: number[] = [];
+  for (let d = q.fromDay; d <= q.toDay; d++) days.push(d);
+  return days;
+}
+
+/** Refuses the whole query (422 `cohort_too_small`) unless its cohort is large enough. */
+async function requireCohort(store: Store, q: Omit<HeatmapQuery, 'pattern'>, pattern: string | null) {
+  const rows = await store.heatmaps.dayCohorts(q.siteId, pattern, {
+    devices: q.devices,
+    segment: segmentKey(q.filter),
+    days: daysOf(q),
+  });
+  if (!cohortAllows(rows, q.minCohort)) {
+    throw new VeilError(
+      'cohort_too_small',
+      `fewer than ${q.minCohort} distinct visitors on a day or device class of this query: widen the date range, device classes or segment`,
+    );
+  }
+  return rows;
+}
+
 export function selectionOf(q: HeatmapQuery): AggregateSelection {
   return { devices: q.devices, segment: segmentKey(q.filter), buckets: bucketsCovering(q.fromDay, q.toDay) };
 }
@@ -79,6 +136,7 @@ function visibleTotals(t: PageTotals, k: number): HeatmapTotals {
 export async function clickHeatmap(store: Store, q: HeatmapQuery): Promise<ClickHeatmap | undefined> {
   const pageId = await store.heatmaps.pageId(q.siteId, q.pattern);
   if (pageId === undefined) return undefined;
+  await requireCohort(store, q, q.pattern);
   const sel = selectionOf(q);
   const [totals, elements, tiles] = await Promise.all([
     store.heatmaps.totals(pageId, sel),
@@ -178,6 +236,7 @@ export interface ScrollHeatmap {
 export async function scrollHeatmap(store: Store, q: HeatmapQuery): Promise<ScrollHeatmap | undefined> {
   const pageId = await store.heatmaps.pageId(q.siteId, q.pattern);
   if (pageId === undefined) return undefined;
+  await requireCohort(store, q, q.pattern);
   const t = await store.heatmaps.totals(pageId, selectionOf(q));
   if (t.sessions < q.k || t.scrollViews <= 0) return { views: 0, sessions: 0, averageFoldPx: 0, reach: [] };
   const bins = new Array<number>(101).fill(0);
@@ -211,6 +270,7 @@ export interface AttentionHeatmap {
 export async function attentionHeatmap(store: Store, q: HeatmapQuery): Promise<AttentionHeatmap | undefined> {
   const pageId = await store.heatmaps.pageId(q.siteId, q.pattern);
   if (pageId === undefined) return undefined;
+  await requireCohort(store, q, q.pattern);
   const sel = selectionOf(q);
   const [totals, elements, tiles] = await Promise.all([
     store.heatmaps.totals(pageId, sel),
@@ -257,13 +317,24 @@ export interface PageListEntry extends HeatmapTotals {
   pattern: string;
 }
 
-/** The site's pages with heatmap data in the range, by page views; pages below k are left out. */
+/**
+ * The site's pages with heatmap data in the range, by page views. The whole list is refused when
+ * the site's cohort in the segment is too small; pages below the minimum cohort or below k
+ * sessions are left out.
+ */
 export async function heatmapPages(
   store: Store,
   q: Omit<HeatmapQuery, 'pattern'>,
 ): Promise<{ pages: PageListEntry[]; suppressed: number }> {
+  const cohorts = await requireCohort(store, q, null);
+  const byPage = new Map<string, DayCohort[]>();
+  for (const row of cohorts) byPage.set(row.pattern, [...(byPage.get(row.pattern) ?? []), row]);
   const rows = await store.heatmaps.pages(q.siteId, selectionOf({ ...q, pattern: '' }));
-  const { shown, suppressed } = kAnonymous(rows, (r) => r.sessions, q.k);
+  const { shown, suppressed } = kAnonymous(
+    rows,
+    (r) => (cohortAllows(byPage.get(r.pattern) ?? [], q.minCohort) ? r.sessions : 0),
+    q.k,
+  );
   return {
     pages: shown
       .map((r) => ({

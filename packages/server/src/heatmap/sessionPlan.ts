@@ -69,6 +69,8 @@ export interface BatchForPlan {
   region: string | null;
   minSessionMs: number;
   pagePatterns: readonly string[];
+  /** The visitor's bit in the visitor bitmaps (`visitorBitmap.ts`), null without a visitor id. */
+  visitorBit?: number | null;
 }
 
 export type PlanOutcome = 'counted' | 'held' | 'excluded' | 'duplicate';
@@ -185,6 +187,7 @@ export function planHeatmapBatch(stored: HeatmapSessionState | undefined, batch:
           {
             deltas,
             targets: targetsOf(state.device, segmentKeysOf(state.segment), bucketsContainingDay(state.day)),
+            visitorBit: batch.visitorBit,
           },
         ];
   return { outcome: 'counted', state, writes };

@@ -19,6 +19,7 @@ const DESCRIPTIONS: Record<number, string> = {
   409: 'Conflict',
   413: 'Payload too large',
   415: 'Unsupported media type',
+  422: 'Refused as a whole (cohort_too_small)',
   429: 'Too many requests',
   503: 'A dependency is unavailable',
 };

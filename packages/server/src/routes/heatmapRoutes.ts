@@ -44,7 +44,8 @@ const TAGS = ['heatmaps'];
  * aggregates; elements and cells fewer than k sessions contributed to are withheld.
  */
 export async function heatmapRoutes(app: FastifyInstance): Promise<void> {
-  const { store, clock, cipher } = app.veil;
+  const { store, clock, cipher, config } = app.veil;
+  const minCohort = config.heatmapMinCohort;
 
   const site = async (siteKey: string): Promise<SiteRecord> => {
     const found = await store.sites.findByKey(siteKey);
@@ -91,6 +92,7 @@ export async function heatmapRoutes(app: FastifyInstance): Promise<void> {
       toDay: r.toDay,
       filter: r.filter,
       k: s.policy.heatmapMinSessions,
+      minCohort,
     };
     return { query, head: { page: known, device: q.device, from: r.from, to: r.to, k: query.k } };
   };
@@ -99,7 +101,7 @@ export async function heatmapRoutes(app: FastifyInstance): Promise<void> {
     summary,
     description,
     tags: TAGS,
-    responses: { 200: { description: summary, schema }, ...errorResponses(400, 401, 403, 404) },
+    responses: { 200: { description: summary, schema }, ...errorResponses(400, 401, 403, 404, 422) },
   });
 
   addRoute(app, {
@@ -111,7 +113,7 @@ export async function heatmapRoutes(app: FastifyInstance): Promise<void> {
     querystring: heatmapPagesQuery,
     doc: pageDoc(
       'Pages with heatmap data',
-      'Page patterns by page views; pages fewer than k sessions visited are left out.',
+      'Page patterns by page views; pages fewer than k sessions visited, or below the minimum cohort, are left out. Refused whole (422 cohort_too_small) when a day or device class of the range holds fewer than VEIL_HEATMAP_MIN_COHORT distinct visitors in the segment.',
       heatmapPagesSchema,
     ),
     handler: async ({ params, query }) => {
@@ -126,6 +128,7 @@ export async function heatmapRoutes(app: FastifyInstance): Promise<void> {
         toDay: r.toDay,
         filter: r.filter,
         k,
+        minCohort,
       });
       return { ...result, k };
     },

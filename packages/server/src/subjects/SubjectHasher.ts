@@ -14,6 +14,20 @@ export class SubjectHasher {
     this.#secret = Buffer.from(secret);
   }
 
+  /**
+   * The bit a visitor sets in the visitor bitmaps of heatmap aggregates (`visitorBitmap.ts`): keyed
+   * by the identity secret, so nobody without it can tell which bit a visitor id sets.
+   */
+  heatmapVisitorBit(siteId: string, visitorId: string, bits: number): number {
+    const digest = createHmac('sha256', this.#secret)
+      .update('veil/heatmap-visitor/v1\0')
+      .update(siteId, 'utf8')
+      .update('\0')
+      .update(visitorId, 'utf8')
+      .digest();
+    return digest.readUInt32BE(0) % bits;
+  }
+
   /** Lowercase hex HMAC-SHA256 of the user id (domain-separated). */
   userHash(userId: string): string {
     return createHmac('sha256', this.#secret)

@@ -15,6 +15,7 @@ import { collectDeltas, targetsOf } from '../../src/heatmap/heatmapDeltas.js';
 import { openSnapshot, sealSnapshot } from '../../src/heatmap/representativeSnapshots.js';
 import { SeenSet } from '../../src/heatmap/seenSet.js';
 import { type BatchForPlan, planHeatmapBatch } from '../../src/heatmap/sessionPlan.js';
+import { visitorCount } from '../../src/heatmap/visitorBitmap.js';
 import { type AggregateSelection, TileKind } from '../../src/storage/heatmaps/HeatmapRepository.js';
 import type { Store } from '../../src/storage/Store.js';
 import type { SiteRecord } from '../../src/storage/sites/SiteRepository.js';
@@ -80,6 +81,29 @@ describe.each(await storeBackends())('heatmap store: $name', (backend) => {
   afterAll(async () => {
     await store?.close();
     await cleanup?.();
+  });
+
+  it('keeps distinct visitors per page, device class and day: a visitor again adds no one', async () => {
+    const own = await store.sites.create({
+      siteKey: 'heatmap_store_visitors',
+      name: 'visitors',
+      origins: ['https://v.example'],
+      policy: DEFAULT_PRIVACY_POLICY,
+      createdAt: T,
+    });
+    const write = (visitorBit: number) => ({ ...sessionWrite('/visitors', [{ x: 1, y: 1 }]), visitorBit });
+    await store.heatmaps.addAggregates(own.id, [write(7), write(8)], T);
+    await store.heatmaps.addAggregates(own.id, [write(7), write(4095)], T);
+    await store.heatmaps.addAggregates(own.id, [sessionWrite('/visitors', [{ x: 1, y: 1 }])], T);
+    const days = { devices: ['desktop'] as const, segment: segmentKey({}), days: [DAY - 1, DAY, DAY + 1] };
+    const rows = await store.heatmaps.dayCohorts(own.id, '/visitors', days);
+    expect(rows.map((r) => ({ ...r, visitors: visitorCount(r.visitors) }))).toEqual([
+      { pattern: '/visitors', device: 'desktop', day: DAY, sessions: 5, visitors: 3 },
+    ]);
+    expect((await store.heatmaps.dayCohorts(own.id, null, days)).map((r) => r.pattern)).toEqual([
+      '/visitors',
+    ]);
+    expect(await store.heatmaps.dayCohorts(other.id, null, days)).toEqual([]);
   });
 
   it('adds aggregates up, per element, grid cell, page cell and bucket, and reads them back summed', async () => {

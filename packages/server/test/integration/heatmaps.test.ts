@@ -22,7 +22,9 @@ describe('heatmaps API', () => {
   const clicks = (siteKey: string, query: string) => get(`/api/v1/sites/${siteKey}/heatmaps/clicks?${query}`);
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // These tests are about k, segments and counting, with a handful of visitors: the minimum
+    // cohort (its own tests below) is set to its lowest.
+    t = await startTestApp({ env: { VEIL_HEATMAP_MIN_COHORT: '2' } });
     analyst = await t.token('analyst');
   });
   afterAll(() => t.close());
@@ -211,7 +213,10 @@ describe('heatmaps API', () => {
     for (let s = 0; s < 5; s++)
       await visit(t, site, { vw: 1440, nv: true, ref: 'email', clicks: [{ el: BUTTON }] });
 
-    const total = async (q: string) => (await clicks(site.siteKey, `page=/&${q}`)).body.totals.clicks;
+    const total = async (q: string) => {
+      const { status, body } = await clicks(site.siteKey, `page=/&${q}`);
+      return status === 200 ? body.totals.clicks : body.error.code;
+    };
     expect(await total('device=mobile')).toBe(5);
     expect(await total('device=tablet')).toBe(5);
     expect(await total('device=desktop')).toBe(15);
@@ -219,9 +224,10 @@ describe('heatmaps API', () => {
     expect(await total('device=desktop&visitor=new')).toBe(5);
     expect(await total('device=desktop&referrer=social')).toBe(10);
     expect(await total('device=desktop&referrer=email&visitor=new')).toBe(5);
-    expect(await total('device=desktop&referrer=search')).toBe(0);
+    // A segment nobody is in is refused like one with too few visitors (no figure tells them apart).
+    expect(await total('device=desktop&referrer=search')).toBe('cohort_too_small');
     expect(await total('device=tablet&tagKey=plan&tagValue=pro')).toBe(5);
-    expect(await total('device=desktop&tagKey=plan&tagValue=pro')).toBe(0);
+    expect(await total('device=desktop&tagKey=plan&tagValue=pro')).toBe('cohort_too_small');
     expect(await total(`device=desktop&from=${day0}&to=${day0 + 60_000}`)).toBe(10);
     expect(await total(`device=desktop&from=${day0 + MS_PER_DAY}`)).toBe(5);
     // The page list follows the same filters.
@@ -409,7 +415,7 @@ describe('heatmaps by region', () => {
   let t: TestApp;
   let analyst: string;
   beforeAll(async () => {
-    t = await startTestApp({ env: { VEIL_REGION_HEADER: 'x-country' } });
+    t = await startTestApp({ env: { VEIL_REGION_HEADER: 'x-country', VEIL_HEATMAP_MIN_COHORT: '2' } });
     analyst = await t.token('analyst');
   });
   afterAll(() => t.close());
@@ -430,11 +436,101 @@ describe('heatmaps by region', () => {
         url: `/api/v1/sites/${site.siteKey}/heatmaps/clicks?page=/&${q}`,
         headers: { authorization: `Bearer ${analyst}` },
       });
-      return res.json().totals.clicks;
+      return res.statusCode === 200 ? res.json().totals.clicks : res.json().error.code;
     };
     expect(await total('region=DE')).toBe(5);
     expect(await total('region=FR&visitor=new')).toBe(6);
-    expect(await total('region=IT')).toBe(0);
+    expect(await total('region=IT')).toBe('cohort_too_small');
     expect(await total('')).toBe(11);
+  });
+});
+
+describe('heatmaps: the minimum cohort (distinct visitors, default 20)', () => {
+  let t: TestApp;
+  let analyst: string;
+  beforeAll(async () => {
+    t = await startTestApp();
+    analyst = await t.token('analyst');
+  });
+  afterAll(() => t.close());
+
+  const get = async (siteKey: string, what: string, query: string) => {
+    const res = await t.app.inject({
+      url: `/api/v1/sites/${siteKey}/heatmaps/${what}?${query}`,
+      headers: { authorization: `Bearer ${analyst}` },
+    });
+    return { status: res.statusCode, body: res.json() };
+  };
+  const day = (ms: number) => ms - (ms % MS_PER_DAY);
+
+  it('refuses every heatmap of a page until 20 distinct visitors, whole and with a 422', async () => {
+    expect(t.config.heatmapMinCohort).toBe(20);
+    const site = await heatmapSite(t);
+    for (let v = 0; v < 19; v++) await visit(t, site, { clicks: [{ el: BUTTON, x: 5, y: 5 }] });
+    for (const what of ['clicks', 'scroll', 'attention']) {
+      const refused = await get(site.siteKey, what, 'page=/&device=desktop');
+      expect(refused.status, what).toBe(422);
+      expect(refused.body.error.code).toBe('cohort_too_small');
+      expect(JSON.stringify(refused.body)).not.toContain(BUTTON);
+    }
+    expect((await get(site.siteKey, 'pages', '')).body.error.code).toBe('cohort_too_small');
+    await visit(t, site, { clicks: [{ el: BUTTON, x: 5, y: 5 }] });
+    const shown = await get(site.siteKey, 'clicks', 'page=/&device=desktop');
+    expect(shown.status).toBe(200);
+    expect(shown.body.totals).toMatchObject({ sessions: 20, clicks: 20 });
+    expect(
+      (await get(site.siteKey, 'pages', '')).body.pages.map((p: { pattern: string }) => p.pattern),
+    ).toEqual(['/']);
+  });
+
+  it('counts visitors, not sessions: one visitor with 30 sessions is refused', async () => {
+    const site = await heatmapSite(t);
+    for (let s = 0; s < 30; s++)
+      await visit(t, site, { visitorId: 'visitor_the_only_one', clicks: [{ el: BUTTON }] });
+    for (let v = 0; v < 18; v++) await visit(t, site, { clicks: [{ el: BUTTON }] });
+    const refused = await get(site.siteKey, 'clicks', 'page=/&device=desktop');
+    expect(refused.status).toBe(422);
+    // 48 sessions, 19 visitors: one more visitor, not one more session, opens it.
+    await visit(t, site, { visitorId: 'visitor_the_only_one', clicks: [{ el: BUTTON }] });
+    expect((await get(site.siteKey, 'clicks', 'page=/&device=desktop')).status).toBe(422);
+    await visit(t, site, { clicks: [{ el: BUTTON }] });
+    expect((await get(site.siteKey, 'clicks', 'page=/&device=desktop')).status).toBe(200);
+  });
+
+  it('refuses two overlapping date ranges whose difference is one visitor', async () => {
+    const site = await heatmapSite(t);
+    const first = day(t.clock.now());
+    for (let v = 0; v < 24; v++) await visit(t, site, { clicks: [{ el: BUTTON, x: 5, y: 5 }] });
+    t.clock.advance(MS_PER_DAY);
+    // The next day one visitor alone, clicking somewhere nobody else did.
+    await visit(t, site, { visitorId: 'visitor_alone_next_day', clicks: [{ el: LINK, x: 900, y: 900 }] });
+    const second = day(t.clock.now());
+    const range = (from: number, to: number) =>
+      `page=/&device=desktop&from=${from}&to=${to + MS_PER_DAY - 1}`;
+    const dayOne = await get(site.siteKey, 'clicks', range(first, first));
+    expect(dayOne.status).toBe(200);
+    expect(dayOne.body.totals.sessions).toBe(24);
+    // Both days: 25 visitors in all, but the difference to day one would be that one visitor.
+    const both = await get(site.siteKey, 'clicks', range(first, second));
+    expect(both.status).toBe(422);
+    expect(both.body.error.code).toBe('cohort_too_small');
+    expect((await get(site.siteKey, 'scroll', range(first, second))).status).toBe(422);
+    expect((await get(site.siteKey, 'pages', `from=${first}&to=${second + MS_PER_DAY - 1}`)).status).toBe(
+      422,
+    );
+    expect((await get(site.siteKey, 'clicks', range(second, second))).status).toBe(422);
+  });
+
+  it('refuses device classes and segments that would single out a visitor', async () => {
+    const site = await heatmapSite(t);
+    for (let v = 0; v < 21; v++) await visit(t, site, { clicks: [{ el: BUTTON }] });
+    await visit(t, site, { vw: 390, clicks: [{ el: BUTTON }] });
+    await visit(t, site, { ref: 'email', clicks: [{ el: BUTTON }] });
+    expect((await get(site.siteKey, 'clicks', 'page=/&device=desktop')).status).toBe(200);
+    expect((await get(site.siteKey, 'clicks', 'page=/&device=mobile')).status).toBe(422);
+    // Every device class at once: desktop minus it would be the one mobile visitor.
+    expect((await get(site.siteKey, 'pages', '')).status).toBe(422);
+    expect((await get(site.siteKey, 'pages', 'device=desktop')).status).toBe(200);
+    expect((await get(site.siteKey, 'clicks', 'page=/&device=desktop&referrer=email')).status).toBe(422);
   });
 });

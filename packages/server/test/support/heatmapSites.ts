@@ -53,6 +53,8 @@ export interface Visit {
   /** Session length covered by the batch, ms (the policy's minimum is 3 s). */
   durationMs?: number;
   sessionId?: string;
+  /** The visitor (default: a new visitor per session; the minimum cohort counts visitors). */
+  visitorId?: string;
   seq?: number;
   /** More request headers (a proxy's country header). */
   headers?: Record<string, string>;
@@ -77,7 +79,14 @@ export async function visit(
   const end = t0 + (v.durationMs ?? 4_000);
   events.push(v.mode === 'heatmap' ? attentionEvent(end, { path, vw }) : moveEvent(end));
   const res = await t.ingest(
-    makeBatch({ siteKey: site.siteKey, sessionId: id, seq: v.seq ?? 0, sentAt: t0, events }),
+    makeBatch({
+      siteKey: site.siteKey,
+      sessionId: id,
+      visitorId: v.visitorId ?? `visitor_${id}`.slice(0, 64),
+      seq: v.seq ?? 0,
+      sentAt: t0,
+      events,
+    }),
     {
       'user-agent': v.userAgent ?? BROWSER_UA,
       ...v.headers,

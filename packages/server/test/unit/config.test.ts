@@ -77,6 +77,8 @@ describe('loadConfig', () => {
         VEIL_ADMIN_PASSWORD: 'short',
         VEIL_DEMO: 'maybe',
         VEIL_SECURE_COOKIES: 'sometimes',
+        // One visitor is no cohort.
+        VEIL_HEATMAP_MIN_COHORT: '1',
       });
     } catch (e) {
       error = e;
@@ -90,6 +92,7 @@ describe('loadConfig', () => {
       'VEIL_ADMIN_PASSWORD',
       'VEIL_DEMO',
       'VEIL_SECURE_COOKIES',
+      'VEIL_HEATMAP_MIN_COHORT',
     ]) {
       expect(problems).toContain(name);
     }
@@ -133,6 +136,7 @@ describe('CONFIG_VARIABLES', () => {
         'VEIL_INGEST_MAX_IN_FLIGHT',
         'VEIL_INGEST_MAX_QUEUE_MS',
         'VEIL_INGEST_WORKERS',
+        'VEIL_HEATMAP_MIN_COHORT',
         'VEIL_DASHBOARD_DIR',
         'VEIL_RECORDER_DIR',
         'VEIL_DEMO_DIR',
@@ -168,6 +172,8 @@ describe('CONFIG_VARIABLES', () => {
     expect(defaults.VEIL_SECURE_COOKIES).toBe(config.secureCookies);
     expect(defaults.VEIL_TRUST_PROXY).toBe(String(config.trustProxy));
     expect(Number(defaults.VEIL_INGEST_MAX_IN_FLIGHT)).toBe(config.ingestMaxInFlight);
+    expect(Number(defaults.VEIL_HEATMAP_MIN_COHORT)).toBe(config.heatmapMinCohort);
+    expect(config.heatmapMinCohort).toBe(20);
     expect(Number(defaults.VEIL_INGEST_MAX_QUEUE_MS)).toBe(config.ingestMaxQueueMs);
     expect(defaults.VEIL_INGEST_WORKERS).toBe('auto');
     expect(config.ingestWorkers).toBe(autoIngestWorkers());

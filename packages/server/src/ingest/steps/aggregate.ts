@@ -17,8 +17,10 @@ import {
   sealSnapshot,
   snapshotCandidates,
 } from '../../heatmap/representativeSnapshots.js';
+import { VISITOR_BITMAP_BITS } from '../../heatmap/visitorBitmap.js';
 import type { HeatmapIngestOutcome } from '../../storage/heatmaps/HeatmapRepository.js';
 import type { Store } from '../../storage/Store.js';
+import type { SubjectHasher } from '../../subjects/SubjectHasher.js';
 import { type Drop, drop } from '../Drop.js';
 import type { IngestWrites } from '../IngestWrites.js';
 import { detectorsFor } from './redact.js';
@@ -65,7 +67,13 @@ function pathsOf(input: LocatedBatch, heatmap: readonly ParsedHeatmapEvent[]): s
  * snapshot. Heatmap-only batches are marked so that nothing of them is stored as a recording.
  */
 export async function aggregateHeatmaps<T extends LocatedBatch>(
-  deps: { store: Store; cipher: EnvelopeCipher; clock: Clock; writes: Pick<IngestWrites, 'heatmap'> },
+  deps: {
+    store: Store;
+    cipher: EnvelopeCipher;
+    clock: Clock;
+    hasher: SubjectHasher;
+    writes: Pick<IngestWrites, 'heatmap'>;
+  },
   input: T,
 ): Promise<AggregatedBatch<T> | Drop> {
   const { batch, site } = input;
@@ -131,6 +139,12 @@ export async function aggregateHeatmaps<T extends LocatedBatch>(
       // The visitor's country when a region source is configured (step `region`), else none.
       region: (input as { visitorRegion?: string | null }).visitorRegion ?? null,
       minSessionMs: policy.minSessionMs,
+      // The visitor's bit in the aggregates' visitor bitmaps; none without a visitor id (such a
+      // session adds no one to a cohort: the minimum cohort can only be harder to reach).
+      visitorBit:
+        batch.visitorId === undefined
+          ? null
+          : deps.hasher.heatmapVisitorBit(site.id, batch.visitorId, VISITOR_BITMAP_BITS),
       pagePatterns: policy.heatmapPagePatterns,
     },
     now,

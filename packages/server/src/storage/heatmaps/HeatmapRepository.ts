@@ -23,6 +23,16 @@ export interface PageTotals {
   scroll: DenseCounts;
 }
 
+/** Sessions and distinct visitors (bitmap) of one page, device class and day (a level-0 bucket). */
+export interface DayCohort {
+  pattern: string;
+  device: DeviceClass;
+  day: number;
+  sessions: number;
+  /** `visitorBitmap.ts`; empty for rows written before visitors were counted. */
+  visitors: Uint8Array;
+}
+
 export interface PageSummary extends Omit<PageTotals, 'scroll'> {
   pattern: string;
 }
@@ -77,6 +87,15 @@ export interface HeatmapRepository {
   /** Every page of the site with data in the selection. */
   pages(siteId: string, selection: AggregateSelection): Promise<PageSummary[]>;
   totals(pageId: number, selection: AggregateSelection): Promise<PageTotals>;
+  /**
+   * The day rows (one per page, device class and day with data) of the site's pages, or of one
+   * page pattern, for the selection's segment and device classes over `days`.
+   */
+  dayCohorts(
+    siteId: string,
+    pattern: string | null,
+    selection: Omit<AggregateSelection, 'buckets'> & { days: readonly number[] },
+  ): Promise<DayCohort[]>;
   elements(pageId: number, selection: AggregateSelection): Promise<ElementStats[]>;
   /** Tile → cell index → counters, summed over the selection. */
   tiles(pageId: number, kind: TileKind, selection: AggregateSelection): Promise<Map<number, DenseCounts>>;

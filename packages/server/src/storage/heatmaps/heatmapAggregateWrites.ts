@@ -10,6 +10,12 @@ import {
   type ElementDelta,
   SCROLL_METRICS,
 } from '../../heatmap/heatmapDeltas.js';
+import {
+  decodeVisitorBitmap,
+  emptyVisitorBitmap,
+  orVisitorBitmap,
+  setVisitorBit,
+} from '../../heatmap/visitorBitmap.js';
 import type { Database } from '../Database.js';
 import type { Dialect } from '../migrations/Migration.js';
 import { TileKind } from './HeatmapRepository.js';
@@ -34,6 +40,7 @@ interface TotalsAcc {
   key: Key;
   n: number[]; // views, sessions, clicks, rage, dead, attention_ms, scroll_views, fold_px_sum
   scroll: Counts;
+  visitors: Uint8Array;
 }
 interface ElementAcc {
   key: Key & { element_id: number };
@@ -198,18 +205,22 @@ export function heatmapAggregateWriter(dialect: Dialect) {
     const totals = new Map<string, TotalsAcc>();
     const elements = new Map<string, ElementAcc>();
     const tiles = new Map<string, TileAcc>();
-    for (const { deltas, targets } of writes) {
+    for (const { deltas, targets, visitorBit } of writes) {
       for (const [pattern, d] of deltas) {
         const page_id = pageOf(pattern);
         const n = [d.views, d.sessions, d.clicks, d.rage, d.dead, d.attentionMs, d.scrollViews, d.foldPxSum];
         for (const t of targets) {
           const key: Key = { page_id, device: t.device, segment: t.segment, bucket: t.bucket };
           const ks = keyString(key);
-          const acc = totals.get(ks);
+          let acc = totals.get(ks);
           if (acc) {
             for (let i = 0; i < n.length; i++) acc.n[i]! += n[i]!;
             addCounts(acc.scroll, d.scroll);
-          } else totals.set(ks, { key, n: [...n], scroll: addCounts(new Map(), d.scroll) });
+          } else {
+            acc = { key, n: [...n], scroll: addCounts(new Map(), d.scroll), visitors: emptyVisitorBitmap() };
+            totals.set(ks, acc);
+          }
+          if (visitorBit !== undefined && visitorBit !== null) setVisitorBit(acc.visitors, visitorBit);
           for (const [path, e] of d.elements) {
             const element_id = elementOf(page_id, path);
             const eks = keyString(key, element_id);
@@ -303,9 +314,10 @@ async function writeTotals(trx: Kysely<Database>, accs: TotalsAcc[]): Promise<vo
       scroll_views: sum(6),
       fold_px_sum: sum(7),
       scroll: encodeCounts(scroll, SCROLL_METRICS.length),
+      visitors: Buffer.from(orVisitorBitmap(decodeVisitorBitmap(old?.visitors), a.visitors)),
     } satisfies Database['heatmap_totals'];
   });
-  for (const group of chunks(values, Math.floor(MAX_PARAMS_PER_STATEMENT / 13))) {
+  for (const group of chunks(values, Math.floor(MAX_PARAMS_PER_STATEMENT / 14))) {
     await trx
       .insertInto('heatmap_totals')
       .values(group)
@@ -320,6 +332,7 @@ async function writeTotals(trx: Kysely<Database>, accs: TotalsAcc[]): Promise<vo
           scroll_views: eb.ref('excluded.scroll_views'),
           fold_px_sum: eb.ref('excluded.fold_px_sum'),
           scroll: eb.ref('excluded.scroll'),
+          visitors: eb.ref('excluded.visitors'),
         })),
       )
       .execute();

@@ -1,4 +1,4 @@
-import { ELEMENT_GRID_CELLS, TILE_CELLS } from '@veil/core';
+import { bucketId, bucketOfId, type DeviceClass, ELEMENT_GRID_CELLS, TILE_CELLS } from '@veil/core';
 import type { Kysely } from 'kysely';
 import { addBlobToDense, type DenseCounts, denseCounts } from '../../heatmap/countsBlob.js';
 import {
@@ -8,8 +8,10 @@ import {
   ELEMENT_STATS_METRICS,
   SCROLL_METRICS,
 } from '../../heatmap/heatmapDeltas.js';
+import { decodeVisitorBitmap } from '../../heatmap/visitorBitmap.js';
 import type { Database } from '../Database.js';
 import type {
+  DayCohort,
   ElementStats,
   HeatmapRepository,
   PageSummary,
@@ -19,7 +21,15 @@ import type {
 
 type ReadParts = Pick<
   HeatmapRepository,
-  'pageId' | 'pages' | 'totals' | 'elements' | 'tiles' | 'snapshotCapturedAt' | 'putSnapshot' | 'snapshot'
+  | 'pageId'
+  | 'pages'
+  | 'totals'
+  | 'dayCohorts'
+  | 'elements'
+  | 'tiles'
+  | 'snapshotCapturedAt'
+  | 'putSnapshot'
+  | 'snapshot'
 >;
 
 /** Scroll depth bins: percent 0..100. */
@@ -116,6 +126,34 @@ export function heatmapReads(db: Kysely<Database>): ReadParts {
         addBlobToDense(r.scroll, out.scroll);
       }
       return out;
+    },
+
+    async dayCohorts(siteId, pattern, sel) {
+      if (sel.days.length === 0 || sel.devices.length === 0) return [];
+      let query = db
+        .selectFrom('heatmap_totals as t')
+        .innerJoin('heatmap_pages as p', 'p.id', 't.page_id')
+        .select(['p.pattern', 't.device', 't.bucket', 't.sessions', 't.visitors'])
+        .where('p.site_id', '=', siteId)
+        .where('t.device', 'in', [...sel.devices])
+        .where('t.segment', '=', sel.segment)
+        // Level-0 buckets: one day each.
+        .where(
+          't.bucket',
+          'in',
+          sel.days.map((day) => bucketId(0, day)),
+        );
+      if (pattern !== null) query = query.where('p.pattern', '=', pattern);
+      const rows = await query.execute();
+      return rows.map(
+        (r): DayCohort => ({
+          pattern: r.pattern,
+          device: r.device as DeviceClass,
+          day: bucketOfId(Number(r.bucket)).startDay,
+          sessions: Number(r.sessions),
+          visitors: decodeVisitorBitmap(r.visitors),
+        }),
+      );
     },
 
     async elements(pageId, sel) {

@@ -50,6 +50,8 @@ export interface HeatmapTotalsTable extends AggregateKey {
   fold_px_sum: number;
   /** `countsBlob`: percent bin → page views. */
   scroll: Buffer;
+  /** Distinct visitors as a bitmap (`visitorBitmap.ts`); null in rows written before migration 016. */
+  visitors: Buffer | null;
 }
 
 /**

@@ -13,6 +13,7 @@ import { incidents } from './012_incidents.js';
 import { sessionSignals } from './013_session_signals.js';
 import { inventory } from './014_inventory.js';
 import { demoData } from './015_demo_data.js';
+import { heatmapVisitors } from './016_heatmap_visitors.js';
 import type { Migration } from './Migration.js';
 
 /**
@@ -35,6 +36,7 @@ export const MIGRATIONS: readonly Migration[] = [
   sessionSignals,
   inventory,
   demoData,
+  heatmapVisitors,
 ];
 
 /** The schema version this build of Veil expects. */
