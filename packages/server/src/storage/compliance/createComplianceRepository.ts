@@ -1,5 +1,5 @@
 import { attestationKindSchema } from '@veil/core';
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import { alertFromRow } from '../alerts/createAlertRepository.js';
 import type { Database } from '../Database.js';
 import { receiptFromRow } from '../retention/createRetentionRepository.js';
@@ -8,6 +8,7 @@ import type {
   AttestationRecord,
   ComplianceRepository,
   ComplianceSummaryRecord,
+  Period,
   ProcessorRecord,
 } from './ComplianceRepository.js';
 import type { AttestationsTable, ComplianceSummariesTable, ProcessorsTable } from './complianceTables.js';
@@ -55,6 +56,10 @@ function summaryFromRow(r: Selectable<ComplianceSummariesTable>): ComplianceSumm
     createdAt: Number(r.created_at),
   };
 }
+
+/** `column` within the half-open period `[from, to)`: the column a quoted reference, the bounds bound parameters. */
+const inPeriod = (column: string, period: Period) =>
+  sql<boolean>`${sql.ref(column)} >= ${period.from} and ${sql.ref(column)} < ${period.to}`;
 
 export function createComplianceRepository(db: Kysely<Database>): ComplianceRepository {
   return {
@@ -186,8 +191,7 @@ export function createComplianceRepository(db: Kysely<Database>): ComplianceRepo
         .selectFrom('recording_sessions')
         .select((eb) => eb.fn.countAll<string | number>().as('n'))
         .where('site_id', '=', siteId)
-        .where('created_at', '>=', period.from)
-        .where('created_at', '<', period.to)
+        .where(inPeriod('created_at', period))
         .executeTakeFirst();
       return Number(row?.n ?? 0);
     },
@@ -199,8 +203,7 @@ export function createComplianceRepository(db: Kysely<Database>): ComplianceRepo
         .leftJoin('api_tokens as t', 't.id', 'l.api_token_id')
         .select(['l.accessed_at', 'l.session_id', 'l.purpose', 'l.id', 'u.email', 't.name'])
         .where('l.site_id', '=', siteId)
-        .where('l.accessed_at', '>=', period.from)
-        .where('l.accessed_at', '<', period.to)
+        .where(inPeriod('l.accessed_at', period))
         .orderBy('l.accessed_at')
         .orderBy('l.id')
         .execute();
@@ -217,8 +220,7 @@ export function createComplianceRepository(db: Kysely<Database>): ComplianceRepo
         .selectFrom('purge_receipts')
         .selectAll()
         .where('site_id', '=', siteId)
-        .where('completed_at', '>=', period.from)
-        .where('completed_at', '<', period.to)
+        .where(inPeriod('completed_at', period))
         .orderBy('completed_at')
         .orderBy('id')
         .execute();
@@ -243,8 +245,7 @@ export function createComplianceRepository(db: Kysely<Database>): ComplianceRepo
         .selectFrom('subject_requests')
         .selectAll()
         .where('site_id', '=', siteId)
-        .where('received_at', '>=', period.from)
-        .where('received_at', '<', period.to)
+        .where(inPeriod('received_at', period))
         .orderBy('received_at')
         .orderBy('id')
         .execute();
