@@ -57,7 +57,7 @@ export async function ingestInventoryBench(
       pipeline.inventory.observe = withInventory ? observe : async () => undefined;
       progress(`ingest with and without inventory: round ${round + 1}/${ROUNDS * 2}`);
       const bodies = pool.map((events, i) => {
-        const head = `{"v":1,"siteKey":"${site.siteKey}","sessionId":"inv_${round}_${i % SESSIONS}","seq":${Math.floor(i / SESSIONS)},"sentAt":1,"consentReceiptId":"${TEST_CONSENT_RECEIPT_ID}",`;
+        const head = `{"v":1,"siteKey":"${site.siteKey}","sessionId":"inventory_bench_${round}_${i % SESSIONS}","seq":${Math.floor(i / SESSIONS)},"sentAt":1,"consentReceiptId":"${TEST_CONSENT_RECEIPT_ID}",`;
         return gzipSync(`${head}"events":${JSON.stringify(events)}}`);
       });
       bytes = bodies.reduce((n, b) => n + b.length, 0);
