@@ -17,29 +17,80 @@ export function maskPreservingLayout(text: string): string {
   return text.replace(/\S/g, '*');
 }
 
-/** Cheap pre-check: no detector can match text without a digit, an `@` or a `:`. */
-const MAYBE_PII = /[\d@:]/;
 /** No built-in detector matches fewer characters (`a@b.co`, `1.2.3.4`, seven phone digits). */
 const MIN_BUILTIN_MATCH_CHARS = 6;
 
+/** Every built-in detector's match has a digit, an `@` or a `:`. */
+const MAYBE_PII = /[\d@:]/;
+
 /**
- * Second pre-check, one cheap pass: every built-in detector needs an `@` or a `:` (e-mail,
- * IPv6), seven digits (cards, phones, SSNs, IBANs), four digits and three dots (IPv4), or a
- * capital letter and a digit in 17 characters (VIN). Most text with a number or a price has none.
+ * The screen in front of the built-in detectors, as character counts that add up over pieces:
+ * every built-in detector needs an `@` or a `:` (e-mail, IPv6), seven digits (cards, phones,
+ * SSNs, IBANs), four digits and three dots (IPv4), or a capital letter and a digit in 17
+ * characters (VIN), in at least `MIN_BUILTIN_MATCH_CHARS` characters. Most text with a number or
+ * a price has none. Counts only grow when texts are joined (white space collapsed, no-break
+ * spaces read as spaces), so a tally over the pieces of a run rules out the joined text too.
  */
-function worthProfiling(text: string): boolean {
-  let digits = 0;
-  let dots = 0;
-  let upper = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c <= 57) {
-      if (c >= 48) digits++;
-      else if (c === 46) dots++;
-    } else if (c === 64 || c === 58) return true;
-    else if (c <= 90 && c >= 65) upper = true;
+export class PiiScreen {
+  digits = 0;
+  dots = 0;
+  length = 0;
+  upper = false;
+  /** An `@` or a `:`. */
+  marker = false;
+
+  reset(): void {
+    this.digits = 0;
+    this.dots = 0;
+    this.length = 0;
+    this.upper = false;
+    this.marker = false;
   }
-  return digits >= 7 || (digits >= 4 && dots >= 3) || (upper && digits > 0 && text.length >= 17);
+
+  /** Counts `text` in (one pass). */
+  add(text: string): void {
+    let digits = 0;
+    let dots = 0;
+    let upper = false;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c <= 57) {
+        if (c >= 48) digits++;
+        else if (c === 46) dots++;
+      } else if (c === 64 || c === 58) {
+        this.marker = true;
+      } else if (c <= 90 && c >= 65) upper = true;
+    }
+    this.digits += digits;
+    this.dots += dots;
+    this.length += text.length;
+    if (upper) this.upper = true;
+  }
+
+  /** False when no built-in detector can match the text counted, however its pieces are joined. */
+  mayMatch(): boolean {
+    if (this.length < MIN_BUILTIN_MATCH_CHARS) return false;
+    const digits = this.digits;
+    return (
+      this.marker ||
+      digits >= 7 ||
+      (digits >= 4 && this.dots >= 3) ||
+      (this.upper && digits > 0 && this.length >= 17)
+    );
+  }
+}
+
+const single = new PiiScreen();
+
+/**
+ * `PiiScreen` for one text: false when no built-in detector can match `text`. Nothing allocated;
+ * most strings of a recording end at the regular expression (no digit, `@` or `:`).
+ */
+export function mayHoldBuiltinPii(text: string): boolean {
+  if (text.length < MIN_BUILTIN_MATCH_CHARS || !MAYBE_PII.test(text)) return false;
+  single.reset();
+  single.add(text);
+  return single.mayMatch();
 }
 
 /**
@@ -58,7 +109,7 @@ export function redactText(text: string, extra: readonly Detector[] = []): Redac
  */
 export function redactTextInto(text: string, extra: readonly Detector[], findings: Finding[]): string {
   const before = findings.length;
-  if (text.length >= MIN_BUILTIN_MATCH_CHARS && MAYBE_PII.test(text) && worthProfiling(text)) {
+  if (mayHoldBuiltinPii(text)) {
     const profile = profileText(text);
     for (const detector of BUILTIN_DETECTORS) {
       if (!detector.mayMatch || detector.mayMatch(profile)) collect(detector, text, findings);

@@ -62,8 +62,11 @@ export class RedactionContext implements RedactionState {
   private kind = new Uint8Array(0);
   /** Per tag code: 1 when the element ends a run of inline text (`isRunBoundaryTag`). */
   private readonly boundaryByCode: number[] = [1];
-  /** Recorded text of text nodes by slot (whole, or head + tail when `longText` has the slot). */
-  private texts = new Map<number, string>();
+  /**
+   * Recorded text of text nodes by slot (whole, or head + tail when `longText` has the slot). An
+   * array, kept from snapshot to snapshot: a Map rebuilt per snapshot allocates per text node.
+   */
+  private texts: (string | undefined)[] = [];
   /** Slot → full length, for text remembered by its ends only. */
   private longText = new Map<number, number>();
   private textChars = 0;
@@ -80,7 +83,9 @@ export class RedactionContext implements RedactionState {
   resetTree(): void {
     this.passwordNodes.clear();
     this.stableIds = new Map();
-    this.texts = new Map();
+    // A loop, not `fill`: `fill` gives the array new storage, which then grows again.
+    const texts = this.texts;
+    for (let s = Math.min(this.used, texts.length) - 1; s >= 0; s--) texts[s] = undefined;
     this.longText = new Map();
     this.textChars = 0;
     this.base = NONE;
@@ -170,10 +175,14 @@ export class RedactionContext implements RedactionState {
       ]) {
         a.copyWithin(shift, 0, this.used);
       }
-      this.texts = new Map([...this.texts].map(([s, v]) => [s + shift, v]));
+      // Sized at once: appended slot by slot, the array would grow again for every text after.
+      const texts = new Array<string | undefined>(this.used + shift);
+      for (let s = 0; s < this.used; s++) texts[s + shift] = this.texts[s];
+      this.texts = texts;
       this.clear(0, shift);
-      this.stableIds = new Map([...this.stableIds].map(([s, v]) => [s + shift, v]));
-      this.longText = new Map([...this.longText].map(([s, v]) => [s + shift, v]));
+      if (this.stableIds.size > 0)
+        this.stableIds = new Map([...this.stableIds].map(([s, v]) => [s + shift, v]));
+      if (this.longText.size > 0) this.longText = new Map([...this.longText].map(([s, v]) => [s + shift, v]));
       this.used += shift;
       this.base = id;
     }
@@ -267,7 +276,7 @@ export class RedactionContext implements RedactionState {
   setText(id: number, text: string): void {
     const i = this.slot(id);
     if (i === NONE) return;
-    const old = this.texts.get(i);
+    const old = this.texts[i];
     if (old !== undefined) this.textChars -= old.length;
     this.longText.delete(i);
     let kept = text;
@@ -276,11 +285,11 @@ export class RedactionContext implements RedactionState {
       this.longText.set(i, text.length);
     }
     if (this.textChars + kept.length > MAX_REMEMBERED_TEXT_CHARS) {
-      this.texts.delete(i);
+      this.texts[i] = undefined;
       this.longText.delete(i);
       return;
     }
-    this.texts.set(i, kept);
+    this.texts[i] = kept;
     this.textChars += kept.length;
   }
 
@@ -319,7 +328,7 @@ export class RedactionContext implements RedactionState {
         if (++steps >= MAX_RUN_STEPS) return;
       }
       if (this.kind[s] !== TEXT) continue; // a comment, or an empty inline element
-      const text = this.texts.get(s);
+      const text = this.texts[s];
       if (text === undefined) return; // not remembered: nothing to join with
       const long = this.longText.get(s);
       if (long === undefined) out.push({ id: this.base + s, text, length: text.length, offset: 0 });
@@ -338,7 +347,7 @@ export class RedactionContext implements RedactionState {
   /** The remembered text of node `id` when it is remembered whole. */
   textOf(id: number): string | undefined {
     const i = this.slot(id);
-    return i === NONE || this.longText.has(i) ? undefined : this.texts.get(i);
+    return i === NONE || this.longText.has(i) ? undefined : this.texts[i];
   }
 
   /** True for a node a run of inline text does not cross: unknown, or a boundary element. */

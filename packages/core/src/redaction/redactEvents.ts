@@ -1,5 +1,11 @@
 import type { Detector } from '../detectors/detectors.js';
-import { type Finding, maskPreservingLayout, redactTextInto } from '../detectors/redactText.js';
+import {
+  type Finding,
+  maskPreservingLayout,
+  mayHoldBuiltinPii,
+  PiiScreen,
+  redactTextInto,
+} from '../detectors/redactText.js';
 import { HeatmapTag } from '../heatmap/heatmapEvents.js';
 import { isNeverCapturedInputType, MASKED_INPUT_VALUE } from '../policy/captureSelectors.js';
 import { isStructuralAttribute } from '../policy/maskAllAttributes.js';
@@ -196,11 +202,30 @@ const RULE_KEYS = keys('rule');
 const CANVAS_KEYS = keys('source id type');
 const NO_KEYS: ReadonlySet<string> = new Set();
 const NO_ITEMS: readonly unknown[] = [];
+/** Shorter keys and tag names cannot hold a built-in detector's match (`mayHoldBuiltinPii`). */
+const MIN_SCREENED_NAME_CHARS = 6;
+/** Most node ids whose mutation texts are kept between mutations (`Walker.eventTexts`). */
+const MAX_EVENT_TEXTS = 10_000;
 /** Most distinct keys and tag names remembered as clean per walk. */
 const MAX_CLEAN_KEYS = 10_000;
 /** Style texts up to this length the CSS pass left unchanged are remembered, at most this many. */
 const MAX_CLEAN_CSS_CHARS = 256;
 const MAX_CLEAN_TEXTS = 20_000;
+
+/**
+ * Regular expressions of the hot paths, compiled once: a literal in a method is a new `RegExp`
+ * object each time the method runs.
+ */
+const ABSOLUTE_URL = /^(?:https?:)?\/\//i;
+const URL_KEY = /^(?:url|href|referrer|src)$/i;
+const PATH_KEY = /path$/i;
+
+/** A quote or a parenthesis: a string or a `url()` that `sanitizeCss` must read. */
+const CSS_TOKEN_CHAR = /["'(]/;
+
+/** `unknown:incremental:<source>` for the sources rrweb numbers (no string built per event). */
+const INCREMENTAL_LOCATIONS = new Map<unknown, string>();
+for (let i = 0; i < 32; i++) INCREMENTAL_LOCATIONS.set(i, `unknown:incremental:${i}`);
 
 /** A masked text: nothing but `*` and white space (what `maskPreservingLayout` leaves). */
 function isMaskedText(text: string): boolean {
@@ -220,16 +245,12 @@ const SCRIPT_PLACEHOLDER = 'SCRIPT_PLACEHOLDER';
  */
 export const RUN_CONTEXT_CHARS = 160;
 
-/** A text node of the event being walked, in the current run of inline text. */
-interface RunPiece {
-  node: Json;
-  id: number | undefined;
-}
-
 /** A text of the mutation being walked: an added text node (`textContent`) or a `texts` entry (`value`). */
 interface EventText {
   holder: Json;
   key: 'textContent' | 'value';
+  /** The mutation it belongs to (`Walker.mutations`). */
+  mutation: number;
 }
 
 type Json = Record<string, unknown>;
@@ -264,7 +285,7 @@ export function redactEvents(
 ): RedactEventsResult {
   const walker = new Walker(options);
   const events = options.inPlace ? (input as RecordedEvent[]) : structuredClone(input as RecordedEvent[]);
-  for (const e of events) walker.event(e);
+  for (let i = 0; i < events.length; i++) walker.event(events[i]!);
   return { events, findings: walker.findings(), passwordValuesReplaced: walker.passwordValuesReplaced };
 }
 
@@ -284,8 +305,21 @@ class Walker {
   private readonly cleanTexts = new Set<string>();
   /** While a mutation's adds are walked (their texts may join remembered text, `joinAround`). */
   private inMutation = false;
-  /** Text nodes of the current run of inline text, in reading order (`flushRun`). */
-  private readonly run: RunPiece[] = [];
+  /** Text nodes of the current run of inline text, in reading order (`flushRun`), and their ids. */
+  private readonly run: Json[] = [];
+  private readonly runIds: (number | undefined)[] = [];
+  /**
+   * Pieces in the run (`run` and `runIds` are reused, never truncated: a truncated array gives
+   * its storage back and the next push allocates it again).
+   */
+  private runLength = 0;
+  /** Reused by `flushRun` and `joinAround`: the screen of a run's pieces. */
+  private readonly screen = new PiiScreen();
+  /**
+   * No custom patterns: only the built-in detectors run, and `mayHoldBuiltinPii` rules out a
+   * string (or a run, `PiiScreen`) they cannot match before any detector or join is tried.
+   */
+  private readonly screened: boolean;
   /**
    * While a mutation's adds are walked: boundary elements entered below the added node (0: its
    * text is at the added subtree's edge and may join the text around it).
@@ -293,8 +327,16 @@ class Walker {
   private boundaryDepth = 0;
   private firstEdge: number | undefined;
   private lastEdge: number | undefined;
-  /** The mutation's own texts by node id (added text nodes and `texts` entries). */
+  /**
+   * The mutation's own texts by node id (added text nodes and `texts` entries): an entry counts
+   * in the mutation that set it only (`eventText`). Entries are updated, not cleared, so that a
+   * mutation allocates nothing for a node an earlier one changed.
+   */
   private readonly eventTexts = new Map<number, EventText>();
+  /** Mutations walked so far. */
+  private mutations = 0;
+  /** Reused by `mutation`: its texts to join with their neighbours. */
+  private readonly edges: number[] = [];
   passwordValuesReplaced = 0;
 
   constructor(options: RedactEventsOptions) {
@@ -302,6 +344,7 @@ class Walker {
     this.allowedParams = options.allowedUrlParams ?? [];
     this.ctx = options.context ?? lightRedactionState();
     this.maskAll = options.maskAllText === true;
+    this.screened = this.detectors.length === 0;
     this.css = {
       detectors: this.detectors,
       allowedUrlParams: this.allowedParams,
@@ -382,11 +425,12 @@ class Walker {
   /** Every key of `obj` outside `known` scanned string by string (`deep`) at `location`. */
   private rest(obj: Json, known: ReadonlySet<string>, location: string, nodeId: number | undefined): void {
     for (const k in obj) {
-      if (known.has(k)) continue;
       const v = obj[k];
       if (typeof v === 'string' || (typeof v === 'object' && v !== null)) {
+        if (known.has(k)) continue;
         this.setScanned(obj, k, this.deep(v, location, 0, k, nodeId), location, nodeId);
-      } else if (!this.cleanNames.has(k)) {
+      } else if (!this.isCleanName(k)) {
+        // A number or a flag: only its key is text (a known key's name is Veil's own, clean).
         this.setScanned(obj, k, v, location, nodeId);
       }
     }
@@ -432,7 +476,7 @@ class Walker {
   /** Redacts one string; findings are noted at `location` (+ the attribute name, lower-cased). */
   private text(value: unknown, location: string, nodeId: number | undefined, attribute?: string): unknown {
     if (typeof value !== 'string') return this.other(value, location, nodeId);
-    if (value.length === 0) return value;
+    if (this.screened ? !mayHoldBuiltinPii(value) : value.length === 0) return value;
     const redacted = redactTextInto(value, this.detectors, this.found);
     if (this.found.length === 0) return value;
     const where = attribute === undefined ? location : location + attribute.toLowerCase();
@@ -475,13 +519,15 @@ class Walker {
 
   /** Attribute URLs: absolute ones sanitised like page URLs, relative ones lose query and fragment. */
   private attributeUrl(value: string): string {
-    if (/^(?:https?:)?\/\//i.test(value)) {
+    if (ABSOLUTE_URL.test(value)) {
       const protocolRelative = value.startsWith('//');
       const clean = sanitizeUrl(protocolRelative ? `https:${value}` : value, this.allowedParams);
       return protocolRelative ? clean.replace(/^https:/, '') : clean;
     }
     if (value.startsWith('data:') || value.startsWith('blob:')) return value;
-    const cut = value.search(/[?#]/);
+    const q = value.indexOf('?');
+    const h = value.indexOf('#');
+    const cut = q === -1 ? h : h === -1 ? q : Math.min(q, h);
     return cut === -1 ? value : value.slice(0, cut);
   }
 
@@ -496,14 +542,7 @@ class Walker {
         continue;
       }
       if (kind === AttributeKind.Css && isObject(value)) {
-        // A style mutation: `{property: value | [value, priority] | false}`.
-        for (const k in value) {
-          const v = value[k];
-          const css = Array.isArray(v)
-            ? v.map((x) => this.cssText(x, 'attribute:style', nodeId))
-            : this.cssText(v, 'attribute:style', nodeId);
-          this.setScanned(value, k, css, 'attribute:style', nodeId);
-        }
+        this.styleMutation(value, nodeId);
         continue;
       }
       if (typeof value !== 'string') {
@@ -514,20 +553,36 @@ class Walker {
         continue;
       }
       if (value === '') continue;
+      let safe: unknown;
       if (kind === AttributeKind.Css) {
-        attrs[name] = this.cssText(value, `attribute:${name.toLowerCase()}`, nodeId);
+        safe = this.cssText(value, 'attribute:', nodeId, name);
       } else if (kind === AttributeKind.Value && isPassword) {
         if (value !== MASKED_INPUT_VALUE) this.passwordValuesReplaced++;
-        attrs[name] = MASKED_INPUT_VALUE;
+        safe = MASKED_INPUT_VALUE;
       } else if (kind === AttributeKind.Url) {
-        attrs[name] = this.urlText(this.attributeUrl(value), 'attribute:', nodeId, name);
+        safe = this.urlText(this.attributeUrl(value), 'attribute:', nodeId, name);
       } else if (kind === AttributeKind.SrcSet) {
-        attrs[name] = this.urlText(this.srcset(value), 'attribute:', nodeId, name);
+        safe = this.urlText(this.srcset(value), 'attribute:', nodeId, name);
       } else if (this.maskAll && (kind === AttributeKind.Value || !isStructuralAttribute(name))) {
-        attrs[name] = this.readable(value, 'attribute:', nodeId, name);
+        safe = this.readable(value, 'attribute:', nodeId, name);
       } else {
-        attrs[name] = this.text(value, 'attribute:', nodeId, name);
+        safe = this.text(value, 'attribute:', nodeId, name);
       }
+      if (safe !== value) attrs[name] = safe;
+    }
+  }
+
+  /**
+   * A style mutation: `{property: value | [value, priority] | false}`. Apart from `attributes`:
+   * a closure there would make every call allocate its context.
+   */
+  private styleMutation(value: Json, nodeId: number | undefined): void {
+    for (const k in value) {
+      const v = value[k];
+      const css = Array.isArray(v)
+        ? v.map((x) => this.cssText(x, 'attribute:style', nodeId))
+        : this.cssText(v, 'attribute:style', nodeId);
+      this.setScanned(value, k, css, 'attribute:style', nodeId);
     }
   }
 
@@ -546,13 +601,28 @@ class Walker {
       .join(',');
   }
 
-  /** Stylesheet text or a `style` value (`sanitizeCss`); findings noted at `location`. */
-  private cssText(value: unknown, location: string, nodeId: number | undefined): unknown {
+  /**
+   * Stylesheet text or a `style` value (`sanitizeCss`); findings noted at `location` (+ the
+   * attribute name, lower-cased).
+   */
+  private cssText(value: unknown, location: string, nodeId: number | undefined, attribute?: string): unknown {
     if (typeof value !== 'string') return this.other(value, location, nodeId);
     if (value === '') return value;
+    // No quoted string, no `url(`, nothing a detector could match: `sanitizeCss` would keep it.
+    if (this.screened && !CSS_TOKEN_CHAR.test(value) && !mayHoldBuiltinPii(value)) return value;
     // Style attributes repeat from element to element: clean short ones are remembered.
     const short = value.length <= MAX_CLEAN_CSS_CHARS;
     if (short && this.cleanTexts.has(value)) return value;
+    return this.sanitizeCss(
+      value,
+      attribute === undefined ? location : location + attribute.toLowerCase(),
+      nodeId,
+      short,
+    );
+  }
+
+  /** `cssText`'s scan, apart so that the common cases above allocate nothing (no closure). */
+  private sanitizeCss(value: string, location: string, nodeId: number | undefined, short: boolean): string {
     let found = false;
     const clean = sanitizeCss(value, this.css, (label) => {
       found = true;
@@ -618,9 +688,11 @@ class Walker {
         return;
       }
       if (isShadow) this.flushRun();
-      this.run.push({ node: n, id });
+      this.run[this.runLength] = n;
+      this.runIds[this.runLength] = id;
+      this.runLength++;
       if (id !== undefined && this.inMutation) {
-        this.eventTexts.set(id, { holder: n, key: 'textContent' });
+        this.setEventText(id, n, 'textContent');
         if (this.boundaryDepth === 0) {
           this.firstEdge ??= id;
           this.lastEdge = id;
@@ -695,40 +767,54 @@ class Walker {
    */
   private flushRun(): void {
     const run = this.run;
-    if (run.length === 0) return;
+    const ids = this.runIds;
+    const n = this.runLength;
+    if (n === 0) return;
+    this.runLength = 0;
     if (this.maskAll) {
-      for (const piece of run) {
-        const value = piece.node.textContent as string;
-        const masked = this.readable(value, 'text', piece.id) as string;
-        if (masked !== value) piece.node.textContent = masked;
-        if (piece.id !== undefined) this.ctx.setText(piece.id, masked);
+      for (let i = 0; i < n; i++) {
+        const node = run[i]!;
+        const value = node.textContent as string;
+        const masked = this.readable(value, 'text', ids[i]) as string;
+        if (masked !== value) node.textContent = masked;
+        const id = ids[i];
+        if (id !== undefined) this.ctx.setText(id, masked);
       }
-      run.length = 0;
-      return;
-    }
-    if (run.length === 1) {
-      const piece = run[0]!;
-      const value = piece.node.textContent as string;
-      const redacted = this.text(value, 'text', piece.id) as string;
-      if (redacted !== value) piece.node.textContent = redacted;
-      if (piece.id !== undefined) this.ctx.setText(piece.id, redacted);
-      run.length = 0;
-      return;
-    }
-    const texts = run.map((p) => p.node.textContent as string);
-    const changed = redactRun(texts, this.detectors, this.runFound);
-    if (changed) {
-      for (const f of this.runFound) this.note(f.label, 'text', run[f.piece]!.id);
-      this.runFound.length = 0;
-      for (let i = 0; i < run.length; i++) {
-        const text = changed[i];
-        if (text !== undefined) run[i]!.node.textContent = text;
+    } else if (n === 1) {
+      const node = run[0]!;
+      const value = node.textContent as string;
+      const redacted = this.text(value, 'text', ids[0]) as string;
+      if (redacted !== value) node.textContent = redacted;
+      const id = ids[0];
+      if (id !== undefined) this.ctx.setText(id, redacted);
+    } else {
+      let candidate = !this.screened;
+      if (this.screened) {
+        const screen = this.screen;
+        screen.reset();
+        for (let i = 0; i < n; i++) screen.add(run[i]!.textContent as string);
+        candidate = screen.mayMatch();
+      }
+      // The joined run is only built and scanned when a detector could match it.
+      let changed: (string | undefined)[] | undefined;
+      if (candidate) {
+        const texts: string[] = new Array(n);
+        for (let i = 0; i < n; i++) texts[i] = run[i]!.textContent as string;
+        changed = redactRun(texts, this.detectors, this.runFound);
+      }
+      if (changed) {
+        for (const f of this.runFound) this.note(f.label, 'text', ids[f.piece]);
+        this.runFound.length = 0;
+        for (let i = 0; i < n; i++) {
+          const text = changed[i];
+          if (text !== undefined) run[i]!.textContent = text;
+        }
+      }
+      for (let i = 0; i < n; i++) {
+        const id = ids[i];
+        if (id !== undefined) this.ctx.setText(id, run[i]!.textContent as string);
       }
     }
-    for (const piece of run) {
-      if (piece.id !== undefined) this.ctx.setText(piece.id, piece.node.textContent as string);
-    }
-    run.length = 0;
   }
 
   /**
@@ -739,14 +825,14 @@ class Walker {
    */
   private joinAround(data: Json, id: number): void {
     if (this.maskAll) return; // every text is masked whole already
-    const self = this.eventTexts.get(id);
-    const selfText = self ? self.holder[self.key] : this.ctx.textOf(id);
-    if (typeof selfText !== 'string') return;
     const before: TextSlice[] = [];
     const after: TextSlice[] = [];
     this.ctx.inlineNeighbours(id, -1, RUN_CONTEXT_CHARS, before);
     this.ctx.inlineNeighbours(id, 1, RUN_CONTEXT_CHARS, after);
     if (before.length === 0 && after.length === 0) return;
+    const self = this.eventText(id);
+    const selfText = self ? self.holder[self.key] : this.ctx.textOf(id);
+    if (typeof selfText !== 'string') return;
     const slices = [
       ...before.reverse(),
       { id, text: selfText, offset: 0, length: selfText.length },
@@ -764,7 +850,7 @@ class Walker {
       const masked = changed[i];
       if (masked === undefined) continue;
       const slice = slices[i]!;
-      const own = this.eventTexts.get(slice.id);
+      const own = this.eventText(slice.id);
       const full = own ? own.holder[own.key] : undefined;
       let value: string;
       if (typeof full === 'string') {
@@ -781,9 +867,26 @@ class Walker {
         if (!Array.isArray(data.texts)) data.texts = [];
         const entry = { id: slice.id, value };
         (data.texts as unknown[]).push(entry);
-        this.eventTexts.set(slice.id, { holder: entry, key: 'value' });
+        this.setEventText(slice.id, entry, 'value');
       }
     }
+  }
+
+  private setEventText(id: number, holder: Json, key: EventText['key']): void {
+    const known = this.eventTexts.get(id);
+    if (known === undefined) {
+      this.eventTexts.set(id, { holder, key, mutation: this.mutations });
+      return;
+    }
+    known.holder = holder;
+    known.key = key;
+    known.mutation = this.mutations;
+  }
+
+  /** The current mutation's own text of node `id`. */
+  private eventText(id: number): EventText | undefined {
+    const known = this.eventTexts.get(id);
+    return known !== undefined && known.mutation === this.mutations ? known : undefined;
   }
 
   private incremental(data: Json): void {
@@ -851,7 +954,12 @@ class Walker {
       default:
         // Pointer, scroll, media, selection, font and custom-element events, and sources rrweb may
         // add: positions and ids are numbers; any string in them is scanned.
-        this.rest(data, NO_KEYS, `unknown:incremental:${String(data.source)}`, id);
+        this.rest(
+          data,
+          NO_KEYS,
+          INCREMENTAL_LOCATIONS.get(data.source) ?? `unknown:incremental:${String(data.source)}`,
+          id,
+        );
     }
   }
 
@@ -873,9 +981,11 @@ class Walker {
         this.ctx.removeNode(r.id, typeof r.parentId === 'number' ? r.parentId : undefined);
       }
     }
-    this.eventTexts.clear();
+    this.mutations++;
+    if (this.eventTexts.size > MAX_EVENT_TEXTS) this.eventTexts.clear();
     /** Text at the edges of added inline content, and changed text: joined with their neighbours. */
-    const edges: number[] = [];
+    const edges = this.edges;
+    let edgeCount = 0;
     this.inMutation = true;
     for (const a of this.objects(data, 'adds', 'unknown:mutation')) {
       if (!isObject(a)) continue;
@@ -891,8 +1001,8 @@ class Walker {
       this.lastEdge = undefined;
       this.node(a.node, false, parentId, nextId);
       this.flushRun();
-      if (this.firstEdge !== undefined) edges.push(this.firstEdge);
-      if (this.lastEdge !== undefined && this.lastEdge !== this.firstEdge) edges.push(this.lastEdge);
+      if (this.firstEdge !== undefined) edges[edgeCount++] = this.firstEdge;
+      if (this.lastEdge !== undefined && this.lastEdge !== this.firstEdge) edges[edgeCount++] = this.lastEdge;
     }
     this.inMutation = false;
     this.boundaryDepth = 0;
@@ -903,12 +1013,12 @@ class Walker {
       t.value = this.readable(t.value, 'text', id);
       if (id !== undefined && typeof t.value === 'string') {
         this.ctx.setText(id, t.value);
-        this.eventTexts.set(id, { holder: t, key: 'value' });
-        edges.push(id);
+        this.setEventText(id, t, 'value');
+        edges[edgeCount++] = id;
       }
     }
-    for (const id of edges) this.joinAround(data, id);
-    this.eventTexts.clear();
+    for (let i = 0; i < edgeCount; i++) this.joinAround(data, edges[i]!);
+    this.mutations++;
     for (const a of this.objects(data, 'attributes', 'unknown:mutation')) {
       if (!isObject(a)) continue;
       if (!isObject(a.attributes)) a.attributes = this.deep(a.attributes, 'unknown:mutation', 0);
@@ -962,8 +1072,8 @@ class Walker {
    */
   private deep(value: unknown, location: string, depth: number, key = '', nodeId?: number): unknown {
     if (typeof value === 'string') {
-      if (/^(?:url|href|referrer|src)$/i.test(key)) return this.url(value);
-      if (/path$/i.test(key)) return this.urlText(value, location, nodeId);
+      if (URL_KEY.test(key)) return this.url(value);
+      if (PATH_KEY.test(key)) return this.urlText(value, location, nodeId);
       return this.text(value, location, nodeId);
     }
     if (typeof value !== 'object' || value === null) return value;
@@ -980,7 +1090,7 @@ class Walker {
       const v = obj[k];
       if (typeof v === 'string' || (typeof v === 'object' && v !== null)) {
         this.setScanned(obj, k, this.deep(v, location, depth + 1, k, nodeId), location, nodeId);
-      } else if (!this.cleanNames.has(k)) {
+      } else if (!this.isCleanName(k)) {
         this.setScanned(obj, k, v, location, nodeId);
       }
     }
@@ -1004,9 +1114,14 @@ class Walker {
     obj[safeKey] = value;
   }
 
+  /** True for a key or tag name no detector can match (screened, or found clean before). */
+  private isCleanName(k: string): boolean {
+    return (this.screened && k.length < MIN_SCREENED_NAME_CHARS) || this.cleanNames.has(k);
+  }
+
   /** A key or a tag name, scanned; names repeat endlessly in a stream, so clean ones are remembered. */
   private name(k: string, location: string, nodeId: number | undefined): string {
-    if (this.cleanNames.has(k)) return k;
+    if (this.isCleanName(k)) return k;
     const safe = this.text(k, location, nodeId) as string;
     if (safe === k && this.cleanNames.size < MAX_CLEAN_KEYS) this.cleanNames.add(k);
     return safe;
