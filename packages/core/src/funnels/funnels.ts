@@ -13,27 +13,73 @@ export const PATH_ENTRY = '(entry)';
 export const PATH_EXIT = '(exit)';
 
 /**
- * How many sessions reached each step of a funnel: a session reaches step i when it visited pages
- * matching steps 0..i in that order (other pages in between are allowed). `sequences` are each
- * session's page paths in time order.
+ * Distinct visitors the first step of a funnel (its cohort) needs before any step is shown, as
+ * for heatmaps: a small segment (one device, one tag, a short range) shows nothing at all.
  */
-export function funnelReach(sequences: Iterable<readonly string[]>, steps: readonly string[]): number[] {
+export const MIN_FUNNEL_COHORT = 20;
+/** Most page views and clicks of one session a funnel reads (the rest is ignored). */
+export const MAX_FUNNEL_ITEMS_PER_SESSION = 400;
+/** Most clicks of one batch kept for funnels (the rest of the batch's clicks are not). */
+export const MAX_FUNNEL_CLICKS_PER_BATCH = 200;
+
+/** One funnel step: a page pattern, and optionally a click on an element path on such a page. */
+export interface FunnelStep {
+  /** Page pattern as in page targeting (`/item/:id`, `/docs/**`). */
+  page: string;
+  /** Element path (as heatmaps name elements): the step needs a click on it, not only the page. */
+  click?: string | undefined;
+}
+
+/** What a session did, in time order: a page view (URL path), or a click on an element of a page. */
+export interface FunnelItem {
+  page: string;
+  click?: string | undefined;
+}
+
+/** One session as funnels see it: its visitor (distinct visitors count for k) and its items. */
+export interface FunnelSession {
+  visitor: string;
+  items: readonly FunnelItem[];
+}
+
+export interface FunnelReach {
+  /** Sessions that reached each step. */
+  sessions: number[];
+  /** Distinct visitors among them. */
+  visitors: number[];
+}
+
+/** Whether an item completes a step: a page view matching a page step, or a click on the step's element on a matching page. */
+export function stepMatches(step: FunnelStep, item: FunnelItem): boolean {
+  if (step.click === undefined) return item.click === undefined && pathMatchesPattern(item.page, step.page);
+  return item.click === step.click && pathMatchesPattern(item.page, step.page);
+}
+
+/**
+ * How many sessions (and distinct visitors) reached each step: a session reaches step i when its
+ * items matched steps 0..i in that order (anything else in between is allowed).
+ */
+export function funnelReach(sessions: Iterable<FunnelSession>, steps: readonly FunnelStep[]): FunnelReach {
   const reached = steps.map(() => 0);
-  for (const sequence of sequences) {
+  const visitors = steps.map(() => new Set<string>());
+  for (const session of sessions) {
     let step = 0;
-    for (const path of sequence.slice(0, MAX_PATHS_PER_SESSION)) {
-      const pattern = steps[step];
-      if (pattern === undefined) break;
-      if (pathMatchesPattern(path, pattern)) step++;
+    const n = Math.min(session.items.length, MAX_FUNNEL_ITEMS_PER_SESSION);
+    for (let i = 0; i < n && step < steps.length; i++) {
+      if (stepMatches(steps[step] as FunnelStep, session.items[i] as FunnelItem)) step++;
     }
-    for (let i = 0; i < step; i++) reached[i] = (reached[i] ?? 0) + 1;
+    for (let i = 0; i < step; i++) {
+      reached[i] = (reached[i] ?? 0) + 1;
+      visitors[i]?.add(session.visitor);
+    }
   }
-  return reached;
+  return { sessions: reached, visitors: visitors.map((v) => v.size) };
 }
 
 export interface FunnelStepResult {
   pattern: string;
-  /** Sessions that reached this step; null when fewer than k did (withheld). */
+  click: string | null;
+  /** Sessions that reached this step; null when fewer than k distinct visitors did (withheld). */
   sessions: number | null;
   /** Share of the first step's sessions, 0..1; null when withheld. */
   conversion: number | null;
@@ -43,31 +89,39 @@ export interface FunnelStepResult {
 
 export interface FunnelResult {
   k: number;
-  /** False when the first step's cohort is below k: then every step is withheld. */
+  minCohort: number;
+  /** False when the first step has fewer distinct visitors than the minimum cohort (or k): then every step is withheld. */
   cohortShown: boolean;
   steps: FunnelStepResult[];
-  /** Steps withheld because fewer than k sessions reached them. */
+  /** Steps withheld because fewer than k distinct visitors reached them. */
   suppressed: number;
 }
 
 /**
- * A funnel as shown: like heatmaps, a figure fewer than k sessions make up is withheld (a zero
- * too, so that a withheld step does not tell "between 1 and k-1" from "none"), and a funnel whose
- * first step has fewer than k sessions shows nothing at all (minimum cohort).
+ * A funnel as shown, with the heatmaps' rule: a figure fewer than k distinct visitors make up is
+ * withheld (a zero too, so that a withheld step does not tell "a few" from "none"), and a funnel
+ * whose first step has fewer than `minCohort` (at least k) distinct visitors shows nothing at all.
  */
 export function kAnonymousFunnel(
-  steps: readonly string[],
-  reached: readonly number[],
+  steps: readonly FunnelStep[],
+  reach: FunnelReach,
   k: number,
+  minCohort: number = MIN_FUNNEL_COHORT,
 ): FunnelResult {
-  const first = reached[0] ?? 0;
-  const cohortShown = first >= k;
+  const first = reach.sessions[0] ?? 0;
+  const cohortShown = (reach.visitors[0] ?? 0) >= Math.max(k, minCohort);
   let suppressed = 0;
-  const shown = steps.map((pattern, i): FunnelStepResult => {
-    const n = reached[i] ?? 0;
-    const visible = cohortShown && n >= k;
+  const shown = steps.map((step, i): FunnelStepResult => {
+    const n = reach.sessions[i] ?? 0;
+    const visible = cohortShown && (reach.visitors[i] ?? 0) >= k;
     if (!visible) suppressed++;
-    return { pattern, sessions: visible ? n : null, conversion: visible ? n / first : null, dropOff: null };
+    return {
+      pattern: step.page,
+      click: step.click ?? null,
+      sessions: visible ? n : null,
+      conversion: visible ? n / first : null,
+      dropOff: null,
+    };
   });
   for (let i = 1; i < shown.length; i++) {
     const before = shown[i - 1]?.sessions ?? null;
@@ -75,7 +129,7 @@ export function kAnonymousFunnel(
     const step = shown[i];
     if (step && before !== null && now !== null) step.dropOff = before - now;
   }
-  return { k, cohortShown, steps: shown, suppressed };
+  return { k, minCohort: Math.max(k, minCohort), cohortShown, steps: shown, suppressed };
 }
 
 export interface TopPath {

@@ -5,10 +5,12 @@ import { PageHeading } from '../components/PageHeading';
 import { useResource } from '../hooks/useResource';
 import { Link } from '../router/history';
 import { paths } from '../router/routes';
-import { funnelApi } from './funnelApi';
+import { type FunnelSegmentInput, funnelApi } from './funnelApi';
+import { type FunnelStepInput, formatFunnelStep, parseFunnelSteps } from './funnelSteps';
 
 const percent = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 1 });
-const DEFAULT_STEPS = ['/', '/cart', '/checkout'];
+const DEFAULT_STEPS: FunnelStepInput[] = [{ page: '/' }, { page: '/cart' }, { page: '/checkout' }];
+const DEVICES = ['mobile', 'tablet', 'desktop'] as const;
 
 /** The part of a page pattern before its first wildcard: the session list's page filter. */
 export function literalPrefix(pattern: string): string {
@@ -22,12 +24,15 @@ export function literalPrefix(pattern: string): string {
  */
 export function FunnelPage({ siteKey }: { siteKey: string }) {
   const { api } = useAuth();
-  const [draft, setDraft] = useState(DEFAULT_STEPS.join('\n'));
-  const [steps, setSteps] = useState<string[]>(DEFAULT_STEPS);
+  const [draft, setDraft] = useState(DEFAULT_STEPS.map(formatFunnelStep).join('\n'));
+  const [steps, setSteps] = useState<FunnelStepInput[]>(DEFAULT_STEPS);
+  const [device, setDevice] = useState('');
+  const [tagDraft, setTagDraft] = useState('');
+  const [segment, setSegment] = useState<FunnelSegmentInput>({});
   const [pathPage, setPathPage] = useState('/');
   const [direction, setDirection] = useState<'after' | 'before'>('after');
-  const [funnel] = useResource(JSON.stringify(['funnel', siteKey, steps]), (signal) =>
-    funnelApi(api).funnel(siteKey, steps, signal),
+  const [funnel] = useResource(JSON.stringify(['funnel', siteKey, steps, segment]), (signal) =>
+    funnelApi(api).funnel(siteKey, steps, segment, signal),
   );
   const [top] = useResource(JSON.stringify(['paths', siteKey, pathPage, direction]), (signal) =>
     funnelApi(api).paths(siteKey, pathPage, direction, signal),
@@ -45,22 +50,53 @@ export function FunnelPage({ siteKey }: { siteKey: string }) {
         aria-label="Funnel steps"
         onSubmit={(e) => {
           e.preventDefault();
-          setSteps(
-            draft
-              .split('\n')
-              .map((s) => s.trim())
-              .filter((s) => s !== ''),
-          );
+          setSteps(parseFunnelSteps(draft));
+          const at = tagDraft.indexOf('=');
+          const tag =
+            at > 0 && at < tagDraft.length - 1
+              ? { key: tagDraft.slice(0, at).trim(), value: tagDraft.slice(at + 1).trim() }
+              : undefined;
+          const chosen = DEVICES.find((d) => d === device);
+          setSegment({ ...(chosen ? { device: chosen } : {}), ...(tag ? { tag } : {}) });
         }}
       >
         <div className="field field--grow">
-          <label htmlFor="funnel-steps">Steps, one page pattern per line (`/item/:id`, `/docs/**`)</label>
+          <label htmlFor="funnel-steps">
+            Steps, one page pattern per line (`/item/:id`, `/docs/**`); `/cart @ button#pay` for a click on
+            that element of the page
+          </label>
           <textarea
             id="funnel-steps"
             rows={4}
             value={draft}
             onChange={(e) => setDraft(e.target.value)}
             data-testid="funnel-steps"
+          />
+        </div>
+        <div className="field field--inline">
+          <label htmlFor="funnel-device">Device</label>
+          <select
+            id="funnel-device"
+            value={device}
+            onChange={(e) => setDevice(e.target.value)}
+            data-testid="funnel-device"
+          >
+            <option value="">all</option>
+            {DEVICES.map((d) => (
+              <option key={d} value={d}>
+                {d}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field field--inline">
+          <label htmlFor="funnel-tag">Tag (key=value)</label>
+          <input
+            id="funnel-tag"
+            type="text"
+            value={tagDraft}
+            onChange={(e) => setTagDraft(e.target.value)}
+            data-testid="funnel-tag"
           />
         </div>
         <button type="submit" className="button button--primary" data-testid="funnel-submit">
@@ -73,7 +109,8 @@ export function FunnelPage({ siteKey }: { siteKey: string }) {
         <div className="table-wrap">
           {!funnel.data.cohortShown && (
             <p className="muted" data-testid="funnel-cohort">
-              Fewer than {funnel.data.k} sessions reached the first step: nothing is shown.
+              Fewer than {Math.max(funnel.data.k, funnel.data.minCohort)} visitors reached the first step in
+              this segment: nothing is shown.
             </p>
           )}
           <table className="table" data-testid="funnel-table">
@@ -103,9 +140,10 @@ export function FunnelPage({ siteKey }: { siteKey: string }) {
                     >
                       {i + 1}. {step.pattern}
                     </Link>
+                    {step.click && <span className="muted small"> (click on {step.click})</span>}
                   </td>
                   <td className="num" data-testid="funnel-step-sessions">
-                    {step.sessions === null ? `withheld (< ${funnel.data.k})` : step.sessions}
+                    {step.sessions === null ? `withheld (< ${funnel.data.k} visitors)` : step.sessions}
                   </td>
                   <td className="num">{step.conversion === null ? '–' : percent.format(step.conversion)}</td>
                   <td className="num">{step.dropOff === null ? '–' : step.dropOff}</td>

@@ -1,15 +1,24 @@
 import { z } from 'zod';
 import type { ApiClient } from '../api/client';
 import { decoder } from '../api/decoder';
+import type { FunnelStepInput } from './funnelSteps';
+
+/** Whose sessions a funnel counts: a device class and/or a tag. */
+export interface FunnelSegmentInput {
+  device?: 'mobile' | 'tablet' | 'desktop';
+  tag?: { key: string; value: string };
+}
 
 /** `Funnel` of docs/signals.md. */
 const funnelSchema = z.object({
   k: z.number(),
+  minCohort: z.number().default(0),
   cohortShown: z.boolean(),
   suppressed: z.number(),
   steps: z.array(
     z.object({
       pattern: z.string(),
+      click: z.string().nullable().default(null),
       sessions: z.number().nullable(),
       conversion: z.number().nullable(),
       dropOff: z.number().nullable(),
@@ -30,9 +39,24 @@ export type TopPaths = z.infer<typeof topPathsSchema>;
 export function funnelApi(api: ApiClient) {
   const base = (siteKey: string) => `/sites/${encodeURIComponent(siteKey)}`;
   return {
-    funnel(siteKey: string, steps: readonly string[], signal?: AbortSignal): Promise<Funnel> {
+    funnel(
+      siteKey: string,
+      steps: readonly FunnelStepInput[],
+      segment: FunnelSegmentInput = {},
+      signal?: AbortSignal,
+    ): Promise<Funnel> {
       const q = new URLSearchParams();
-      for (const step of steps) q.append('step', step);
+      steps.forEach((step) => {
+        q.append('step', step.page);
+      });
+      steps.forEach((step, i) => {
+        if (step.click) q.set(`click.${i}`, step.click);
+      });
+      if (segment.device) q.set('device', segment.device);
+      if (segment.tag) {
+        q.set('tagKey', segment.tag.key);
+        q.set('tagValue', segment.tag.value);
+      }
       return api.request(`${base(siteKey)}/funnel?${q.toString()}`, decoder(funnelSchema), { signal });
     },
     paths(

@@ -9,7 +9,11 @@ import type {
   IngestOutcome,
 } from '../storage/recordings/RecordingRepository.js';
 import type { Store } from '../storage/Store.js';
-import type { SignalIngestKey, SignalIngestOutcome } from '../storage/signals/SignalRepository.js';
+import type {
+  FunnelClick,
+  SignalIngestKey,
+  SignalIngestOutcome,
+} from '../storage/signals/SignalRepository.js';
 import { GroupCommit } from './GroupCommit.js';
 
 /** A batch's chunk as the `store` step hands it over: plain data, sealed where it is written. */
@@ -38,6 +42,8 @@ export interface IngestWrites {
     key: SignalIngestKey,
     events: readonly SignalEventLike[],
     now: number,
+    /** The batch's element clicks, kept for funnel steps with the count (once per seq). */
+    clicks?: readonly FunnelClick[],
   ): Promise<SignalIngestOutcome>;
   /** Resolves once every chunk handed over is written (shutdown). */
   drained(): Promise<void>;
@@ -75,8 +81,13 @@ export function localWrites(store: Store, cipher: EnvelopeCipher): IngestWrites 
     chunk: (s) => chunks.submit({ chunk: s.chunk, sealer: sealerFor(cipher, s) }),
     heatmap: (key, batch, now) =>
       store.heatmaps.ingest(key, (stored) => planHeatmapBatch(stored, batch), now),
-    signals: (key, events, now) =>
-      store.signals.ingest(key, (state) => foldSessionSignals(state ?? emptySignalState(), events), now),
+    signals: (key, events, now, clicks) =>
+      store.signals.ingest(
+        key,
+        (state) => foldSessionSignals(state ?? emptySignalState(), events),
+        now,
+        clicks,
+      ),
     drained: () => chunks.drained(),
   };
 }

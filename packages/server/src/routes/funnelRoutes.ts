@@ -1,4 +1,13 @@
-import { funnelReach, kAnonymousFunnel, MAX_FUNNEL_STEPS, MS_PER_DAY, topPaths, utcDay } from '@veil/core';
+import {
+  type FunnelStep,
+  funnelReach,
+  kAnonymousFunnel,
+  MAX_ELEMENT_PATH_CHARS,
+  MAX_FUNNEL_STEPS,
+  MS_PER_DAY,
+  topPaths,
+  utcDay,
+} from '@veil/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { VeilError } from '../errors/VeilError.js';
@@ -10,6 +19,28 @@ import { siteKeyParams } from './siteRoutes.js';
 const TAGS = ['funnels'];
 const ms = z.coerce.number().int().nonnegative();
 const pattern = z.string().trim().min(1).max(300).regex(/^\//, 'is not a page pattern (starts with /)');
+
+const elementPath = z.string().trim().min(1).max(MAX_ELEMENT_PATH_CHARS);
+
+const clickParams = Object.fromEntries(
+  Array.from({ length: MAX_FUNNEL_STEPS }, (_, i) => [
+    `click.${i}`,
+    elementPath
+      .optional()
+      .describe(`step ${i} (0-based) also needs a click on this element path on its page`),
+  ]),
+) as Record<`click.${number}`, z.ZodOptional<typeof elementPath>>;
+
+const segment = {
+  device: z.enum(['mobile', 'tablet', 'desktop']).optional().describe('only sessions of this device class'),
+  tagKey: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe('only sessions tagged with this key (and `tagValue`)'),
+  tagValue: z.string().min(1).max(500).optional(),
+};
 
 const range = {
   from: ms
@@ -25,6 +56,8 @@ const funnelQuery = z.object({
       z.array(pattern).min(2).max(MAX_FUNNEL_STEPS),
     )
     .describe('the steps in order, one `step=` per step: page patterns (`/`, `/item/:id`, `/checkout/**`)'),
+  ...clickParams,
+  ...segment,
   ...range,
 });
 
@@ -39,11 +72,17 @@ const funnelSchema = z
     from: z.number().int(),
     to: z.number().int(),
     k: z.number().int(),
+    minCohort: z.number().int().describe('distinct visitors the first step needs before anything is shown'),
+    segment: z.object({
+      device: z.enum(['mobile', 'tablet', 'desktop']).nullable(),
+      tag: z.object({ key: z.string(), value: z.string() }).nullable(),
+    }),
     cohortShown: z.boolean(),
     suppressed: z.number().int(),
     steps: z.array(
       z.object({
         pattern: z.string(),
+        click: z.string().nullable(),
         sessions: z.number().int().nullable(),
         conversion: z.number().nullable(),
         dropOff: z.number().int().nullable(),
@@ -73,7 +112,7 @@ const pathsSchema = z
 export async function funnelRoutes(app: FastifyInstance): Promise<void> {
   const { store, clock } = app.veil;
 
-  const context = async (siteKey: string, q: { from?: number | undefined; to?: number | undefined }) => {
+  const siteRange = async (siteKey: string, q: { from?: number | undefined; to?: number | undefined }) => {
     const site = await store.sites.findByKey(siteKey);
     if (!site) throw new VeilError('not_found', 'no site has this key');
     const to = q.to ?? clock.now();
@@ -84,8 +123,7 @@ export async function funnelRoutes(app: FastifyInstance): Promise<void> {
         'validation_failed',
         `query.from: the range spans more than ${MAX_HEATMAP_RANGE_DAYS} days`,
       );
-    const sequences = await store.recordings.pageSequences(site.id, from, to);
-    return { site, from, to, sequences, k: site.policy.heatmapMinSessions };
+    return { site, from, to };
   };
 
   addRoute(app, {
@@ -104,9 +142,27 @@ export async function funnelRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     handler: async ({ params, query }) => {
-      const { from, to, sequences, k } = await context(params.siteKey, query);
-      const funnel = kAnonymousFunnel(query.step, funnelReach(sequences, query.step), k);
-      return { from, to, ...funnel };
+      const { site, from, to } = await siteRange(params.siteKey, query);
+      if ((query.tagKey === undefined) !== (query.tagValue === undefined))
+        throw new VeilError('validation_failed', 'query.tagKey: tagKey and tagValue go together');
+      const clicks = query as unknown as Record<string, unknown>;
+      for (const key of Object.keys(clicks))
+        if (key.startsWith('click.') && Number(key.slice(6)) >= query.step.length)
+          throw new VeilError('validation_failed', `query.${key}: there is no such step`);
+      const steps: FunnelStep[] = query.step.map((page, i) => {
+        const click = clicks[`click.${i}`];
+        return { page, click: typeof click === 'string' ? click : undefined };
+      });
+      const tag =
+        query.tagKey !== undefined && query.tagValue !== undefined
+          ? { key: query.tagKey, value: query.tagValue }
+          : undefined;
+      const sessions = await store.recordings.funnelSessions(site.id, from, to, {
+        device: query.device,
+        tag,
+      });
+      const funnel = kAnonymousFunnel(steps, funnelReach(sessions, steps), site.policy.heatmapMinSessions);
+      return { from, to, segment: { device: query.device ?? null, tag: tag ?? null }, ...funnel };
     },
   });
 
@@ -126,7 +182,9 @@ export async function funnelRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     handler: async ({ params, query }) => {
-      const { site, from, to, sequences, k } = await context(params.siteKey, query);
+      const { site, from, to } = await siteRange(params.siteKey, query);
+      const sequences = await store.recordings.pageSequences(site.id, from, to);
+      const k = site.policy.heatmapMinSessions;
       const result = topPaths(sequences, query.page, query.direction, k, site.policy.heatmapPagePatterns);
       return { page: query.page, direction: query.direction, from, to, k, ...result };
     },

@@ -1,5 +1,7 @@
+import { EventType, type RecordedEvent, VeilCustomTag } from '@veil/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeBatch, metaEvent, moveEvent, sessionId, T0 } from '../support/batches.js';
+import { signalEvents } from '../support/signalEvents.js';
 import { SITE_ORIGIN, startTestApp, type TestApp } from '../support/testApp.js';
 
 // Funnels and top paths count the per-session page sequences kept at ingest, k-anonymous (k = 5,
@@ -38,6 +40,7 @@ describe('funnels and top paths', () => {
 
   interface Funnel {
     k: number;
+    minCohort: number;
     cohortShown: boolean;
     suppressed: number;
     steps: Array<{
@@ -48,23 +51,11 @@ describe('funnels and top paths', () => {
     }>;
   }
 
-  it('gives exact counts per step and withholds a step fewer than k sessions reached', async () => {
-    const { status, body } = await get<Funnel>(
-      '/funnel?step=%2F&step=%2Fitem%2F%3Aid&step=%2Fcart&step=%2Fcheckout',
-    );
+  it('shows nothing while the first step has fewer distinct visitors than the minimum cohort (20)', async () => {
+    // 9 sessions reached "/", more than k (5) but fewer than the heatmaps' minimum cohort.
+    const { status, body } = await get<Funnel>('/funnel?step=%2F&step=%2Fitem%2F%3Aid');
     expect(status).toBe(200);
-    expect(body).toMatchObject({ k: 5, cohortShown: true, suppressed: 1 });
-    expect(body.steps).toEqual([
-      { pattern: '/', sessions: 9, conversion: 1, dropOff: null },
-      { pattern: '/item/:id', sessions: 7, conversion: 7 / 9, dropOff: 2 },
-      { pattern: '/cart', sessions: 6, conversion: 6 / 9, dropOff: 1 },
-      { pattern: '/checkout', sessions: null, conversion: null, dropOff: null },
-    ]);
-  });
-
-  it('shows nothing when the first step is below the minimum cohort', async () => {
-    const { body } = await get<Funnel>('/funnel?step=%2Fabout&step=%2Fcart');
-    expect(body.cohortShown).toBe(false);
+    expect(body).toMatchObject({ k: 5, minCohort: 20, cohortShown: false, suppressed: 2 });
     expect(body.steps.map((s) => s.sessions)).toEqual([null, null]);
   });
 
@@ -91,5 +82,128 @@ describe('funnels and top paths', () => {
     expect((await get('/funnel?step=%2F')).status).toBe(400);
     expect((await get('/funnel?step=%2F&step=cart')).status).toBe(400);
     expect((await get('/paths?page=%2F&direction=sideways')).status).toBe(400);
+  });
+});
+
+// Funnels by segment and with click steps: 36 scripted sessions, k = 5 distinct visitors, minimum
+// cohort 20 distinct visitors, exact counts.
+describe('funnels by segment, with click steps', () => {
+  let t: TestApp;
+  let analyst: string;
+  let visitorSeq = 0;
+
+  /** One session: its pages (a `!` after a page: a click on button#pay there), device width, tag. */
+  async function visit(
+    paths: string[],
+    opts: { width?: number; tag?: [string, string]; visitorId?: string } = {},
+  ): Promise<void> {
+    const events: RecordedEvent[] = [];
+    let ts = T0;
+    for (const p of paths) {
+      const clicked = p.endsWith('!');
+      const path = clicked ? p.slice(0, -1) : p;
+      events.push(metaEvent(ts, `${SITE_ORIGIN}${path}`, opts.width ?? 1280));
+      if (clicked) events.push(signalEvents.heatmapClick(ts + 1_000, {}, path));
+      ts += 10_000;
+    }
+    if (opts.tag)
+      events.push({
+        type: EventType.Custom,
+        timestamp: ts,
+        data: { tag: VeilCustomTag.Tag, payload: { key: opts.tag[0], value: opts.tag[1] } },
+      });
+    events.push(moveEvent(ts + 500));
+    visitorSeq += 1;
+    const visitorId = opts.visitorId ?? `visitor_funnel_${String(visitorSeq).padStart(4, '0')}`;
+    const res = await t.ingest(
+      makeBatch({ siteKey: t.site.siteKey, sessionId: sessionId(), visitorId, events }),
+    );
+    expect(res.statusCode, res.body).toBe(202);
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    analyst = await t.token('analyst');
+    // A: 16 desktop, tagged ab=x, clicked pay on the cart, checked out.
+    for (let i = 0; i < 16; i++) await visit(['/', '/item/1', '/cart!', '/checkout'], { tag: ['ab', 'x'] });
+    // B: 8 mobile, tagged ab=x, cart without the click.
+    for (let i = 0; i < 8; i++) await visit(['/', '/item/2', '/cart'], { width: 390, tag: ['ab', 'x'] });
+    // C: 3 desktop clicked pay but left; D: 2 to /about; E: 1 cart before home.
+    for (let i = 0; i < 3; i++) await visit(['/', '/item/3', '/cart!']);
+    for (let i = 0; i < 2; i++) await visit(['/', '/about']);
+    await visit(['/cart!', '/']);
+    // F: one visitor, 6 sessions on /promo: 6 sessions, but 1 visitor.
+    for (let i = 0; i < 6; i++) await visit(['/', '/promo'], { visitorId: 'visitor_funnel_same_one' });
+  });
+  afterAll(() => t.close());
+
+  async function funnel(query: string): Promise<{ status: number; body: Funnel }> {
+    const res = await t.app.inject({
+      url: `/api/v1/sites/${t.site.siteKey}/funnel?${query}`,
+      headers: { authorization: `Bearer ${analyst}` },
+    });
+    return { status: res.statusCode, body: res.json() as Funnel };
+  }
+  const steps = (...patterns: string[]) => patterns.map((p) => `step=${encodeURIComponent(p)}`).join('&');
+  const sessionsOf = (body: Funnel) => body.steps.map((s) => s.sessions);
+
+  it('gives exact counts per step over every session', async () => {
+    const { status, body } = await funnel(steps('/', '/item/:id', '/cart', '/checkout'));
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ k: 5, minCohort: 20, cohortShown: true, suppressed: 0 });
+    expect(body.steps).toEqual([
+      { pattern: '/', click: null, sessions: 36, conversion: 1, dropOff: null },
+      { pattern: '/item/:id', click: null, sessions: 27, conversion: 27 / 36, dropOff: 9 },
+      { pattern: '/cart', click: null, sessions: 27, conversion: 27 / 36, dropOff: 0 },
+      { pattern: '/checkout', click: null, sessions: 16, conversion: 16 / 36, dropOff: 11 },
+    ]);
+  });
+
+  it('a step may require a click on an element path, not only the page', async () => {
+    const { body } = await funnel(
+      `${steps('/', '/cart', '/checkout')}&click.1=${encodeURIComponent('button')}`,
+    );
+    // A and C clicked pay on the cart after home (E clicked before it); B only looked.
+    expect(body.steps.map((s) => [s.pattern, s.click, s.sessions])).toEqual([
+      ['/', null, 36],
+      ['/cart', 'button', 19],
+      ['/checkout', null, 16],
+    ]);
+    // The same click on another page does not count.
+    const elsewhere = await funnel(`${steps('/', '/item/:id')}&click.1=button`);
+    expect(sessionsOf(elsewhere.body)).toEqual([36, null]);
+  });
+
+  it('withholds a step fewer than k distinct visitors reached, however many sessions', async () => {
+    const few = await funnel(steps('/', '/item/3'));
+    expect(few.body).toMatchObject({ cohortShown: true, suppressed: 1 });
+    expect(sessionsOf(few.body)).toEqual([36, null]);
+    // 6 sessions on /promo, all one visitor: withheld.
+    const promo = await funnel(steps('/', '/promo'));
+    expect(sessionsOf(promo.body)).toEqual([36, null]);
+  });
+
+  it('counts within a segment: device, tag, date range; a segment below the minimum cohort shows nothing', async () => {
+    const desktop = await funnel(`${steps('/', '/item/:id', '/cart', '/checkout')}&device=desktop`);
+    // Desktop: A 16 + C 3 + D 2 + E 1 + F 6 sessions (F is one visitor: 23 visitors).
+    expect(desktop.body.segment).toEqual({ device: 'desktop', tag: null });
+    expect(sessionsOf(desktop.body)).toEqual([28, 19, 19, 16]);
+    const tagged = await funnel(`${steps('/', '/cart', '/checkout')}&tagKey=ab&tagValue=x`);
+    expect(tagged.body.segment).toEqual({ device: null, tag: { key: 'ab', value: 'x' } });
+    expect(sessionsOf(tagged.body)).toEqual([24, 24, 16]);
+    const mobile = await funnel(`${steps('/', '/cart')}&device=mobile`);
+    expect(mobile.body).toMatchObject({ cohortShown: false, suppressed: 2 });
+    expect(sessionsOf(mobile.body)).toEqual([null, null]);
+    // Date range: the sessions were received at T0 (the test clock); a range before sees none.
+    const before = await funnel(`${steps('/', '/cart')}&from=${T0 - 10 * 86_400_000}&to=${T0 - 60_000}`);
+    expect(before.body.cohortShown).toBe(false);
+    const around = await funnel(`${steps('/', '/cart')}&from=${T0 - 60_000}&to=${T0 + 60_000}`);
+    expect(sessionsOf(around.body)).toEqual([36, 27]);
+  });
+
+  it('refuses a click on a step that does not exist, and a tag key without its value', async () => {
+    expect((await funnel(`${steps('/', '/cart')}&click.2=button`)).status).toBe(400);
+    expect((await funnel(`${steps('/', '/cart')}&tagKey=ab`)).status).toBe(400);
+    expect((await funnel(`${steps('/', '/cart')}&device=fridge`)).status).toBe(400);
   });
 });

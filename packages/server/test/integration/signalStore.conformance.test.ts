@@ -134,4 +134,37 @@ describe.each(await storeBackends())('signal store: $name', (backend) => {
     await store.retention.purge(['sess_signal_z1'], site.id, T + 10, T + 10);
     expect(await store.signals.counts('sess_signal_z1')).toBeUndefined();
   });
+
+  it('keeps the clicks of a batch once for funnels; they go with their session (deleted, erased, purged)', async () => {
+    const click = (ts: number, element: string) => ({ ts, page: '/cart', element });
+    for (const id of ['sess_click_1', 'sess_click_2', 'sess_click_3']) {
+      await session(id, T);
+      await store.signals.ingest({ sessionId: id, siteId: site.id, seq: 0 }, plusRage(0), T, [
+        click(T + 10, 'button#pay'),
+        click(T + 20, 'a#help'),
+      ]);
+      // A retried batch: counted once, its clicks kept once.
+      expect(
+        await store.signals.ingest({ sessionId: id, siteId: site.id, seq: 0 }, plusRage(0), T, [
+          click(T + 10, 'button#pay'),
+        ]),
+      ).toBe('duplicate');
+    }
+    const clicksOf = async () =>
+      Object.fromEntries(
+        (await store.recordings.funnelSessions(site.id, T - 1, T + 1))
+          .filter((s) => s.visitor.startsWith('session:sess_click_'))
+          .map((s) => [s.visitor, s.items]),
+      );
+    expect((await clicksOf())['session:sess_click_1']).toEqual([
+      { page: '/cart', click: 'button#pay' },
+      { page: '/cart', click: 'a#help' },
+    ]);
+    await store.recordings.delete('sess_click_1', Number.POSITIVE_INFINITY);
+    await store.subjects.eraseSessions(['sess_click_2']);
+    await store.retention.purge(['sess_click_3'], site.id, T + 10, T + 10);
+    // Sessions re-created without clicks (ids reused): nothing of the old clicks remains.
+    for (const id of ['sess_click_1', 'sess_click_2', 'sess_click_3']) await session(id, T);
+    expect(Object.values(await clicksOf())).toEqual([[], [], []]);
+  });
 });

@@ -126,7 +126,7 @@ function bind(w: IngestWrites): Pick<IngestWrites, 'chunk' | 'heatmap' | 'signal
   return {
     chunk: (s) => w.chunk(s),
     heatmap: (k, b, n) => w.heatmap(k, b, n),
-    signals: (k, e, n) => w.signals(k, e, n),
+    signals: (k, e, n, c) => w.signals(k, e, n, c),
   };
 }
 

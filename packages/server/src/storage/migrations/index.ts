@@ -14,6 +14,7 @@ import { sessionSignals } from './013_session_signals.js';
 import { inventory } from './014_inventory.js';
 import { demoData } from './015_demo_data.js';
 import { heatmapVisitors } from './016_heatmap_visitors.js';
+import { sessionClicks } from './017_session_clicks.js';
 import type { Migration } from './Migration.js';
 
 /**
@@ -37,6 +38,7 @@ export const MIGRATIONS: readonly Migration[] = [
   inventory,
   demoData,
   heatmapVisitors,
+  sessionClicks,
 ];
 
 /** The schema version this build of Veil expects. */

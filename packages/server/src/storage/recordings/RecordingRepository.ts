@@ -1,4 +1,4 @@
-import type { DeviceClass, SignalCounts, SignalKind } from '@veil/core';
+import type { DeviceClass, FunnelSession, SignalCounts, SignalKind } from '@veil/core';
 import type { WrappedDataKey } from '../../crypto/EnvelopeCipher.js';
 
 /** A page view as the summary keeps it; its title is sealed separately (see `ChunkSealer`). */
@@ -80,6 +80,12 @@ export interface ChunkWrite {
   sealer: ChunkSealer;
 }
 
+/** A funnel's segment: only sessions of this device class and/or carrying this tag. */
+export interface FunnelSegment {
+  device?: DeviceClass | undefined;
+  tag?: { key: string; value: string } | undefined;
+}
+
 export interface SessionListQuery {
   siteId: string;
   from?: number | undefined;
@@ -131,6 +137,12 @@ export interface RecordingRepository {
    * funnels and top paths count from.
    */
   pageSequences(siteId: string, from: number, to: number): Promise<string[][]>;
+  /**
+   * The sessions Veil first received in [from, to] within a segment (device class, tag), each with
+   * its visitor (the session itself when it has no visitor id) and its page views (URL paths,
+   * consecutive repeats collapsed) and element clicks in time order: what funnels count.
+   */
+  funnelSessions(siteId: string, from: number, to: number, segment?: FunnelSegment): Promise<FunnelSession[]>;
   get(sessionId: string): Promise<SessionSummaryRecord | undefined>;
   pages(sessionId: string): Promise<StoredPageView[]>;
   /** Encrypted chunks in sequence order. */

@@ -6,7 +6,10 @@ import type { SessionSignalsTable } from '../signals/signalTables.js';
 import type { RecordingRepository, SessionSummaryRecord } from './RecordingRepository.js';
 import type { RecordingSessionsTable } from './recordingTables.js';
 
-type Reads = Pick<RecordingRepository, 'list' | 'get' | 'pages' | 'chunks' | 'wrappedKey' | 'pageSequences'>;
+type Reads = Pick<
+  RecordingRepository,
+  'list' | 'get' | 'pages' | 'chunks' | 'wrappedKey' | 'pageSequences' | 'funnelSessions'
+>;
 
 type SummaryRow = Selectable<RecordingSessionsTable> & { site_key: string } & Partial<
     Record<(typeof SIGNAL_COLUMNS)[keyof typeof SIGNAL_COLUMNS], SessionSignalsTable['rage_clicks'] | null>
@@ -132,6 +135,87 @@ export function recordingReads(db: Kysely<Database>): Reads {
         if (current[current.length - 1] !== path) current.push(path);
       }
       return sequences;
+    },
+
+    async funnelSessions(siteId, from, to, segment = {}) {
+      let sessions = db
+        .selectFrom('recording_sessions as r')
+        .select(['r.id', 'r.visitor_id'])
+        .where('r.site_id', '=', siteId)
+        .where('r.created_at', '>=', from)
+        .where('r.created_at', '<=', to);
+      if (segment.device !== undefined) sessions = sessions.where('r.device_class', '=', segment.device);
+      if (segment.tag !== undefined) {
+        const { key, value } = segment.tag;
+        sessions = sessions.where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('session_tags as t')
+              .select('t.session_id')
+              .whereRef('t.session_id', '=', 'r.id')
+              .where('t.tag_key', '=', key)
+              .where('t.tag_value', '=', value),
+          ),
+        );
+      }
+      // A session without a visitor id is its own visitor (it can never make up k alone).
+      const chosen = new Map<
+        string,
+        { visitor: string; items: Array<{ ts: number; page: string; click?: string }> }
+      >();
+      for (const row of await sessions.execute())
+        chosen.set(row.id, { visitor: row.visitor_id ?? `session:${row.id}`, items: [] });
+      if (chosen.size === 0) return [];
+      const pages = await db
+        .selectFrom('session_pages as p')
+        .innerJoin('recording_sessions as r', 'r.id', 'p.session_id')
+        .select(['p.session_id', 'p.ts', 'p.url'])
+        .where('r.site_id', '=', siteId)
+        .where('r.created_at', '>=', from)
+        .where('r.created_at', '<=', to)
+        .orderBy('p.session_id')
+        .orderBy('p.ts')
+        .orderBy('p.seq')
+        .orderBy('p.idx')
+        .execute();
+      for (const row of pages) {
+        const session = chosen.get(row.session_id);
+        if (!session) continue;
+        const page = urlPath(row.url) || row.url;
+        const last = session.items[session.items.length - 1];
+        if (last && last.click === undefined && last.page === page) continue;
+        session.items.push({ ts: Number(row.ts), page });
+      }
+      const clicks = await db
+        .selectFrom('session_clicks as c')
+        .innerJoin('recording_sessions as r', 'r.id', 'c.session_id')
+        .select(['c.session_id', 'c.ts', 'c.page', 'c.element'])
+        .where('r.site_id', '=', siteId)
+        .where('r.created_at', '>=', from)
+        .where('r.created_at', '<=', to)
+        .orderBy('c.session_id')
+        .orderBy('c.ts')
+        .orderBy('c.seq')
+        .orderBy('c.idx')
+        .execute();
+      let clicked = false;
+      for (const row of clicks) {
+        const session = chosen.get(row.session_id);
+        if (!session) continue;
+        session.items.push({ ts: Number(row.ts), page: row.page, click: row.element });
+        clicked = true;
+      }
+      const out = [...chosen.values()];
+      // Page views and clicks in time order; at one instant the page view first (a click is on a page).
+      if (clicked)
+        for (const s of out)
+          s.items.sort(
+            (a, b) => a.ts - b.ts || (a.click === undefined ? 0 : 1) - (b.click === undefined ? 0 : 1),
+          );
+      return out.map((s) => ({
+        visitor: s.visitor,
+        items: s.items.map(({ page, click }) => (click === undefined ? { page } : { page, click })),
+      }));
     },
 
     async get(sessionId) {

@@ -116,6 +116,7 @@ export function retentionPurgeQueries(db: Kysely<Database>, dialect: Dialect): P
         const chunks = await trx.deleteFrom('chunks').where('session_id', 'in', ids).executeTakeFirst();
         await trx.deleteFrom('session_pages').where('session_id', 'in', ids).execute();
         await trx.deleteFrom('session_signals').where('session_id', 'in', ids).execute();
+        await trx.deleteFrom('session_clicks').where('session_id', 'in', ids).execute();
         await trx.deleteFrom('session_subjects').where('session_id', 'in', ids).execute();
         await trx.deleteFrom('session_tags').where('session_id', 'in', ids).execute();
         // The heatmap's per-session counting state (its aggregates name no session and stay).

@@ -2,6 +2,13 @@ import type { PageSessionSignals, SessionSignalState, SignalCounts, SignalDayRow
 
 export type SignalIngestOutcome = 'counted' | 'duplicate' | 'conflict';
 
+/** A click on an element, kept for funnel steps. */
+export interface FunnelClick {
+  ts: number;
+  page: string;
+  element: string;
+}
+
 export interface SignalIngestKey {
   sessionId: string;
   siteId: string;
@@ -12,12 +19,14 @@ export interface SignalRepository {
   /**
    * In one transaction (serialised per session): reads the session's signal state, and unless this
    * batch (`seq`) was counted already, stores `fold(state)` with the batch marked counted. A
-   * session id owned by another site is a `conflict`.
+   * session id owned by another site is a `conflict`. The batch's `clicks` are kept (for funnel
+   * steps) in the same transaction, so a retried batch never adds them twice.
    */
   ingest(
     key: SignalIngestKey,
     fold: (state: SessionSignalState | undefined) => SessionSignalState,
     now: number,
+    clicks?: readonly FunnelClick[],
   ): Promise<SignalIngestOutcome>;
   /** The session's counts; undefined when nothing was counted for it. */
   counts(sessionId: string): Promise<SignalCounts | undefined>;

@@ -11,6 +11,9 @@ import type { Dialect } from '../migrations/Migration.js';
 import type { SignalRepository } from './SignalRepository.js';
 import type { SessionSignalsTable } from './signalTables.js';
 
+/** Keeps one INSERT well under SQLite's and PostgreSQL's bound-parameter limits. */
+const CLICK_ROWS_PER_INSERT = 100;
+
 /** Namespace of PostgreSQL advisory locks serialising one session's signal counting. */
 const PG_SIGNAL_LOCK_NAMESPACE = 0x7367; // 'sg'
 
@@ -58,7 +61,7 @@ function countColumns(counts: SignalCounts): CountColumns {
 /** Per-session signal counts over either dialect. */
 export function createSignalRepository(db: Kysely<Database>, dialect: Dialect): SignalRepository {
   return {
-    ingest({ sessionId, siteId, seq }, fold, now) {
+    ingest({ sessionId, siteId, seq }, fold, now, clicks = []) {
       return db.transaction().execute(async (trx) => {
         if (dialect === 'postgres') {
           await sql`select pg_advisory_xact_lock(${PG_SIGNAL_LOCK_NAMESPACE}, hashtext(${sessionId}))`.execute(
@@ -86,6 +89,23 @@ export function createSignalRepository(db: Kysely<Database>, dialect: Dialect): 
           .values({ session_id: sessionId, site_id: siteId, ...changes })
           .onConflict((oc) => oc.column('session_id').doUpdateSet(changes))
           .execute();
+        for (let at = 0; at < clicks.length; at += CLICK_ROWS_PER_INSERT) {
+          await trx
+            .insertInto('session_clicks')
+            .values(
+              clicks.slice(at, at + CLICK_ROWS_PER_INSERT).map((c, i) => ({
+                session_id: sessionId,
+                seq,
+                idx: at + i,
+                site_id: siteId,
+                ts: c.ts,
+                page: c.page,
+                element: c.element,
+              })),
+            )
+            .onConflict((oc) => oc.columns(['session_id', 'seq', 'idx']).doNothing())
+            .execute();
+        }
         return 'counted';
       });
     },

@@ -20,6 +20,21 @@ export interface SessionSignalsTable {
   updated_at: number;
 }
 
+/** `session_clicks`: each click on an element of a replayable session (funnel steps may need one). */
+export interface SessionClicksTable {
+  session_id: string;
+  seq: number;
+  /** Position of the click within its batch. */
+  idx: number;
+  site_id: string;
+  ts: number;
+  /** URL path of the page clicked on. */
+  page: string;
+  /** Element path, as heatmaps name elements. */
+  element: string;
+}
+
 export interface SignalTables {
   session_signals: SessionSignalsTable;
+  session_clicks: SessionClicksTable;
 }
