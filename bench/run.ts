@@ -2,19 +2,21 @@
  * `npm run bench`: every benchmark, one table. Figures are ratios to a baseline measured in the
  * same run (these machines are noisy); absolute numbers are printed beside them for context.
  * `npm run bench -- [names…] [--json]`: only the named benchmarks (redaction, heatmaps, browser,
- * ingest, retention); `--json` prints the rows as JSON (for comparing commits) instead of the table.
+ * ingest, retention, funnels); `--json` prints the rows as JSON (for comparing commits) instead of the table.
  * The browser and ingest benchmarks need the build (`npm run build`), Chromium and, for the
  * PostgreSQL rows, the local PostgreSQL. `VEIL_BENCH_INGEST_SECONDS` (default 20) sets each ingest
  * throughput run (SQLite and PostgreSQL, 0/1/2 ingest workers), `VEIL_LOAD_SECONDS` (default 60) the
  * sustained-load run at `VEIL_LOAD_RATE` batches/s (default 500); `VEIL_BENCH_EVENTS=FILE` keeps and
  * reuses the recorded ingest batches. `VEIL_BENCH_SESSIONS` (default 1 000 000) sizes the retention
- * benchmark's site, `VEIL_BENCH_SCAN_SESSIONS` (default 20 000) its content scan.
+ * benchmark's site, `VEIL_BENCH_SCAN_SESSIONS` (default 20 000) its content scan,
+ * `VEIL_BENCH_FUNNEL_SESSIONS` (default 1 000 000) the funnel benchmark's.
  */
 import { copyFileSync, existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { RedactionContext, redactEvents } from '../packages/core/src/index.js';
 import { type BrowserBenchResult, browserBench } from './browserBench.js';
 import { syntheticStream } from './fixtures.js';
+import { funnelScaleBench } from './funnelScale.js';
 import { heatmapQueryBench, type BenchRow as Row } from './heatmapQueries.js';
 import { ingestHttpBench } from './ingestHttp.js';
 import { ingestInventoryBench } from './ingestInventory.js';
@@ -105,6 +107,11 @@ async function retention(): Promise<void> {
   rows.push(...(await retentionScaleBench(progress)));
 }
 
+/** A one-month funnel over 1 M sessions (`VEIL_BENCH_FUNNEL_SESSIONS`), on SQLite. */
+async function funnels(): Promise<void> {
+  rows.push(...(await funnelScaleBench(progress)));
+}
+
 const args = process.argv.slice(2);
 const json = args.includes('--json');
 const selected = args.filter((a) => !a.startsWith('--'));
@@ -114,6 +121,7 @@ const benches: Record<string, () => void | Promise<void>> = {
   browser: browserBenches,
   ingest,
   retention,
+  funnels,
 };
 try {
   for (const [name, fn] of Object.entries(benches)) {

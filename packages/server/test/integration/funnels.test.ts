@@ -4,6 +4,21 @@ import { makeBatch, metaEvent, moveEvent, sessionId, T0 } from '../support/batch
 import { signalEvents } from '../support/signalEvents.js';
 import { SITE_ORIGIN, startTestApp, type TestApp } from '../support/testApp.js';
 
+interface Funnel {
+  k: number;
+  minCohort: number;
+  cohortShown: boolean;
+  suppressed: number;
+  segment: { device: string | null; tag: { key: string; value: string } | null };
+  steps: Array<{
+    pattern: string;
+    click: string | null;
+    sessions: number | null;
+    conversion: number | null;
+    dropOff: number | null;
+  }>;
+}
+
 // Funnels and top paths count the per-session page sequences kept at ingest, k-anonymous (k = 5,
 // the default heatmapMinSessions) with a minimum cohort.
 describe('funnels and top paths', () => {
@@ -36,19 +51,6 @@ describe('funnels and top paths', () => {
       headers: { authorization: `Bearer ${analyst}` },
     });
     return { status: res.statusCode, body: res.json() as T };
-  }
-
-  interface Funnel {
-    k: number;
-    minCohort: number;
-    cohortShown: boolean;
-    suppressed: number;
-    steps: Array<{
-      pattern: string;
-      sessions: number | null;
-      conversion: number | null;
-      dropOff: number | null;
-    }>;
   }
 
   it('shows nothing while the first step has fewer distinct visitors than the minimum cohort (20)', async () => {
