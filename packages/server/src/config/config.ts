@@ -67,7 +67,8 @@ export interface VeilConfig extends AccessConfig {
   ingestWorkers: number;
   /**
    * `VEIL_INGEST_MAX_QUEUE_MS`: when the oldest ingest request still being handled has waited longer
-   * than this, a new batch is answered 503 with `Retry-After` at once instead of queueing behind it.
+   * than this, or the requests in flight would make a new one wait longer (in flight × the recent
+   * time per batch), a new batch is answered 503 with `Retry-After` at once instead of queueing.
    * @default DEFAULT_INGEST_MAX_QUEUE_MS
    */
   ingestMaxQueueMs: number;

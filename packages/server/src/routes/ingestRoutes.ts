@@ -73,17 +73,27 @@ export async function ingestRoutes(app: FastifyInstance): Promise<void> {
 
   // Load shedding, by count and by queueing delay: beyond `VEIL_INGEST_MAX_IN_FLIGHT` requests at
   // once, or once the oldest request still being handled has waited more than
-  // `VEIL_INGEST_MAX_QUEUE_MS` (the process is behind: a new batch would wait at least that long),
+  // `VEIL_INGEST_MAX_QUEUE_MS`, or the batches in flight would make a new one wait longer than that
+  // (in flight × the recent time per batch: a burst is not admitted whole to wait in line),
   // a batch is refused at once (the recorder keeps it and sends it again after Retry-After or its
   // own back-off) rather than queued for seconds behind the others. Nothing refused was stored.
   const { ingestMaxInFlight: maxInFlight, ingestMaxQueueMs: maxQueueMs } = app.veil.config;
   const { clock } = app.veil;
   /** Arrival time of every ingest request being handled, oldest first. */
   const arrivals = new Map<object, number>();
+  /**
+   * Time one batch takes to get through while the process is busy: a moving average of the gaps
+   * between answers (the first gap of a busy stretch counts from its first arrival). Batches in
+   * flight × this is the wait a new batch would have (Little's law), known before it waited.
+   */
+  let perBatchMs: number | undefined;
+  let lastProgress = 0;
   const shed = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const now = clock.now();
     const oldest = arrivals.values().next().value;
-    const behind = oldest !== undefined && now - oldest > maxQueueMs;
+    const behind =
+      (oldest !== undefined && now - oldest > maxQueueMs) ||
+      (perBatchMs !== undefined && arrivals.size * perBatchMs > maxQueueMs);
     if (arrivals.size >= maxInFlight || behind) {
       ingest.recordShed();
       allowOrigin(reply, undefined);
@@ -92,11 +102,16 @@ export async function ingestRoutes(app: FastifyInstance): Promise<void> {
       await reply.status(503).header('retry-after', String(SHED_RETRY_AFTER_SECONDS)).send(error.toBody());
       return;
     }
+    if (arrivals.size === 0) lastProgress = now;
     const token = {};
     arrivals.set(token, now);
     // 'close' comes after the answer was sent and also when the client went away.
     reply.raw.once('close', () => {
       arrivals.delete(token);
+      const at = clock.now();
+      const gap = Math.max(0, at - lastProgress);
+      perBatchMs = perBatchMs === undefined ? gap : perBatchMs * 0.8 + gap * 0.2;
+      lastProgress = at;
     });
   };
 

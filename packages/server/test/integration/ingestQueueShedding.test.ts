@@ -86,4 +86,37 @@ describe('ingest load shedding by queueing delay (VEIL_INGEST_MAX_QUEUE_MS)', ()
     }
     expect(t.app.veil.ingest.metrics.snapshot().shed).toBe(2);
   });
+
+  it('does not admit a burst to wait in line: in flight × the time per batch over the limit is shed at once', async () => {
+    // Caught up; batches that take 40 ms each (by the clock) teach the time per batch (a moving
+    // average: enough of them that what the first test taught is forgotten).
+    t.clock.advance(60_000);
+    const batch = (id: string) => makeBatch({ siteKey: t.site.siteKey, sessionId: id });
+    const shedBefore = t.app.veil.ingest.metrics.snapshot().shed;
+    for (let i = 0; i < 30; i++) {
+      closeGate();
+      const teach = t.ingest(batch(sessionId()));
+      await arrived;
+      t.clock.advance(40);
+      release();
+      expect((await teach).statusCode).toBe(202);
+    }
+
+    // A burst at one instant (no batch has waited yet): 0, 1 and 2 ahead wait 0, 40 and 80 ms
+    // (admitted, limit 100); with 3 ahead a batch would wait 120 ms: refused.
+    closeGate();
+    const seen = lookedUp;
+    const ids = [sessionId(), sessionId(), sessionId()];
+    const admitted = ids.map((id) => t.ingest(batch(id)));
+    await lookups(seen + 3);
+    const late = sessionId();
+    const refused = await t.ingest(batch(late));
+    expect(refused.statusCode).toBe(503);
+    expect(refused.headers['retry-after']).toBe('1');
+    expect(t.app.veil.ingest.metrics.snapshot().shed).toBe(shedBefore + 1);
+    release();
+    for (const a of await Promise.all(admitted)) expect(a.statusCode).toBe(202);
+    for (const id of ids) expect(await t.app.veil.store.recordings.chunks(id)).toHaveLength(1);
+    expect(await t.app.veil.store.recordings.chunks(late)).toHaveLength(0);
+  });
 });
