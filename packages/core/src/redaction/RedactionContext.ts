@@ -410,6 +410,10 @@ export class RedactionContext implements RedactionState {
     return path === '' ? undefined : path;
   }
 
+  whereIs(id: number | undefined, place: string): string {
+    return this.pathOf(id) ?? (id === undefined ? place : `${place} [node ${id}]`);
+  }
+
   /** The slot of the topmost node of the shadow tree `at` is in (a child of its host), or NONE. */
   private shadowTop(at: number): number {
     for (let s = at, guard = 0; s !== NONE && guard < 256; guard++) {

@@ -11,7 +11,11 @@ import type { RedactionFinding } from './redactEvents.js';
 export interface MaskingFailure {
   /** `/orders/:id`; `''` when the page is unknown. */
   pagePattern: string;
-  /** Text-free CSS path of the element to fix (`RedactionContext.pathOf`), or null. */
+  /**
+   * Text-free CSS path of the element to fix (`RedactionContext.pathOf`), or where the slip was
+   * when no element holds it (`RedactionFinding.elementPath`: `document`, `stylesheet`, an
+   * `unknown:` place…); null only for findings made without a tracking context.
+   */
   elementPath: string | null;
   /** Detector label: `email`, `card`, a custom pattern's label, `password`. */
   label: string;
@@ -30,6 +34,10 @@ export interface MaskingFailure {
 export function maskingFailuresFrom(
   findings: readonly RedactionFinding[],
   pagePatterns: readonly string[] = [],
+  /**
+   * Password values replaced, as a count without page or element; the server passes the walk's
+   * `passwordFindings` among `findings` instead (they name both).
+   */
   passwordValuesReplaced = 0,
 ): MaskingFailure[] {
   const out = new Map<string, MaskingFailure>();

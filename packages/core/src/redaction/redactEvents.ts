@@ -22,7 +22,12 @@ export interface RedactionFinding {
   location: string;
   /** rrweb node id, when the finding sits on a node. */
   nodeId?: number;
-  /** Text-free CSS path of the element (`RedactionContext.pathOf`), when the node is known. */
+  /**
+   * Where the finding sits, with a tracking context (`RedactionState.whereIs`): the text-free CSS
+   * path of the element (`RedactionContext.pathOf`) when the node is known, else the place
+   * (`document`, `stylesheet`, `custom event`, an `unknown:` place, with ` [node N]` when only
+   * its nearest node's id is known). Undefined without one (the browser).
+   */
   elementPath?: string;
   /** The page the finding was on (URL already sanitised and redacted), when known. */
   page?: string;
@@ -73,6 +78,12 @@ export interface RedactionState {
   ): void;
   removeNode(id: number, parentId: number | undefined): void;
   pathOf(id: number | undefined): string | undefined;
+  /**
+   * Where a finding on node `id` (or on no node) at `place` sits: the element path when the node
+   * is known, else `place` (with ` [node N]` when the id is); undefined when the state does not
+   * track the tree (`lightRedactionState`).
+   */
+  whereIs(id: number | undefined, place: string): string | undefined;
   /** Remembers the recorded (already redacted) text of a text node. */
   setText(id: number, text: string): void;
   /** The remembered text of node `id` when it is remembered whole. */
@@ -103,6 +114,7 @@ export function lightRedactionState(): RedactionState {
     addNode: () => {},
     removeNode: () => {},
     pathOf: () => undefined,
+    whereIs: () => undefined,
     setText: () => {},
     textOf: () => undefined,
     inlineNeighbours: () => {},
@@ -114,6 +126,11 @@ export interface RedactEventsResult {
   findings: RedactionFinding[];
   /** Values of password fields replaced (the browser should have masked them). */
   passwordValuesReplaced: number;
+  /**
+   * Where they were replaced: `password` findings with page and element path (kept apart from
+   * `findings`, which are detector findings), for masking-failure records.
+   */
+  passwordFindings: RedactionFinding[];
 }
 
 /**
@@ -223,6 +240,18 @@ const PATH_KEY = /path$/i;
 /** A quote or a parenthesis: a string or a `url()` that `sanitizeCss` must read. */
 const CSS_TOKEN_CHAR = /["'(]/;
 
+/**
+ * The place a finding at `location` names when no element holds it: the page's URL and title
+ * belong to the document, CSS without an owning element to its stylesheet; custom and plugin
+ * payloads, and `unknown:` places, are named as they are.
+ */
+function placeOf(location: string): string {
+  if (location === 'url' || location === 'title') return 'document';
+  if (location === 'css') return 'stylesheet';
+  if (location === 'custom' || location === 'plugin') return `${location} event`;
+  return location;
+}
+
 /** `unknown:incremental:<source>` for the sources rrweb numbers (no string built per event). */
 const INCREMENTAL_LOCATIONS = new Map<unknown, string>();
 for (let i = 0; i < 32; i++) INCREMENTAL_LOCATIONS.set(i, `unknown:incremental:${i}`);
@@ -286,7 +315,12 @@ export function redactEvents(
   const walker = new Walker(options);
   const events = options.inPlace ? (input as RecordedEvent[]) : structuredClone(input as RecordedEvent[]);
   for (let i = 0; i < events.length; i++) walker.event(events[i]!);
-  return { events, findings: walker.findings(), passwordValuesReplaced: walker.passwordValuesReplaced };
+  return {
+    events,
+    findings: walker.findings(),
+    passwordValuesReplaced: walker.passwordValuesReplaced,
+    passwordFindings: [...walker.passwordCounts.values()],
+  };
 }
 
 class Walker {
@@ -294,6 +328,8 @@ class Walker {
   private readonly allowedParams: readonly string[];
   private readonly ctx: RedactionState;
   private readonly counts = new Map<string, RedactionFinding>();
+  /** Where password values were replaced (`passwordReplaced`). */
+  readonly passwordCounts = new Map<string, RedactionFinding>();
   /** Reused for every string: empty between calls. */
   private readonly found: Finding[] = [];
   private readonly runFound: RunFinding[] = [];
@@ -335,6 +371,8 @@ class Walker {
   private readonly eventTexts = new Map<number, EventText>();
   /** Mutations walked so far. */
   private mutations = 0;
+  /** While a page URL is redacted: labels found in it (`pageUrl`). */
+  private pageFindings: string[] | undefined;
   /** Reused by `mutation`: its texts to join with their neighbours. */
   private readonly edges: number[] = [];
   passwordValuesReplaced = 0;
@@ -382,8 +420,7 @@ class Walker {
       case EventType.Meta:
         this.rest(data, META_KEYS, 'unknown:meta', undefined);
         if (data.href !== undefined) {
-          data.href = this.url(data.href);
-          if (typeof data.href === 'string') this.ctx.page = data.href;
+          data.href = this.pageUrl(data.href);
         }
         return;
       case EventType.Custom:
@@ -408,16 +445,16 @@ class Walker {
    * The objects of `holder[key]`, a list the walk reads; anything else in it, or a value that is
    * not a list, is scanned string by string (`deep`) at `location`.
    */
-  private objects(holder: Json, key: string, location: string): readonly unknown[] {
+  private objects(holder: Json, key: string, location: string, nodeId?: number): readonly unknown[] {
     const list = holder[key];
     if (list === undefined || list === null) return NO_ITEMS;
     if (!Array.isArray(list)) {
-      holder[key] = this.deep(list, location, 0, key);
+      holder[key] = this.deep(list, location, 0, key, nodeId);
       return NO_ITEMS;
     }
     for (let i = 0; i < list.length; i++) {
       const v = list[i];
-      if (typeof v === 'string' || Array.isArray(v)) list[i] = this.deep(v, location, 0);
+      if (typeof v === 'string' || Array.isArray(v)) list[i] = this.deep(v, location, 0, '', nodeId);
     }
     return list;
   }
@@ -457,20 +494,29 @@ class Walker {
     return maskPreservingLayout(value);
   }
 
-  private note(label: string, location: string, nodeId: number | undefined): void {
+  private note(
+    label: string,
+    location: string,
+    nodeId: number | undefined,
+    counts: Map<string, RedactionFinding> = this.counts,
+  ): void {
+    if (this.pageFindings !== undefined && location === 'url' && nodeId === undefined) {
+      this.pageFindings.push(label); // noted once the page is known (`pageUrl`)
+      return;
+    }
     const page = this.ctx.page;
     const key = `${label}\u0000${location}\u0000${nodeId ?? ''}\u0000${page ?? ''}`;
-    const found = this.counts.get(key);
+    const found = counts.get(key);
     if (found) {
       found.count++;
       return;
     }
     const finding: RedactionFinding = { label, location, count: 1 };
     if (nodeId !== undefined) finding.nodeId = nodeId;
-    const elementPath = this.ctx.pathOf(nodeId);
+    const elementPath = this.ctx.whereIs(nodeId, placeOf(location));
     if (elementPath !== undefined) finding.elementPath = elementPath;
     if (page !== undefined) finding.page = page;
-    this.counts.set(key, finding);
+    counts.set(key, finding);
   }
 
   /** Redacts one string; findings are noted at `location` (+ the attribute name, lower-cased). */
@@ -485,9 +531,28 @@ class Walker {
     return redacted;
   }
 
-  private url(value: unknown): unknown {
-    if (typeof value !== 'string') return this.other(value, 'url', undefined);
-    return this.urlText(sanitizeUrl(value, this.allowedParams), 'url', undefined);
+  private url(value: unknown, location = 'url'): unknown {
+    if (typeof value !== 'string') return this.other(value, location, undefined);
+    return this.urlText(sanitizeUrl(value, this.allowedParams), location, undefined);
+  }
+
+  /**
+   * A new page's URL (Meta, page view): sanitised and redacted, then the current page. What the
+   * detectors found in it is noted on that page (the one it names), not on the page before.
+   */
+  private pageUrl(value: unknown): unknown {
+    const from = this.pageFindings;
+    this.pageFindings = [];
+    let url: unknown;
+    try {
+      url = this.url(value);
+    } finally {
+      const found = this.pageFindings;
+      this.pageFindings = from;
+      if (typeof url === 'string') this.ctx.page = url;
+      for (const label of found) this.note(label, 'url', undefined);
+    }
+    return url;
   }
 
   /**
@@ -557,7 +622,7 @@ class Walker {
       if (kind === AttributeKind.Css) {
         safe = this.cssText(value, 'attribute:', nodeId, name);
       } else if (kind === AttributeKind.Value && isPassword) {
-        if (value !== MASKED_INPUT_VALUE) this.passwordValuesReplaced++;
+        if (value !== MASKED_INPUT_VALUE) this.passwordReplaced(`attribute:${name.toLowerCase()}`, nodeId);
         safe = MASKED_INPUT_VALUE;
       } else if (kind === AttributeKind.Url) {
         safe = this.urlText(this.attributeUrl(value), 'attribute:', nodeId, name);
@@ -872,6 +937,12 @@ class Walker {
     }
   }
 
+  /** A password value the browser sent: replaced, counted, and a `password` finding where it was. */
+  private passwordReplaced(location: string, nodeId: number | undefined): void {
+    this.passwordValuesReplaced++;
+    this.note('password', location, nodeId, this.passwordCounts);
+  }
+
   private setEventText(id: number, holder: Json, key: EventText['key']): void {
     const known = this.eventTexts.get(id);
     if (known === undefined) {
@@ -898,7 +969,7 @@ class Walker {
       case IncrementalSource.Input: {
         this.rest(data, INPUT_KEYS, 'unknown:input', id);
         if (id !== undefined && this.ctx.isPassword(id)) {
-          if (data.text !== '' && data.text !== MASKED_INPUT_VALUE) this.passwordValuesReplaced++;
+          if (data.text !== '' && data.text !== MASKED_INPUT_VALUE) this.passwordReplaced('input', id);
           data.text = data.text === '' ? '' : MASKED_INPUT_VALUE;
         } else {
           data.text = this.readable(data.text, 'input', id);
@@ -913,19 +984,20 @@ class Walker {
         data.trace = [];
         return;
       case IncrementalSource.StyleSheetRule:
+        // `id`: the <style> or <link> element owning the sheet (absent for a constructed one).
         this.rest(data, STYLE_SHEET_RULE_KEYS, 'unknown:css', id);
-        this.cssRules(data, 'adds');
-        if (data.removes !== undefined) data.removes = this.deep(data.removes, 'unknown:css', 0);
-        data.replace = this.cssText(data.replace, 'css', undefined);
-        data.replaceSync = this.cssText(data.replaceSync, 'css', undefined);
+        this.cssRules(data, 'adds', id);
+        if (data.removes !== undefined) data.removes = this.deep(data.removes, 'unknown:css', 0, '', id);
+        data.replace = this.cssText(data.replace, 'css', id);
+        data.replaceSync = this.cssText(data.replaceSync, 'css', id);
         return;
       case IncrementalSource.StyleDeclaration:
         this.rest(data, STYLE_DECLARATION_KEYS, 'unknown:css', id);
         if (isObject(data.set)) {
           this.rest(data.set, SET_KEYS, 'css', id);
-          data.set.value = this.cssText(data.set.value, 'css', undefined);
+          data.set.value = this.cssText(data.set.value, 'css', id);
         }
-        if (data.remove !== undefined) data.remove = this.deep(data.remove, 'css', 0);
+        if (data.remove !== undefined) data.remove = this.deep(data.remove, 'css', 0, '', id);
         return;
       case IncrementalSource.AdoptedStyleSheet:
         this.rest(data, ADOPTED_KEYS, 'unknown:css', id);
@@ -933,7 +1005,7 @@ class Walker {
           for (const st of this.objects(data, 'styles', 'unknown:css')) {
             if (!isObject(st)) continue;
             this.rest(st, ADOPTED_STYLE_KEYS, 'unknown:css', id);
-            this.cssRules(st, 'rules');
+            this.cssRules(st, 'rules', id);
           }
         }
         return;
@@ -964,11 +1036,11 @@ class Walker {
   }
 
   /** CSSOM rules inserted through `insertRule` or adopted: `[{rule, index}]`. */
-  private cssRules(holder: Json, key: string): void {
-    for (const r of this.objects(holder, key, 'unknown:css')) {
+  private cssRules(holder: Json, key: string, ownerId: number | undefined): void {
+    for (const r of this.objects(holder, key, 'unknown:css', ownerId)) {
       if (!isObject(r)) continue;
-      this.rest(r, RULE_KEYS, 'unknown:css', undefined);
-      r.rule = this.cssText(r.rule, 'css', undefined);
+      this.rest(r, RULE_KEYS, 'unknown:css', ownerId);
+      r.rule = this.cssText(r.rule, 'css', ownerId);
     }
   }
 
@@ -976,7 +1048,7 @@ class Walker {
     this.rest(data, MUTATION_KEYS, 'unknown:mutation', undefined);
     for (const r of this.objects(data, 'removes', 'unknown:mutation')) {
       if (!isObject(r)) continue;
-      this.rest(r, NO_KEYS, 'unknown:mutation', undefined);
+      this.rest(r, NO_KEYS, 'unknown:mutation', typeof r.id === 'number' ? r.id : undefined);
       if (typeof r.id === 'number') {
         this.ctx.removeNode(r.id, typeof r.parentId === 'number' ? r.parentId : undefined);
       }
@@ -989,12 +1061,12 @@ class Walker {
     this.inMutation = true;
     for (const a of this.objects(data, 'adds', 'unknown:mutation')) {
       if (!isObject(a)) continue;
-      this.rest(a, ADD_KEYS, 'unknown:mutation', undefined);
+      const parentId = typeof a.parentId === 'number' ? a.parentId : undefined;
+      this.rest(a, ADD_KEYS, 'unknown:mutation', parentId);
       if (!isObject(a.node)) {
-        if (a.node !== undefined) a.node = this.deep(a.node, 'unknown:mutation', 0);
+        if (a.node !== undefined) a.node = this.deep(a.node, 'unknown:mutation', 0, '', parentId);
         continue;
       }
-      const parentId = typeof a.parentId === 'number' ? a.parentId : undefined;
       const nextId = typeof a.nextId === 'number' ? a.nextId : null;
       this.boundaryDepth = 0;
       this.firstEdge = undefined;
@@ -1045,8 +1117,7 @@ class Walker {
     }
     if (data.tag === VeilCustomTag.PageView) {
       this.rest(payload, PAGE_VIEW_KEYS, 'custom', undefined);
-      payload.url = this.url(payload.url);
-      if (typeof payload.url === 'string') this.ctx.page = payload.url;
+      payload.url = this.pageUrl(payload.url);
       payload.title = this.text(payload.title, 'title', undefined);
       return;
     }
@@ -1072,7 +1143,7 @@ class Walker {
    */
   private deep(value: unknown, location: string, depth: number, key = '', nodeId?: number): unknown {
     if (typeof value === 'string') {
-      if (URL_KEY.test(key)) return this.url(value);
+      if (URL_KEY.test(key)) return this.url(value, location);
       if (PATH_KEY.test(key)) return this.urlText(value, location, nodeId);
       return this.text(value, location, nodeId);
     }

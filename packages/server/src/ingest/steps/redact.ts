@@ -92,7 +92,8 @@ export async function redact<T extends LocatedBatch>(deps: RedactDeps, input: T)
     }
   }
   const now = deps.clock.now();
-  const failures = maskingFailuresFrom(findings, policy.heatmapPagePatterns, result.passwordValuesReplaced);
+  // Password values replaced: `password` findings of their own, with page and element.
+  const failures = maskingFailuresFrom([...findings, ...result.passwordFindings], policy.heatmapPagePatterns);
   if (failures.length > 0) {
     await deps.store.privacy.recordMaskingFailures(site.id, failures, now);
     for (const f of failures) {
