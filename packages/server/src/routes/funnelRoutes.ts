@@ -110,7 +110,7 @@ const pathsSchema = z
  * policy's `heatmapMinSessions`) and minimum cohort.
  */
 export async function funnelRoutes(app: FastifyInstance): Promise<void> {
-  const { store, clock } = app.veil;
+  const { store, clock, config } = app.veil;
 
   const siteRange = async (siteKey: string, q: { from?: number | undefined; to?: number | undefined }) => {
     const site = await store.sites.findByKey(siteKey);
@@ -161,7 +161,12 @@ export async function funnelRoutes(app: FastifyInstance): Promise<void> {
         device: query.device,
         tag,
       });
-      const funnel = kAnonymousFunnel(steps, funnelReach(sessions, steps), site.policy.heatmapMinSessions);
+      const funnel = kAnonymousFunnel(
+        steps,
+        funnelReach(sessions, steps),
+        site.policy.heatmapMinSessions,
+        config.heatmapMinCohort,
+      );
       return { from, to, segment: { device: query.device ?? null, tag: tag ?? null }, ...funnel };
     },
   });

@@ -19,6 +19,31 @@ interface Funnel {
   }>;
 }
 
+// The minimum cohort is the heatmaps' one: VEIL_HEATMAP_MIN_COHORT moves funnels too.
+describe('funnels follow VEIL_HEATMAP_MIN_COHORT', () => {
+  let t: TestApp;
+  afterAll(() => t?.close());
+
+  it('shows a funnel whose first step reaches the configured cohort (8), below the default 20', async () => {
+    t = await startTestApp({ env: { VEIL_HEATMAP_MIN_COHORT: '8' } });
+    const analyst = await t.token('analyst');
+    for (let i = 0; i < 9; i++) {
+      const events = ['/', '/item/1'].map((p, n) => metaEvent(T0 + n * 10_000, `${SITE_ORIGIN}${p}`));
+      events.push(moveEvent(T0 + 20_000));
+      const res = await t.ingest(makeBatch({ siteKey: t.site.siteKey, sessionId: sessionId(), events }));
+      expect(res.statusCode, res.body).toBe(202);
+    }
+    const res = await t.app.inject({
+      url: `/api/v1/sites/${t.site.siteKey}/funnel?step=%2F&step=%2Fitem%2F%3Aid`,
+      headers: { authorization: `Bearer ${analyst}` },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json() as Funnel;
+    expect(body).toMatchObject({ minCohort: 8, cohortShown: true });
+    expect(body.steps.map((s) => s.sessions)).toEqual([9, 9]);
+  });
+});
+
 // Funnels and top paths count the per-session page sequences kept at ingest, k-anonymous (k = 5,
 // the default heatmapMinSessions) with a minimum cohort.
 describe('funnels and top paths', () => {
