@@ -124,7 +124,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.freeze([
     name: 'VEIL_INGEST_MAX_QUEUE_MS',
     default: '200',
     description:
-      'Queueing delay (ms) beyond which ingest sheds load: when the oldest batch still being handled has waited longer, or the batches in flight would make a new one wait longer (in flight × the recent time per batch), a new batch is answered 503 `unavailable` with `Retry-After: 1` at once instead of queueing behind it.',
+      'Queueing delay (ms) beyond which ingest sheds load: when the oldest batch still being handled has waited longer, or the batches in flight would make a new one wait longer (in flight × the recent time per batch), a new batch is answered 503 `unavailable` with `Retry-After: 1` at once instead of queueing behind it. Applies only with two or more batches in flight: one batch ahead is not a queue.',
     audience: 'operator',
   },
   {

@@ -78,6 +78,8 @@ export async function ingestRoutes(app: FastifyInstance): Promise<void> {
   // a batch is refused at once (the recorder keeps it and sends it again after Retry-After or its
   // own back-off) rather than queued for seconds behind the others. Nothing refused was stored.
   const { ingestMaxInFlight: maxInFlight, ingestMaxQueueMs: maxQueueMs } = app.veil.config;
+  /** Batches in flight below which none is shed by delay: one batch ahead is not a queue. */
+  const QUEUE_FLOOR = 2;
   const { clock } = app.veil;
   /** Arrival time of every ingest request being handled, oldest first. */
   const arrivals = new Map<object, number>();
@@ -91,9 +93,12 @@ export async function ingestRoutes(app: FastifyInstance): Promise<void> {
   const shed = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const now = clock.now();
     const oldest = arrivals.values().next().value;
+    // Delay needs a queue: behind fewer than QUEUE_FLOOR batches a new one waits for nothing but
+    // its own work, however slow the batch ahead is (a large first snapshot on a busy machine).
     const behind =
-      (oldest !== undefined && now - oldest > maxQueueMs) ||
-      (perBatchMs !== undefined && arrivals.size * perBatchMs > maxQueueMs);
+      arrivals.size >= QUEUE_FLOOR &&
+      ((oldest !== undefined && now - oldest > maxQueueMs) ||
+        (perBatchMs !== undefined && arrivals.size * perBatchMs > maxQueueMs));
     if (arrivals.size >= maxInFlight || behind) {
       ingest.recordShed();
       allowOrigin(reply, undefined);
@@ -124,7 +129,7 @@ export async function ingestRoutes(app: FastifyInstance): Promise<void> {
       openapi: {
         summary: 'Ingest one batch of recorded events',
         description:
-          "The body is the JSON of an IngestBatch, plain or gzip (by Content-Encoding or magic bytes); at most 1 MiB on the wire and 16 MiB decompressed. The Origin (or Referer) must be one of the site's origins. A request with Sec-GPC: 1 (or DNT: 1) is refused with 403 gpc_refused when the site's policy honours Global Privacy Control (the default), under either lawful basis. A batch whose sessionId is outside the site's sample (core's isSessionSampled under the current samplingPercent) is refused with 403 not_sampled: stop recording that session, do not retry. A retried (sessionId, seq) is acknowledged with duplicate: true and not stored twice. Beyond VEIL_INGEST_MAX_IN_FLIGHT requests at once, or while the oldest batch being handled has waited more than VEIL_INGEST_MAX_QUEUE_MS, the batch is refused with 503 unavailable and Retry-After: 1 (send it again later); nothing refused is stored.",
+          "The body is the JSON of an IngestBatch, plain or gzip (by Content-Encoding or magic bytes); at most 1 MiB on the wire and 16 MiB decompressed. The Origin (or Referer) must be one of the site's origins. A request with Sec-GPC: 1 (or DNT: 1) is refused with 403 gpc_refused when the site's policy honours Global Privacy Control (the default), under either lawful basis. A batch whose sessionId is outside the site's sample (core's isSessionSampled under the current samplingPercent) is refused with 403 not_sampled: stop recording that session, do not retry. A retried (sessionId, seq) is acknowledged with duplicate: true and not stored twice. Beyond VEIL_INGEST_MAX_IN_FLIGHT requests at once, or while two or more batches are being handled and the oldest has waited more than VEIL_INGEST_MAX_QUEUE_MS (or they would make a new one wait longer), the batch is refused with 503 unavailable and Retry-After: 1 (send it again later); nothing refused is stored.",
         tags: ['ingest'],
         body: ingestBatchSchema,
         bodyContentTypes: [...INGEST_CONTENT_TYPES],

@@ -119,4 +119,25 @@ describe('ingest load shedding by queueing delay (VEIL_INGEST_MAX_QUEUE_MS)', ()
     for (const id of ids) expect(await t.app.veil.store.recordings.chunks(id)).toHaveLength(1);
     expect(await t.app.veil.store.recordings.chunks(late)).toHaveLength(0);
   });
+
+  it('never sheds by delay behind one lone batch: a slow batch is not a queue', async () => {
+    t.clock.advance(60_000);
+    const batch = (id: string) => makeBatch({ siteKey: t.site.siteKey, sessionId: id });
+    const shedBefore = t.app.veil.ingest.metrics.snapshot().shed;
+    closeGate();
+    const [slow, next] = [sessionId(), sessionId()];
+    const lone = t.ingest(batch(slow));
+    await arrived;
+    // The lone batch has been handled for five times the limit (a big first snapshot on a busy
+    // machine); the next one waits behind nothing that queues and is admitted.
+    t.clock.advance(500);
+    const admitted = t.ingest(batch(next));
+    const seen = lookedUp;
+    await lookups(seen + 1);
+    release();
+    expect((await lone).statusCode).toBe(202);
+    expect((await admitted).statusCode).toBe(202);
+    expect(t.app.veil.ingest.metrics.snapshot().shed).toBe(shedBefore);
+    expect(await t.app.veil.store.recordings.chunks(next)).toHaveLength(1);
+  });
 });
