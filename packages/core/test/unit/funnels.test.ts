@@ -1,24 +1,52 @@
 import { describe, expect, it } from 'vitest';
 import { funnelReach, kAnonymousFunnel, PATH_EXIT, topPaths } from '../../src/index.js';
 
+const session = (visitor: string, pages: string[]) => ({ visitor, items: pages.map((page) => ({ page })) });
+const steps = (...pages: string[]) => pages.map((page) => ({ page }));
+
 describe('funnelReach', () => {
-  it('counts steps reached in order, other pages in between allowed', () => {
+  it('counts steps reached in order, other pages in between allowed, sessions and distinct visitors', () => {
     const reached = funnelReach(
-      [['/', '/x', '/item/1', '/cart'], ['/', '/cart', '/item/2'], ['/cart', '/'], ['/blog']],
-      ['/', '/item/:id', '/cart'],
+      [
+        session('v1', ['/', '/x', '/item/1', '/cart']),
+        session('v1', ['/', '/cart', '/item/2']),
+        session('v2', ['/cart', '/']),
+        session('v3', ['/blog']),
+      ],
+      steps('/', '/item/:id', '/cart'),
     );
-    expect(reached).toEqual([3, 2, 1]);
+    expect(reached).toEqual({ sessions: [3, 2, 1], visitors: [2, 1, 1] });
+  });
+
+  it('a click step needs a click on that element on a matching page, not only the page', () => {
+    const s = [
+      { visitor: 'a', items: [{ page: '/cart' }, { page: '/cart', click: 'button#pay' }] },
+      { visitor: 'b', items: [{ page: '/cart' }, { page: '/cart', click: 'a#back' }] },
+    ];
+    expect(funnelReach(s, [{ page: '/cart' }, { page: '/cart', click: 'button#pay' }])).toEqual({
+      sessions: [2, 1],
+      visitors: [2, 1],
+    });
   });
 });
 
 describe('kAnonymousFunnel', () => {
   it('withholds steps below k (zero too) and everything below the minimum cohort', () => {
-    expect(kAnonymousFunnel(['/a', '/b', '/c'], [10, 4, 0], 5).steps.map((s) => s.sessions)).toEqual([
-      10,
-      null,
-      null,
-    ]);
-    expect(kAnonymousFunnel(['/a', '/b'], [4, 4], 5)).toMatchObject({ cohortShown: false, suppressed: 2 });
+    const shown = kAnonymousFunnel(
+      steps('/a', '/b', '/c'),
+      { sessions: [30, 4, 0], visitors: [25, 4, 0] },
+      5,
+    );
+    expect(shown.steps.map((s) => s.sessions)).toEqual([30, null, null]);
+    expect(
+      kAnonymousFunnel(steps('/a', '/b'), { sessions: [19, 19], visitors: [19, 19] }, 5, 20),
+    ).toMatchObject({ cohortShown: false });
+    expect(
+      kAnonymousFunnel(steps('/a', '/b'), { sessions: [25, 25], visitors: [20, 20] }, 5, 20),
+    ).toMatchObject({
+      cohortShown: true,
+      suppressed: 0,
+    });
   });
 });
 
