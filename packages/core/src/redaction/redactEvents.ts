@@ -598,12 +598,6 @@ class Walker {
 
   private attributes(attrs: Json, nodeId: number | undefined, isPassword: boolean): void {
     for (const name in attrs) {
-      // A name is page content too (`data-jane.doe@example.org`): one that holds a match is
-      // dropped with its value, since a masked name could collide with a real attribute.
-      if (this.text(name, 'attribute-name', nodeId) !== name) {
-        delete attrs[name];
-        continue;
-      }
       const kind = attributeKind(name);
       const value = attrs[name];
       if (kind === AttributeKind.Drop) {
