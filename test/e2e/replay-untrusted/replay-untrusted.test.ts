@@ -225,21 +225,46 @@ async function visitorContext(): Promise<BrowserContext> {
   return context;
 }
 
-async function record(plan: PagePlan): Promise<void> {
+/** Every payload id of a page (its wrapper element's id is `vp<id>`). */
+const payloadIds = (plan: PagePlan) =>
+  [...plan.initial, ...plan.inserted, ...plan.attributes, ...plan.late].map((p) => p.id);
+
+/**
+ * Records one page and keeps the visitor's tab open until the server has stored every payload
+ * of it: on a loaded machine the recorder may start seconds after its script arrived, and a tab
+ * closed before then leaves no session at all (fixed sleeps made this test flaky under CI load).
+ */
+async function record(plan: PagePlan): Promise<string> {
   const context = await visitorContext();
   try {
     const page = await context.newPage();
-    const recorder = page.waitForResponse((r) => r.url().includes('/r/v1/recorder.js'), { timeout: 20_000 });
+    // The recorder is running once its first batch (the full snapshot) was accepted.
+    const running = page.waitForResponse((r) => r.url().includes('/ingest/v1/batch') && r.ok(), {
+      timeout: 30_000,
+    });
     await page.goto(`${site.origin}${plan.path}`);
-    await recorder;
-    await page.waitForTimeout(400);
+    await running;
     await page.evaluate(() => (window as unknown as { __insert(): void }).__insert());
     await page.waitForTimeout(300);
     await page.evaluate(() => (window as unknown as { __leave(): void }).__leave());
-    await page.waitForTimeout(200);
-    await page.evaluate(() => (window as unknown as { veil(cmd: string): void }).veil('flush'));
-    await page.waitForTimeout(300);
+    const ids = payloadIds(plan);
+    const sessionId = await eventually(
+      async () => {
+        await page.evaluate(() => (window as unknown as { veil(cmd: string): void }).veil('flush'));
+        const { sessions } = await api<{ sessions: SessionRow[] }>(
+          `/api/v1/sites/${siteKey}/sessions?limit=50`,
+        );
+        const mine = sessions.find((row) => new URL(row.entryUrl).pathname === plan.path);
+        if (!mine) return undefined;
+        const text = await storedEvents(mine.id);
+        return ids.every((id) => text.includes(`"vp${id}"`)) ? mine.id : undefined;
+      },
+      60_000,
+      `every payload of ${plan.path} stored while its tab is open`,
+      1_000,
+    );
     await page.close({ runBeforeUnload: true });
+    return sessionId;
   } finally {
     await context.close();
   }
@@ -254,6 +279,7 @@ async function eventually<T>(
   check: () => Promise<T | undefined>,
   timeoutMs: number,
   what: string,
+  intervalMs = 250,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -264,7 +290,7 @@ async function eventually<T>(
     } catch (error) {
       last = error;
     }
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
@@ -331,36 +357,13 @@ describe('untrusted replay data', () => {
     expect(total).toBeGreaterThanOrEqual(500);
 
     // ---- record: each page in its own visitor session, all at once ----
-    await Promise.all(plans.map(record));
-    const sessions = await eventually(
-      async () => {
-        const { sessions } = await api<{ sessions: SessionRow[] }>(
-          `/api/v1/sites/${siteKey}/sessions?limit=50`,
-        );
-        return sessions.length >= PAGES ? sessions : undefined;
-      },
-      20_000,
-      'the recorded sessions',
-    );
-    const sessionOf = new Map<string, string>();
-    for (const plan of plans) {
-      const s = sessions.find((row) => new URL(row.entryUrl).pathname === plan.path);
-      expect(s, `session of ${plan.path}`).toBeDefined();
-      sessionOf.set(plan.path, s!.id);
-    }
+    const recorded = await Promise.all(plans.map(record));
+    const sessionOf = new Map(plans.map((plan, i) => [plan.path, recorded[i]!] as const));
     // Every payload made it into a recording (its wrapper, whatever the recorder kept of the rest).
     let recordedJavascriptUrls = 0;
     let recordedBeaconUrls = 0;
     for (const plan of plans) {
-      const ids = [...plan.initial, ...plan.inserted, ...plan.attributes, ...plan.late].map((p) => p.id);
-      const events = await eventually(
-        async () => {
-          const text = await storedEvents(sessionOf.get(plan.path)!);
-          return ids.every((id) => text.includes(`"vp${id}"`)) ? text : undefined;
-        },
-        20_000,
-        `every payload of ${plan.path} in its recording`,
-      );
+      const events = await storedEvents(sessionOf.get(plan.path)!);
       recordedJavascriptUrls += events.match(/javascript:/gi)?.length ?? 0;
       recordedBeaconUrls += events.split(`${beacon.origin}/`).length - 1;
     }
