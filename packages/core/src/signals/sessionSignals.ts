@@ -3,9 +3,11 @@ import { urlPath } from '../url/sanitizeUrl.js';
 import { EventType, IncrementalSource, MouseInteraction, VeilCustomTag } from '../wire/rrwebEvents.js';
 import { isFailedRequest, parseErrorEvent, parseNetworkEvent } from './activityEvents.js';
 import {
+  ERROR_CLICK_HORIZON_MS,
   ERROR_CLICK_WINDOW_MS,
   EXCESSIVE_SCROLL_REVERSALS,
   FAILED_REQUEST_MIN_STATUS,
+  MAX_RECENT_CLICKS_AND_ERRORS,
   MAX_SCROLL_TARGETS_PER_VIEW,
   QUICK_BACK_MS,
   SCROLL_LEG_MIN_PX,
@@ -45,9 +47,16 @@ export interface SessionSignalState {
   /** The current page view (URL path) and when it began; the one before it. */
   page: { path: string; ts: number } | null;
   previousPath: string | null;
-  /** The latest click and whether an error already made it an error click. */
-  lastClickAt: number | null;
-  lastClickErrored: boolean;
+  /**
+   * The session's recent clicks and JavaScript errors (event times, ascending), whichever batch
+   * brought them: error clicks are counted over these, so a click arriving after its error (a
+   * record-on-error session sends the error before the window that holds the click) still counts.
+   * `settled`: error clicks among the clicks and errors already dropped from the lists.
+   */
+  recent: { clicks: number[]; errors: number[]; settled: number };
+  /** States stored before `recent`: the latest click and whether an error made it an error click. */
+  lastClickAt?: number | null | undefined;
+  lastClickErrored?: boolean | undefined;
   /** Scrolling of the current page view; `flagged` once it counted as excessive. */
   scroll: { tracks: ScrollTrack[]; flagged: boolean };
 }
@@ -66,8 +75,7 @@ export const emptySignalState = (): SessionSignalState => ({
   counts: emptySignalCounts(),
   page: null,
   previousPath: null,
-  lastClickAt: null,
-  lastClickErrored: false,
+  recent: { clicks: [], errors: [], settled: 0 },
   scroll: { tracks: [], flagged: false },
 });
 
@@ -150,6 +158,60 @@ function moveScroll(track: ScrollTrack, y: number): boolean {
 }
 
 /**
+ * Error clicks among sorted clicks and errors: each error makes the latest click at or before it an
+ * error click when it came within `ERROR_CLICK_WINDOW_MS`; a click counts once however many
+ * errors follow it. Adding a click or an error never lowers the number.
+ */
+export function countErrorClicks(clicks: readonly number[], errors: readonly number[]): number {
+  let n = 0;
+  let at = -1;
+  let counted = -1;
+  for (const e of errors) {
+    while (at + 1 < clicks.length && (clicks[at + 1] as number) <= e) at++;
+    if (at >= 0 && at !== counted && e - (clicks[at] as number) <= ERROR_CLICK_WINDOW_MS) {
+      n++;
+      counted = at;
+    }
+  }
+  return n;
+}
+
+function insertSorted(list: number[], t: number): void {
+  let i = list.length;
+  while (i > 0 && (list[i - 1] as number) > t) i--;
+  list.splice(i, 0, t);
+}
+
+/** A stored state from before `recent`: its last click (and its error, if it had one) become the lists. */
+function recentOf(s: SessionSignalState): SessionSignalState['recent'] {
+  if (s.recent) return s.recent;
+  const clicks = typeof s.lastClickAt === 'number' ? [s.lastClickAt] : [];
+  const errored = clicks.length > 0 && s.lastClickErrored === true;
+  return { clicks, errors: errored ? [...clicks] : [], settled: s.counts.errorClicks - (errored ? 1 : 0) };
+}
+
+/**
+ * Drops clicks and errors older than `ERROR_CLICK_HORIZON_MS` before the latest one, and the oldest
+ * beyond `MAX_RECENT_CLICKS_AND_ERRORS`, keeping their error clicks in `settled`.
+ */
+function pruneRecent(recent: SessionSignalState['recent']): void {
+  const latest = Math.max(recent.clicks.at(-1) ?? -Infinity, recent.errors.at(-1) ?? -Infinity);
+  const cutoff = latest - ERROR_CLICK_HORIZON_MS;
+  const keepFrom = (list: number[]) => {
+    let i = Math.max(0, list.length - MAX_RECENT_CLICKS_AND_ERRORS);
+    while (i < list.length && (list[i] as number) < cutoff) i++;
+    return i;
+  };
+  const c = keepFrom(recent.clicks);
+  const e = keepFrom(recent.errors);
+  if (c === 0 && e === 0) return;
+  const before = countErrorClicks(recent.clicks, recent.errors);
+  recent.clicks.splice(0, c);
+  recent.errors.splice(0, e);
+  recent.settled += before - countErrorClicks(recent.clicks, recent.errors);
+}
+
+/**
  * The events of a batch that `foldSessionSignals` reads: page views (rrweb Meta, every Veil custom
  * event), rrweb mouse interactions and scrolls. Folding only these gives the same state as folding
  * the whole batch; ingest hands this subset to the write (snapshots and mutations, most of a
@@ -172,14 +234,19 @@ export function signalEvents<T extends SignalEventLike>(events: readonly T[]): T
  * - excessive scrolling: a page view whose scrolling turned around `EXCESSIVE_SCROLL_REVERSALS`
  *   times (legs of at least `SCROLL_LEG_MIN_PX`), once per page view;
  * - JavaScript errors and failed requests (status 0 or ≥ 400): Veil's error and network events;
- * - error clicks: a click followed by a JavaScript error within `ERROR_CLICK_WINDOW_MS`, once per click.
- * Batches arriving out of order are counted in arrival order (a signal spanning them may be missed).
+ * - error clicks: a click followed by a JavaScript error within `ERROR_CLICK_WINDOW_MS`, once per
+ *   click (`countErrorClicks`), over the session's recent clicks and errors whatever the order their
+ *   batches arrived in (within `ERROR_CLICK_HORIZON_MS` and `MAX_RECENT_CLICKS_AND_ERRORS`).
+ * Other signals spanning batches that arrive out of order are counted in arrival order (one may be missed).
  */
 export function foldSessionSignals(
   previous: SessionSignalState,
   events: readonly SignalEventLike[],
 ): SessionSignalState {
   const s: SessionSignalState = structuredClone(previous);
+  s.recent = recentOf(s);
+  delete s.lastClickAt;
+  delete s.lastClickErrored;
   const ordered = [...events].sort((a, b) => a.timestamp - b.timestamp);
   for (const event of ordered) {
     const t = event.timestamp;
@@ -201,8 +268,7 @@ export function foldSessionSignals(
       continue;
     }
     if (isRrwebClick(event)) {
-      s.lastClickAt = t;
-      s.lastClickErrored = false;
+      if (Number.isFinite(t)) insertSorted(s.recent.clicks, t);
       continue;
     }
     const scroll = scrollOf(event);
@@ -224,15 +290,7 @@ export function foldSessionSignals(
     if (error !== null) {
       if (error === 'invalid') continue;
       s.counts.jsErrors++;
-      if (
-        s.lastClickAt !== null &&
-        !s.lastClickErrored &&
-        t - s.lastClickAt <= ERROR_CLICK_WINDOW_MS &&
-        t >= s.lastClickAt
-      ) {
-        s.counts.errorClicks++;
-        s.lastClickErrored = true;
-      }
+      if (Number.isFinite(t)) insertSorted(s.recent.errors, t);
       continue;
     }
     const request = parseNetworkEvent(event);
@@ -243,5 +301,7 @@ export function foldSessionSignals(
     )
       s.counts.failedRequests++;
   }
+  pruneRecent(s.recent);
+  s.counts.errorClicks = s.recent.settled + countErrorClicks(s.recent.clicks, s.recent.errors);
   return s;
 }

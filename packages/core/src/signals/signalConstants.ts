@@ -4,6 +4,14 @@
 export const QUICK_BACK_MS = 5_000;
 /** A JavaScript error this soon after a click makes the click an error click, ms. */
 export const ERROR_CLICK_WINDOW_MS = 2_000;
+/**
+ * Clicks and errors are kept this long before the session's latest one for error clicks, ms: a
+ * batch arriving late (record-on-error sends the error before the window of up to 120 s before it)
+ * still pairs with them.
+ */
+export const ERROR_CLICK_HORIZON_MS = 10 * 60_000;
+/** Most clicks, and most errors, kept for error clicks per session (the oldest go first). */
+export const MAX_RECENT_CLICKS_AND_ERRORS = 64;
 /** One page view whose scrolling turns around this often is excessive scrolling... */
 export const EXCESSIVE_SCROLL_REVERSALS = 4;
 /** ...counting only legs of at least this many CSS px (jitter and fling bounces are not turns). */

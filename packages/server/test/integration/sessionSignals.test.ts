@@ -145,6 +145,16 @@ describe('session signals', () => {
     expect(res.body).toContain('no account for');
   });
 
+  it('counts an error click when the error arrives before the click (record-on-error order)', async () => {
+    const id = sessionId();
+    const at = T0 + 800_000;
+    // Record-on-error sends the error first, then the window before it that holds the click.
+    await ingest(id, 0, [ev.error(at + 5_300, 'Cannot read properties of null'), moveEvent(at + 9_000)]);
+    await ingest(id, 1, [metaEvent(at, `${SITE_ORIGIN}/cart`), ev.click(at + 5_000), moveEvent(at + 5_100)]);
+    const listed = (await list()).sessions.find((s) => s.id === id);
+    expect(listed?.signals).toMatchObject({ jsErrors: 1, errorClicks: 1 });
+  });
+
   it('drops error and network events server-side when the policy has their capture off', async () => {
     const owner = await t.token('owner');
     const auth = { authorization: `Bearer ${owner}` };

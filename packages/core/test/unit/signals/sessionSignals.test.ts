@@ -9,6 +9,7 @@ import {
   parseErrorEvent,
   parseNetworkEvent,
   QUICK_BACK_MS,
+  type SessionSignalState,
   type SignalEventLike,
   signalEvents,
   VeilCustomTag,
@@ -118,6 +119,43 @@ describe('foldSessionSignals', () => {
       request(T + 4, 302),
     ]);
     expect(s.counts).toMatchObject({ jsErrors: 4, errorClicks: 1, failedRequests: 2 });
+  });
+
+  it('counts an error click whichever batch comes first (record-on-error sends the error before the click)', () => {
+    const errorBatch = [error(T + 800), error(T + 900)];
+    const windowBatch = [page(T - 5_000, '/cart'), click(T - 3_000), click(T)];
+    const errorFirst = foldSessionSignals(foldSessionSignals(emptySignalState(), errorBatch), windowBatch);
+    const inOrder = foldSessionSignals(foldSessionSignals(emptySignalState(), windowBatch), errorBatch);
+    expect(errorFirst.counts).toMatchObject({ jsErrors: 2, errorClicks: 1 });
+    expect(inOrder.counts).toEqual(errorFirst.counts);
+    // A click later than its error, or more than the window before it, is no error click.
+    const late = foldSessionSignals(foldSessionSignals(emptySignalState(), [error(T)]), [
+      click(T + 1),
+      click(T - 2_001),
+    ]);
+    expect(late.counts.errorClicks).toBe(0);
+  });
+
+  it('keeps a bounded history of clicks and errors and carries older error clicks over', () => {
+    let s = emptySignalState();
+    for (let i = 0; i < 200; i++)
+      s = foldSessionSignals(s, [click(T + i * 60_000), error(T + i * 60_000 + 10)]);
+    expect(s.counts.errorClicks).toBe(200);
+    expect(s.recent.clicks.length).toBeLessThanOrEqual(64);
+    expect(s.recent.errors.length).toBeLessThanOrEqual(64);
+  });
+
+  it('reads a state stored before the recent lists (last click errored)', () => {
+    const legacy = {
+      ...emptySignalState(),
+      counts: { ...emptySignalState().counts, errorClicks: 3, jsErrors: 3 },
+      lastClickAt: T,
+      lastClickErrored: true,
+    } as Partial<SessionSignalState>;
+    delete legacy.recent;
+    const s = foldSessionSignals(legacy as SessionSignalState, [error(T + 100)]);
+    expect(s.counts).toMatchObject({ errorClicks: 3, jsErrors: 4 });
+    expect(s).not.toHaveProperty('lastClickAt');
   });
 
   it('ignores malformed error and network events', () => {
