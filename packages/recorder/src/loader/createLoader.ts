@@ -16,6 +16,9 @@ import type { ScriptInfo } from './scriptInfo.js';
 /** Page commands kept while the recorder is not running (identify, tag, flush). */
 export const MAX_QUEUED_COMMANDS = 100;
 
+/** Page commands the recorder runs, queued until it does. */
+const QUEUED_COMMANDS: readonly unknown[] = ['identify', 'tag', 'flush'];
+
 /** Everything the loader touches in the page, injected so its gates are unit-testable. */
 export interface LoaderEnv {
   info: Pick<
@@ -208,7 +211,7 @@ export function createLoader(env: LoaderEnv): Loader {
         // Before the recorder starts it tightens the policy; afterwards the recorder stops.
         if (handle) handle.run(args);
         else localConfig.push(options);
-      } else if (name === 'identify' || name === 'tag' || name === 'flush') {
+      } else if (QUEUED_COMMANDS.includes(name)) {
         if (handle) handle.run(args);
         else if (queued.length < MAX_QUEUED_COMMANDS) queued.push([...args]);
       }

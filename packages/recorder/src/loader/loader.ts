@@ -21,9 +21,10 @@ try {
     };
     let registerStart: ((start: StartRecorder) => void) | undefined;
     let recorderRequest: Promise<StartRecorder> | undefined;
-    const inject = (src: string, onerror = () => onError(src, 'load')) => {
+    /** Adds the chunk `name` (`recorder.js`, …) from the Veil host to the page. */
+    const inject = (name: string, onerror = () => onError(name, 'load')) => {
       const script = document.createElement('script');
-      script.src = src;
+      script.src = info.chunkBase + name;
       script.async = true;
       if (info.nonce) script.nonce = info.nonce;
       script.onerror = onerror;
@@ -32,7 +33,7 @@ try {
     const loadRecorder = () => {
       recorderRequest ??= new Promise<StartRecorder>((resolve, reject) => {
         registerStart = resolve;
-        inject(info.recorderUrl, () => reject(new Error('recorder.js did not load')));
+        inject('recorder.js', () => reject(Error('recorder.js')));
       });
       return recorderRequest;
     };
@@ -45,8 +46,9 @@ try {
       now: Date.now,
       newId: randomId,
       fetchJson: async (url) => {
-        const response = await fetch(url, { credentials: 'omit', mode: 'cors' });
-        if (!response.ok) throw new Error(`config answered ${response.status}`);
+        // fetch's mode is 'cors' by default.
+        const response = await fetch(url, { credentials: 'omit' });
+        if (!response.ok) throw Error(`config ${response.status}`);
         return response.json();
       },
       loadRecorder,
@@ -62,11 +64,11 @@ try {
       showBanner: (open) => {
         if (veil.banner) veil.banner(open);
         else {
-          if (veil.bannerOpen === undefined) inject(info.bannerUrl);
+          if (veil.bannerOpen === undefined) inject('banner.js');
           veil.bannerOpen ||= open;
         }
       },
-      loadCmp: () => inject(info.cmpUrl),
+      loadCmp: () => inject('cmp.js'),
       onError,
     });
     const veil: VeilFunction = (...args: unknown[]) => {

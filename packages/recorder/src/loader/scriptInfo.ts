@@ -1,15 +1,14 @@
+import { URL_SAFE_ID } from '../shared/randomId.js';
+
 /** What the loader learns from its own `<script>` tag. */
 export interface ScriptInfo {
   siteKey: string;
   configUrl: string;
-  recorderUrl: string;
+  /** `…/r/v1/`: where the chunks are (`recorder.js`, `banner.js` the consent banner, `cmp.js` the consent-platform adapters). */
+  chunkBase: string;
   ingestUrl: string;
   /** `…/r/v1/sites/{siteKey}/consent`: consent receipts (grants, withdrawals). */
   consentUrl: string;
-  /** `…/r/v1/banner.js`: the built-in consent banner chunk. */
-  bannerUrl: string;
-  /** `…/r/v1/cmp.js`: the consent-platform adapters chunk. */
-  cmpUrl: string;
   /**
    * `data-consent="tcf gcm onetrust cookiebot osano banner"`: consent platforms to listen to, and
    * `banner` for Veil's built-in banner. Empty: only `veil('consent', …)`.
@@ -35,17 +34,15 @@ export function readScriptInfo(script: HTMLScriptElement | null): ScriptInfo | n
   if (!script) return null;
   const src = script.src;
   const siteKey = script.getAttribute('data-site') ?? '';
-  if (!LOADER_PATH.test(src) || !/^[A-Za-z0-9_-]{8,64}$/.test(siteKey)) return null;
+  if (!LOADER_PATH.test(src) || !URL_SAFE_ID.test(siteKey)) return null;
   const base = src.replace(LOADER_PATH, '');
   const site = `${base}/r/v1/sites/${siteKey}/`;
   return {
     siteKey,
     configUrl: `${site}config`,
-    recorderUrl: `${base}/r/v1/recorder.js`,
+    chunkBase: `${base}/r/v1/`,
     ingestUrl: `${base}/ingest/v1/batch`,
     consentUrl: `${site}consent`,
-    bannerUrl: `${base}/r/v1/banner.js`,
-    cmpUrl: `${base}/r/v1/cmp.js`,
     consentSources: (script.getAttribute('data-consent') ?? '').split(/[\s,]+/).filter(Boolean),
     legitimateInterestHint: script.getAttribute('data-lawful-basis') === 'legitimate_interest',
     gpcMayBeIgnored: script.getAttribute('data-gpc') === 'ignore',
@@ -58,7 +55,7 @@ export function readScriptInfo(script: HTMLScriptElement | null): ScriptInfo | n
 export function findLoaderScript(doc: Document): HTMLScriptElement | null {
   const current = doc.currentScript;
   if (current instanceof HTMLScriptElement && LOADER_PATH.test(current.src)) return current;
-  for (const s of Array.from(doc.querySelectorAll<HTMLScriptElement>('script[data-site][src]'))) {
+  for (const s of doc.querySelectorAll<HTMLScriptElement>('script[data-site][src]')) {
     if (LOADER_PATH.test(s.src)) return s;
   }
   return null;

@@ -21,9 +21,9 @@ export function parseSessionState(raw: string | null): SessionState | null {
     if (typeof v !== 'object' || v === null) return null;
     const { id, seq, at } = v as Record<string, unknown>;
     if (typeof id !== 'string' || !URL_SAFE_ID.test(id)) return null;
-    if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 0) return null;
-    if (typeof at !== 'number' || !Number.isFinite(at)) return null;
-    return { id, seq, at };
+    // Number.isInteger / isFinite are false for anything that is not a number (no coercion).
+    if (!Number.isInteger(seq) || (seq as number) < 0 || !Number.isFinite(at)) return null;
+    return { id, seq: seq as number, at: at as number };
   } catch {
     return null;
   }

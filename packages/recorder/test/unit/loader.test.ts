@@ -333,11 +333,9 @@ describe('script tag', () => {
     expect(readScriptInfo(script('https://veil.example/r/v1/loader.js', { 'data-site': SITE }))).toEqual({
       siteKey: SITE,
       configUrl: `https://veil.example/r/v1/sites/${SITE}/config`,
-      recorderUrl: 'https://veil.example/r/v1/recorder.js',
+      chunkBase: 'https://veil.example/r/v1/',
       ingestUrl: 'https://veil.example/ingest/v1/batch',
       consentUrl: `https://veil.example/r/v1/sites/${SITE}/consent`,
-      bannerUrl: 'https://veil.example/r/v1/banner.js',
-      cmpUrl: 'https://veil.example/r/v1/cmp.js',
       consentSources: [],
       legitimateInterestHint: false,
       gpcMayBeIgnored: false,
