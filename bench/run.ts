@@ -123,13 +123,38 @@ const benches: Record<string, () => void | Promise<void>> = {
   retention,
   funnels,
 };
+const unknown = selected.filter((name) => !(name in benches));
+if (unknown.length > 0) {
+  process.stderr.write(
+    `bench: unknown benchmark ${unknown.join(', ')} (known: ${Object.keys(benches).join(', ')})\n`,
+  );
+  process.exit(2);
+}
+/** A section that throws is reported as a failed row; the others still run and print. */
+const failed: string[] = [];
 try {
   for (const [name, fn] of Object.entries(benches)) {
-    if (selected.length === 0 || selected.includes(name)) await fn();
+    if (selected.length > 0 && !selected.includes(name)) continue;
+    try {
+      await fn();
+    } catch (error) {
+      failed.push(name);
+      const message = error instanceof Error ? error.message : String(error);
+      progress(`${name}: FAILED: ${error instanceof Error && error.stack ? error.stack : message}`);
+      rows.push({
+        benchmark: `${name} (failed)`,
+        value: message.replaceAll('|', '/').slice(0, 120),
+        baseline: '-',
+        ratio: '-',
+        target: '-',
+        ok: false,
+      });
+    }
   }
 } finally {
   browser?.cleanup();
 }
+if (failed.length > 0) process.exitCode = 1;
 
 if (json) {
   process.stdout.write(`${JSON.stringify({ date: new Date().toISOString(), rows }, null, 2)}\n`);

@@ -41,11 +41,12 @@ export interface ActivityItem {
 const record = (v: unknown): Record<string, unknown> | null =>
   typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
 
-function pathOf(url: string): string {
+/** The path of a page URL: never its query or fragment, also when the URL does not parse. */
+export function pathOf(url: string): string {
   try {
     return new URL(url).pathname;
   } catch {
-    return url;
+    return url.split(/[?#]/, 1)[0] ?? '';
   }
 }
 
