@@ -3,6 +3,7 @@ import { AUTH_SESSION_IDLE_MS } from './auth/principal.js';
 import { ensureDemoSite } from './bootstrap/ensureDemoSite.js';
 import { MONTHLY_SUMMARY_INTERVAL_MS, runMonthlySummaries } from './compliance/monthlySummary.js';
 import { describeConfig, type VeilConfig } from './config/config.js';
+import { CONSENT_RATE_CHECK_INTERVAL_MS, detectConsentRateDrops } from './consent/consentRateDrop.js';
 import { type AppDeps, createApp, type VeilApp } from './createApp.js';
 import { HEATMAP_SESSION_STATE_TTL_MS, HEATMAP_STATE_CLEANUP_INTERVAL_MS } from './heatmap/sessionPlan.js';
 import { claimScheduledRun } from './jobs/claimScheduledRun.js';
@@ -104,6 +105,12 @@ export async function startServer(config: VeilConfig, deps: AppDeps = {}): Promi
         name: 'compliance-summary',
         intervalMs: MONTHLY_SUMMARY_INTERVAL_MS,
         run: () => runMonthlySummaries({ store, clock, audit: app.veil.audit, alerts: app.veil.alerts }),
+      },
+      {
+        // Each site's opt-in rate of the last 24 h against the 7 days before: `consent_rate_drop`.
+        name: 'consent-rate-check',
+        intervalMs: CONSENT_RATE_CHECK_INTERVAL_MS,
+        run: () => detectConsentRateDrops({ store, clock, alerts: app.veil.alerts }),
       },
       {
         // Opt-in per site: queues the schedules that are due and runs queued scans (fresh Chromium each).

@@ -42,7 +42,7 @@ export interface IngestDeps {
   hasher: SubjectHasher;
   /** The visitor's country for restricted regions. @default none configured */
   regions?: RegionLookup;
-  /** Raises inventory, masking-failure and canary alerts. @default none (alerts only logged) */
+  /** Raises inventory, masking-failure, canary and restricted-region-spike alerts. @default none (alerts only logged) */
   alerts?: AlertService;
   /** Told of every privacy (canary) alert the moment it is raised. */
   onPrivacyAlert?: (alert: PrivacyAlertRecord) => void;

@@ -139,4 +139,23 @@ describe.each(await storeBackends())('privacy store: $name', (backend) => {
       { day: '2025-01-01', reason: 'ip_blocked', count: 3 },
     ]);
   });
+
+  it('counts drops per clock hour atomically and prunes hours older than two days', async () => {
+    const HOUR = 3_600_000;
+    const totals = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        store.privacy.countDropInHour(site.id, 'region_restricted', T + i),
+      ),
+    );
+    // Concurrent callers each see a different total: exactly one sees any given crossing.
+    expect([...totals].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(await store.privacy.countDropInHour(site.id, 'region_restricted', T + HOUR - 1, 5)).toBe(15);
+    expect(await store.privacy.countDropInHour(site.id, 'region_restricted', T + HOUR)).toBe(1);
+    expect(await store.privacy.countDropInHour(site.id, 'ip_blocked', T + 10)).toBe(1);
+    // The first count of an hour 49 hours on prunes the first hour (and keeps the other reason's).
+    expect(await store.privacy.countDropInHour(site.id, 'region_restricted', T + 49 * HOUR)).toBe(1);
+    expect(await store.privacy.countDropInHour(site.id, 'region_restricted', T)).toBe(1);
+    expect(await store.privacy.countDropInHour(site.id, 'region_restricted', T + HOUR)).toBe(2);
+    expect(await store.privacy.countDropInHour(site.id, 'ip_blocked', T + 20)).toBe(2);
+  });
 });

@@ -1,6 +1,8 @@
-import type { Clock } from '../../clock.js';
 import type { RegionLookup } from '../../privacy/RegionLookup.js';
-import type { Store } from '../../storage/Store.js';
+import {
+  countRestrictedRegionDrop,
+  type RestrictedRegionDropDeps,
+} from '../../privacy/restrictedRegionSpike.js';
 import { type Drop, drop } from '../Drop.js';
 import type { LocatedBatch } from './siteAndOrigin.js';
 
@@ -8,10 +10,11 @@ import type { LocatedBatch } from './siteAndOrigin.js';
  * Restricted regions: the visitor's country from the trusted proxy header or the MaxMind
  * database; a batch from a restricted country is dropped and counted. When the policy restricts
  * regions and no source knows the country, the batch is dropped too (privacy fails closed). Either
- * way the client address leaves the context here: no later step sees it.
+ * way the client address leaves the context here: no later step sees it. A drop past the policy's
+ * hourly limit raises `restricted_region_spike` (see `countRestrictedRegionDrop`).
  */
 export async function region<T extends LocatedBatch>(
-  deps: { store: Store; clock: Clock; regions: RegionLookup },
+  deps: RestrictedRegionDropDeps & { regions: RegionLookup },
   input: T,
 ): Promise<T | Drop> {
   const { clientIp, regionHeaderValue, ...request } = input.request;
@@ -21,7 +24,7 @@ export async function region<T extends LocatedBatch>(
   const withoutAddress = { ...input, request, visitorRegion: country } as T;
   if (restricted.length === 0) return withoutAddress;
   if (country !== null && !restricted.includes(country)) return withoutAddress;
-  await deps.store.privacy.countDrop(input.site.id, 'region_restricted', deps.clock.now());
+  await countRestrictedRegionDrop(deps, input.site);
   return drop(
     'not_recorded',
     country === null

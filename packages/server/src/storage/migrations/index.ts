@@ -15,6 +15,7 @@ import { inventory } from './014_inventory.js';
 import { demoData } from './015_demo_data.js';
 import { heatmapVisitors } from './016_heatmap_visitors.js';
 import { sessionClicks } from './017_session_clicks.js';
+import { privacyDropHours } from './018_privacy_drop_hours.js';
 import type { Migration } from './Migration.js';
 
 /**
@@ -39,6 +40,7 @@ export const MIGRATIONS: readonly Migration[] = [
   demoData,
   heatmapVisitors,
   sessionClicks,
+  privacyDropHours,
 ];
 
 /** The schema version this build of Veil expects. */

@@ -63,6 +63,11 @@ export type PrivacyDropReason =
   /** Record-on-error: a batch of a session that carries no error. */
   | 'no_error';
 
+/** One hour in ms: the bucket of hourly drop counts. */
+export const HOUR_MS = 60 * 60 * 1000;
+/** Hourly drop counts are kept this long (the hourly alert only reads the current hour). */
+export const DROP_HOURS_KEPT_MS = 48 * HOUR_MS;
+
 export interface PrivacyDropCount {
   day: string;
   reason: PrivacyDropReason;
@@ -99,4 +104,10 @@ export interface PrivacyRepository {
   countDrop(siteId: string, reason: PrivacyDropReason, at: number, count?: number): Promise<void>;
   /** Per day and reason, newest day first, since `sinceDay` (`YYYY-MM-DD`). */
   dropCounts(siteId: string, sinceDay: string): Promise<PrivacyDropCount[]>;
+  /**
+   * Adds `count` to the drops of the UTC clock hour `at` falls in and returns that hour's total,
+   * this addition included (atomic: of concurrent callers, each sees a different total). The first
+   * count of an hour prunes the site's hourly counts older than `DROP_HOURS_KEPT_MS`.
+   */
+  countDropInHour(siteId: string, reason: PrivacyDropReason, at: number, count?: number): Promise<number>;
 }

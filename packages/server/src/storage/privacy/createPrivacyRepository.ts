@@ -4,12 +4,14 @@ import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database } from '../Database.js';
 import { affected } from '../rows.js';
 import { policyFromJson } from '../sites/createSiteRepository.js';
-import type {
-  PolicyAuthor,
-  PolicyVersionRecord,
-  PrivacyAlertRecord,
-  PrivacyDropReason,
-  PrivacyRepository,
+import {
+  DROP_HOURS_KEPT_MS,
+  HOUR_MS,
+  type PolicyAuthor,
+  type PolicyVersionRecord,
+  type PrivacyAlertRecord,
+  type PrivacyDropReason,
+  type PrivacyRepository,
 } from './PrivacyRepository.js';
 import type { PolicyVersionsTable, PrivacyAlertsTable } from './privacyTables.js';
 
@@ -239,6 +241,30 @@ export function createPrivacyRepository(
           }),
         )
         .execute();
+    },
+    async countDropInHour(siteId, reason, at, count = 1) {
+      const hourStart = Math.floor(at / HOUR_MS) * HOUR_MS;
+      const row = await db
+        .insertInto('privacy_drop_hours')
+        .values({ site_id: siteId, reason, hour_start: hourStart, count })
+        .onConflict((oc) =>
+          oc.columns(['site_id', 'reason', 'hour_start']).doUpdateSet({
+            count: sql`privacy_drop_hours.count + excluded.count`,
+          }),
+        )
+        .returning('count')
+        .executeTakeFirstOrThrow();
+      const total = Number(row.count);
+      if (total === count) {
+        // A new hour began for this site and reason: older hours are no longer read.
+        await db
+          .deleteFrom('privacy_drop_hours')
+          .where('site_id', '=', siteId)
+          .where('reason', '=', reason)
+          .where('hour_start', '<', hourStart - DROP_HOURS_KEPT_MS)
+          .execute();
+      }
+      return total;
     },
     async dropCounts(siteId, sinceDay) {
       const rows = await db

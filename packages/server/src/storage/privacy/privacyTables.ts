@@ -8,6 +8,7 @@ export interface PrivacyTables {
   masking_failures: MaskingFailuresTable;
   privacy_alerts: PrivacyAlertsTable;
   privacy_drop_counts: PrivacyDropCountsTable;
+  privacy_drop_hours: PrivacyDropHoursTable;
 }
 
 /** One published version of a site's policy; never changed or removed (engine triggers refuse it). */
@@ -62,5 +63,17 @@ export interface PrivacyDropCountsTable {
   day: string;
   /** `gpc`, `unsampled`, `ip_blocked`, `region_restricted`, `page_not_allowed`, `network_payload`, `error_events`, `network_metadata`, `session_too_short`, `no_error`. */
   reason: string;
+  count: number;
+}
+
+/**
+ * The same drops per site, reason and UTC clock hour (migration `018_privacy_drop_hours`), for the
+ * reasons an hourly alert watches (`region_restricted`); pruned after two days.
+ */
+export interface PrivacyDropHoursTable {
+  site_id: string;
+  reason: string;
+  /** Start of the UTC hour (ms). */
+  hour_start: number;
   count: number;
 }
