@@ -9,7 +9,6 @@ export * from './audit/auditEntry.js';
 export * from './audit/auditExportSchemas.js';
 export * from './audit/canonicalJson.js';
 export * from './audit/verifyAuditChain.js';
-export * from './compliance/chartSvg.js';
 export * from './compliance/complianceReport.js';
 export * from './compliance/readinessAreas.js';
 export * from './consent/bannerTexts.js';

@@ -1,5 +1,5 @@
 import type { ComplianceReport } from '@veil/core';
-import { launchScanBrowser } from '@veil/scanner';
+import type { Browser } from 'playwright-core';
 import { REPORT_SECTIONS, type ReportHtmlOptions, renderReportHtml } from './renderReportHtml.js';
 
 /** A4 less the `@page` margins of the pack's style sheet, in CSS pixels (96 per inch). */
@@ -11,21 +11,21 @@ const FOOTER = `<div style="font:9px sans-serif;width:100%;padding:0 14mm;displa
 <span class="title"></span><span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`;
 
 /**
- * Prints the pack with headless Chromium: page numbers in the footer, and the contents numbered
+ * Prints the pack in `browser` (headless Chromium; the caller owns it): page numbers in the footer, and the contents numbered
  * by a first layout pass in print media (every section starts a page; its page count is its height
  * over the printable height). The HTML has no script and loads nothing: the page is offline.
  */
 export async function printReportPdf(
+  browser: Browser,
   report: ComplianceReport,
-  options: Omit<ReportHtmlOptions, 'pages'> & { chromiumPath: string },
+  options: Omit<ReportHtmlOptions, 'pages'>,
 ): Promise<Buffer> {
   const html = { origin: options.origin, graphics: options.graphics };
-  const browser = await launchScanBrowser(options.chromiumPath);
+  const context = await browser.newContext({
+    viewport: { width: CONTENT_WIDTH_PX, height: CONTENT_HEIGHT_PX },
+    javaScriptEnabled: true,
+  });
   try {
-    const context = await browser.newContext({
-      viewport: { width: CONTENT_WIDTH_PX, height: CONTENT_HEIGHT_PX },
-      javaScriptEnabled: true,
-    });
     // Nothing leaves the machine: the pack is self-contained.
     await context.route('**/*', (route) => route.abort());
     const page = await context.newPage();
@@ -59,6 +59,6 @@ export async function printReportPdf(
     });
     return Buffer.from(pdf);
   } finally {
-    await browser.close();
+    await context.close();
   }
 }

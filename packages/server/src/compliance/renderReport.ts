@@ -1,5 +1,8 @@
 import type { ComplianceReport, ReportFormat } from '@veil/core';
+import { launchScanBrowser } from '@veil/scanner';
+import type { Browser } from 'playwright-core';
 import { VeilError } from '../errors/VeilError.js';
+import { assertReportChartsBuilt } from './drawReportCharts.js';
 import { printReportPdf } from './printReportPdf.js';
 import { renderReportHtml } from './renderReportHtml.js';
 import { reportGraphics } from './reportGraphics.js';
@@ -10,11 +13,41 @@ export interface RenderedReport {
   fileName: string;
 }
 
-/** The pack in one of its formats: the model as JSON, the HTML document, or the PDF Chromium prints from it. */
+export interface RenderReportOptions {
+  /** This Veil's origin: evidence links become absolute. */
+  origin: string;
+  /** The Chromium that draws the charts (HTML and PDF) and prints the PDF. */
+  chromiumPath: string;
+  /** The built dashboard, whose chart page draws the pack's charts. */
+  dashboardDir: string;
+  /** A line per step of the rendering (the CLI's progress on standard error). */
+  onProgress?: (step: string) => void;
+}
+
+const firstLine = (error: unknown): string =>
+  error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+
+async function startChromium(path: string, format: ReportFormat): Promise<Browser> {
+  try {
+    return await launchScanBrowser(path);
+  } catch (error) {
+    throw new VeilError(
+      'unavailable',
+      `The ${format} compliance pack needs Chromium (its charts are the dashboard's, drawn in a browser${format === 'pdf' ? ', and Chromium prints the PDF' : ''}), which could not start at ${path} (set VEIL_CHROMIUM_PATH, or apt-get install chromium): ${firstLine(error)}; --format json needs no browser`,
+    );
+  }
+}
+
+/**
+ * The pack in one of its formats: the model as JSON (no browser), the HTML document, or the PDF
+ * Chromium prints from it. HTML and PDF carry the dashboard's charts, so both need Chromium: one
+ * browser per pack draws every chart and, for the PDF, prints it. Without Chromium (or without the
+ * dashboard's build) they fail with `unavailable` and say why, never with an empty chart.
+ */
 export async function renderReport(
   report: ComplianceReport,
   format: ReportFormat,
-  options: { origin: string; chromiumPath: string },
+  options: RenderReportOptions,
 ): Promise<RenderedReport> {
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   const base = `veil-compliance-${report.site.siteKey}-${day(report.period.from)}-${day(report.period.to - 1)}`;
@@ -24,23 +57,32 @@ export async function renderReport(
       contentType: 'application/json; charset=utf-8',
       fileName: `${base}.json`,
     };
-  const graphics = await reportGraphics(report);
-  if (format === 'html')
-    return {
-      body: Buffer.from(renderReportHtml(report, { origin: options.origin, graphics })),
-      contentType: 'text/html; charset=utf-8',
-      fileName: `${base}.html`,
-    };
+  await assertReportChartsBuilt(options.dashboardDir);
+  options.onProgress?.('starting Chromium…');
+  const browser = await startChromium(options.chromiumPath, format);
   try {
-    return {
-      body: await printReportPdf(report, { ...options, graphics }),
-      contentType: 'application/pdf',
-      fileName: `${base}.pdf`,
-    };
-  } catch (error) {
-    throw new VeilError(
-      'unavailable',
-      `Chromium could not print the PDF (${options.chromiumPath}): ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
-    );
+    options.onProgress?.("drawing the dashboard's charts…");
+    const graphics = await reportGraphics(report, { browser, dashboardDir: options.dashboardDir });
+    if (format === 'html')
+      return {
+        body: Buffer.from(renderReportHtml(report, { origin: options.origin, graphics })),
+        contentType: 'text/html; charset=utf-8',
+        fileName: `${base}.html`,
+      };
+    options.onProgress?.('printing the PDF…');
+    try {
+      return {
+        body: await printReportPdf(browser, report, { origin: options.origin, graphics }),
+        contentType: 'application/pdf',
+        fileName: `${base}.pdf`,
+      };
+    } catch (error) {
+      throw new VeilError(
+        'unavailable',
+        `Chromium could not print the PDF (${options.chromiumPath}): ${firstLine(error)}`,
+      );
+    }
+  } finally {
+    await browser.close();
   }
 }

@@ -12,7 +12,8 @@ th{background:#eef3f6}dl{display:grid;grid-template-columns:max-content 1fr;gap:
 .figures{display:grid;grid-template-columns:repeat(3,1fr);gap:.5rem}.figure{border:1px solid #c9d1d9;border-radius:6px;padding:.5rem .75rem}
 .figure b{display:block;font-size:1.6rem}.empty{color:#57606a;font-style:italic}small{color:#57606a}
 .status{font-weight:600}.status-met,.status-approved{color:#1a7f37}.status-partial,.status-pending{color:#9a6700}.status-open{color:#cf222e}
-.diagram{margin:.5rem 0 1rem}.diagram figcaption{color:#57606a;font-size:.85em}
+.diagram{margin:.5rem 0 1rem}.compliance-chart{margin:1rem 0;break-inside:avoid}.compliance-chart__caption{font-weight:600;margin-bottom:.5rem}
+.visually-hidden{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}.diagram figcaption{color:#57606a;font-size:.85em}
 .toc ol{padding-left:1.2rem}.toc li{display:flex;gap:.5rem}.toc li a{flex:1}.toc .page{min-width:2rem;text-align:right}
 svg{max-width:100%;height:auto}a{color:#0b5a80}
 @media print{body{margin:0;max-width:none;font-size:11px}section{break-before:page}#summary{break-before:auto}
@@ -22,7 +23,7 @@ table{page-break-inside:auto}tr{break-inside:avoid}h2{break-after:avoid}a{color:
 export interface ReportHtmlOptions {
   /** This Veil's origin: evidence links become absolute URLs. */
   origin: string;
-  /** The diagrams (`reportGraphics`), drawn before rendering. */
+  /** The diagram and the dashboard's charts (`reportGraphics`), drawn before rendering. */
   graphics: ReportGraphics;
   /** Page each section starts on (from the PDF's layout pass): numbers the contents. */
   pages?: Readonly<Record<string, number>>;

@@ -1,4 +1,4 @@
-import { barChartSvg, type ComplianceReport, lineChartSvg } from '@veil/core';
+import type { ComplianceReport } from '@veil/core';
 import {
   type Column,
   checklist,
@@ -38,6 +38,10 @@ export type ReportSectionId = (typeof REPORT_SECTIONS)[number][0];
 export interface ReportGraphics {
   /** The data inventory's data-flow diagram (elkjs layout, core's drawing). */
   inventoryDiagram: string;
+  /** The dashboard's readiness-by-area chart (a `<figure>`: Recharts SVG and its table), drawn in Chromium. */
+  readinessChart: string;
+  /** The dashboard's opt-in-rate-by-region-over-time chart, drawn in Chromium. */
+  consentChart: string;
 }
 
 export interface SectionContext {
@@ -222,25 +226,14 @@ export const SECTION_BODIES: Record<ReportSectionId, SectionBody> = {
       'no legal hold in the period',
     ),
 
-  consent: ({ consent: c }) =>
+  consent: ({ consent: c }, { graphics }) =>
     dl([
       ['Granted', num(c.totals.granted)],
       ['Refused', num(c.totals.denied)],
       ['Withdrawn', num(c.totals.withdrawn)],
       ['Opt-in rate', pct(c.optInRate)],
     ]) +
-    barChartSvg({
-      title: 'Opt-in rate by region',
-      max: 1,
-      data: c.byRegion.map((x) => ({ label: x.region, value: x.optInRate ?? 0, text: pct(x.optInRate) })),
-    }) +
-    lineChartSvg({
-      title: 'Opt-in rate per day',
-      max: 1,
-      data: c.daily.map((d) => ({ x: d.day, y: d.optInRate })),
-      formatX: date,
-      formatY: (y) => `${Math.round(y * 100)} %`,
-    }) +
+    graphics.consentChart +
     h3('By source') +
     optInTable(c.bySource, ['Source', (x) => esc(x.source)]) +
     h3('By region') +
@@ -383,13 +376,9 @@ export const SECTION_BODIES: Record<ReportSectionId, SectionBody> = {
       ['Key fingerprint (SHA-256)', `<code>${esc(ac.signingKeyFingerprint)}</code>`],
     ]),
 
-  readiness: (r, { origin }) =>
+  readiness: (r, { origin, graphics }) =>
     `<p>Score: <b>${r.readiness.score} of ${r.readiness.max}</b></p>` +
-    barChartSvg({
-      title: 'Readiness by area (0–2)',
-      max: 2,
-      data: r.readiness.areas.map((x) => ({ label: x.title, value: x.score, text: `${x.score}` })),
-    }) +
+    graphics.readinessChart +
     table(
       r.readiness.areas,
       [

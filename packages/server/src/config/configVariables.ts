@@ -138,7 +138,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.freeze([
     name: 'VEIL_CHROMIUM_PATH',
     default: '/usr/bin/chromium',
     description:
-      'Chromium executable that prints the compliance pack as PDF (and that `veil scan` drives); Veil never downloads a browser.',
+      "Chromium executable that draws the compliance pack's charts (HTML and PDF) and prints its PDF (and that `veil scan` drives); Veil never downloads a browser.",
     audience: 'operator',
   },
   {
@@ -236,7 +236,8 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.freeze([
   {
     name: 'VEIL_DASHBOARD_DIR',
     default: 'packages/dashboard/dist',
-    description: 'Built dashboard served at `/` (repository-relative default).',
+    description:
+      "Built dashboard served at `/` (repository-relative default); its `report-charts.html` draws the compliance pack's charts.",
     audience: 'development',
   },
   {

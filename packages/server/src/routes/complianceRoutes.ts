@@ -99,7 +99,7 @@ export async function complianceRoutes(app: FastifyInstance): Promise<void> {
       summary:
         'Download the compliance pack (PDF, HTML or JSON); recorded in the audit log (report.downloaded)',
       description:
-        'Body: {"from"?, "to"?, "format"?: "pdf"|"html"|"json"}. See docs/compliance-pack.md. PDF is printed by headless Chromium (VEIL_CHROMIUM_PATH).',
+        'Body: {"from"?, "to"?, "format"?: "pdf"|"html"|"json"}. See docs/compliance-pack.md. HTML and PDF carry the dashboard charts, drawn in headless Chromium (VEIL_CHROMIUM_PATH), which also prints the PDF; without Chromium they answer 503 unavailable (JSON needs no browser).',
       tags: ['compliance'],
       responses: {
         200: { description: 'The pack as an attachment', contentType: 'application/pdf' },
@@ -114,6 +114,7 @@ export async function complianceRoutes(app: FastifyInstance): Promise<void> {
       const out = await renderReport(report, query.format, {
         origin: `${request.protocol}://${request.host}`,
         chromiumPath: config.chromiumPath,
+        dashboardDir: config.dashboardDir,
       });
       await audit.record({
         action: 'report.downloaded',

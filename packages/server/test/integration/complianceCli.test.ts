@@ -98,3 +98,13 @@ it('keeps the register, records an attestation, and writes the pack with progres
   });
   expect(downloads.map((e) => [e.actor.label, e.details.format])).toEqual([['cli', 'json']]);
 });
+
+it('writes the HTML pack with the dashboard’s charts, saying what it does on the way', async () => {
+  const html = await veil('report', '--site', t.site.siteKey, '--format', 'html', '--output', 'pack.html');
+  expect(html.code, html.err).toBe(0);
+  expect(html.err).toContain('starting Chromium…');
+  expect(html.err).toContain("drawing the dashboard's charts…");
+  expect(html.err).toContain('Wrote the html compliance pack');
+  const body = readFileSync(path.join(t.dir, 'pack.html'), 'utf8');
+  expect(body).toMatch(/data-testid="readiness-chart"[\s\S]*?class="recharts-surface"/);
+}, 60_000);

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type ComplianceReport, complianceReportSchema, GDPR_NOTIFICATION_MS } from '@veil/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPORT_SECTIONS } from '../../src/compliance/renderReportHtml.js';
@@ -15,6 +17,8 @@ import { SITE_ORIGIN, startTestApp, type TestApp } from '../support/testApp.js';
 // Chromium printed.
 
 const DAY = 86_400_000;
+/** The built dashboard: the HTML and PDF packs draw its charts (compliancePackCharts.test.ts). */
+const DASHBOARD_DIST = path.resolve(fileURLToPath(import.meta.url), '../../../../dashboard/dist');
 let t: TestApp;
 let owner: Record<string, string>;
 const periodFrom = T0 - DAY;
@@ -54,7 +58,7 @@ const download = (
   });
 
 beforeAll(async () => {
-  t = await startTestApp();
+  t = await startTestApp({ config: { dashboardDir: DASHBOARD_DIST } });
   owner = { authorization: `Bearer ${await t.token('owner')}` };
   const old = [sessionId(), sessionId(), sessionId()];
   const fresh = [sessionId(), sessionId()];
@@ -252,6 +256,8 @@ describe('the compliance pack', () => {
     }
     expect(res.body).not.toContain('<script');
     expect(res.body).not.toContain('Not available');
+    for (const chart of ['region-optin-chart', 'readiness-chart'])
+      expect(res.body).toMatch(new RegExp(`data-testid="${chart}"[\\s\\S]*?class="recharts-surface"`));
     // The data-flow diagram is the dashboard's: core's drawing of elkjs's layout, one box per page and field.
     const diagram = /<figure class="diagram">(<svg[\s\S]*?<\/svg>)/.exec(res.body)?.[1] ?? '';
     expect(diagram).toContain('role="img"');

@@ -56,10 +56,11 @@ export function reportCommand(io: CliIo): Command {
               onProgress: (step, done, total) => io.err(`[${done}/${total}] ${step}`),
             },
           );
-          if (opts.format === 'pdf') io.err('printing the PDF with Chromium…');
           const out = await renderReport(report, opts.format, {
             origin: opts.origin ?? `http://${config.host}:${config.port}`,
             chromiumPath: config.chromiumPath,
+            dashboardDir: config.dashboardDir,
+            onProgress: (step) => io.err(step),
           });
           await audit.record({
             action: 'report.downloaded',
