@@ -4,7 +4,7 @@
  * position, input and change events, text and attribute mutations, Meta and page-view events.
  */
 import { EventType, IncrementalSource, NodeType, type RecordedEvent, VeilCustomTag } from '@veil/core';
-import type { PiiCase } from './plantedPii.js';
+import { attributeNameOf, type PiiCase } from './plantedPii.js';
 
 type SNode = Record<string, unknown>;
 
@@ -151,6 +151,19 @@ export function corpusStream(cases: readonly PiiCase[], startTs = 1_700_000_000_
           source: IncrementalSource.Mutation,
           texts: [],
           attributes: [{ id: node.id, attributes: { title: `Set to ${c.value}` } }],
+          removes: [],
+          adds: [],
+        });
+        break;
+      case 'attr-name':
+        node = el('div', { id: elId, [attributeNameOf(c)]: 'yes' }, [text('row')]);
+        break;
+      case 'mutation-attr-name':
+        node = el('div', { id: elId }, [text('x')]);
+        incremental({
+          source: IncrementalSource.Mutation,
+          texts: [],
+          attributes: [{ id: node.id, attributes: { [attributeNameOf(c)]: 'yes' } }],
           removes: [],
           adds: [],
         });

@@ -4,7 +4,7 @@
  * attribute mutations, title changes) made by a script after load, and the positions that need a
  * visitor (typing, choosing, editing, navigating) listed as interactions for the test to perform.
  */
-import type { PiiCase } from './plantedPii.js';
+import { attributeNameOf, type PiiCase } from './plantedPii.js';
 
 const esc = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -49,6 +49,7 @@ function caseMarkup(c: PiiCase): string {
     case 'text-split':
     case 'mutation-text':
     case 'mutation-attr':
+    case 'mutation-attr-name':
       return `<p id="${id}">loading</p>`;
     case 'attr-title':
       return `<span id="${id}" title="Owner ${v}">owner</span>`;
@@ -62,6 +63,8 @@ function caseMarkup(c: PiiCase): string {
       return `<div id="${id}" data-customer="${v}">row</div>`;
     case 'attr-value':
       return `<input id="${id}" type="text" readonly value="${v}">`;
+    case 'attr-name':
+      return `<div id="${id}" ${esc(attributeNameOf(c))}="yes">row</div>`;
     case 'href-path':
       return `<a id="${id}" href="/people/${enc}/profile">profile</a>`;
     case 'href-query':
@@ -127,11 +130,21 @@ function caseMarkup(c: PiiCase): string {
 function dynamicScript(cases: readonly PiiCase[]): string {
   const dynamic = cases
     .filter((c) =>
-      ['text-split', 'mutation-text', 'mutation-attr', 'title', 'shadow-late', 'split-late'].includes(
-        c.position,
-      ),
+      [
+        'text-split',
+        'mutation-text',
+        'mutation-attr',
+        'mutation-attr-name',
+        'title',
+        'shadow-late',
+        'split-late',
+      ].includes(c.position),
     )
-    .map((c) => ({ id: c.id, position: c.position, value: c.value }));
+    .map((c) => ({
+      id: c.id,
+      position: c.position,
+      value: c.position === 'mutation-attr-name' ? attributeNameOf(c) : c.value,
+    }));
   return `<script type="application/json" id="corpus-dynamic">${JSON.stringify(dynamic).replace(/</g, '\\u003c')}</script>
 <script>
   customElements.define('veil-card', class extends HTMLElement {
@@ -157,6 +170,8 @@ function dynamicScript(cases: readonly PiiCase[]): string {
           el.textContent = 'Updated ' + c.value;
         } else if (c.position === 'mutation-attr') {
           el.setAttribute('title', 'Set to ' + c.value);
+        } else if (c.position === 'mutation-attr-name') {
+          el.setAttribute(c.value, 'yes');
         } else if (c.position === 'shadow-late') {
           const p = document.createElement('p');
           p.textContent = 'Later ' + c.value;

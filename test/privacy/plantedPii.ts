@@ -42,6 +42,8 @@ export type PiiPosition =
   | 'shadow-dom' // text inside an open shadow root
   | 'mutation-text' // text a script sets after the page loaded
   | 'mutation-attr' // an attribute a script sets after the page loaded
+  | 'attr-name' // inside an attribute's name (`attributeNameOf`), in the markup
+  | 'mutation-attr-name' // inside the name of an attribute a script sets after the page loaded
   | 'title' // the document title (snapshot <title> and Veil's page view)
   | 'page-url' // the path of the page's URL (Meta and page-view events)
   // Browser-only positions (`browserCases`): the end-to-end corpus in Chromium.
@@ -123,7 +125,20 @@ const EVERY_KIND: readonly PiiPosition[] = [
   'mutation-attr',
   'title',
   'page-url',
+  'attr-name',
+  'mutation-attr-name',
 ];
+
+/**
+ * The attribute name a value is planted in (`attr-name`, `mutation-attr-name`): an attribute name
+ * holds no white space, so spaces become `_` (`data-contact_4111_1111_1111_1111`). The browser
+ * lower-cases it (`forbiddenStrings` has that spelling too).
+ */
+export function attributeNameOf(c: PiiCase): string {
+  return `data-contact_${nameSpelling(c.value)}`;
+}
+
+const nameSpelling = (value: string): string => value.replace(/\s/g, '_');
 
 /** Positions where the URL sanitiser removes the value (query strings): no detector is involved. */
 export const SANITISED_POSITIONS: ReadonlySet<PiiPosition> = new Set(['href-query', 'src-query']);
@@ -228,6 +243,10 @@ export function forbiddenStrings(cases: readonly PiiCase[]): string[] {
     if (compact !== c.value && compact.length >= 8 && !['ipv4', 'ipv6'].includes(c.label)) out.add(compact);
     const encoded = encodeURIComponent(c.value);
     if (encoded !== c.value) out.add(encoded);
+    if (c.position === 'attr-name' || c.position === 'mutation-attr-name') {
+      out.add(nameSpelling(c.value));
+      out.add(nameSpelling(c.value).toLowerCase());
+    }
   }
   return [...out];
 }

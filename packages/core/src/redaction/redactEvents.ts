@@ -236,6 +236,7 @@ const MAX_CLEAN_TEXTS = 20_000;
 const ABSOLUTE_URL = /^(?:https?:)?\/\//i;
 const URL_KEY = /^(?:url|href|referrer|src)$/i;
 const PATH_KEY = /path$/i;
+const UNDERSCORES = /_/g;
 
 /** A quote or a parenthesis: a string or a `url()` that `sanitizeCss` must read. */
 const CSS_TOKEN_CHAR = /["'(]/;
@@ -337,6 +338,8 @@ class Walker {
   private readonly maskAll: boolean;
   /** Keys and tag names the detectors found nothing in (`name`). */
   private readonly cleanNames = new Set<string>();
+  /** Attribute names the detectors found nothing in (`isPiiAttributeName`). */
+  private readonly cleanAttributeNames = new Set<string>();
   /** Style texts the CSS pass left as they were: style attributes repeat (`cssText`). */
   private readonly cleanTexts = new Set<string>();
   /** While a mutation's adds are walked (their texts may join remembered text, `joinAround`). */
@@ -598,6 +601,13 @@ class Walker {
 
   private attributes(attrs: Json, nodeId: number | undefined, isPassword: boolean): void {
     for (const name in attrs) {
+      // A name is page content too (`data-jane.doe@example.org="1"`): one that holds a match is
+      // dropped with its value (a masked name could collide with a real attribute, and the name
+      // would otherwise reach finding locations below).
+      if (this.isPiiAttributeName(name, nodeId)) {
+        delete attrs[name];
+        continue;
+      }
       const kind = attributeKind(name);
       const value = attrs[name];
       if (kind === AttributeKind.Drop) {
@@ -635,6 +645,23 @@ class Walker {
       }
       if (safe !== value) attrs[name] = safe;
     }
+  }
+
+  /**
+   * True when an attribute name holds a detector match (`scanName`), also read in capitals: the
+   * HTML parser and `setAttribute` lower-case names, so `data-GB82WEST12345698765432` reaches
+   * the walk as `data-gb82west…`, which detectors of capital-letter formats (IBAN, VIN, a custom
+   * pattern) would miss. Counted as an `attribute-name` finding (never the name). Clean names are
+   * remembered: names repeat endlessly in a stream.
+   */
+  private isPiiAttributeName(name: string, nodeId: number | undefined): boolean {
+    if ((this.screened && name.length < MIN_SCREENED_NAME_CHARS) || this.cleanAttributeNames.has(name))
+      return false;
+    if (this.scanName(name, 'attribute-name', nodeId) !== name) return true;
+    const upper = name.toUpperCase();
+    if (upper !== name && this.scanName(upper, 'attribute-name', nodeId) !== upper) return true;
+    if (this.cleanAttributeNames.size < MAX_CLEAN_KEYS) this.cleanAttributeNames.add(name);
+    return false;
   }
 
   /**
@@ -1193,8 +1220,22 @@ class Walker {
   /** A key or a tag name, scanned; names repeat endlessly in a stream, so clean ones are remembered. */
   private name(k: string, location: string, nodeId: number | undefined): string {
     if (this.isCleanName(k)) return k;
-    const safe = this.text(k, location, nodeId) as string;
+    const safe = this.scanName(k, location, nodeId);
     if (safe === k && this.cleanNames.size < MAX_CLEAN_KEYS) this.cleanNames.add(k);
     return safe;
+  }
+
+  /**
+   * A name (key, tag or attribute name) redacted as written, then with `_` read as a separator:
+   * `_` is a word character, so `data-user_4111111111111111` hides a card from a scan that needs
+   * a word boundary; names are identifiers, where `_` usually is one. A match found that way
+   * leaves the name with spaces for the underscores, masked.
+   */
+  private scanName(k: string, location: string, nodeId: number | undefined): string {
+    const safe = this.text(k, location, nodeId) as string;
+    if (safe !== k || !k.includes('_')) return safe;
+    const spaced = k.replace(UNDERSCORES, ' ');
+    const masked = this.text(spaced, location, nodeId) as string;
+    return masked === spaced ? k : masked;
   }
 }

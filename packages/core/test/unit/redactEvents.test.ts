@@ -141,6 +141,64 @@ describe('redactEvents', () => {
     expect((events[5]!.data as { href: string }).href).toBe('https://shop.example/a');
   });
 
+  it('drops an attribute whose name holds PII, with its value, in snapshots and attribute mutations', () => {
+    const stream: RecordedEvent[] = [
+      {
+        type: EventType.FullSnapshot,
+        timestamp: 1,
+        data: {
+          node: {
+            type: NodeType.Document,
+            id: 1,
+            childNodes: [
+              el(2, 'div', {
+                class: 'card',
+                'data-jane.doe@example.com': '1',
+                'data-4111111111111111': '',
+                title: 'plain',
+              }),
+            ],
+          },
+          initialOffset: { top: 0, left: 0 },
+        },
+      },
+      {
+        type: EventType.IncrementalSnapshot,
+        timestamp: 2,
+        data: {
+          source: IncrementalSource.Mutation,
+          texts: [],
+          adds: [
+            { parentId: 1, nextId: null, node: el(3, 'span', { 'aria-jane.doe@example.com': 'y', id: 'x' }) },
+          ],
+          removes: [],
+          attributes: [{ id: 2, attributes: { 'data-jane.doe@example.com': 'z', title: 'ok' } }],
+        },
+      },
+    ];
+    const { events, findings } = redactEvents(stream);
+    const json = JSON.stringify(events);
+    for (const planted of ['jane.doe', 'example.com', '4111111111111111'])
+      expect(json).not.toContain(planted);
+    const attrsOf = (e: RecordedEvent, path: (d: never) => unknown) => path(e.data as never);
+    expect(
+      attrsOf(
+        events[0]!,
+        (d: { node: { childNodes: { attributes: unknown }[] } }) => d.node.childNodes[0]!.attributes,
+      ),
+    ).toEqual({ class: 'card', title: 'plain' });
+    expect(json).toContain('"id":"x"');
+    expect(json).toContain('"title":"ok"');
+    // Counted as masking failures, and the finding names no part of the name.
+    const counts = new Map<string, number>();
+    for (const f of findings) {
+      const key = `${f.label}@${f.location}`;
+      counts.set(key, (counts.get(key) ?? 0) + f.count);
+    }
+    expect(Object.fromEntries(counts)).toEqual({ 'card@attribute-name': 1, 'email@attribute-name': 3 });
+    expect(JSON.stringify(findings)).not.toContain('jane');
+  });
+
   it('keeps allow-listed URL parameters and leaves the input untouched', () => {
     const input: RecordedEvent[] = [
       {

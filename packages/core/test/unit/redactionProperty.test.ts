@@ -1,7 +1,7 @@
 /**
  * The server's pass fails closed: rrweb-shaped events of every type, source and node type (known
  * or not), with a planted value in any string position (text, attribute names Veil knows and ones
- * it does not, extra keys, custom and plugin payloads as objects, strings or arrays, object keys,
+ * it does not, planted values inside attribute names, extra keys, custom and plugin payloads as objects, strings or arrays, object keys,
  * CSS anywhere), come out with no planted value left.
  */
 import {
@@ -99,7 +99,18 @@ const ATTRIBUTE_NAMES = [
   'content',
   'rr_dataURL',
 ];
-const attributeName = fc.oneof(fc.constantFrom(...ATTRIBUTE_NAMES), word);
+/**
+ * Attribute names: known ones, words, and a planted value in the name itself (rrweb serialises
+ * whatever name a page set: `data-jane.doe@example.org`, or one with spaces from a crafted page).
+ */
+const attributeName = fc.oneof(
+  fc.constantFrom(...ATTRIBUTE_NAMES),
+  word,
+  planted,
+  fc
+    .tuple(fc.constantFrom('data-', 'aria-', 'x-', ''), planted, fc.constantFrom('', '-id', '_x'))
+    .map(([prefix, v, suffix]) => `${prefix}${v.replace(/\s/g, '')}${suffix}`),
+);
 const css = fc
   .tuple(word, text, text)
   .map(([sel, a, b]) => `.${sel} { --x: ${a}; content: "${b}" } /* ${a} */ [data-u="${b}"] { color: red }`);

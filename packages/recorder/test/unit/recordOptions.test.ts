@@ -14,13 +14,16 @@ function element(tagName: string, attrs: Record<string, string>, matches: string
   } as unknown as HTMLElement;
 }
 
-function wired(p: ClientPolicy = policy) {
+/** A stand-in for a recorded page element outside every block selector (rrweb's mirror knows it). */
+const knownElement = { nodeType: 1, closest: () => null } as unknown as Node;
+
+function wired(p: ClientPolicy = policy, nodeOf: (id: number) => Node | null = () => null) {
   const emitted: unknown[] = [];
   const errors: string[] = [];
   const options = buildRecordOptions(p, {
     emit: (e) => emitted.push(e),
     onError: (error, where) => errors.push(`${where}: ${(error as Error).message}`),
-    nodeOf: () => null,
+    nodeOf,
   });
   return { options, emitted, errors };
 }
@@ -151,6 +154,51 @@ describe('rrweb record() options', () => {
     const json = JSON.stringify(emitted);
     for (const planted of ['jane@', 'S-2024', 'ssn=', '4111', 'hunter2']) expect(json).not.toContain(planted);
     expect(json).toContain('Card **** **** ');
+  });
+
+  it('drops an attribute whose name holds PII before the event leaves emit (snapshot and attribute mutation)', () => {
+    const { options, emitted, errors } = wired(
+      { ...policy, customPatterns: [{ label: 'student_id', pattern: '\\bS-\\d{4}-\\d{5}\\b' }] },
+      () => knownElement,
+    );
+    // rrweb serialises names as the browser holds them: lower-cased, any character but space.
+    options.emit({
+      type: EventType.FullSnapshot,
+      timestamp: 1,
+      data: {
+        node: {
+          type: 0,
+          id: 1,
+          childNodes: [
+            {
+              type: 2,
+              id: 2,
+              tagName: 'div',
+              attributes: { id: 'row', 'data-jane.doe@example.com': '1', 'data-contact_s-2024-00017': 'yes' },
+              childNodes: [],
+            },
+          ],
+        },
+        initialOffset: { top: 0, left: 0 },
+      },
+    });
+    options.emit({
+      type: EventType.IncrementalSnapshot,
+      timestamp: 2,
+      data: {
+        source: 0,
+        texts: [],
+        adds: [],
+        removes: [],
+        attributes: [{ id: 2, attributes: { 'data-card_4111_1111_1111_1111': 'yes', title: 'ok' } }],
+      },
+    });
+    const json = JSON.stringify(emitted);
+    for (const planted of ['jane.doe', 'example.com', 's-2024', '4111']) expect(json).not.toContain(planted);
+    expect(json).toContain('"id":"row"');
+    expect(json).toContain('"title":"ok"');
+    expect(emitted).toHaveLength(2);
+    expect(errors).toEqual([]);
   });
 
   it('never throws into rrweb (or the page): errors are reported, the event dropped', () => {
