@@ -99,7 +99,9 @@ async function ingest(): Promise<void> {
   const sustainedSeconds = Number(process.env.VEIL_LOAD_SECONDS ?? 60);
   const runSeconds = Number(process.env.VEIL_BENCH_INGEST_SECONDS ?? 20);
   rows.push(...(await ingestHttpBench(eventsFile, progress, sustainedSeconds, runSeconds)));
-  rows.push(...(await ingestInventoryBench(eventsFile, progress)));
+  // `VEIL_BENCH_INVENTORY=0`: the HTTP rows only.
+  if (process.env.VEIL_BENCH_INVENTORY !== '0')
+    rows.push(...(await ingestInventoryBench(eventsFile, progress)));
 }
 
 /** Retention purge and erasure by content at 1 M sessions (`VEIL_BENCH_SESSIONS`), on SQLite. */

@@ -14,7 +14,12 @@ import type { LoadConfig, LoadReport } from './ingestLoad.js';
 
 const execFileAsync = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const VEIL_BIN = fileURLToPath(new URL('../../packages/server/bin/veil.js', import.meta.url));
+/**
+ * The `veil` command the processes run; `VEIL_BENCH_BIN` points the benchmark at another build (a
+ * copy of an earlier `dist/` behind its own shim) to compare before and after in one session.
+ */
+const VEIL_BIN =
+  process.env.VEIL_BENCH_BIN ?? fileURLToPath(new URL('../../packages/server/bin/veil.js', import.meta.url));
 const LOAD_SCRIPT = fileURLToPath(new URL('./ingestLoad.ts', import.meta.url));
 
 export const LOAD_ORIGIN = 'http://load.example';

@@ -56,7 +56,7 @@ export interface IngestDeps {
 /**
  * `POST /ingest/v1/batch` as a named pipeline (STYLE.md):
  * `validate → siteAndOrigin → consent → sampling → ipPolicy → region → pageTargeting → errorWindow →
- * identify → sanitizeUrls → redact → inventory → aggregate → store → signals → linkSubject`. Each
+ * identify → sanitizeUrls → redact → inventory → aggregate → signals → store → linkSubject`. Each
  * step returns the next context or a typed `Drop`; each is counted and timed in `metrics`. The
  * privacy steps drop (and count) what the site's policy does not record; `redact` masks what the browser left, before
  * anything is inventoried, aggregated or stored.
@@ -143,15 +143,13 @@ export class IngestPipeline implements IngestService {
         site: located.site,
       };
     }
+    // Counted by `store` in the chunk's transaction, also for a retried batch (idempotent by (session, seq)).
+    const signalled = await this.step('signals', () => countSignals(aggregated));
+    if (isDrop(signalled)) return { ok: false, drop: signalled, site: located.site };
     const stored = await this.step('store', () =>
-      storeBatch({ clock: this.deps.clock, writes: this.#writes }, aggregated),
+      storeBatch({ clock: this.deps.clock, writes: this.#writes }, signalled),
     );
     if (isDrop(stored)) return { ok: false, drop: stored, site: located.site };
-    // Also for a retried batch: counting is idempotent by (session, seq) on its own.
-    const counted = await this.step('signals', () =>
-      countSignals({ clock: this.deps.clock, writes: this.#writes }, stored),
-    );
-    if (isDrop(counted)) return { ok: false, drop: counted, site: located.site };
     // Also for a retried batch: a link that failed after the chunk was stored is made now.
     await this.step('linkSubject', () => linkSubject(this.deps, identified, this.deps.clock.now()));
     this.metrics.recordAccepted(stored.ack.duplicate);

@@ -5,15 +5,12 @@ import type { HeatmapIngestOutcome } from '../storage/heatmaps/HeatmapRepository
 import type {
   ChunkIngest,
   ChunkSealer,
+  ChunkSignals,
   ChunkWrite,
   IngestOutcome,
 } from '../storage/recordings/RecordingRepository.js';
 import type { Store } from '../storage/Store.js';
-import type {
-  FunnelClick,
-  SignalIngestKey,
-  SignalIngestOutcome,
-} from '../storage/signals/SignalRepository.js';
+import type { FunnelClick } from '../storage/signals/SignalRepository.js';
 import { GroupCommit } from './GroupCommit.js';
 
 /** A batch's chunk as the `store` step hands it over: plain data, sealed where it is written. */
@@ -23,13 +20,24 @@ export interface ChunkSubmission {
   compressed: Buffer;
   /** Aligned with `chunk.pages`: each page view's title, sealed with the chunk; null without one. */
   titles: ReadonlyArray<string | null>;
+  /**
+   * The batch's events signal counting reads and its element clicks (step `signals`): counted in
+   * the transaction that stores the chunk, not in one of their own.
+   */
+  signals?: BatchSignals | undefined;
+}
+
+/** What step `signals` hands to the chunk write: the events counting reads and the batch's clicks. */
+export interface BatchSignals {
+  events: readonly SignalEventLike[];
+  clicks: readonly FunnelClick[];
 }
 
 /**
- * The three writes of ingest whose storage call takes a function (it runs inside the storing
+ * The writes of ingest whose storage call takes a function (it runs inside the storing
  * transaction), given as plain data so that the steps that compute them may run on an ingest
- * worker thread while the writes stay on the main thread (`ingest/workers/`): the chunk (group
- * commit, sealed inside the transaction), the heatmap plan and the signal fold.
+ * worker thread while the writes stay on the main thread (`ingest/workers/`): the chunk with its
+ * signal fold (group commit, sealed inside the transaction) and the heatmap plan.
  */
 export interface IngestWrites {
   chunk(submission: ChunkSubmission): Promise<IngestOutcome>;
@@ -38,13 +46,6 @@ export interface IngestWrites {
     batch: BatchForPlan,
     now: number,
   ): Promise<{ outcome: HeatmapIngestOutcome; state: HeatmapSessionState | undefined }>;
-  signals(
-    key: SignalIngestKey,
-    events: readonly SignalEventLike[],
-    now: number,
-    /** The batch's element clicks, kept for funnel steps with the count (once per seq). */
-    clicks?: readonly FunnelClick[],
-  ): Promise<SignalIngestOutcome>;
   /** Resolves once every chunk handed over is written (shutdown). */
   drained(): Promise<void>;
 }
@@ -70,24 +71,25 @@ export function sealerFor(cipher: EnvelopeCipher, s: ChunkSubmission): ChunkSeal
   };
 }
 
+/** The chunk write's signal fold for a batch's signal events and clicks. */
+function chunkSignals(signals: BatchSignals | undefined): ChunkSignals | undefined {
+  if (!signals) return undefined;
+  const { events, clicks } = signals;
+  return { fold: (state) => foldSessionSignals(state ?? emptySignalState(), events), clicks };
+}
+
 /**
- * The writes on this thread's store: chunks through one group commit (batches stored at the same
- * moment share one transaction, each acknowledged after its commit), heatmap plans and signal folds
- * in their repositories' transactions.
+ * The writes on this thread's store: chunks and their signal folds through one group commit
+ * (batches stored at the same moment share one transaction, each acknowledged after its commit),
+ * heatmap plans in their repository's transactions.
  */
 export function localWrites(store: Store, cipher: EnvelopeCipher): IngestWrites {
   const chunks = new GroupCommit<ChunkWrite, IngestOutcome>((items) => store.recordings.ingestChunks(items));
   return {
-    chunk: (s) => chunks.submit({ chunk: s.chunk, sealer: sealerFor(cipher, s) }),
+    chunk: (s) =>
+      chunks.submit({ chunk: s.chunk, sealer: sealerFor(cipher, s), signals: chunkSignals(s.signals) }),
     heatmap: (key, batch, now) =>
       store.heatmaps.ingest(key, (stored) => planHeatmapBatch(stored, batch), now),
-    signals: (key, events, now, clicks) =>
-      store.signals.ingest(
-        key,
-        (state) => foldSessionSignals(state ?? emptySignalState(), events),
-        now,
-        clicks,
-      ),
     drained: () => chunks.drained(),
   };
 }

@@ -14,8 +14,8 @@ export const INGEST_STEPS = [
   'redact',
   'inventory',
   'aggregate',
-  'store',
   'signals',
+  'store',
   'linkSubject',
 ] as const;
 export type IngestStepName = (typeof INGEST_STEPS)[number];

@@ -1,8 +1,12 @@
-import { DEFAULT_PRIVACY_POLICY, emptySignalCounts, type PrivacyPolicy } from '@veil/core';
+import { DEFAULT_PRIVACY_POLICY, emptySignalCounts, emptySignalState, type PrivacyPolicy } from '@veil/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnvelopeCipher } from '../../src/crypto/EnvelopeCipher.js';
 import { LATEST_SCHEMA_VERSION } from '../../src/storage/migrations/index.js';
-import type { ChunkIngest, ChunkSealer } from '../../src/storage/recordings/RecordingRepository.js';
+import type {
+  ChunkIngest,
+  ChunkSealer,
+  ChunkSignals,
+} from '../../src/storage/recordings/RecordingRepository.js';
 import type { Store } from '../../src/storage/Store.js';
 import type { SiteRecord } from '../../src/storage/sites/SiteRepository.js';
 import { storeBackends } from '../support/storeBackends.js';
@@ -337,6 +341,54 @@ describe.each(backends)('Store conformance: $name', (backend) => {
       viewportWidth: 400,
     });
     expect((await store.recordings.get(b))?.chunkCount).toBe(1);
+  });
+
+  it("counts a group's signals in its chunks' transaction: once per (session, seq), never for a conflict or a failed batch", async () => {
+    const id = 'conf-group-signals';
+    const owned = 'conf-group-signals-other';
+    await store.recordings.ingestChunk(chunk(other, owned, 0), sealer(owned, 0, 'elsewhere'));
+    const plusError: ChunkSignals = {
+      fold: (state) => {
+        const s = state ?? emptySignalState();
+        return { ...s, counts: { ...s.counts, jsErrors: s.counts.jsErrors + 1 } };
+      },
+      clicks: [{ ts: T + 1, page: '/cart', element: 'button#pay' }],
+    };
+    const failing: ChunkSealer = {
+      newWrappedDataKey: () => cipher.newWrappedDataKey(id),
+      seal: () => {
+        throw new Error('sealing failed');
+      },
+    };
+    const outcomes = await store.recordings.ingestChunks([
+      { chunk: chunk(site, id, 0), sealer: sealer(id, 0, 'zero'), signals: plusError },
+      // The same batch again in the group, then retried later: counted once.
+      { chunk: chunk(site, id, 0), sealer: sealer(id, 0, 'zero'), signals: plusError },
+      { chunk: chunk(site, id, 1), sealer: failing, signals: plusError },
+      { chunk: chunk(site, owned, 1), sealer: sealer(owned, 1, 'not ours'), signals: plusError },
+    ]);
+    expect(outcomes[0]).toBe('stored');
+    expect(outcomes[1]).toBe('duplicate');
+    expect(outcomes[2]).toBeInstanceOf(Error);
+    expect(outcomes[3]).toBe('conflict');
+    expect(
+      await store.recordings.ingestChunks([
+        { chunk: chunk(site, id, 0), sealer: sealer(id, 0, 'zero'), signals: plusError },
+      ]),
+    ).toEqual(['duplicate']);
+    expect((await store.signals.counts(id))?.jsErrors).toBe(1);
+    expect(await store.signals.counts(owned)).toBeUndefined();
+    // A chunk stored before its signals were counted (an older write path): the retry counts them.
+    const earlier = 'conf-group-signals-earlier';
+    await store.recordings.ingestChunk(chunk(site, earlier, 0), sealer(earlier, 0, 'zero'));
+    expect(
+      await store.recordings.ingestChunks([
+        { chunk: chunk(site, earlier, 0), sealer: sealer(earlier, 0, 'zero'), signals: plusError },
+      ]),
+    ).toEqual(['duplicate']);
+    expect((await store.signals.counts(earlier))?.jsErrors).toBe(1);
+    // Out of the way of the idle-session tests below.
+    for (const s of [id, owned, earlier]) await store.recordings.delete(s, Number.POSITIVE_INFINITY);
   });
 
   it('lists with filters and keyset pagination, newest first', async () => {

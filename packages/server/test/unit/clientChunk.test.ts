@@ -1,35 +1,37 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { clientChunk } from '../../src/ingest/clientChunk.js';
+import { clientChunk, type WireBatch } from '../../src/ingest/clientChunk.js';
+import { gunzipBody } from '../../src/ingest/gunzipBody.js';
+import { validate } from '../../src/ingest/steps/validate.js';
 import { chunkEvents, chunkEventsJson } from '../../src/recordings/chunkEvents.js';
 
-/** As rrweb writes them: `type, data, timestamp` (the server's schema copies put `timestamp` second). */
+/** As rrweb writes them: `type, data, timestamp` (the schema's own copies would put `timestamp` second). */
 const events = [
   { type: 4, data: { href: 'https://shop.example/', width: 1280, height: 800 }, timestamp: 1 },
   { type: 3, data: { source: 1, positions: [{ x: 1, y: 2, id: 5, timeOffset: 0 }] }, timestamp: 2 },
 ];
-/** The events as they reach `store`: the schema's copies, keys reordered. */
-const stored = events.map(({ type, timestamp, data }) => ({ type, timestamp, data }));
 const eventsJson = JSON.stringify(events);
 /** As the recorder builds it (batchJson.ts): the header's JSON, then the events last. */
 const head =
   '{"v":1,"siteKey":"site_key_0001","sessionId":"session_0001","seq":3,"sentAt":1700000000000,"consentReceiptId":"receipt_0001"';
 const text = `${head},"events":${eventsJson}}`;
-const wire = (json: string, gzip: Buffer = gzipSync(json)) => {
-  let rawEvents: unknown[] = [];
-  try {
-    rawEvents = (JSON.parse(json) as { events?: unknown[] }).events ?? [];
-  } catch {
-    // not JSON: nothing to compare with
-  }
-  return { gzip, json, rawEvents };
+const LIMITS = { maxOutputLength: 16 * 1024 * 1024, chunkSize: 64 * 1024 };
+/** The body as validate hands it on: its plain gzip members (undefined for any other gzip) and text. */
+const wire = async (json: string, gzip: Buffer = gzipSync(json)): Promise<WireBatch | undefined> => {
+  const { bytes, members } = await gunzipBody(gzip, LIMITS);
+  expect(bytes.toString('utf8')).toBe(json);
+  return members && { members, json };
+};
+const kept = async (json: string, stored: string, gzip?: Buffer) => {
+  const w = await wire(json, gzip);
+  return w && clientChunk(w, stored);
 };
 
 describe('clientChunk: the client gzip kept as the stored chunk', () => {
   it('keeps a recorder body whose events the server stores unchanged, and reads its events back', async () => {
-    const kept = await clientChunk(wire(text), stored);
-    expect(kept).toBeInstanceOf(Buffer);
-    const storedText = gunzipSync(kept as Buffer).toString('utf8');
+    const chunk = await kept(text, eventsJson);
+    expect(chunk).toBeInstanceOf(Buffer);
+    const storedText = gunzipSync(chunk as Buffer).toString('utf8');
     expect(storedText).toBe(text);
     expect(chunkEventsJson(storedText)).toBe(eventsJson);
     expect(chunkEvents(storedText)).toEqual(events);
@@ -38,24 +40,44 @@ describe('clientChunk: the client gzip kept as the stored chunk', () => {
     expect(chunkEvents(eventsJson)).toEqual(events);
   });
 
+  it('validate hands on the events in the client key order, so an unchanged batch is kept', async () => {
+    const body = gzipSync(text);
+    const validated = await validate({
+      contentType: 'application/json',
+      contentEncoding: 'gzip',
+      origin: undefined,
+      referer: undefined,
+      body,
+    });
+    if (!('batch' in validated) || !validated.wire) throw new Error('not validated with its members');
+    const storedJson = JSON.stringify(validated.batch.events);
+    expect(storedJson).toBe(eventsJson);
+    // The body itself, its time stamp and OS bytes zeroed.
+    const canonical = Buffer.from(body);
+    canonical.fill(0, 4, 10);
+    expect(clientChunk(validated.wire, storedJson)).toEqual(canonical);
+  });
+
   it('keeps several plain members (a header member and an events member) and zeroes their time stamps', async () => {
     const first = gzipSync(`${head},`);
     const second = gzipSync(`"events":${eventsJson}}`);
     first.writeUInt32LE(0x5f5e0ff1, 4);
     second[9] = 3; // OS: Unix
-    const kept = await clientChunk(wire(text, Buffer.concat([first, second])), stored);
-    expect(kept).toBeInstanceOf(Buffer);
-    expect(gunzipSync(kept as Buffer).toString('utf8')).toBe(text);
-    expect((kept as Buffer).readUInt32LE(4)).toBe(0);
-    expect((kept as Buffer)[first.length + 9]).toBe(0);
+    const chunk = await kept(text, eventsJson, Buffer.concat([first, second]));
+    expect(chunk).toBeInstanceOf(Buffer);
+    expect(gunzipSync(chunk as Buffer).toString('utf8')).toBe(text);
+    expect((chunk as Buffer).readUInt32LE(4)).toBe(0);
+    expect((chunk as Buffer)[first.length + 9]).toBe(0);
   });
 
   it('compresses again when a step changed the events', async () => {
-    const masked = [{ ...stored[0], data: { href: 'https://shop.example/', width: 1280 } }, stored[1]];
-    expect(await clientChunk(wire(text), masked as object[])).toBeUndefined();
-    // An event dropped, or a key added.
-    expect(await clientChunk(wire(text), [stored[0] as object])).toBeUndefined();
-    expect(await clientChunk(wire(text), [{ ...stored[0], delay: 5 }, stored[1] as object])).toBeUndefined();
+    const masked = [{ ...events[0], data: { href: 'https://shop.example/', width: 1280 } }, events[1]];
+    expect(await kept(text, JSON.stringify(masked))).toBeUndefined();
+    // An event dropped, a key added, keys reordered.
+    expect(await kept(text, JSON.stringify([events[0]]))).toBeUndefined();
+    expect(await kept(text, JSON.stringify([{ ...events[0], delay: 5 }, events[1]]))).toBeUndefined();
+    const reordered = events.map(({ type, timestamp, data }) => ({ type, timestamp, data }));
+    expect(await kept(text, JSON.stringify(reordered))).toBeUndefined();
   });
 
   it('compresses again when the head carries anything else than known id fields, or is not canonical', async () => {
@@ -68,10 +90,10 @@ describe('clientChunk: the client gzip kept as the stored chunk', () => {
       `{"events":[{"secret":"4111 1111 1111 1111"}],"v":1,"events":${eventsJson}}`,
       `[${eventsJson}]`,
     ];
-    for (const body of bodies) expect(await clientChunk(wire(body), stored), body).toBeUndefined();
+    for (const body of bodies) expect(await kept(body, eventsJson), body).toBeUndefined();
   });
 
-  it('compresses again when the gzip carries a file name, a comment, extra bytes or trailing bytes', async () => {
+  it('keeps no members of a gzip with a file name, a comment, trailing bytes or a wrong CRC, yet gunzips it once', async () => {
     const plain = gzipSync(text);
     const named = Buffer.concat([
       plain.subarray(0, 10),
@@ -82,7 +104,23 @@ describe('clientChunk: the client gzip kept as the stored chunk', () => {
     const trailing = Buffer.concat([plain, Buffer.from([0, 0, 0, 0])]);
     const commented = Buffer.from(plain);
     commented[3] = 0x10; // FCOMMENT
-    for (const gzip of [named, trailing, commented])
-      expect(await clientChunk(wire(text, gzip), stored)).toBeUndefined();
+    for (const gzip of [named, trailing]) expect(await wire(text, gzip)).toBeUndefined();
+    const badCrc = Buffer.from(plain);
+    badCrc.writeUInt32LE((badCrc.readUInt32LE(badCrc.length - 8) + 1) >>> 0, badCrc.length - 8);
+    for (const gzip of [commented, badCrc]) {
+      const gunzipped = await gunzipBody(gzip, LIMITS).catch(() => undefined);
+      expect(gunzipped?.members).toBeUndefined();
+    }
+    // zlib.gunzip's verdict stands for what is not plain members: a wrong CRC is refused.
+    await expect(gunzipBody(badCrc, LIMITS)).rejects.toThrow();
+  });
+
+  it('refuses a bomb in any member at the output limit', async () => {
+    const bomb = Buffer.concat([gzipSync(`${head},`), gzipSync(Buffer.alloc(2 * 1024 * 1024, 0x20))]);
+    await expect(
+      gunzipBody(bomb, { maxOutputLength: 1024 * 1024, chunkSize: 64 * 1024 }),
+    ).rejects.toMatchObject({
+      code: 'ERR_BUFFER_TOO_LARGE',
+    });
   });
 });

@@ -7,32 +7,25 @@ import {
   type RecordedEvent,
   signalEvents,
 } from '@veil/core';
-import type { Clock } from '../../clock.js';
 import type { FunnelClick } from '../../storage/signals/SignalRepository.js';
-import { type Drop, drop } from '../Drop.js';
-import type { IngestWrites } from '../IngestWrites.js';
-import type { StoredBatch } from './store.js';
+import type { BatchSignals } from '../IngestWrites.js';
+import type { LocatedBatch } from './siteAndOrigin.js';
+
+/** A batch on its way to `store`, with what its signals are counted from. */
+export type SignalledBatch<T extends LocatedBatch = LocatedBatch> = T & { signals: BatchSignals };
 
 /**
- * Step `signals`: the stored batch's events are folded into its session's frustration and error
- * signal counts (`foldSessionSignals`) at once, so that the session list filters and sorts by them
- * without ever reading a recording back. Counted once per (session, seq): a retried batch, also
- * one whose chunk was stored before a failure here, is counted exactly once.
+ * Step `signals`: picks out what the batch's frustration and error signal counts are folded from
+ * (`foldSessionSignals`: the events counting reads, and the element clicks funnels need), and
+ * hands it to `store`, which counts it in the transaction that stores the chunk (group commit), so
+ * that the session list filters and sorts by them without ever reading a recording back. Counted
+ * once per (session, seq): a retried batch, also one whose chunk was stored before, is counted
+ * exactly once.
  */
-export async function countSignals<T extends StoredBatch>(
-  deps: { writes: Pick<IngestWrites, 'signals'>; clock: Clock },
-  input: T,
-): Promise<T | Drop> {
-  const { batch, site } = input;
+export function countSignals<T extends LocatedBatch>(input: T): SignalledBatch<T> {
+  const { events } = input.batch;
   // Only the events counting reads travel to the write (the rest of the batch cannot change a count).
-  const outcome = await deps.writes.signals(
-    { sessionId: batch.sessionId, siteId: site.id, seq: batch.seq },
-    signalEvents(batch.events),
-    deps.clock.now(),
-    funnelClicks(batch.events),
-  );
-  if (outcome === 'conflict') return drop('conflict', 'this session id belongs to another site');
-  return input;
+  return { ...input, signals: { events: signalEvents(events), clicks: funnelClicks(events) } };
 }
 
 /**

@@ -4,7 +4,7 @@ import type { IngestAck } from '@veil/core';
 import type { Clock } from '../../clock.js';
 import { clientChunk } from '../clientChunk.js';
 import { type Drop, drop } from '../Drop.js';
-import type { IngestWrites } from '../IngestWrites.js';
+import type { BatchSignals, IngestWrites } from '../IngestWrites.js';
 import { summarizeBatch } from '../summarizeBatch.js';
 import type { LocatedBatch } from './siteAndOrigin.js';
 
@@ -18,7 +18,8 @@ export interface StoredBatch extends LocatedBatch {
  * Step 4: gzip the events (or keep the client's gzip when it holds exactly them, `clientChunk`), then
  * hand the chunk to `writes.chunk`: in one transaction (the group commit's, shared with the batches
  * stored at the same moment; resolved after the commit) it creates the session and its data key when
- * new, seals and inserts the chunk once per (session, seq), and folds a new chunk into the summary.
+ * new, seals and inserts the chunk once per (session, seq), folds a new chunk into the summary, and
+ * counts the batch's signals (step `signals`) once per (session, seq).
  */
 export async function storeBatch(
   deps: {
@@ -26,13 +27,15 @@ export async function storeBatch(
     /** Writes the chunk (the group commit's transaction; resolved after the commit). */
     writes: Pick<IngestWrites, 'chunk'>;
   },
-  input: LocatedBatch,
+  input: LocatedBatch & { signals?: BatchSignals },
 ): Promise<StoredBatch | Drop> {
   const { batch, site } = input;
   const summary = summarizeBatch(batch.events, batch.sentAt);
+  // Serialised once: compared with what the client sent, and compressed only when it differs.
+  const eventsJson = JSON.stringify(batch.events);
   // The client's own gzip when it holds exactly these events: no second compression.
-  const kept = input.wire ? await clientChunk(input.wire, batch.events) : undefined;
-  const compressed = kept ?? (await gzipAsync(Buffer.from(JSON.stringify(batch.events), 'utf8')));
+  const kept = input.wire ? clientChunk(input.wire, eventsJson) : undefined;
+  const compressed = kept ?? (await gzipAsync(Buffer.from(eventsJson, 'utf8')));
   const outcome = await deps.writes.chunk({
     chunk: {
       siteId: site.id,
@@ -48,6 +51,7 @@ export async function storeBatch(
     },
     compressed,
     titles: summary.pages.map((p) => p.title),
+    signals: input.signals,
   });
   if (outcome === 'conflict') return drop('conflict', 'this session id belongs to another site');
   return {

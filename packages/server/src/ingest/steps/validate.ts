@@ -1,5 +1,3 @@
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
 import {
   type IngestBatch,
   ingestBatchSchema,
@@ -9,9 +7,9 @@ import {
 import { validationError } from '../../errors/validationError.js';
 import type { WireBatch } from '../clientChunk.js';
 import { type Drop, drop } from '../Drop.js';
+import { gunzipBody } from '../gunzipBody.js';
 import { jsonNestsDeeperThan, MAX_BATCH_NESTING_DEPTH } from '../jsonNesting.js';
 
-const gunzipAsync = promisify(gunzip);
 /**
  * Output chunk of one gunzip step on the thread pool. zlib's default (16 KiB) takes a thousand
  * round trips through a busy event loop to reach the 16 MiB limit, so a bomb took seconds to refuse.
@@ -47,7 +45,7 @@ export interface RawBatchRequest {
 export interface ValidatedBatch {
   request: RawBatchRequest;
   batch: IngestBatch;
-  /** The client's gzip body and its text, when it came gzipped: `store` may keep it as sent. */
+  /** The client's gzip members and their text, when it came as plain gzip members: `store` may keep them as sent. */
   wire?: WireBatch;
 }
 
@@ -78,12 +76,13 @@ export async function validate(request: RawBatchRequest): Promise<ValidatedBatch
   }
 
   let bytes: Buffer = body;
+  let members: Buffer | undefined;
   if (encoding === 'gzip' || isGzip(body)) {
     try {
-      bytes = await gunzipAsync(body, {
+      ({ bytes, members } = await gunzipBody(body, {
         maxOutputLength: MAX_BATCH_DECOMPRESSED_BYTES,
         chunkSize: GUNZIP_CHUNK_BYTES,
-      });
+      }));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
         return drop(
@@ -112,8 +111,11 @@ export async function validate(request: RawBatchRequest): Promise<ValidatedBatch
     const error = validationError(parsed.error);
     return drop('validation_failed', error.message);
   }
-  if (bytes === body) return { request, batch: parsed.data };
-  // Parsed by the schema above: an object with an events array.
-  const rawEvents = (json as { events: unknown[] }).events;
-  return { request, batch: parsed.data, wire: { gzip: body, json: text, rawEvents } };
+  // Parsed once: the events are `JSON.parse`'s own objects, which the schema just accepted. Its
+  // copies differ from them only in the order of each event's keys (a loose object, `data` is
+  // the same value), and in the client's order the stored JSON can be compared with what it sent.
+  const events = (json as { events: IngestBatch['events'] }).events;
+  const batch: IngestBatch = { ...parsed.data, events };
+  if (!members) return { request, batch };
+  return { request, batch, wire: { members, json: text } };
 }

@@ -122,11 +122,10 @@ const pipeline = new IngestPipeline(
   metrics,
 );
 
-function bind(w: IngestWrites): Pick<IngestWrites, 'chunk' | 'heatmap' | 'signals'> {
+function bind(w: IngestWrites): Pick<IngestWrites, 'chunk' | 'heatmap'> {
   return {
     chunk: (s) => w.chunk(s),
     heatmap: (k, b, n) => w.heatmap(k, b, n),
-    signals: (k, e, n, c) => w.signals(k, e, n, c),
   };
 }
 

@@ -1,5 +1,6 @@
-import type { DeviceClass, FunnelSession, SignalCounts, SignalKind } from '@veil/core';
+import type { DeviceClass, FunnelSession, SessionSignalState, SignalCounts, SignalKind } from '@veil/core';
 import type { WrappedDataKey } from '../../crypto/EnvelopeCipher.js';
+import type { FunnelClick } from '../signals/SignalRepository.js';
 
 /** A page view as the summary keeps it; its title is sealed separately (see `ChunkSealer`). */
 export interface PageView {
@@ -74,10 +75,21 @@ export interface ChunkSealer {
 
 export type IngestOutcome = 'stored' | 'duplicate' | 'conflict';
 
+/**
+ * A batch's signals, counted in the transaction that stores its chunk (`SignalRepository.ingest`'s
+ * fold and clicks): once per (session, seq), also when the chunk is a duplicate (a retry after a
+ * failure counts what was not counted), never for a `conflict`.
+ */
+export interface ChunkSignals {
+  fold(state: SessionSignalState | undefined): SessionSignalState;
+  clicks: readonly FunnelClick[];
+}
+
 /** One batch of a group commit (`ingestChunks`). */
 export interface ChunkWrite {
   chunk: ChunkIngest;
   sealer: ChunkSealer;
+  signals?: ChunkSignals | undefined;
 }
 
 /** A funnel's segment: only sessions of this device class and/or carrying this tag. */

@@ -4,6 +4,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../Database.js';
 import type { Dialect } from '../migrations/Migration.js';
 import { affected } from '../rows.js';
+import { ingestSignalsIn } from '../signals/createSignalRepository.js';
 import type {
   ChunkIngest,
   ChunkSealer,
@@ -32,9 +33,7 @@ async function kyselyGroup(
   if (items.length === 1) {
     const only = items[0]!;
     try {
-      return [
-        await db.transaction().execute((trx) => ingestInTransaction(trx, dialect, only.chunk, only.sealer)),
-      ];
+      return [await db.transaction().execute((trx) => ingestWithSignals(trx, dialect, only))];
     } catch (error) {
       return [error instanceof Error ? error : new Error(String(error))];
     }
@@ -48,8 +47,7 @@ async function kyselyGroup(
   try {
     const outcomes = await db.transaction().execute(async (trx) => {
       const out: IngestOutcome[] = [];
-      for (const i of ordered)
-        out.push(await ingestInTransaction(trx, dialect, items[i]!.chunk, items[i]!.sealer));
+      for (const i of ordered) out.push(await ingestWithSignals(trx, dialect, items[i]!));
       return out;
     });
     const answers: Array<IngestOutcome | Error> = new Array(items.length);
@@ -124,6 +122,25 @@ export function recordingWrites(
       });
     },
   };
+}
+
+/** The chunk, then (unless it is a conflict) the batch's signals, in the same transaction. */
+async function ingestWithSignals(
+  trx: Transaction<Database>,
+  dialect: Dialect,
+  { chunk, sealer, signals }: ChunkWrite,
+): Promise<IngestOutcome> {
+  const outcome = await ingestInTransaction(trx, dialect, chunk, sealer);
+  if (outcome === 'conflict' || !signals) return outcome;
+  const counted = await ingestSignalsIn(
+    trx,
+    dialect,
+    { sessionId: chunk.sessionId, siteId: chunk.siteId, seq: chunk.seq },
+    signals.fold,
+    chunk.receivedAt,
+    signals.clicks,
+  );
+  return counted === 'conflict' ? 'conflict' : outcome;
 }
 
 async function ingestInTransaction(

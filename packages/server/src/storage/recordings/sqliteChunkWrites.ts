@@ -1,8 +1,17 @@
-import { deviceClassForWidth } from '@veil/core';
+import { deviceClassForWidth, type SessionSignalState } from '@veil/core';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Database } from '../Database.js';
-import type { ChunkIngest, ChunkSealer, ChunkWrite, IngestOutcome, PageView } from './RecordingRepository.js';
+import { countColumns, SIGNAL_COLUMNS } from '../signals/createSignalRepository.js';
+import type { SignalIngestOutcome } from '../signals/SignalRepository.js';
+import type {
+  ChunkIngest,
+  ChunkSealer,
+  ChunkSignals,
+  ChunkWrite,
+  IngestOutcome,
+  PageView,
+} from './RecordingRepository.js';
 
 /**
  * `ingestChunks` on SQLite without the query builder: the statements of `ingestInTransaction`
@@ -19,12 +28,16 @@ export function sqliteChunkWrites(
 
   const build = () => {
     const s = prepare(sqlite);
-    const one = sqlite.transaction((chunk: ChunkIngest, sealer: ChunkSealer) => ingestOne(s, chunk, sealer));
+    const one = sqlite.transaction((item: ChunkWrite) => {
+      const outcome = ingestOne(s, item.chunk, item.sealer);
+      if (outcome === 'conflict' || !item.signals) return outcome;
+      return countSignals(s, item.chunk, item.signals) === 'conflict' ? 'conflict' : outcome;
+    });
     group = sqlite.transaction((items: readonly ChunkWrite[]) =>
-      items.map(({ chunk, sealer }): IngestOutcome | Error => {
+      items.map((item): IngestOutcome | Error => {
         try {
           // Nested: a savepoint, so a failing batch leaves the rest of the group intact.
-          return one(chunk, sealer);
+          return one(item);
         } catch (error) {
           return error instanceof Error ? error : new Error(String(error));
         }
@@ -90,6 +103,20 @@ function prepare(sqlite: BetterSqlite3.Database) {
       `select viewport_width from session_pages where session_id = ? and viewport_width is not null
        order by ts, seq, idx limit 1`,
     ),
+    signals: sqlite.prepare(
+      'select site_id, state_json, seqs_json from session_signals where session_id = ?',
+    ),
+    upsertSignals: sqlite.prepare(
+      `insert into session_signals (session_id, site_id, ${SIGNAL_COUNT_COLUMNS.join(', ')}, state_json,
+         seqs_json, updated_at)
+       values (?, ?, ${SIGNAL_COUNT_COLUMNS.map(() => '?').join(', ')}, ?, ?, ?)
+       on conflict (session_id) do update set
+         ${[...SIGNAL_COUNT_COLUMNS, 'state_json', 'seqs_json', 'updated_at'].map((c) => `${c} = excluded.${c}`).join(', ')}`,
+    ),
+    insertClick: sqlite.prepare(
+      `insert into session_clicks (session_id, seq, idx, site_id, ts, page, element) values (?, ?, ?, ?, ?, ?, ?)
+       on conflict (session_id, seq, idx) do nothing`,
+    ),
     updateSession: sqlite.prepare(
       `update recording_sessions set started_at = ?, ended_at = ?, duration_ms = ?, last_received_at = ?,
          visitor_id = ?, page_count = ?, entry_url = ?, viewport_width = ?, device_class = ?,
@@ -100,6 +127,35 @@ function prepare(sqlite: BetterSqlite3.Database) {
 }
 
 type Statements = ReturnType<typeof prepare>;
+
+/** `session_signals`' count columns, in one fixed order (names from the signal repository's map). */
+const SIGNAL_COUNT_COLUMNS = Object.values(SIGNAL_COLUMNS);
+
+/** As `ingestSignalsIn` (signals/createSignalRepository.ts), on the prepared statements. */
+function countSignals(s: Statements, chunk: ChunkIngest, signals: ChunkSignals): SignalIngestOutcome {
+  const { sessionId, siteId, seq } = chunk;
+  const row = s.signals.get(sessionId) as
+    | { site_id: string; state_json: string; seqs_json: string }
+    | undefined;
+  if (row && row.site_id !== siteId) return 'conflict';
+  const seqs = row ? (JSON.parse(row.seqs_json) as number[]) : [];
+  if (seqs.includes(seq)) return 'duplicate';
+  const state = signals.fold(row ? (JSON.parse(row.state_json) as SessionSignalState) : undefined);
+  seqs.push(seq);
+  const counts = countColumns(state.counts);
+  s.upsertSignals.run(
+    sessionId,
+    siteId,
+    ...SIGNAL_COUNT_COLUMNS.map((c) => counts[c]),
+    JSON.stringify(state),
+    JSON.stringify(seqs),
+    chunk.receivedAt,
+  );
+  signals.clicks.forEach((c, idx) => {
+    s.insertClick.run(sessionId, seq, idx, siteId, c.ts, c.page, c.element);
+  });
+  return 'counted';
+}
 
 interface SessionRow {
   site_id: string;

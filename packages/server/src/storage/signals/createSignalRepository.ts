@@ -8,7 +8,12 @@ import {
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../Database.js';
 import type { Dialect } from '../migrations/Migration.js';
-import type { SignalRepository } from './SignalRepository.js';
+import type {
+  FunnelClick,
+  SignalIngestKey,
+  SignalIngestOutcome,
+  SignalRepository,
+} from './SignalRepository.js';
 import type { SessionSignalsTable } from './signalTables.js';
 
 /** Keeps one INSERT well under SQLite's and PostgreSQL's bound-parameter limits. */
@@ -46,7 +51,7 @@ export function countsFromRow(row: Partial<Record<keyof CountColumns, unknown>>)
   return counts;
 }
 
-function countColumns(counts: SignalCounts): CountColumns {
+export function countColumns(counts: SignalCounts): CountColumns {
   return {
     rage_clicks: counts.rageClicks,
     dead_clicks: counts.deadClicks,
@@ -58,56 +63,67 @@ function countColumns(counts: SignalCounts): CountColumns {
   };
 }
 
+/**
+ * `SignalRepository.ingest` inside the caller's transaction `trx` (the chunk group commit counts a
+ * batch's signals in the transaction that stores its chunk).
+ */
+export async function ingestSignalsIn(
+  trx: Kysely<Database>,
+  dialect: Dialect,
+  { sessionId, siteId, seq }: SignalIngestKey,
+  fold: (state: SessionSignalState | undefined) => SessionSignalState,
+  now: number,
+  clicks: readonly FunnelClick[],
+): Promise<SignalIngestOutcome> {
+  if (dialect === 'postgres') {
+    await sql`select pg_advisory_xact_lock(${PG_SIGNAL_LOCK_NAMESPACE}, hashtext(${sessionId}))`.execute(trx);
+  }
+  const row = await trx
+    .selectFrom('session_signals')
+    .select(['site_id', 'state_json', 'seqs_json'])
+    .where('session_id', '=', sessionId)
+    .executeTakeFirst();
+  if (row && row.site_id !== siteId) return 'conflict';
+  const seqs = row ? (JSON.parse(row.seqs_json) as number[]) : [];
+  if (seqs.includes(seq)) return 'duplicate';
+  const state = fold(row ? (JSON.parse(row.state_json) as SessionSignalState) : undefined);
+  seqs.push(seq);
+  const changes = {
+    ...countColumns(state.counts),
+    state_json: JSON.stringify(state),
+    seqs_json: JSON.stringify(seqs),
+    updated_at: now,
+  };
+  await trx
+    .insertInto('session_signals')
+    .values({ session_id: sessionId, site_id: siteId, ...changes })
+    .onConflict((oc) => oc.column('session_id').doUpdateSet(changes))
+    .execute();
+  for (let at = 0; at < clicks.length; at += CLICK_ROWS_PER_INSERT) {
+    await trx
+      .insertInto('session_clicks')
+      .values(
+        clicks.slice(at, at + CLICK_ROWS_PER_INSERT).map((c, i) => ({
+          session_id: sessionId,
+          seq,
+          idx: at + i,
+          site_id: siteId,
+          ts: c.ts,
+          page: c.page,
+          element: c.element,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['session_id', 'seq', 'idx']).doNothing())
+      .execute();
+  }
+  return 'counted';
+}
+
 /** Per-session signal counts over either dialect. */
 export function createSignalRepository(db: Kysely<Database>, dialect: Dialect): SignalRepository {
   return {
-    ingest({ sessionId, siteId, seq }, fold, now, clicks = []) {
-      return db.transaction().execute(async (trx) => {
-        if (dialect === 'postgres') {
-          await sql`select pg_advisory_xact_lock(${PG_SIGNAL_LOCK_NAMESPACE}, hashtext(${sessionId}))`.execute(
-            trx,
-          );
-        }
-        const row = await trx
-          .selectFrom('session_signals')
-          .select(['site_id', 'state_json', 'seqs_json'])
-          .where('session_id', '=', sessionId)
-          .executeTakeFirst();
-        if (row && row.site_id !== siteId) return 'conflict';
-        const seqs = row ? (JSON.parse(row.seqs_json) as number[]) : [];
-        if (seqs.includes(seq)) return 'duplicate';
-        const state = fold(row ? (JSON.parse(row.state_json) as SessionSignalState) : undefined);
-        seqs.push(seq);
-        const changes = {
-          ...countColumns(state.counts),
-          state_json: JSON.stringify(state),
-          seqs_json: JSON.stringify(seqs),
-          updated_at: now,
-        };
-        await trx
-          .insertInto('session_signals')
-          .values({ session_id: sessionId, site_id: siteId, ...changes })
-          .onConflict((oc) => oc.column('session_id').doUpdateSet(changes))
-          .execute();
-        for (let at = 0; at < clicks.length; at += CLICK_ROWS_PER_INSERT) {
-          await trx
-            .insertInto('session_clicks')
-            .values(
-              clicks.slice(at, at + CLICK_ROWS_PER_INSERT).map((c, i) => ({
-                session_id: sessionId,
-                seq,
-                idx: at + i,
-                site_id: siteId,
-                ts: c.ts,
-                page: c.page,
-                element: c.element,
-              })),
-            )
-            .onConflict((oc) => oc.columns(['session_id', 'seq', 'idx']).doNothing())
-            .execute();
-        }
-        return 'counted';
-      });
+    ingest(key, fold, now, clicks = []) {
+      return db.transaction().execute((trx) => ingestSignalsIn(trx, dialect, key, fold, now, clicks));
     },
 
     async counts(sessionId) {

@@ -1,0 +1,86 @@
+import { promisify } from 'node:util';
+import { crc32, gunzip, inflateRaw } from 'node:zlib';
+
+const gunzipAsync = promisify(gunzip);
+const inflateRawAsync = promisify(inflateRaw) as unknown as (
+  buffer: Buffer,
+  options: { info: true; maxOutputLength: number; chunkSize: number },
+) => Promise<{ buffer: Buffer; engine: { bytesWritten: number } }>;
+
+const GZIP_HEADER_BYTES = 10;
+const GZIP_TRAILER_BYTES = 8;
+
+/** A gzip body decompressed once. */
+export interface GunzippedBody {
+  /** The decompressed bytes. */
+  bytes: Buffer;
+  /**
+   * A copy of the body with each member's MTIME/XFL/OS zeroed, when the body is plain gzip members
+   * only: no optional header field (name, comment, extra), each member's CRC-32 and length checked,
+   * each ending exactly where the next begins and nothing after the last. `undefined` otherwise.
+   * The chunk `store` may keep as sent (`clientChunk`) without decompressing a second time.
+   */
+  members: Buffer | undefined;
+}
+
+/**
+ * Gunzips `body` (throws as `zlib.gunzip` does: `ERR_BUFFER_TOO_LARGE` beyond `maxOutputLength`,
+ * so a bomb stops there). Plain members are inflated one by one, so their bounds are known from
+ * this one pass; any other shape of gzip is decompressed by `zlib.gunzip` as a whole, and its
+ * members are not kept.
+ */
+export async function gunzipBody(
+  body: Buffer,
+  options: { maxOutputLength: number; chunkSize: number },
+): Promise<GunzippedBody> {
+  const plain = await plainMembers(body, options);
+  if (plain) return plain;
+  return { bytes: await gunzipAsync(body, options), members: undefined };
+}
+
+async function plainMembers(
+  body: Buffer,
+  { maxOutputLength, chunkSize }: { maxOutputLength: number; chunkSize: number },
+): Promise<GunzippedBody | undefined> {
+  const members = Buffer.from(body);
+  const outputs: Buffer[] = [];
+  let produced = 0;
+  let pos = 0;
+  while (pos < body.length) {
+    if (
+      body.length - pos < GZIP_HEADER_BYTES + GZIP_TRAILER_BYTES ||
+      body[pos] !== 0x1f ||
+      body[pos + 1] !== 0x8b ||
+      body[pos + 2] !== 8 /* deflate */ ||
+      body[pos + 3] !== 0 /* no FTEXT, FHCRC, FEXTRA, FNAME, FCOMMENT */ ||
+      produced >= maxOutputLength
+    )
+      return undefined;
+    let inflated: { buffer: Buffer; engine: { bytesWritten: number } };
+    try {
+      inflated = await inflateRawAsync(body.subarray(pos + GZIP_HEADER_BYTES), {
+        info: true,
+        maxOutputLength: maxOutputLength - produced,
+        chunkSize,
+      });
+    } catch (error) {
+      // A bomb is refused here; anything else is left to `zlib.gunzip`'s own verdict.
+      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw error;
+      return undefined;
+    }
+    const { buffer } = inflated;
+    const trailer = pos + GZIP_HEADER_BYTES + inflated.engine.bytesWritten;
+    if (
+      trailer + GZIP_TRAILER_BYTES > body.length ||
+      body.readUInt32LE(trailer) !== crc32(buffer) ||
+      body.readUInt32LE(trailer + 4) !== buffer.length % 2 ** 32
+    )
+      return undefined;
+    members.fill(0, pos + 4, pos + GZIP_HEADER_BYTES);
+    outputs.push(buffer);
+    produced += buffer.length;
+    pos = trailer + GZIP_TRAILER_BYTES;
+  }
+  if (outputs.length === 0) return undefined;
+  return { bytes: outputs.length === 1 ? (outputs[0] as Buffer) : Buffer.concat(outputs, produced), members };
+}
