@@ -1,15 +1,18 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { EventType, NodeType } from '@veil/core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newApiToken, tokenHash } from '../../packages/server/src/auth/secrets.js';
-import { base32Decode, totp } from '../../packages/server/src/auth/totp.js';
-import { loadConfig, type RunningServer, startServer } from '../../packages/server/src/index.js';
+import type { RunningServer } from '../../packages/server/src/index.js';
 import { createSite } from '../../packages/server/src/sites/createSite.js';
 import type { SiteRecord } from '../../packages/server/src/storage/sites/SiteRepository.js';
 import { launchChromium } from '../support/browser.js';
+import {
+  type DashboardServer,
+  type Owner,
+  signIn,
+  startDashboardServer,
+  TEST_TOTP_SECRET,
+} from '../support/dashboard.js';
 import { grantedEventsPath } from '../support/replayGrant.js';
 
 // The Users page, the access report and the audit page's access anomalies in Chromium against the
@@ -17,13 +20,15 @@ import { grantedEventsPath } from '../support/replayGrant.js';
 // replay grant with its purpose; a failed load shows an error, never an empty list.
 // Built dashboard required (`npm run build`).
 
-const ADMIN_EMAIL = 'owner@access.e2e';
-const ADMIN_PASSWORD = 'e2e-access-Passw0rd!';
-const ADMIN_TOTP_SECRET = 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU';
+const OWNER: Owner = {
+  email: 'owner@access.e2e',
+  password: 'e2e-access-Passw0rd!',
+  totpSecret: TEST_TOTP_SECRET,
+};
 const ORIGIN = 'https://shop.access.e2e';
 const PURPOSE = 'Ticket 4711: checkout button does nothing';
 
-let root: string;
+let veil: DashboardServer | undefined;
 let server: RunningServer;
 let browser: Browser;
 let site: SiteRecord;
@@ -55,20 +60,8 @@ async function replayViewerToken(): Promise<string> {
 }
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'veil-e2e-access-'));
-  const config = loadConfig(
-    {
-      PORT: '0',
-      VEIL_DATA_DIR: join(root, 'data'),
-      VEIL_ADMIN_EMAIL: ADMIN_EMAIL,
-      VEIL_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      VEIL_ADMIN_TOTP_SECRET: ADMIN_TOTP_SECRET,
-      VEIL_DEMO: 'false',
-      VEIL_LOG_LEVEL: 'warn',
-    },
-    root,
-  );
-  server = await startServer(config, { logStream: { write: () => {} }, print: () => {} });
+  veil = await startDashboardServer(OWNER);
+  server = veil.server;
   site = await createSite(
     server.store,
     { now: () => Date.now() },
@@ -130,24 +123,18 @@ beforeAll(async () => {
   browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
   const page = await context.newPage();
-  await signIn(page);
+  await signInOwner(page);
   await page.close();
 });
 
 afterAll(async () => {
   await context?.close();
   await browser?.close();
-  await server?.close();
-  if (root) await rm(root, { recursive: true, force: true });
+  await veil?.close();
 });
 
-async function signIn(page: Page): Promise<void> {
-  await page.goto(`${server.url}/`);
-  await page.getByTestId('login-email').fill(ADMIN_EMAIL);
-  await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('totp-code').fill(totp(base32Decode(ADMIN_TOTP_SECRET), Date.now()));
-  await page.getByTestId('totp-submit').click();
+async function signInOwner(page: Page): Promise<void> {
+  await signIn(page, server.url, OWNER);
   await page.getByTestId('site-card').first().waitFor();
 }
 
@@ -159,7 +146,7 @@ describe('the Users page', () => {
       await page.getByTestId('site-card').first().waitFor();
       await page.getByRole('link', { name: 'Users' }).click();
       await page.waitForURL('**/users');
-      const owner = page.locator(`[data-testid="user-row"][data-email="${ADMIN_EMAIL}"]`);
+      const owner = page.locator(`[data-testid="user-row"][data-email="${OWNER.email}"]`);
       await expect.poll(() => owner.count()).toBe(1);
       expect(await owner.getByRole('combobox').inputValue()).toBe('owner');
       // The support desk's token is listed.

@@ -5,48 +5,39 @@
  * A control first proves the counting works: an inline script injected into the dashboard is
  * refused and counted.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { base32Decode, totp } from '../../packages/server/src/auth/totp.js';
-import { loadConfig, type RunningServer, startServer } from '../../packages/server/src/index.js';
+import type { RunningServer } from '../../packages/server/src/index.js';
 import { launchChromium } from '../support/browser.js';
+import {
+  type DashboardServer,
+  type Owner,
+  signIn,
+  startDashboardServer,
+  TEST_TOTP_SECRET,
+} from '../support/dashboard.js';
 
-const ADMIN_EMAIL = 'owner@csp.example';
-const ADMIN_PASSWORD = 'csp-owner-Passw0rd!';
-const ADMIN_TOTP_SECRET = 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU';
+const OWNER: Owner = {
+  email: 'owner@csp.example',
+  password: 'csp-owner-Passw0rd!',
+  totpSecret: TEST_TOTP_SECRET,
+};
 
-let root: string;
+let veil: DashboardServer | undefined;
 let server: RunningServer;
 let baseUrl: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'veil-csp-'));
-  const config = loadConfig(
-    {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      VEIL_DATA_DIR: join(root, 'data'),
-      VEIL_ADMIN_EMAIL: ADMIN_EMAIL,
-      VEIL_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      VEIL_ADMIN_TOTP_SECRET: ADMIN_TOTP_SECRET,
-      VEIL_DEMO: 'true',
-      VEIL_LOG_LEVEL: 'warn',
-    },
-    root,
-  );
-  server = await startServer(config, { logStream: { write: () => undefined }, print: () => undefined });
+  veil = await startDashboardServer(OWNER, { env: { VEIL_DEMO: 'true' } });
+  server = veil.server;
   baseUrl = server.url;
   browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await server?.close();
-  if (root) await rm(root, { recursive: true, force: true });
+  await veil?.close();
 });
 
 interface Violations {
@@ -93,12 +84,7 @@ async function visitDemo(): Promise<void> {
 }
 
 async function login(page: Page): Promise<void> {
-  await page.goto(`${baseUrl}/`);
-  await page.getByTestId('login-email').fill(ADMIN_EMAIL);
-  await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('totp-code').fill(totp(base32Decode(ADMIN_TOTP_SECRET), Date.now()));
-  await page.getByTestId('totp-submit').click();
+  await signIn(page, baseUrl, OWNER);
   await page.getByTestId('site-card').first().waitFor();
 }
 

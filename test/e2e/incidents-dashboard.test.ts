@@ -1,27 +1,32 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { EventType, NodeType } from '@veil/core';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { base32Decode, totp } from '../../packages/server/src/auth/totp.js';
-import { loadConfig, type RunningServer, startServer } from '../../packages/server/src/index.js';
+import type { RunningServer } from '../../packages/server/src/index.js';
 import { createSite } from '../../packages/server/src/sites/createSite.js';
 import type { SiteRecord } from '../../packages/server/src/storage/sites/SiteRepository.js';
 import { launchChromium } from '../support/browser.js';
+import {
+  type DashboardServer,
+  type Owner,
+  signIn,
+  startDashboardServer,
+  TEST_TOTP_SECRET,
+} from '../support/dashboard.js';
 
 // The Incidents page in Chromium against the real server, driven with the keyboard: record an
 // exposure incident, find the sessions holding the leaked value by content (progress, matches with
 // positions, never the value), erase them with a receipt, record the notification decision, and
 // see the 72-hour clock. Built dashboard required (`npm run build`).
 
-const ADMIN_EMAIL = 'dpo@incidents.e2e';
-const ADMIN_PASSWORD = 'e2e-incidents-Passw0rd!';
-const ADMIN_TOTP_SECRET = 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU';
+const OWNER: Owner = {
+  email: 'dpo@incidents.e2e',
+  password: 'e2e-incidents-Passw0rd!',
+  totpSecret: TEST_TOTP_SECRET,
+};
 const ORIGIN = 'https://shop.incidents.e2e';
 const LEAKED = 'Wb-HERON-LEAK-5t';
 
-let root: string;
+let veil: DashboardServer | undefined;
 let server: RunningServer;
 let browser: Browser;
 let site: SiteRecord;
@@ -80,20 +85,8 @@ async function record(name: 'leaked' | 'clean', text: string) {
 }
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'veil-e2e-incidents-'));
-  const config = loadConfig(
-    {
-      PORT: '0',
-      VEIL_DATA_DIR: join(root, 'data'),
-      VEIL_ADMIN_EMAIL: ADMIN_EMAIL,
-      VEIL_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      VEIL_ADMIN_TOTP_SECRET: ADMIN_TOTP_SECRET,
-      VEIL_DEMO: 'false',
-      VEIL_LOG_LEVEL: 'warn',
-    },
-    root,
-  );
-  server = await startServer(config, { logStream: { write: () => {} }, print: () => {} });
+  veil = await startDashboardServer(OWNER);
+  server = veil.server;
   site = await createSite(
     server.store,
     { now: () => Date.now() },
@@ -115,8 +108,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await server?.close();
-  if (root) await rm(root, { recursive: true, force: true });
+  await veil?.close();
 });
 
 describe('the Incidents page', () => {
@@ -124,12 +116,7 @@ describe('the Incidents page', () => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     try {
       const page = await context.newPage();
-      await page.goto(`${server.url}/`);
-      await page.getByTestId('login-email').fill(ADMIN_EMAIL);
-      await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
-      await page.getByTestId('login-submit').click();
-      await page.getByTestId('totp-code').fill(totp(base32Decode(ADMIN_TOTP_SECRET), Date.now()));
-      await page.getByTestId('totp-submit').click();
+      await signIn(page, server.url, OWNER);
 
       const link = page
         .locator(`[data-testid="site-card"][data-site-key="${site.siteKey}"]`)

@@ -1,26 +1,31 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { EventType, VeilCustomTag } from '@veil/core';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { base32Decode, totp } from '../../packages/server/src/auth/totp.js';
-import { loadConfig, type RunningServer, startServer } from '../../packages/server/src/index.js';
+import type { RunningServer } from '../../packages/server/src/index.js';
 import { createSite } from '../../packages/server/src/sites/createSite.js';
 import type { SiteRecord } from '../../packages/server/src/storage/sites/SiteRepository.js';
 import { launchChromium } from '../support/browser.js';
+import {
+  type DashboardServer,
+  type Owner,
+  signIn,
+  startDashboardServer,
+  TEST_TOTP_SECRET,
+} from '../support/dashboard.js';
 
 // The dashboard's compliance screens in Chromium against the real server: a site's consent rates
 // chart (SVG) and receipts, then a data-subject erasure through the form with its receipt and its
 // entry in the request log. Built dashboard required (`npm run build`).
 
-const ADMIN_EMAIL = 'dpo@e2e.example';
-const ADMIN_PASSWORD = 'e2e-dpo-Passw0rd!';
-const ADMIN_TOTP_SECRET = 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU';
+const OWNER: Owner = {
+  email: 'dpo@e2e.example',
+  password: 'e2e-dpo-Passw0rd!',
+  totpSecret: TEST_TOTP_SECRET,
+};
 const ORIGIN = 'https://shop.e2e.example';
 const USER_ID = 'dana@example.com';
 
-let root: string;
+let veil: DashboardServer | undefined;
 let server: RunningServer;
 let browser: Browser;
 let site: SiteRecord;
@@ -37,20 +42,8 @@ async function post(url: string, body: unknown) {
 }
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'veil-e2e-privacy-'));
-  const config = loadConfig(
-    {
-      PORT: '0',
-      VEIL_DATA_DIR: join(root, 'data'),
-      VEIL_ADMIN_EMAIL: ADMIN_EMAIL,
-      VEIL_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      VEIL_ADMIN_TOTP_SECRET: ADMIN_TOTP_SECRET,
-      VEIL_DEMO: 'false',
-      VEIL_LOG_LEVEL: 'warn',
-    },
-    root,
-  );
-  server = await startServer(config, { logStream: { write: () => {} }, print: () => {} });
+  veil = await startDashboardServer(OWNER);
+  server = veil.server;
   site = await createSite(
     server.store,
     { now: () => Date.now() },
@@ -99,8 +92,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await server?.close();
-  if (root) await rm(root, { recursive: true, force: true });
+  await veil?.close();
 });
 
 describe('compliance screens of the dashboard', () => {
@@ -108,12 +100,7 @@ describe('compliance screens of the dashboard', () => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     try {
       const page = await context.newPage();
-      await page.goto(`${server.url}/`);
-      await page.getByTestId('login-email').fill(ADMIN_EMAIL);
-      await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
-      await page.getByTestId('login-submit').click();
-      await page.getByTestId('totp-code').fill(totp(base32Decode(ADMIN_TOTP_SECRET), Date.now()));
-      await page.getByTestId('totp-submit').click();
+      await signIn(page, server.url, OWNER);
 
       await page
         .locator(`[data-testid="site-card"][data-site-key="${site.siteKey}"]`)

@@ -5,9 +5,6 @@
  * the scan ran the real scanner in its own Chromium against a page on 127.0.0.1 and raised one
  * `pre_consent_tracker` alert. Built dashboard required (`npm run build`).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -15,17 +12,25 @@ import {
   startFixtureServer,
   TEST_SETTLE,
 } from '../../packages/scanner/test/support/fixtureServer.js';
-import { base32Decode, totp } from '../../packages/server/src/auth/totp.js';
-import { loadConfig, type RunningServer, startServer } from '../../packages/server/src/index.js';
+import type { RunningServer } from '../../packages/server/src/index.js';
 import { createSite } from '../../packages/server/src/sites/createSite.js';
 import type { SiteRecord } from '../../packages/server/src/storage/sites/SiteRepository.js';
 import { CHROMIUM_PATH, launchChromium } from '../support/browser.js';
+import {
+  type DashboardServer,
+  type Owner,
+  signIn,
+  startDashboardServer,
+  TEST_TOTP_SECRET,
+} from '../support/dashboard.js';
 
-const ADMIN_EMAIL = 'dpo@scans.e2e';
-const ADMIN_PASSWORD = 'scans-e2e-Owner-Passw0rd!';
-const ADMIN_TOTP_SECRET = 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU';
+const OWNER: Owner = {
+  email: 'dpo@scans.e2e',
+  password: 'scans-e2e-Owner-Passw0rd!',
+  totpSecret: TEST_TOTP_SECRET,
+};
 
-let root: string;
+let veil: DashboardServer | undefined;
 let server: RunningServer;
 let browser: Browser;
 let fixture: FixtureServer;
@@ -37,26 +42,13 @@ beforeAll(async () => {
 <script>window.hj = function () {};</script>
 <script async src="https://static.hotjar.com/c/hotjar-1.js?sv=6"></script>`,
   });
-  root = await mkdtemp(join(tmpdir(), 'veil-e2e-scans-'));
-  const config = loadConfig(
-    {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      VEIL_DATA_DIR: join(root, 'data'),
-      VEIL_ADMIN_EMAIL: ADMIN_EMAIL,
-      VEIL_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      VEIL_ADMIN_TOTP_SECRET: ADMIN_TOTP_SECRET,
-      VEIL_DEMO: 'false',
-      VEIL_LOG_LEVEL: 'warn',
-      VEIL_CHROMIUM_PATH: CHROMIUM_PATH,
+  veil = await startDashboardServer(OWNER, {
+    env: { VEIL_CHROMIUM_PATH: CHROMIUM_PATH },
+    deps: {
+      siteScanOptions: { offline: true, settle: TEST_SETTLE },
     },
-    root,
-  );
-  server = await startServer(config, {
-    logStream: { write: () => undefined },
-    print: () => undefined,
-    siteScanOptions: { offline: true, settle: TEST_SETTLE },
   });
+  server = veil.server;
   site = await createSite(
     server.store,
     { now: () => Date.now() },
@@ -67,9 +59,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await server?.close();
+  await veil?.close();
   await fixture?.close();
-  if (root) await rm(root, { recursive: true, force: true });
 });
 
 describe('pre-consent scans in the compliance view', () => {
@@ -77,12 +68,7 @@ describe('pre-consent scans in the compliance view', () => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     try {
       const page = await context.newPage();
-      await page.goto(`${server.url}/`);
-      await page.getByTestId('login-email').fill(ADMIN_EMAIL);
-      await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
-      await page.getByTestId('login-submit').click();
-      await page.getByTestId('totp-code').fill(totp(base32Decode(ADMIN_TOTP_SECRET), Date.now()));
-      await page.getByTestId('totp-submit').click();
+      await signIn(page, server.url, OWNER);
       await page.getByTestId('site-card').first().waitFor();
       await page.goto(`${server.url}/sites/${site.siteKey}/consent`);
 
