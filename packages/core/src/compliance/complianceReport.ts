@@ -97,6 +97,9 @@ export const purgeReceiptViewSchema = z.object({
  * rendered as JSON (this object), HTML and PDF. Counts cover `period` (server receive time) unless
  * a field says "now".
  */
+/** Monthly summaries the readiness trend shows. */
+export const READINESS_TREND_MONTHS = 24;
+
 export const complianceReportSchema = z.object({
   type: z.literal('veil.compliance-pack'),
   version: z.literal(1),
@@ -306,6 +309,11 @@ export const complianceReportSchema = z.object({
   }),
   attestations: z.array(attestationSchema),
   readiness: readinessSchema,
+  /**
+   * The readiness score of each monthly summary up to the period's end, oldest first (at most
+   * `READINESS_TREND_MONTHS`): the dashboard's trend chart, drawn in the pack as well.
+   */
+  readinessTrend: z.array(z.object({ month: z.string(), score: z.number().int(), max: z.number().int() })),
   checklists: z.object({
     sessionRecording: z.array(checklistItemSchema),
     privacyAudit: z.array(checklistItemSchema),

@@ -1,6 +1,5 @@
 import type { ComplianceReport } from '@veil/core';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
-import type { ReadinessTrendPoint } from './complianceApi';
 
 const COLORS = ['#2f6f8f', '#b35c00', '#4f7f2f', '#8a3b8f', '#6b6b6b', '#a3312a'];
 const day = (ms: number) => new Date(ms).toISOString().slice(5, 10);
@@ -60,7 +59,13 @@ export function ReadinessChart({ readiness }: { readiness: ComplianceReport['rea
 }
 
 /** The readiness score of each monthly summary and now. */
-export function ReadinessTrendChart({ trend, now }: { trend: readonly ReadinessTrendPoint[]; now: number }) {
+export function ReadinessTrendChart({
+  trend,
+  now,
+}: {
+  trend: readonly { month: string; score: number }[];
+  now: number;
+}) {
   const data = [...trend.map((t) => ({ label: t.month, score: t.score })), { label: 'now', score: now }];
   return (
     <ChartFigure

@@ -2,7 +2,7 @@ import type { ComplianceReport } from '@veil/core';
 import type { ReactElement } from 'react';
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
-import { ReadinessChart, RegionOptInChart } from '../compliance/ComplianceCharts';
+import { ReadinessChart, ReadinessTrendChart, RegionOptInChart } from '../compliance/ComplianceCharts';
 
 /**
  * The compliance pack's charts, drawn by the dashboard's own chart components (Recharts needs a
@@ -12,11 +12,12 @@ import { ReadinessChart, RegionOptInChart } from '../compliance/ComplianceCharts
  */
 
 /** What the server passes: the parts of the pack's model the charts draw. */
-export type ReportChartsInput = Pick<ComplianceReport, 'readiness' | 'consent'>;
+export type ReportChartsInput = Pick<ComplianceReport, 'readiness' | 'readinessTrend' | 'consent'>;
 
 /** Each chart's `<figure>` as static markup (an `aria-hidden` drawing and its table of numbers). */
 export interface ReportChartsOutput {
   readiness: string;
+  readinessTrend: string;
   consentByRegion: string;
 }
 
@@ -57,6 +58,10 @@ async function veilReportCharts(input: ReportChartsInput): Promise<ReportChartsO
   if (host === null) throw new Error('report-charts.html has no #charts');
   return {
     readiness: await drawn(<ReadinessChart readiness={input.readiness} />, host),
+    readinessTrend: await drawn(
+      <ReadinessTrendChart trend={input.readinessTrend} now={input.readiness.score} />,
+      host,
+    ),
     consentByRegion: await drawn(<RegionOptInChart consent={input.consent} />, host),
   };
 }

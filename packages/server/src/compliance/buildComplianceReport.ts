@@ -6,6 +6,7 @@ import {
   type Incident,
   type PolicyChange,
   type Processor,
+  READINESS_TREND_MONTHS,
   type Role,
 } from '@veil/core';
 import type { AuditLog } from '../audit/AuditLog.js';
@@ -278,6 +279,11 @@ export async function buildComplianceReport(
   progress('register');
   const processors = (await store.compliance.listProcessors(site.id)).map(processorView);
   const attestations = (await store.compliance.listAttestations(site.id)).map((a) => attestationView(a, now));
+  // Months summarised up to the period's last day (`YYYY-MM` sorts as text).
+  const lastMonth = new Date(period.to - 1).toISOString().slice(0, 7);
+  const readinessTrend = (await store.compliance.listSummaries(site.id, READINESS_TREND_MONTHS))
+    .filter((s) => s.month <= lastMonth)
+    .map((s) => ({ month: s.month, score: s.score, max: s.maxScore }));
 
   progress('audit chain');
   const verified = await audit.verify();
@@ -459,6 +465,7 @@ export async function buildComplianceReport(
     },
     attestations,
     readiness,
+    readinessTrend,
     checklists: complianceChecklists({
       ...sections,
       readiness,

@@ -23,6 +23,7 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 /** Each chart's `<figure>` as the dashboard draws it: a Recharts SVG (`aria-hidden`) and its table of numbers. */
 export const reportChartsSchema = z.object({
   readiness: z.string().min(1),
+  readinessTrend: z.string().min(1),
   consentByRegion: z.string().min(1),
 });
 export type ReportCharts = z.infer<typeof reportChartsSchema>;
@@ -84,7 +85,7 @@ export async function drawReportCharts(
         if (!draw) throw new Error('the chart page has no veilReportCharts');
         return draw(input);
       },
-      { readiness: report.readiness, consent: report.consent },
+      { readiness: report.readiness, readinessTrend: report.readinessTrend, consent: report.consent },
     );
     return reportChartsSchema.parse(drawn);
   } catch (error) {

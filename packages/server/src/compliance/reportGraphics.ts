@@ -24,6 +24,7 @@ export async function reportGraphics(
   return {
     inventoryDiagram: flowDiagramSvg(layout, `Data flow of ${report.site.name}`),
     readinessChart: drawn.readiness,
+    readinessTrendChart: drawn.readinessTrend,
     consentChart: drawn.consentByRegion,
   };
 }

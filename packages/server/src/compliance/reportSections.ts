@@ -40,6 +40,8 @@ export interface ReportGraphics {
   inventoryDiagram: string;
   /** The dashboard's readiness-by-area chart (a `<figure>`: Recharts SVG and its table), drawn in Chromium. */
   readinessChart: string;
+  /** The dashboard's readiness-score-by-month chart (monthly summaries and now), drawn in Chromium. */
+  readinessTrendChart: string;
   /** The dashboard's opt-in-rate-by-region-over-time chart, drawn in Chromium. */
   consentChart: string;
 }
@@ -379,6 +381,7 @@ export const SECTION_BODIES: Record<ReportSectionId, SectionBody> = {
   readiness: (r, { origin, graphics }) =>
     `<p>Score: <b>${r.readiness.score} of ${r.readiness.max}</b></p>` +
     graphics.readinessChart +
+    graphics.readinessTrendChart +
     table(
       r.readiness.areas,
       [

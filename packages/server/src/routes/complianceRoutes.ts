@@ -4,6 +4,7 @@ import {
   newAttestationSchema,
   processorInputSchema,
   processorSchema,
+  READINESS_TREND_MONTHS,
   reportFormatSchema,
 } from '@veil/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -152,7 +153,7 @@ export async function complianceRoutes(app: FastifyInstance): Promise<void> {
     },
     handler: async ({ params }) => {
       const site = await siteOf(params.siteKey);
-      const summaries = await store.compliance.listSummaries(site.id, 24);
+      const summaries = await store.compliance.listSummaries(site.id, READINESS_TREND_MONTHS);
       return {
         summaries: summaries.map((s) => ({
           month: s.month,

@@ -29,6 +29,13 @@ const DECISIONS: readonly (readonly [day: number, region: string, granted: numbe
   [3, 'DE', 4, 0],
 ];
 
+const month = (ms: number) => new Date(ms).toISOString().slice(0, 7);
+const SUMMARIES: readonly (readonly [at: number, score: number])[] = [
+  [T0 - 40 * DAY, 6],
+  [T0 - 10 * DAY, 9],
+  [T0 + 70 * DAY, 15],
+];
+
 beforeAll(async () => {
   t = await startTestApp({ config: { dashboardDir: DASHBOARD_DIST } });
   owner = { authorization: `Bearer ${await t.token('owner')}` };
@@ -40,6 +47,16 @@ beforeAll(async () => {
     payload: { kind: 'cross_team_review_held', statement: 'Product, legal and security reviewed Veil' },
   });
   expect(attested.statusCode, attested.body).toBe(201);
+  // Two monthly summaries before the period (the trend) and one after it (not in this pack).
+  for (const [at, score] of SUMMARIES)
+    await t.app.veil.store.compliance.putSummary({
+      siteId: t.site.id,
+      month: month(at),
+      score,
+      maxScore: 20,
+      figures: {},
+      createdAt: at,
+    });
   let n = 0;
   for (const [day, region, granted, denied] of DECISIONS)
     for (let i = 0; i < granted + denied; i++) {
@@ -164,6 +181,20 @@ function readinessBars(html: string): Map<string, number> {
   return bars;
 }
 
+/** The readiness trend's line: x label (month or `now`) → score. */
+function trendLine(html: string): Map<string, number> {
+  const fig = figure(html, 'readiness-trend');
+  const y = scale(ticks(fig, 'left', 'y'), '0', '10', 0, 10);
+  const xTicks = ticks(fig, 'bottom', 'x');
+  const d = /class="recharts-curve recharts-line-curve" d="([^"]*)"/.exec(fig)?.[1] ?? '';
+  return new Map(
+    [...d.matchAll(/[ML]([\d.]+),([\d.]+)/g)].map((p) => [
+      xTicks.find(([, x]) => Math.abs(x - Number(p[1])) < 0.5)?.[0] ?? `x=${p[1]}`,
+      Math.round(y(Number(p[2]))),
+    ]),
+  );
+}
+
 describe('the pack’s charts are the dashboard’s', () => {
   let report: ComplianceReport;
   let html: string;
@@ -211,6 +242,18 @@ describe('the pack’s charts are the dashboard’s', () => {
     expect(new Set(report.readiness.areas.map((a) => a.score))).toEqual(new Set([0, 1, 2]));
   });
 
+  it('draws the readiness trend: each monthly summary up to the period, then now', () => {
+    expect(report.readinessTrend).toEqual([
+      { month: month(T0 - 40 * DAY), score: 6, max: 20 },
+      { month: month(T0 - 10 * DAY), score: 9, max: 20 },
+    ]);
+    expect(Object.fromEntries(trendLine(html))).toEqual({
+      [month(T0 - 40 * DAY)]: 6,
+      [month(T0 - 10 * DAY)]: 9,
+      now: report.readiness.score,
+    });
+  });
+
   it('prints the same charts into the PDF', async () => {
     const res = await download(t, 'pdf');
     expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
@@ -226,6 +269,8 @@ describe('the pack’s charts are the dashboard’s', () => {
     const readiness = pages.slice(start('Readiness score') - 1, start('Checklists') - 1).join(' ');
     // Each download counts as a periodic audit: the score is the one printed, not the first pack's.
     expect(readiness).toMatch(/Score: (\d+) of 20 Readiness by area: \1 of 20/);
+    expect(readiness).toContain('Readiness score by month');
+    expect(readiness).toContain(`${month(T0 - 40 * DAY)} ${month(T0 - 10 * DAY)} now`);
     for (const area of report.readiness.areas) expect(readiness).toContain(area.title);
     expect(REPORT_SECTIONS.length).toBeGreaterThan(10);
   }, 90_000);
