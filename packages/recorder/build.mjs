@@ -75,6 +75,8 @@ const BUDGETS = {
   'banner.js': 6 * 1024,
   'cmp.js': 2 * 1024,
   'optout.js': 3 * 1024,
+  // Heatmap-only pages' text-free layout (core's textFreeSnapshot), fetched by recorder.js there only.
+  'layout.js': 2 * 1024,
 };
 
 /**
@@ -93,6 +95,7 @@ const ENTRIES = {
   'banner.js': 'src/banner/banner.ts',
   'cmp.js': 'src/consent/cmp.ts',
   'optout.js': 'src/optout/optout.ts',
+  'layout.js': 'src/recorder/layout.ts',
 };
 
 /** `@rrweb/record` alone, as the benchmark's baseline: `record` on window, nothing removed. */

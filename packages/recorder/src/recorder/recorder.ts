@@ -4,11 +4,16 @@
  */
 import type { VeilWindow } from '../shared/bootContract.js';
 import { bootRecorder } from './bootRecorder.js';
+import { createChunkLoader } from './loadChunk.js';
 
 try {
   const w = window as VeilWindow;
   // rrweb's hidden same-origin iframe (and any framed copy of the page) must not record itself.
-  if (w === w.top) w.veil?.boot?.(bootRecorder);
+  if (w === w.top) {
+    // Read while this script runs: its further chunks are beside it, with its nonce.
+    const loadChunk = createChunkLoader(w, document.currentScript);
+    w.veil?.boot?.((ctx) => bootRecorder(ctx, loadChunk));
+  }
 } catch {
   // Never throw into the host page.
 }

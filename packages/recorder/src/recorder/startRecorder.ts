@@ -20,6 +20,7 @@ import { ErrorWindow } from './ErrorWindow.js';
 import { type HeatmapCapture, startHeatmap } from './heatmap/startHeatmap.js';
 import { createHttpTransport, KEEPALIVE_MAX_BODY_BYTES } from './httpTransport.js';
 import { createCommandEvents } from './pageCommands.js';
+import type { LoadChunk } from './loadChunk.js';
 import { listenPageLifecycle } from './pageLifecycle.js';
 import { persistPending, takePending } from './pendingBatches.js';
 import { browserPolicy, createEventRedactor, type RecordedEventLike } from './rrwebOptions.js';
@@ -34,7 +35,7 @@ import { visitorIdFrom } from './visitorId.js';
  * teardown. Throws only while starting (the loader then records nothing); afterwards every
  * callback is guarded and reports to `ctx.onError`.
  */
-export function startRecorder(ctx: BootContext): RecorderHandle {
+export function startRecorder(ctx: BootContext, loadChunk: LoadChunk): RecorderHandle {
   const clock = browserClock;
   const session = storageOf('sessionStorage');
   const onError: ErrorReporter = (error, where) => {
@@ -237,6 +238,7 @@ export function startRecorder(ctx: BootContext): RecorderHandle {
         sessionStorage: session,
         firstSessionOfVisitor,
         emit: onHeatmapEvent,
+        loadChunk,
       });
       capture.push(heatmap.stop);
     } catch (error) {

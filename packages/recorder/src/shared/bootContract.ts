@@ -68,6 +68,8 @@ export interface VeilFunction {
   banner?: (open: boolean) => void;
   /** Set by the loader before the banner chunk loads: a `veil('banner')` is waiting. */
   bannerOpen?: boolean;
+  /** Set by the recorder chunk: a further chunk (`layout.js`) registers its exports here. */
+  chunk?: (name: string, exports: unknown) => void;
 }
 
 export type VeilWindow = Window & { veil?: VeilFunction };

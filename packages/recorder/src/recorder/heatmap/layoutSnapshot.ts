@@ -1,8 +1,22 @@
 import { record } from '@rrweb/record';
-import { EventType, maskPreservingLayout, type SerializedNodeLike, textFreeSnapshot } from '@veil/core';
+import {
+  EventType,
+  maskPreservingLayout,
+  type SerializedNodeLike,
+  type textFreeSnapshot,
+} from '@veil/core';
 import type { ClientPolicy } from '../../shared/siteConfig.js';
 import type { ErrorReporter, Teardown } from '../clock.js';
 import { buildRecordOptions, type RecordedEventLike } from '../rrwebOptions.js';
+
+/** Core's `textFreeSnapshot`, as the layout chunk (`layout.js`) registers it. */
+export type TextFreeSnapshot = typeof textFreeSnapshot;
+
+/** What `layout.js` registered, checked: anything else fails (and no layout is sent). */
+export function asTextFreeSnapshot(exports: unknown): TextFreeSnapshot {
+  if (typeof exports !== 'function') throw new Error('layout.js registered no function');
+  return exports as TextFreeSnapshot;
+}
 
 /** Media and pictures become empty boxes of their size: layout without content. */
 const LAYOUT_BLOCK_SELECTOR = 'img, picture, svg, video, audio, canvas, iframe, object, embed';
@@ -10,15 +24,19 @@ const LAYOUT_BLOCK_SELECTOR = 'img, picture, svg, video, audio, canvas, iframe, 
 /**
  * Heatmap-only capture: one text-free layout snapshot of the page. rrweb serialises the page
  * once (every text masked while serialising, media blocked to boxes of their size) and stops at
- * once; `textFreeSnapshot` then drops every attribute value that is not layout. Delivers null when
- * rrweb produced no snapshot. Returns the teardown (rrweb may wait for the document to load).
+ * once; `textFreeSnapshot`, loaded with the layout chunk (`loadTextFree`: heatmap-only pages are
+ * rare, so it is not in recorder.js), then drops every attribute value that is not layout. Delivers
+ * nothing when rrweb produced no snapshot or the chunk did not load (the serialised tree is never
+ * sent as it is). Returns the teardown (rrweb may wait for the document to load).
  */
 export function takeLayoutSnapshot(
   policy: ClientPolicy,
   deliver: (node: SerializedNodeLike) => void,
   onError: ErrorReporter,
+  loadTextFree: () => Promise<TextFreeSnapshot>,
 ): Teardown {
   let done = false;
+  let cancelled = false;
   let stopRecord: (() => void) | undefined;
   const stop = () => {
     const s = stopRecord;
@@ -30,7 +48,13 @@ export function takeLayoutSnapshot(
       if (done || event.type !== EventType.FullSnapshot) return;
       done = true;
       const node = (event.data as { node?: SerializedNodeLike } | undefined)?.node;
-      if (node) deliver(textFreeSnapshot(node));
+      if (node) {
+        loadTextFree()
+          .then((textFree) => {
+            if (!cancelled) deliver(textFree(node));
+          })
+          .catch((error: unknown) => onError(error, 'layout'));
+      }
       // rrweb is still inside record() on a synchronous first snapshot: stop it afterwards.
       setTimeout(stop, 0);
     },
@@ -47,6 +71,7 @@ export function takeLayoutSnapshot(
   if (done) stop();
   return () => {
     done = true;
+    cancelled = true;
     stop();
   };
 }

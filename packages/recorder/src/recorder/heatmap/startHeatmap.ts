@@ -10,11 +10,12 @@ import {
 import type { ClientPolicy } from '../../shared/siteConfig.js';
 import type { KeyValueStorage } from '../../shared/storage.js';
 import type { Clock, ErrorReporter, Teardown } from '../clock.js';
+import type { LoadChunk } from '../loadChunk.js';
 import type { RecordedEventLike } from '../rrwebOptions.js';
 import { createAttentionTracker } from './AttentionTracker.js';
 import { createClickTracker } from './ClickTracker.js';
 import { clickTargetKind, clickTargetOf, pageGeometry, pathOf } from './clickTarget.js';
-import { takeLayoutSnapshot } from './layoutSnapshot.js';
+import { asTextFreeSnapshot, takeLayoutSnapshot } from './layoutSnapshot.js';
 import { createScrollDepth } from './ScrollDepth.js';
 import { sessionSegmentFacts } from './segmentFacts.js';
 
@@ -31,6 +32,8 @@ export interface HeatmapOptions {
   firstSessionOfVisitor: boolean;
   /** Hands one heatmap event (an rrweb custom event) to the batcher. */
   emit: (event: RecordedEventLike) => void;
+  /** Loads `layout.js` (heatmap-only pages: the text-free layout). */
+  loadChunk: LoadChunk;
 }
 
 export interface HeatmapCapture {
@@ -106,6 +109,7 @@ export function startHeatmap(o: HeatmapOptions): HeatmapCapture {
           o.policy,
           (node) => custom(HeatmapTag.Layout, { path: viewPath, ...pageGeometry(), node }),
           onError,
+          () => o.loadChunk('layout').then(asTextFreeSnapshot),
         ),
       );
     }

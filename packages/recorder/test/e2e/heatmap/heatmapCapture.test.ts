@@ -253,3 +253,35 @@ describe('heatmap-only capture', () => {
     expect(clicksOf(from)[0]).toMatchObject({ el: 'button#live', rx: 0.05, ry: 0.2, vw: 390 });
   });
 });
+
+describe('heatmap-only capture when the layout chunk does not load', () => {
+  let context: BrowserContext;
+  let from = 0;
+
+  afterAll(() => context?.close());
+
+  it('still sends heatmap events, no layout, and nothing replayable', async () => {
+    policy = { heatmapOnlyPages: ['/pages/heatmap-clicks.html'] };
+    from = server.batches().length;
+    context = await browser.newContext({ viewport: { width: 390, height: 800 } });
+    // layout.js (core's textFreeSnapshot) is a chunk of its own, fetched only on heatmap-only pages.
+    const layoutRequests: string[] = [];
+    await context.route('**/r/v1/layout.js', (route) => {
+      layoutRequests.push(route.request().url());
+      return route.abort();
+    });
+    const page = await openConsented(context, '/pages/heatmap-clicks.html');
+    await page.mouse.click(110, 110);
+    await page.waitForTimeout(DEAD_CLICK_WINDOW_MS + 300);
+    await veil(page, 'flush');
+    await waitFor(() => clicksOf(from).length >= 1, 'a click');
+    expect(layoutRequests).toHaveLength(1);
+    const all = events(from);
+    expect(all.every((e) => e.type === EventType.Custom)).toBe(true);
+    const hm = heatmapEvents(from);
+    expect(hm.find((e) => e.tag === HeatmapTag.View)?.payload).toMatchObject({ mode: 'heatmap' });
+    // Without textFreeSnapshot the serialised page is never sent as it is.
+    expect(hm.filter((e) => e.tag === HeatmapTag.Layout)).toHaveLength(0);
+    expect(all.some((e) => JSON.stringify(e).includes('PLANTED'))).toBe(false);
+  });
+});
