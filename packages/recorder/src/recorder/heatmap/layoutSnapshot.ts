@@ -1,10 +1,5 @@
 import { record } from '@rrweb/record';
-import {
-  EventType,
-  maskPreservingLayout,
-  type SerializedNodeLike,
-  type textFreeSnapshot,
-} from '@veil/core';
+import { EventType, maskPreservingLayout, type SerializedNodeLike, type textFreeSnapshot } from '@veil/core';
 import type { ClientPolicy } from '../../shared/siteConfig.js';
 import type { ErrorReporter, Teardown } from '../clock.js';
 import { buildRecordOptions, type RecordedEventLike } from '../rrwebOptions.js';
