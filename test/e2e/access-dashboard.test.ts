@@ -6,13 +6,7 @@ import type { RunningServer } from '../../packages/server/src/index.js';
 import { createSite } from '../../packages/server/src/sites/createSite.js';
 import type { SiteRecord } from '../../packages/server/src/storage/sites/SiteRepository.js';
 import { launchChromium } from '../support/browser.js';
-import {
-  type DashboardServer,
-  type Owner,
-  signIn,
-  startDashboardServer,
-  TEST_TOTP_SECRET,
-} from '../support/dashboard.js';
+import { type DashboardServer, ownerFor, signIn, startDashboardServer } from '../support/dashboard.js';
 import { grantedEventsPath } from '../support/replayGrant.js';
 
 // The Users page, the access report and the audit page's access anomalies in Chromium against the
@@ -20,11 +14,7 @@ import { grantedEventsPath } from '../support/replayGrant.js';
 // replay grant with its purpose; a failed load shows an error, never an empty list.
 // Built dashboard required (`npm run build`).
 
-const OWNER: Owner = {
-  email: 'owner@access.e2e',
-  password: 'e2e-access-Passw0rd!',
-  totpSecret: TEST_TOTP_SECRET,
-};
+const OWNER = ownerFor('access');
 const ORIGIN = 'https://shop.access.e2e';
 const PURPOSE = 'Ticket 4711: checkout button does nothing';
 

@@ -9,19 +9,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../packages/server/src/index.js';
 import { launchChromium } from '../support/browser.js';
-import {
-  type DashboardServer,
-  type Owner,
-  signIn,
-  startDashboardServer,
-  TEST_TOTP_SECRET,
-} from '../support/dashboard.js';
+import { type DashboardServer, ownerFor, signIn, startDashboardServer } from '../support/dashboard.js';
 
-const OWNER: Owner = {
-  email: 'owner@csp.example',
-  password: 'csp-owner-Passw0rd!',
-  totpSecret: TEST_TOTP_SECRET,
-};
+const OWNER = ownerFor('csp');
 
 let veil: DashboardServer | undefined;
 let server: RunningServer;

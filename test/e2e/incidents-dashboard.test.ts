@@ -5,24 +5,14 @@ import type { RunningServer } from '../../packages/server/src/index.js';
 import { createSite } from '../../packages/server/src/sites/createSite.js';
 import type { SiteRecord } from '../../packages/server/src/storage/sites/SiteRepository.js';
 import { launchChromium } from '../support/browser.js';
-import {
-  type DashboardServer,
-  type Owner,
-  signIn,
-  startDashboardServer,
-  TEST_TOTP_SECRET,
-} from '../support/dashboard.js';
+import { type DashboardServer, ownerFor, signIn, startDashboardServer } from '../support/dashboard.js';
 
 // The Incidents page in Chromium against the real server, driven with the keyboard: record an
 // exposure incident, find the sessions holding the leaked value by content (progress, matches with
 // positions, never the value), erase them with a receipt, record the notification decision, and
 // see the 72-hour clock. Built dashboard required (`npm run build`).
 
-const OWNER: Owner = {
-  email: 'dpo@incidents.e2e',
-  password: 'e2e-incidents-Passw0rd!',
-  totpSecret: TEST_TOTP_SECRET,
-};
+const OWNER = ownerFor('incidents');
 const ORIGIN = 'https://shop.incidents.e2e';
 const LEAKED = 'Wb-HERON-LEAK-5t';
 

@@ -5,23 +5,13 @@ import type { RunningServer } from '../../packages/server/src/index.js';
 import { createSite } from '../../packages/server/src/sites/createSite.js';
 import type { SiteRecord } from '../../packages/server/src/storage/sites/SiteRepository.js';
 import { launchChromium } from '../support/browser.js';
-import {
-  type DashboardServer,
-  type Owner,
-  signIn,
-  startDashboardServer,
-  TEST_TOTP_SECRET,
-} from '../support/dashboard.js';
+import { type DashboardServer, ownerFor, signIn, startDashboardServer } from '../support/dashboard.js';
 
 // The dashboard's compliance screens in Chromium against the real server: a site's consent rates
 // chart (SVG) and receipts, then a data-subject erasure through the form with its receipt and its
 // entry in the request log. Built dashboard required (`npm run build`).
 
-const OWNER: Owner = {
-  email: 'dpo@e2e.example',
-  password: 'e2e-dpo-Passw0rd!',
-  totpSecret: TEST_TOTP_SECRET,
-};
+const OWNER = ownerFor('privacy');
 const ORIGIN = 'https://shop.e2e.example';
 const USER_ID = 'dana@example.com';
 

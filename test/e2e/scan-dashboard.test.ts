@@ -16,19 +16,9 @@ import type { RunningServer } from '../../packages/server/src/index.js';
 import { createSite } from '../../packages/server/src/sites/createSite.js';
 import type { SiteRecord } from '../../packages/server/src/storage/sites/SiteRepository.js';
 import { CHROMIUM_PATH, launchChromium } from '../support/browser.js';
-import {
-  type DashboardServer,
-  type Owner,
-  signIn,
-  startDashboardServer,
-  TEST_TOTP_SECRET,
-} from '../support/dashboard.js';
+import { type DashboardServer, ownerFor, signIn, startDashboardServer } from '../support/dashboard.js';
 
-const OWNER: Owner = {
-  email: 'dpo@scans.e2e',
-  password: 'scans-e2e-Owner-Passw0rd!',
-  totpSecret: TEST_TOTP_SECRET,
-};
+const OWNER = ownerFor('scans');
 
 let veil: DashboardServer | undefined;
 let server: RunningServer;
