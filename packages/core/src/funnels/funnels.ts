@@ -55,6 +55,16 @@ export function stepMatches(step: FunnelStep, item: FunnelItem): boolean {
   return item.click === step.click && pathMatchesPattern(item.page, step.page);
 }
 
+/** How many steps a session's items reach: step i counts once steps 0..i matched in that order. */
+export function stepsReached(items: readonly FunnelItem[], steps: readonly FunnelStep[]): number {
+  let step = 0;
+  const n = Math.min(items.length, MAX_FUNNEL_ITEMS_PER_SESSION);
+  for (let i = 0; i < n && step < steps.length; i++) {
+    if (stepMatches(steps[step] as FunnelStep, items[i] as FunnelItem)) step++;
+  }
+  return step;
+}
+
 /**
  * How many sessions (and distinct visitors) reached each step: a session reaches step i when its
  * items matched steps 0..i in that order (anything else in between is allowed).
@@ -63,17 +73,77 @@ export function funnelReach(sessions: Iterable<FunnelSession>, steps: readonly F
   const reached = steps.map(() => 0);
   const visitors = steps.map(() => new Set<string>());
   for (const session of sessions) {
-    let step = 0;
-    const n = Math.min(session.items.length, MAX_FUNNEL_ITEMS_PER_SESSION);
-    for (let i = 0; i < n && step < steps.length; i++) {
-      if (stepMatches(steps[step] as FunnelStep, session.items[i] as FunnelItem)) step++;
-    }
+    const step = stepsReached(session.items, steps);
     for (let i = 0; i < step; i++) {
       reached[i] = (reached[i] ?? 0) + 1;
       visitors[i]?.add(session.visitor);
     }
   }
   return { sessions: reached, visitors: visitors.map((v) => v.size) };
+}
+
+/** A page view as funnels read it: when, and its URL path; in (time, batch, position) order. */
+export interface FunnelPageView {
+  ts: number;
+  path: string;
+}
+
+/** A click on an element as funnels read it; in (time, batch, position) order. */
+export interface FunnelClickView {
+  ts: number;
+  page: string;
+  element: string;
+}
+
+/**
+ * A session's funnel items from its page views and clicks, each list in (time, batch, position)
+ * order: page views (a page repeated right after itself once), then clicks merged in by time, a
+ * page view before a click at the same instant (a click is on a page); the first
+ * `MAX_FUNNEL_ITEMS_PER_SESSION` (a funnel reads no more).
+ */
+export function funnelItems(
+  pages: readonly FunnelPageView[],
+  clicks: readonly FunnelClickView[],
+): FunnelItem[] {
+  const items: Array<{ ts: number; page: string; click?: string }> = [];
+  for (const view of pages) {
+    const last = items[items.length - 1];
+    if (last && last.page === view.path) continue;
+    items.push({ ts: view.ts, page: view.path });
+  }
+  for (const c of clicks) items.push({ ts: c.ts, page: c.page, click: c.element });
+  if (clicks.length > 0)
+    items.sort((a, b) => a.ts - b.ts || (a.click === undefined ? 0 : 1) - (b.click === undefined ? 0 : 1));
+  return items
+    .slice(0, MAX_FUNNEL_ITEMS_PER_SESSION)
+    .map(({ page, click }) => (click === undefined ? { page } : { page, click }));
+}
+
+/**
+ * A session's funnel items as kept at ingest, one text per session: a JSON array whose entries
+ * are a page view's path, or `[page, element]` for a click. Sessions that did the same share the
+ * same text: a funnel groups by it and matches each distinct sequence once.
+ */
+export function encodeFunnelItems(items: readonly FunnelItem[]): string {
+  return JSON.stringify(items.map((i) => (i.click === undefined ? i.page : [i.page, i.click])));
+}
+
+/** The items `encodeFunnelItems` wrote; anything malformed is left out. */
+export function decodeFunnelItems(text: string): FunnelItem[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(parsed)) return [];
+  const items: FunnelItem[] = [];
+  for (const entry of parsed) {
+    if (typeof entry === 'string') items.push({ page: entry });
+    else if (Array.isArray(entry) && typeof entry[0] === 'string' && typeof entry[1] === 'string')
+      items.push({ page: entry[0], click: entry[1] });
+  }
+  return items;
 }
 
 export interface FunnelStepResult {

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { funnelReach, kAnonymousFunnel, PATH_EXIT, topPaths } from '../../src/index.js';
+import {
+  decodeFunnelItems,
+  encodeFunnelItems,
+  funnelItems,
+  funnelReach,
+  kAnonymousFunnel,
+  MAX_FUNNEL_ITEMS_PER_SESSION,
+  PATH_EXIT,
+  topPaths,
+} from '../../src/index.js';
 
 const session = (visitor: string, pages: string[]) => ({ visitor, items: pages.map((page) => ({ page })) });
 const steps = (...pages: string[]) => pages.map((page) => ({ page }));
@@ -55,5 +64,41 @@ describe('topPaths', () => {
     const r = topPaths([['/', '/item/1', '/', '/about'], ['/', '/item/2'], ['/']], '/', 'after', 2);
     expect(r).toEqual({ paths: [{ page: '/item/:id', sessions: 2 }], sessions: 3, suppressed: 1 });
     expect(topPaths([['/']], '/', 'after', 1).paths).toEqual([{ page: PATH_EXIT, sessions: 1 }]);
+  });
+});
+
+describe('funnel sequences kept at ingest', () => {
+  it('merges page views and clicks by time, a page view first at one instant, repeats of a page collapsed', () => {
+    const items = funnelItems(
+      [
+        { ts: 10, path: '/' },
+        { ts: 20, path: '/' },
+        { ts: 30, path: '/cart' },
+        { ts: 50, path: '/checkout' },
+      ],
+      [
+        { ts: 30, page: '/cart', element: 'button#pay' },
+        { ts: 5, page: '/', element: 'a#logo' },
+      ],
+    );
+    expect(items).toEqual([
+      { page: '/', click: 'a#logo' },
+      { page: '/' },
+      { page: '/cart' },
+      { page: '/cart', click: 'button#pay' },
+      { page: '/checkout' },
+    ]);
+    const many = funnelItems(
+      Array.from({ length: MAX_FUNNEL_ITEMS_PER_SESSION + 5 }, (_, i) => ({ ts: i, path: `/p/${i}` })),
+      [],
+    );
+    expect(many).toHaveLength(MAX_FUNNEL_ITEMS_PER_SESSION);
+  });
+
+  it('encodes items as text and reads them back, whatever the element path holds', () => {
+    const items = [{ page: '/' }, { page: '/a"b', click: 'div[data-x="],["]>a' }, { page: '/\\n' }];
+    expect(decodeFunnelItems(encodeFunnelItems(items))).toEqual(items);
+    expect(decodeFunnelItems('not json')).toEqual([]);
+    expect(decodeFunnelItems('[1,["/"],"/x"]')).toEqual([{ page: '/x' }]);
   });
 });

@@ -1,6 +1,5 @@
 import {
   type FunnelStep,
-  funnelReach,
   kAnonymousFunnel,
   MAX_ELEMENT_PATH_CHARS,
   MAX_FUNNEL_STEPS,
@@ -157,16 +156,17 @@ export async function funnelRoutes(app: FastifyInstance): Promise<void> {
         query.tagKey !== undefined && query.tagValue !== undefined
           ? { key: query.tagKey, value: query.tagValue }
           : undefined;
-      const sessions = await store.recordings.funnelSessions(site.id, from, to, {
-        device: query.device,
-        tag,
-      });
-      const funnel = kAnonymousFunnel(
+      const k = site.policy.heatmapMinSessions;
+      // Distinct visitors are counted up to the most any figure needs (the cohort, or k).
+      const reach = await store.signals.funnelReach(
+        site.id,
+        from,
+        to,
         steps,
-        funnelReach(sessions, steps),
-        site.policy.heatmapMinSessions,
-        config.heatmapMinCohort,
+        { device: query.device, tag },
+        Math.max(k, config.heatmapMinCohort),
       );
+      const funnel = kAnonymousFunnel(steps, reach, k, config.heatmapMinCohort);
       return { from, to, segment: { device: query.device ?? null, tag: tag ?? null }, ...funnel };
     },
   });

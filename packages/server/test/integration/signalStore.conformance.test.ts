@@ -1,4 +1,10 @@
-import { DEFAULT_PRIVACY_POLICY, emptySignalState, type SessionSignalState } from '@veil/core';
+import {
+  DEFAULT_PRIVACY_POLICY,
+  emptySignalState,
+  type FunnelStep,
+  funnelReach,
+  type SessionSignalState,
+} from '@veil/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnvelopeCipher } from '../../src/crypto/EnvelopeCipher.js';
 import type { ChunkSealer } from '../../src/storage/recordings/RecordingRepository.js';
@@ -166,5 +172,148 @@ describe.each(await storeBackends())('signal store: $name', (backend) => {
     // Sessions re-created without clicks (ids reused): nothing of the old clicks remains.
     for (const id of ['sess_click_1', 'sess_click_2', 'sess_click_3']) await session(id, T);
     expect(Object.values(await clicksOf())).toEqual([[], [], []]);
+  });
+
+  it('counts funnels from the sequences kept at ingest exactly as from every page view and click', async () => {
+    const funnelSite = await store.sites.create({
+      siteKey: `site_${backend.name}_signals_funnels`,
+      name: 'Funnels',
+      origins: ['https://f.example'],
+      policy: { ...DEFAULT_PRIVACY_POLICY },
+      createdAt: T,
+    });
+    const DAY = 86_400_000;
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return Math.floor(seed / 65_536) % n;
+    };
+    const paths = ['/', '/item/1', '/item/2', '/cart', '/checkout', '/about'];
+    const elements = ['button#pay', 'a#help', 'main>button'];
+    const ids: string[] = [];
+    for (let n = 0; n < 48; n++) {
+      const id = `sess_funnel_${String(n).padStart(3, '0')}`;
+      ids.push(id);
+      const visitor = n % 7 === 0 ? undefined : `vis_${rand(12)}`;
+      const width = [375, 800, 1280][rand(3)] ?? 1280;
+      const receivedAt = T + (n % 4) * DAY + n;
+      const start = T + n * 1_000_000;
+      // Two or three batches, stored and counted out of order now and then, one retried.
+      const batches = Array.from({ length: 2 + rand(2) }, (_, seq) => {
+        const base = start + seq * 60_000;
+        const pages = Array.from({ length: 1 + rand(4) }, (_, i) => ({
+          url: `https://f.example${paths[(seq * 2 + i + rand(2)) % paths.length]}${i % 2 ? '?q=1' : ''}`,
+          ts: base + i * 10_000 + (rand(3) === 0 ? 0 : 1),
+          viewportWidth: width,
+        }));
+        const clicks = Array.from({ length: rand(3) }, (_, i) => ({
+          ts: base + i * 10_000 + rand(2),
+          page: paths[rand(paths.length)] ?? '/',
+          element: elements[rand(elements.length)] ?? 'a#help',
+        }));
+        return { seq, pages, clicks };
+      });
+      if (rand(3) === 0) batches.reverse();
+      for (const b of [...batches, ...(rand(4) === 0 ? batches.slice(0, 1) : [])]) {
+        const chunk = {
+          siteId: funnelSite.id,
+          sessionId: id,
+          visitorId: visitor,
+          seq: b.seq,
+          receivedAt: receivedAt + b.seq,
+          eventCount: 1,
+          firstTs: start,
+          lastTs: start + 5_000,
+          pages: b.pages,
+        };
+        const chunkSealer = {
+          newWrappedDataKey: () => cipher.newWrappedDataKey(id),
+          seal: (wrapped: Buffer) => {
+            const key = cipher.unwrapDataKey(id, wrapped);
+            return {
+              payload: cipher.sealChunk(key, id, b.seq, Buffer.from('[]')),
+              titles: b.pages.map(() => null),
+            };
+          },
+        };
+        if (n % 2 === 0) {
+          // As ingest writes a batch: chunk, page views, signals and clicks in one group commit.
+          const [outcome] = await store.recordings.ingestChunks([
+            { chunk, sealer: chunkSealer, signals: { fold: plusRage(0), clicks: b.clicks } },
+          ]);
+          expect(outcome).not.toBeInstanceOf(Error);
+        } else {
+          await store.recordings.ingestChunk(chunk, chunkSealer);
+          await store.signals.ingest(
+            { sessionId: id, siteId: funnelSite.id, seq: b.seq },
+            plusRage(0),
+            T,
+            b.clicks,
+          );
+        }
+      }
+      if (n % 3 === 0) await store.subjects.addTags(id, [{ key: 'plan', value: n % 2 ? 'pro' : 'free' }]);
+    }
+    const funnels: FunnelStep[][] = [
+      [{ page: '/' }, { page: '/item/:id' }, { page: '/cart' }, { page: '/checkout' }],
+      [{ page: '/**' }, { page: '/cart', click: 'button#pay' }, { page: '/checkout' }],
+      [{ page: '/item/1' }, { page: '/item/:id', click: 'a#help' }],
+    ];
+    const segments = [
+      {},
+      { device: 'mobile' as const },
+      { tag: { key: 'plan', value: 'pro' } },
+      { device: 'desktop' as const, tag: { key: 'plan', value: 'free' } },
+    ];
+    const ranges: Array<[number, number]> = [
+      [T - DAY, T + 5 * DAY],
+      [T + DAY, T + 2 * DAY + 30],
+      [T + 20, T + 20],
+    ];
+    const compare = async () => {
+      let reachedSomething = 0;
+      for (const steps of funnels)
+        for (const segment of segments)
+          for (const [from, to] of ranges) {
+            const reference = funnelReach(
+              await store.recordings.funnelSessions(funnelSite.id, from, to, segment),
+              steps,
+            );
+            // Visitors are counted up to the number asked for (k-anonymity needs no more).
+            for (const enough of [4, 1000]) {
+              const kept = await store.signals.funnelReach(funnelSite.id, from, to, steps, segment, enough);
+              expect(kept, JSON.stringify({ steps, segment, from, to, enough })).toEqual({
+                sessions: reference.sessions,
+                visitors: reference.visitors.map((v) => Math.min(v, enough)),
+              });
+            }
+            reachedSomething += reference.sessions.at(-1) ?? 0;
+          }
+      return reachedSomething;
+    };
+    expect(await compare()).toBeGreaterThan(0);
+    const all = await store.signals.funnelReach(
+      funnelSite.id,
+      T - DAY,
+      T + 5 * DAY,
+      [{ page: '/**' }],
+      {},
+      1,
+    );
+    // Sessions go with their funnel sequences: deleted, erased, purged.
+    await store.recordings.delete('sess_funnel_001', Number.POSITIVE_INFINITY);
+    await store.subjects.eraseSessions(['sess_funnel_002', 'sess_funnel_003']);
+    await store.retention.purge(['sess_funnel_004'], funnelSite.id, T + 10 * DAY, T + 10 * DAY);
+    await compare();
+    const after = await store.signals.funnelReach(
+      funnelSite.id,
+      T - DAY,
+      T + 5 * DAY,
+      [{ page: '/**' }],
+      {},
+      1,
+    );
+    expect((all.sessions[0] ?? 0) - (after.sessions[0] ?? 0)).toBeGreaterThan(0);
+    expect(ids).toHaveLength(48);
   });
 });

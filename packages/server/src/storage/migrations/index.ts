@@ -16,6 +16,7 @@ import { demoData } from './015_demo_data.js';
 import { heatmapVisitors } from './016_heatmap_visitors.js';
 import { sessionClicks } from './017_session_clicks.js';
 import { privacyDropHours } from './018_privacy_drop_hours.js';
+import { sessionFunnels } from './019_session_funnels.js';
 import type { Migration } from './Migration.js';
 
 /**
@@ -41,6 +42,7 @@ export const MIGRATIONS: readonly Migration[] = [
   heatmapVisitors,
   sessionClicks,
   privacyDropHours,
+  sessionFunnels,
 ];
 
 /** The schema version this build of Veil expects. */

@@ -152,7 +152,9 @@ export interface RecordingRepository {
   /**
    * The sessions Veil first received in [from, to] within a segment (device class, tag), each with
    * its visitor (the session itself when it has no visitor id) and its page views (URL paths,
-   * consecutive repeats collapsed) and element clicks in time order: what funnels count.
+   * consecutive repeats collapsed) and element clicks in time order, read from every page view
+   * and click. The reference that the sequences kept at ingest (`signals.funnelReach`, which the
+   * funnel route counts) are checked against in the conformance tests and the funnel benchmark.
    */
   funnelSessions(siteId: string, from: number, to: number, segment?: FunnelSegment): Promise<FunnelSession[]>;
   get(sessionId: string): Promise<SessionSummaryRecord | undefined>;

@@ -1,4 +1,12 @@
-import type { PageSessionSignals, SessionSignalState, SignalCounts, SignalDayRow } from '@veil/core';
+import type {
+  FunnelReach,
+  FunnelStep,
+  PageSessionSignals,
+  SessionSignalState,
+  SignalCounts,
+  SignalDayRow,
+} from '@veil/core';
+import type { FunnelSegment } from '../recordings/RecordingRepository.js';
 
 export type SignalIngestOutcome = 'counted' | 'duplicate' | 'conflict';
 
@@ -20,7 +28,8 @@ export interface SignalRepository {
    * In one transaction (serialised per session): reads the session's signal state, and unless this
    * batch (`seq`) was counted already, stores `fold(state)` with the batch marked counted. A
    * session id owned by another site is a `conflict`. The batch's `clicks` are kept (for funnel
-   * steps) in the same transaction, so a retried batch never adds them twice.
+   * steps) in the same transaction, so a retried batch never adds them twice, and the session's
+   * funnel sequence (`session_funnels`) is rebuilt from its stored page views and clicks.
    */
   ingest(
     key: SignalIngestKey,
@@ -28,6 +37,21 @@ export interface SignalRepository {
     now: number,
     clicks?: readonly FunnelClick[],
   ): Promise<SignalIngestOutcome>;
+  /**
+   * How many sessions (and distinct visitors) of a site, first received in [from, to] (server
+   * clock) and in the segment, reached each step: counted from the funnel sequences kept at
+   * ingest alone. Sessions exactly; distinct visitors up to `enoughVisitors` (a step with more
+   * shows that number: k-anonymity only asks whether a step has enough). What `funnelReach`
+   * gives over `recordings.funnelSessions`, visitors capped.
+   */
+  funnelReach(
+    siteId: string,
+    from: number,
+    to: number,
+    steps: readonly FunnelStep[],
+    segment: FunnelSegment,
+    enoughVisitors: number,
+  ): Promise<FunnelReach>;
   /** The session's counts; undefined when nothing was counted for it. */
   counts(sessionId: string): Promise<SignalCounts | undefined>;
   /**

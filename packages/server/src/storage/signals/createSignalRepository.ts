@@ -8,6 +8,7 @@ import {
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../Database.js';
 import type { Dialect } from '../migrations/Migration.js';
+import { funnelReachOf, refreshFunnelSequence } from './funnelSequences.js';
 import type {
   FunnelClick,
   SignalIngestKey,
@@ -116,6 +117,7 @@ export async function ingestSignalsIn(
       .onConflict((oc) => oc.columns(['session_id', 'seq', 'idx']).doNothing())
       .execute();
   }
+  await refreshFunnelSequence(trx, sessionId);
   return 'counted';
 }
 
@@ -125,6 +127,9 @@ export function createSignalRepository(db: Kysely<Database>, dialect: Dialect): 
     ingest(key, fold, now, clicks = []) {
       return db.transaction().execute((trx) => ingestSignalsIn(trx, dialect, key, fold, now, clicks));
     },
+
+    funnelReach: (siteId, from, to, steps, segment, enoughVisitors) =>
+      funnelReachOf(db, dialect, siteId, from, to, steps, segment, enoughVisitors),
 
     async counts(sessionId) {
       const row = await db

@@ -34,7 +34,27 @@ export interface SessionClicksTable {
   element: string;
 }
 
+/**
+ * `session_funnels`: one row per replayable session with what funnels read of it, rebuilt at
+ * ingest (signals step): its page views and clicks in order (`encodeFunnelItems`), and what a
+ * funnel selects sessions by. Keyed by (site, day, session) so a funnel reads one range.
+ */
+export interface SessionFunnelsTable {
+  session_id: string;
+  site_id: string;
+  /** UTC day (`utcDay`) of `received_at`. */
+  day: number;
+  /** When Veil first received the session (its `created_at`, server clock). */
+  received_at: number;
+  device_class: string | null;
+  /** The visitor id, or `session:<id>` for a session without one (its own visitor). */
+  visitor: string;
+  /** `encodeFunnelItems` of its page views and clicks. */
+  items: string;
+}
+
 export interface SignalTables {
   session_signals: SessionSignalsTable;
   session_clicks: SessionClicksTable;
+  session_funnels: SessionFunnelsTable;
 }
