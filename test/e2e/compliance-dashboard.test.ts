@@ -5,7 +5,7 @@ import { EventType } from '@veil/core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../packages/server/src/auth/createApiToken.js';
-import { base32Decode, totp } from '../../packages/server/src/auth/totp.js';
+import { base32Decode, TOTP_WINDOW_STEPS, totp, totpStep } from '../../packages/server/src/auth/totp.js';
 import { loadConfig, type RunningServer, startServer } from '../../packages/server/src/index.js';
 import { launchChromium } from '../support/browser.js';
 
@@ -309,6 +309,67 @@ describe('the processor / DPA register', () => {
         [ADMIN_EMAIL, 'updated'],
         [ADMIN_EMAIL, 'removed'],
       ]);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('attestations', () => {
+  it('records one by keyboard alone: listed, counted in the readiness score, audited', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    try {
+      const page = await context.newPage();
+      // The earlier tests used this step's code and the next: sign in with the first one unused.
+      const used = (await server.store.users.findByEmail(ADMIN_EMAIL))?.totpLastStep ?? 0;
+      const next = used + 1;
+      while (totpStep(Date.now()) + TOTP_WINDOW_STEPS < next) await new Promise((r) => setTimeout(r, 500));
+      await signIn(page, next * 30_000 + 1_000 - Date.now());
+      await page
+        .locator(`[data-testid="site-card"][data-site-key="${siteKey}"]`)
+        .getByTestId('site-compliance-link')
+        .click();
+      await page.getByRole('heading', { level: 1, name: 'Compliance' }).waitFor();
+      await page.getByTestId('attestation-form').waitFor();
+      const area = page.locator('[data-testid="readiness-areas"] tr', { hasText: 'Cross-team review' });
+      expect(await area.textContent()).toContain('0 of 2');
+
+      await page.locator('h1').focus();
+      await tabTo(page, 'attestation-kind', 300);
+      await page.keyboard.type('Cross'); // the select jumps to "Cross-team review held"
+      await page.keyboard.press('Tab');
+      await page.keyboard.type('Product, legal and security reviewed the recording scope');
+      await page.keyboard.press('Tab');
+      await page.keyboard.type('wiki/privacy/review-2026');
+      await page.keyboard.press('Enter');
+      await expect
+        .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+        .toBe('attestation-outcome');
+      expect(await page.getByTestId('attestation-outcome').textContent()).toContain(
+        `Recorded “Cross-team review held” by ${ADMIN_EMAIL}`,
+      );
+      const row = page.locator('[data-testid="attestation-row"][data-kind="cross_team_review_held"]');
+      await row.waitFor();
+      expect(await row.textContent()).toContain('wiki/privacy/review-2026');
+      // The page recomputes the score: the area now counts the attestation.
+      await expect.poll(() => area.textContent()).toContain('2 of 2');
+      expect(await area.textContent()).toContain('attestation');
+
+      const site = await server.store.sites.findByKey(siteKey);
+      const [stored] = await server.store.compliance.listAttestations(site?.id ?? '');
+      expect(stored).toMatchObject({
+        kind: 'cross_team_review_held',
+        statement: 'Product, legal and security reviewed the recording scope',
+        reference: 'wiki/privacy/review-2026',
+        attestedBy: ADMIN_EMAIL,
+      });
+      expect((stored?.expiresAt ?? 0) - (stored?.attestedAt ?? 0)).toBe(365 * 86_400_000);
+      const audited = await server.store.audit.query({
+        actions: ['compliance.attested'],
+        order: 'asc',
+        limit: 5,
+      });
+      expect(audited.map((e) => e.actor.label)).toEqual([ADMIN_EMAIL]);
     } finally {
       await context.close();
     }

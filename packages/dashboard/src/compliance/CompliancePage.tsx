@@ -14,6 +14,7 @@ import { formatDateTime } from '../format/dateTime';
 import { useResource } from '../hooks/useResource';
 import { Link } from '../router/history';
 import { paths } from '../router/routes';
+import { AttestationsPanel } from './AttestationsPanel';
 import { ReadinessChart, ReadinessTrendChart, RegionOptInChart } from './ComplianceCharts';
 import { type ComplianceApi, complianceApi } from './complianceApi';
 import { ProcessorRegister } from './ProcessorRegister';
@@ -244,6 +245,13 @@ function Report({
             </tbody>
           </table>
         </div>
+        <h3>Attestations</h3>
+        <AttestationsPanel
+          siteKey={siteKey}
+          attestations={r.attestations}
+          compliance={compliance}
+          onChanged={onChanged}
+        />
       </Section>
 
       <Section id="consent" title="Consent">

@@ -1,10 +1,13 @@
 import {
+  type Attestation,
+  attestationSchema,
   type ComplianceReport,
   type ConsentReceipt,
   complianceReportSchema,
   consentReceiptSchema,
   type ErasureReceipt,
   erasureReceiptSchema,
+  type NewAttestation,
   type Processor,
   type ProcessorInput,
   processorSchema,
@@ -86,6 +89,14 @@ export function complianceApi(api: ApiClient) {
         `${site(siteKey)}/compliance/trend`,
         decoder(trendSchema.transform((b) => b.summaries)),
         { signal },
+      );
+    },
+    /** Records an attestation (dated and attributed by the server, audited, valid a year). */
+    attest(siteKey: string, body: NewAttestation): Promise<Attestation> {
+      return api.request(
+        `${site(siteKey)}/attestations`,
+        decoder(z.object({ attestation: attestationSchema }).transform((b) => b.attestation)),
+        { method: 'POST', body },
       );
     },
     /** The pack as a file (recorded in the audit log as report.downloaded). */
