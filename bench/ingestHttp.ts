@@ -161,6 +161,15 @@ async function runEngine(
 const errorsOf = (report: LoadReport) =>
   Object.values(report.statuses).reduce((a, b) => a + b, 0) + report.networkErrors;
 
+/** `N errors`, with the statuses and network errors they were when there are any. */
+function describeErrors(report: LoadReport): string {
+  const n = errorsOf(report);
+  if (n === 0) return '0 errors';
+  const parts = Object.entries(report.statuses).map(([status, count]) => `${count} × ${status}`);
+  if (report.networkErrors > 0) parts.push(`${report.networkErrors} network`);
+  return `${n} errors (${parts.join(', ')})`;
+}
+
 /**
  * `VEIL_BENCH_INGEST_SECONDS` (default 20) per throughput run: SQLite with 0, 1 and 2 ingest
  * workers (and 1 worker pinned to one core), PostgreSQL with 0, 1 and 2; then the sustained-load
@@ -206,7 +215,7 @@ export async function ingestHttpBench(
     const target = setup.engine === 'sqlite' && setup.workers > 0 && !setup.oneCore;
     rows.push({
       benchmark: `ingest over HTTP, ${describeSetup(setup)} (${CONNECTIONS} conns, ${batchKb}, ${report.seconds.toFixed(0)} s)`,
-      value: `${mbps.toFixed(1)} MB/s, ${bps.toFixed(1)} batches/s; p50 ${report.latencyMs.p50.toFixed(0)} ms, p99 ${report.latencyMs.p99.toFixed(0)} ms; ${errors} errors${setup.engine === 'sqlite' ? `, ${problems.length} gaps/duplicates` : ''}; server CPU ${cpuMsPerMb.toFixed(1)} ms/MB`,
+      value: `${mbps.toFixed(1)} MB/s, ${bps.toFixed(1)} batches/s; p50 ${report.latencyMs.p50.toFixed(0)} ms, p99 ${report.latencyMs.p99.toFixed(0)} ms; ${describeErrors(report)}${setup.engine === 'sqlite' ? `, ${problems.length} gaps/duplicates` : ''}; server CPU ${cpuMsPerMb.toFixed(1)} ms/MB`,
       baseline: `gunzip + JSON.parse ${baseline.toFixed(1)} MB/s (1 core), ${baselineCpuMsPerMb.toFixed(1)} ms CPU/MB`,
       ratio: `${(ratio * 100).toFixed(1)} % of baseline; by CPU time ${((baselineCpuMsPerMb / cpuMsPerMb) * 100).toFixed(1)} %`,
       target: target ? '≥ 50 % of baseline' : 'report',

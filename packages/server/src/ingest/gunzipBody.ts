@@ -9,6 +9,12 @@ const inflateRawAsync = promisify(inflateRaw) as unknown as (
 
 const GZIP_HEADER_BYTES = 10;
 const GZIP_TRAILER_BYTES = 8;
+/**
+ * Smallest output chunk of one inflate step: the body's last 4 bytes (the last member's size, as
+ * the client claims it) only ever shrink the step from `chunkSize` down to this, so a forged size
+ * cannot make a bomb take many round trips through the event loop.
+ */
+const MIN_CHUNK_BYTES = 256 * 1024;
 
 /** A gzip body decompressed once. */
 export interface GunzippedBody {
@@ -43,6 +49,9 @@ async function plainMembers(
   { maxOutputLength, chunkSize }: { maxOutputLength: number; chunkSize: number },
 ): Promise<GunzippedBody | undefined> {
   const members = Buffer.from(body);
+  // One output buffer the size of the batch (the recorder sends one member), not `chunkSize` each.
+  const claimed = body.length >= 4 ? body.readUInt32LE(body.length - 4) : 0;
+  const stepBytes = Math.min(chunkSize, Math.max(MIN_CHUNK_BYTES, claimed + 1));
   const outputs: Buffer[] = [];
   let produced = 0;
   let pos = 0;
@@ -61,7 +70,7 @@ async function plainMembers(
       inflated = await inflateRawAsync(body.subarray(pos + GZIP_HEADER_BYTES), {
         info: true,
         maxOutputLength: maxOutputLength - produced,
-        chunkSize,
+        chunkSize: stepBytes,
       });
     } catch (error) {
       // A bomb is refused here; anything else is left to `zlib.gunzip`'s own verdict.
