@@ -209,7 +209,6 @@ export async function ingestHttpBench(
     const cpuMsPerMb = (cpu * 1000) / Math.max(1e-9, report.jsonBytes / 1e6);
     const bps = report.acknowledged / report.seconds;
     const ratio = mbps / baseline;
-    const errors = errorsOf(report);
     if (setup.engine === 'sqlite' && !setup.oneCore && bps > best.bps) best = { bps, workers: setup.workers };
     batchKb = `${(report.jsonBytes / Math.max(1, report.acknowledged) / 1024).toFixed(0)} KB JSON / ${(report.wireBytes / Math.max(1, report.acknowledged) / 1024).toFixed(0)} KB gzip per batch`;
     const target = setup.engine === 'sqlite' && setup.workers > 0 && !setup.oneCore;
