@@ -1,5 +1,5 @@
 import { PRIVACY_PRESETS, type PresetName } from '@veil/core';
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { useAuth } from '../auth/AuthContext';
 import { ErrorNotice, Loading } from '../components/ErrorNotice';
 import { PageHeading } from '../components/PageHeading';
@@ -7,6 +7,7 @@ import { formatDateTime } from '../format/dateTime';
 import { toApiError, useResource } from '../hooks/useResource';
 import { Link } from '../router/history';
 import { paths } from '../router/routes';
+import { AlertThresholdsForm } from './AlertThresholdsForm';
 import { MaskingFailuresCard, PrivacyAlertsCard, PrivacyDropsCard } from './PrivacyFindings';
 import { type PolicyPreview, privacyApi } from './privacyApi';
 
@@ -33,6 +34,7 @@ export function PolicyPage({ siteKey }: { siteKey: string }) {
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [published, setPublished] = useState<number | null>(null);
+  const reasonInput = useRef<HTMLInputElement>(null);
 
   const text = draft ?? (current.status === 'ready' ? JSON.stringify(current.data.policy, null, 2) : '');
   const edit = (value: string) => {
@@ -42,17 +44,18 @@ export function PolicyPage({ siteKey }: { siteKey: string }) {
     setPublished(null);
   };
 
-  async function review() {
+  async function review(source: string = text): Promise<boolean> {
     setBusy(true);
     setProblem(null);
     try {
       let proposed: unknown;
       try {
-        proposed = JSON.parse(text);
+        proposed = JSON.parse(source);
       } catch (error) {
         throw new Error(`The policy is not valid JSON: ${(error as Error).message}`);
       }
       setPreview(await privacy.preview(siteKey, proposed));
+      return true;
     } catch (error) {
       setPreview(null);
       setProblem(
@@ -60,6 +63,7 @@ export function PolicyPage({ siteKey }: { siteKey: string }) {
           ? error.message
           : toApiError(error).message,
       );
+      return false;
     } finally {
       setBusy(false);
     }
@@ -166,13 +170,31 @@ export function PolicyPage({ siteKey }: { siteKey: string }) {
             <button
               type="button"
               className="button"
-              onClick={review}
+              onClick={() => review()}
               disabled={busy}
               data-testid="policy-review"
             >
               Review changes
             </button>
           </div>
+          <AlertThresholdsForm
+            text={text}
+            disabled={busy}
+            onApply={(thresholds) => {
+              // The form only offers itself for a draft that parses to an object with `alerts`.
+              const policy = JSON.parse(text) as { alerts: Record<string, unknown> };
+              const next = JSON.stringify(
+                { ...policy, alerts: { ...policy.alerts, ...thresholds } },
+                null,
+                2,
+              );
+              edit(next);
+              // Reviewed: the keyboard goes on to the reason, the one step left before publishing.
+              void review(next).then((ok) => {
+                if (ok) requestAnimationFrame(() => reasonInput.current?.focus());
+              });
+            }}
+          />
           {problem && (
             <p className="notice notice--error" role="alert" data-testid="policy-problem">
               {problem}
@@ -208,6 +230,7 @@ export function PolicyPage({ siteKey }: { siteKey: string }) {
                 </label>
                 <input
                   id="policy-reason"
+                  ref={reasonInput}
                   data-testid="policy-reason"
                   value={reason}
                   maxLength={500}
