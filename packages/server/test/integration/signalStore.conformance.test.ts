@@ -316,4 +316,55 @@ describe.each(await storeBackends())('signal store: $name', (backend) => {
     expect((all.sessions[0] ?? 0) - (after.sessions[0] ?? 0)).toBeGreaterThan(0);
     expect(ids).toHaveLength(48);
   });
+
+  it('counts the visitors of a funnel where one visitor has many sessions (no early answer)', async () => {
+    const oneSite = await store.sites.create({
+      siteKey: `site_${backend.name}_signals_one_visitor`,
+      name: 'One visitor',
+      origins: ['https://one.example'],
+      policy: { ...DEFAULT_PRIVACY_POLICY },
+      createdAt: T,
+    });
+    for (let n = 0; n < 40; n++) {
+      const id = `sess_one_visitor_${n}`;
+      const pages = ['/', '/cart'].map((p, i) => ({
+        url: `https://one.example${p}`,
+        ts: T + i,
+        viewportWidth: 375,
+      }));
+      await store.recordings.ingestChunks([
+        {
+          chunk: {
+            siteId: oneSite.id,
+            sessionId: id,
+            visitorId: n < 38 ? 'vis_regular' : `vis_other_${n}`,
+            seq: 0,
+            receivedAt: T + n,
+            eventCount: 1,
+            firstTs: T,
+            lastTs: T + 5_000,
+            pages,
+          },
+          sealer: {
+            newWrappedDataKey: () => cipher.newWrappedDataKey(id),
+            seal: (wrapped) => {
+              const key = cipher.unwrapDataKey(id, wrapped);
+              return { payload: cipher.sealChunk(key, id, 0, Buffer.from('[]')), titles: [null, null] };
+            },
+          },
+          signals: { fold: plusRage(0), clicks: [] },
+        },
+      ]);
+    }
+    const steps: FunnelStep[] = [{ page: '/' }, { page: '/cart' }];
+    // The first 32 sessions (2 x 16) of a step may all be the regular visitor's.
+    expect(await store.signals.funnelReach(oneSite.id, T - 1, T + 100, steps, {}, 2)).toEqual({
+      sessions: [40, 40],
+      visitors: [2, 2],
+    });
+    expect(await store.signals.funnelReach(oneSite.id, T - 1, T + 100, steps, {}, 5)).toEqual({
+      sessions: [40, 40],
+      visitors: [3, 3],
+    });
+  });
 });

@@ -13,6 +13,10 @@ import type { Database } from '../Database.js';
 import type { Dialect } from '../migrations/Migration.js';
 import type { FunnelSegment } from '../recordings/RecordingRepository.js';
 
+/** PostgreSQL: sessions read per step, per visitor needed, before counting visitors in one pass. */
+const PG_VISITOR_SAMPLE_FACTOR = 16;
+const PG_MAX_VISITOR_SAMPLE = 20_000;
+
 /**
  * Rewrites a session's row of `session_funnels` from its page views and clicks as stored, with
  * its day, device class and visitor (a session without a visitor id is its own visitor). Run where
@@ -69,8 +73,9 @@ export async function refreshFunnelSequence(db: Kysely<Database>, sessionId: str
  * one grouped read gives each distinct sequence and its sessions (matched against the steps
  * here, once per sequence); then distinct visitors per step, counted up to `enoughVisitors`
  * (k-anonymity only asks whether a step has that many): on SQLite one read per step through the
- * (site, items) index that stops once there are enough, on PostgreSQL one hashed pass giving
- * each visitor's furthest step.
+ * (site, items) index that stops once there are enough; on PostgreSQL, which cannot stop a
+ * DISTINCT early, the first sessions of each step, and one hashed pass giving each visitor's
+ * furthest step only when they do not settle it.
  */
 export async function funnelReachOf(
   db: Kysely<Database>,
@@ -116,7 +121,33 @@ export async function funnelReachOf(
     for (let i = 0; i < g.step; i++) reach.sessions[i] = (reach.sessions[i] ?? 0) + g.n;
   const reaching = reached.filter((g) => g.step > 0);
   if (reaching.length === 0 || enoughVisitors <= 0) return reach;
+  const listed = (i: number) => {
+    // The shorter list: the sequences reaching the step, or those that do not.
+    const inside = reached.filter((g) => g.step > i).map((g) => g.items);
+    const outside = reached.filter((g) => g.step <= i).map((g) => g.items);
+    const among = inside.length <= outside.length;
+    const list = among ? inside : outside;
+    const test =
+      dialect === 'postgres'
+        ? sql<boolean>`${sql.ref('f.items')} = any(${list}::text[])`
+        : sql<boolean>`${sql.ref('f.items')} in (select value from json_each(${JSON.stringify(list)}))`;
+    return among ? test : sql<boolean>`not (${test})`;
+  };
   if (dialect === 'postgres') {
+    // PostgreSQL cannot stop a DISTINCT early: per step, the first sessions' visitors usually
+    // settle it (enough distinct ones, or all of the step's sessions read); otherwise one pass.
+    const sample = Math.min(enoughVisitors * PG_VISITOR_SAMPLE_FACTOR, PG_MAX_VISITOR_SAMPLE);
+    let settled = true;
+    for (let i = 0; i < steps.length && settled; i++) {
+      if ((reach.sessions[i] ?? 0) === 0) break;
+      const rows = await sessions().select('f.visitor').where(listed(i)).limit(sample).execute();
+      const distinct = new Set(rows.map((r) => r.visitor)).size;
+      if (distinct >= enoughVisitors || rows.length < sample)
+        reach.visitors[i] = Math.min(distinct, enoughVisitors);
+      else settled = false;
+    }
+    if (settled) return reach;
+    reach.visitors = steps.map(() => 0);
     // One pass: each visitor's furthest step (a hash join on the sequences that reach one).
     const furthest = sessions()
       .innerJoin(
@@ -145,17 +176,7 @@ export async function funnelReachOf(
   // the (site, items) index and stopped once there are enough.
   for (let i = 0; i < steps.length; i++) {
     if ((reach.sessions[i] ?? 0) === 0) break;
-    // The shorter list: the sequences reaching the step, or those that do not.
-    const inside = reached.filter((g) => g.step > i).map((g) => g.items);
-    const outside = reached.filter((g) => g.step <= i).map((g) => g.items);
-    const among = inside.length <= outside.length;
-    const listed = sql<boolean>`${sql.ref('f.items')} in (select value from json_each(${JSON.stringify(among ? inside : outside)}))`;
-    const visitors = sessions()
-      .select('f.visitor')
-      .where(among ? listed : sql<boolean>`not (${listed})`)
-      .distinct()
-      .limit(enoughVisitors)
-      .as('v');
+    const visitors = sessions().select('f.visitor').where(listed(i)).distinct().limit(enoughVisitors).as('v');
     const row = await db.selectFrom(visitors).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
     reach.visitors[i] = Number(row.n);
   }
