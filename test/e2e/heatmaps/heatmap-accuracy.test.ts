@@ -152,7 +152,7 @@ describe.each(WIDTHS)('click heatmap accuracy at %i px', (width) => {
     expect(Date.now() - acked).toBeLessThan(10_000);
     expect(body.page).toBe('/demo');
     expect(body.totals).toMatchObject({ sessions: SESSIONS, clicks: expectedClicks, rage: 0, dead: 0 });
-    expect(body.suppressed).toEqual({ elements: 0, cells: 0 });
+    expect(body.suppressed).toEqual({ elements: 0, cells: 0, gridCells: 0 });
 
     // Per element: its clicks, and where inside it they landed.
     expect(body.elements.map((e) => e.path).sort()).toEqual(TARGETS.map((t) => t.path).sort());

@@ -132,5 +132,5 @@ export interface ClickHeatmapBody {
     grid: Array<[number, number, number, number]>;
   }>;
   cells: Array<[number, number, number, number, number]>;
-  suppressed: { elements: number; cells: number };
+  suppressed: { elements: number; cells: number; gridCells?: number };
 }

@@ -12,7 +12,16 @@ const range = {
   device,
   from: z.number().int(),
   to: z.number().int(),
-  k: z.number().int().describe('sessions an element or cell needs before it is shown'),
+  k: z.number().int().describe('sessions and distinct visitors an element or cell needs before it is shown'),
+  minCohort: z
+    .number()
+    .int()
+    .describe(
+      'distinct visitors each day of the answer holds (VEIL_HEATMAP_MIN_COHORT), in its segment and in the rest of it',
+    ),
+  withheldDays: z
+    .array(z.string())
+    .describe('UTC days (YYYY-MM-DD) of the range left out of the answer: fewer than minCohort visitors'),
 };
 
 const totalsSchema = z.object({
@@ -28,6 +37,8 @@ export const heatmapPagesSchema = z
     pages: z.array(totalsSchema.extend({ pattern: z.string() })),
     suppressed: z.number().int(),
     k: z.number().int(),
+    minCohort: range.minCohort,
+    withheldDays: range.withheldDays,
   })
   .meta({ id: 'HeatmapPages' });
 
@@ -51,7 +62,11 @@ export const clickHeatmapSchema = z
     cells: z.array(
       z.tuple([z.number().int(), z.number().int(), z.number().int(), z.number().int(), z.number().int()]),
     ),
-    suppressed: z.object({ elements: z.number().int(), cells: z.number().int() }),
+    suppressed: z.object({
+      elements: z.number().int(),
+      cells: z.number().int(),
+      gridCells: z.number().int().describe("cells of shown elements' grids withheld"),
+    }),
   })
   .meta({ id: 'ClickHeatmap' });
 

@@ -50,3 +50,19 @@ export function bucketsCovering(fromDay: number, toDay: number): number[] {
   }
   return out;
 }
+
+/**
+ * The fewest aligned buckets that exactly cover a set of days (each run of consecutive days
+ * covered on its own), in day order: a range with some days left out reads none of their rows.
+ */
+export function bucketsCoveringDays(days: readonly number[]): number[] {
+  const sorted = [...new Set(days)].sort((a, b) => a - b);
+  const out: number[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    out.push(...bucketsCovering(sorted[i]!, sorted[j]!));
+    i = j + 1;
+  }
+  return out;
+}

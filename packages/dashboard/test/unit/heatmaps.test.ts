@@ -16,6 +16,8 @@ const clicks: ClickHeatmap = {
   from: 0,
   to: 1,
   k: 5,
+  minCohort: 20,
+  withheldDays: [],
   totals: { views: 10, sessions: 8, clicks: 30, rage: 6, dead: 3 },
   cellPx: 16,
   elementGridCells: 8,
@@ -38,7 +40,7 @@ const clicks: ClickHeatmap = {
     [2, 3, 20, 6, 0],
     [10, 1, 10, 0, 3],
   ],
-  suppressed: { elements: 0, cells: 0 },
+  suppressed: { elements: 0, cells: 0, gridCells: 0 },
 };
 
 describe('heatmap view in the URL', () => {

@@ -131,7 +131,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.freeze([
     name: 'VEIL_HEATMAP_MIN_COHORT',
     default: '20',
     description:
-      'Minimum cohort of heatmaps in distinct visitors (2 to 1000): a heatmap query is answered only when every day and device class it adds up holds at least this many distinct visitors, else it is refused whole with 422 `cohort_too_small`, so that narrowing a segment or differencing two overlapping queries cannot isolate one person. Funnels use the same minimum: a funnel whose first step has fewer distinct visitors shows nothing.',
+      'Minimum cohort of heatmaps in distinct visitors (2 to 1000): a heatmap answer adds up only whole UTC days whose every device class holds at least this many distinct visitors in the segment and in its rest (a coarser segment minus it); other days are left out and named in `withheldDays`, and a query with no such day is refused with 422 `cohort_too_small`, so that narrowing a segment or differencing overlapping queries cannot isolate fewer visitors. Funnels use the same minimum: a funnel whose first step has fewer distinct visitors shows nothing.',
     audience: 'operator',
   },
   {

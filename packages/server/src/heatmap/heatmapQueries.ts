@@ -1,5 +1,5 @@
 import {
-  bucketsCovering,
+  bucketsCoveringDays,
   cellOfTile,
   type DeviceClass,
   ELEMENT_GRID_CELLS,
@@ -8,16 +8,16 @@ import {
   type SegmentFilter,
   segmentKey,
 } from '@veil/core';
-import { VeilError } from '../errors/VeilError.js';
 import {
   type AggregateSelection,
-  type DayCohort,
+  type ElementStats,
   type PageTotals,
+  type TileCounts,
   TileKind,
 } from '../storage/heatmaps/HeatmapRepository.js';
 import type { Store } from '../storage/Store.js';
-import type { DenseCounts } from './countsBlob.js';
-import { emptyVisitorBitmap, orVisitorBitmap, visitorCount } from './visitorBitmap.js';
+import { type CohortDays, cohortDays, isoDay, requireCohort } from './heatmapCohort.js';
+import { CLICK_TILE_VISITOR_PARTS, ELEMENT_VISITOR_PARTS, visitorsOf } from './visitorSets.js';
 
 /** One heatmap question: a page of a site, device classes, a day range (UTC) and a segment. */
 export interface HeatmapQuery {
@@ -30,7 +30,7 @@ export interface HeatmapQuery {
   filter: SegmentFilter;
   /** k of k-anonymity (the site's `heatmapMinSessions`). */
   k: number;
-  /** Minimum cohort in distinct visitors (`VEIL_HEATMAP_MIN_COHORT`), see `cohortAllows`. */
+  /** Minimum cohort in distinct visitors (`VEIL_HEATMAP_MIN_COHORT`), see `heatmapCohort.ts`. */
   minCohort: number;
 }
 
@@ -63,63 +63,25 @@ export interface ClickHeatmap {
   elements: ElementClicks[];
   /** `[cellX, cellY, clicks, rage, dead]` in page cells of `cellPx`. */
   cells: Array<[number, number, number, number, number]>;
-  /** Elements and cells withheld because fewer than k sessions contributed. */
-  suppressed: { elements: number; cells: number };
+  /** Elements, page cells and element grid cells withheld: fewer than k sessions or k distinct visitors. */
+  suppressed: { elements: number; cells: number; gridCells: number };
+  /** Days left out of the answer (`heatmapCohort.ts`), `YYYY-MM-DD`. */
+  withheldDays: string[];
 }
+
+/** The rows an answer reads: the query's segment and device classes on its released days only. */
+export function selectionOf(q: Omit<HeatmapQuery, 'pattern'>, days: CohortDays): AggregateSelection {
+  return { devices: q.devices, segment: segmentKey(q.filter), buckets: bucketsCoveringDays(days.released) };
+}
+
+/** The days an answer left out (`YYYY-MM-DD`), as every heatmap answer names them. */
+const withheldOf = (days: CohortDays) => ({ withheldDays: days.withheld.map(isoDay) });
 
 /**
- * The minimum cohort: a query adds up days (and, for the page list, device classes); each day and
- * device class with data must hold at least `min` distinct visitors, and so must the whole. Then
- * any two queries differ by whole days or device classes of at least `min` visitors each, so
- * neither narrowing a segment nor differencing overlapping date ranges or device sets isolates
- * one person. Visitors are counted from bitmaps whose set bits never exceed the true number
- * (`visitorBitmap.ts`): an error can only refuse.
+ * k of an element or cell: at least k sessions and k distinct visitors (`visitorSets.ts`, a lower
+ * bound) contributed, so one visitor's many sessions never open it.
  */
-export function cohortAllows(rows: readonly DayCohort[], min: number): boolean {
-  const parts = new Map<string, { sessions: number; visitors: Uint8Array }>();
-  for (const r of rows) {
-    const key = `${r.device}\u0000${r.day}`;
-    const part = parts.get(key) ?? { sessions: 0, visitors: emptyVisitorBitmap() };
-    part.sessions += r.sessions;
-    orVisitorBitmap(part.visitors, r.visitors);
-    parts.set(key, part);
-  }
-  const all = emptyVisitorBitmap();
-  for (const part of parts.values()) {
-    if (part.sessions <= 0) continue;
-    if (visitorCount(part.visitors) < min) return false;
-    orVisitorBitmap(all, part.visitors);
-  }
-  return visitorCount(all) >= min;
-}
-
-function daysOf(q: Pick<HeatmapQuery, 'fromDay' | 'toDay'>): number[] {
-  const days: number[] = [];
-  for (let d = q.fromDay; d <= q.toDay; d++) days.push(d);
-  return days;
-}
-
-/** Refuses the whole query (422 `cohort_too_small`) unless its cohort is large enough. */
-async function requireCohort(store: Store, q: Omit<HeatmapQuery, 'pattern'>, pattern: string | null) {
-  const rows = await store.heatmaps.dayCohorts(q.siteId, pattern, {
-    devices: q.devices,
-    segment: segmentKey(q.filter),
-    days: daysOf(q),
-  });
-  if (!cohortAllows(rows, q.minCohort)) {
-    throw new VeilError(
-      'cohort_too_small',
-      `fewer than ${q.minCohort} distinct visitors on a day or device class of this query: widen the date range, device classes or segment`,
-    );
-  }
-  return rows;
-}
-
-export function selectionOf(q: HeatmapQuery): AggregateSelection {
-  return { devices: q.devices, segment: segmentKey(q.filter), buckets: bucketsCovering(q.fromDay, q.toDay) };
-}
-
-const keep = (count: number, sessions: number, k: number): number => (sessions >= k ? Math.max(0, count) : 0);
+const kOk = (sessions: number, visitors: number, k: number): boolean => sessions >= k && visitors >= k;
 
 const emptyTotals = (): HeatmapTotals => ({ views: 0, sessions: 0, clicks: 0, rage: 0, dead: 0 });
 
@@ -136,29 +98,41 @@ function visibleTotals(t: PageTotals, k: number): HeatmapTotals {
 export async function clickHeatmap(store: Store, q: HeatmapQuery): Promise<ClickHeatmap | undefined> {
   const pageId = await store.heatmaps.pageId(q.siteId, q.pattern);
   if (pageId === undefined) return undefined;
-  await requireCohort(store, q, q.pattern);
-  const sel = selectionOf(q);
+  const days = await requireCohort(store, q, q.pattern);
+  const sel = selectionOf(q, days);
   const [totals, elements, tiles] = await Promise.all([
     store.heatmaps.totals(pageId, sel),
     store.heatmaps.elements(pageId, sel),
     store.heatmaps.tiles(pageId, TileKind.Clicks, sel),
   ]);
   const visible = visibleTotals(totals, q.k);
-  const base = { totals: visible, cellPx: PAGE_CELL_PX, elementGridCells: ELEMENT_GRID_CELLS };
+  const base = {
+    totals: visible,
+    cellPx: PAGE_CELL_PX,
+    elementGridCells: ELEMENT_GRID_CELLS,
+    ...withheldOf(days),
+  };
   if (totals.sessions < q.k) {
     return {
       ...base,
       elements: [],
       cells: [],
-      suppressed: { elements: elements.length, cells: countCells(tiles) },
+      suppressed: { elements: elements.length, cells: countCells(tiles), gridCells: 0 },
     };
   }
   const clicked = elements.filter((e) => e.clicks > 0);
-  const shownElements = kAnonymous(clicked, (e) => e.sessions, q.k);
+  const shownElements = kAnonymous(
+    clicked,
+    (e) => (kOk(e.sessions, visitorsOf(e.visitors, ELEMENT_VISITOR_PARTS.clicks), q.k) ? q.k : 0),
+    q.k,
+  );
+  let suppressedGrid = 0;
   const out: ElementClicks[] = shownElements.shown
     .map((e) => {
-      const rageOk = e.rageSessions >= q.k;
-      const deadOk = e.deadSessions >= q.k;
+      const rageOk = kOk(e.rageSessions, visitorsOf(e.visitors, ELEMENT_VISITOR_PARTS.rage), q.k);
+      const deadOk = kOk(e.deadSessions, visitorsOf(e.visitors, ELEMENT_VISITOR_PARTS.dead), q.k);
+      const grid = gridEntries(e, q.k, rageOk, deadOk);
+      suppressedGrid += grid.suppressed;
       return {
         path: e.path,
         clicks: e.clicks,
@@ -166,15 +140,17 @@ export async function clickHeatmap(store: Store, q: HeatmapQuery): Promise<Click
         sessions: e.sessions,
         rage: rageOk ? e.rage : 0,
         dead: deadOk ? e.dead : 0,
-        grid: gridEntries(e.grid, rageOk, deadOk),
+        grid: grid.shown,
       };
     })
     .sort((a, b) => b.clicks - a.clicks || a.path.localeCompare(b.path));
 
   const cells: ClickHeatmap['cells'] = [];
   let suppressedCells = 0;
+  const P = CLICK_TILE_VISITOR_PARTS;
   for (const [tile, counts] of tiles) {
     const v = counts.values;
+    const who = counts.visitors;
     for (let index = 0, at = 0; index < counts.size; index++, at += counts.metrics) {
       const clicks = v[at]!;
       if (clicks <= 0) continue;
@@ -183,12 +159,14 @@ export async function clickHeatmap(store: Store, q: HeatmapQuery): Promise<Click
       const rageSessions = v[at + 3]!;
       const dead = v[at + 4]!;
       const deadSessions = v[at + 5]!;
-      if (sessions < q.k) {
+      if (!kOk(sessions, visitorsOf(who, P.clicks + index), q.k)) {
         suppressedCells++;
         continue;
       }
       const { cx, cy } = cellOfTile(tile, index);
-      cells.push([cx, cy, clicks, keep(rage, rageSessions, q.k), keep(dead, deadSessions, q.k)]);
+      const rageOk = kOk(rageSessions, visitorsOf(who, P.rage + index), q.k);
+      const deadOk = kOk(deadSessions, visitorsOf(who, P.dead + index), q.k);
+      cells.push([cx, cy, clicks, rageOk ? Math.max(0, rage) : 0, deadOk ? Math.max(0, dead) : 0]);
     }
   }
   cells.sort((a, b) => a[1] - b[1] || a[0] - b[0]);
@@ -196,11 +174,11 @@ export async function clickHeatmap(store: Store, q: HeatmapQuery): Promise<Click
     ...base,
     elements: out,
     cells,
-    suppressed: { elements: shownElements.suppressed, cells: suppressedCells },
+    suppressed: { elements: shownElements.suppressed, cells: suppressedCells, gridCells: suppressedGrid },
   };
 }
 
-function countCells(tiles: Map<number, DenseCounts>): number {
+function countCells(tiles: Map<number, TileCounts>): number {
   let n = 0;
   for (const counts of tiles.values()) {
     for (let at = 0; at < counts.values.length; at += counts.metrics) if (counts.values[at]! > 0) n++;
@@ -208,18 +186,26 @@ function countCells(tiles: Map<number, DenseCounts>): number {
   return n;
 }
 
+/** An element's relative grid: cells fewer than k distinct visitors clicked are withheld. */
 function gridEntries(
-  grid: DenseCounts,
+  e: Pick<ElementStats, 'grid' | 'visitors'>,
+  k: number,
   rageOk: boolean,
   deadOk: boolean,
-): Array<[number, number, number, number]> {
-  const out: Array<[number, number, number, number]> = [];
+): { shown: Array<[number, number, number, number]>; suppressed: number } {
+  const shown: Array<[number, number, number, number]> = [];
+  let suppressed = 0;
+  const { grid } = e;
   const v = grid.values;
   for (let cell = 0, at = 0; cell < grid.size; cell++, at += grid.metrics) {
-    if (v[at]! > 0)
-      out.push([cell, v[at]!, rageOk ? Math.max(0, v[at + 1]!) : 0, deadOk ? Math.max(0, v[at + 2]!) : 0]);
+    if (v[at]! <= 0) continue;
+    if (visitorsOf(e.visitors, ELEMENT_VISITOR_PARTS.grid + cell) < k) {
+      suppressed++;
+      continue;
+    }
+    shown.push([cell, v[at]!, rageOk ? Math.max(0, v[at + 1]!) : 0, deadOk ? Math.max(0, v[at + 2]!) : 0]);
   }
-  return out;
+  return { shown, suppressed };
 }
 
 export interface ScrollHeatmap {
@@ -228,19 +214,36 @@ export interface ScrollHeatmap {
   sessions: number;
   /** Average fold (viewport height), CSS px. */
   averageFoldPx: number;
-  /** `reach[d]`: the share of page views that reached at least d % of the page (0..100). */
+  /**
+   * `reach[d]`: the share of page views that reached at least d % of the page (0..100). Depths
+   * fewer than k distinct visitors reached are cut: those page views count at the deepest depth
+   * k visitors reached, and deeper entries are 0.
+   */
   reach: number[];
+  withheldDays: string[];
 }
 
 /** Scroll depth: the share of page views reaching each depth, with the average fold. */
 export async function scrollHeatmap(store: Store, q: HeatmapQuery): Promise<ScrollHeatmap | undefined> {
   const pageId = await store.heatmaps.pageId(q.siteId, q.pattern);
   if (pageId === undefined) return undefined;
-  await requireCohort(store, q, q.pattern);
-  const t = await store.heatmaps.totals(pageId, selectionOf(q));
-  if (t.sessions < q.k || t.scrollViews <= 0) return { views: 0, sessions: 0, averageFoldPx: 0, reach: [] };
+  const days = await requireCohort(store, q, q.pattern);
+  const t = await store.heatmaps.totals(pageId, selectionOf(q, days));
+  const empty = { views: 0, sessions: 0, averageFoldPx: 0, reach: [], ...withheldOf(days) };
+  if (t.sessions < q.k || t.scrollViews <= 0) return empty;
+  // The deepest depth at least k distinct visitors reached (visitors of that bin or deeper).
+  const reached = new Set<number>();
+  let cut = -1;
+  for (let bin = 100; bin >= 0; bin--) {
+    for (const b of t.scrollVisitors.get(bin) ?? []) reached.add(b);
+    if (reached.size >= q.k) {
+      cut = bin;
+      break;
+    }
+  }
+  if (cut < 0) return empty;
   const bins = new Array<number>(101).fill(0);
-  for (let bin = 0; bin <= 100; bin++) bins[bin] = Math.max(0, t.scroll.values[bin] ?? 0);
+  for (let bin = 0; bin <= 100; bin++) bins[Math.min(bin, cut)]! += Math.max(0, t.scroll.values[bin] ?? 0);
   const total = bins.reduce((s, v) => s + v, 0);
   const reach = new Array<number>(101).fill(0);
   let atLeast = 0;
@@ -253,6 +256,7 @@ export async function scrollHeatmap(store: Store, q: HeatmapQuery): Promise<Scro
     sessions: t.sessions,
     averageFoldPx: Math.round(t.foldPxSum / t.scrollViews),
     reach,
+    ...withheldOf(days),
   };
 }
 
@@ -264,14 +268,15 @@ export interface AttentionHeatmap {
   /** By dwell, most first. */
   elements: Array<{ path: string; ms: number; share: number; sessions: number }>;
   suppressed: { elements: number; cells: number };
+  withheldDays: string[];
 }
 
 /** Attention: pointer dwell by page cell and by element, k-anonymous. */
 export async function attentionHeatmap(store: Store, q: HeatmapQuery): Promise<AttentionHeatmap | undefined> {
   const pageId = await store.heatmaps.pageId(q.siteId, q.pattern);
   if (pageId === undefined) return undefined;
-  await requireCohort(store, q, q.pattern);
-  const sel = selectionOf(q);
+  const days = await requireCohort(store, q, q.pattern);
+  const sel = selectionOf(q, days);
   const [totals, elements, tiles] = await Promise.all([
     store.heatmaps.totals(pageId, sel),
     store.heatmaps.elements(pageId, sel),
@@ -285,7 +290,7 @@ export async function attentionHeatmap(store: Store, q: HeatmapQuery): Promise<A
       const ms = counts.values[at]!;
       const sessions = counts.values[at + 1]!;
       if (ms <= 0) continue;
-      if (!pageOk || sessions < q.k) {
+      if (!pageOk || !kOk(sessions, visitorsOf(counts.visitors, index), q.k)) {
         suppressedCells++;
         continue;
       }
@@ -295,7 +300,12 @@ export async function attentionHeatmap(store: Store, q: HeatmapQuery): Promise<A
   }
   const dwelt = elements.filter((e) => e.attentionMs > 0);
   const shown = pageOk
-    ? kAnonymous(dwelt, (e) => e.attentionSessions, q.k)
+    ? kAnonymous(
+        dwelt,
+        (e) =>
+          kOk(e.attentionSessions, visitorsOf(e.visitors, ELEMENT_VISITOR_PARTS.attention), q.k) ? q.k : 0,
+        q.k,
+      )
     : { shown: [], suppressed: dwelt.length };
   return {
     totalMs: pageOk ? Math.round(totals.attentionMs) : 0,
@@ -310,6 +320,7 @@ export async function attentionHeatmap(store: Store, q: HeatmapQuery): Promise<A
       }))
       .sort((a, b) => b.ms - a.ms || a.path.localeCompare(b.path)),
     suppressed: { elements: shown.suppressed, cells: suppressedCells },
+    ...withheldOf(days),
   };
 }
 
@@ -318,23 +329,29 @@ export interface PageListEntry extends HeatmapTotals {
 }
 
 /**
- * The site's pages with heatmap data in the range, by page views. The whole list is refused when
- * the site's cohort in the segment is too small; pages below the minimum cohort or below k
- * sessions are left out.
+ * The site's pages with heatmap data in the range, by page views, over the days released for the
+ * whole site (`heatmapCohort.ts`; refused when none is). A page that would withhold one of those
+ * days of its own, or that fewer than k sessions visited, is left out.
  */
 export async function heatmapPages(
   store: Store,
   q: Omit<HeatmapQuery, 'pattern'>,
-): Promise<{ pages: PageListEntry[]; suppressed: number }> {
-  const cohorts = await requireCohort(store, q, null);
-  const byPage = new Map<string, DayCohort[]>();
-  for (const row of cohorts) byPage.set(row.pattern, [...(byPage.get(row.pattern) ?? []), row]);
-  const rows = await store.heatmaps.pages(q.siteId, selectionOf({ ...q, pattern: '' }));
-  const { shown, suppressed } = kAnonymous(
-    rows,
-    (r) => (cohortAllows(byPage.get(r.pattern) ?? [], q.minCohort) ? r.sessions : 0),
-    q.k,
-  );
+): Promise<{ pages: PageListEntry[]; suppressed: number; withheldDays: string[] }> {
+  const site = await requireCohort(store, q, null);
+  const released = new Set(site.released);
+  const onReleased = <T extends { day: number }>(rows: readonly T[]) =>
+    rows.filter((r) => released.has(r.day));
+  const byPage = <T extends { pattern: string; day: number }>(rows: readonly T[], pattern: string) =>
+    onReleased(rows.filter((r) => r.pattern === pattern));
+  const pageOk = (pattern: string) =>
+    cohortDays(
+      byPage(site.segment, pattern),
+      site.coarser.map((rows) => byPage(rows, pattern)),
+      q.devices,
+      q.minCohort,
+    ).withheld.length === 0;
+  const rows = await store.heatmaps.pages(q.siteId, selectionOf(q, site));
+  const { shown, suppressed } = kAnonymous(rows, (r) => (pageOk(r.pattern) ? r.sessions : 0), q.k);
   return {
     pages: shown
       .map((r) => ({
@@ -347,5 +364,6 @@ export async function heatmapPages(
       }))
       .sort((a, b) => b.views - a.views || b.clicks - a.clicks || a.pattern.localeCompare(b.pattern)),
     suppressed,
+    ...withheldOf(site),
   };
 }

@@ -41,7 +41,8 @@ const TAGS = ['heatmaps'];
 /**
  * Heatmaps (`heatmaps:read`, which the analyst role has): pages, clicks (with rage and dead),
  * scroll depth, attention and the page's representative snapshot. Every figure comes from the
- * aggregates; elements and cells fewer than k sessions contributed to are withheld.
+ * aggregates of the range's released days (`heatmapCohort.ts`); elements and cells fewer than k
+ * sessions or k distinct visitors contributed to are withheld.
  */
 export async function heatmapRoutes(app: FastifyInstance): Promise<void> {
   const { store, clock, cipher, config } = app.veil;
@@ -94,7 +95,10 @@ export async function heatmapRoutes(app: FastifyInstance): Promise<void> {
       k: s.policy.heatmapMinSessions,
       minCohort,
     };
-    return { query, head: { page: known, device: q.device, from: r.from, to: r.to, k: query.k } };
+    return {
+      query,
+      head: { page: known, device: q.device, from: r.from, to: r.to, k: query.k, minCohort },
+    };
   };
 
   const pageDoc = (summary: string, description: string, schema: z.ZodType) => ({
@@ -113,7 +117,7 @@ export async function heatmapRoutes(app: FastifyInstance): Promise<void> {
     querystring: heatmapPagesQuery,
     doc: pageDoc(
       'Pages with heatmap data',
-      'Page patterns by page views; pages fewer than k sessions visited, or below the minimum cohort, are left out. Refused whole (422 cohort_too_small) when a day or device class of the range holds fewer than VEIL_HEATMAP_MIN_COHORT distinct visitors in the segment.',
+      'Page patterns by page views over the released days of the range; pages fewer than k sessions visited, or below the minimum cohort on one of those days, are left out. Days below VEIL_HEATMAP_MIN_COHORT distinct visitors in a device class of the segment (or in the rest of it) are left out and named in withheldDays; refused (422 cohort_too_small) when no day is left.',
       heatmapPagesSchema,
     ),
     handler: async ({ params, query }) => {
@@ -130,7 +134,7 @@ export async function heatmapRoutes(app: FastifyInstance): Promise<void> {
         k,
         minCohort,
       });
-      return { ...result, k };
+      return { ...result, k, minCohort };
     },
   });
 

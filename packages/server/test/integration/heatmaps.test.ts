@@ -53,7 +53,7 @@ describe('heatmaps API', () => {
       [37, 2, 6, 0, 0],
       [6, 12, 8, 0, 0],
     ]);
-    expect(body.suppressed).toEqual({ elements: 0, cells: 0 });
+    expect(body.suppressed).toEqual({ elements: 0, cells: 0, gridCells: 0 });
   });
 
   it('shows an element or cell only when at least k sessions contributed (k per site)', async () => {
@@ -66,7 +66,7 @@ describe('heatmaps API', () => {
     const { body } = await clicks(site.siteKey, 'page=/');
     expect(body.elements.map((e: { path: string }) => e.path)).toEqual([BUTTON]);
     expect(body.cells).toEqual([[0, 0, 5, 0, 0]]);
-    expect(body.suppressed).toEqual({ elements: 1, cells: 1 });
+    expect(body.suppressed).toEqual({ elements: 1, cells: 1, gridCells: 0 });
 
     const strict = await heatmapSite(t, { heatmapMinSessions: 6 });
     for (let s = 0; s < 5; s++) await visit(t, strict, { clicks: [{ el: BUTTON }] });
@@ -76,6 +76,8 @@ describe('heatmaps API', () => {
       pages: [],
       suppressed: 1,
       k: 6,
+      minCohort: 2,
+      withheldDays: [],
     });
     await visit(t, strict, { clicks: [{ el: BUTTON }] });
     expect((await clicks(strict.siteKey, 'page=/')).body.elements).toHaveLength(1);
@@ -255,8 +257,11 @@ describe('heatmaps API', () => {
     expect(scroll.body.reach[0]).toBe(1);
     expect(scroll.body.reach[30]).toBe(1);
     expect(scroll.body.reach[31]).toBe(0.5);
-    expect(scroll.body.reach[81]).toBe(0.1);
-    expect(scroll.body.reach[100]).toBe(0.1);
+    // One visitor alone reached 100 %: fewer than k visitors, so that page view counts at the
+    // deepest depth k visitors reached (80 %) and nothing is shown deeper.
+    expect(scroll.body.reach[80]).toBe(0.5);
+    expect(scroll.body.reach[81]).toBe(0);
+    expect(scroll.body.reach[100]).toBe(0);
     const attention = await get(`/api/v1/sites/${site.siteKey}/heatmaps/attention?page=/`);
     expect(attention.body).toMatchObject({
       totalMs: 10_000,
@@ -519,7 +524,7 @@ describe('heatmaps: the minimum cohort (distinct visitors, default 20)', () => {
     expect(visitors).toBeLessThanOrEqual(23);
   });
 
-  it('refuses two overlapping date ranges whose difference is one visitor', async () => {
+  it('leaves out a quiet day and names it, so overlapping date ranges differ by whole days of 20 visitors', async () => {
     const site = await heatmapSite(t);
     const first = day(t.clock.now());
     for (let v = 0; v < 24; v++) await visit(t, site, { clicks: [{ el: BUTTON, x: 5, y: 5 }] });
@@ -527,20 +532,34 @@ describe('heatmaps: the minimum cohort (distinct visitors, default 20)', () => {
     // The next day one visitor alone, clicking somewhere nobody else did.
     await visit(t, site, { visitorId: 'visitor_alone_next_day', clicks: [{ el: LINK, x: 900, y: 900 }] });
     const second = day(t.clock.now());
+    const secondIso = new Date(second).toISOString().slice(0, 10);
     const range = (from: number, to: number) =>
       `page=/&device=desktop&from=${from}&to=${to + MS_PER_DAY - 1}`;
     const dayOne = await get(site.siteKey, 'clicks', range(first, first));
     expect(dayOne.status).toBe(200);
     expect(dayOne.body.totals.sessions).toBe(24);
-    // Both days: 25 visitors in all, but the difference to day one would be that one visitor.
+    expect(dayOne.body.withheldDays).toEqual([]);
+    // Both days: answered, but from day one only; the quiet day is left out and named, so the
+    // difference to day one is nothing, never that one visitor.
     const both = await get(site.siteKey, 'clicks', range(first, second));
-    expect(both.status).toBe(422);
-    expect(both.body.error.code).toBe('cohort_too_small');
-    expect((await get(site.siteKey, 'scroll', range(first, second))).status).toBe(422);
-    expect((await get(site.siteKey, 'pages', `from=${first}&to=${second + MS_PER_DAY - 1}`)).status).toBe(
-      422,
+    expect(both.status).toBe(200);
+    expect(both.body.withheldDays).toEqual([secondIso]);
+    expect(both.body.totals).toEqual(dayOne.body.totals);
+    expect(both.body.cells).toEqual(dayOne.body.cells);
+    expect(JSON.stringify(both.body)).not.toContain(LINK);
+    const scroll = await get(site.siteKey, 'scroll', range(first, second));
+    expect(scroll.body).toMatchObject({ withheldDays: [secondIso] });
+    const pages = await get(
+      site.siteKey,
+      'pages',
+      `from=${first}&to=${second + MS_PER_DAY - 1}&device=desktop`,
     );
-    expect((await get(site.siteKey, 'clicks', range(second, second))).status).toBe(422);
+    expect(pages.status).toBe(200);
+    expect(pages.body).toMatchObject({ withheldDays: [secondIso], pages: [{ pattern: '/', sessions: 24 }] });
+    // The quiet day alone holds nothing to answer from.
+    const alone = await get(site.siteKey, 'clicks', range(second, second));
+    expect(alone.status).toBe(422);
+    expect(alone.body.error.code).toBe('cohort_too_small');
   });
 
   it('refuses device classes and segments that would single out a visitor', async () => {

@@ -2,6 +2,7 @@ import type { DeviceClass } from '@veil/core';
 import type { DenseCounts } from '../../heatmap/countsBlob.js';
 import type { AggregateWrite } from '../../heatmap/heatmapDeltas.js';
 import type { HeatmapPlan, HeatmapSessionState } from '../../heatmap/sessionPlan.js';
+import type { VisitorSets } from '../../heatmap/visitorSets.js';
 
 /** Which aggregate rows a read sums: one segment key, some device classes, some time buckets. */
 export interface AggregateSelection {
@@ -21,6 +22,8 @@ export interface PageTotals {
   foldPxSum: number;
   /** Percent bin (0..100) → page views. */
   scroll: DenseCounts;
+  /** Percent bin → distinct visitors whose page views reached it (`visitorSets.ts`). */
+  scrollVisitors: VisitorSets;
 }
 
 /** Sessions and distinct visitors (bitmap) of one page, device class and day (a level-0 bucket). */
@@ -33,7 +36,7 @@ export interface DayCohort {
   visitors: Uint8Array;
 }
 
-export interface PageSummary extends Omit<PageTotals, 'scroll'> {
+export interface PageSummary extends Omit<PageTotals, 'scroll' | 'scrollVisitors'> {
   pattern: string;
 }
 
@@ -49,6 +52,13 @@ export interface ElementStats {
   attentionSessions: number;
   /** Relative cell → clicks, rage, dead. */
   grid: DenseCounts;
+  /** Distinct visitors by part (`ELEMENT_VISITOR_PARTS`), unioned over the selection. */
+  visitors: VisitorSets;
+}
+
+/** A tile's cells, summed, with their distinct visitors (`CLICK_TILE_VISITOR_PARTS`; attention: the cell). */
+export interface TileCounts extends DenseCounts {
+  visitors: VisitorSets;
 }
 
 export interface SnapshotRecord {
@@ -97,8 +107,8 @@ export interface HeatmapRepository {
     selection: Omit<AggregateSelection, 'buckets'> & { days: readonly number[] },
   ): Promise<DayCohort[]>;
   elements(pageId: number, selection: AggregateSelection): Promise<ElementStats[]>;
-  /** Tile → cell index → counters, summed over the selection. */
-  tiles(pageId: number, kind: TileKind, selection: AggregateSelection): Promise<Map<number, DenseCounts>>;
+  /** Tile → cell index → counters, summed over the selection, with the cells' distinct visitors. */
+  tiles(pageId: number, kind: TileKind, selection: AggregateSelection): Promise<Map<number, TileCounts>>;
   snapshotCapturedAt(siteId: string, pattern: string, device: DeviceClass): Promise<number | undefined>;
   putSnapshot(
     siteId: string,

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { addCounts, type Counts, decodeCounts, encodeCounts } from '../../heatmap/countsBlob.js';
+import { type DeltaVisitors, deltaVisitors } from '../../heatmap/deltaVisitors.js';
 import {
   type AggregateWrite,
   ATTENTION_METRICS,
@@ -16,6 +17,12 @@ import {
   orVisitorBitmap,
   setVisitorBit,
 } from '../../heatmap/visitorBitmap.js';
+import {
+  decodeVisitorSets,
+  encodeVisitorSets,
+  mergeVisitorSets,
+  type VisitorSets,
+} from '../../heatmap/visitorSets.js';
 import type { Database } from '../Database.js';
 import type { Dialect } from '../migrations/Migration.js';
 import { TileKind } from './HeatmapRepository.js';
@@ -41,14 +48,18 @@ interface TotalsAcc {
   n: number[]; // views, sessions, clicks, rage, dead, attention_ms, scroll_views, fold_px_sum
   scroll: Counts;
   visitors: Uint8Array;
+  /** Scroll-depth bin → visitors (`visitorSets.ts`). */
+  scrollVisitors: VisitorSets;
 }
 interface ElementAcc {
   key: Key & { element_id: number };
   d: ElementDelta;
+  visitors: VisitorSets;
 }
 interface TileAcc {
   key: Key & { kind: number; tile: number };
   counts: Counts;
+  visitors: VisitorSets;
 }
 
 const TOTAL_COLUMNS = [
@@ -209,6 +220,9 @@ export function heatmapAggregateWriter(dialect: Dialect) {
       for (const [pattern, d] of deltas) {
         const page_id = pageOf(pattern);
         const n = [d.views, d.sessions, d.clicks, d.rage, d.dead, d.attentionMs, d.scrollViews, d.foldPxSum];
+        // The visitor's parts of this page's rows, worked out once for all its targets.
+        const who: DeltaVisitors | null =
+          visitorBit === undefined || visitorBit === null ? null : deltaVisitors(d, visitorBit);
         for (const t of targets) {
           const key: Key = { page_id, device: t.device, segment: t.segment, bucket: t.bucket };
           const ks = keyString(key);
@@ -217,30 +231,49 @@ export function heatmapAggregateWriter(dialect: Dialect) {
             for (let i = 0; i < n.length; i++) acc.n[i]! += n[i]!;
             addCounts(acc.scroll, d.scroll);
           } else {
-            acc = { key, n: [...n], scroll: addCounts(new Map(), d.scroll), visitors: emptyVisitorBitmap() };
+            acc = {
+              key,
+              n: [...n],
+              scroll: addCounts(new Map(), d.scroll),
+              visitors: emptyVisitorBitmap(),
+              scrollVisitors: new Map(),
+            };
             totals.set(ks, acc);
           }
           if (visitorBit !== undefined && visitorBit !== null) setVisitorBit(acc.visitors, visitorBit);
+          if (who) mergeVisitorSets(acc.scrollVisitors, who.scroll);
           for (const [path, e] of d.elements) {
             const element_id = elementOf(page_id, path);
             const eks = keyString(key, element_id);
-            const eacc = elements.get(eks);
+            let eacc = elements.get(eks);
             if (eacc) addElementDelta(eacc.d, e);
             else {
               const fresh: ElementDelta = { click: [0, 0, 0, 0, 0, 0], attention: [0, 0], grid: new Map() };
               addElementDelta(fresh, e);
-              elements.set(eks, { key: { ...key, element_id }, d: fresh });
+              eacc = { key: { ...key, element_id }, d: fresh, visitors: new Map() };
+              elements.set(eks, eacc);
             }
+            const ev = who?.elements.get(path);
+            if (ev) mergeVisitorSets(eacc.visitors, ev);
           }
-          for (const [kind, source] of [
-            [TileKind.Clicks, d.clickTiles],
-            [TileKind.Attention, d.attentionTiles],
+          for (const [kind, source, sourceVisitors] of [
+            [TileKind.Clicks, d.clickTiles, who?.clickTiles],
+            [TileKind.Attention, d.attentionTiles, who?.attentionTiles],
           ] as const) {
             for (const [tile, counts] of source) {
               const tks = keyString(key, kind, tile);
-              const tacc = tiles.get(tks);
+              let tacc = tiles.get(tks);
               if (tacc) addCounts(tacc.counts, counts);
-              else tiles.set(tks, { key: { ...key, kind, tile }, counts: addCounts(new Map(), counts) });
+              else {
+                tacc = {
+                  key: { ...key, kind, tile },
+                  counts: addCounts(new Map(), counts),
+                  visitors: new Map(),
+                };
+                tiles.set(tks, tacc);
+              }
+              const tv = sourceVisitors?.get(tile);
+              if (tv) mergeVisitorSets(tacc.visitors, tv);
             }
           }
         }
@@ -315,9 +348,12 @@ async function writeTotals(trx: Kysely<Database>, accs: TotalsAcc[]): Promise<vo
       fold_px_sum: sum(7),
       scroll: encodeCounts(scroll, SCROLL_METRICS.length),
       visitors: Buffer.from(orVisitorBitmap(decodeVisitorBitmap(old?.visitors), a.visitors)),
+      scroll_visitors: encodeVisitorSets(
+        decodeVisitorSets(old?.scroll_visitors, mergeVisitorSets(new Map(), a.scrollVisitors)),
+      ),
     } satisfies Database['heatmap_totals'];
   });
-  for (const group of chunks(values, Math.floor(MAX_PARAMS_PER_STATEMENT / 14))) {
+  for (const group of chunks(values, Math.floor(MAX_PARAMS_PER_STATEMENT / 15))) {
     await trx
       .insertInto('heatmap_totals')
       .values(group)
@@ -333,6 +369,7 @@ async function writeTotals(trx: Kysely<Database>, accs: TotalsAcc[]): Promise<vo
           fold_px_sum: eb.ref('excluded.fold_px_sum'),
           scroll: eb.ref('excluded.scroll'),
           visitors: eb.ref('excluded.visitors'),
+          scroll_visitors: eb.ref('excluded.scroll_visitors'),
         })),
       )
       .execute();
@@ -366,9 +403,10 @@ async function writeElements(trx: Kysely<Database>, accs: ElementAcc[]): Promise
         decodeCounts(old?.grid, addCounts(new Map(), a.d.grid)),
         ELEMENT_GRID_METRICS.length,
       ),
+      visitors: encodeVisitorSets(decodeVisitorSets(old?.visitors, mergeVisitorSets(new Map(), a.visitors))),
     } satisfies Database['heatmap_element_stats'];
   });
-  for (const group of chunks(values, Math.floor(MAX_PARAMS_PER_STATEMENT / 7))) {
+  for (const group of chunks(values, Math.floor(MAX_PARAMS_PER_STATEMENT / 8))) {
     await trx
       .insertInto('heatmap_element_stats')
       .values(group)
@@ -376,6 +414,7 @@ async function writeElements(trx: Kysely<Database>, accs: ElementAcc[]): Promise
         oc.columns(['page_id', 'device', 'segment', 'bucket', 'element_id']).doUpdateSet((eb) => ({
           stats: eb.ref('excluded.stats'),
           grid: eb.ref('excluded.grid'),
+          visitors: eb.ref('excluded.visitors'),
         })),
       )
       .execute();
@@ -408,16 +447,20 @@ async function writeTiles(trx: Kysely<Database>, accs: TileAcc[]): Promise<void>
       return {
         ...a.key,
         counts: encodeCounts(decodeCounts(old?.counts, addCounts(new Map(), a.counts)), metrics),
+        visitors: encodeVisitorSets(
+          decodeVisitorSets(old?.visitors, mergeVisitorSets(new Map(), a.visitors)),
+        ),
       };
     });
-    for (const group of chunks(values, Math.floor(MAX_PARAMS_PER_STATEMENT / 7))) {
+    for (const group of chunks(values, Math.floor(MAX_PARAMS_PER_STATEMENT / 8))) {
       await trx
         .insertInto('heatmap_tiles')
         .values(group)
         .onConflict((oc) =>
-          oc
-            .columns(['page_id', 'device', 'segment', 'kind', 'bucket', 'tile'])
-            .doUpdateSet((eb) => ({ counts: eb.ref('excluded.counts') })),
+          oc.columns(['page_id', 'device', 'segment', 'kind', 'bucket', 'tile']).doUpdateSet((eb) => ({
+            counts: eb.ref('excluded.counts'),
+            visitors: eb.ref('excluded.visitors'),
+          })),
         )
         .execute();
     }

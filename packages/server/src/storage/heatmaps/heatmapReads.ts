@@ -9,6 +9,7 @@ import {
   SCROLL_METRICS,
 } from '../../heatmap/heatmapDeltas.js';
 import { decodeVisitorBitmap } from '../../heatmap/visitorBitmap.js';
+import { decodeVisitorSets, type VisitorSets } from '../../heatmap/visitorSets.js';
 import type { Database } from '../Database.js';
 import type {
   DayCohort,
@@ -17,6 +18,7 @@ import type {
   PageSummary,
   PageTotals,
   SnapshotRecord,
+  TileCounts,
 } from './HeatmapRepository.js';
 
 type ReadParts = Pick<
@@ -45,6 +47,7 @@ const emptyTotals = (): PageTotals => ({
   scrollViews: 0,
   foldPxSum: 0,
   scroll: denseCounts(SCROLL_BINS, SCROLL_METRICS.length),
+  scrollVisitors: new Map(),
 });
 
 /**
@@ -124,6 +127,7 @@ export function heatmapReads(db: Kysely<Database>): ReadParts {
         out.scrollViews += Number(r.scroll_views);
         out.foldPxSum += Number(r.fold_px_sum);
         addBlobToDense(r.scroll, out.scroll);
+        decodeVisitorSets(r.scroll_visitors, out.scrollVisitors);
       }
       return out;
     },
@@ -160,14 +164,14 @@ export function heatmapReads(db: Kysely<Database>): ReadParts {
       if (sel.buckets.length === 0 || sel.devices.length === 0) return [];
       const rows = await db
         .selectFrom('heatmap_element_stats')
-        .select(['element_id', 'stats', 'grid'])
+        .select(['element_id', 'stats', 'grid', 'visitors'])
         .where('page_id', '=', pageId)
         .where('device', 'in', [...sel.devices])
         .where('segment', '=', sel.segment)
         .where('bucket', 'in', [...sel.buckets])
         .execute();
       if (rows.length === 0) return [];
-      const byId = new Map<number, { stats: DenseCounts; grid: DenseCounts }>();
+      const byId = new Map<number, { stats: DenseCounts; grid: DenseCounts; visitors: VisitorSets }>();
       for (const r of rows) {
         const id = Number(r.element_id);
         let e = byId.get(id);
@@ -175,11 +179,13 @@ export function heatmapReads(db: Kysely<Database>): ReadParts {
           e = {
             stats: denseCounts(1, ELEMENT_STATS_METRICS.length),
             grid: denseCounts(ELEMENT_GRID_CELLS ** 2, ELEMENT_GRID_METRICS.length),
+            visitors: new Map(),
           };
           byId.set(id, e);
         }
         addBlobToDense(r.stats, e.stats);
         addBlobToDense(r.grid, e.grid);
+        decodeVisitorSets(r.visitors, e.visitors);
       }
       const paths = await db
         .selectFrom('heatmap_elements')
@@ -203,18 +209,19 @@ export function heatmapReads(db: Kysely<Database>): ReadParts {
           attentionMs: attentionMs!,
           attentionSessions: attentionSessions!,
           grid: e.grid,
+          visitors: e.visitors,
         });
       }
       return out;
     },
 
     async tiles(pageId, kind, sel) {
-      const out = new Map<number, DenseCounts>();
+      const out = new Map<number, TileCounts>();
       const metrics = kind === 0 ? CLICK_METRICS.length : ATTENTION_METRICS.length;
       if (sel.buckets.length === 0 || sel.devices.length === 0) return out;
       const rows = await db
         .selectFrom('heatmap_tiles')
-        .select(['tile', 'counts'])
+        .select(['tile', 'counts', 'visitors'])
         .where('page_id', '=', pageId)
         .where('device', 'in', [...sel.devices])
         .where('segment', '=', sel.segment)
@@ -225,10 +232,11 @@ export function heatmapReads(db: Kysely<Database>): ReadParts {
         const tile = Number(r.tile);
         let counts = out.get(tile);
         if (!counts) {
-          counts = denseCounts(TILE_CELLS * TILE_CELLS, metrics);
+          counts = { ...denseCounts(TILE_CELLS * TILE_CELLS, metrics), visitors: new Map() };
           out.set(tile, counts);
         }
         addBlobToDense(r.counts, counts);
+        decodeVisitorSets(r.visitors, counts.visitors);
       }
       return out;
     },

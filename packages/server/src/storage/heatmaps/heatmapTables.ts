@@ -52,6 +52,8 @@ export interface HeatmapTotalsTable extends AggregateKey {
   scroll: Buffer;
   /** Distinct visitors as a bitmap (`visitorBitmap.ts`); null in rows written before migration 016. */
   visitors: Buffer | null;
+  /** Scroll-depth bin → distinct visitors (`visitorSets.ts`); null before migration 020 or without any. */
+  scroll_visitors: Buffer | null;
 }
 
 /**
@@ -65,6 +67,8 @@ export interface HeatmapElementStatsTable extends AggregateKey {
   stats: Buffer;
   /** `countsBlob`: relative cell → clicks, rage, dead. */
   grid: Buffer;
+  /** Distinct visitors of its clicks, rage, dead clicks, dwell and grid cells (`visitorSets.ts`); null before migration 020. */
+  visitors: Buffer | null;
 }
 
 /** A tile of page-coordinate cells: kind 0 clicks (`CLICK_METRICS`), 1 attention (`ATTENTION_METRICS`). */
@@ -72,6 +76,8 @@ export interface HeatmapTilesTable extends AggregateKey {
   kind: number;
   tile: number;
   counts: Buffer;
+  /** Distinct visitors per page cell (`visitorSets.ts`); null before migration 020. */
+  visitors: Buffer | null;
 }
 
 /** What counting needs of a session while it lasts (deleted a day after its last batch). */

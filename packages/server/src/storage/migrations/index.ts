@@ -17,6 +17,7 @@ import { heatmapVisitors } from './016_heatmap_visitors.js';
 import { sessionClicks } from './017_session_clicks.js';
 import { privacyDropHours } from './018_privacy_drop_hours.js';
 import { sessionFunnels } from './019_session_funnels.js';
+import { heatmapPartVisitors } from './020_heatmap_part_visitors.js';
 import type { Migration } from './Migration.js';
 
 /**
@@ -43,6 +44,7 @@ export const MIGRATIONS: readonly Migration[] = [
   sessionClicks,
   privacyDropHours,
   sessionFunnels,
+  heatmapPartVisitors,
 ];
 
 /** The schema version this build of Veil expects. */

@@ -1,0 +1,261 @@
+import {
+  bucketsContainingDay,
+  DEFAULT_PRIVACY_POLICY,
+  type DeviceClass,
+  type ParsedHeatmapEvent,
+  parseHeatmapEvent,
+  type RecordedEvent,
+  type SegmentFilter,
+  segmentKeysOf,
+  utcDay,
+} from '@veil/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { coarserFilters } from '../../src/heatmap/heatmapCohort.js';
+import { collectDeltas, targetsOf } from '../../src/heatmap/heatmapDeltas.js';
+import {
+  attentionHeatmap,
+  clickHeatmap,
+  type HeatmapQuery,
+  heatmapPages,
+  scrollHeatmap,
+} from '../../src/heatmap/heatmapQueries.js';
+import { SeenSet } from '../../src/heatmap/seenSet.js';
+import { decodeVisitorSets, encodeVisitorSets, type VisitorSets } from '../../src/heatmap/visitorSets.js';
+import type { Store } from '../../src/storage/Store.js';
+import type { SiteRecord } from '../../src/storage/sites/SiteRepository.js';
+import { attentionEvent, clickEvent, scrollEvent, viewEvent } from '../support/heatmapEvents.js';
+import { storeBackends } from '../support/storeBackends.js';
+
+// The minimum cohort and k of heatmaps on distinct visitors, the same on SQLite and PostgreSQL:
+// elements and cells count visitors (one visitor's 30 sessions open nothing), a segment whose rest
+// is a handful of visitors is refused, and a quiet day is left out of a range and named, not the
+// whole range refused. Visitors are given by their bit, so every count here is exact.
+
+const T = Date.UTC(2025, 4, 5, 10);
+const DAY = utcDay(T);
+const ISO = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10);
+const X = 'main#main>button:nth-of-type(1)';
+const Y = 'main#main>a:nth-of-type(2)';
+const Z = 'main#main>p:nth-of-type(3)';
+
+interface Session {
+  bit: number;
+  day?: number;
+  device?: DeviceClass;
+  tags?: Array<[string, string]>;
+  path?: string;
+  events: (t: number) => RecordedEvent[];
+}
+
+function write(s: Session) {
+  const day = s.day ?? DAY;
+  const t = day * 86_400_000 + 3_600_000;
+  const path = s.path ?? '/';
+  const events = [viewEvent(t, { path }), ...s.events(t)].map(
+    (e) => parseHeatmapEvent(e) as ParsedHeatmapEvent,
+  );
+  const deltas = collectDeltas(events, { pagePatterns: [], seen: new SeenSet() });
+  const segments = segmentKeysOf({ visitor: 'new', referrer: 'direct', region: null, tags: s.tags ?? [] });
+  return {
+    deltas,
+    targets: targetsOf(s.device ?? 'desktop', segments, bucketsContainingDay(day)),
+    visitorBit: s.bit,
+  };
+}
+
+const click =
+  (el: string, x: number, y: number, rx = 0.5, ry = 0.5) =>
+  (t: number) => [clickEvent(t + 100, { el, x, y, rx, ry })];
+
+describe.each(await storeBackends())('heatmap cohort on visitors: $name', (backend) => {
+  let store: Store;
+  let cleanup: () => Promise<void>;
+  let n = 0;
+  const site = (): Promise<SiteRecord> =>
+    store.sites.create({
+      siteKey: `heatmap_cohort_${n++}`,
+      name: 'cohort',
+      origins: ['https://c.example'],
+      policy: DEFAULT_PRIVACY_POLICY,
+      createdAt: T,
+    });
+  const add = (s: SiteRecord, sessions: Session[]) =>
+    store.heatmaps.addAggregates(s.id, sessions.map(write), T);
+  const query = (s: SiteRecord, over: Partial<HeatmapQuery> = {}): HeatmapQuery => ({
+    siteId: s.id,
+    pattern: '/',
+    devices: ['desktop'],
+    fromDay: DAY,
+    toDay: DAY,
+    filter: {},
+    k: 5,
+    minCohort: 20,
+    ...over,
+  });
+  const refused = (p: Promise<unknown>) =>
+    p.then(
+      () => 'answered',
+      (e: { code?: string }) => e.code,
+    );
+
+  beforeAll(async () => {
+    ({ store, cleanup } = await backend.open());
+  });
+  afterAll(async () => {
+    await store?.close();
+    await cleanup?.();
+  });
+
+  it('counts visitors for elements, grid cells, page cells, dwell and scroll depth: one visitor in 30 sessions opens none', async () => {
+    const s = await site();
+    const sessions: Session[] = [];
+    for (let i = 0; i < 30; i++) {
+      sessions.push({
+        bit: 7,
+        events: (t) => [
+          clickEvent(t + 100, { el: X, x: 900, y: 900 }),
+          clickEvent(t + 200, { el: Y, x: 40, y: 40, rx: 0.05, ry: 0.05 }),
+          attentionEvent(t + 300, { cells: [[50, 50, 2_000]], els: [[Z, 2_000]] }),
+          scrollEvent(t + 400, { pct: 100 }),
+        ],
+      });
+    }
+    for (let v = 0; v < 24; v++) {
+      sessions.push({
+        bit: 100 + v,
+        events: (t) => [
+          clickEvent(t + 100, { el: Y, x: 20, y: 20, rx: 0.5, ry: 0.5 }),
+          attentionEvent(t + 300, { cells: [[1, 1, 1_000]], els: [[Y, 1_000]] }),
+          scrollEvent(t + 400, { pct: 50 }),
+        ],
+      });
+    }
+    await add(s, sessions);
+
+    const clicks = await clickHeatmap(store, query(s));
+    expect(clicks?.totals).toMatchObject({ sessions: 54, clicks: 84 });
+    expect(clicks?.elements.map((e) => e.path)).toEqual([Y]);
+    // Y's corner cell: 30 clicks in 30 sessions, one visitor.
+    expect(clicks?.elements[0]?.grid).toEqual([[4 * 8 + 4, 24, 0, 0]]);
+    expect(clicks?.cells).toEqual([[1, 1, 24, 0, 0]]);
+    expect(clicks?.suppressed).toEqual({ elements: 1, cells: 2, gridCells: 1 });
+
+    const attention = await attentionHeatmap(store, query(s));
+    expect(attention?.elements.map((e) => e.path)).toEqual([Y]);
+    expect(attention?.cells).toEqual([[1, 1, 24_000]]);
+    expect(attention?.suppressed).toEqual({ elements: 1, cells: 1 });
+
+    const scroll = await scrollHeatmap(store, query(s));
+    expect(scroll?.views).toBe(54);
+    expect(scroll?.reach[50]).toBe(1);
+    expect(scroll?.reach[51]).toBe(0);
+    expect(scroll?.reach[100]).toBe(0);
+
+    // Four more visitors on X: 5 distinct visitors, now it is shown.
+    await add(
+      s,
+      [0, 1, 2, 3].map((v) => ({ bit: 200 + v, events: click(X, 900, 900) })),
+    );
+    const again = await clickHeatmap(store, query(s));
+    expect(again?.elements.map((e) => e.path).sort()).toEqual([X, Y].sort());
+    expect(again?.cells).toContainEqual([56, 56, 34, 0, 0]);
+  });
+
+  it("refuses a segment whose rest is fewer than the minimum: the whole minus a tag is not one visitor's", async () => {
+    const s = await site();
+    const tagged: Session[] = [];
+    for (let v = 0; v < 22; v++) tagged.push({ bit: v, tags: [['plan', 'pro']], events: click(X, 10, 10) });
+    // One visitor without the tag, clicking somewhere else.
+    await add(s, [...tagged, { bit: 500, events: click(Y, 700, 700) }]);
+    const pro: SegmentFilter = { tag: ['plan', 'pro'] };
+    expect(await refused(clickHeatmap(store, query(s)))).toBe('answered');
+    expect(await refused(clickHeatmap(store, query(s, { filter: pro })))).toBe('cohort_too_small');
+    expect(await refused(heatmapPages(store, { ...query(s, { filter: pro }), devices: ['desktop'] }))).toBe(
+      'cohort_too_small',
+    );
+    // 20 visitors without the tag: the rest is a crowd too, the segment is answered.
+    await add(
+      s,
+      Array.from({ length: 19 }, (_, v) => ({ bit: 600 + v, events: click(Y, 700, 700) })),
+    );
+    const answered = await clickHeatmap(store, query(s, { filter: pro }));
+    expect(answered?.totals.sessions).toBe(22);
+    // A segment without a rest (every session tagged) is answered as well.
+    const all = await site();
+    await add(all, tagged);
+    expect((await clickHeatmap(store, query(all, { filter: pro })))?.totals.sessions).toBe(22);
+  });
+
+  it('checks the rest per device class: narrowing a segment to a device class cannot single out its rest', async () => {
+    const s = await site();
+    const tagged = (device: DeviceClass, from: number): Session[] =>
+      Array.from({ length: 21 }, (_, v) => ({
+        bit: from + v,
+        device,
+        tags: [['plan', 'pro']],
+        events: click(X, 10, 10),
+      }));
+    // On mobile one visitor has no tag; on desktop everyone has it.
+    await add(s, [
+      ...tagged('desktop', 0),
+      ...tagged('mobile', 100),
+      { bit: 900, device: 'mobile', events: click(Y, 10, 10) },
+    ]);
+    const pro: SegmentFilter = { tag: ['plan', 'pro'] };
+    expect((await clickHeatmap(store, query(s, { filter: pro })))?.totals.sessions).toBe(21);
+    expect(await refused(clickHeatmap(store, query(s, { filter: pro, devices: ['mobile'] })))).toBe(
+      'cohort_too_small',
+    );
+    expect((await clickHeatmap(store, query(s, { devices: ['mobile'] })))?.totals.sessions).toBe(22);
+    expect(
+      await refused(heatmapPages(store, { ...query(s, { filter: pro }), devices: ['desktop', 'mobile'] })),
+    ).toBe('cohort_too_small');
+    expect(
+      (await heatmapPages(store, { ...query(s, { filter: pro }), devices: ['desktop'] })).pages,
+    ).toHaveLength(1);
+  });
+
+  it('leaves a quiet day out of a range and names it; overlapping ranges differ by whole days of 20 visitors', async () => {
+    const s = await site();
+    const day1: Session[] = Array.from({ length: 24 }, (_, v) => ({
+      bit: v,
+      day: DAY,
+      events: click(X, 10, 10),
+    }));
+    const day3: Session[] = Array.from({ length: 22 }, (_, v) => ({
+      bit: 100 + v,
+      day: DAY + 2,
+      events: click(X, 10, 10),
+    }));
+    // Day 2: one visitor alone, clicking an element nobody else did.
+    await add(s, [...day1, { bit: 999, day: DAY + 1, events: click(Z, 800, 800) }, ...day3]);
+    const range = (from: number, to: number) => clickHeatmap(store, query(s, { fromDay: from, toDay: to }));
+    const month = await range(DAY - 10, DAY + 20);
+    expect(month?.withheldDays).toEqual([ISO(DAY + 1)]);
+    expect(month?.totals.sessions).toBe(46);
+    expect(JSON.stringify(month)).not.toContain(Z);
+    const first = await range(DAY, DAY);
+    const firstTwo = await range(DAY, DAY + 1);
+    expect(firstTwo?.totals).toEqual(first?.totals);
+    expect(firstTwo?.cells).toEqual(first?.cells);
+    expect(await refused(range(DAY + 1, DAY + 1))).toBe('cohort_too_small');
+    const pages = await heatmapPages(store, { ...query(s), fromDay: DAY, toDay: DAY + 2 });
+    expect(pages).toMatchObject({ withheldDays: [ISO(DAY + 1)], pages: [{ pattern: '/', sessions: 46 }] });
+  });
+
+  it('stores visitor parts sparse and as a bitmap past 256, and reads them back whole', () => {
+    const sets: VisitorSets = new Map([
+      [0, new Set([1, 4095])],
+      [300, new Set(Array.from({ length: 400 }, (_, i) => i * 7))],
+    ]);
+    const back = decodeVisitorSets(encodeVisitorSets(sets));
+    expect([...(back.get(0) ?? [])].sort((a, b) => a - b)).toEqual([1, 4095]);
+    expect(back.get(300)?.size).toBe(400);
+    expect(decodeVisitorSets(Buffer.from([9, 1, 2]))).toEqual(new Map());
+    expect(coarserFilters({ visitor: 'new', referrer: 'search' })).toEqual([
+      {},
+      { visitor: 'new' },
+      { referrer: 'search' },
+    ]);
+  });
+});
