@@ -293,7 +293,10 @@ export function corpusSuite(options: CorpusSuiteOptions): void {
       expect(leaksIn(joinedText(stored.text), forbidden), 'stored text, nodes joined').toEqual([]);
       const requests = tap.batches.filter((b) => b.url.startsWith(server.url));
       expect(requests.length).toBeGreaterThan(0);
-      expect(requests.filter((b) => b.status !== 202).map((b) => b.status)).toEqual([]);
+      // Accepted, or shed under load (503 + Retry-After, which the recorder retries: the stored
+      // events above hold everything); never refused for what a batch holds.
+      expect(requests.filter((b) => b.status !== 202 && b.status !== 503).map((b) => b.status)).toEqual([]);
+      expect(requests.some((b) => b.status === 202)).toBe(true);
       for (const [i, b] of requests.entries()) {
         const body = b.body.toString('utf8');
         expect(leaksIn(body, forbidden), `request #${i}`).toEqual([]);
