@@ -44,61 +44,144 @@ export interface TextProfile {
   maxAlnumChain: number;
 }
 
+const isCollapsibleSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13 || c === 12;
+
+/**
+ * `TextProfile` built a piece at a time: `add` continues the statistics where the last piece
+ * ended, so pieces added one after another profile as their joined text would. With `asRun`,
+ * pieces are read as a run of inline text reads on screen (`redactRun`: runs of white space
+ * collapsed to one space, no-break spaces read as spaces), so the profile is the one of the text
+ * `redactRun` would join, without joining it.
+ */
+export class TextProfiler implements TextProfile {
+  digits = 0;
+  upper = 0;
+  at = 0;
+  colons = 0;
+  dots = 0;
+  maxDigitChain = 0;
+  maxAlnumToken = 0;
+  maxAlnumChain = 0;
+  /** Characters profiled (after collapsing, for a run). */
+  length = 0;
+  private chain = 0;
+  private seps = 0;
+  private token = 0;
+  private alnumChain = 0;
+  private space = false;
+  /** The last character of a run was collapsible white space. */
+  private lastSpace = false;
+
+  reset(): void {
+    this.digits = 0;
+    this.upper = 0;
+    this.at = 0;
+    this.colons = 0;
+    this.dots = 0;
+    this.maxDigitChain = 0;
+    this.maxAlnumToken = 0;
+    this.maxAlnumChain = 0;
+    this.length = 0;
+    this.chain = 0;
+    this.seps = 0;
+    this.token = 0;
+    this.alnumChain = 0;
+    this.space = false;
+    this.lastSpace = false;
+  }
+
+  /** Profiles `text` after what was added before (one pass, nothing allocated). */
+  add(text: string, asRun: boolean): void {
+    let { digits, upper, at, colons, dots, maxDigitChain, maxAlnumToken, maxAlnumChain, length } = this;
+    let { chain, seps, token, alnumChain, space, lastSpace } = this;
+    for (let i = 0; i < text.length; i++) {
+      let c = text.charCodeAt(i);
+      if (asRun) {
+        if (isCollapsibleSpace(c)) {
+          if (lastSpace) continue;
+          c = 32;
+          lastSpace = true;
+        } else {
+          if (c === 0xa0) c = 32;
+          lastSpace = false;
+        }
+      }
+      length++;
+      const isDigit = c >= 48 && c <= 57;
+      const isUpper = c >= 65 && c <= 90;
+      if (isUpper) upper++;
+      const isAlnum = isDigit || isUpper || (c >= 97 && c <= 122);
+      if (isDigit) {
+        digits++;
+        chain++;
+        seps = 0;
+        if (chain > maxDigitChain) maxDigitChain = chain;
+      } else if (
+        chain > 0 &&
+        seps < 2 &&
+        (c === 32 || c === 45 || c === 46 || c === 47 || c === 40 || c === 41 || c === 43)
+      ) {
+        seps++;
+      } else {
+        chain = 0;
+        seps = 0;
+      }
+      if (isAlnum) {
+        token++;
+        alnumChain++;
+        space = false;
+        if (token > maxAlnumToken) maxAlnumToken = token;
+        if (alnumChain > maxAlnumChain) maxAlnumChain = alnumChain;
+      } else {
+        token = 0;
+        if (c === 32 && !space && alnumChain > 0) space = true;
+        else {
+          alnumChain = 0;
+          space = false;
+        }
+      }
+      if (c === 64) at++;
+      else if (c === 58) colons++;
+      else if (c === 46) dots++;
+    }
+    this.digits = digits;
+    this.upper = upper;
+    this.at = at;
+    this.colons = colons;
+    this.dots = dots;
+    this.maxDigitChain = maxDigitChain;
+    this.maxAlnumToken = maxAlnumToken;
+    this.maxAlnumChain = maxAlnumChain;
+    this.length = length;
+    this.chain = chain;
+    this.seps = seps;
+    this.token = token;
+    this.alnumChain = alnumChain;
+    this.space = space;
+    this.lastSpace = lastSpace;
+  }
+}
+
+const profiler = new TextProfiler();
+
 /** One pass over the text: the statistics the detectors' pre-checks need. */
 export function profileText(text: string): TextProfile {
-  let digits = 0;
-  let upper = 0;
-  let at = 0;
-  let colons = 0;
-  let dots = 0;
-  let chain = 0;
-  let seps = 0;
-  let maxDigitChain = 0;
-  let token = 0;
-  let maxAlnumToken = 0;
-  let alnumChain = 0;
-  let space = false;
-  let maxAlnumChain = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const isDigit = c >= 48 && c <= 57;
-    const isUpper = c >= 65 && c <= 90;
-    if (isUpper) upper++;
-    const isAlnum = isDigit || isUpper || (c >= 97 && c <= 122);
-    if (isDigit) {
-      digits++;
-      chain++;
-      seps = 0;
-      if (chain > maxDigitChain) maxDigitChain = chain;
-    } else if (
-      chain > 0 &&
-      seps < 2 &&
-      (c === 32 || c === 45 || c === 46 || c === 47 || c === 40 || c === 41 || c === 43)
-    ) {
-      seps++;
-    } else {
-      chain = 0;
-      seps = 0;
-    }
-    if (isAlnum) {
-      token++;
-      alnumChain++;
-      space = false;
-      if (token > maxAlnumToken) maxAlnumToken = token;
-      if (alnumChain > maxAlnumChain) maxAlnumChain = alnumChain;
-    } else {
-      token = 0;
-      if (c === 32 && !space && alnumChain > 0) space = true;
-      else {
-        alnumChain = 0;
-        space = false;
-      }
-    }
-    if (c === 64) at++;
-    else if (c === 58) colons++;
-    else if (c === 46) dots++;
-  }
+  profiler.reset();
+  profiler.add(text, false);
+  const { digits, upper, at, colons, dots, maxDigitChain, maxAlnumToken, maxAlnumChain } = profiler;
   return { digits, upper, at, colons, dots, maxDigitChain, maxAlnumToken, maxAlnumChain };
+}
+
+/**
+ * False when no built-in detector's pre-check passes on `profile`: no built-in detector can
+ * match the text profiled. Every built-in detector has a pre-check (`mayMatch`).
+ */
+export function builtinMayMatch(profile: TextProfile): boolean {
+  for (let i = 0; i < BUILTIN_DETECTORS.length; i++) {
+    const mayMatch = BUILTIN_DETECTORS[i]!.mayMatch;
+    if (!mayMatch || mayMatch(profile)) return true;
+  }
+  return false;
 }
 
 const digitsOnly = (s: string): string => s.replace(/\D/g, '');

@@ -1,4 +1,4 @@
-import { BUILTIN_DETECTORS, type Detector, profileText } from './detectors.js';
+import { BUILTIN_DETECTORS, builtinMayMatch, type Detector, TextProfiler } from './detectors.js';
 
 /** Where a detector found PII: a label and a position, never the value. */
 export interface Finding {
@@ -39,12 +39,33 @@ export class PiiScreen {
   /** An `@` or a `:`. */
   marker = false;
 
+  /** The run's profile as `redactRun` would join it (`refine`). */
+  private readonly joined = new TextProfiler();
+
   reset(): void {
     this.digits = 0;
     this.dots = 0;
     this.length = 0;
     this.upper = false;
     this.marker = false;
+    this.joined.reset();
+  }
+
+  /**
+   * The second stage, for a run the counts let through (`mayMatch`): each piece is added again,
+   * in reading order, to a profile of the text `redactRun` would join (white space collapsed,
+   * `TextProfiler`), without joining it. Then `mayMatchJoined`.
+   */
+  refine(text: string): void {
+    this.joined.add(text, true);
+  }
+
+  /**
+   * False when no built-in detector's pre-check passes on the joined text's profile (`refine`):
+   * `redactRun` with the built-in detectors would then find nothing in the run.
+   */
+  mayMatchJoined(): boolean {
+    return builtinMayMatch(this.joined);
   }
 
   /** Counts `text` in (one pass). */
@@ -80,7 +101,14 @@ export class PiiScreen {
   }
 }
 
+/** True when `text` has a digit, an `@` or a `:`: no built-in detector matches a text without. */
+export function hasDigitOrMarker(text: string): boolean {
+  return MAYBE_PII.test(text);
+}
+
 const single = new PiiScreen();
+/** The profile of the text `redactTextInto` scans (reused: nothing allocated per text). */
+const textProfile = new TextProfiler();
 
 /**
  * `PiiScreen` for one text: false when no built-in detector can match `text`. Nothing allocated;
@@ -107,10 +135,18 @@ export function redactText(text: string, extra: readonly Detector[] = []): Redac
  * returns the redacted text, the same string when nothing was found. Allocates nothing for
  * text without PII, which is almost all text.
  */
-export function redactTextInto(text: string, extra: readonly Detector[], findings: Finding[]): string {
+export function redactTextInto(
+  text: string,
+  extra: readonly Detector[],
+  findings: Finding[],
+  /** The caller found `mayHoldBuiltinPii(text)` true just before (no second screen). */
+  screened = false,
+): string {
   const before = findings.length;
-  if (mayHoldBuiltinPii(text)) {
-    const profile = profileText(text);
+  if (screened || mayHoldBuiltinPii(text)) {
+    const profile = textProfile;
+    profile.reset();
+    profile.add(text, false);
     for (const detector of BUILTIN_DETECTORS) {
       if (!detector.mayMatch || detector.mayMatch(profile)) collect(detector, text, findings);
     }

@@ -278,7 +278,7 @@ export class RedactionContext implements RedactionState {
     if (i === NONE) return;
     const old = this.texts[i];
     if (old !== undefined) this.textChars -= old.length;
-    this.longText.delete(i);
+    if (this.longText.size > 0) this.longText.delete(i);
     let kept = text;
     if (text.length > MAX_REMEMBERED_NODE_TEXT_CHARS) {
       kept = text.slice(0, TEXT_EDGE_CHARS) + text.slice(-TEXT_EDGE_CHARS);

@@ -1,6 +1,7 @@
 import type { Detector } from '../detectors/detectors.js';
 import {
   type Finding,
+  hasDigitOrMarker,
   maskPreservingLayout,
   mayHoldBuiltinPii,
   PiiScreen,
@@ -315,7 +316,7 @@ export function redactEvents(
 ): RedactEventsResult {
   const walker = new Walker(options);
   const events = options.inPlace ? (input as RecordedEvent[]) : structuredClone(input as RecordedEvent[]);
-  for (let i = 0; i < events.length; i++) walker.event(events[i]!);
+  walker.events(events);
   return {
     events,
     findings: walker.findings(),
@@ -393,6 +394,15 @@ class Walker {
     };
   }
 
+  /**
+   * Every event, in order. The loop is a method of its own: a long stream optimises it while it
+   * runs (on-stack replacement), and code after the loop that the optimiser has not seen run yet
+   * would throw that optimised code away again at the end of every stream.
+   */
+  events(events: RecordedEvent[]): void {
+    for (let i = 0; i < events.length; i++) this.event(events[i]!);
+  }
+
   findings(): RedactionFinding[] {
     return [...this.counts.values()];
   }
@@ -465,12 +475,13 @@ class Walker {
   /** Every key of `obj` outside `known` scanned string by string (`deep`) at `location`. */
   private rest(obj: Json, known: ReadonlySet<string>, location: string, nodeId: number | undefined): void {
     for (const k in obj) {
+      // A known key is read by the walk itself, and its name is Veil's own (clean).
+      if (known.has(k)) continue;
       const v = obj[k];
       if (typeof v === 'string' || (typeof v === 'object' && v !== null)) {
-        if (known.has(k)) continue;
         this.setScanned(obj, k, this.deep(v, location, 0, k, nodeId), location, nodeId);
       } else if (!this.isCleanName(k)) {
-        // A number or a flag: only its key is text (a known key's name is Veil's own, clean).
+        // A number or a flag: only its key is text.
         this.setScanned(obj, k, v, location, nodeId);
       }
     }
@@ -526,7 +537,7 @@ class Walker {
   private text(value: unknown, location: string, nodeId: number | undefined, attribute?: string): unknown {
     if (typeof value !== 'string') return this.other(value, location, nodeId);
     if (this.screened ? !mayHoldBuiltinPii(value) : value.length === 0) return value;
-    const redacted = redactTextInto(value, this.detectors, this.found);
+    const redacted = redactTextInto(value, this.detectors, this.found, this.screened);
     if (this.found.length === 0) return value;
     const where = attribute === undefined ? location : location + attribute.toLowerCase();
     for (const f of this.found) this.note(f.label, where, nodeId);
@@ -700,11 +711,12 @@ class Walker {
   private cssText(value: unknown, location: string, nodeId: number | undefined, attribute?: string): unknown {
     if (typeof value !== 'string') return this.other(value, location, nodeId);
     if (value === '') return value;
-    // No quoted string, no `url(`, nothing a detector could match: `sanitizeCss` would keep it.
-    if (this.screened && !CSS_TOKEN_CHAR.test(value) && !mayHoldBuiltinPii(value)) return value;
-    // Style attributes repeat from element to element: clean short ones are remembered.
+    // Style attributes repeat from element to element: clean short ones are remembered (looked up
+    // first: a remembered one needs no screen).
     const short = value.length <= MAX_CLEAN_CSS_CHARS;
     if (short && this.cleanTexts.has(value)) return value;
+    // No quoted string, no `url(`, nothing a detector could match: `sanitizeCss` would keep it.
+    if (this.screened && !CSS_TOKEN_CHAR.test(value) && !mayHoldBuiltinPii(value)) return value;
     return this.sanitizeCss(
       value,
       attribute === undefined ? location : location + attribute.toLowerCase(),
@@ -805,8 +817,10 @@ class Walker {
       if (id !== undefined) this.ctx.addNode(id, parentId, undefined, undefined, false, nextId);
       return;
     }
-    if (typeof n.tagName === 'string') n.tagName = this.name(n.tagName, 'unknown:node', id);
-    else if (n.tagName !== undefined) n.tagName = this.deep(n.tagName, 'unknown:node', 0, 'tagName', id);
+    if (typeof n.tagName === 'string') {
+      const safe = this.name(n.tagName, 'unknown:node', id);
+      if (safe !== n.tagName) n.tagName = safe;
+    } else if (n.tagName !== undefined) n.tagName = this.deep(n.tagName, 'unknown:node', 0, 'tagName', id);
     const tagName = typeof n.tagName === 'string' ? lowerTag(n.tagName) : '';
     if (n.attributes !== undefined && !isObject(n.attributes)) {
       n.attributes = this.deep(n.attributes, 'unknown:node', 0, 'attributes', id);
@@ -882,10 +896,20 @@ class Walker {
     } else {
       let candidate = !this.screened;
       if (this.screened) {
+        // Every built-in detector needs a digit, an `@` or a `:` somewhere in the run (most runs
+        // have none: the counts are not even taken).
+        for (let i = 0; i < n && !candidate; i++) candidate = hasDigitOrMarker(run[i]!.textContent as string);
+      }
+      if (candidate && this.screened) {
         const screen = this.screen;
         screen.reset();
         for (let i = 0; i < n; i++) screen.add(run[i]!.textContent as string);
         candidate = screen.mayMatch();
+        if (candidate) {
+          // Counts are coarse (seven digits anywhere): the joined text's profile decides.
+          for (let i = 0; i < n; i++) screen.refine(run[i]!.textContent as string);
+          candidate = screen.mayMatchJoined();
+        }
       }
       // The joined run is only built and scanned when a detector could match it.
       let changed: (string | undefined)[] | undefined;
@@ -930,6 +954,15 @@ class Walker {
       { id, text: selfText, offset: 0, length: selfText.length },
       ...after,
     ];
+    if (this.screened) {
+      // As in `flushRun`: counts, then the joined text's profile, before anything is joined.
+      const screen = this.screen;
+      screen.reset();
+      for (const slice of slices) screen.add(slice.text);
+      if (!screen.mayMatch()) return;
+      for (const slice of slices) screen.refine(slice.text);
+      if (!screen.mayMatchJoined()) return;
+    }
     const changed = redactRun(
       slices.map((p) => p.text),
       this.detectors,
@@ -1180,7 +1213,13 @@ class Walker {
       return null;
     }
     if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) value[i] = this.deep(value[i], location, depth + 1, '', nodeId);
+      for (let i = 0; i < value.length; i++) {
+        const item = value[i];
+        // Numbers and flags (pointer positions, ids) are kept as they are, without a store.
+        if (typeof item !== 'string' && (typeof item !== 'object' || item === null)) continue;
+        const safe = this.deep(item, location, depth + 1, '', nodeId);
+        if (safe !== item) value[i] = safe;
+      }
       return value;
     }
     const obj = value as Json;

@@ -7,6 +7,7 @@ import {
   BUILTIN_DETECTORS,
   mayHoldBuiltinPii,
   PiiScreen,
+  profileText,
   RedactionContext,
   type RunFinding,
   redactEvents,
@@ -84,18 +85,36 @@ describe('PII screen', () => {
           pieces.push(s.slice(from));
           const screen = new PiiScreen();
           for (const p of pieces) screen.add(p);
+          for (const p of pieces) screen.refine(p);
           // The run as `redactRun` reads it, and as detectors with no screen read it.
           const found: RunFinding[] = [];
           const joined = pieces.join('');
           const onScreen = joined.replace(/[ \t\n\r\f]+/g, ' ').replace(/\u00a0/g, ' ');
-          if (
-            redactRun(pieces, [], found) !== undefined ||
-            anyDetectorMatches(joined) ||
-            anyDetectorMatches(onScreen)
-          )
+          if (redactRun(pieces, [], found) !== undefined || anyDetectorMatches(onScreen)) {
             expect(screen.mayMatch()).toBe(true);
+            expect(screen.mayMatchJoined()).toBe(true);
+          }
+          if (anyDetectorMatches(joined)) expect(screen.mayMatch()).toBe(true);
         },
       ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('profiles a run piece by piece exactly as the text redactRun joins (white space collapsed)', () => {
+    fc.assert(
+      fc.property(fc.array(text, { minLength: 1, maxLength: 6 }), (pieces) => {
+        const screen = new PiiScreen();
+        for (const p of pieces) screen.refine(p);
+        const onScreen = pieces
+          .join('')
+          .replace(/[ \t\n\r\f]+/g, ' ')
+          .replace(/\u00a0/g, ' ');
+        const joined = (screen as unknown as { joined: Record<string, unknown> }).joined;
+        const profile = profileText(onScreen);
+        for (const k of Object.keys(profile) as (keyof typeof profile)[])
+          expect(joined[k], k).toBe(profile[k]);
+      }),
       { numRuns: 3000 },
     );
   });
