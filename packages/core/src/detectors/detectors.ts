@@ -162,7 +162,7 @@ export class TextProfiler implements TextProfile {
   }
 }
 
-const profiler = new TextProfiler();
+const profiler = /* @__PURE__ */ new TextProfiler();
 
 /** One pass over the text: the statistics the detectors' pre-checks need. */
 export function profileText(text: string): TextProfile {
