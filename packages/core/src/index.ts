@@ -2,6 +2,7 @@ export * from './access/permissions.js';
 export * from './access/replayPurpose.js';
 export * from './alerts/alertKinds.js';
 export * from './alerts/alertSinkSchemas.js';
+export * from './alerts/alertView.js';
 export * from './audit/auditActions.js';
 export * from './audit/auditAnchor.js';
 export * from './audit/auditCheckpoint.js';

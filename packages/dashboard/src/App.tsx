@@ -32,6 +32,9 @@ const PrivacyRequestsPage = lazy(() =>
 );
 
 // Exposure incidents (72-hour clock, erasure by content) load on their own.
+const AlertInboxPage = lazy(() =>
+  import('./alerts/AlertInboxPage').then((m) => ({ default: m.AlertInboxPage })),
+);
 const AlertSinksPage = lazy(() =>
   import('./alerts/AlertSinksPage').then((m) => ({ default: m.AlertSinksPage })),
 );
@@ -128,6 +131,12 @@ function Screen({ route }: { route: Route }) {
       return (
         <Suspense fallback={<Loading label="Loading…" />}>
           <PrivacyRequestsPage />
+        </Suspense>
+      );
+    case 'alertInbox':
+      return (
+        <Suspense fallback={<Loading label="Loading…" />}>
+          <AlertInboxPage key={route.siteKey} siteKey={route.siteKey} />
         </Suspense>
       );
     case 'alertSinks':

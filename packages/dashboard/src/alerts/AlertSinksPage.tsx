@@ -212,9 +212,14 @@ export function AlertSinksPage({ siteKey }: { siteKey: string }) {
         eyebrow={<Link to={paths.sites()}>Sites</Link>}
         description="Where this site's alerts go besides the dashboard inbox: webhooks (Slack-compatible, signed) and e-mail. Secrets are stored encrypted and never shown again."
         actions={
-          <Link to={paths.privacy(siteKey)} className="button button--small">
-            Privacy policy
-          </Link>
+          <>
+            <Link to={paths.alertInbox(siteKey)} className="button button--small">
+              Alert inbox
+            </Link>
+            <Link to={paths.privacy(siteKey)} className="button button--small">
+              Privacy policy
+            </Link>
+          </>
         }
       />
       <div aria-live="polite" ref={outcome} tabIndex={-1} data-testid="sink-outcome">

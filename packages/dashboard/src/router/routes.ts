@@ -14,6 +14,7 @@ export type Route =
   | { name: 'privacyRequests' }
   | { name: 'incidents'; siteKey: string }
   | { name: 'alertSinks'; siteKey: string }
+  | { name: 'alertInbox'; siteKey: string }
   | { name: 'audit' }
   | { name: 'accessReport' }
   | { name: 'users' }
@@ -76,6 +77,10 @@ export function matchRoute(pathname: string): Route {
     const siteKey = segment(parts[1] ?? '');
     if (siteKey !== null) return { name: 'alertSinks', siteKey };
   }
+  if (parts.length === 3 && parts[0] === 'sites' && parts[2] === 'inbox') {
+    const siteKey = segment(parts[1] ?? '');
+    if (siteKey !== null) return { name: 'alertInbox', siteKey };
+  }
   if (parts.length === 1 && parts[0] === 'privacy-requests') return { name: 'privacyRequests' };
   if (parts.length === 1 && parts[0] === 'audit') return { name: 'audit' };
   if (parts.length === 2 && parts[0] === 'audit' && parts[1] === 'access') return { name: 'accessReport' };
@@ -105,6 +110,7 @@ export const paths = {
   privacyRequests: (): string => '/privacy-requests',
   incidents: (siteKey: string): string => `/sites/${encodeURIComponent(siteKey)}/incidents`,
   alertSinks: (siteKey: string): string => `/sites/${encodeURIComponent(siteKey)}/alerts`,
+  alertInbox: (siteKey: string): string => `/sites/${encodeURIComponent(siteKey)}/inbox`,
   audit: (): string => '/audit',
   accessReport: (): string => '/audit/access',
   users: (): string => '/users',

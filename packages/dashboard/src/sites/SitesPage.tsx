@@ -112,6 +112,13 @@ function SiteCard({ site }: { site: Site }) {
             Incidents<span className="visually-hidden"> of {site.name}</span>
           </Link>
           <Link
+            to={paths.alertInbox(site.siteKey)}
+            className="button button--small button--ghost"
+            data-testid="site-alert-inbox-link"
+          >
+            Alert inbox<span className="visually-hidden"> of {site.name}</span>
+          </Link>
+          <Link
             to={paths.alertSinks(site.siteKey)}
             className="button button--small button--ghost"
             data-testid="site-alert-sinks-link"

@@ -1,4 +1,4 @@
-import { ALERT_KINDS, alertDeliverySchema, alertDetailsSchema, alertKindSchema } from '@veil/core';
+import { alertDeliverySchema, alertKindSchema, alertNoteBodySchema, alertViewSchema } from '@veil/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { inboxAlertObject } from '../access/objectScopes.js';
@@ -18,27 +18,8 @@ import type { SiteRecord } from '../storage/sites/SiteRepository.js';
 import { requirePrincipal } from './authRoutes.js';
 import { siteKeyParams } from './siteRoutes.js';
 
-const alertSchema = z
-  .object({
-    id: z.string(),
-    siteKey: z.string(),
-    kind: z.enum(ALERT_KINDS),
-    severity: z.enum(['critical', 'high', 'medium', 'low']),
-    summary: z.string(),
-    details: alertDetailsSchema,
-    occurrences: z.number(),
-    status: z.enum(['open', 'acknowledged', 'resolved']),
-    firstSeenAt: z.number(),
-    lastSeenAt: z.number(),
-    acknowledgedAt: z.number().nullable(),
-    acknowledgedBy: z.string().nullable(),
-    resolvedAt: z.number().nullable(),
-    resolvedBy: z.string().nullable(),
-    note: z.string().nullable(),
-  })
-  .meta({ id: 'Alert' });
-
-const noteBody = z.object({ note: z.string().trim().max(1000).optional() });
+const alertSchema = alertViewSchema;
+const noteBody = alertNoteBodySchema;
 const sinkParams = siteKeyParams.extend({ id: z.uuid() });
 
 /** The alert inbox (all alert kinds), each site's sinks and their delivery log (docs/alerts.md). */
