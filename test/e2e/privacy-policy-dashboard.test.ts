@@ -204,6 +204,10 @@ describe('privacy policy in the dashboard', () => {
     await page.locator('[data-testid="site-privacy-link"]').first().click();
     await expect.poll(() => page.getByTestId('policy-current').textContent()).toContain('Version 2');
     expect(await page.getByTestId('policy-preset-diff').textContent()).toContain('lawfulBasis');
+    // The disclosure notice is generated from the version in force.
+    const notice = page.getByTestId('notice-text');
+    await expect.poll(() => page.getByTestId('notice-version').textContent()).toContain('version 2.');
+    expect(await notice.inputValue()).toContain('deleted automatically 30 days after');
 
     const editor = page.getByTestId('policy-editor');
     const policy = JSON.parse(await editor.inputValue()) as Record<string, unknown>;
@@ -231,6 +235,16 @@ describe('privacy policy in the dashboard', () => {
     await page.getByTestId('policy-publish').click();
     await expect.poll(() => page.getByTestId('policy-published').textContent()).toContain('version 3');
     await expect.poll(() => page.getByTestId('policy-history').locator('li').count()).toBe(3);
+    // Publishing regenerates the notice: the new version and its retention, in each language and format.
+    await expect.poll(() => page.getByTestId('notice-version').textContent()).toContain('version 3.');
+    expect(await notice.inputValue()).toContain('deleted automatically 7 days after');
+    expect(await notice.inputValue()).toContain('privacy policy version 3');
+    await page.getByTestId('notice-language').selectOption('de');
+    await expect.poll(() => notice.inputValue()).toContain('7 Tage nach ihrer Entstehung');
+    await page.getByTestId('notice-format').selectOption('html');
+    await expect
+      .poll(() => notice.inputValue())
+      .toContain('<section lang="de" data-veil-policy-version="3">');
     expect(await page.getByTestId('policy-history').textContent()).toContain(
       'FERPA: mask all text on student pages',
     );

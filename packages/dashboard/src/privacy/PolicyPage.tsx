@@ -8,6 +8,7 @@ import { toApiError, useResource } from '../hooks/useResource';
 import { Link } from '../router/history';
 import { paths } from '../router/routes';
 import { AlertThresholdsForm } from './AlertThresholdsForm';
+import { NoticePanel } from './NoticePanel';
 import { MaskingFailuresCard, PrivacyAlertsCard, PrivacyDropsCard } from './PrivacyFindings';
 import { type PolicyPreview, privacyApi } from './privacyApi';
 
@@ -275,6 +276,9 @@ export function PolicyPage({ siteKey }: { siteKey: string }) {
           </ol>
         )}
       </section>
+      {current.status === 'ready' && (
+        <NoticePanel siteKey={siteKey} policyVersion={current.data.version.version} privacy={privacy} />
+      )}
       <MaskingFailuresCard siteKey={siteKey} privacy={privacy} />
       <PrivacyAlertsCard siteKey={siteKey} privacy={privacy} />
       <PrivacyDropsCard siteKey={siteKey} privacy={privacy} />

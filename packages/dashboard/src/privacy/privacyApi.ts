@@ -1,4 +1,4 @@
-import { privacyPolicySchema } from '@veil/core';
+import { NOTICE_LANGUAGES, type NoticeFormat, type NoticeLanguage, privacyPolicySchema } from '@veil/core';
 import { z } from 'zod';
 import type { ApiClient } from '../api/client';
 import { decoder } from '../api/decoder';
@@ -69,11 +69,31 @@ export type PrivacyAlertView = z.infer<typeof alert>;
 const drop = z.object({ day: z.string(), reason: z.string(), count: z.number() });
 export type PrivacyDropView = z.infer<typeof drop>;
 
+const noticeSchema = z.object({
+  siteKey: z.string(),
+  policyVersion: z.number(),
+  language: z.enum(NOTICE_LANGUAGES as [NoticeLanguage, ...NoticeLanguage[]]),
+  format: z.enum(['html', 'markdown']),
+  text: z.string(),
+});
+export type NoticeView = z.infer<typeof noticeSchema>;
+
 const site = (siteKey: string) => `/sites/${encodeURIComponent(siteKey)}`;
 
 /** The privacy-policy endpoints of docs/api.md. */
 export function privacyApi(api: ApiClient) {
   return {
+    /** The disclosure notice generated from the current policy version (`GET …/notice`). */
+    notice: (
+      siteKey: string,
+      options: { language: NoticeLanguage; format: NoticeFormat },
+      signal?: AbortSignal,
+    ) =>
+      api.request(
+        `${site(siteKey)}/notice?${new URLSearchParams({ lang: options.language, format: options.format })}`,
+        decoder(noticeSchema),
+        { signal },
+      ),
     current: (siteKey: string, signal?: AbortSignal) =>
       api.request(`${site(siteKey)}/policy`, decoder(currentSchema), { signal }),
     versions: (siteKey: string, signal?: AbortSignal) =>
