@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiToken } from '../../src/auth/createApiToken.js';
 import { parseOidcRoleMap } from '../../src/auth/oidc/oidcRoleMap.js';
-import { ssoAccount } from '../../src/auth/oidc/ssoAccount.js';
+import { NO_PASSWORD, ssoAccount } from '../../src/auth/oidc/ssoAccount.js';
 import type { CliIo } from '../../src/cli/commands/shared.js';
 import { runCli } from '../../src/cli/main.js';
 import { createSite } from '../../src/sites/createSite.js';
@@ -88,6 +89,52 @@ describe('single sign-on keeps the account rules', () => {
     expect(linked.user).toMatchObject({ id, oidcSubject: `${ISSUER}#p1`, ssoLinkAllowed: false });
     // Once: another identity with the same email is not linked over it.
     expect(await login('p2', 'pat@corp.example', ['veil-analysts'])).toEqual({ refused: 'sso_failed' });
+  });
+
+  it("makes a linked account single sign-on only: its creator's password, TOTP and sessions stop working", async () => {
+    // A site-scoped admin creates an account with the email of someone the provider maps wider,
+    // keeps its password and a session, and allows the link: after that person's first SSO login
+    // the account holds the provider's role and every site, and none of that may reach the admin.
+    const { store } = t.app.veil;
+    const admin = {
+      authorization: `Bearer ${(await createApiToken(store, t.clock, { role: 'admin', name: 'A', siteIds: [t.site.id] })).token}`,
+    };
+    const password = 'the admin knows this one';
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: admin,
+      payload: { email: 'vic@corp.example', role: 'analyst', password, sites: [t.site.siteKey] },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().user.id as string;
+    const cookie = await t.login('vic@corp.example', password);
+    const me = () => t.app.inject({ url: '/api/v1/auth/me', headers: { cookie } });
+    expect((await me()).statusCode).toBe(200);
+    await store.users.setPendingTotp(id, Buffer.from('sealed by the admin'));
+    await store.users.enableTotp(id, t.clock.now(), 1);
+    const allowed = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/users/${id}`,
+      headers: admin,
+      payload: { allowSsoLink: true },
+    });
+    expect(allowed.statusCode, allowed.body).toBe(200);
+
+    const linked = await login('v1', 'vic@corp.example', ['everything']);
+    if (!('user' in linked)) throw new Error(JSON.stringify(linked));
+    expect(linked.user.role).toBe('auditor');
+    expect(await sitesOf(id)).toBe('all');
+    const after = await store.users.findById(id);
+    expect(after?.totpEnabledAt).toBeNull();
+    expect(after?.passwordHash).toBe(NO_PASSWORD);
+    const byPassword = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: 'vic@corp.example', password },
+    });
+    expect(byPassword.statusCode, byPassword.body).toBe(401);
+    expect((await me()).statusCode).toBe(401);
   });
 
   it('allows the link from the CLI too (veil users allow-sso-link)', async () => {

@@ -20,7 +20,8 @@ const SSO_ACTOR = { type: 'system' as const, id: null, label: 'sso' };
  * - the owner is never re-roled (nor re-sited) by the provider, so no provider can demote the
  *   last owner;
  * - an existing password account with the same email is linked only when an admin allowed it for
- *   that account (`veil users allow-sso-link`, or `allowSsoLink` on `PATCH /users/{id}`), once.
+ *   that account (`veil users allow-sso-link`, or `allowSsoLink` on `PATCH /users/{id}`), once;
+ *   the link makes it single sign-on only (its password, TOTP enrolment and sessions end).
  * Every change is in the audit log.
  */
 export async function ssoAccount(
@@ -55,12 +56,29 @@ export async function ssoAccount(
         });
         return { refused: 'sso_link_not_allowed' };
       }
-      user = await store.users.update(byEmail.id, { oidcSubject: subject, ssoLinkAllowed: false });
+      // From now on only the provider signs this account in: whoever set its password, enrolled its
+      // TOTP or holds one of its sessions (its creator, say) must not inherit the role and sites
+      // the provider's groups are about to give it.
+      user = await store.users.update(byEmail.id, {
+        oidcSubject: subject,
+        ssoLinkAllowed: false,
+        passwordHash: NO_PASSWORD,
+      });
+      await store.users.resetTotp(byEmail.id);
+      const sessionsEnded = await store.authSessions.deleteAllForUser(byEmail.id);
       await audit.record({
         action: 'user.updated',
         actor: SSO_ACTOR,
         target: { type: 'user', id: byEmail.id },
-        details: { email: byEmail.email, changes: [{ field: 'sso', before: null, after: subject }] },
+        details: {
+          email: byEmail.email,
+          changes: [
+            { field: 'sso', before: null, after: subject },
+            { field: 'password', before: 'set', after: 'none (single sign-on only)' },
+            { field: 'totp', before: byEmail.totpEnabledAt !== null, after: false },
+          ],
+          sessionsEnded,
+        },
       });
     }
   }
