@@ -1,4 +1,3 @@
-import { kAnonymous } from '../heatmap/kAnonymity.js';
 import { pagePattern } from '../heatmap/pagePattern.js';
 import { pathMatchesPattern } from '../url/routePattern.js';
 
@@ -209,35 +208,109 @@ export interface TopPath {
 }
 
 /**
- * The pages sessions went to right after (or came from right before) their first visit of a page
- * matching `pattern`, by page pattern, each session counted once; rows fewer than k sessions make
- * up are withheld. At most `MAX_TOP_PATHS` rows, most sessions first.
+ * Where one session's path row is, around its first visit of a page matching `pattern`: the page
+ * pattern of the page right after (or before) it among its page views (clicks left out; at most
+ * `MAX_PATHS_PER_SESSION` read), `PATH_EXIT` / `PATH_ENTRY` when there was none; undefined when
+ * the session never visited such a page.
  */
-export function topPaths(
-  sequences: Iterable<readonly string[]>,
+export function pathNeighbour(
+  items: readonly FunnelItem[],
   pattern: string,
   direction: 'after' | 'before',
-  k: number,
   sitePatterns: readonly string[] = [],
-): { paths: TopPath[]; sessions: number; suppressed: number } {
-  const counts = new Map<string, number>();
-  let sessions = 0;
-  for (const sequence of sequences) {
-    const list = sequence.slice(0, MAX_PATHS_PER_SESSION);
-    const at = list.findIndex((p) => pathMatchesPattern(p, pattern));
-    if (at < 0) continue;
-    sessions++;
-    const neighbour = direction === 'after' ? list[at + 1] : list[at - 1];
-    const page =
-      neighbour === undefined
-        ? direction === 'after'
-          ? PATH_EXIT
-          : PATH_ENTRY
-        : pagePattern(neighbour, sitePatterns);
-    counts.set(page, (counts.get(page) ?? 0) + 1);
+): string | undefined {
+  const list: string[] = [];
+  for (const item of items) {
+    if (item.click !== undefined) continue;
+    if (list[list.length - 1] === item.page) continue;
+    list.push(item.page);
+    if (list.length >= MAX_PATHS_PER_SESSION) break;
   }
-  const rows = [...counts].map(([page, n]) => ({ page, sessions: n }));
-  rows.sort((a, b) => b.sessions - a.sessions || a.page.localeCompare(b.page));
-  const { shown, suppressed } = kAnonymous(rows, (r) => r.sessions, k);
-  return { paths: shown.slice(0, MAX_TOP_PATHS), sessions: sessions >= k ? sessions : 0, suppressed };
+  const at = list.findIndex((p) => pathMatchesPattern(p, pattern));
+  if (at < 0) return undefined;
+  const neighbour = direction === 'after' ? list[at + 1] : list[at - 1];
+  if (neighbour === undefined) return direction === 'after' ? PATH_EXIT : PATH_ENTRY;
+  return pagePattern(neighbour, sitePatterns);
+}
+
+/** Sessions and distinct visitors of one path row (visitors may be capped by whoever counted them). */
+export interface PathRowReach {
+  page: string;
+  sessions: number;
+  visitors: number;
+}
+
+/** The sessions that visited the page, their distinct visitors, and their rows. */
+export interface PathReach {
+  sessions: number;
+  visitors: number;
+  rows: PathRowReach[];
+}
+
+/**
+ * Top paths over sessions as funnels see them (visitor and items), visitors counted exactly: the
+ * reference the path counts kept at ingest (`signals.pathReach`) are checked against.
+ */
+export function pathReach(
+  sessions: Iterable<FunnelSession>,
+  pattern: string,
+  direction: 'after' | 'before',
+  sitePatterns: readonly string[] = [],
+): PathReach {
+  const rows = new Map<string, { sessions: number; visitors: Set<string> }>();
+  const all = new Set<string>();
+  let n = 0;
+  for (const session of sessions) {
+    const page = pathNeighbour(session.items, pattern, direction, sitePatterns);
+    if (page === undefined) continue;
+    n++;
+    all.add(session.visitor);
+    const row = rows.get(page) ?? { sessions: 0, visitors: new Set<string>() };
+    row.sessions++;
+    row.visitors.add(session.visitor);
+    rows.set(page, row);
+  }
+  return {
+    sessions: n,
+    visitors: all.size,
+    rows: [...rows].map(([page, r]) => ({ page, sessions: r.sessions, visitors: r.visitors.size })),
+  };
+}
+
+export interface TopPathsResult {
+  k: number;
+  minCohort: number;
+  /** False when fewer distinct visitors than the minimum cohort (or k) visited the page: nothing is shown. */
+  cohortShown: boolean;
+  /** Sessions that visited the page; 0 when the cohort is withheld. */
+  sessions: number;
+  /** Rows withheld because fewer than k distinct visitors made them up (0 when the cohort is withheld). */
+  suppressed: number;
+  paths: TopPath[];
+}
+
+/**
+ * Top paths as shown, with the funnels' (and heatmaps') rule: a row fewer than k distinct
+ * visitors make up is withheld, however many sessions; when fewer than `minCohort` (at least k)
+ * distinct visitors visited the page, nothing is shown. At most `MAX_TOP_PATHS` rows, most
+ * sessions first.
+ */
+export function kAnonymousPaths(
+  reach: PathReach,
+  k: number,
+  minCohort: number = MIN_FUNNEL_COHORT,
+): TopPathsResult {
+  const cohort = Math.max(k, minCohort);
+  const cohortShown = reach.visitors >= cohort;
+  const rows = [...reach.rows].sort((a, b) => b.sessions - a.sessions || a.page.localeCompare(b.page));
+  const shown = cohortShown ? rows.filter((r) => r.visitors >= k) : [];
+  return {
+    k,
+    minCohort: cohort,
+    cohortShown,
+    sessions: cohortShown ? reach.sessions : 0,
+    // A withheld cohort does not tell how many rows its few visitors made either.
+    suppressed: cohortShown ? rows.length - shown.length : 0,
+    paths: shown.slice(0, MAX_TOP_PATHS).map((r) => ({ page: r.page, sessions: r.sessions })),
+  };
 }

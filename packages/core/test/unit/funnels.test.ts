@@ -5,9 +5,12 @@ import {
   funnelItems,
   funnelReach,
   kAnonymousFunnel,
+  kAnonymousPaths,
   MAX_FUNNEL_ITEMS_PER_SESSION,
+  PATH_ENTRY,
   PATH_EXIT,
-  topPaths,
+  pathNeighbour,
+  pathReach,
 } from '../../src/index.js';
 
 const session = (visitor: string, pages: string[]) => ({ visitor, items: pages.map((page) => ({ page })) });
@@ -59,11 +62,58 @@ describe('kAnonymousFunnel', () => {
   });
 });
 
-describe('topPaths', () => {
-  it('counts each session once at its first visit, by page pattern', () => {
-    const r = topPaths([['/', '/item/1', '/', '/about'], ['/', '/item/2'], ['/']], '/', 'after', 2);
-    expect(r).toEqual({ paths: [{ page: '/item/:id', sessions: 2 }], sessions: 3, suppressed: 1 });
-    expect(topPaths([['/']], '/', 'after', 1).paths).toEqual([{ page: PATH_EXIT, sessions: 1 }]);
+describe('top paths', () => {
+  const visit = (visitor: string, ...pages: string[]) => session(visitor, pages);
+  it('counts each session once at its first visit, by page pattern, clicks left out', () => {
+    const r = pathReach(
+      [
+        visit('a', '/', '/item/1', '/', '/about'),
+        { visitor: 'b', items: [{ page: '/' }, { page: '/', click: 'button' }, { page: '/item/2' }] },
+        visit('c', '/'),
+        visit('d', '/about'),
+      ],
+      '/',
+      'after',
+    );
+    expect(r).toEqual({
+      sessions: 3,
+      visitors: 3,
+      rows: [
+        { page: '/item/:id', sessions: 2, visitors: 2 },
+        { page: PATH_EXIT, sessions: 1, visitors: 1 },
+      ],
+    });
+    expect(pathNeighbour([{ page: '/a' }, { page: '/b' }], '/b', 'before')).toBe('/a');
+    expect(pathNeighbour([{ page: '/a' }], '/a', 'before')).toBe(PATH_ENTRY);
+    expect(pathNeighbour([{ page: '/a' }], '/b', 'after')).toBeUndefined();
+  });
+
+  it('withholds rows below k distinct visitors however many sessions, and everything below the cohort', () => {
+    const reach = {
+      sessions: 30,
+      visitors: 21,
+      rows: [
+        { page: '/item/:id', sessions: 20, visitors: 20 },
+        { page: '/promo', sessions: 8, visitors: 1 },
+        { page: PATH_EXIT, sessions: 2, visitors: 2 },
+      ],
+    };
+    expect(kAnonymousPaths(reach, 5, 20)).toEqual({
+      k: 5,
+      minCohort: 20,
+      cohortShown: true,
+      sessions: 30,
+      suppressed: 2,
+      paths: [{ page: '/item/:id', sessions: 20 }],
+    });
+    expect(kAnonymousPaths(reach, 5, 22)).toEqual({
+      k: 5,
+      minCohort: 22,
+      cohortShown: false,
+      sessions: 0,
+      suppressed: 0,
+      paths: [],
+    });
   });
 });
 

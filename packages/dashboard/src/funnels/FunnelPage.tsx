@@ -198,10 +198,17 @@ export function FunnelPage({ siteKey }: { siteKey: string }) {
                 <td className="num">{p.sessions}</td>
               </tr>
             ))}
+            {!top.data.cohortShown && (
+              <tr>
+                <td colSpan={2} className="muted">
+                  Withheld: fewer than {top.data.minCohort} distinct visitors visited this page
+                </td>
+              </tr>
+            )}
             {top.data.suppressed > 0 && (
               <tr>
                 <td colSpan={2} className="muted">
-                  {top.data.suppressed} more withheld (fewer than {top.data.k} sessions each)
+                  {top.data.suppressed} more withheld (fewer than {top.data.k} distinct visitors each)
                 </td>
               </tr>
             )}

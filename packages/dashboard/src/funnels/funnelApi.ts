@@ -30,6 +30,8 @@ export type Funnel = z.infer<typeof funnelSchema>;
 /** `TopPaths` of docs/signals.md. */
 const topPathsSchema = z.object({
   k: z.number(),
+  minCohort: z.number(),
+  cohortShown: z.boolean(),
   sessions: z.number(),
   suppressed: z.number(),
   paths: z.array(z.object({ page: z.string(), sessions: z.number() })),

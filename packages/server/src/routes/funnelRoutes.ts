@@ -1,10 +1,10 @@
 import {
   type FunnelStep,
   kAnonymousFunnel,
+  kAnonymousPaths,
   MAX_ELEMENT_PATH_CHARS,
   MAX_FUNNEL_STEPS,
   MS_PER_DAY,
-  topPaths,
   utcDay,
 } from '@veil/core';
 import type { FastifyInstance } from 'fastify';
@@ -97,7 +97,9 @@ const pathsSchema = z
     from: z.number().int(),
     to: z.number().int(),
     k: z.number().int(),
-    sessions: z.number().int(),
+    minCohort: z.number().int().describe('distinct visitors the page needs before anything is shown'),
+    cohortShown: z.boolean(),
+    sessions: z.number().int().describe('sessions that visited the page (0 when the cohort is withheld)'),
     suppressed: z.number().int(),
     paths: z.array(z.object({ page: z.string(), sessions: z.number().int() })),
   })
@@ -188,10 +190,19 @@ export async function funnelRoutes(app: FastifyInstance): Promise<void> {
     },
     handler: async ({ params, query }) => {
       const { site, from, to } = await siteRange(params.siteKey, query);
-      const sequences = await store.recordings.pageSequences(site.id, from, to);
       const k = site.policy.heatmapMinSessions;
-      const result = topPaths(sequences, query.page, query.direction, k, site.policy.heatmapPagePatterns);
-      return { page: query.page, direction: query.direction, from, to, k, ...result };
+      const reach = await store.signals.pathReach(
+        site.id,
+        from,
+        to,
+        query.page,
+        query.direction,
+        site.policy.heatmapPagePatterns,
+        k,
+        Math.max(k, config.heatmapMinCohort),
+      );
+      const result = kAnonymousPaths(reach, k, config.heatmapMinCohort);
+      return { page: query.page, direction: query.direction, from, to, ...result };
     },
   });
 }

@@ -86,25 +86,22 @@ describe('funnels and top paths', () => {
     expect(body.steps.map((s) => s.sessions)).toEqual([null, null]);
   });
 
-  it('lists top paths after and before a page by pattern, rows below k withheld', async () => {
-    const after = await get<{ sessions: number; suppressed: number; paths: unknown[] }>(
-      '/paths?page=%2F&direction=after',
-    );
-    expect(after.body).toMatchObject({
-      sessions: 9,
-      suppressed: 2,
-      paths: [{ page: '/item/:id', sessions: 7 }],
-    });
-    const before = await get<{ sessions: number; suppressed: number; paths: unknown[] }>(
-      '/paths?page=%2Fcart&direction=before',
-    );
-    expect(before.body).toMatchObject({
-      sessions: 7,
-      suppressed: 1,
-      paths: [{ page: '/item/:id', sessions: 6 }],
+  it('withholds top paths while the page has fewer distinct visitors than the minimum cohort (20)', async () => {
+    // 9 sessions visited "/" (7 of them then an item page): more than k, fewer than the cohort.
+    const after = await get('/paths?page=%2F&direction=after');
+    expect(after.body).toEqual({
+      page: '/',
+      direction: 'after',
+      from: expect.any(Number),
+      to: expect.any(Number),
+      k: 5,
+      minCohort: 20,
+      cohortShown: false,
+      sessions: 0,
+      suppressed: 0,
+      paths: [],
     });
   });
-
   it('refuses a funnel of one step or a pattern that is not a path', async () => {
     expect((await get('/funnel?step=%2F')).status).toBe(400);
     expect((await get('/funnel?step=%2F&step=cart')).status).toBe(400);
@@ -226,6 +223,48 @@ describe('funnels by segment, with click steps', () => {
     expect(before.body.cohortShown).toBe(false);
     const around = await funnel(`${steps('/', '/cart')}&from=${T0 - 60_000}&to=${T0 + 60_000}`);
     expect(sessionsOf(around.body)).toEqual([36, 27]);
+  });
+
+  it('lists top paths after and before a page by pattern from the kept sequences, rows below k distinct visitors withheld', async () => {
+    const paths = async (query: string) =>
+      (
+        await t.app.inject({
+          url: `/api/v1/sites/${t.site.siteKey}/paths?${query}`,
+          headers: { authorization: `Bearer ${analyst}` },
+        })
+      ).json() as { cohortShown: boolean; sessions: number; suppressed: number; paths: unknown[] };
+    // After "/": A, B, C to an item page (27); F's 6 sessions to /promo are one visitor, D's 2 and
+    // E's exit are fewer than k: withheld. Clicks are not pages.
+    expect(await paths('page=%2F&direction=after')).toMatchObject({
+      k: 5,
+      minCohort: 20,
+      cohortShown: true,
+      sessions: 36,
+      suppressed: 3,
+      paths: [{ page: '/item/:id', sessions: 27 }],
+    });
+    // Before /cart: A, B, C from an item page (27); E entered there (1, withheld).
+    expect(await paths('page=%2Fcart&direction=before')).toMatchObject({
+      cohortShown: true,
+      sessions: 28,
+      suppressed: 1,
+      paths: [{ page: '/item/:id', sessions: 27 }],
+    });
+    // After /cart: A to /checkout (16), B and C left (11), E back home (1, withheld).
+    expect(await paths('page=%2Fcart&direction=after')).toMatchObject({
+      sessions: 28,
+      suppressed: 1,
+      paths: [
+        { page: '/checkout', sessions: 16 },
+        { page: '(exit)', sessions: 11 },
+      ],
+    });
+    // /checkout: 16 visitors, fewer than the cohort: nothing shown.
+    expect(await paths('page=%2Fcheckout&direction=before')).toMatchObject({
+      cohortShown: false,
+      sessions: 0,
+      paths: [],
+    });
   });
 
   it('refuses a click on a step that does not exist, and a tag key without its value', async () => {

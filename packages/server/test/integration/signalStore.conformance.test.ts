@@ -3,6 +3,9 @@ import {
   emptySignalState,
   type FunnelStep,
   funnelReach,
+  kAnonymousPaths,
+  type PathReach,
+  pathReach,
   type SessionSignalState,
 } from '@veil/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -289,6 +292,42 @@ describe.each(await storeBackends())('signal store: $name', (backend) => {
             }
             reachedSomething += reference.sessions.at(-1) ?? 0;
           }
+      // Top paths from the same sequences: each row's sessions exactly, and what k-anonymity shows.
+      for (const page of ['/', '/cart', '/item/:id'])
+        for (const direction of ['after', 'before'] as const)
+          for (const [from, to] of ranges) {
+            const reference = pathReach(
+              await store.recordings.funnelSessions(funnelSite.id, from, to),
+              page,
+              direction,
+            );
+            const bySessions = (r: PathReach) => ({
+              sessions: r.sessions,
+              rows: r.rows
+                .map((row) => [row.page, row.sessions])
+                .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+            });
+            for (const [k, cohort] of [
+              [2, 2],
+              [2, 6],
+              [3, 1000],
+            ] as const) {
+              const kept = await store.signals.pathReach(
+                funnelSite.id,
+                from,
+                to,
+                page,
+                direction,
+                [],
+                k,
+                Math.max(k, cohort),
+              );
+              const where = JSON.stringify({ page, direction, from, to, k, cohort });
+              expect(bySessions(kept), where).toEqual(bySessions(reference));
+              expect(kAnonymousPaths(kept, k, cohort), where).toEqual(kAnonymousPaths(reference, k, cohort));
+            }
+            reachedSomething += reference.rows.length;
+          }
       return reachedSomething;
     };
     expect(await compare()).toBeGreaterThan(0);
@@ -366,5 +405,15 @@ describe.each(await storeBackends())('signal store: $name', (backend) => {
       sessions: [40, 40],
       visitors: [3, 3],
     });
+    // Top paths alike: the cohort and the row after / both count the one visitor once.
+    for (const [enough, visitors] of [
+      [2, 2],
+      [5, 3],
+    ] as const)
+      expect(await store.signals.pathReach(oneSite.id, T - 1, T + 100, '/', 'after', [], 2, enough)).toEqual({
+        sessions: 40,
+        visitors,
+        rows: [{ page: '/cart', sessions: 40, visitors }],
+      });
   });
 });

@@ -144,12 +144,6 @@ export interface RecordingRepository {
   ingestChunks(items: readonly ChunkWrite[]): Promise<Array<IngestOutcome | Error>>;
   list(query: SessionListQuery): Promise<SessionSummaryRecord[]>;
   /**
-   * The page paths (URL paths, consecutive repeats collapsed) of each of a site's sessions whose
-   * first batch arrived in [from, to] (server clock), each in time order: the page sequences
-   * funnels and top paths count from.
-   */
-  pageSequences(siteId: string, from: number, to: number): Promise<string[][]>;
-  /**
    * The sessions Veil first received in [from, to] within a segment (device class, tag), each with
    * its visitor (the session itself when it has no visitor id) and its page views (URL paths,
    * consecutive repeats collapsed) and element clicks in time order, read from every page view

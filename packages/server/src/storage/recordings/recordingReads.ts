@@ -6,10 +6,7 @@ import type { SessionSignalsTable } from '../signals/signalTables.js';
 import type { RecordingRepository, SessionSummaryRecord } from './RecordingRepository.js';
 import type { RecordingSessionsTable } from './recordingTables.js';
 
-type Reads = Pick<
-  RecordingRepository,
-  'list' | 'get' | 'pages' | 'chunks' | 'wrappedKey' | 'pageSequences' | 'funnelSessions'
->;
+type Reads = Pick<RecordingRepository, 'list' | 'get' | 'pages' | 'chunks' | 'wrappedKey' | 'funnelSessions'>;
 
 type SummaryRow = Selectable<RecordingSessionsTable> & { site_key: string } & Partial<
     Record<(typeof SIGNAL_COLUMNS)[keyof typeof SIGNAL_COLUMNS], SessionSignalsTable['rage_clicks'] | null>
@@ -107,34 +104,6 @@ export function recordingReads(db: Kysely<Database>): Reads {
         .limit(q.limit)
         .execute();
       return rows.map(summaryFromRow);
-    },
-
-    async pageSequences(siteId, from, to) {
-      const rows = await db
-        .selectFrom('session_pages as p')
-        .innerJoin('recording_sessions as s', 's.id', 'p.session_id')
-        .select(['p.session_id', 'p.url'])
-        .where('s.site_id', '=', siteId)
-        .where('s.created_at', '>=', from)
-        .where('s.created_at', '<=', to)
-        .orderBy('p.session_id')
-        .orderBy('p.ts')
-        .orderBy('p.seq')
-        .orderBy('p.idx')
-        .execute();
-      const sequences: string[][] = [];
-      let current: string[] = [];
-      let sessionId: string | null = null;
-      for (const row of rows) {
-        if (row.session_id !== sessionId) {
-          sessionId = row.session_id;
-          current = [];
-          sequences.push(current);
-        }
-        const path = urlPath(row.url) || row.url;
-        if (current[current.length - 1] !== path) current.push(path);
-      }
-      return sequences;
     },
 
     async funnelSessions(siteId, from, to, segment = {}) {

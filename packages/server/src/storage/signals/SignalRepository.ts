@@ -2,6 +2,7 @@ import type {
   FunnelReach,
   FunnelStep,
   PageSessionSignals,
+  PathReach,
   SessionSignalState,
   SignalCounts,
   SignalDayRow,
@@ -52,6 +53,22 @@ export interface SignalRepository {
     segment: FunnelSegment,
     enoughVisitors: number,
   ): Promise<FunnelReach>;
+  /**
+   * Top paths after (or before) a page (`pathNeighbour` of each session) over a site's sessions
+   * first received in [from, to], from the funnel sequences kept at ingest alone: sessions exactly;
+   * distinct visitors of the page's sessions and of each row with at least `k` sessions up to
+   * `enoughVisitors`, of a row with fewer its sessions (enough for k-anonymity to withhold it).
+   */
+  pathReach(
+    siteId: string,
+    from: number,
+    to: number,
+    pattern: string,
+    direction: 'after' | 'before',
+    sitePatterns: readonly string[],
+    k: number,
+    enoughVisitors: number,
+  ): Promise<PathReach>;
   /** The session's counts; undefined when nothing was counted for it. */
   counts(sessionId: string): Promise<SignalCounts | undefined>;
   /**

@@ -8,7 +8,7 @@ import {
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../Database.js';
 import type { Dialect } from '../migrations/Migration.js';
-import { funnelReachOf, refreshFunnelSequence } from './funnelSequences.js';
+import { funnelReachOf, pathReachOf, refreshFunnelSequence } from './funnelSequences.js';
 import type {
   FunnelClick,
   SignalIngestKey,
@@ -132,6 +132,8 @@ export function createSignalRepository(db: Kysely<Database>, dialect: Dialect): 
 
     funnelReach: (siteId, from, to, steps, segment, enoughVisitors) =>
       funnelReachOf(db, dialect, siteId, from, to, steps, segment, enoughVisitors),
+    pathReach: (siteId, from, to, pattern, direction, sitePatterns, k, enoughVisitors) =>
+      pathReachOf(db, dialect, siteId, from, to, pattern, direction, sitePatterns, k, enoughVisitors),
 
     async counts(sessionId) {
       const row = await db

@@ -4,6 +4,9 @@ import {
   type FunnelReach,
   type FunnelStep,
   funnelItems,
+  type PathReach,
+  type PathRowReach,
+  pathNeighbour,
   stepsReached,
   urlPath,
   utcDay,
@@ -88,13 +91,7 @@ export async function funnelReachOf(
   enoughVisitors: number,
 ): Promise<FunnelReach> {
   const sessions = () => {
-    let query = db
-      .selectFrom('session_funnels as f')
-      .where('f.site_id', '=', siteId)
-      .where('f.day', '>=', utcDay(from))
-      .where('f.day', '<=', utcDay(to))
-      .where('f.received_at', '>=', from)
-      .where('f.received_at', '<=', to);
+    let query = rangeRows(db, siteId, from, to);
     if (segment.device !== undefined) query = query.where('f.device_class', '=', segment.device);
     const tag = segment.tag;
     if (tag !== undefined)
@@ -181,4 +178,109 @@ export async function funnelReachOf(
     reach.visitors[i] = Number(row.n);
   }
   return reach;
+}
+
+/** The rows of `session_funnels` of a site first received in [from, to] (server clock). */
+function rangeRows(db: Kysely<Database>, siteId: string, from: number, to: number) {
+  return db
+    .selectFrom('session_funnels as f')
+    .where('f.site_id', '=', siteId)
+    .where('f.day', '>=', utcDay(from))
+    .where('f.day', '<=', utcDay(to))
+    .where('f.received_at', '>=', from)
+    .where('f.received_at', '<=', to);
+}
+
+/**
+ * Distinct visitors of the range's sessions whose sequence is one of `inside` (`all` being every
+ * sequence of the range), counted up to `enough`: the shorter list of the two is sent; on SQLite
+ * a read that stops once there are enough, on PostgreSQL the first sessions' visitors when they
+ * settle it, else one DISTINCT count.
+ */
+async function visitorsAmong(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  rows: () => ReturnType<typeof rangeRows>,
+  inside: readonly string[],
+  all: readonly string[],
+  enough: number,
+): Promise<number> {
+  if (inside.length === 0 || enough <= 0) return 0;
+  const set = new Set(inside);
+  const outside = all.filter((items) => !set.has(items));
+  const among = inside.length <= outside.length;
+  const list = among ? [...inside] : outside;
+  const test =
+    list.length === 0
+      ? sql<boolean>`${sql.lit(1)} = ${sql.lit(0)}`
+      : dialect === 'postgres'
+        ? sql<boolean>`${sql.ref('f.items')} = any(${list}::text[])`
+        : sql<boolean>`${sql.ref('f.items')} in (select value from json_each(${JSON.stringify(list)}))`;
+  const where = among ? test : sql<boolean>`not (${test})`;
+  if (dialect === 'postgres') {
+    const sample = Math.min(enough * PG_VISITOR_SAMPLE_FACTOR, PG_MAX_VISITOR_SAMPLE);
+    const first = await rows().select('f.visitor').where(where).limit(sample).execute();
+    const distinct = new Set(first.map((r) => r.visitor)).size;
+    if (distinct >= enough || first.length < sample) return Math.min(distinct, enough);
+    const row = await rows()
+      .select(sql<number>`count(distinct ${sql.ref('f.visitor')})`.as('n'))
+      .where(where)
+      .executeTakeFirstOrThrow();
+    return Math.min(Number(row.n), enough);
+  }
+  const visitors = rows().select('f.visitor').where(where).distinct().limit(enough).as('v');
+  const row = await db.selectFrom(visitors).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * Top paths after (or before) a page over the sessions of a site first received in [from, to],
+ * counted from `session_funnels` alone: one grouped read gives each distinct sequence and its
+ * sessions (its path row found once per sequence, `pathNeighbour`); then distinct visitors, up to
+ * `enoughVisitors`, of the sessions that visited the page (the cohort) and of each row that has
+ * enough sessions to be shown (a row with fewer sessions than `k` has fewer visitors too: its
+ * visitors are given as its sessions, which is all k-anonymity asks). Sessions exactly.
+ */
+export async function pathReachOf(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  siteId: string,
+  from: number,
+  to: number,
+  pattern: string,
+  direction: 'after' | 'before',
+  sitePatterns: readonly string[],
+  k: number,
+  enoughVisitors: number,
+): Promise<PathReach> {
+  const rows = () => rangeRows(db, siteId, from, to);
+  const groups = await rows()
+    .select(['f.items', sql<number>`count(*)`.as('n')])
+    .groupBy('f.items')
+    .execute();
+  const all = groups.map((g) => g.items);
+  const byPage = new Map<string, { sessions: number; items: string[] }>();
+  const visited: string[] = [];
+  let sessions = 0;
+  for (const g of groups) {
+    const page = pathNeighbour(decodeFunnelItems(g.items), pattern, direction, sitePatterns);
+    if (page === undefined) continue;
+    const n = Number(g.n);
+    sessions += n;
+    visited.push(g.items);
+    const row = byPage.get(page) ?? { sessions: 0, items: [] };
+    row.sessions += n;
+    row.items.push(g.items);
+    byPage.set(page, row);
+  }
+  const visitors = await visitorsAmong(db, dialect, rows, visited, all, enoughVisitors);
+  const reach: PathRowReach[] = [];
+  for (const [page, row] of byPage) {
+    const counted =
+      row.sessions < k
+        ? row.sessions
+        : await visitorsAmong(db, dialect, rows, row.items, all, enoughVisitors);
+    reach.push({ page, sessions: row.sessions, visitors: counted });
+  }
+  return { sessions, visitors, rows: reach };
 }
