@@ -190,4 +190,42 @@ describe('session signals', () => {
     const by = Object.fromEntries(drops.drops.map((d) => [d.reason, d.count]));
     expect(by).toMatchObject({ error_events: 1, network_metadata: 1 });
   });
+
+  it('drops only the part whose switch is off: errors off keeps network metadata, and the other way', async () => {
+    const owner = await t.token('owner');
+    const auth = { authorization: `Bearer ${owner}` };
+    for (const [captureErrors, captureNetworkMetadata] of [
+      [false, true],
+      [true, false],
+    ] as const) {
+      const current = (
+        await t.app.inject({ url: `/api/v1/sites/${t.site.siteKey}/policy`, headers: auth })
+      ).json() as { policy: Record<string, unknown> };
+      const put = await t.app.inject({
+        method: 'PUT',
+        url: `/api/v1/sites/${t.site.siteKey}/policy`,
+        headers: { ...auth, 'content-type': 'application/json' },
+        payload: JSON.stringify({
+          policy: { ...current.policy, captureErrors, captureNetworkMetadata },
+          reason: `errors ${captureErrors}, network metadata ${captureNetworkMetadata}`,
+        }),
+      });
+      expect(put.statusCode, put.body).toBe(200);
+      const id = sessionId();
+      await ingest(id, 0, [
+        metaEvent(T0 + 800_000, `${SITE_ORIGIN}/`),
+        ev.error(T0 + 800_100, 'OneSwitchErrorText'),
+        ev.request(T0 + 800_200, 503, '/api/one-switch-endpoint'),
+        moveEvent(T0 + 810_000),
+      ]);
+      const listed = (await list()).sessions.find((s) => s.id === id);
+      expect(listed?.signals).toMatchObject({
+        jsErrors: captureErrors ? 1 : 0,
+        failedRequests: captureNetworkMetadata ? 1 : 0,
+      });
+      const res = await readReplay(t.app, auth, id);
+      expect(res.body.includes('OneSwitchErrorText')).toBe(captureErrors);
+      expect(res.body.includes('one-switch-endpoint')).toBe(captureNetworkMetadata);
+    }
+  });
 });
