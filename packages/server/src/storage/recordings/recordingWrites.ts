@@ -1,6 +1,6 @@
-import { MOBILE_MAX_WIDTH_PX, TABLET_MAX_WIDTH_PX } from '@veil/core';
+import { deviceClassForWidth } from '@veil/core';
 import type BetterSqlite3 from 'better-sqlite3';
-import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../Database.js';
 import type { Dialect } from '../migrations/Migration.js';
 import { affected } from '../rows.js';
@@ -140,8 +140,6 @@ async function ingestWithSignals(
     signals.fold,
     chunk.receivedAt,
     signals.clicks,
-    // The session's row, locked above (FOR UPDATE on PostgreSQL), already serialises its batches.
-    { sessionLocked: true },
   );
   return counted === 'conflict' ? 'conflict' : outcome;
 }
@@ -185,25 +183,15 @@ async function ingestInTransaction(
   const session = await sessionQuery.executeTakeFirstOrThrow();
   if (session.site_id !== chunk.siteId) return 'conflict';
 
-  // Whether this seq is stored, and the session's data key, in one round trip.
-  const found = await trx
-    .selectNoFrom((eb) => [
-      eb
-        .selectFrom('chunks')
-        .select('seq')
-        .where('session_id', '=', sessionId)
-        .where('seq', '=', seq)
-        .as('seen'),
-      eb
-        .selectFrom('session_keys')
-        .select('wrapped_key')
-        .where('session_id', '=', sessionId)
-        .as('wrapped_key'),
-    ])
-    .executeTakeFirstOrThrow();
-  if (found.seen !== null) return 'duplicate';
+  const seen = await trx
+    .selectFrom('chunks')
+    .select('seq')
+    .where('session_id', '=', sessionId)
+    .where('seq', '=', seq)
+    .executeTakeFirst();
+  if (seen) return 'duplicate';
 
-  const wrappedKey = found.wrapped_key ?? (await newSessionKey(trx, sessionId, chunk.receivedAt, sealer));
+  const wrappedKey = await sessionKey(trx, sessionId, chunk.receivedAt, sealer);
   const sealed = sealer.seal(wrappedKey);
   const inserted = await trx
     .insertInto('chunks')
@@ -222,62 +210,67 @@ async function ingestInTransaction(
 
   const startedAt = Math.min(Number(session.started_at), chunk.firstTs);
   const endedAt = Math.max(Number(session.ended_at), chunk.lastTs);
-  // The page count, entry page and first known viewport are read from the session's page views
-  // in the same statement that updates the summary (one round trip instead of four).
+  const pageCount = await trx
+    .selectFrom('session_pages')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('session_id', '=', sessionId)
+    .executeTakeFirstOrThrow();
+  const entry = await trx
+    .selectFrom('session_pages')
+    .select('url')
+    .where('session_id', '=', sessionId)
+    .orderBy('ts')
+    .orderBy('seq')
+    .orderBy('idx')
+    .limit(1)
+    .executeTakeFirst();
+  const sized = await trx
+    .selectFrom('session_pages')
+    .select('viewport_width')
+    .where('session_id', '=', sessionId)
+    .where('viewport_width', 'is not', null)
+    .orderBy('ts')
+    .orderBy('seq')
+    .orderBy('idx')
+    .limit(1)
+    .executeTakeFirst();
+  const viewportWidth = sized?.viewport_width ?? null;
+
   await trx
     .updateTable('recording_sessions')
-    .set((eb) => {
-      const firstSized = () =>
-        eb
-          .selectFrom('session_pages')
-          .select('viewport_width')
-          .where('session_id', '=', sessionId)
-          .where('viewport_width', 'is not', null)
-          .orderBy('ts')
-          .orderBy('seq')
-          .orderBy('idx')
-          .limit(1);
-      return {
-        started_at: startedAt,
-        ended_at: endedAt,
-        duration_ms: endedAt - startedAt,
-        last_received_at: chunk.receivedAt,
-        visitor_id: session.visitor_id ?? chunk.visitorId ?? null,
-        page_count: eb
-          .selectFrom('session_pages')
-          .select((e) => e.fn.countAll<number>().as('n'))
-          .where('session_id', '=', sessionId),
-        entry_url: eb
-          .selectFrom('session_pages')
-          .select('url')
-          .where('session_id', '=', sessionId)
-          .orderBy('ts')
-          .orderBy('seq')
-          .orderBy('idx')
-          .limit(1),
-        viewport_width: firstSized(),
-        // deviceClassForWidth in SQL, with core's bounds.
-        device_class: sql<string | null>`case when (${firstSized()}) is null then null
-          when (${firstSized()}) <= ${MOBILE_MAX_WIDTH_PX} then 'mobile'
-          when (${firstSized()}) <= ${TABLET_MAX_WIDTH_PX} then 'tablet' else 'desktop' end`,
-        event_count: eb('event_count', '+', chunk.eventCount),
-        chunk_count: eb('chunk_count', '+', 1),
-        // A batch after finalisation reopens the session; the job finalises it again later.
-        finalised: 0,
-      };
-    })
+    .set((eb) => ({
+      started_at: startedAt,
+      ended_at: endedAt,
+      duration_ms: endedAt - startedAt,
+      last_received_at: chunk.receivedAt,
+      visitor_id: session.visitor_id ?? chunk.visitorId ?? null,
+      page_count: Number(pageCount.n),
+      entry_url: entry?.url ?? null,
+      viewport_width: viewportWidth,
+      device_class: viewportWidth === null ? null : deviceClassForWidth(viewportWidth),
+      event_count: eb('event_count', '+', chunk.eventCount),
+      chunk_count: eb('chunk_count', '+', 1),
+      // A batch after finalisation reopens the session; the job finalises it again later.
+      finalised: 0,
+    }))
     .where('id', '=', sessionId)
     .execute();
   return 'stored';
 }
 
-/** A wrapped data key for a session that has none yet: created, or the one a concurrent writer stored. */
-async function newSessionKey(
+/** The session's wrapped data key, created on its first chunk. */
+async function sessionKey(
   trx: Transaction<Database>,
   sessionId: string,
   now: number,
   sealer: ChunkSealer,
 ): Promise<Buffer> {
+  const existing = await trx
+    .selectFrom('session_keys')
+    .select('wrapped_key')
+    .where('session_id', '=', sessionId)
+    .executeTakeFirst();
+  if (existing) return existing.wrapped_key;
   const fresh = sealer.newWrappedDataKey();
   await trx
     .insertInto('session_keys')

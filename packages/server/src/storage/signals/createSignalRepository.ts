@@ -75,10 +75,8 @@ export async function ingestSignalsIn(
   fold: (state: SessionSignalState | undefined) => SessionSignalState,
   now: number,
   clicks: readonly FunnelClick[],
-  /** The caller holds the session's `recording_sessions` row lock: no advisory lock needed. */
-  { sessionLocked = false }: { sessionLocked?: boolean } = {},
 ): Promise<SignalIngestOutcome> {
-  if (dialect === 'postgres' && !sessionLocked) {
+  if (dialect === 'postgres') {
     await sql`select pg_advisory_xact_lock(${PG_SIGNAL_LOCK_NAMESPACE}, hashtext(${sessionId}))`.execute(trx);
   }
   const row = await trx
