@@ -396,6 +396,20 @@ describe('access control: lockout, CSRF, second factor, scopes, expiry, grants',
     const alerts = await t.app.inject({ url: '/api/v1/alerts/access?open=true', headers: owner });
     expect(alerts.json().alerts).toHaveLength(1);
     expect(alerts.json().alerts[0]).toMatchObject({ count: 3, threshold: 2, siteKey: t.site.siteKey });
+    // The same anomaly is in the inbox of every alert kind (whence the sinks), once, naming no purpose.
+    const inbox = await t.app.inject({
+      url: `/api/v1/alerts?site=${t.site.siteKey}&kind=access_anomaly`,
+      headers: owner,
+    });
+    expect(inbox.json().alerts).toHaveLength(1);
+    expect(inbox.json().alerts[0]).toMatchObject({
+      kind: 'access_anomaly',
+      severity: 'high',
+      status: 'open',
+      occurrences: 1,
+      details: { count: 3, limit: 2 },
+    });
+    expect(inbox.body).not.toContain('look number');
     const ack = await t.app.inject({
       method: 'POST',
       url: `/api/v1/alerts/access/${alerts.json().alerts[0].id}/acknowledge`,
