@@ -927,8 +927,14 @@ class Walker {
         }
       }
       for (let i = 0; i < n; i++) {
+        // Each piece on its own too: joining can hide a match (a card number followed by a
+        // letter in the next span reads `…1111a`, and the number's boundary is gone).
+        const node = run[i]!;
+        const value = node.textContent as string;
         const id = ids[i];
-        if (id !== undefined) this.ctx.setText(id, run[i]!.textContent as string);
+        const redacted = this.text(value, 'text', id) as string;
+        if (redacted !== value) node.textContent = redacted;
+        if (id !== undefined) this.ctx.setText(id, redacted);
       }
     }
   }

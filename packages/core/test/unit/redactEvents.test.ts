@@ -67,6 +67,35 @@ describe('redactEvents', () => {
     expect(JSON.stringify(findings)).not.toContain('jane');
   });
 
+  it('finds a value in one inline piece even when the next piece glues a letter to it', () => {
+    // Joined, the run reads `…1111a jane…`: the card's boundary is gone, so the joined scan
+    // misses it; each piece is also scanned on its own (seen in the property test).
+    const event: RecordedEvent = {
+      type: EventType.FullSnapshot,
+      timestamp: 1,
+      data: {
+        node: {
+          type: NodeType.Document,
+          id: 1,
+          childNodes: [
+            el(2, 'p', {}, [
+              el(3, 'span', {}, [text(4, '4111 1111 1111 1111')]),
+              el(5, 'span', {}, [text(6, 'a jane')]),
+              el(7, 'span', {}, [text(8, 'x')]),
+              el(9, 'span', {}, [text(10, 'jane.doe@example.orgb')]),
+            ]),
+          ],
+        },
+        initialOffset: { top: 0, left: 0 },
+      },
+    };
+    const { events, findings } = redactEvents([event]);
+    const json = JSON.stringify(events);
+    expect(json).not.toContain('4111');
+    expect(json).not.toContain('jane.doe');
+    expect(findings.map((f) => f.label).sort()).toEqual(['card', 'email']);
+  });
+
   it('never keeps the value of any of NEVER_CAPTURED_INPUT_TYPES, in any case', () => {
     for (const type of NEVER_CAPTURED_INPUT_TYPES) {
       for (const spelt of [type, type.toUpperCase()]) {
