@@ -4,10 +4,24 @@
  * the overlay and operable by keyboard, modes, comparing two segments, PNG and CSV export.
  */
 import { readFile } from 'node:fs/promises';
-import { EventType, HeatmapTag, NodeType, parsePrivacyPolicy, type RecordedEvent } from '@veil/core';
+import {
+  bucketsContainingDay,
+  EventType,
+  HeatmapTag,
+  MS_PER_DAY,
+  NodeType,
+  type ParsedHeatmapEvent,
+  parseHeatmapEvent,
+  parsePrivacyPolicy,
+  type RecordedEvent,
+  segmentKeysOf,
+  utcDay,
+} from '@veil/core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../../packages/server/src/auth/passwords.js';
+import { collectDeltas, targetsOf } from '../../../packages/server/src/heatmap/heatmapDeltas.js';
+import { SeenSet } from '../../../packages/server/src/heatmap/seenSet.js';
 import type { SiteRecord } from '../../../packages/server/src/storage/sites/SiteRepository.js';
 import { launchChromium } from '../../support/browser.js';
 import { DESKTOP_CHROME_UA, startVeil, type Veil } from './support.js';
@@ -151,7 +165,38 @@ async function seed(): Promise<void> {
     ];
     await ingest(`sess_dash_${s}_${Date.now().toString(36)}`, 0, events);
   }
+  // Two days ago, one visitor alone on the page (counted as ingest counts it): a quiet day below
+  // the minimum cohort (2 here), left out of every heatmap of the period and named.
+  const t = QUIET_DAY * MS_PER_DAY + 3_600_000;
+  const path = '/orders/99';
+  const deltas = collectDeltas(
+    [
+      custom(t, HeatmapTag.View, {
+        path,
+        mode: 'replay',
+        vw: 1280,
+        vh: 800,
+        dw: 1280,
+        dh: 1600,
+        ref: 'direct',
+        nv: true,
+      }),
+      custom(t + 500, HeatmapTag.Click, {
+        ...{ path, el: 'a#help', rx: 0.5, ry: 0.5, x: 500, y: 325 },
+        ...{ vw: 1280, vh: 800, dw: 1280, dh: 1600, rage: false, dead: false },
+      }),
+    ].map((e) => parseHeatmapEvent(e) as ParsedHeatmapEvent),
+    { pagePatterns: [], seen: new SeenSet() },
+  );
+  const segments = segmentKeysOf({ visitor: 'new', referrer: 'direct', region: null, tags: [] });
+  await veil.server.store.heatmaps.addAggregates(
+    site.id,
+    [{ deltas, targets: targetsOf('desktop', segments, bucketsContainingDay(QUIET_DAY)), visitorBit: 1 }],
+    Date.now(),
+  );
 }
+
+const QUIET_DAY = utcDay(Date.now()) - 2;
 
 beforeAll(async () => {
   veil = await startVeil({ VEIL_DEMO: 'false' });
@@ -236,6 +281,13 @@ describe('heatmap screen', () => {
     await expect
       .poll(() => page.getByTestId('heatmap-summary').first().textContent())
       .toContain('6 sessions');
+    // The quiet day is left out (the 6 sessions are today's) and named.
+    const withheld = page.getByTestId('heatmap-withheld-days').first();
+    await withheld.waitFor();
+    expect(await withheld.textContent()).toContain(
+      new Date(QUIET_DAY * MS_PER_DAY).toISOString().slice(0, 10),
+    );
+    expect(await withheld.textContent()).toContain('fewer than 2 distinct visitors');
     // Heat where the button is (100..300 × 100..150), none far from any click.
     await expect.poll(() => paintedIn(0, { x: 100, y: 100, w: 200, h: 50 })).toBeGreaterThan(500);
     expect(await paintedIn(0, { x: 900, y: 1_000, w: 200, h: 200 })).toBe(0);

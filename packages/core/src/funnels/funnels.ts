@@ -167,22 +167,44 @@ export interface FunnelResult {
 }
 
 /**
+ * The rest of a segment's funnel within a coarser segment (everyone minus a tag, every device
+ * class minus one): per step, the sessions the coarser segment has and the segment lacks, and the
+ * visitors who reached the step only outside the segment. The segment's visitors of a step are
+ * among the coarser segment's (its sessions are), so the rest is the difference of the two counts;
+ * `segment` must be counted exactly (no cap), `coarser` at least up to the segment's most visitors
+ * plus the threshold, so that a capped count can only make the rest look smaller (withhold).
+ */
+export function funnelRest(segment: FunnelReach, coarser: FunnelReach): FunnelReach {
+  return {
+    sessions: coarser.sessions.map((n, i) => Math.max(0, n - (segment.sessions[i] ?? 0))),
+    visitors: coarser.visitors.map((n, i) => Math.max(0, n - (segment.visitors[i] ?? 0))),
+  };
+}
+
+/**
  * A funnel as shown, with the heatmaps' rule: a figure fewer than k distinct visitors make up is
  * withheld (a zero too, so that a withheld step does not tell "a few" from "none"), and a funnel
  * whose first step has fewer than `minCohort` (at least k) distinct visitors shows nothing at all.
+ * For a segment, `rests` are its rests within each coarser segment (`funnelRest`): a step whose
+ * rest holds some sessions but fewer than k visitors is withheld too, and nothing is shown when
+ * the first step's rest holds some but fewer than the minimum cohort, so that subtracting this
+ * funnel from a coarser one never shows what a few visitors did.
  */
 export function kAnonymousFunnel(
   steps: readonly FunnelStep[],
   reach: FunnelReach,
   k: number,
   minCohort: number = MIN_FUNNEL_COHORT,
+  rests: readonly FunnelReach[] = [],
 ): FunnelResult {
   const first = reach.sessions[0] ?? 0;
-  const cohortShown = (reach.visitors[0] ?? 0) >= Math.max(k, minCohort);
+  const restOk = (i: number, min: number) =>
+    rests.every((r) => (r.sessions[i] ?? 0) <= 0 || (r.visitors[i] ?? 0) >= min);
+  const cohortShown = (reach.visitors[0] ?? 0) >= Math.max(k, minCohort) && restOk(0, Math.max(k, minCohort));
   let suppressed = 0;
   const shown = steps.map((step, i): FunnelStepResult => {
     const n = reach.sessions[i] ?? 0;
-    const visible = cohortShown && (reach.visitors[i] ?? 0) >= k;
+    const visible = cohortShown && (reach.visitors[i] ?? 0) >= k && restOk(i, k);
     if (!visible) suppressed++;
     return {
       pattern: step.page,

@@ -20,9 +20,9 @@ export function HeatmapError({
         <div>
           <p className="notice__title">Too few visitors to show a heatmap</p>
           <p className="notice__body">
-            So that no heatmap singles anyone out, Veil shows one only when every day and device class in it
-            had enough distinct visitors ({error.message}). Choose a longer period, more device classes or a
-            wider segment.
+            So that no heatmap singles anyone out, Veil builds one only from whole days on which every device
+            class had enough distinct visitors, in the segment and outside it; no day in this period did (
+            {error.message}). Choose a longer period, fewer device classes or a wider segment.
           </p>
         </div>
       </div>

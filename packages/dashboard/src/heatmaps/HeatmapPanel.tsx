@@ -17,6 +17,7 @@ import {
   scrollBands,
 } from './heatPoints';
 import { useSnapshotFrame } from './useSnapshotFrame';
+import { WithheldDays } from './WithheldDays';
 
 export interface HeatmapPanelProps {
   api: HeatmapApi;
@@ -218,6 +219,7 @@ export function HeatmapPanel(props: HeatmapPanelProps) {
       {data.status === 'error' && (
         <HeatmapError error={data.error} title="Could not load the heatmap" onRetry={reloadData} />
       )}
+      {d && <WithheldDays days={d.data.withheldDays} minCohort={d.data.minCohort} />}
       {snapshot.status === 'ready' && snap === null && (
         <p className="notice">
           No layout of this page has been recorded for this device class yet; the table still ranks its

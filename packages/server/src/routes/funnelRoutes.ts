@@ -1,5 +1,6 @@
 import {
   type FunnelStep,
+  funnelRest,
   kAnonymousFunnel,
   kAnonymousPaths,
   MAX_ELEMENT_PATH_CHARS,
@@ -159,16 +160,33 @@ export async function funnelRoutes(app: FastifyInstance): Promise<void> {
           ? { key: query.tagKey, value: query.tagValue }
           : undefined;
       const k = site.policy.heatmapMinSessions;
-      // Distinct visitors are counted up to the most any figure needs (the cohort, or k).
+      const need = Math.max(k, config.heatmapMinCohort);
+      const segment = { device: query.device, tag };
+      // The coarser segments (each non-empty set of the segment's filters left out): each one's
+      // funnel minus this one is a rest, which must not be a few visitors (`funnelRest`).
+      const coarser = [
+        ...(segment.device !== undefined && segment.tag !== undefined
+          ? [{ device: segment.device }, { tag: segment.tag }]
+          : []),
+        ...(segment.device !== undefined || segment.tag !== undefined ? [{}] : []),
+      ];
+      // Distinct visitors are counted up to the most any figure needs (the cohort, or k); a
+      // segment with rests is counted exactly, its coarser segments up to its most plus that.
       const reach = await store.signals.funnelReach(
         site.id,
         from,
         to,
         steps,
-        { device: query.device, tag },
-        Math.max(k, config.heatmapMinCohort),
+        segment,
+        coarser.length > 0 ? 2 ** 31 - 1 : need,
       );
-      const funnel = kAnonymousFunnel(steps, reach, k, config.heatmapMinCohort);
+      const enough = Math.max(0, ...reach.visitors) + need;
+      const rests = await Promise.all(
+        coarser.map(async (c) =>
+          funnelRest(reach, await store.signals.funnelReach(site.id, from, to, steps, c, enough)),
+        ),
+      );
+      const funnel = kAnonymousFunnel(steps, reach, k, config.heatmapMinCohort, rests);
       return { from, to, segment: { device: query.device ?? null, tag: tag ?? null }, ...funnel };
     },
   });

@@ -209,12 +209,15 @@ describe('funnels by segment, with click steps', () => {
 
   it('counts within a segment: device, tag, date range; a segment below the minimum cohort shows nothing', async () => {
     const desktop = await funnel(`${steps('/', '/item/:id', '/cart', '/checkout')}&device=desktop`);
-    // Desktop: A 16 + C 3 + D 2 + E 1 + F 6 sessions (F is one visitor: 23 visitors).
+    // Desktop: A 16 + C 3 + D 2 + E 1 + F 6 sessions (F is one visitor: 23 visitors); but every
+    // device class minus desktop would be B's 8 mobile visitors: below the cohort, nothing shown.
     expect(desktop.body.segment).toEqual({ device: 'desktop', tag: null });
-    expect(sessionsOf(desktop.body)).toEqual([28, 19, 19, 16]);
+    expect(desktop.body.cohortShown).toBe(false);
+    expect(sessionsOf(desktop.body)).toEqual([null, null, null, null]);
+    // Tagged: 24 sessions, but everyone minus the tag is C, D, E and F: 7 visitors.
     const tagged = await funnel(`${steps('/', '/cart', '/checkout')}&tagKey=ab&tagValue=x`);
     expect(tagged.body.segment).toEqual({ device: null, tag: { key: 'ab', value: 'x' } });
-    expect(sessionsOf(tagged.body)).toEqual([24, 24, 16]);
+    expect(tagged.body.cohortShown).toBe(false);
     const mobile = await funnel(`${steps('/', '/cart')}&device=mobile`);
     expect(mobile.body).toMatchObject({ cohortShown: false, suppressed: 2 });
     expect(sessionsOf(mobile.body)).toEqual([null, null]);
@@ -271,5 +274,74 @@ describe('funnels by segment, with click steps', () => {
     expect((await funnel(`${steps('/', '/cart')}&click.2=button`)).status).toBe(400);
     expect((await funnel(`${steps('/', '/cart')}&tagKey=ab`)).status).toBe(400);
     expect((await funnel(`${steps('/', '/cart')}&device=fridge`)).status).toBe(400);
+  });
+});
+
+describe("funnels: a segment's rest (a coarser segment minus it) is no few visitors", () => {
+  let t: TestApp;
+  let analyst: string;
+  let seq = 0;
+
+  async function visit(
+    paths: string[],
+    opts: { width?: number; tag?: [string, string] } = {},
+  ): Promise<void> {
+    const events: RecordedEvent[] = [];
+    let ts = T0;
+    for (const path of paths) {
+      events.push(metaEvent(ts, `${SITE_ORIGIN}${path}`, opts.width ?? 1280));
+      ts += 10_000;
+    }
+    if (opts.tag)
+      events.push({
+        type: EventType.Custom,
+        timestamp: ts,
+        data: { tag: VeilCustomTag.Tag, payload: { key: opts.tag[0], value: opts.tag[1] } },
+      });
+    events.push(moveEvent(ts + 500));
+    seq += 1;
+    const visitorId = `visitor_rest_${String(seq).padStart(4, '0')}`;
+    const res = await t.ingest(
+      makeBatch({ siteKey: t.site.siteKey, sessionId: sessionId(), visitorId, events }),
+    );
+    expect(res.statusCode, res.body).toBe(202);
+  }
+  const funnel = async (query: string): Promise<Funnel> => {
+    const res = await t.app.inject({
+      url: `/api/v1/sites/${t.site.siteKey}/funnel?step=/&step=/cart&step=/checkout&${query}`,
+      headers: { authorization: `Bearer ${analyst}` },
+    });
+    expect(res.statusCode).toBe(200);
+    return res.json() as Funnel;
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    analyst = await t.token('analyst');
+    // 21 tagged desktop visitors check out; 20 untagged stop at the cart; 2 untagged check out;
+    // one mobile visitor stops at the cart.
+    for (let i = 0; i < 21; i++) await visit(['/', '/cart', '/checkout'], { tag: ['ab', 'x'] });
+    for (let i = 0; i < 20; i++) await visit(['/', '/cart']);
+    for (let i = 0; i < 2; i++) await visit(['/', '/cart', '/checkout']);
+    await visit(['/', '/cart'], { width: 390 });
+  });
+  afterAll(() => t.close());
+
+  it('withholds a step where everyone minus the tag is a few visitors', async () => {
+    expect((await funnel('')).steps.map((s) => s.sessions)).toEqual([44, 44, 23]);
+    const tagged = await funnel('tagKey=ab&tagValue=x');
+    expect(tagged.cohortShown).toBe(true);
+    // Checkout: 21 tagged of 23; the two without the tag would be the difference.
+    expect(tagged.steps.map((s) => s.sessions)).toEqual([21, 21, null]);
+    expect(tagged.suppressed).toBe(1);
+  });
+
+  it('shows nothing when every device class minus one is a few visitors, and checks each coarser segment', async () => {
+    const desktop = await funnel('device=desktop');
+    expect(desktop.cohortShown).toBe(false);
+    expect(desktop.steps.map((s) => s.sessions)).toEqual([null, null, null]);
+    // Tag and device: against the tag alone the rest is nothing, against desktop alone two visitors.
+    const both = await funnel('device=desktop&tagKey=ab&tagValue=x');
+    expect(both.steps.map((s) => s.sessions)).toEqual([21, 21, null]);
   });
 });

@@ -3,6 +3,8 @@ import {
   emptySignalState,
   type FunnelStep,
   funnelReach,
+  funnelRest,
+  kAnonymousFunnel,
   kAnonymousPaths,
   type PathReach,
   pathReach,
@@ -415,5 +417,65 @@ describe.each(await storeBackends())('signal store: $name', (backend) => {
         visitors,
         rows: [{ page: '/cart', sessions: 40, visitors }],
       });
+  });
+
+  it("withholds a segment's funnel whose rest within a coarser segment is a few visitors", async () => {
+    const restSite = await store.sites.create({
+      siteKey: `site_${backend.name}_signals_funnel_rest`,
+      name: 'Rest',
+      origins: ['https://rest.example'],
+      policy: { ...DEFAULT_PRIVACY_POLICY },
+      createdAt: T,
+    });
+    // 22 desktop visitors and 2 mobile ones, each one session from / to /cart.
+    for (let n = 0; n < 24; n++) {
+      const id = `sess_rest_${n}`;
+      const pages = ['/', '/cart'].map((p, i) => ({
+        url: `https://rest.example${p}`,
+        ts: T + i,
+        viewportWidth: n < 22 ? 1280 : 375,
+      }));
+      await store.recordings.ingestChunks([
+        {
+          chunk: {
+            siteId: restSite.id,
+            sessionId: id,
+            visitorId: `vis_rest_${n}`,
+            seq: 0,
+            receivedAt: T + n,
+            eventCount: 1,
+            firstTs: T,
+            lastTs: T + 5_000,
+            pages,
+          },
+          sealer: {
+            newWrappedDataKey: () => cipher.newWrappedDataKey(id),
+            seal: (wrapped) => {
+              const key = cipher.unwrapDataKey(id, wrapped);
+              return { payload: cipher.sealChunk(key, id, 0, Buffer.from('[]')), titles: [null, null] };
+            },
+          },
+          signals: { fold: plusRage(0), clicks: [] },
+        },
+      ]);
+    }
+    const steps: FunnelStep[] = [{ page: '/' }, { page: '/cart' }];
+    const desktop = await store.signals.funnelReach(
+      restSite.id,
+      T - 1,
+      T + 100,
+      steps,
+      { device: 'desktop' },
+      2 ** 31 - 1,
+    );
+    expect(desktop).toEqual({ sessions: [22, 22], visitors: [22, 22] });
+    const all = await store.signals.funnelReach(restSite.id, T - 1, T + 100, steps, {}, 22 + 20);
+    const rest = funnelRest(desktop, all);
+    expect(rest).toEqual({ sessions: [2, 2], visitors: [2, 2] });
+    // On its own the desktop funnel holds the cohort; all minus it would be the 2 mobile visitors.
+    expect(kAnonymousFunnel(steps, desktop, 5, 20).cohortShown).toBe(true);
+    const shown = kAnonymousFunnel(steps, desktop, 5, 20, [rest]);
+    expect(shown.cohortShown).toBe(false);
+    expect(shown.steps.map((s) => s.sessions)).toEqual([null, null]);
   });
 });
