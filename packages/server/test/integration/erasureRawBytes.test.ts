@@ -108,6 +108,26 @@ describe.runIf(available)('erasure on PostgreSQL leaves no key bytes in the tabl
     expect((await tableBytes('session_tags')).includes(Buffer.from(TAG_VALUE))).toBe(false);
   });
 
+  it('waits for a reader whose snapshot is older than the erasure before rewriting the tables', async () => {
+    const held = await ingest('sess_raw_held_0001', 'visitor_raw_4');
+    // An analyst's long query in this database: its snapshot could still see the key row, so a
+    // rewrite while it runs would copy the row into the new file. It reads no reclaimed table
+    // (no lock on them), only holds its snapshot.
+    const reader = new pg.Client({ connectionString: db.url });
+    await reader.connect();
+    try {
+      await reader.query('begin isolation level repeatable read');
+      await reader.query('select count(*) from recording_sessions');
+      const erasing = store.subjects.eraseSessions(['sess_raw_held_0001']);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      await reader.query('commit');
+      expect(await erasing).toMatchObject({ sessions: 1, dataKeys: 1 });
+    } finally {
+      await reader.end();
+    }
+    expect((await tableBytes('session_keys')).includes(held)).toBe(false);
+  });
+
   it('a purge (recordings.delete, then reclaimDeleted) leaves no key bytes either', async () => {
     const purged = await ingest('sess_raw_purged_01', 'visitor_raw_3');
     expect((await tableBytes('session_keys')).includes(purged)).toBe(true);

@@ -20,10 +20,42 @@ export const RECLAIMED_TABLES = ['session_keys', 'session_subjects', 'session_ta
  * rewrite takes milliseconds to a few seconds at millions of sessions. Run once after a whole
  * erasure or purge, never per row; it cannot run inside a transaction.
  */
-export async function reclaimDeleted(db: Kysely<Database>, dialect: Dialect): Promise<void> {
+export async function reclaimDeleted(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  waitMs = OLDER_SNAPSHOT_WAIT_MS,
+): Promise<void> {
   if (dialect === 'sqlite') {
     await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
     return;
   }
+  await waitForOlderSnapshots(db, waitMs);
   await sql`VACUUM (FULL) ${sql.join(RECLAIMED_TABLES.map((t) => sql.table(t)))}`.execute(db);
+}
+
+/** How long a reclaim waits for older snapshots to end before it rewrites the tables anyway. */
+export const OLDER_SNAPSHOT_WAIT_MS = 15_000;
+
+/**
+ * VACUUM (FULL) copies a deleted row into the new file while any transaction of this database
+ * that started before the delete committed could still see it ("recently dead"), so the key bytes
+ * would survive the rewrite. Waits (polling, at most `waitMs`) until no other session of this
+ * database holds a snapshot older than now; a VACUUM's own snapshot does not hold rows back.
+ */
+async function waitForOlderSnapshots(db: Kysely<Database>, waitMs: number): Promise<void> {
+  const { rows } = await sql<{ horizon: string }>`
+    select txid_snapshot_xmax(txid_current_snapshot())::text as horizon`.execute(db);
+  const horizon = rows[0]?.horizon;
+  if (horizon === undefined) return;
+  const deadline = Date.now() + waitMs;
+  for (let pause = 10; ; pause = Math.min(pause * 2, 250)) {
+    const older = await sql<{ n: number }>`
+      select count(*)::int as n from pg_stat_activity
+      where datname = current_database() and pid <> pg_backend_pid()
+        and backend_xmin is not null
+        and not (backend_type = 'autovacuum worker' and query like 'autovacuum: VACUUM%')
+        and age(backend_xmin) > age((${horizon}::bigint % 4294967296)::text::xid)`.execute(db);
+    if ((older.rows[0]?.n ?? 0) === 0 || Date.now() >= deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, pause));
+  }
 }
