@@ -47,7 +47,8 @@ describe('CSRF on every cookie-authenticated write', () => {
     const last = async () => (await t.app.veil.store.audit.query({ order: 'desc', limit: 1 }))[0]?.seq;
     const before = await last();
     for (const route of routes) {
-      for (const headers of [{ cookie }, { cookie, 'x-csrf-token': 'A'.repeat(43) }]) {
+      const attempts: Record<string, string>[] = [{ cookie }, { cookie, 'x-csrf-token': 'A'.repeat(43) }];
+      for (const headers of attempts) {
         const res = await call(route, headers);
         const label = `${route.method} ${route.url} ${JSON.stringify(Object.keys(headers))} → ${res.statusCode} ${res.body.slice(0, 160)}`;
         expect(res.statusCode, label).toBe(403);
