@@ -5,6 +5,7 @@ import { PageHeading } from '../components/PageHeading';
 import { useResource } from '../hooks/useResource';
 import { Link } from '../router/history';
 import { paths } from '../router/routes';
+import { EMPTY_SESSION_FILTERS, sessionFiltersToSearch } from '../sessions/sessionFilters';
 import { type FunnelSegmentInput, funnelApi } from './funnelApi';
 import { type FunnelStepInput, formatFunnelStep, parseFunnelSteps } from './funnelSteps';
 
@@ -136,7 +137,15 @@ export function FunnelPage({ siteKey }: { siteKey: string }) {
                 <tr key={i} data-testid="funnel-step">
                   <td>
                     <Link
-                      to={paths.sessions(siteKey, `?page=${encodeURIComponent(literalPrefix(step.pattern))}`)}
+                      to={paths.sessions(
+                        siteKey,
+                        sessionFiltersToSearch({
+                          ...EMPTY_SESSION_FILTERS,
+                          device: segment.device ?? null,
+                          funnel: { steps, reached: i + 1 },
+                        }),
+                      )}
+                      title="The sessions that reached this step"
                     >
                       {i + 1}. {step.pattern}
                     </Link>

@@ -12,6 +12,7 @@ import { rememberSessionListUrl } from './lastListUrl';
 import { SessionFiltersBar } from './SessionFiltersBar';
 import { SessionTable } from './SessionTable';
 import {
+  describeFunnelFilter,
   EMPTY_SESSION_FILTERS,
   hasActiveFilters,
   parseSessionFilters,
@@ -80,6 +81,18 @@ export function SessionsPage({ siteKey }: { siteKey: string }) {
       ) : (
         <>
           <SessionFiltersBar filters={filters} onChange={setFilters} />
+          {filters.funnel && (
+            <p className="notice" data-testid="funnel-filter">
+              Only the sessions that reached {describeFunnelFilter(filters.funnel)}, in order.{' '}
+              <button
+                type="button"
+                className="button"
+                onClick={() => setFilters({ ...filters, funnel: null })}
+              >
+                Show all sessions
+              </button>
+            </p>
+          )}
           {list.error && sessions.length > 0 && (
             <p className="notice notice--warning" role="status">
               Refreshing failed ({list.error.message}); showing the last list. Retrying every few seconds.

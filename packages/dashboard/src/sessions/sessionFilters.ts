@@ -1,4 +1,5 @@
 import { type DeviceClass, SIGNAL_KINDS, type SignalKind } from '@veil/core';
+import { type FunnelStepInput, formatFunnelStep } from '../funnels/funnelSteps';
 import { isSignalKind } from './signalLabels';
 
 /**
@@ -20,6 +21,44 @@ export interface SessionFilters {
   signals: SignalKind[];
   /** Newest first, or most of one signal first. */
   sort: 'newest' | SignalKind;
+  /** Only the sessions that did steps 1..`reached` of this funnel in order (a funnel step's link). */
+  funnel: SessionFunnelFilter | null;
+}
+
+/** A funnel step's sessions: the funnel's steps, and how many of them (from the first) were done. */
+export interface SessionFunnelFilter {
+  steps: FunnelStepInput[];
+  reached: number;
+}
+
+/** Most steps a funnel has (the API's `MAX_FUNNEL_STEPS`). */
+const MAX_FUNNEL_FILTER_STEPS = 10;
+
+function parseFunnel(params: URLSearchParams): SessionFunnelFilter | null {
+  const patterns = params.getAll('step').map((p) => p.trim());
+  const reached = params.get('reached') ?? '';
+  if (patterns.length < 2 || patterns.length > MAX_FUNNEL_FILTER_STEPS) return null;
+  if (patterns.some((p) => !p.startsWith('/') || p.length > 300)) return null;
+  if (!/^\d+$/.test(reached) || Number(reached) < 1 || Number(reached) > patterns.length) return null;
+  const steps = patterns.map((page, i): FunnelStepInput => {
+    const click = params.get(`click.${i}`)?.trim();
+    return click ? { page, click } : { page };
+  });
+  return { steps, reached: Number(reached) };
+}
+
+function setFunnel(params: URLSearchParams, funnel: SessionFunnelFilter | null): void {
+  if (funnel === null) return;
+  for (const step of funnel.steps) params.append('step', step.page);
+  funnel.steps.forEach((step, i) => {
+    if (step.click) params.set(`click.${i}`, step.click);
+  });
+  params.set('reached', String(funnel.reached));
+}
+
+/** The funnel filter in words: `step 2 of / → /cart @ button#pay`. */
+export function describeFunnelFilter(funnel: SessionFunnelFilter): string {
+  return `step ${funnel.reached} of ${funnel.steps.map(formatFunnelStep).join(' → ')}`;
 }
 
 export const EMPTY_SESSION_FILTERS: Readonly<SessionFilters> = {
@@ -30,6 +69,7 @@ export const EMPTY_SESSION_FILTERS: Readonly<SessionFilters> = {
   page: '',
   signals: [],
   sort: 'newest',
+  funnel: null,
 };
 
 function parseSignals(value: string | null): SignalKind[] {
@@ -89,6 +129,7 @@ export function parseSessionFilters(search: string | URLSearchParams): SessionFi
     page: (params.get('page') ?? '').trim().slice(0, MAX_PAGE_FILTER_LENGTH),
     signals: parseSignals(params.get('signals')),
     sort: isSignalKind(params.get('sort') ?? '') ? (params.get('sort') as SignalKind) : 'newest',
+    funnel: parseFunnel(params),
   };
 }
 
@@ -103,13 +144,14 @@ export function sessionFiltersToSearch(filters: SessionFilters): string {
   if (page !== '') params.set('page', page);
   if (filters.signals.length > 0) params.set('signals', filters.signals.join(','));
   if (filters.sort !== 'newest') params.set('sort', filters.sort);
+  setFunnel(params, filters.funnel);
   const query = params.toString();
   return query === '' ? '' : `?${query}`;
 }
 
 /**
  * The API's query parameters (docs/api.md: `from`, `to` in ms, `device`, `minDurationMs`, `page`,
- * `signals`, `sort`).
+ * `signals`, `sort`, and a funnel step's `step`, `click.N`, `reached`).
  */
 export function sessionFiltersToApiParams(filters: SessionFilters): URLSearchParams {
   const params = new URLSearchParams();
@@ -123,6 +165,7 @@ export function sessionFiltersToApiParams(filters: SessionFilters): URLSearchPar
   if (page !== '') params.set('page', page);
   if (filters.signals.length > 0) params.set('signals', filters.signals.join(','));
   if (filters.sort !== 'newest') params.set('sort', filters.sort);
+  setFunnel(params, filters.funnel);
   return params;
 }
 

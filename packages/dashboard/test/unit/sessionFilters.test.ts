@@ -18,15 +18,23 @@ const ALL: SessionFilters = {
   page: '/checkout',
   signals: ['rageClicks', 'jsErrors'],
   sort: 'deadClicks',
+  funnel: {
+    steps: [{ page: '/' }, { page: '/cart', click: 'button#pay' }, { page: '/checkout' }],
+    reached: 2,
+  },
 };
 
 describe('session filters ⇄ URL query', () => {
   it('round-trips every filter', () => {
     const search = sessionFiltersToSearch(ALL);
     expect(search).toBe(
-      '?from=2025-03-01&to=2025-03-31&device=mobile&minDuration=30&page=%2Fcheckout&signals=rageClicks%2CjsErrors&sort=deadClicks',
+      '?from=2025-03-01&to=2025-03-31&device=mobile&minDuration=30&page=%2Fcheckout&signals=rageClicks%2CjsErrors&sort=deadClicks&step=%2F&step=%2Fcart&step=%2Fcheckout&click.1=button%23pay&reached=2',
     );
     expect(parseSessionFilters(search)).toEqual(ALL);
+    // The API is asked for the same funnel step (a funnel step's link lists its sessions).
+    const api = sessionFiltersToApiParams(ALL);
+    expect(api.getAll('step')).toEqual(['/', '/cart', '/checkout']);
+    expect([api.get('click.1'), api.get('reached')]).toEqual(['button#pay', '2']);
   });
 
   it('writes nothing when no filter is set', () => {
@@ -45,6 +53,17 @@ describe('session filters ⇄ URL query', () => {
     expect(parseSessionFilters('?minDuration=1.5').minDurationSec).toBeNull();
     expect(parseSessionFilters('?minDuration=0').minDurationSec).toBeNull();
     expect(parseSessionFilters('?minDuration=999999').minDurationSec).toBeNull();
+  });
+
+  it('drops a malformed funnel filter whole', () => {
+    expect(parseSessionFilters('?step=%2F&step=%2Fcart&reached=3').funnel).toBeNull();
+    expect(parseSessionFilters('?step=%2F&step=cart&reached=1').funnel).toBeNull();
+    expect(parseSessionFilters('?step=%2F&reached=1').funnel).toBeNull();
+    expect(parseSessionFilters('?step=%2F&step=%2Fcart').funnel).toBeNull();
+    expect(parseSessionFilters('?step=%2F&step=%2Fcart&reached=1').funnel).toEqual({
+      steps: [{ page: '/' }, { page: '/cart' }],
+      reached: 1,
+    });
   });
 
   it('keeps known signals in their display order, drops unknown ones', () => {
@@ -75,7 +94,18 @@ describe('session filters → API query', () => {
     expect(params.get('page')).toBe('/checkout');
     expect(params.get('signals')).toBe('rageClicks,jsErrors');
     expect(params.get('sort')).toBe('deadClicks');
-    expect([...params.keys()]).toEqual(['from', 'to', 'device', 'minDurationMs', 'page', 'signals', 'sort']);
+    expect([...new Set(params.keys())]).toEqual([
+      'from',
+      'to',
+      'device',
+      'minDurationMs',
+      'page',
+      'signals',
+      'sort',
+      'step',
+      'click.1',
+      'reached',
+    ]);
   });
 
   it('sends no parameters without filters', () => {

@@ -18,11 +18,16 @@ import { siteKeyParams } from './siteRoutes.js';
 
 const TAGS = ['funnels'];
 const ms = z.coerce.number().int().nonnegative();
-const pattern = z.string().trim().min(1).max(300).regex(/^\//, 'is not a page pattern (starts with /)');
+export const pagePatternParam = z
+  .string()
+  .trim()
+  .min(1)
+  .max(300)
+  .regex(/^\//, 'is not a page pattern (starts with /)');
 
 const elementPath = z.string().trim().min(1).max(MAX_ELEMENT_PATH_CHARS);
 
-const clickParams = Object.fromEntries(
+export const clickParams = Object.fromEntries(
   Array.from({ length: MAX_FUNNEL_STEPS }, (_, i) => [
     `click.${i}`,
     elementPath
@@ -53,7 +58,7 @@ const funnelQuery = z.object({
   step: z
     .preprocess(
       (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
-      z.array(pattern).min(2).max(MAX_FUNNEL_STEPS),
+      z.array(pagePatternParam).min(2).max(MAX_FUNNEL_STEPS),
     )
     .describe('the steps in order, one `step=` per step: page patterns (`/`, `/item/:id`, `/checkout/**`)'),
   ...clickParams,
@@ -62,7 +67,7 @@ const funnelQuery = z.object({
 });
 
 const pathsQuery = z.object({
-  page: pattern.describe('the page pattern to look around'),
+  page: pagePatternParam.describe('the page pattern to look around'),
   direction: z.enum(['after', 'before']).default('after'),
   ...range,
 });
@@ -107,6 +112,21 @@ const pathsSchema = z
   .meta({ id: 'TopPaths' });
 
 /**
+ * A funnel's steps from its `step` patterns and `click.N` parameters (as the funnel route and the
+ * session list read them); a click on a step that does not exist is `validation_failed`.
+ */
+export function funnelStepsOf(patterns: readonly string[], query: object): FunnelStep[] {
+  const clicks = query as Record<string, unknown>;
+  for (const key of Object.keys(clicks))
+    if (key.startsWith('click.') && clicks[key] !== undefined && Number(key.slice(6)) >= patterns.length)
+      throw new VeilError('validation_failed', `query.${key}: there is no such step`);
+  return patterns.map((page, i) => {
+    const click = clicks[`click.${i}`];
+    return { page, click: typeof click === 'string' ? click : undefined };
+  });
+}
+
+/**
  * Page funnels and top paths (`heatmaps:read`: aggregates, which the analyst role has), counted
  * from the per-session page sequences kept at ingest, with the heatmaps' k-anonymity (the
  * policy's `heatmapMinSessions`) and minimum cohort.
@@ -147,14 +167,7 @@ export async function funnelRoutes(app: FastifyInstance): Promise<void> {
       const { site, from, to } = await siteRange(params.siteKey, query);
       if ((query.tagKey === undefined) !== (query.tagValue === undefined))
         throw new VeilError('validation_failed', 'query.tagKey: tagKey and tagValue go together');
-      const clicks = query as unknown as Record<string, unknown>;
-      for (const key of Object.keys(clicks))
-        if (key.startsWith('click.') && Number(key.slice(6)) >= query.step.length)
-          throw new VeilError('validation_failed', `query.${key}: there is no such step`);
-      const steps: FunnelStep[] = query.step.map((page, i) => {
-        const click = clicks[`click.${i}`];
-        return { page, click: typeof click === 'string' ? click : undefined };
-      });
+      const steps = funnelStepsOf(query.step, query);
       const tag =
         query.tagKey !== undefined && query.tagValue !== undefined
           ? { key: query.tagKey, value: query.tagValue }

@@ -1,4 +1,4 @@
-import { SIGNAL_KINDS, type SignalKind } from '@veil/core';
+import { MAX_FUNNEL_STEPS, SIGNAL_KINDS, type SignalKind } from '@veil/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { sessionObject } from '../access/objectScopes.js';
@@ -9,6 +9,7 @@ import { errorResponses } from '../http/errorResponses.js';
 import { concatJsonArrays, readEventArrays, readPageViews } from '../recordings/readRecording.js';
 import { decodeCursor, encodeCursor } from '../recordings/sessionCursor.js';
 import { pageViewSchema, sessionSummary, sessionSummarySchema } from '../recordings/sessionView.js';
+import { clickParams, funnelStepsOf, pagePatternParam } from './funnelRoutes.js';
 import { liveGrantOf, replayGrantSchema } from './replayGrantRoutes.js';
 import { siteKeyParams } from './siteRoutes.js';
 
@@ -47,6 +48,22 @@ const listQuery = z.object({
     .enum(['newest', ...SIGNAL_KINDS])
     .default('newest')
     .describe('newest first, or most of one signal first'),
+  step: z
+    .preprocess(
+      (v) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]),
+      z.array(pagePatternParam).min(2).max(MAX_FUNNEL_STEPS).optional(),
+    )
+    .describe("a funnel's steps, as `GET /funnel` takes them (with `click.N`); needs `reached`"),
+  ...clickParams,
+  reached: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_FUNNEL_STEPS)
+    .optional()
+    .describe(
+      "only sessions that did the funnel's steps 1..reached in order (the sessions a funnel step counts)",
+    ),
   limit: z.coerce.number().int().min(1).max(MAX_SESSION_PAGE_SIZE).default(DEFAULT_SESSION_PAGE_SIZE),
   cursor: z.string().max(300).optional().describe('nextCursor of the previous page'),
 });
@@ -87,6 +104,13 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
       if (!site) throw new VeilError('not_found', 'no site has this key');
       const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
       const sort = query.sort === 'newest' ? undefined : query.sort;
+      if ((query.step === undefined) !== (query.reached === undefined))
+        throw new VeilError('validation_failed', 'query.reached: step and reached go together');
+      if (query.step !== undefined && query.reached !== undefined && query.reached > query.step.length)
+        throw new VeilError('validation_failed', 'query.reached: there is no such step');
+      // A click on a step that does not exist (or without steps) is refused, as by the funnel.
+      const steps = funnelStepsOf(query.step ?? [], query);
+      const funnel = query.reached === undefined ? undefined : { steps, reached: query.reached };
       const rows = await store.recordings.list({
         siteId: site.id,
         from: query.from,
@@ -96,6 +120,7 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
         page: query.page,
         signals: query.signals,
         sort,
+        funnel,
         limit: query.limit + 1,
         after,
       });

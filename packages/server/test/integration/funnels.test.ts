@@ -270,6 +270,32 @@ describe('funnels by segment, with click steps', () => {
     });
   });
 
+  it('links each step to its sessions: the session list keeps those that did steps 1..N in order', async () => {
+    const owner = await t.token('owner');
+    const listed = async (query: string) => {
+      const res = await t.app.inject({
+        url: `/api/v1/sites/${t.site.siteKey}/sessions?limit=200&${query}`,
+        headers: { authorization: `Bearer ${owner}` },
+      });
+      return { status: res.statusCode, body: res.json() as { sessions: Array<{ id: string }> } };
+    };
+    const counts = async (query: string) => (await listed(query)).body.sessions.length;
+    const four = steps('/', '/item/:id', '/cart', '/checkout');
+    // The funnel's own figures: 36, 27, 27, 16 (every session of the site is in its range).
+    expect(await counts(`${four}&reached=1`)).toBe(36);
+    expect(await counts(`${four}&reached=2`)).toBe(27);
+    expect(await counts(`${four}&reached=4`)).toBe(16);
+    // A click step: A and C clicked pay on the cart after home (E before it).
+    expect(await counts(`${steps('/', '/cart')}&click.1=button&reached=2`)).toBe(19);
+    // With the list's other filters: mobile sessions (B) reached the cart, none the checkout.
+    expect(await counts(`${four}&reached=3&device=mobile`)).toBe(8);
+    expect(await counts(`${four}&reached=4&device=mobile`)).toBe(0);
+    expect((await listed(`${four}&reached=5`)).status).toBe(400);
+    expect((await listed(`${four}`)).status).toBe(400);
+    expect((await listed('reached=1')).status).toBe(400);
+    expect((await listed(`${steps('/', '/cart')}&click.2=button&reached=1`)).status).toBe(400);
+  });
+
   it('refuses a click on a step that does not exist, and a tag key without its value', async () => {
     expect((await funnel(`${steps('/', '/cart')}&click.2=button`)).status).toBe(400);
     expect((await funnel(`${steps('/', '/cart')}&tagKey=ab`)).status).toBe(400);

@@ -407,6 +407,18 @@ describe.each(await storeBackends())('signal store: $name', (backend) => {
       sessions: [40, 40],
       visitors: [3, 3],
     });
+    // The session list keeps the sessions whose kept sequence reaches a step.
+    const reachedStep = async (funnelSteps: FunnelStep[], reached: number) =>
+      (
+        await store.recordings.list({
+          siteId: oneSite.id,
+          funnel: { steps: funnelSteps, reached },
+          limit: 100,
+        })
+      ).length;
+    expect(await reachedStep(steps, 2)).toBe(40);
+    expect(await reachedStep([{ page: '/cart' }, { page: '/' }], 1)).toBe(40);
+    expect(await reachedStep([{ page: '/cart' }, { page: '/' }], 2)).toBe(0);
     // Top paths alike: the cohort and the row after / both count the one visitor once.
     for (const [enough, visitors] of [
       [2, 2],

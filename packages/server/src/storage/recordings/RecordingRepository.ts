@@ -1,4 +1,11 @@
-import type { DeviceClass, FunnelSession, SessionSignalState, SignalCounts, SignalKind } from '@veil/core';
+import type {
+  DeviceClass,
+  FunnelSession,
+  FunnelStep,
+  SessionSignalState,
+  SignalCounts,
+  SignalKind,
+} from '@veil/core';
 import type { WrappedDataKey } from '../../crypto/EnvelopeCipher.js';
 import type { FunnelClick } from '../signals/SignalRepository.js';
 
@@ -110,6 +117,8 @@ export interface SessionListQuery {
   signals?: readonly SignalKind[] | undefined;
   /** Most of this signal first (then newest first); newest first when absent. */
   sort?: SignalKind | undefined;
+  /** Only sessions whose funnel sequence kept at ingest did steps 1..`reached` of these, in order. */
+  funnel?: { steps: readonly FunnelStep[]; reached: number } | undefined;
   limit: number;
   /**
    * Keyset position: sessions after this one in the list's order (`value`: its count of the

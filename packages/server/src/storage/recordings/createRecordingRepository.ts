@@ -13,5 +13,5 @@ export function createRecordingRepository(
   /** SQLite's native connection: batches are written with prepared statements (`sqliteChunkWrites`). */
   sqlite?: BetterSqlite3.Database,
 ): RecordingRepository {
-  return { ...recordingReads(db), ...recordingWrites(db, dialect, sqlite) };
+  return { ...recordingReads(db, dialect), ...recordingWrites(db, dialect, sqlite) };
 }

@@ -1,6 +1,7 @@
-import { type DeviceClass, urlPath } from '@veil/core';
+import { type DeviceClass, decodeFunnelItems, stepsReached, urlPath } from '@veil/core';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database } from '../Database.js';
+import type { Dialect } from '../migrations/Migration.js';
 import { countsFromRow, SIGNAL_COLUMNS } from '../signals/createSignalRepository.js';
 import type { SessionSignalsTable } from '../signals/signalTables.js';
 import type { RecordingRepository, SessionSummaryRecord } from './RecordingRepository.js';
@@ -45,7 +46,7 @@ export function likeSubstring(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-export function recordingReads(db: Kysely<Database>): Reads {
+export function recordingReads(db: Kysely<Database>, dialect: Dialect): Reads {
   const summaries = () =>
     db
       .selectFrom('recording_sessions')
@@ -77,6 +78,33 @@ export function recordingReads(db: Kysely<Database>): Reads {
       }
       for (const kind of q.signals ?? [])
         query = query.where(`session_signals.${SIGNAL_COLUMNS[kind]}`, '>', 0);
+      const funnel = q.funnel;
+      if (funnel !== undefined) {
+        // The sessions whose sequence kept at ingest reaches the step: each distinct sequence of
+        // the site matched once, then the sessions holding one of those that do.
+        const groups = await db
+          .selectFrom('session_funnels')
+          .select('items')
+          .where('site_id', '=', q.siteId)
+          .groupBy('items')
+          .execute();
+        const reaching = groups
+          .map((g) => g.items)
+          .filter((items) => stepsReached(decodeFunnelItems(items), funnel.steps) >= funnel.reached);
+        const among =
+          reaching.length === 0
+            ? sql<boolean>`${sql.lit(1)} = ${sql.lit(0)}`
+            : dialect === 'postgres'
+              ? sql<boolean>`${sql.ref('session_funnels.items')} = any(${reaching}::text[])`
+              : sql<boolean>`${sql.ref('session_funnels.items')} in (select value from json_each(${JSON.stringify(reaching)}))`;
+        query = query.where('recording_sessions.id', 'in', (eb) =>
+          eb
+            .selectFrom('session_funnels')
+            .select('session_funnels.session_id')
+            .where('session_funnels.site_id', '=', q.siteId)
+            .where(among),
+        );
+      }
       const sortColumn =
         q.sort === undefined ? undefined : (`session_signals.${SIGNAL_COLUMNS[q.sort]}` as const);
       // A session without a signal row counts 0 for the sort.
