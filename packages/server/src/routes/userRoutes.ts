@@ -219,7 +219,8 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     site: userObject,
     params: userParams,
     doc: {
-      summary: 'Remove a user (their sessions end; their audit entries stay)',
+      summary:
+        'Remove a user (their sessions end and their API tokens are revoked; their audit entries stay)',
       tags: ['users'],
       responses: { 204: { description: 'Removed' }, ...errorResponses(401, 403, 404, 409) },
     },
@@ -227,12 +228,20 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
       const actor = requirePrincipal(request);
       const target = await findTarget(params.id);
       assertMayManage(actor, target);
+      // Their API tokens go with them: a removed account must not keep working through a token
+      // (the tokens' creator would otherwise be forgotten, and nobody could tell them apart).
+      const theirs = (await store.apiTokens.list()).filter(
+        (token) => token.createdBy === target.id && token.revokedAt === null,
+      );
       await keepingAnOwner(() => store.users.delete(target.id));
+      const tokensRevoked: string[] = [];
+      for (const token of theirs)
+        if (await store.apiTokens.revoke(token.id, clock.now())) tokensRevoked.push(token.id);
       await audit.record({
         action: 'user.deleted',
         actor: actorOf(actor),
         target: { type: 'user', id: target.id },
-        details: { email: target.email, role: target.role },
+        details: { email: target.email, role: target.role, tokensRevoked },
       });
       return reply.status(204).send();
     },

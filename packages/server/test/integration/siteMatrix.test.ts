@@ -436,6 +436,22 @@ describe('a site-scoped admin and users and tokens', () => {
     expect(token.statusCode).toBe(403);
   });
 
+  it('revokes the API tokens of a user it removes', async () => {
+    const { store } = t.app.veil;
+    const leaving = await userOf('leaving@shop.example', [t.site.id]);
+    const made = await createApiToken(store, t.clock, {
+      role: 'analyst',
+      name: 'made by the leaver',
+      createdBy: leaving.id,
+      siteIds: [t.site.id],
+    });
+    const bearer = { authorization: `Bearer ${made.token}` };
+    expect((await t.app.inject({ url: '/api/v1/sites', headers: bearer })).statusCode).toBe(200);
+    expect((await call('DELETE', `/api/v1/users/${leaving.id}`)).statusCode).toBe(204);
+    expect((await t.app.inject({ url: '/api/v1/sites', headers: bearer })).statusCode).toBe(401);
+    expect((await store.apiTokens.findById(made.record.id))?.revokedAt).not.toBeNull();
+  });
+
   it("revokes neither the owner's tokens nor another site's; DELETE checks permission and scope", async () => {
     const { store } = t.app.veil;
     const owner = await store.users.findByEmail('owner@test.local');
