@@ -1,4 +1,4 @@
-import { roleRequiresSecondFactor } from '@veil/core';
+import { roleRequiresSecondFactor, roleWithin } from '@veil/core';
 import type { Clock } from '../clock.js';
 import type { Store } from '../storage/Store.js';
 import {
@@ -6,6 +6,7 @@ import {
   AUTH_SESSION_TOUCH_INTERVAL_MS,
   type Principal,
   type SecondFactorState,
+  type SiteScope,
 } from './principal.js';
 import { isApiTokenShaped, isSessionTokenShaped, tokenHash } from './secrets.js';
 
@@ -35,12 +36,23 @@ export async function authenticate(
     if (token.lastUsedAt === null || now - token.lastUsedAt >= AUTH_SESSION_TOUCH_INTERVAL_MS) {
       await store.apiTokens.touch(token.id, now);
     }
+    let sites: SiteScope = token.allSites ? 'all' : await store.apiTokens.siteIds(token.id);
+    // A token never carries more than its creator holds now: demoting the creator below the
+    // token's role stops it, narrowing the creator's sites narrows it (deleting revokes it).
+    if (token.createdBy !== null) {
+      const creator = await store.users.findById(token.createdBy);
+      if (!creator || !roleWithin(token.role, creator.role)) return undefined;
+      if (!creator.allSites) {
+        const held = new Set(await store.users.siteIds(creator.id));
+        sites = sites === 'all' ? [...held] : sites.filter((id) => held.has(id));
+      }
+    }
     return {
       kind: 'token',
       tokenId: token.id,
       name: token.name,
       role: token.role,
-      sites: token.allSites ? 'all' : await store.apiTokens.siteIds(token.id),
+      sites,
       expiresAt: token.expiresAt,
     };
   }

@@ -120,7 +120,11 @@ export async function tokenRoutes(app: FastifyInstance): Promise<void> {
       const { token, record } = await createApiToken(store, clock, {
         role: body.role,
         name: body.name,
-        createdBy: actor.kind === 'user' ? actor.userId : null,
+        // A token minted by a token answers to the same person (null: made by the CLI).
+        createdBy:
+          actor.kind === 'user'
+            ? actor.userId
+            : ((await store.apiTokens.findById(actor.tokenId))?.createdBy ?? null),
         expiresInDays: body.expiresInDays,
         siteIds,
       });

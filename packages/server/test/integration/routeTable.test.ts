@@ -250,6 +250,10 @@ describe('route table', () => {
         'siteKey',
         'sort',
         'to',
+        // A funnel step's sessions: the funnel's steps, click steps and the step reached.
+        'step',
+        ...Array.from({ length: 10 }, (_, i) => `click.${i}`),
+        'reached',
       ].sort(),
     );
     expect(list.responses['200'].content['application/json'].schema.properties.sessions.items.$ref).toBe(

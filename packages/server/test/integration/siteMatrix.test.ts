@@ -452,6 +452,57 @@ describe('a site-scoped admin and users and tokens', () => {
     expect((await store.apiTokens.findById(made.record.id))?.revokedAt).not.toBeNull();
   });
 
+  it('a token never carries more than its creator holds now, also one minted by a token', async () => {
+    const { store } = t.app.veil;
+    const maker = await store.users.create({
+      email: 'maker@shop.example',
+      role: 'admin',
+      passwordHash: 'x',
+      createdAt: t.clock.now(),
+      siteIds: [t.site.id, siteB.id],
+    });
+    if (!maker) throw new Error('user exists');
+    const parent = await createApiToken(store, t.clock, {
+      role: 'admin',
+      name: 'maker admin token',
+      createdBy: maker.id,
+      siteIds: [t.site.id, siteB.id],
+    });
+    const asParent = { authorization: `Bearer ${parent.token}` };
+    const sitesOf = async (headers: Record<string, string>) => {
+      const res = await t.app.inject({ url: '/api/v1/sites', headers });
+      if (res.statusCode !== 200) return res.statusCode;
+      return (res.json() as { sites: { siteKey: string }[] }).sites.map((x) => x.siteKey).sort();
+    };
+    expect(await sitesOf(asParent)).toEqual([t.site.siteKey, siteB.siteKey].sort());
+    // Minted by the token: it answers to the person behind the token, not to nobody.
+    const minted = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers: asParent,
+      payload: { name: 'child', role: 'analyst', sites: [t.site.siteKey, siteB.siteKey] },
+    });
+    expect(minted.statusCode, minted.body).toBe(201);
+    const child = minted.json() as { token: string; record: { id: string } };
+    expect((await store.apiTokens.findById(child.record.id))?.createdBy).toBe(maker.id);
+    const asChild = { authorization: `Bearer ${child.token}` };
+
+    // The maker loses site B: both tokens lose it (its objects are 404, as for any other site).
+    await store.users.update(maker.id, { siteIds: [t.site.id] });
+    expect(await sitesOf(asParent)).toEqual([t.site.siteKey]);
+    expect(await sitesOf(asChild)).toEqual([t.site.siteKey]);
+    const onB = await t.app.inject({ url: `/api/v1/sites/${siteB.siteKey}/sessions`, headers: asChild });
+    expect(onB.statusCode).toBe(404);
+
+    // Demoted to analyst: the admin token stops; the analyst one still works.
+    await store.users.update(maker.id, { role: 'analyst' });
+    expect(await sitesOf(asParent)).toBe(401);
+    expect(await sitesOf(asChild)).toEqual([t.site.siteKey]);
+    // Demoted below analyst: the analyst token stops too.
+    await store.users.update(maker.id, { role: 'auditor' });
+    expect(await sitesOf(asChild)).toBe(401);
+  });
+
   it("revokes neither the owner's tokens nor another site's; DELETE checks permission and scope", async () => {
     const { store } = t.app.veil;
     const owner = await store.users.findByEmail('owner@test.local');
