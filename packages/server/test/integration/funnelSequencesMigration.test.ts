@@ -66,9 +66,15 @@ describe('migration session_funnels', () => {
     const expected = funnelReach(await store.recordings.funnelSessions(site.id, T - 1, T + 10), steps);
     expect(expected.sessions).toEqual([6, 3, 3]);
     await store.close();
-    // The database as it was before migration 019.
     const raw = new BetterSqlite3(file);
-    raw.exec('drop table session_funnels; delete from schema_version where version = 19');
+    // The database as it was before migration 019: later migrations undone too (the runner only
+    // applies versions above the highest one recorded).
+    raw.exec(`drop table session_funnels;
+      alter table heatmap_element_stats drop column visitors;
+      alter table heatmap_tiles drop column visitors;
+      alter table heatmap_totals drop column scroll_visitors;
+      delete from schema_version where version >= 19`);
+    expect(raw.prepare('select max(version) as v from schema_version').get()).toEqual({ v: 18 });
     raw.close();
     store = await openSqliteStore(file);
     try {
