@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ComplianceReport } from '@veil/core';
 import type { Browser } from 'playwright-core';
@@ -38,7 +38,7 @@ type ChartsWindow = { veilReportCharts?: (input: unknown) => Promise<unknown> };
 export async function assertReportChartsBuilt(dashboardDir: string): Promise<void> {
   const file = path.join(dashboardDir, REPORT_CHARTS_PAGE);
   try {
-    await readFile(file);
+    await access(file);
   } catch {
     throw new VeilError(
       'unavailable',
