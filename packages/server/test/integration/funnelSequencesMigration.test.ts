@@ -70,6 +70,7 @@ describe('migration session_funnels', () => {
     // The database as it was before migration 019: later migrations undone too (the runner only
     // applies versions above the highest one recorded).
     raw.exec(`drop table session_funnels;
+      drop table session_funnel_sources;
       alter table heatmap_element_stats drop column visitors;
       alter table heatmap_tiles drop column visitors;
       alter table heatmap_totals drop column scroll_visitors;

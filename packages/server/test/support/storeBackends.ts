@@ -16,6 +16,8 @@ export interface OpenedBackend {
   reopen(): Promise<Store>;
   /** Runs SQL on a separate connection, as a database administrator would. */
   exec(text: string): Promise<void>;
+  /** Reads the rows of each query with SQL on one separate connection, as a database administrator would. */
+  query(...texts: string[]): Promise<Array<Array<Record<string, unknown>>>>;
   /** Removes the database (close the stores first). */
   cleanup(): Promise<void>;
 }
@@ -49,6 +51,14 @@ export async function storeBackends(): Promise<StoreBackend[]> {
               db.close();
             }
           },
+          query: async (...texts) => {
+            const db = new BetterSqlite3(file, { readonly: true });
+            try {
+              return texts.map((text) => db.prepare(text).all() as Array<Record<string, unknown>>);
+            } finally {
+              db.close();
+            }
+          },
           cleanup: async () => temp.remove(),
         };
       },
@@ -67,6 +77,18 @@ export async function storeBackends(): Promise<StoreBackend[]> {
             await client.connect();
             try {
               await client.query(text);
+            } finally {
+              await client.end();
+            }
+          },
+          query: async (...texts) => {
+            const client = new pg.Client({ connectionString: db.url });
+            await client.connect();
+            try {
+              const out: Array<Array<Record<string, unknown>>> = [];
+              for (const text of texts)
+                out.push((await client.query(text)).rows as Array<Record<string, unknown>>);
+              return out;
             } finally {
               await client.end();
             }

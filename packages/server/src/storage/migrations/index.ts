@@ -18,6 +18,7 @@ import { sessionClicks } from './017_session_clicks.js';
 import { privacyDropHours } from './018_privacy_drop_hours.js';
 import { sessionFunnels } from './019_session_funnels.js';
 import { heatmapPartVisitors } from './020_heatmap_part_visitors.js';
+import { sessionFunnelSources } from './021_session_funnel_sources.js';
 import type { Migration } from './Migration.js';
 
 /**
@@ -45,6 +46,7 @@ export const MIGRATIONS: readonly Migration[] = [
   privacyDropHours,
   sessionFunnels,
   heatmapPartVisitors,
+  sessionFunnelSources,
 ];
 
 /** The schema version this build of Veil expects. */

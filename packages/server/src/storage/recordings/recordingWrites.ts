@@ -118,6 +118,7 @@ export function recordingWrites(
         await trx.deleteFrom('session_signals').where('session_id', '=', sessionId).execute();
         await trx.deleteFrom('session_clicks').where('session_id', '=', sessionId).execute();
         await trx.deleteFrom('session_funnels').where('session_id', '=', sessionId).execute();
+        await trx.deleteFrom('session_funnel_sources').where('session_id', '=', sessionId).execute();
         await trx.deleteFrom('recording_sessions').where('id', '=', sessionId).execute();
         return true;
       });

@@ -1,15 +1,9 @@
-import {
-  deviceClassForWidth,
-  encodeFunnelItems,
-  funnelItems,
-  type SessionSignalState,
-  urlPath,
-  utcDay,
-} from '@veil/core';
+import { deviceClassForWidth, type SessionSignalState } from '@veil/core';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Database } from '../Database.js';
 import { countColumns, SIGNAL_COLUMNS } from '../signals/createSignalRepository.js';
+import { sqliteFunnelStatements } from '../signals/funnelSequenceWrites.js';
 import type { SignalIngestOutcome } from '../signals/SignalRepository.js';
 import type {
   ChunkIngest,
@@ -124,22 +118,7 @@ function prepare(sqlite: BetterSqlite3.Database) {
       `insert into session_clicks (session_id, seq, idx, site_id, ts, page, element) values (?, ?, ?, ?, ?, ?, ?)
        on conflict (session_id, seq, idx) do nothing`,
     ),
-    funnelSession: sqlite.prepare(
-      'select site_id, created_at, visitor_id, device_class from recording_sessions where id = ?',
-    ),
-    funnelPages: sqlite.prepare(
-      'select ts, url from session_pages where session_id = ? order by ts, seq, idx',
-    ),
-    funnelClicks: sqlite.prepare(
-      'select ts, page, element from session_clicks where session_id = ? order by ts, seq, idx',
-    ),
-    upsertFunnel: sqlite.prepare(
-      `insert into session_funnels (site_id, day, session_id, received_at, device_class, visitor, items)
-       values (?, ?, ?, ?, ?, ?, ?)
-       on conflict (session_id) do update set site_id = excluded.site_id, day = excluded.day,
-         received_at = excluded.received_at, device_class = excluded.device_class,
-         visitor = excluded.visitor, items = excluded.items`,
-    ),
+    appendFunnel: sqliteFunnelStatements(sqlite),
     updateSession: sqlite.prepare(
       `update recording_sessions set started_at = ?, ended_at = ?, duration_ms = ?, last_received_at = ?,
          visitor_id = ?, page_count = ?, entry_url = ?, viewport_width = ?, device_class = ?,
@@ -177,32 +156,8 @@ function countSignals(s: Statements, chunk: ChunkIngest, signals: ChunkSignals):
   signals.clicks.forEach((c, idx) => {
     s.insertClick.run(sessionId, seq, idx, siteId, c.ts, c.page, c.element);
   });
-  refreshFunnelSequence(s, sessionId);
+  s.appendFunnel(sessionId, seq, signals.clicks);
   return 'counted';
-}
-
-/** As `refreshFunnelSequence` (signals/funnelSequences.ts), on the prepared statements. */
-function refreshFunnelSequence(s: Statements, sessionId: string): void {
-  const session = s.funnelSession.get(sessionId) as
-    | { site_id: string; created_at: number; visitor_id: string | null; device_class: string | null }
-    | undefined;
-  if (!session) return;
-  const pages = s.funnelPages.all(sessionId) as Array<{ ts: number; url: string }>;
-  const clicks = s.funnelClicks.all(sessionId) as Array<{ ts: number; page: string; element: string }>;
-  const items = funnelItems(
-    pages.map((p) => ({ ts: Number(p.ts), path: urlPath(p.url) || p.url })),
-    clicks.map((c) => ({ ts: Number(c.ts), page: c.page, element: c.element })),
-  );
-  const receivedAt = Number(session.created_at);
-  s.upsertFunnel.run(
-    session.site_id,
-    utcDay(receivedAt),
-    sessionId,
-    receivedAt,
-    session.device_class,
-    session.visitor_id ?? `session:${sessionId}`,
-    encodeFunnelItems(items),
-  );
 }
 
 interface SessionRow {

@@ -118,6 +118,7 @@ export function retentionPurgeQueries(db: Kysely<Database>, dialect: Dialect): P
         await trx.deleteFrom('session_signals').where('session_id', 'in', ids).execute();
         await trx.deleteFrom('session_clicks').where('session_id', 'in', ids).execute();
         await trx.deleteFrom('session_funnels').where('session_id', 'in', ids).execute();
+        await trx.deleteFrom('session_funnel_sources').where('session_id', 'in', ids).execute();
         await trx.deleteFrom('session_subjects').where('session_id', 'in', ids).execute();
         await trx.deleteFrom('session_tags').where('session_id', 'in', ids).execute();
         // The heatmap's per-session counting state (its aggregates name no session and stay).

@@ -29,8 +29,9 @@ export interface SignalRepository {
    * In one transaction (serialised per session): reads the session's signal state, and unless this
    * batch (`seq`) was counted already, stores `fold(state)` with the batch marked counted. A
    * session id owned by another site is a `conflict`. The batch's `clicks` are kept (for funnel
-   * steps) in the same transaction, so a retried batch never adds them twice, and the session's
-   * funnel sequence (`session_funnels`) is rebuilt from its stored page views and clicks.
+   * steps) in the same transaction, so a retried batch never adds them twice, and the batch's stored
+   * page views and clicks are merged into the session's funnel sequence (`session_funnels`): the
+   * row a rebuild from every stored page view and click would give, in any order of batches.
    */
   ingest(
     key: SignalIngestKey,

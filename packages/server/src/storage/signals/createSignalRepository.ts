@@ -8,7 +8,8 @@ import {
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../Database.js';
 import type { Dialect } from '../migrations/Migration.js';
-import { funnelReachOf, pathReachOf, refreshFunnelSequence } from './funnelSequences.js';
+import { funnelReachOf, pathReachOf } from './funnelSequences.js';
+import { appendFunnelSequence } from './funnelSequenceWrites.js';
 import type {
   FunnelClick,
   SignalIngestKey,
@@ -117,7 +118,7 @@ export async function ingestSignalsIn(
       .onConflict((oc) => oc.columns(['session_id', 'seq', 'idx']).doNothing())
       .execute();
   }
-  await refreshFunnelSequence(trx, sessionId);
+  await appendFunnelSequence(trx, sessionId, seq, clicks);
   return 'counted';
 }
 

@@ -22,10 +22,9 @@ const PG_MAX_VISITOR_SAMPLE = 20_000;
 
 /**
  * Rewrites a session's row of `session_funnels` from its page views and clicks as stored, with
- * its day, device class and visitor (a session without a visitor id is its own visitor). Run where
- * a batch's signals are counted, in the transaction that stores its chunk, page views and clicks
- * (`ingestSignalsIn`; `sqliteChunkWrites` does the same on prepared statements): rebuilding from
- * what is stored makes a retried or late batch change nothing twice. A session not stored has no row.
+ * its day, device class and visitor (a session without a visitor id is its own visitor): the
+ * backfill of migration 019. Ingest merges each batch into the row instead (`appendFunnelSequence`,
+ * funnelSequenceWrites.ts). A session not stored has no row.
  */
 export async function refreshFunnelSequence(db: Kysely<Database>, sessionId: string): Promise<void> {
   const session = await db

@@ -35,8 +35,8 @@ export interface SessionClicksTable {
 }
 
 /**
- * `session_funnels`: one row per replayable session with what funnels read of it, rebuilt at
- * ingest (signals step): its page views and clicks in order (`encodeFunnelItems`), and what a
+ * `session_funnels`: one row per replayable session with what funnels read of it, kept up to date
+ * at ingest (signals step, batch by batch): its page views and clicks in order (`encodeFunnelItems`), and what a
  * funnel selects sessions by. Keyed by (site, day, session) so a funnel reads one range.
  */
 export interface SessionFunnelsTable {
@@ -53,8 +53,19 @@ export interface SessionFunnelsTable {
   items: string;
 }
 
+/**
+ * `session_funnel_sources`: the page views and clicks a session's `session_funnels` row is merged
+ * from, batch by batch (`funnelSequenceWrites.ts`).
+ */
+export interface SessionFunnelSourcesTable {
+  session_id: string;
+  /** JSON array of `FunnelSource`s in order, up to the last one that can still be an item. */
+  sources: string;
+}
+
 export interface SignalTables {
   session_signals: SessionSignalsTable;
   session_clicks: SessionClicksTable;
   session_funnels: SessionFunnelsTable;
+  session_funnel_sources: SessionFunnelSourcesTable;
 }

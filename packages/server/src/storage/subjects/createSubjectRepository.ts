@@ -137,6 +137,7 @@ export function createSubjectRepository(db: Kysely<Database>, dialect: Dialect):
           await trx.deleteFrom('session_signals').where('session_id', '=', sessionId).execute();
           await trx.deleteFrom('session_clicks').where('session_id', '=', sessionId).execute();
           await trx.deleteFrom('session_funnels').where('session_id', '=', sessionId).execute();
+          await trx.deleteFrom('session_funnel_sources').where('session_id', '=', sessionId).execute();
           await trx.deleteFrom('session_subjects').where('session_id', '=', sessionId).execute();
           await trx.deleteFrom('session_tags').where('session_id', '=', sessionId).execute();
           // The heatmap's per-session counting state (its aggregates are anonymous counts and stay).
