@@ -10,14 +10,18 @@ import {
 } from '@veil/core';
 import {
   type AggregateSelection,
-  type ElementStats,
+  type DaySelection,
   type PageTotals,
-  type TileCounts,
   TileKind,
 } from '../storage/heatmaps/HeatmapRepository.js';
 import type { Store } from '../storage/Store.js';
 import { type CohortDays, cohortDays, isoDay, requireCohort } from './heatmapCohort.js';
-import { CLICK_TILE_VISITOR_PARTS, ELEMENT_VISITOR_PARTS, visitorsOf } from './visitorSets.js';
+import {
+  CLICK_TILE_VISITOR_PARTS,
+  ELEMENT_VISITOR_PARTS,
+  type VisitorSets,
+  visitorsOf,
+} from './visitorSets.js';
 
 /** One heatmap question: a page of a site, device classes, a day range (UTC) and a segment. */
 export interface HeatmapQuery {
@@ -90,20 +94,61 @@ function visibleTotals(t: PageTotals, k: number): HeatmapTotals {
   return { views: t.views, sessions: t.sessions, clicks: t.clicks, rage: t.rage, dead: t.dead };
 }
 
+/** The query's rows on its released days, read day by day (`DaySelection`). */
+export function daySelectionOf(q: Omit<HeatmapQuery, 'pattern'>, days: CohortDays): DaySelection {
+  return { devices: q.devices, segment: segmentKey(q.filter), days: days.released };
+}
+
+/** A figure summed over the parts where it is k-anonymous, and whether any part had it at all. */
+class PartSums<V> {
+  readonly shown = new Map<string, V>();
+  private readonly seen = new Set<string>();
+  constructor(private readonly empty: () => V) {}
+  /** A part had this item (shown or not). */
+  saw(key: string): void {
+    this.seen.add(key);
+  }
+  /** The item's sum so far, started when first shown. */
+  add(key: string): V {
+    this.seen.add(key);
+    let v = this.shown.get(key);
+    if (v === undefined) {
+      v = this.empty();
+      this.shown.set(key, v);
+    }
+    return v;
+  }
+  seenKeys(): Iterable<string> {
+    return this.seen;
+  }
+  /** Items some part had but no part showed. */
+  get withheld(): number {
+    let n = 0;
+    for (const key of this.seen) if (!this.shown.has(key)) n++;
+    return n;
+  }
+}
+
 /**
  * The click heatmap of a page (also its rage and dead maps): elements with their relative grids,
  * ranked, and page cells, read from the aggregates and filtered by k-anonymity. Undefined when
  * the site has no such page.
+ *
+ * k holds **per part** (one released day of one device class), not over the answer: an element's
+ * clicks (rage, dead clicks, a grid cell, a page cell) of a day are added only when that day's own
+ * figure has k sessions and k distinct visitors, so any two answers differ by whole parts that
+ * each hold k visitors, and a difference of date ranges or device sets shows nothing fewer than k
+ * visitors did.
  */
 export async function clickHeatmap(store: Store, q: HeatmapQuery): Promise<ClickHeatmap | undefined> {
   const pageId = await store.heatmaps.pageId(q.siteId, q.pattern);
   if (pageId === undefined) return undefined;
   const days = await requireCohort(store, q, q.pattern);
-  const sel = selectionOf(q, days);
-  const [totals, elements, tiles] = await Promise.all([
-    store.heatmaps.totals(pageId, sel),
-    store.heatmaps.elements(pageId, sel),
-    store.heatmaps.tiles(pageId, TileKind.Clicks, sel),
+  const byDay = daySelectionOf(q, days);
+  const [totals, elementParts, tileParts] = await Promise.all([
+    store.heatmaps.totals(pageId, selectionOf(q, days)),
+    store.heatmaps.elementsByDay(pageId, byDay),
+    store.heatmaps.tilesByDay(pageId, TileKind.Clicks, byDay),
   ]);
   const visible = visibleTotals(totals, q.k);
   const base = {
@@ -113,99 +158,121 @@ export async function clickHeatmap(store: Store, q: HeatmapQuery): Promise<Click
     ...withheldOf(days),
   };
   if (totals.sessions < q.k) {
+    const elements = new Set(
+      elementParts.flatMap((p) => p.elements.filter((e) => e.clicks > 0).map((e) => e.path)),
+    );
+    const cells = new Set<number>();
+    for (const p of tileParts) {
+      for (const [tile, counts] of p.tiles) {
+        for (let index = 0, at = 0; index < counts.size; index++, at += counts.metrics) {
+          if (counts.values[at]! > 0) cells.add(tile * counts.size + index);
+        }
+      }
+    }
     return {
       ...base,
       elements: [],
       cells: [],
-      suppressed: { elements: elements.length, cells: countCells(tiles), gridCells: 0 },
+      suppressed: { elements: elements.size, cells: cells.size, gridCells: 0 },
     };
   }
-  const clicked = elements.filter((e) => e.clicks > 0);
-  const shownElements = kAnonymous(
-    clicked,
-    (e) => (kOk(e.sessions, visitorsOf(e.visitors, ELEMENT_VISITOR_PARTS.clicks), q.k) ? q.k : 0),
-    q.k,
-  );
-  let suppressedGrid = 0;
-  const out: ElementClicks[] = shownElements.shown
-    .map((e) => {
-      const rageOk = kOk(e.rageSessions, visitorsOf(e.visitors, ELEMENT_VISITOR_PARTS.rage), q.k);
-      const deadOk = kOk(e.deadSessions, visitorsOf(e.visitors, ELEMENT_VISITOR_PARTS.dead), q.k);
-      const grid = gridEntries(e, q.k, rageOk, deadOk);
-      suppressedGrid += grid.suppressed;
+
+  type ElementSum = { clicks: number; sessions: number; rage: number; dead: number };
+  const elements = new PartSums<ElementSum>(() => ({ clicks: 0, sessions: 0, rage: 0, dead: 0 }));
+  const grids = new PartSums<[number, number, number]>(() => [0, 0, 0]);
+  const E = ELEMENT_VISITOR_PARTS;
+  for (const part of elementParts) {
+    for (const e of part.elements) {
+      if (e.clicks <= 0) continue;
+      if (!kOk(e.sessions, visitorsOf(e.visitors, E.clicks), q.k)) {
+        elements.saw(e.path);
+        continue;
+      }
+      const sum = elements.add(e.path);
+      const rageOk = kOk(e.rageSessions, visitorsOf(e.visitors, E.rage), q.k);
+      const deadOk = kOk(e.deadSessions, visitorsOf(e.visitors, E.dead), q.k);
+      sum.clicks += e.clicks;
+      sum.sessions += e.sessions;
+      if (rageOk) sum.rage += Math.max(0, e.rage);
+      if (deadOk) sum.dead += Math.max(0, e.dead);
+      const v = e.grid.values;
+      for (let cell = 0, at = 0; cell < e.grid.size; cell++, at += e.grid.metrics) {
+        if (v[at]! <= 0) continue;
+        const key = `${e.path}\u0000${cell}`;
+        if (visitorsOf(e.visitors, E.grid + cell) < q.k) {
+          grids.saw(key);
+          continue;
+        }
+        const g = grids.add(key);
+        g[0] += v[at]!;
+        if (rageOk) g[1] += Math.max(0, v[at + 1]!);
+        if (deadOk) g[2] += Math.max(0, v[at + 2]!);
+      }
+    }
+  }
+  const out: ElementClicks[] = [...elements.shown]
+    .map(([path, e]) => {
+      const grid: ElementClicks['grid'] = [];
+      for (let cell = 0; cell < ELEMENT_GRID_CELLS ** 2; cell++) {
+        const g = grids.shown.get(`${path}\u0000${cell}`);
+        if (g) grid.push([cell, g[0], g[1], g[2]]);
+      }
       return {
-        path: e.path,
+        path,
         clicks: e.clicks,
         share: totals.clicks > 0 ? e.clicks / totals.clicks : 0,
         sessions: e.sessions,
-        rage: rageOk ? e.rage : 0,
-        dead: deadOk ? e.dead : 0,
-        grid: grid.shown,
+        rage: e.rage,
+        dead: e.dead,
+        grid,
       };
     })
     .sort((a, b) => b.clicks - a.clicks || a.path.localeCompare(b.path));
 
-  const cells: ClickHeatmap['cells'] = [];
-  let suppressedCells = 0;
+  const cellSums = new PartSums<[number, number, number, number, number]>(() => [0, 0, 0, 0, 0]);
   const P = CLICK_TILE_VISITOR_PARTS;
-  for (const [tile, counts] of tiles) {
-    const v = counts.values;
-    const who = counts.visitors;
-    for (let index = 0, at = 0; index < counts.size; index++, at += counts.metrics) {
-      const clicks = v[at]!;
-      if (clicks <= 0) continue;
-      const sessions = v[at + 1]!;
-      const rage = v[at + 2]!;
-      const rageSessions = v[at + 3]!;
-      const dead = v[at + 4]!;
-      const deadSessions = v[at + 5]!;
-      if (!kOk(sessions, visitorsOf(who, P.clicks + index), q.k)) {
-        suppressedCells++;
-        continue;
+  for (const part of tileParts) {
+    for (const [tile, counts] of part.tiles) {
+      const v = counts.values;
+      const who = counts.visitors;
+      for (let index = 0, at = 0; index < counts.size; index++, at += counts.metrics) {
+        const clicks = v[at]!;
+        if (clicks <= 0) continue;
+        const { cx, cy } = cellOfTile(tile, index);
+        const key = `${cx},${cy}`;
+        if (!kOk(v[at + 1]!, visitorsOf(who, P.clicks + index), q.k)) {
+          cellSums.saw(key);
+          continue;
+        }
+        const c = cellSums.add(key);
+        c[0] = cx;
+        c[1] = cy;
+        c[2] += clicks;
+        if (kOk(v[at + 3]!, visitorsOf(who, P.rage + index), q.k)) c[3] += Math.max(0, v[at + 2]!);
+        if (kOk(v[at + 5]!, visitorsOf(who, P.dead + index), q.k)) c[4] += Math.max(0, v[at + 4]!);
       }
-      const { cx, cy } = cellOfTile(tile, index);
-      const rageOk = kOk(rageSessions, visitorsOf(who, P.rage + index), q.k);
-      const deadOk = kOk(deadSessions, visitorsOf(who, P.dead + index), q.k);
-      cells.push([cx, cy, clicks, rageOk ? Math.max(0, rage) : 0, deadOk ? Math.max(0, dead) : 0]);
     }
   }
-  cells.sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+  const cells = [...cellSums.shown.values()].sort((a, b) => a[1] - b[1] || a[0] - b[0]);
   return {
     ...base,
     elements: out,
     cells,
-    suppressed: { elements: shownElements.suppressed, cells: suppressedCells, gridCells: suppressedGrid },
+    suppressed: {
+      elements: elements.withheld,
+      cells: cellSums.withheld,
+      gridCells: withheldGridCells(grids, elements),
+    },
   };
 }
 
-function countCells(tiles: Map<number, TileCounts>): number {
+/** Grid cells of shown elements that no part showed. */
+function withheldGridCells(grids: PartSums<unknown>, elements: PartSums<unknown>): number {
   let n = 0;
-  for (const counts of tiles.values()) {
-    for (let at = 0; at < counts.values.length; at += counts.metrics) if (counts.values[at]! > 0) n++;
+  for (const key of grids.seenKeys()) {
+    if (!grids.shown.has(key) && elements.shown.has(key.slice(0, key.indexOf('\u0000')))) n++;
   }
   return n;
-}
-
-/** An element's relative grid: cells fewer than k distinct visitors clicked are withheld. */
-function gridEntries(
-  e: Pick<ElementStats, 'grid' | 'visitors'>,
-  k: number,
-  rageOk: boolean,
-  deadOk: boolean,
-): { shown: Array<[number, number, number, number]>; suppressed: number } {
-  const shown: Array<[number, number, number, number]> = [];
-  let suppressed = 0;
-  const { grid } = e;
-  const v = grid.values;
-  for (let cell = 0, at = 0; cell < grid.size; cell++, at += grid.metrics) {
-    if (v[at]! <= 0) continue;
-    if (visitorsOf(e.visitors, ELEMENT_VISITOR_PARTS.grid + cell) < k) {
-      suppressed++;
-      continue;
-    }
-    shown.push([cell, v[at]!, rageOk ? Math.max(0, v[at + 1]!) : 0, deadOk ? Math.max(0, v[at + 2]!) : 0]);
-  }
-  return { shown, suppressed };
 }
 
 export interface ScrollHeatmap {
@@ -216,11 +283,22 @@ export interface ScrollHeatmap {
   averageFoldPx: number;
   /**
    * `reach[d]`: the share of page views that reached at least d % of the page (0..100). Depths
-   * fewer than k distinct visitors reached are cut: those page views count at the deepest depth
-   * k visitors reached, and deeper entries are 0.
+   * fewer than k distinct visitors reached are cut, day by day and device class by device class:
+   * a part's page views count at the deepest depth k of its visitors reached, and a part where no
+   * depth has k visitors adds no depth.
    */
   reach: number[];
   withheldDays: string[];
+}
+
+/** The deepest depth bin at least k distinct visitors of `visitors` reached (that bin or deeper), or -1. */
+function cutOf(visitors: VisitorSets, k: number): number {
+  const reached = new Set<number>();
+  for (let bin = 100; bin >= 0; bin--) {
+    for (const b of visitors.get(bin) ?? []) reached.add(b);
+    if (reached.size >= k) return bin;
+  }
+  return -1;
 }
 
 /** Scroll depth: the share of page views reaching each depth, with the average fold. */
@@ -228,28 +306,27 @@ export async function scrollHeatmap(store: Store, q: HeatmapQuery): Promise<Scro
   const pageId = await store.heatmaps.pageId(q.siteId, q.pattern);
   if (pageId === undefined) return undefined;
   const days = await requireCohort(store, q, q.pattern);
-  const t = await store.heatmaps.totals(pageId, selectionOf(q, days));
+  const [t, parts] = await Promise.all([
+    store.heatmaps.totals(pageId, selectionOf(q, days)),
+    store.heatmaps.scrollByDay(pageId, daySelectionOf(q, days)),
+  ]);
   const empty = { views: 0, sessions: 0, averageFoldPx: 0, reach: [], ...withheldOf(days) };
   if (t.sessions < q.k || t.scrollViews <= 0) return empty;
-  // The deepest depth at least k distinct visitors reached (visitors of that bin or deeper).
-  const reached = new Set<number>();
-  let cut = -1;
-  for (let bin = 100; bin >= 0; bin--) {
-    for (const b of t.scrollVisitors.get(bin) ?? []) reached.add(b);
-    if (reached.size >= q.k) {
-      cut = bin;
-      break;
-    }
-  }
-  if (cut < 0) return empty;
+  // Per part: its page views deeper than the deepest depth k of its visitors reached count there.
   const bins = new Array<number>(101).fill(0);
-  for (let bin = 0; bin <= 100; bin++) bins[Math.min(bin, cut)]! += Math.max(0, t.scroll.values[bin] ?? 0);
+  for (const part of parts) {
+    const cut = cutOf(part.scrollVisitors, q.k);
+    if (cut < 0) continue;
+    for (let bin = 0; bin <= 100; bin++)
+      bins[Math.min(bin, cut)]! += Math.max(0, part.scroll.values[bin] ?? 0);
+  }
   const total = bins.reduce((s, v) => s + v, 0);
+  if (total <= 0) return empty;
   const reach = new Array<number>(101).fill(0);
   let atLeast = 0;
   for (let d = 100; d >= 0; d--) {
     atLeast += bins[d]!;
-    reach[d] = total > 0 ? atLeast / total : 0;
+    reach[d] = atLeast / total;
   }
   return {
     views: t.scrollViews,
@@ -271,55 +348,68 @@ export interface AttentionHeatmap {
   withheldDays: string[];
 }
 
-/** Attention: pointer dwell by page cell and by element, k-anonymous. */
+/** Attention: pointer dwell by page cell and by element, k-anonymous per part (see `clickHeatmap`). */
 export async function attentionHeatmap(store: Store, q: HeatmapQuery): Promise<AttentionHeatmap | undefined> {
   const pageId = await store.heatmaps.pageId(q.siteId, q.pattern);
   if (pageId === undefined) return undefined;
   const days = await requireCohort(store, q, q.pattern);
-  const sel = selectionOf(q, days);
-  const [totals, elements, tiles] = await Promise.all([
-    store.heatmaps.totals(pageId, sel),
-    store.heatmaps.elements(pageId, sel),
-    store.heatmaps.tiles(pageId, TileKind.Attention, sel),
+  const byDay = daySelectionOf(q, days);
+  const [totals, elementParts, tileParts] = await Promise.all([
+    store.heatmaps.totals(pageId, selectionOf(q, days)),
+    store.heatmaps.elementsByDay(pageId, byDay),
+    store.heatmaps.tilesByDay(pageId, TileKind.Attention, byDay),
   ]);
   const pageOk = totals.sessions >= q.k;
-  const cells: AttentionHeatmap['cells'] = [];
-  let suppressedCells = 0;
-  for (const [tile, counts] of tiles) {
-    for (let index = 0, at = 0; index < counts.size; index++, at += counts.metrics) {
-      const ms = counts.values[at]!;
-      const sessions = counts.values[at + 1]!;
-      if (ms <= 0) continue;
-      if (!pageOk || !kOk(sessions, visitorsOf(counts.visitors, index), q.k)) {
-        suppressedCells++;
-        continue;
+  const cellSums = new PartSums<[number, number, number]>(() => [0, 0, 0]);
+  for (const part of tileParts) {
+    for (const [tile, counts] of part.tiles) {
+      for (let index = 0, at = 0; index < counts.size; index++, at += counts.metrics) {
+        const ms = counts.values[at]!;
+        if (ms <= 0) continue;
+        const { cx, cy } = cellOfTile(tile, index);
+        const key = `${cx},${cy}`;
+        if (!pageOk || !kOk(counts.values[at + 1]!, visitorsOf(counts.visitors, index), q.k)) {
+          cellSums.saw(key);
+          continue;
+        }
+        const c = cellSums.add(key);
+        c[0] = cx;
+        c[1] = cy;
+        c[2] += ms;
       }
-      const { cx, cy } = cellOfTile(tile, index);
-      cells.push([cx, cy, Math.round(ms)]);
     }
   }
-  const dwelt = elements.filter((e) => e.attentionMs > 0);
-  const shown = pageOk
-    ? kAnonymous(
-        dwelt,
-        (e) =>
-          kOk(e.attentionSessions, visitorsOf(e.visitors, ELEMENT_VISITOR_PARTS.attention), q.k) ? q.k : 0,
-        q.k,
-      )
-    : { shown: [], suppressed: dwelt.length };
+  const elements = new PartSums<{ ms: number; sessions: number }>(() => ({ ms: 0, sessions: 0 }));
+  for (const part of elementParts) {
+    for (const e of part.elements) {
+      if (e.attentionMs <= 0) continue;
+      if (
+        !pageOk ||
+        !kOk(e.attentionSessions, visitorsOf(e.visitors, ELEMENT_VISITOR_PARTS.attention), q.k)
+      ) {
+        elements.saw(e.path);
+        continue;
+      }
+      const sum = elements.add(e.path);
+      sum.ms += e.attentionMs;
+      sum.sessions += e.attentionSessions;
+    }
+  }
   return {
     totalMs: pageOk ? Math.round(totals.attentionMs) : 0,
     cellPx: PAGE_CELL_PX,
-    cells,
-    elements: shown.shown
-      .map((e) => ({
-        path: e.path,
-        ms: Math.round(e.attentionMs),
-        share: totals.attentionMs > 0 ? e.attentionMs / totals.attentionMs : 0,
-        sessions: e.attentionSessions,
+    cells: [...cellSums.shown.values()]
+      .map(([cx, cy, ms]): [number, number, number] => [cx, cy, Math.round(ms)])
+      .sort((a, b) => a[1] - b[1] || a[0] - b[0]),
+    elements: [...elements.shown]
+      .map(([path, e]) => ({
+        path,
+        ms: Math.round(e.ms),
+        share: totals.attentionMs > 0 ? e.ms / totals.attentionMs : 0,
+        sessions: e.sessions,
       }))
       .sort((a, b) => b.ms - a.ms || a.path.localeCompare(b.path)),
-    suppressed: { elements: shown.suppressed, cells: suppressedCells },
+    suppressed: { elements: elements.withheld, cells: cellSums.withheld },
     ...withheldOf(days),
   };
 }
@@ -349,6 +439,11 @@ export async function heatmapPages(
       site.coarser.map((rows) => byPage(rows, pattern)),
       q.devices,
       q.minCohort,
+      site.families.map((f) => ({
+        mine: f.mine,
+        parent: byPage(f.parent, pattern),
+        members: byPage(f.members, pattern),
+      })),
     ).withheld.length === 0;
   const rows = await store.heatmaps.pages(q.siteId, selectionOf(q, site));
   const { shown, suppressed } = kAnonymous(rows, (r) => (pageOk(r.pattern) ? r.sessions : 0), q.k);

@@ -10,7 +10,7 @@ import {
   utcDay,
 } from '@veil/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { coarserFilters } from '../../src/heatmap/heatmapCohort.js';
+import { coarserFilters, familyKeys } from '../../src/heatmap/heatmapCohort.js';
 import { collectDeltas, targetsOf } from '../../src/heatmap/heatmapDeltas.js';
 import {
   attentionHeatmap,
@@ -243,6 +243,95 @@ describe.each(await storeBackends())('heatmap cohort on visitors: $name', (backe
     expect(pages).toMatchObject({ withheldDays: [ISO(DAY + 1)], pages: [{ pattern: '/', sessions: 46 }] });
   });
 
+  it('holds k per day and device class for elements, cells, grid cells and scroll depth: two overlapping queries one visitor apart show the same of it', async () => {
+    const s = await site();
+    const crowd = (day: number, from: number, n: number, device: DeviceClass = 'desktop'): Session[] =>
+      Array.from({ length: n }, (_, v) => ({
+        bit: from + v,
+        day,
+        device,
+        events: (t) => [clickEvent(t + 100, { el: X, x: 10, y: 10 }), scrollEvent(t + 200, { pct: 50 })],
+      }));
+    // Z on day 1: six visitors (k = 5) click it and scroll to the bottom, among 24.
+    const onZ = (bit: number, day: number, device: DeviceClass = 'desktop'): Session => ({
+      bit,
+      day,
+      device,
+      events: (t) => [
+        clickEvent(t + 100, { el: Z, x: 800, y: 800, rx: 0.05, ry: 0.05 }),
+        scrollEvent(t + 200, { pct: 100 }),
+      ],
+    });
+    await add(s, [
+      ...crowd(DAY, 0, 18),
+      ...[0, 1, 2, 3, 4, 5].map((v) => onZ(100 + v, DAY)),
+      // Day 2 (a released day of 23 visitors): only one of them clicks Z and scrolls to the bottom.
+      ...crowd(DAY + 1, 200, 22),
+      onZ(999, DAY + 1),
+      // Mobile on day 1: 21 visitors, one of them on Z.
+      ...crowd(DAY, 300, 20, 'mobile'),
+      onZ(998, DAY, 'mobile'),
+    ]);
+    const ofZ = (answer: Awaited<ReturnType<typeof clickHeatmap>>) => {
+      const z = answer?.elements.find((e) => e.path === Z);
+      return {
+        clicks: z?.clicks,
+        sessions: z?.sessions,
+        grid: z?.grid,
+        cell: answer?.cells.find((c) => c[0] === 50),
+      };
+    };
+    const dayOne = await clickHeatmap(store, query(s));
+    const both = await clickHeatmap(store, query(s, { toDay: DAY + 1 }));
+    expect(both?.withheldDays).toEqual([]);
+    expect(both?.totals.sessions).toBe(47);
+    expect(ofZ(dayOne)).toEqual({ clicks: 6, sessions: 6, grid: [[0, 6, 0, 0]], cell: [50, 50, 6, 0, 0] });
+    // The second day adds its 22 visitors on X, and nothing of the one visitor on Z.
+    expect(ofZ(both)).toEqual(ofZ(dayOne));
+    expect(both?.elements.find((e) => e.path === X)?.clicks).toBe(18 + 22);
+    // The same across device classes: adding mobile adds nothing of its one visitor on Z.
+    const twoDevices = await clickHeatmap(store, query(s, { devices: ['desktop', 'mobile'] }));
+    expect(ofZ(twoDevices)).toEqual(ofZ(dayOne));
+    // Scroll depth: page views at the bottom stay six (the second day's one is cut to its day's depth).
+    const atBottom = async (over: Partial<HeatmapQuery>) => {
+      const scroll = await scrollHeatmap(store, query(s, over));
+      return Math.round((scroll?.reach[100] ?? 0) * (scroll?.views ?? 0));
+    };
+    expect(await atBottom({})).toBe(6);
+    expect(await atBottom({ toDay: DAY + 1 })).toBe(6);
+    expect(await atBottom({ devices: ['desktop', 'mobile'] })).toBe(6);
+  });
+
+  it('checks sums of segments: everyone minus plan=free minus plan=pro is not the one visitor with neither', async () => {
+    const s = await site();
+    const tagged = (value: string, from: number): Session[] =>
+      Array.from({ length: 22 }, (_, v) => ({
+        bit: from + v,
+        tags: [['plan', value]],
+        events: click(X, 10, 10),
+      }));
+    // 22 free, 22 pro and one visitor with no plan, clicking an element nobody else did.
+    await add(s, [...tagged('free', 0), ...tagged('pro', 100), { bit: 999, events: click(Z, 800, 800) }]);
+    const free: SegmentFilter = { tag: ['plan', 'free'] };
+    const pro: SegmentFilter = { tag: ['plan', 'pro'] };
+    // Each segment's own rest holds 23 visitors; together they leave one. Not both are answered:
+    // the smaller (by visitors, then by key) is withheld, so its 22 join the rest.
+    const answers = {
+      everyone: await refused(clickHeatmap(store, query(s))),
+      free: await refused(clickHeatmap(store, query(s, { filter: free }))),
+      pro: await refused(clickHeatmap(store, query(s, { filter: pro }))),
+    };
+    expect(answers).toEqual({ everyone: 'answered', free: 'cohort_too_small', pro: 'answered' });
+    expect(await refused(heatmapPages(store, { ...query(s, { filter: free }) }))).toBe('cohort_too_small');
+    // With 20 visitors of neither plan the rest is a crowd: both segments are answered.
+    await add(
+      s,
+      Array.from({ length: 19 }, (_, v) => ({ bit: 600 + v, events: click(Y, 700, 700) })),
+    );
+    expect((await clickHeatmap(store, query(s, { filter: free })))?.totals.sessions).toBe(22);
+    expect((await clickHeatmap(store, query(s, { filter: pro })))?.totals.sessions).toBe(22);
+  });
+
   it('stores visitor parts sparse and as a bitmap past 256, and reads them back whole', () => {
     const sets: VisitorSets = new Map([
       [0, new Set([1, 4095])],
@@ -252,6 +341,14 @@ describe.each(await storeBackends())('heatmap cohort on visitors: $name', (backe
     expect([...(back.get(0) ?? [])].sort((a, b) => a - b)).toEqual([1, 4095]);
     expect(back.get(300)?.size).toBe(400);
     expect(decodeVisitorSets(Buffer.from([9, 1, 2]))).toEqual(new Map());
+    expect(familyKeys({ tag: ['plan', 'pro'] }, 'tag')).toEqual({
+      prefix: 'v=*;r=*;g=*;t=plan=',
+      suffix: '',
+    });
+    expect(familyKeys({ visitor: 'new', referrer: 'search' }, 'referrer')).toEqual({
+      prefix: 'v=new;r=',
+      suffix: ';g=*;t=',
+    });
     expect(coarserFilters({ visitor: 'new', referrer: 'search' })).toEqual([
       {},
       { visitor: 'new' },

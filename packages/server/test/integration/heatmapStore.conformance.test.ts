@@ -39,6 +39,7 @@ const parsed = (events: ReturnType<typeof clickEvent>[]): ParsedHeatmapEvent[] =
 function sessionWrite(
   path: string,
   clicks: Array<{ x: number; y: number; el?: string; rx?: number; ry?: number }>,
+  segments: string[] = segmentKeysOf({ visitor: 'new', referrer: 'direct', region: null, tags: [] }),
 ) {
   const deltas = collectDeltas(
     parsed([
@@ -49,8 +50,7 @@ function sessionWrite(
     ]),
     { pagePatterns: [], seen: new SeenSet() },
   );
-  const segment = segmentKeysOf({ visitor: 'new', referrer: 'direct', region: null, tags: [] });
-  return { deltas, targets: targetsOf('desktop', segment, bucketsContainingDay(DAY)) };
+  return { deltas, targets: targetsOf('desktop', segments, bucketsContainingDay(DAY)) };
 }
 
 const everyone = (day = DAY): AggregateSelection => ({
@@ -98,7 +98,28 @@ describe.each(await storeBackends())('heatmap store: $name', (backend) => {
     const days = { devices: ['desktop'] as const, segment: segmentKey({}), days: [DAY - 1, DAY, DAY + 1] };
     const rows = await store.heatmaps.dayCohorts(own.id, '/visitors', days);
     expect(rows.map((r) => ({ ...r, visitors: visitorCount(r.visitors) }))).toEqual([
-      { pattern: '/visitors', device: 'desktop', day: DAY, sessions: 5, visitors: 3 },
+      {
+        pattern: '/visitors',
+        segment: segmentKey({}),
+        device: 'desktop',
+        day: DAY,
+        sessions: 5,
+        visitors: 3,
+      },
+    ]);
+    // The rows of every key of one dimension, by prefix (the values of a tag key).
+    const tagged = (value: string) => ({
+      ...sessionWrite('/visitors', [{ x: 1, y: 1 }], [segmentKey({ tag: ['plan', value] })]),
+      visitorBit: 9,
+    });
+    await store.heatmaps.addAggregates(own.id, [tagged('free'), tagged('pro')], T);
+    const byPrefix = await store.heatmaps.dayCohorts(own.id, '/visitors', {
+      ...days,
+      segment: { prefix: segmentKey({ tag: ['plan', ''] }) },
+    });
+    expect(byPrefix.map((r) => r.segment).sort()).toEqual([
+      segmentKey({ tag: ['plan', 'free'] }),
+      segmentKey({ tag: ['plan', 'pro'] }),
     ]);
     expect((await store.heatmaps.dayCohorts(own.id, null, days)).map((r) => r.pattern)).toEqual([
       '/visitors',

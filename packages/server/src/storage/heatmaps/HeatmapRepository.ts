@@ -29,12 +29,23 @@ export interface PageTotals {
 /** Sessions and distinct visitors (bitmap) of one page, device class and day (a level-0 bucket). */
 export interface DayCohort {
   pattern: string;
+  /** The row's segment key (`segmentKey`). */
+  segment: string;
   device: DeviceClass;
   day: number;
   sessions: number;
   /** `visitorBitmap.ts`; empty for rows written before visitors were counted. */
   visitors: Uint8Array;
 }
+
+/** One UTC day (a level-0 bucket) of one device class: the part k and the minimum cohort hold on. */
+export interface DayPart {
+  day: number;
+  device: DeviceClass;
+}
+
+/** The rows of some days (level-0 buckets), segment and device classes, read part by part. */
+export type DaySelection = Omit<AggregateSelection, 'buckets'> & { days: readonly number[] };
 
 export interface PageSummary extends Omit<PageTotals, 'scroll' | 'scrollVisitors'> {
   pattern: string;
@@ -104,9 +115,29 @@ export interface HeatmapRepository {
   dayCohorts(
     siteId: string,
     pattern: string | null,
-    selection: Omit<AggregateSelection, 'buckets'> & { days: readonly number[] },
+    selection: Omit<AggregateSelection, 'buckets' | 'segment'> & {
+      days: readonly number[];
+      /** One segment key, or every key that starts with `prefix` (the values of one dimension). */
+      segment: string | { prefix: string };
+    },
   ): Promise<DayCohort[]>;
   elements(pageId: number, selection: AggregateSelection): Promise<ElementStats[]>;
+  /** The elements of each day and device class with data (level-0 buckets, not summed across parts). */
+  elementsByDay(
+    pageId: number,
+    selection: DaySelection,
+  ): Promise<Array<DayPart & { elements: ElementStats[] }>>;
+  /** The tiles of each day and device class with data, as `tiles` sums them. */
+  tilesByDay(
+    pageId: number,
+    kind: TileKind,
+    selection: DaySelection,
+  ): Promise<Array<DayPart & { tiles: Map<number, TileCounts> }>>;
+  /** The scroll-depth histogram and its visitors of each day and device class with data. */
+  scrollByDay(
+    pageId: number,
+    selection: DaySelection,
+  ): Promise<Array<DayPart & Pick<PageTotals, 'scroll' | 'scrollVisitors'>>>;
   /** Tile → cell index → counters, summed over the selection, with the cells' distinct visitors. */
   tiles(pageId: number, kind: TileKind, selection: AggregateSelection): Promise<Map<number, TileCounts>>;
   snapshotCapturedAt(siteId: string, pattern: string, device: DeviceClass): Promise<number | undefined>;

@@ -1,5 +1,5 @@
 import { bucketId, bucketOfId, type DeviceClass, ELEMENT_GRID_CELLS, TILE_CELLS } from '@veil/core';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { addBlobToDense, type DenseCounts, denseCounts } from '../../heatmap/countsBlob.js';
 import {
   ATTENTION_METRICS,
@@ -12,7 +12,9 @@ import { decodeVisitorBitmap } from '../../heatmap/visitorBitmap.js';
 import { decodeVisitorSets, type VisitorSets } from '../../heatmap/visitorSets.js';
 import type { Database } from '../Database.js';
 import type {
+  AggregateSelection,
   DayCohort,
+  DayPart,
   ElementStats,
   HeatmapRepository,
   PageSummary,
@@ -28,7 +30,10 @@ type ReadParts = Pick<
   | 'totals'
   | 'dayCohorts'
   | 'elements'
+  | 'elementsByDay'
   | 'tiles'
+  | 'tilesByDay'
+  | 'scrollByDay'
   | 'snapshotCapturedAt'
   | 'putSnapshot'
   | 'snapshot'
@@ -50,6 +55,14 @@ const emptyTotals = (): PageTotals => ({
   scrollVisitors: new Map(),
 });
 
+/** Level-0 buckets: one day each. */
+const dayBuckets = (days: readonly number[]): number[] => days.map((day) => bucketId(0, day));
+const partKey = (bucket: number | string, device: string): string => `${bucket}\u0000${device}`;
+const partOf = (bucket: number | string, device: string): DayPart => ({
+  day: bucketOfId(Number(bucket)).startDay,
+  device: device as DeviceClass,
+});
+
 /**
  * Heatmap reads: each reads the rows of one page, one segment key, the selected device classes
  * and the few time buckets covering the date range, and sums them. Distinct-session counts add up
@@ -64,6 +77,118 @@ export function heatmapReads(db: Kysely<Database>): ReadParts {
       .where('pattern', '=', pattern)
       .executeTakeFirst();
     return row === undefined ? undefined : Number(row.id);
+  };
+
+  /** Element rows of the buckets, summed per part (`key` of the row's bucket and device class). */
+  const readElements = async (
+    pageId: number,
+    devices: readonly DeviceClass[],
+    segment: string,
+    buckets: readonly number[],
+    key: (bucket: number | string, device: string) => string,
+  ): Promise<Map<string, { part: DayPart; elements: ElementStats[] }>> => {
+    const out = new Map<string, { part: DayPart; elements: ElementStats[] }>();
+    if (buckets.length === 0 || devices.length === 0) return out;
+    const rows = await db
+      .selectFrom('heatmap_element_stats')
+      .select(['element_id', 'bucket', 'device', 'stats', 'grid', 'visitors'])
+      .where('page_id', '=', pageId)
+      .where('device', 'in', [...devices])
+      .where('segment', '=', segment)
+      .where('bucket', 'in', [...buckets])
+      .execute();
+    if (rows.length === 0) return out;
+    type Sum = { stats: DenseCounts; grid: DenseCounts; visitors: VisitorSets };
+    const byPart = new Map<string, { part: DayPart; byId: Map<number, Sum> }>();
+    for (const r of rows) {
+      const k = key(r.bucket, r.device);
+      let p = byPart.get(k);
+      if (!p) {
+        p = { part: partOf(r.bucket, r.device), byId: new Map() };
+        byPart.set(k, p);
+      }
+      const id = Number(r.element_id);
+      let e = p.byId.get(id);
+      if (!e) {
+        e = {
+          stats: denseCounts(1, ELEMENT_STATS_METRICS.length),
+          grid: denseCounts(ELEMENT_GRID_CELLS ** 2, ELEMENT_GRID_METRICS.length),
+          visitors: new Map(),
+        };
+        p.byId.set(id, e);
+      }
+      addBlobToDense(r.stats, e.stats);
+      addBlobToDense(r.grid, e.grid);
+      decodeVisitorSets(r.visitors, e.visitors);
+    }
+    const paths = await db
+      .selectFrom('heatmap_elements')
+      .select(['id', 'path'])
+      .where('page_id', '=', pageId)
+      .execute();
+    for (const [k, { part, byId }] of byPart) {
+      const elements: ElementStats[] = [];
+      for (const p of paths) {
+        const e = byId.get(Number(p.id));
+        if (!e) continue;
+        const [clicks, sessions, rage, rageSessions, dead, deadSessions, attentionMs, attentionSessions] =
+          e.stats.values;
+        elements.push({
+          path: p.path,
+          clicks: clicks!,
+          sessions: sessions!,
+          rage: rage!,
+          rageSessions: rageSessions!,
+          dead: dead!,
+          deadSessions: deadSessions!,
+          attentionMs: attentionMs!,
+          attentionSessions: attentionSessions!,
+          grid: e.grid,
+          visitors: e.visitors,
+        });
+      }
+      out.set(k, { part, elements });
+    }
+    return out;
+  };
+
+  /** Tile rows of the buckets, summed per part (`key` of the row's bucket and device class). */
+  const readTiles = async (
+    pageId: number,
+    kind: number,
+    sel: Pick<AggregateSelection, 'devices' | 'segment'>,
+    buckets: readonly number[],
+    key: (bucket: number | string, device: string) => string,
+  ): Promise<Map<string, { part: DayPart; tiles: Map<number, TileCounts> }>> => {
+    const out = new Map<string, { part: DayPart; tiles: Map<number, TileCounts> }>();
+    const metrics = kind === 0 ? CLICK_METRICS.length : ATTENTION_METRICS.length;
+    if (buckets.length === 0 || sel.devices.length === 0) return out;
+    const rows = await db
+      .selectFrom('heatmap_tiles')
+      .select(['tile', 'bucket', 'device', 'counts', 'visitors'])
+      .where('page_id', '=', pageId)
+      .where('device', 'in', [...sel.devices])
+      .where('segment', '=', sel.segment)
+      .where('kind', '=', kind)
+      .where('bucket', 'in', [...buckets])
+      .execute();
+    for (const r of rows) {
+      const k = key(r.bucket, r.device);
+      let p = out.get(k);
+      if (!p) {
+        p = { part: partOf(r.bucket, r.device), tiles: new Map() };
+        out.set(k, p);
+      }
+      const tile = Number(r.tile);
+      let counts = p.tiles.get(tile);
+      if (!counts) {
+        counts = { ...denseCounts(TILE_CELLS * TILE_CELLS, metrics), visitors: new Map() };
+        p.tiles.set(tile, counts);
+      }
+      addBlobToDense(r.counts, counts);
+      decodeVisitorSets(r.visitors, counts.visitors);
+    }
+    return out;
   };
 
   return {
@@ -137,10 +262,14 @@ export function heatmapReads(db: Kysely<Database>): ReadParts {
       let query = db
         .selectFrom('heatmap_totals as t')
         .innerJoin('heatmap_pages as p', 'p.id', 't.page_id')
-        .select(['p.pattern', 't.device', 't.bucket', 't.sessions', 't.visitors'])
+        .select(['p.pattern', 't.segment', 't.device', 't.bucket', 't.sessions', 't.visitors'])
         .where('p.site_id', '=', siteId)
         .where('t.device', 'in', [...sel.devices])
-        .where('t.segment', '=', sel.segment)
+        .where(
+          typeof sel.segment === 'string'
+            ? sql<boolean>`t.segment = ${sel.segment}`
+            : sql<boolean>`substr(t.segment, 1, ${sql.lit(sel.segment.prefix.length)}) = ${sel.segment.prefix}`,
+        )
         // Level-0 buckets: one day each.
         .where(
           't.bucket',
@@ -152,6 +281,7 @@ export function heatmapReads(db: Kysely<Database>): ReadParts {
       return rows.map(
         (r): DayCohort => ({
           pattern: r.pattern,
+          segment: r.segment,
           device: r.device as DeviceClass,
           day: bucketOfId(Number(r.bucket)).startDay,
           sessions: Number(r.sessions),
@@ -161,84 +291,51 @@ export function heatmapReads(db: Kysely<Database>): ReadParts {
     },
 
     async elements(pageId, sel) {
-      if (sel.buckets.length === 0 || sel.devices.length === 0) return [];
-      const rows = await db
-        .selectFrom('heatmap_element_stats')
-        .select(['element_id', 'stats', 'grid', 'visitors'])
-        .where('page_id', '=', pageId)
-        .where('device', 'in', [...sel.devices])
-        .where('segment', '=', sel.segment)
-        .where('bucket', 'in', [...sel.buckets])
-        .execute();
-      if (rows.length === 0) return [];
-      const byId = new Map<number, { stats: DenseCounts; grid: DenseCounts; visitors: VisitorSets }>();
-      for (const r of rows) {
-        const id = Number(r.element_id);
-        let e = byId.get(id);
-        if (!e) {
-          e = {
-            stats: denseCounts(1, ELEMENT_STATS_METRICS.length),
-            grid: denseCounts(ELEMENT_GRID_CELLS ** 2, ELEMENT_GRID_METRICS.length),
-            visitors: new Map(),
-          };
-          byId.set(id, e);
-        }
-        addBlobToDense(r.stats, e.stats);
-        addBlobToDense(r.grid, e.grid);
-        decodeVisitorSets(r.visitors, e.visitors);
-      }
-      const paths = await db
-        .selectFrom('heatmap_elements')
-        .select(['id', 'path'])
-        .where('page_id', '=', pageId)
-        .execute();
-      const out: ElementStats[] = [];
-      for (const p of paths) {
-        const e = byId.get(Number(p.id));
-        if (!e) continue;
-        const [clicks, sessions, rage, rageSessions, dead, deadSessions, attentionMs, attentionSessions] =
-          e.stats.values;
-        out.push({
-          path: p.path,
-          clicks: clicks!,
-          sessions: sessions!,
-          rage: rage!,
-          rageSessions: rageSessions!,
-          dead: dead!,
-          deadSessions: deadSessions!,
-          attentionMs: attentionMs!,
-          attentionSessions: attentionSessions!,
-          grid: e.grid,
-          visitors: e.visitors,
-        });
-      }
-      return out;
+      const parts = await readElements(pageId, sel.devices, sel.segment, sel.buckets, () => '');
+      return parts.get('')?.elements ?? [];
+    },
+
+    async elementsByDay(pageId, sel) {
+      const parts = await readElements(pageId, sel.devices, sel.segment, dayBuckets(sel.days), partKey);
+      return [...parts.values()].map(({ part, elements }) => ({ ...part, elements }));
     },
 
     async tiles(pageId, kind, sel) {
-      const out = new Map<number, TileCounts>();
-      const metrics = kind === 0 ? CLICK_METRICS.length : ATTENTION_METRICS.length;
-      if (sel.buckets.length === 0 || sel.devices.length === 0) return out;
+      const parts = await readTiles(pageId, kind, sel, sel.buckets, () => '');
+      return parts.get('')?.tiles ?? new Map();
+    },
+
+    async tilesByDay(pageId, kind, sel) {
+      const parts = await readTiles(pageId, kind, sel, dayBuckets(sel.days), partKey);
+      return [...parts.values()].map(({ part, tiles }) => ({ ...part, tiles }));
+    },
+
+    async scrollByDay(pageId, sel) {
+      if (sel.days.length === 0 || sel.devices.length === 0) return [];
       const rows = await db
-        .selectFrom('heatmap_tiles')
-        .select(['tile', 'counts', 'visitors'])
+        .selectFrom('heatmap_totals')
+        .select(['bucket', 'device', 'scroll', 'scroll_visitors'])
         .where('page_id', '=', pageId)
         .where('device', 'in', [...sel.devices])
         .where('segment', '=', sel.segment)
-        .where('kind', '=', kind)
-        .where('bucket', 'in', [...sel.buckets])
+        .where('bucket', 'in', dayBuckets(sel.days))
         .execute();
+      const out = new Map<string, DayPart & Pick<PageTotals, 'scroll' | 'scrollVisitors'>>();
       for (const r of rows) {
-        const tile = Number(r.tile);
-        let counts = out.get(tile);
-        if (!counts) {
-          counts = { ...denseCounts(TILE_CELLS * TILE_CELLS, metrics), visitors: new Map() };
-          out.set(tile, counts);
+        const key = partKey(r.bucket, r.device);
+        let part = out.get(key);
+        if (!part) {
+          part = {
+            ...partOf(r.bucket, r.device),
+            scroll: denseCounts(SCROLL_BINS, SCROLL_METRICS.length),
+            scrollVisitors: new Map(),
+          };
+          out.set(key, part);
         }
-        addBlobToDense(r.counts, counts);
-        decodeVisitorSets(r.visitors, counts.visitors);
+        addBlobToDense(r.scroll, part.scroll);
+        decodeVisitorSets(r.scroll_visitors, part.scrollVisitors);
       }
-      return out;
+      return [...out.values()];
     },
 
     async snapshotCapturedAt(siteId, pattern, device) {
