@@ -38,12 +38,13 @@ export async function authenticate(
     }
     let sites: SiteScope = token.allSites ? 'all' : await store.apiTokens.siteIds(token.id);
     // A token never carries more than its creator holds now: demoting the creator below the
-    // token's role stops it, narrowing the creator's sites narrows it (deleting revokes it).
+    // token's role stops it, narrowing the creator's sites narrows it (deleting revokes it). The
+    // creator's role and sites come in one read (users joined with user_sites).
     if (token.createdBy !== null) {
-      const creator = await store.users.findById(token.createdBy);
+      const creator = await store.users.scopeOf(token.createdBy);
       if (!creator || !roleWithin(token.role, creator.role)) return undefined;
       if (!creator.allSites) {
-        const held = new Set(await store.users.siteIds(creator.id));
+        const held = new Set(creator.siteIds);
         sites = sites === 'all' ? [...held] : sites.filter((id) => held.has(id));
       }
     }

@@ -3,6 +3,7 @@ import { roleRequiresSecondFactor } from '@veil/core';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { OidcIdentity } from '../auth/oidc/OidcClient.js';
+import { OidcStartThrottle } from '../auth/oidc/OidcStartThrottle.js';
 import { type SsoRefusal, ssoAccount } from '../auth/oidc/ssoAccount.js';
 import { tokenHash } from '../auth/secrets.js';
 import { secureCookie, startCookieSession } from '../auth/sessionCookies.js';
@@ -32,6 +33,7 @@ function sameText(a: string, b: string): boolean {
 export async function oidcRoutes(app: FastifyInstance): Promise<void> {
   const { store, clock, config, audit, oidc } = app.veil;
 
+  const startThrottle = new OidcStartThrottle(clock);
   const backToLogin = (reply: FastifyReply, error: SsoError) => reply.redirect(`/?sso_error=${error}`, 303);
 
   addRoute(app, {
@@ -42,10 +44,13 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
     doc: {
       summary: 'Start single sign-on: redirects to the identity provider',
       tags: ['auth'],
-      responses: { 302: { description: 'To the provider' }, ...errorResponses(404, 503) },
+      responses: { 302: { description: 'To the provider' }, ...errorResponses(404, 429, 503) },
     },
     handler: async ({ request, reply }) => {
       if (!oidc) throw new VeilError('not_found', 'single sign-on is not configured');
+      // Each start stores a pending login: limited per client address and in all (`OidcStartThrottle`).
+      if (!startThrottle.tryStart(request.ip))
+        throw new VeilError('too_many_requests', 'too many single sign-on starts; try again in a minute');
       let begun: Awaited<ReturnType<typeof oidc.begin>>;
       try {
         begun = await oidc.begin();

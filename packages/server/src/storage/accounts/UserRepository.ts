@@ -20,6 +20,13 @@ export interface UserRecord {
   ssoLinkAllowed: boolean;
 }
 
+/** What a user holds: its role and its sites (`siteIds` empty when `allSites`). */
+export interface UserScope {
+  role: Role;
+  allSites: boolean;
+  siteIds: string[];
+}
+
 export interface NewUser {
   email: string;
   role: Role;
@@ -66,6 +73,11 @@ export interface UserRepository {
   delete(id: string): Promise<boolean>;
   /** The sites a restricted user may see (empty for users with every site). */
   siteIds(userId: string): Promise<string[]>;
+  /**
+   * A user's role and sites in one read (the user joined with its sites), as a token's creator is
+   * checked on every request; `undefined` when there is no such user.
+   */
+  scopeOf(userId: string): Promise<UserScope | undefined>;
   countByRole(role: Role): Promise<number>;
   /** Adds one failure; at `maxFailures` consecutive ones the account locks until `now + lockMs`. */
   recordLoginFailure(

@@ -157,6 +157,23 @@ export function createUserRepository(db: Kysely<Database>): UserRepository {
         .execute();
       return rows.map((r) => r.site_id);
     },
+    async scopeOf(userId) {
+      const rows = await db
+        .selectFrom('users as u')
+        .leftJoin('user_sites as s', 's.user_id', 'u.id')
+        .select(['u.role', 'u.all_sites', 's.site_id'])
+        .where('u.id', '=', userId)
+        .orderBy('s.site_id')
+        .execute();
+      const first = rows[0];
+      if (!first) return undefined;
+      const allSites = Number(first.all_sites) === 1;
+      return {
+        role: roleFromRow(first.role),
+        allSites,
+        siteIds: allSites ? [] : rows.flatMap((r) => (r.site_id === null ? [] : [r.site_id])),
+      };
+    },
     async recordLoginFailure(id, now, maxFailures, lockMs) {
       return db.transaction().execute(async (trx) => {
         await trx
