@@ -12,6 +12,8 @@ const sessionFactorSchema = z.object({
   secondFactor: z.enum(['verified', 'pending', 'not_required']),
   totpEnabled: z.boolean(),
   method: z.enum(['password', 'oidc']),
+  /** The user's sites: `all`, or the ids of the sites it is restricted to. */
+  sites: z.union([z.literal('all'), z.array(z.string())]).optional(),
 });
 type SessionFactor = z.infer<typeof sessionFactorSchema>;
 

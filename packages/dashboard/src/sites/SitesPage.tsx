@@ -1,4 +1,5 @@
 import { useAuth } from '../auth/AuthContext';
+import { authApi } from '../auth/authApi';
 import { CopyButton } from '../components/CopyButton';
 import { ErrorNotice, Loading } from '../components/ErrorNotice';
 import { PageHeading } from '../components/PageHeading';
@@ -6,13 +7,16 @@ import { formatDateTime } from '../format/dateTime';
 import { useResource } from '../hooks/useResource';
 import { Link } from '../router/history';
 import { paths } from '../router/routes';
-import { formatSampling, installSnippet, LAWFUL_BASIS_LABELS } from './installSnippet';
+import { canAddSites, formatSampling, installSnippet, LAWFUL_BASIS_LABELS } from './installSnippet';
 import type { Site } from './sitesApi';
 import { sitesApi } from './sitesApi';
 
 export function SitesPage() {
-  const { api } = useAuth();
+  const { api, user } = useAuth();
   const [sites, reload] = useResource('sites', (signal) => sitesApi(api).list(signal));
+  const [me] = useResource('me', (signal) => authApi(api).whoAmI(signal));
+  // Only a user with every site adds sites (docs/access.md); a site-restricted admin is not offered it.
+  const mayAdd = me.status === 'ready' && canAddSites(user.role, me.data?.sites);
 
   return (
     <>
@@ -27,10 +31,18 @@ export function SitesPage() {
       {sites.status === 'ready' && sites.data.length === 0 && (
         <div className="empty-state" data-testid="sites-empty">
           <h2>No sites yet</h2>
-          <p>Add the first site from the command line, then install its snippet:</p>
-          <pre className="code-block">
-            <code>npx veil sites add --name "My app" --origin https://app.example.com</code>
-          </pre>
+          {mayAdd ? (
+            <>
+              <p>Add the first site from the command line, then install its snippet:</p>
+              <pre className="code-block" data-testid="sites-add-hint">
+                <code>npx veil sites add --name "My app" --origin https://app.example.com</code>
+              </pre>
+            </>
+          ) : (
+            <p data-testid="sites-none-shared">
+              No site is shared with you. Sites are added by an administrator with access to every site.
+            </p>
+          )}
         </div>
       )}
       {sites.status === 'ready' && sites.data.length > 0 && (

@@ -1,4 +1,4 @@
-import type { LawfulBasis } from '@veil/core';
+import { type LawfulBasis, type Role, roleHasPermission } from '@veil/core';
 
 /** The one script tag a site installs (DESIGN.md, stable surface). */
 export function installSnippet(origin: string, siteKey: string): string {
@@ -19,4 +19,12 @@ export const LAWFUL_BASIS_LABELS: Readonly<Record<LawfulBasis, string>> = {
 export function formatSampling(percent: number): string {
   const rounded = Math.round(percent * 10) / 10;
   return `${rounded}\u202f%`;
+}
+
+/**
+ * Whether the user may add sites: `sites:write` and every site. A new site lies outside a
+ * site-restricted admin's sites, so the API refuses it (403) and the page does not offer it.
+ */
+export function canAddSites(role: Role, sites: 'all' | readonly string[] | undefined): boolean {
+  return roleHasPermission(role, 'sites:write') && sites === 'all';
 }

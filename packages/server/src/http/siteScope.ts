@@ -28,9 +28,10 @@ export interface ObjectSiteScope {
  *   (the site dimension of the access matrix proves it for each such route).
  * - `'body'`: the body names the sites (a new user's or token's sites, an opt-out's site); the
  *   handler checks each against the caller's (the delegation rules).
- * - `'allSites'`: the route spans every site at once (the audit chain); a caller restricted to some
- *   sites is refused with 403.
- * - `'global'`: no object of any site (the caller's own account, instance documents, new sites).
+ * - `'allSites'`: the route spans every site at once (the audit chain) or adds a site (a new site
+ *   is outside every restricted caller's sites); a caller restricted to some sites is refused
+ *   with 403.
+ * - `'global'`: no object of any site (the caller's own account, instance documents).
  */
 export type RouteSiteScope = 'siteKey' | 'filtered' | 'body' | 'allSites' | 'global' | ObjectSiteScope;
 
@@ -87,7 +88,10 @@ export async function enforceSiteScope(
   }
   if (scope === 'allSites') {
     if (principal.sites !== 'all')
-      throw new VeilError('forbidden', 'this covers every site; a site-restricted caller cannot use it');
+      throw new VeilError(
+        'forbidden',
+        'this covers every site (or adds one); a site-restricted caller cannot use it',
+      );
     return;
   }
   if (!isObjectSiteScope(scope)) return;

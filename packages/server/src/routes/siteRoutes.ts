@@ -39,10 +39,13 @@ export async function siteRoutes(app: FastifyInstance): Promise<void> {
     method: 'POST',
     url: '/api/v1/sites',
     permission: 'sites:write',
-    site: 'global',
+    // A new site lies outside every site-restricted caller's sites: only a caller with every site
+    // adds one (a restricted admin answers 403), so no path widens a restricted caller's scope.
+    site: 'allSites',
     body: newSiteSchema,
     doc: {
-      summary: 'Create a site (default privacy policy with its sampling rate and lawful basis)',
+      summary:
+        'Create a site (default privacy policy with its sampling rate and lawful basis); callers with every site only',
       tags: ['sites'],
       responses: {
         201: { description: 'Created', schema: z.object({ site: siteViewSchema }) },

@@ -329,6 +329,51 @@ describe('site × role × route matrix', () => {
     expect(banner.body).toContain('"en"');
   });
 
+  it("a raw-replay grant opens its own session only: not another session of its site, not another site's", async () => {
+    const b = await seedSiteB();
+    const sessionsOfA: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const id = sessionId();
+      const res = await t.ingest(makeBatch({ siteKey: t.site.siteKey, sessionId: id }));
+      expect(res.statusCode, res.body).toBe(202);
+      sessionsOfA.push(id);
+    }
+    const [mine, neighbour] = sessionsOfA as [string, string];
+    const events = (headers: Record<string, string>, session: string, grant: string) =>
+      t.app.inject({ url: `/api/v1/sessions/${session}/events?grant=${grant}`, headers });
+    const grantFor = async (headers: Record<string, string>, session: string) => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/sessions/${session}/replay-grants`,
+        headers,
+        payload: { purpose: 'support ticket about the checkout' },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json().grant.id as string;
+    };
+    for (const sites of [undefined, [t.site.id]]) {
+      const { token } = await createApiToken(t.app.veil.store, t.clock, {
+        role: 'replay_viewer',
+        name: `grant reuse ${sites ? 'A' : 'all'}`,
+        siteIds: sites ?? null,
+      });
+      const viewer = { authorization: `Bearer ${token}` };
+      const grant = await grantFor(viewer, mine);
+      const own = await events(viewer, mine, grant);
+      expect(own.statusCode, own.body).toBe(200);
+      expect(own.json().events.length).toBeGreaterThan(0);
+      // The same grant on the other session of site A: refused, nothing of it served.
+      const other = await events(viewer, neighbour, grant);
+      expect(other.statusCode, other.body).toBe(403);
+      expect(other.body).not.toContain('"events"');
+      // On site B's session: refused for the viewer of every site, invisible (404) to the viewer of A.
+      const onB = await events(viewer, b.session, grant);
+      expect(onB.statusCode, onB.body).toBe(sites ? 404 : 403);
+      expect(onB.body).not.toContain('"events"');
+      expect(onB.body).not.toContain(b.session);
+    }
+  });
+
   it.each(ROLES)('%s with every site: reaches site B wherever its role allows', async (role) => {
     const b = await seedSiteB();
     const { token } = await createApiToken(t.app.veil.store, t.clock, { role, name: `all ${role}` });
@@ -391,6 +436,25 @@ describe('a site-scoped admin and users and tokens', () => {
     if (!user) throw new Error('user exists');
     return user;
   }
+
+  it('creates no site (403, nothing created); an admin with every site does', async () => {
+    const { store } = t.app.veil;
+    const before = (await store.sites.list()).length;
+    const payload = { name: 'Brand C', origins: ['https://c.example'] };
+    const refused = await call('POST', '/api/v1/sites', payload);
+    expect(refused.statusCode, refused.body).toBe(403);
+    expect(refused.json().error.code).toBe('forbidden');
+    expect(await store.sites.list()).toHaveLength(before);
+    const { token } = await createApiToken(store, t.clock, { role: 'admin', name: 'admin of all' });
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/sites',
+      headers: { authorization: `Bearer ${token}` },
+      payload,
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(await store.sites.list()).toHaveLength(before + 1);
+  });
 
   it('lists only users and tokens whose sites are all within its own', async () => {
     await userOf('a@shop.example', [t.site.id]);

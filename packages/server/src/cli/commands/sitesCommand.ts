@@ -15,7 +15,9 @@ export function sitesCommand(io: CliIo): Command {
   const sites = new Command('sites').description('manage recorded sites');
   sites
     .command('add')
-    .description('create a site; prints it with its siteKey (the data-site of the snippet)')
+    .description(
+      'create a site; prints it with its siteKey (the data-site of the snippet). The CLI acts as the operator, with every site; over the API only callers with every site may (docs/access.md)',
+    )
     .requiredOption('--name <name>', 'display name')
     .requiredOption('--origin <url>', 'an origin the site is served from (repeatable)', collect)
     .option('--sampling <percent>', 'share of visitors recorded, 0-100 (default 20)', parsePercent)
