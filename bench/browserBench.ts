@@ -152,6 +152,11 @@ async function recorderCostRows(
 interface Recording {
   /** Event arrays of about `INGEST_BATCH_JSON_BYTES` JSON each. */
   batches: unknown[][];
+  /**
+   * The demo visit's event arrays exactly as the recorder cut and sent them (the first holds the
+   * full snapshot, the rest a few seconds of activity each): the sustained-load mix.
+   */
+  visitBatches: unknown[][];
   row: BenchRow;
 }
 
@@ -253,6 +258,7 @@ async function recordDemo(
   const perMinute = (bytes: number) => `${(bytes / KB / minutes).toFixed(1)} KB/min`;
   return {
     batches,
+    visitBatches: demo.map((b) => b.events),
     row: {
       benchmark: `stored bytes per recorded minute, demo site (${(minutes * 60).toFixed(0)} s recorded)`,
       value: perMinute(stored),
@@ -268,6 +274,8 @@ export interface BrowserBenchResult {
   rows: BenchRow[];
   /** A JSON file of recorded event arrays (≈ 300 KB each) for the ingest benchmark. */
   eventsFile: string;
+  /** A JSON file of the demo visit's event arrays as the recorder sent them (sustained load). */
+  visitEventsFile: string;
   cleanup(): void;
 }
 
@@ -301,10 +309,12 @@ export async function browserBench(progress: (m: string) => void): Promise<Brows
     rows.push(recording.row);
     const eventsFile = path.join(temp.dir, 'recorded-batches.json');
     writeFileSync(eventsFile, JSON.stringify(recording.batches));
+    const visitEventsFile = path.join(temp.dir, 'recorded-visit-batches.json');
+    writeFileSync(visitEventsFile, JSON.stringify(recording.visitBatches));
     progress(
       `recorded ${recording.batches.length} batches of ≈ ${INGEST_BATCH_JSON_BYTES / KB} KB for the ingest benchmark`,
     );
-    return { rows, eventsFile, cleanup: temp.remove };
+    return { rows, eventsFile, visitEventsFile, cleanup: temp.remove };
   } finally {
     await browser.close();
     await tap.close();

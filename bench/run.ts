@@ -80,25 +80,35 @@ async function browserBenches(): Promise<void> {
 
 /**
  * Ingest over HTTP on SQLite and PostgreSQL, with the batches the browser benchmark recorded.
- * `VEIL_BENCH_EVENTS=FILE` keeps the recorded batches in FILE and reuses them when it exists
- * (the browser benchmark is then skipped for ingest), so runs before and after a change measure
- * the same batches.
+ * `VEIL_BENCH_EVENTS=FILE` keeps the recorded batches in FILE (and the demo visit's batches, as
+ * the recorder sent them, in FILE with `.visits.json` for `.json`) and reuses them when both
+ * exist (the browser benchmark is then skipped for ingest), so runs before and after a change
+ * measure the same batches.
  */
 async function ingest(): Promise<void> {
   const kept = process.env.VEIL_BENCH_EVENTS;
+  const keptVisits = kept ? `${kept.replace(/\.json$/, '')}.visits.json` : undefined;
   let eventsFile: string;
-  if (kept && existsSync(kept)) {
-    progress(`ingest: reusing the recorded batches in ${kept}`);
+  let visitEventsFile: string;
+  if (kept && keptVisits && existsSync(kept) && existsSync(keptVisits)) {
+    progress(`ingest: reusing the recorded batches in ${kept} and ${keptVisits}`);
     eventsFile = kept;
+    visitEventsFile = keptVisits;
   } else {
     if (!browser) await browserBenches();
     if (!browser) throw new Error('the browser benchmark recorded no batches');
     eventsFile = browser.eventsFile;
-    if (kept) copyFileSync(eventsFile, kept);
+    visitEventsFile = browser.visitEventsFile;
+    if (kept && keptVisits) {
+      copyFileSync(eventsFile, kept);
+      copyFileSync(visitEventsFile, keptVisits);
+    }
   }
   const sustainedSeconds = Number(process.env.VEIL_LOAD_SECONDS ?? 60);
   const runSeconds = Number(process.env.VEIL_BENCH_INGEST_SECONDS ?? 20);
-  rows.push(...(await ingestHttpBench(eventsFile, progress, sustainedSeconds, runSeconds)));
+  rows.push(
+    ...(await ingestHttpBench({ eventsFile, visitEventsFile }, progress, sustainedSeconds, runSeconds)),
+  );
   // `VEIL_BENCH_INVENTORY=0`: the HTTP rows only.
   if (process.env.VEIL_BENCH_INVENTORY !== '0')
     rows.push(...(await ingestInventoryBench(eventsFile, progress)));

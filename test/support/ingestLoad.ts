@@ -40,6 +40,11 @@ export interface LoadConfig {
   /** Back-off before a failed batch is sent again. @default 100 */
   retryDelayMs?: number;
   /**
+   * Wait as long as a refusal's `Retry-After` asks (when longer than `retryDelayMs`), as the
+   * recorder does, instead of retrying after `retryDelayMs` regardless. @default false
+   */
+  honourRetryAfter?: boolean;
+  /**
    * Batches a second offered over all sessions (each session sends at `rate / sessions` a second,
    * its sends spread evenly): an open pace like real visitors, instead of each session sending its
    * next batch as soon as the last is answered. A session that falls behind sends at once.
@@ -137,7 +142,10 @@ export async function runLoad(config: LoadConfig, log: (msg: string) => void): P
   const started = performance.now();
   if (config.seconds > 0) setTimeout(stop, config.seconds * 1000).unref();
 
-  const send = (target: URL, body: Body): Promise<{ status: number; json: unknown } | undefined> =>
+  const send = (
+    target: URL,
+    body: Body,
+  ): Promise<{ status: number; json: unknown; retryAfterMs: number } | undefined> =>
     new Promise((resolve) => {
       const req = request(
         target,
@@ -161,7 +169,12 @@ export async function runLoad(config: LoadConfig, log: (msg: string) => void): P
             } catch (error) {
               json = { unparsable: String(error) };
             }
-            resolve({ status: res.statusCode ?? 0, json });
+            const retryAfter = Number(res.headers['retry-after']);
+            resolve({
+              status: res.statusCode ?? 0,
+              json,
+              retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 0,
+            });
           });
           res.on('error', () => resolve(undefined));
         },
@@ -207,8 +220,9 @@ export async function runLoad(config: LoadConfig, log: (msg: string) => void): P
         continue;
       }
       report.statuses[res.status] = (report.statuses[res.status] ?? 0) + 1;
-      // The recorder keeps the batch and sends it again after a back-off.
-      await new Promise((r) => setTimeout(r, retryDelay));
+      // The recorder keeps the batch and sends it again after a back-off (Retry-After when given).
+      const wait = config.honourRetryAfter ? Math.max(retryDelay, res.retryAfterMs) : retryDelay;
+      await new Promise((r) => setTimeout(r, wait));
     }
   };
 
