@@ -11,6 +11,8 @@ export interface FunnelSegmentInput {
 
 /** `Funnel` of docs/signals.md. */
 const funnelSchema = z.object({
+  from: z.number(),
+  to: z.number(),
   k: z.number(),
   minCohort: z.number().default(0),
   cohortShown: z.boolean(),
@@ -45,9 +47,11 @@ export function funnelApi(api: ApiClient) {
       siteKey: string,
       steps: readonly FunnelStepInput[],
       segment: FunnelSegmentInput = {},
+      from?: number,
       signal?: AbortSignal,
     ): Promise<Funnel> {
       const q = new URLSearchParams();
+      if (from !== undefined) q.set('from', String(Math.max(0, Math.floor(from))));
       steps.forEach((step) => {
         q.append('step', step.page);
       });
@@ -65,9 +69,11 @@ export function funnelApi(api: ApiClient) {
       siteKey: string,
       page: string,
       direction: 'after' | 'before',
+      from?: number,
       signal?: AbortSignal,
     ): Promise<TopPaths> {
       const q = new URLSearchParams({ page, direction });
+      if (from !== undefined) q.set('from', String(Math.max(0, Math.floor(from))));
       return api.request(`${base(siteKey)}/paths?${q.toString()}`, decoder(topPathsSchema), { signal });
     },
   };

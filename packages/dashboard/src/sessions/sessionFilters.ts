@@ -1,4 +1,5 @@
 import { type DeviceClass, SIGNAL_KINDS, type SignalKind } from '@veil/core';
+import { formatDateTime } from '../format/dateTime';
 import { type FunnelStepInput, formatFunnelStep } from '../funnels/funnelSteps';
 import { isSignalKind } from './signalLabels';
 
@@ -25,10 +26,16 @@ export interface SessionFilters {
   funnel: SessionFunnelFilter | null;
 }
 
-/** A funnel step's sessions: the funnel's steps, and how many of them (from the first) were done. */
+/**
+ * A funnel step's sessions: the funnel's steps, how many of them (from the first) were done, and
+ * the funnel's range (when Veil received the sessions, ms, server clock) and tag segment, so that
+ * the list holds exactly the sessions the step counts.
+ */
 export interface SessionFunnelFilter {
   steps: FunnelStepInput[];
   reached: number;
+  received?: { from: number; to: number };
+  tag?: { key: string; value: string };
 }
 
 /** Most steps a funnel has (the API's `MAX_FUNNEL_STEPS`). */
@@ -44,7 +51,23 @@ function parseFunnel(params: URLSearchParams): SessionFunnelFilter | null {
     const click = params.get(`click.${i}`)?.trim();
     return click ? { page, click } : { page };
   });
-  return { steps, reached: Number(reached) };
+  const funnel: SessionFunnelFilter = { steps, reached: Number(reached) };
+  // The funnel's range and tag: half of one, or a malformed one, drops the funnel filter whole
+  // (a list wider than the step's sessions would not be what the link promised).
+  const [receivedFrom, receivedTo] = [params.get('receivedFrom'), params.get('receivedTo')];
+  if (receivedFrom !== null || receivedTo !== null) {
+    if (receivedFrom === null || receivedTo === null) return null;
+    if (!/^\d{1,15}$/.test(receivedFrom) || !/^\d{1,15}$/.test(receivedTo)) return null;
+    if (Number(receivedFrom) > Number(receivedTo)) return null;
+    funnel.received = { from: Number(receivedFrom), to: Number(receivedTo) };
+  }
+  const [tagKey, tagValue] = [params.get('tagKey'), params.get('tagValue')];
+  if (tagKey !== null || tagValue !== null) {
+    if (tagKey === null || tagValue === null) return null;
+    if (tagKey === '' || tagKey.length > 64 || tagValue === '' || tagValue.length > 500) return null;
+    funnel.tag = { key: tagKey, value: tagValue };
+  }
+  return funnel;
 }
 
 function setFunnel(params: URLSearchParams, funnel: SessionFunnelFilter | null): void {
@@ -54,11 +77,26 @@ function setFunnel(params: URLSearchParams, funnel: SessionFunnelFilter | null):
     if (step.click) params.set(`click.${i}`, step.click);
   });
   params.set('reached', String(funnel.reached));
+  if (funnel.received) {
+    params.set('receivedFrom', String(funnel.received.from));
+    params.set('receivedTo', String(funnel.received.to));
+  }
+  if (funnel.tag) {
+    params.set('tagKey', funnel.tag.key);
+    params.set('tagValue', funnel.tag.value);
+  }
 }
 
-/** The funnel filter in words: `step 2 of / → /cart @ button#pay`. */
+/**
+ * The funnel filter in words: `step 2 of / → /cart @ button#pay, received 7 Nov 2026, 10:00 –
+ * 7 Dec 2026, 10:00, tagged ab=x`.
+ */
 export function describeFunnelFilter(funnel: SessionFunnelFilter): string {
-  return `step ${funnel.reached} of ${funnel.steps.map(formatFunnelStep).join(' → ')}`;
+  const range = funnel.received
+    ? `, received ${formatDateTime(funnel.received.from)} – ${formatDateTime(funnel.received.to)}`
+    : '';
+  const tag = funnel.tag ? `, tagged ${funnel.tag.key}=${funnel.tag.value}` : '';
+  return `step ${funnel.reached} of ${funnel.steps.map(formatFunnelStep).join(' → ')}${range}${tag}`;
 }
 
 export const EMPTY_SESSION_FILTERS: Readonly<SessionFilters> = {
@@ -151,7 +189,8 @@ export function sessionFiltersToSearch(filters: SessionFilters): string {
 
 /**
  * The API's query parameters (docs/api.md: `from`, `to` in ms, `device`, `minDurationMs`, `page`,
- * `signals`, `sort`, and a funnel step's `step`, `click.N`, `reached`).
+ * `signals`, `sort`, and a funnel step's `step`, `click.N`, `reached` with its `receivedFrom`,
+ * `receivedTo`, `tagKey`, `tagValue`).
  */
 export function sessionFiltersToApiParams(filters: SessionFilters): URLSearchParams {
   const params = new URLSearchParams();

@@ -55,6 +55,30 @@ describe('session filters ⇄ URL query', () => {
     expect(parseSessionFilters('?minDuration=999999').minDurationSec).toBeNull();
   });
 
+  it("carries a funnel step's range and tag to the API, so the list holds the step's sessions", () => {
+    const funnel = {
+      steps: [{ page: '/' }, { page: '/cart' }],
+      reached: 2,
+      received: { from: 1_700_000_000_000, to: 1_702_592_000_000 },
+      tag: { key: 'ab', value: 'x y' },
+    };
+    const filters = { ...EMPTY_SESSION_FILTERS, funnel };
+    const search = sessionFiltersToSearch(filters);
+    expect(search).toBe(
+      '?step=%2F&step=%2Fcart&reached=2&receivedFrom=1700000000000&receivedTo=1702592000000&tagKey=ab&tagValue=x+y',
+    );
+    expect(parseSessionFilters(search)).toEqual(filters);
+    const api = sessionFiltersToApiParams(filters);
+    expect([api.get('receivedFrom'), api.get('receivedTo')]).toEqual(['1700000000000', '1702592000000']);
+    expect([api.get('tagKey'), api.get('tagValue')]).toEqual(['ab', 'x y']);
+    // Half a range or half a tag, or a range ending before it starts: no funnel filter at all.
+    const base = '?step=%2F&step=%2Fcart&reached=2';
+    expect(parseSessionFilters(`${base}&receivedFrom=5`).funnel).toBeNull();
+    expect(parseSessionFilters(`${base}&receivedFrom=5&receivedTo=4`).funnel).toBeNull();
+    expect(parseSessionFilters(`${base}&receivedFrom=x&receivedTo=4`).funnel).toBeNull();
+    expect(parseSessionFilters(`${base}&tagKey=ab`).funnel).toBeNull();
+  });
+
   it('drops a malformed funnel filter whole', () => {
     expect(parseSessionFilters('?step=%2F&step=%2Fcart&reached=3').funnel).toBeNull();
     expect(parseSessionFilters('?step=%2F&step=cart&reached=1').funnel).toBeNull();

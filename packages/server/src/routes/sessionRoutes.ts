@@ -21,6 +21,12 @@ const ms = z.coerce.number().int().nonnegative();
 const listQuery = z.object({
   from: ms.optional().describe('sessions started at or after (ms)'),
   to: ms.optional().describe('sessions started at or before (ms)'),
+  receivedFrom: ms
+    .optional()
+    .describe(
+      'sessions whose first batch Veil received at or after (ms, server clock: the range funnels count)',
+    ),
+  receivedTo: ms.optional().describe('… at or before (ms, server clock)'),
   device: z.enum(['mobile', 'tablet', 'desktop']).optional(),
   minDurationMs: ms.optional(),
   page: z
@@ -44,6 +50,13 @@ const listQuery = z.object({
       return kinds as SignalKind[];
     })
     .describe(`comma-separated signals each session must have (${SIGNAL_KINDS.join(', ')})`),
+  tagKey: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe('only sessions tagged with this key (and `tagValue`), as a funnel segment'),
+  tagValue: z.string().min(1).max(500).optional(),
   sort: z
     .enum(['newest', ...SIGNAL_KINDS])
     .default('newest')
@@ -111,11 +124,26 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
       // A click on a step that does not exist (or without steps) is refused, as by the funnel.
       const steps = funnelStepsOf(query.step ?? [], query);
       const funnel = query.reached === undefined ? undefined : { steps, reached: query.reached };
+      if ((query.tagKey === undefined) !== (query.tagValue === undefined))
+        throw new VeilError('validation_failed', 'query.tagKey: tagKey and tagValue go together');
+      if (
+        query.receivedFrom !== undefined &&
+        query.receivedTo !== undefined &&
+        query.receivedFrom > query.receivedTo
+      )
+        throw new VeilError('validation_failed', 'query.receivedFrom: is after receivedTo');
+      const tag =
+        query.tagKey !== undefined && query.tagValue !== undefined
+          ? { key: query.tagKey, value: query.tagValue }
+          : undefined;
       const rows = await store.recordings.list({
         siteId: site.id,
         from: query.from,
         to: query.to,
+        receivedFrom: query.receivedFrom,
+        receivedTo: query.receivedTo,
         device: query.device,
+        tag,
         minDurationMs: query.minDurationMs,
         page: query.page,
         signals: query.signals,

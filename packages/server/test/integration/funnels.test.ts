@@ -371,3 +371,114 @@ describe("funnels: a segment's rest (a coarser segment minus it) is no few visit
     expect(both.steps.map((s) => s.sessions)).toEqual([21, 21, null]);
   });
 });
+
+// A funnel step's link (the session list's step/reached filter with the funnel's range and tag)
+// lists exactly the sessions the step counts: sessions received before the funnel's range and
+// sessions without its tag are not listed.
+describe("a funnel step's sessions are the ones it counts (range and tag)", () => {
+  let t: TestApp;
+  let analyst: string;
+  let seq = 0;
+  const DAY = 86_400_000;
+  const inRange: Array<{ id: string; paths: string[]; tagged: boolean }> = [];
+
+  async function visit(paths: string[], tagged: boolean, at: number): Promise<string> {
+    t.clock.set(at);
+    const events: RecordedEvent[] = [];
+    let ts = at;
+    for (const path of paths) {
+      events.push(metaEvent(ts, `${SITE_ORIGIN}${path}`));
+      ts += 10_000;
+    }
+    if (tagged)
+      events.push({
+        type: EventType.Custom,
+        timestamp: ts,
+        data: { tag: VeilCustomTag.Tag, payload: { key: 'ab', value: 'x' } },
+      });
+    events.push(moveEvent(ts + 500));
+    seq += 1;
+    const id = sessionId();
+    const visitorId = `visitor_link_${String(seq).padStart(4, '0')}`;
+    const res = await t.ingest(makeBatch({ siteKey: t.site.siteKey, sessionId: id, visitorId, events }));
+    expect(res.statusCode, res.body).toBe(202);
+    return id;
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    analyst = await t.token('analyst');
+    // 40 days ago (outside the default 30-day range): 7 tagged visitors who checked out.
+    for (let i = 0; i < 7; i++) await visit(['/', '/cart', '/checkout'], true, T0 - 40 * DAY);
+    // In the range: tagged 22 check out and 6 stop at the cart; untagged 21 check out and 5 only
+    // look at the home page.
+    const now: Array<[string[], boolean, number]> = [
+      [['/', '/cart', '/checkout'], true, 22],
+      [['/', '/cart'], true, 6],
+      [['/', '/cart', '/checkout'], false, 21],
+      [['/'], false, 5],
+    ];
+    for (const [paths, tagged, n] of now)
+      for (let i = 0; i < n; i++) {
+        const id = await visit(paths, tagged, T0 - 2 * DAY + inRange.length * 60_000);
+        inRange.push({ id, paths, tagged });
+      }
+    t.clock.set(T0);
+  });
+  afterAll(() => t.close());
+
+  const get = async <T>(path: string, token = analyst): Promise<T> => {
+    const res = await t.app.inject({
+      url: `/api/v1/sites/${t.site.siteKey}${path}`,
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json() as T;
+  };
+  const STEPS = 'step=%2F&step=%2Fcart&step=%2Fcheckout';
+  const listed = async (query: string) =>
+    (await get<{ sessions: Array<{ id: string }> }>(`/sessions?limit=200&${query}`)).sessions
+      .map((s) => s.id)
+      .sort();
+
+  it('lists, behind each shown step, exactly the sessions it counts', async () => {
+    const funnel = await get<Funnel & { from: number; to: number }>(`/funnel?${STEPS}&tagKey=ab&tagValue=x`);
+    expect(funnel.cohortShown).toBe(true);
+    expect(funnel.to).toBe(T0);
+    expect(funnel.steps.map((s) => s.sessions)).toEqual([28, 28, 22]);
+    const range = `receivedFrom=${funnel.from}&receivedTo=${funnel.to}`;
+    for (const [i, step] of funnel.steps.entries()) {
+      const ids = await listed(`${STEPS}&reached=${i + 1}&${range}&tagKey=ab&tagValue=x`);
+      expect(ids.length).toBe(step.sessions);
+      const reached = ['/', '/cart', '/checkout'].slice(0, i + 1);
+      const expected = inRange
+        .filter((s) => s.tagged && reached.every((p) => s.paths.includes(p)))
+        .map((s) => s.id)
+        .sort();
+      expect(ids).toEqual(expected);
+    }
+    // Without the range and tag, the step's link would list the old and the untagged sessions too.
+    expect((await listed(`${STEPS}&reached=3`)).length).toBe(7 + 22 + 21);
+    // The whole funnel (no tag) agrees with its links as well.
+    const all = await get<Funnel & { from: number; to: number }>(`/funnel?${STEPS}`);
+    expect(all.steps.map((s) => s.sessions)).toEqual([54, 49, 43]);
+    for (const [i, step] of all.steps.entries())
+      expect(
+        (await listed(`${STEPS}&reached=${i + 1}&receivedFrom=${all.from}&receivedTo=${all.to}`)).length,
+      ).toBe(step.sessions);
+  });
+
+  it('refuses half a tag and a range that ends before it starts', async () => {
+    const status = async (query: string) =>
+      (
+        await t.app.inject({
+          url: `/api/v1/sites/${t.site.siteKey}/sessions?${query}`,
+          headers: { authorization: `Bearer ${analyst}` },
+        })
+      ).statusCode;
+    expect(await status('tagKey=ab')).toBe(400);
+    expect(await status('tagValue=x')).toBe(400);
+    expect(await status('receivedFrom=10&receivedTo=9')).toBe(400);
+    expect(await status('tagKey=ab&tagValue=x&receivedFrom=9&receivedTo=10')).toBe(200);
+  });
+});

@@ -109,7 +109,13 @@ export interface SessionListQuery {
   siteId: string;
   from?: number | undefined;
   to?: number | undefined;
+  /** Only sessions whose first batch Veil received at or after this (server clock, as funnels count). */
+  receivedFrom?: number | undefined;
+  /** … at or before this. */
+  receivedTo?: number | undefined;
   device?: DeviceClass | undefined;
+  /** Only sessions carrying this tag (a funnel's tag segment). */
+  tag?: { key: string; value: string } | undefined;
   minDurationMs?: number | undefined;
   /** Case-insensitive substring of any visited URL. */
   page?: string | undefined;

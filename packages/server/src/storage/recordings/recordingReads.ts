@@ -61,7 +61,20 @@ export function recordingReads(db: Kysely<Database>, dialect: Dialect): Reads {
       let query = summaries().where('recording_sessions.site_id', '=', q.siteId);
       if (q.from !== undefined) query = query.where('recording_sessions.started_at', '>=', q.from);
       if (q.to !== undefined) query = query.where('recording_sessions.started_at', '<=', q.to);
+      if (q.receivedFrom !== undefined)
+        query = query.where('recording_sessions.created_at', '>=', q.receivedFrom);
+      if (q.receivedTo !== undefined)
+        query = query.where('recording_sessions.created_at', '<=', q.receivedTo);
       if (q.device !== undefined) query = query.where('recording_sessions.device_class', '=', q.device);
+      const tag = q.tag;
+      if (tag !== undefined)
+        query = query.where('recording_sessions.id', 'in', (eb) =>
+          eb
+            .selectFrom('session_tags')
+            .select('session_tags.session_id')
+            .where('session_tags.tag_key', '=', tag.key)
+            .where('session_tags.tag_value', '=', tag.value),
+        );
       if (q.minDurationMs !== undefined)
         query = query.where('recording_sessions.duration_ms', '>=', q.minDurationMs);
       if (q.page !== undefined && q.page !== '') {
