@@ -100,8 +100,7 @@ export const paths = {
   replay: (sessionId: string): string => `/sessions/${encodeURIComponent(sessionId)}`,
   heatmaps: (siteKey: string, search = ''): string =>
     `/sites/${encodeURIComponent(siteKey)}/heatmaps${search}`,
-  funnels: (siteKey: string, search = ''): string =>
-    `/sites/${encodeURIComponent(siteKey)}/funnels${search}`,
+  funnels: (siteKey: string, search = ''): string => `/sites/${encodeURIComponent(siteKey)}/funnels${search}`,
   overview: (siteKey: string): string => `/sites/${encodeURIComponent(siteKey)}/overview`,
   consent: (siteKey: string): string => `/sites/${encodeURIComponent(siteKey)}/consent`,
   compliance: (siteKey: string): string => `/sites/${encodeURIComponent(siteKey)}/compliance`,
