@@ -106,7 +106,7 @@ export async function aggregateHeatmaps<T extends LocatedBatch>(
   if (
     heatmapEvents.length === 0 &&
     tags.length === 0 &&
-    !(await deps.store.heatmaps.hasSession(batch.sessionId))
+    !(await deps.store.heatmaps.hasSessionCached(batch.sessionId))
   ) {
     const heatmap: HeatmapIngest = {
       outcome: 'none',

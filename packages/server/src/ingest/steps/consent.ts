@@ -38,7 +38,8 @@ export async function consent(
   if (receiptId === undefined) {
     return drop('consent_required', 'the site records on consent: the batch needs consentReceiptId');
   }
-  const grant = await store.consent.findGrant(site.id, receiptId);
+  // Remembered for a moment; a withdrawal through this process drops it at once (`findGrantCached`).
+  const grant = await store.consent.findGrantCached(site.id, receiptId);
   if (!grant) return drop('consent_required', 'no consent receipt of this site has that id');
   if (grant.withdrawnAt !== null) return drop('consent_required', 'the visitor withdrew this consent');
   if (grant.visitorId !== null && grant.visitorId !== batch.visitorId) {

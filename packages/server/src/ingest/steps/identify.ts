@@ -64,7 +64,7 @@ export async function identify(
     }
     return event;
   });
-  const known = await deps.store.subjects.userHashes(input.batch.sessionId);
+  const known = await deps.store.subjects.userHashesCached(input.batch.sessionId);
   const userHashes = [...new Set([...subject.userHashes, ...known])];
   if (userHashes.length > 0 && (await deps.store.optOuts.isOptedOut(input.site.id, { userHashes }))) {
     return drop('consent_required', 'this user opted out');

@@ -46,6 +46,15 @@ export interface ConsentReceiptRepository {
   /** Stores a refusal (no identifier). */
   recordRefusal(receipt: NewConsentReceipt): Promise<void>;
   findGrant(siteId: string, receiptId: string): Promise<ConsentReceiptRecord | undefined>;
+  /**
+   * `findGrant` for the ingest hot path (step `consent`): a grant found is remembered for at most
+   * `INGEST_READ_TTL_MS`. This repository's writes drop what they can change (a withdrawal or an
+   * erasure everything remembered, before and after it; a registration its own receipt), so in
+   * this process a withdrawal refuses the very next batch; one made by another process on the same
+   * database (a second Veil process on PostgreSQL, the CLI) within `INGEST_READ_TTL_MS`. A receipt
+   * not found is never remembered.
+   */
+  findGrantCached(siteId: string, receiptId: string): Promise<ConsentReceiptRecord | undefined>;
   /** Newest first. */
   list(
     siteId: string,

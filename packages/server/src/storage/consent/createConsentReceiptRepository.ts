@@ -8,6 +8,7 @@ import {
 } from '@veil/core';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database } from '../Database.js';
+import { IngestReadCache } from '../IngestReadCache.js';
 import { affected } from '../rows.js';
 import type {
   ConsentCountRow,
@@ -98,7 +99,7 @@ export function createConsentReceiptRepository(db: Kysely<Database>): ConsentRec
     return row ? consentReceiptFromRow(row) : undefined;
   };
 
-  return {
+  const repository: Omit<ConsentReceiptRepository, 'findGrantCached'> = {
     async registerGrant(receipt) {
       const inserted = await db
         .insertInto('consent_receipts')
@@ -243,5 +244,24 @@ export function createConsentReceiptRepository(db: Kysely<Database>): ConsentRec
         }),
       );
     },
+  };
+  // Grants found, for the ingest hot path; a receipt not found is read again on its next batch.
+  const grants = new IngestReadCache<ConsentReceiptRecord | undefined>((grant) => grant !== undefined);
+  const key = (siteId: string, receiptId: string) => `${siteId}\n${receiptId}`;
+  return {
+    ...repository,
+    async registerGrant(receipt) {
+      try {
+        return await repository.registerGrant(receipt);
+      } finally {
+        grants.forget(key(receipt.siteId, receipt.id));
+      }
+    },
+    // A withdrawal names a grant and every grant of its visitor: everything remembered goes.
+    recordWithdrawal: (receipt) => grants.around(() => repository.recordWithdrawal(receipt)),
+    deleteForVisitors: (siteId, visitorIds) =>
+      grants.around(() => repository.deleteForVisitors(siteId, visitorIds)),
+    findGrantCached: (siteId, receiptId) =>
+      grants.get(key(siteId, receiptId), () => repository.findGrant(siteId, receiptId)),
   };
 }

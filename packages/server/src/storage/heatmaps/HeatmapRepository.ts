@@ -104,6 +104,13 @@ export interface HeatmapRepository {
   addAggregates(siteId: string, writes: readonly AggregateWrite[], now: number): Promise<void>;
   /** True when the session has counting state (a batch without heatmap events may still release held ones). */
   hasSession(sessionId: string): Promise<boolean>;
+  /**
+   * `hasSession` for the ingest hot path (step `aggregate`): remembered per session for at most
+   * `INGEST_READ_TTL_MS`; `ingest` drops its session's entry, deleting counting state every entry.
+   * State made by another process on the same database is seen within `INGEST_READ_TTL_MS` (a
+   * batch without heatmap events then only waits to release held events).
+   */
+  hasSessionCached(sessionId: string): Promise<boolean>;
   pageId(siteId: string, pattern: string): Promise<number | undefined>;
   /** Every page of the site with data in the selection. */
   pages(siteId: string, selection: AggregateSelection): Promise<PageSummary[]>;

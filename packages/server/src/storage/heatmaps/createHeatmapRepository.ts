@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../Database.js';
+import { IngestReadCache } from '../IngestReadCache.js';
 import type { Dialect } from '../migrations/Migration.js';
 import type { HeatmapRepository } from './HeatmapRepository.js';
 import { heatmapAggregateWriter } from './heatmapAggregateWrites.js';
@@ -9,8 +10,20 @@ import { heatmapSessions } from './heatmapSessions.js';
 /** The heatmap part of the store, over either dialect. */
 export function createHeatmapRepository(db: Kysely<Database>, dialect: Dialect): HeatmapRepository {
   const writer = heatmapAggregateWriter(dialect);
+  const sessions = heatmapSessions(db, dialect, writer);
+  const known = new IngestReadCache<boolean>();
   return {
-    ...heatmapSessions(db, dialect, writer),
+    ...sessions,
+    async ingest(key, plan, now) {
+      try {
+        return await sessions.ingest(key, plan, now);
+      } finally {
+        known.forget(key.sessionId);
+      }
+    },
+    hasSessionCached: (sessionId) => known.get(sessionId, () => sessions.hasSession(sessionId)),
+    deleteIdleSessions: (before, limit) => known.around(() => sessions.deleteIdleSessions(before, limit)),
+    deleteSessions: (sessionIds) => known.around(() => sessions.deleteSessions(sessionIds)),
     ...heatmapReads(db),
     async addAggregates(siteId, writes, now) {
       try {

@@ -13,6 +13,14 @@ export interface SubjectRepository {
   /** Adds tags to a session (idempotent). */
   addTags(sessionId: string, tags: ReadonlyArray<{ key: string; value: string }>): Promise<void>;
   userHashes(sessionId: string): Promise<string[]>;
+  /**
+   * `userHashes` for the ingest hot path (step `identify`): remembered per session for at most
+   * `INGEST_READ_TTL_MS`; a link made through this repository drops its session's entry, an
+   * erasure every entry (before and after it). A link made by another process on the same database
+   * (batches of one session spread over Veil processes on PostgreSQL) is seen within
+   * `INGEST_READ_TTL_MS`.
+   */
+  userHashesCached(sessionId: string): Promise<string[]>;
   tags(sessionId: string): Promise<Array<{ key: string; value: string }>>;
   /** The site's sessions a selector names (user hash, visitor, one session, tag). */
   sessionIds(siteId: string, selector: RecordedSelector): Promise<string[]>;

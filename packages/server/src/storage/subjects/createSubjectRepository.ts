@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../Database.js';
+import { IngestReadCache } from '../IngestReadCache.js';
 import type { Dialect } from '../migrations/Migration.js';
 import { reclaimDeleted } from '../recordings/reclaimDeleted.js';
 import { affected } from '../rows.js';
@@ -14,7 +15,7 @@ function chunked<T>(items: readonly T[]): T[][] {
 }
 
 export function createSubjectRepository(db: Kysely<Database>, dialect: Dialect): SubjectRepository {
-  return {
+  const repository: Omit<SubjectRepository, 'userHashesCached'> = {
     async link(sessionId, siteId, userHash, at) {
       await db
         .insertInto('session_subjects')
@@ -156,5 +157,18 @@ export function createSubjectRepository(db: Kysely<Database>, dialect: Dialect):
       if (counts.sessions > 0) await reclaimDeleted(db, dialect);
       return counts;
     },
+  };
+  const hashes = new IngestReadCache<string[]>();
+  return {
+    ...repository,
+    async link(sessionId, siteId, userHash, at) {
+      try {
+        await repository.link(sessionId, siteId, userHash, at);
+      } finally {
+        hashes.forget(sessionId);
+      }
+    },
+    eraseSessions: (sessionIds) => hashes.around(() => repository.eraseSessions(sessionIds)),
+    userHashesCached: (sessionId) => hashes.get(sessionId, () => repository.userHashes(sessionId)),
   };
 }
