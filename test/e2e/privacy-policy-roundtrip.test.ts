@@ -22,6 +22,7 @@ import type { SiteRecord } from '../../packages/server/src/storage/sites/SiteRep
 import { launchChromium } from '../support/browser.js';
 import { type CapturedBatch, type IngestTap, startIngestTap } from '../support/ingestCapture.js';
 import { grantedEventsPath } from '../support/replayGrant.js';
+import { flushUntil, RECORDING_TIMEOUT_MS } from '../support/waitFor.js';
 
 const LIA = {
   purpose: 'policy round trip test',
@@ -156,7 +157,9 @@ async function visit(
   if (options.init) await context.addInitScript(options.init);
   const page = await context.newPage();
   const recorder = page
-    .waitForResponse((r) => r.url().includes('/r/v1/recorder.js'), { timeout: 8_000 })
+    .waitForResponse((r) => r.url().includes('/r/v1/recorder.js'), {
+      timeout: options.expectRecording ? RECORDING_TIMEOUT_MS : 8_000,
+    })
     .catch(() => null);
   await page.goto(`${pageOrigin}${path}`);
   await page.waitForFunction(() => (window as { veil?: { loaded?: boolean } }).veil?.loaded === true);
@@ -164,14 +167,19 @@ async function visit(
     ? await recorder
     : await Promise.race([recorder, page.waitForTimeout(1_500).then(() => null)]);
   if (options.expectRecording) expect(loaded, 'the recorder loads').not.toBeNull();
+  const own = () => tap.batches.slice(from).filter((b) => !earlier.has(sessionOf(b)));
+  // The recorder may start seconds after its script arrived: type only once it records (its
+  // first batch left), then keep flushing until a batch after the typing left too.
+  const running = options.expectRecording
+    ? await flushUntil(page, () => own().length || undefined, 'the first batch of this visit')
+    : 0;
   await page.locator('#qty').fill('17');
   await page.locator('#name').fill('Zelda Typed');
-  await page.waitForTimeout(200);
-  await page.evaluate(() => (window as unknown as { veil: (...a: unknown[]) => void }).veil('flush'));
-  const own = () => tap.batches.slice(from).filter((b) => !earlier.has(sessionOf(b)));
   if (options.expectRecording) {
-    await expect.poll(() => own().length, { timeout: 8_000 }).toBeGreaterThan(0);
+    await flushUntil(page, () => (own().length > running ? true : undefined), 'a batch after the typing');
   } else {
+    await page.evaluate(() => (window as unknown as { veil: (...a: unknown[]) => void }).veil('flush'));
+    // Nothing may leave: a short window in which a wrongly started recorder would send.
     await page.waitForTimeout(500);
   }
   return {

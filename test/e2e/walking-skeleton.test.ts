@@ -8,25 +8,22 @@
  * the API returns, the request bodies the browser sent (kept by a forwarding proxy, see
  * `startIngestTap`), the server's log or any byte of the data directory.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventType, IncrementalSource, MASKED_INPUT_VALUE } from '@veil/core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newApiToken, tokenHash } from '../../packages/server/src/auth/secrets.js';
-import { base32Decode, totp } from '../../packages/server/src/auth/totp.js';
-import { loadConfig, type RunningServer, startServer } from '../../packages/server/src/index.js';
+import type { RunningServer } from '../../packages/server/src/index.js';
 import { launchChromium } from '../support/browser.js';
+import { type DashboardServer, ownerFor, signIn, startDashboardServer } from '../support/dashboard.js';
 import { readTreeBytes } from '../support/files.js';
 import { type CapturedBatch, type IngestTap, startIngestTap } from '../support/ingestCapture.js';
 import { colourStats } from '../support/png.js';
 import { grantedEventsPath } from '../support/replayGrant.js';
+import { eventually, pageViewRecorded } from '../support/waitFor.js';
 
-const ADMIN_EMAIL = 'owner@e2e.example';
-const ADMIN_PASSWORD = 'e2e-owner-Passw0rd!';
-/** Owners need a second factor: the owner starts enrolled with this secret (VEIL_ADMIN_TOTP_SECRET). */
-const ADMIN_TOTP_SECRET = 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU';
+/** Owners need a second factor: the owner starts enrolled with a known TOTP secret. */
+const OWNER = ownerFor('walking-skeleton');
 const PURPOSE = 'e2e walking skeleton';
 
 /** What the visitor types. Every value is secret except the one `veil-unmask` quantity. */
@@ -79,7 +76,7 @@ const FORBIDDEN: readonly string[] = [
 ];
 
 /** Credentials of this run (the owner's password, the API token): stored only as hashes, never logged. */
-const credentials: string[] = [ADMIN_PASSWORD, ADMIN_TOTP_SECRET];
+const credentials: string[] = [OWNER.password, OWNER.totpSecret];
 
 /** Returns the forbidden values found in `bytes` (as UTF-8 text, and as JSON-escaped text). */
 function leaks(bytes: Buffer | string): string[] {
@@ -103,7 +100,7 @@ interface SessionSummary {
   entryUrl: string;
 }
 
-let root: string;
+let dashboard: DashboardServer;
 let dataDir: string;
 let server: RunningServer;
 let baseUrl: string;
@@ -113,25 +110,15 @@ let tap: IngestTap;
 const logLines: string[] = [];
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'veil-e2e-'));
-  dataDir = join(root, 'data');
-  const config = loadConfig(
-    {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      VEIL_DATA_DIR: dataDir,
-      VEIL_ADMIN_EMAIL: ADMIN_EMAIL,
-      VEIL_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      VEIL_ADMIN_TOTP_SECRET: ADMIN_TOTP_SECRET,
-      VEIL_DEMO: 'true',
-      VEIL_LOG_LEVEL: 'trace',
+  dashboard = await startDashboardServer(OWNER, {
+    env: { VEIL_DEMO: 'true', VEIL_LOG_LEVEL: 'trace' },
+    deps: {
+      logStream: { write: (line: string) => void logLines.push(line) },
+      print: (line: string) => void logLines.push(line),
     },
-    root,
-  );
-  server = await startServer(config, {
-    logStream: { write: (line: string) => void logLines.push(line) },
-    print: (line: string) => void logLines.push(line),
   });
+  server = dashboard.server;
+  dataDir = join(dashboard.root, 'data');
   baseUrl = server.url;
   browser = await launchChromium();
   tap = await startIngestTap();
@@ -140,30 +127,13 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await tap?.close();
-  await server?.close();
-  if (root) await rm(root, { recursive: true, force: true });
+  await dashboard?.close();
 });
 
 async function api<T>(path: string, token: string): Promise<{ status: number; text: string; json: T }> {
   const res = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
   const text = await res.text();
   return { status: res.status, text, json: JSON.parse(text) as T };
-}
-
-/** Waits until `fn` returns a value (not undefined), or fails with the last error after `timeoutMs`. */
-async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await fn();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
 }
 
 /** The visitor's journey: consent, clinic intake, student records, supplier portal, leave. */
@@ -176,10 +146,11 @@ async function visit(context: BrowserContext): Promise<void> {
   await page.getByRole('button', { name: 'Accept analytics' }).click();
   await recorderLoaded;
   expect(await page.evaluate(() => localStorage.getItem('demo-consent'))).toBe('granted');
-  await page.waitForTimeout(300);
+  await pageViewRecorded(page, tap, '/demo/');
 
   await page.click('#link-clinic');
   await page.waitForURL('**/clinic/intake.html');
+  await pageViewRecorded(page, tap, '/clinic/intake.html');
   await page.locator('#full-name').pressSequentially(TYPED.fullName);
   await page.locator('#email').pressSequentially(TYPED.email);
   await page.locator('#dob').fill(TYPED.dob);
@@ -197,15 +168,18 @@ async function visit(context: BrowserContext): Promise<void> {
   expect(await page.locator('#symptoms').inputValue()).toBe(TYPED.symptoms);
   await page.click('#intake-submit');
   await page.waitForURL('**/thanks.html');
+  await pageViewRecorded(page, tap, '/thanks.html', 1);
 
   await page.getByRole('link', { name: 'Student records' }).click();
   await page.waitForURL('**/students/portal.html');
+  await pageViewRecorded(page, tap, '/students/portal.html');
   await page.locator('#student-id').fill(TYPED.studentId);
   await page.click('#lookup-submit');
   await page.locator('#student-record').waitFor();
 
   await page.getByRole('link', { name: 'Supplier portal' }).click();
   await page.waitForURL('**/suppliers/portal.html');
+  await pageViewRecorded(page, tap, '/suppliers/portal.html');
   await page.locator('#company').fill(TYPED.company);
   await page.locator('#contact-email').pressSequentially(TYPED.supplierEmail);
   await page.locator('#iban').pressSequentially(TYPED.iban);
@@ -214,15 +188,14 @@ async function visit(context: BrowserContext): Promise<void> {
   await page.locator('#supplier-notes').pressSequentially(TYPED.supplierNotes);
   expect(await page.locator('#vin').inputValue()).toBe(TYPED.vin);
   expect(await page.locator('#iban').inputValue()).toBe(TYPED.iban);
-  await page.waitForTimeout(500);
   await page.click('#supplier-submit');
   await page.waitForURL('**/thanks.html');
-  await page.waitForTimeout(500);
+  await pageViewRecorded(page, tap, '/thanks.html', 2);
   // Closing runs `pagehide`: the recorder's final flush, sent as a beacon.
   const finalsBefore = finalBatches();
   await page.close({ runBeforeUnload: true });
   await expect
-    .poll(finalBatches, { timeout: 10_000, message: 'the pagehide batch of the closed page' })
+    .poll(finalBatches, { timeout: 30_000, message: 'the pagehide batch of the closed page' })
     .toBeGreaterThan(finalsBefore);
 }
 
@@ -253,18 +226,14 @@ describe('walking skeleton: demo site → recorder → ingest → store → API 
     const demoHtml = await (await fetch(`${baseUrl}/demo/`)).text();
     expect(demoHtml, 'the served demo page carries the demo site key').toContain(`data-site="${siteKey}"`);
 
-    const session = await eventually(
-      async () => {
-        const { status, json } = await api<{ sessions: SessionSummary[] }>(
-          `/api/v1/sites/${encodeURIComponent(siteKey!)}/sessions`,
-          token,
-        );
-        if (status !== 200) throw new Error(`sessions list answered ${status}`);
-        return json.sessions.find((s) => s.pageCount >= 2);
-      },
-      15_000,
-      'a listed session with pageCount >= 2',
-    );
+    const session = await eventually(async () => {
+      const { status, json } = await api<{ sessions: SessionSummary[] }>(
+        `/api/v1/sites/${encodeURIComponent(siteKey!)}/sessions`,
+        token,
+      );
+      if (status !== 200) throw new Error(`sessions list answered ${status}`);
+      return json.sessions.find((s) => s.pageCount >= 2);
+    }, 'a listed session with pageCount >= 2');
     expect(session.siteKey).toBe(siteKey);
     expect(session.pageCount, 'page views: home, intake, thanks, students, suppliers, thanks').toBe(6);
 
@@ -337,13 +306,7 @@ async function createToken(): Promise<string> {
 async function checkDashboardReplay(siteKey: string, sessionId: string): Promise<void> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
   const page: Page = await context.newPage();
-  await page.goto(`${baseUrl}/`);
-  await page.getByTestId('login-email').fill(ADMIN_EMAIL);
-  await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
-  await page.getByTestId('login-submit').click();
-  // The second step: the code an authenticator app would show for the owner's secret.
-  await page.getByTestId('totp-code').fill(totp(base32Decode(ADMIN_TOTP_SECRET), Date.now()));
-  await page.getByTestId('totp-submit').click();
+  await signIn(page, baseUrl, OWNER);
   await page
     .locator(`[data-testid="site-card"][data-site-key="${siteKey}"]`)
     .getByTestId('site-sessions-link')
@@ -367,8 +330,11 @@ async function checkDashboardReplay(siteKey: string, sessionId: string): Promise
   expect(sandbox!.toLowerCase().split(/\s+/)).not.toContain('allow-scripts');
 
   await page.getByTestId('play-button').click();
-  await page.waitForTimeout(1_500);
-  const stats = colourStats(await iframe.screenshot());
+  // The replayed page draws in its own time: wait until it is a page, not a blank frame.
+  const stats = await eventually(async () => {
+    const s = colourStats(await iframe.screenshot());
+    return s.distinctColours > 16 && s.dominantShare < 0.97 ? s : undefined;
+  }, 'a non-blank replayed page');
   expect(stats.distinctColours, 'colours in the replayed page').toBeGreaterThan(16);
   expect(stats.dominantShare, 'share of the most frequent colour').toBeLessThan(0.97);
   await context.close();

@@ -98,3 +98,28 @@ export async function startIngestTap(): Promise<IngestTap> {
       }),
   };
 }
+
+/** rrweb's Meta event: one at the start of every recorded page view, with the page's `href`. */
+const META_EVENT = 4;
+
+/**
+ * The pathnames of the page views in `batches` (one Meta event each), in the order they were
+ * sent; a body that is not a batch counts for nothing.
+ */
+export function recordedPageViews(batches: readonly CapturedBatch[]): string[] {
+  const paths: string[] = [];
+  for (const batch of batches) {
+    let events: unknown;
+    try {
+      events = (JSON.parse(batch.body.toString('utf8')) as { events?: unknown }).events;
+    } catch {
+      continue;
+    }
+    if (!Array.isArray(events)) continue;
+    for (const event of events as Array<{ type?: unknown; data?: { href?: unknown } }>) {
+      if (event.type === META_EVENT && typeof event.data?.href === 'string')
+        paths.push(new URL(event.data.href, 'http://page.invalid').pathname);
+    }
+  }
+  return paths;
+}

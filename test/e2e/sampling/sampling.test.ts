@@ -20,6 +20,7 @@ import { createSite } from '../../../packages/server/src/sites/createSite.js';
 import type { SiteRecord } from '../../../packages/server/src/storage/sites/SiteRepository.js';
 import { launchChromium } from '../../support/browser.js';
 import { type CapturedBatch, type IngestTap, startIngestTap } from '../../support/ingestCapture.js';
+import { eventually, RECORDING_TIMEOUT_MS } from '../../support/waitFor.js';
 
 const LIA = {
   purpose: 'sampling test',
@@ -141,13 +142,18 @@ async function visit(options: { fakeClock?: boolean } = {}): Promise<Visit> {
   const sessionId = await page.evaluate(
     () => (JSON.parse(sessionStorage.getItem('veil:session')!) as { id: string }).id,
   );
-  // Time for a sampled session's recorder to arrive and start.
-  await page.waitForTimeout(1_000);
+  // The loader decides in the same task it stores the session: a sampled session's recorder
+  // script is in the page by now (or never will be). Wait for its request, not for a while.
+  const injected = await page.evaluate(
+    () => document.querySelector('script[src*="/r/v1/recorder.js"]') !== null,
+  );
+  if (injected) await eventually(() => (recorderLoaded ? true : undefined), 'the recorder request');
   const flush = async () => {
     await page.locator('#qty').fill(String(Date.now() % 1000));
     await page.mouse.move(50 + (Date.now() % 200), 60);
     await page.evaluate(() => (window as unknown as { veil: (...a: unknown[]) => void }).veil('flush'));
   };
+  // Kept by the loader until the recorder runs: the first batch leaves as soon as it starts.
   await flush();
   return {
     page,
@@ -197,7 +203,7 @@ describe('sampling in Chromium', () => {
       expect(v.recorderLoaded, `${v.sessionId}: recorder`).toBe(sampled);
       if (sampled) {
         await expect
-          .poll(() => v.batches().filter((b) => b.status === 202).length, { timeout: 8_000 })
+          .poll(() => v.batches().filter((b) => b.status === 202).length, { timeout: RECORDING_TIMEOUT_MS })
           .toBeGreaterThan(0);
         await expect
           .poll(async () => (await server.store.recordings.get(v.sessionId)) !== undefined)
@@ -240,7 +246,7 @@ describe('sampling in Chromium', () => {
         await v.context.close();
         continue;
       }
-      await expect.poll(() => v.batches().length, { timeout: 8_000 }).toBeGreaterThan(0);
+      await expect.poll(() => v.batches().length, { timeout: RECORDING_TIMEOUT_MS }).toBeGreaterThan(0);
       // 31 minutes without activity, then activity: the recorder starts a new session.
       await v.page.clock.fastForward(31 * 60_000);
       await v.page.mouse.move(300, 200);
@@ -260,7 +266,8 @@ describe('sampling in Chromium', () => {
         await v.page.clock.runFor(2_000);
       }
       const ofRotated = () => tap.batches.filter((b) => sessionOf(b) === rotated);
-      if (sampled) await expect.poll(() => ofRotated().length, { timeout: 8_000 }).toBeGreaterThan(0);
+      if (sampled)
+        await expect.poll(() => ofRotated().length, { timeout: RECORDING_TIMEOUT_MS }).toBeGreaterThan(0);
       else {
         await v.page.waitForTimeout(1_500);
         expect(ofRotated()).toEqual([]);
@@ -287,11 +294,13 @@ describe('sampling in Chromium', () => {
     const v = await visit();
     expect(v.recorderLoaded).toBe(true);
     await expect
-      .poll(() => v.batches().filter((b) => b.status === 202).length, { timeout: 8_000 })
+      .poll(() => v.batches().filter((b) => b.status === 202).length, { timeout: RECORDING_TIMEOUT_MS })
       .toBeGreaterThan(0);
     await publish(0);
     await v.flush();
-    await expect.poll(() => v.batches().filter((b) => b.status === 403).length, { timeout: 8_000 }).toBe(1);
+    await expect
+      .poll(() => v.batches().filter((b) => b.status === 403).length, { timeout: RECORDING_TIMEOUT_MS })
+      .toBe(1);
     const refused = v.batches().find((b) => b.status === 403)!;
     const sent = v.batches().length;
     // More activity, more flushes, and time for any backoff: nothing more leaves for this session.
