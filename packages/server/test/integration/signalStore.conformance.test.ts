@@ -12,7 +12,7 @@ import {
 } from '@veil/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnvelopeCipher } from '../../src/crypto/EnvelopeCipher.js';
-import type { ChunkSealer } from '../../src/storage/recordings/RecordingRepository.js';
+import type { ChunkIngest, ChunkSealer, PageView } from '../../src/storage/recordings/RecordingRepository.js';
 import type { Store } from '../../src/storage/Store.js';
 import type { SiteRecord } from '../../src/storage/sites/SiteRepository.js';
 import { storeBackends } from '../support/storeBackends.js';
@@ -22,15 +22,48 @@ import { storeBackends } from '../support/storeBackends.js';
 const T = Date.UTC(2025, 0, 1);
 const cipher = new EnvelopeCipher(Buffer.alloc(32, 9));
 
-function sealer(sessionId: string, seq: number): ChunkSealer {
+/** Seals an empty chunk `seq` of a session; `pages` page views, each without a title. */
+function sealer(sessionId: string, seq: number, pages = 0): ChunkSealer {
   return {
     newWrappedDataKey: () => cipher.newWrappedDataKey(sessionId),
     seal: (wrapped) => {
       const key = cipher.unwrapDataKey(sessionId, wrapped);
-      return { payload: cipher.sealChunk(key, sessionId, seq, Buffer.from('[]')), titles: [] };
+      return {
+        payload: cipher.sealChunk(key, sessionId, seq, Buffer.from('[]')),
+        titles: Array.from({ length: pages }, () => null),
+      };
     },
   };
 }
+
+/** One batch of a session as ingest stores it: one event, five seconds from `startedAt`. */
+interface BatchOf {
+  siteId: string;
+  sessionId: string;
+  visitorId?: string;
+  seq?: number;
+  receivedAt: number;
+  startedAt: number;
+  pages?: PageView[];
+}
+
+function chunkOf(b: BatchOf): ChunkIngest {
+  return {
+    siteId: b.siteId,
+    sessionId: b.sessionId,
+    visitorId: b.visitorId,
+    seq: b.seq ?? 0,
+    receivedAt: b.receivedAt,
+    eventCount: 1,
+    firstTs: b.startedAt,
+    lastTs: b.startedAt + 5_000,
+    pages: b.pages ?? [],
+  };
+}
+
+/** The page views `/` then `/cart` of `origin`, a millisecond apart from `T`, at `viewportWidth`. */
+const homeThenCart = (origin: string, viewportWidth: number): PageView[] =>
+  ['/', '/cart'].map((p, i) => ({ url: `${origin}${p}`, ts: T + i, viewportWidth }));
 
 const plusRage =
   (n: number) =>
@@ -49,37 +82,37 @@ describe.each(await storeBackends())('signal store: $name', (backend) => {
 
   async function session(id: string, startedAt: number): Promise<void> {
     await store.recordings.ingestChunk(
-      {
-        siteId: site.id,
-        sessionId: id,
-        visitorId: undefined,
-        seq: 0,
-        receivedAt: T,
-        eventCount: 1,
-        firstTs: startedAt,
-        lastTs: startedAt + 5_000,
-        pages: [],
-      },
+      chunkOf({ siteId: site.id, sessionId: id, receivedAt: T, startedAt }),
       sealer(id, 0),
     );
   }
 
+  /** A site of this backend (`site_<backend>_signals<suffix>`) under the default policy. */
+  const newSite = (suffix: string, name: string, origin: string): Promise<SiteRecord> =>
+    store.sites.create({
+      siteKey: `site_${backend.name}_signals${suffix}`,
+      name,
+      origins: [origin],
+      policy: { ...DEFAULT_PRIVACY_POLICY },
+      createdAt: T,
+    });
+
+  /** A one-batch session stored as ingest writes it: chunk, page views and signals in one commit. */
+  async function ingestSession(b: BatchOf & { pages: PageView[] }): Promise<void> {
+    const [outcome] = await store.recordings.ingestChunks([
+      {
+        chunk: chunkOf(b),
+        sealer: sealer(b.sessionId, b.seq ?? 0, b.pages.length),
+        signals: { fold: plusRage(0), clicks: [] },
+      },
+    ]);
+    expect(outcome).not.toBeInstanceOf(Error);
+  }
+
   beforeAll(async () => {
     ({ store, cleanup } = await backend.open());
-    site = await store.sites.create({
-      siteKey: `site_${backend.name}_signals`,
-      name: 'Signals',
-      origins: ['https://s.example'],
-      policy: { ...DEFAULT_PRIVACY_POLICY },
-      createdAt: T,
-    });
-    other = await store.sites.create({
-      siteKey: `site_${backend.name}_signals_other`,
-      name: 'Other',
-      origins: ['https://o.example'],
-      policy: { ...DEFAULT_PRIVACY_POLICY },
-      createdAt: T,
-    });
+    site = await newSite('', 'Signals', 'https://s.example');
+    other = await newSite('_other', 'Other', 'https://o.example');
   });
   afterAll(async () => {
     await store?.close();
@@ -180,13 +213,7 @@ describe.each(await storeBackends())('signal store: $name', (backend) => {
   });
 
   it('counts funnels from the sequences kept at ingest exactly as from every page view and click', async () => {
-    const funnelSite = await store.sites.create({
-      siteKey: `site_${backend.name}_signals_funnels`,
-      name: 'Funnels',
-      origins: ['https://f.example'],
-      policy: { ...DEFAULT_PRIVACY_POLICY },
-      createdAt: T,
-    });
+    const funnelSite = await newSite('_funnels', 'Funnels', 'https://f.example');
     const DAY = 86_400_000;
     let seed = 7;
     const rand = (n: number) => {
@@ -220,27 +247,16 @@ describe.each(await storeBackends())('signal store: $name', (backend) => {
       });
       if (rand(3) === 0) batches.reverse();
       for (const b of [...batches, ...(rand(4) === 0 ? batches.slice(0, 1) : [])]) {
-        const chunk = {
+        const chunk = chunkOf({
           siteId: funnelSite.id,
           sessionId: id,
           visitorId: visitor,
           seq: b.seq,
           receivedAt: receivedAt + b.seq,
-          eventCount: 1,
-          firstTs: start,
-          lastTs: start + 5_000,
+          startedAt: start,
           pages: b.pages,
-        };
-        const chunkSealer = {
-          newWrappedDataKey: () => cipher.newWrappedDataKey(id),
-          seal: (wrapped: Buffer) => {
-            const key = cipher.unwrapDataKey(id, wrapped);
-            return {
-              payload: cipher.sealChunk(key, id, b.seq, Buffer.from('[]')),
-              titles: b.pages.map(() => null),
-            };
-          },
-        };
+        });
+        const chunkSealer = sealer(id, b.seq, b.pages.length);
         if (n % 2 === 0) {
           // As ingest writes a batch: chunk, page views, signals and clicks in one group commit.
           const [outcome] = await store.recordings.ingestChunks([
@@ -356,47 +372,19 @@ describe.each(await storeBackends())('signal store: $name', (backend) => {
     );
     expect((all.sessions[0] ?? 0) - (after.sessions[0] ?? 0)).toBeGreaterThan(0);
     expect(ids).toHaveLength(48);
-  });
+  }, 120_000); // 48 sessions compared in 300 ways on each engine: minutes on a loaded machine
 
   it('counts the visitors of a funnel where one visitor has many sessions (no early answer)', async () => {
-    const oneSite = await store.sites.create({
-      siteKey: `site_${backend.name}_signals_one_visitor`,
-      name: 'One visitor',
-      origins: ['https://one.example'],
-      policy: { ...DEFAULT_PRIVACY_POLICY },
-      createdAt: T,
-    });
-    for (let n = 0; n < 40; n++) {
-      const id = `sess_one_visitor_${n}`;
-      const pages = ['/', '/cart'].map((p, i) => ({
-        url: `https://one.example${p}`,
-        ts: T + i,
-        viewportWidth: 375,
-      }));
-      await store.recordings.ingestChunks([
-        {
-          chunk: {
-            siteId: oneSite.id,
-            sessionId: id,
-            visitorId: n < 38 ? 'vis_regular' : `vis_other_${n}`,
-            seq: 0,
-            receivedAt: T + n,
-            eventCount: 1,
-            firstTs: T,
-            lastTs: T + 5_000,
-            pages,
-          },
-          sealer: {
-            newWrappedDataKey: () => cipher.newWrappedDataKey(id),
-            seal: (wrapped) => {
-              const key = cipher.unwrapDataKey(id, wrapped);
-              return { payload: cipher.sealChunk(key, id, 0, Buffer.from('[]')), titles: [null, null] };
-            },
-          },
-          signals: { fold: plusRage(0), clicks: [] },
-        },
-      ]);
-    }
+    const oneSite = await newSite('_one_visitor', 'One visitor', 'https://one.example');
+    for (let n = 0; n < 40; n++)
+      await ingestSession({
+        siteId: oneSite.id,
+        sessionId: `sess_one_visitor_${n}`,
+        visitorId: n < 38 ? 'vis_regular' : `vis_other_${n}`,
+        receivedAt: T + n,
+        startedAt: T,
+        pages: homeThenCart('https://one.example', 375),
+      });
     const steps: FunnelStep[] = [{ page: '/' }, { page: '/cart' }];
     // The first 32 sessions (2 x 16) of a step may all be the regular visitor's.
     expect(await store.signals.funnelReach(oneSite.id, T - 1, T + 100, steps, {}, 2)).toEqual({
@@ -432,45 +420,17 @@ describe.each(await storeBackends())('signal store: $name', (backend) => {
   });
 
   it("withholds a segment's funnel whose rest within a coarser segment is a few visitors", async () => {
-    const restSite = await store.sites.create({
-      siteKey: `site_${backend.name}_signals_funnel_rest`,
-      name: 'Rest',
-      origins: ['https://rest.example'],
-      policy: { ...DEFAULT_PRIVACY_POLICY },
-      createdAt: T,
-    });
+    const restSite = await newSite('_funnel_rest', 'Rest', 'https://rest.example');
     // 22 desktop visitors and 2 mobile ones, each one session from / to /cart.
-    for (let n = 0; n < 24; n++) {
-      const id = `sess_rest_${n}`;
-      const pages = ['/', '/cart'].map((p, i) => ({
-        url: `https://rest.example${p}`,
-        ts: T + i,
-        viewportWidth: n < 22 ? 1280 : 375,
-      }));
-      await store.recordings.ingestChunks([
-        {
-          chunk: {
-            siteId: restSite.id,
-            sessionId: id,
-            visitorId: `vis_rest_${n}`,
-            seq: 0,
-            receivedAt: T + n,
-            eventCount: 1,
-            firstTs: T,
-            lastTs: T + 5_000,
-            pages,
-          },
-          sealer: {
-            newWrappedDataKey: () => cipher.newWrappedDataKey(id),
-            seal: (wrapped) => {
-              const key = cipher.unwrapDataKey(id, wrapped);
-              return { payload: cipher.sealChunk(key, id, 0, Buffer.from('[]')), titles: [null, null] };
-            },
-          },
-          signals: { fold: plusRage(0), clicks: [] },
-        },
-      ]);
-    }
+    for (let n = 0; n < 24; n++)
+      await ingestSession({
+        siteId: restSite.id,
+        sessionId: `sess_rest_${n}`,
+        visitorId: `vis_rest_${n}`,
+        receivedAt: T + n,
+        startedAt: T,
+        pages: homeThenCart('https://rest.example', n < 22 ? 1280 : 375),
+      });
     const steps: FunnelStep[] = [{ page: '/' }, { page: '/cart' }];
     const desktop = await store.signals.funnelReach(
       restSite.id,
