@@ -1,48 +1,31 @@
 import { createHmac } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { base32Decode, totp } from '../../packages/server/src/auth/totp.js';
-import { loadConfig, type RunningServer, startServer } from '../../packages/server/src/index.js';
+import type { RunningServer } from '../../packages/server/src/index.js';
 import {
   startWebhookReceiver,
   type WebhookReceiver,
 } from '../../packages/server/test/support/alertReceivers.js';
 import { launchChromium } from '../support/browser.js';
+import { type DashboardServer, ownerFor, signIn, startDashboardServer } from '../support/dashboard.js';
 
 // Alert sinks configured in the dashboard, in Chromium against the real server: a webhook sink is
 // added (its URL and signing secret typed once, never shown again), scope drift is routed to it
 // (a published policy version), and an alert raised by the server reaches a real HTTP receiver on
 // loopback, signed, and shows as delivered in the dashboard's delivery log.
 
-const ADMIN_EMAIL = 'dpo@alert-sinks.e2e.example';
-const ADMIN_PASSWORD = 'e2e-alert-sinks-Passw0rd!';
-const ADMIN_TOTP_SECRET = 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU';
+const OWNER = ownerFor('alert-sinks');
 const SIGNING_SECRET = 'e2e-signing-secret-7f3a9c';
 
-let root: string;
+let dashboard: DashboardServer;
 let server: RunningServer;
 let browser: Browser;
 let hook: WebhookReceiver;
 let siteKey: string;
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'veil-e2e-alert-sinks-'));
-  const config = loadConfig(
-    {
-      PORT: '0',
-      VEIL_DATA_DIR: join(root, 'data'),
-      VEIL_ADMIN_EMAIL: ADMIN_EMAIL,
-      VEIL_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      VEIL_ADMIN_TOTP_SECRET: ADMIN_TOTP_SECRET,
-      VEIL_DEMO: 'true',
-      VEIL_LOG_LEVEL: 'warn',
-    },
-    root,
-  );
-  server = await startServer(config, { logStream: { write: () => {} }, print: () => {} });
+  dashboard = await startDashboardServer(OWNER, { env: { VEIL_DEMO: 'true' } });
+  server = dashboard.server;
   siteKey = server.demoSiteKey ?? '';
   expect(siteKey).not.toBe('');
   hook = await startWebhookReceiver();
@@ -52,18 +35,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await hook?.close();
-  await server?.close();
-  if (root) await rm(root, { recursive: true, force: true });
+  await dashboard?.close();
 });
-
-async function signIn(page: Page) {
-  await page.goto(`${server.url}/`);
-  await page.getByTestId('login-email').fill(ADMIN_EMAIL);
-  await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('totp-code').fill(totp(base32Decode(ADMIN_TOTP_SECRET), Date.now()));
-  await page.getByTestId('totp-submit').click();
-}
 
 describe('alert sinks in the dashboard', () => {
   it('configures a webhook sink and routing, and a raised alert reaches the receiver and the delivery log', async () => {
@@ -74,7 +47,7 @@ describe('alert sinks in the dashboard', () => {
       page.on('response', async (res) => {
         if (res.url().includes('/alert-sinks')) answers.push(await res.text().catch(() => ''));
       });
-      await signIn(page);
+      await signIn(page, server.url, OWNER);
       await page
         .locator(`[data-testid="site-card"][data-site-key="${siteKey}"]`)
         .getByTestId('site-alert-sinks-link')

@@ -1,24 +1,27 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { EventType } from '@veil/core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../packages/server/src/auth/createApiToken.js';
-import { base32Decode, TOTP_WINDOW_STEPS, totp, totpStep } from '../../packages/server/src/auth/totp.js';
-import { loadConfig, type RunningServer, startServer } from '../../packages/server/src/index.js';
+import { TOTP_WINDOW_STEPS, totpStep } from '../../packages/server/src/auth/totp.js';
+import type { RunningServer } from '../../packages/server/src/index.js';
 import { launchChromium } from '../support/browser.js';
+import {
+  type DashboardServer,
+  ownerFor,
+  signIn as signInAs,
+  startDashboardServer,
+} from '../support/dashboard.js';
 
 // The compliance page in Chromium against the real server and the demo site's data: consent
 // decisions from two regions, recorded sessions, raw-replay views with their purposes. The figures
 // equal the database's, the charts are drawn, every figure and the download are reached and used
 // with the keyboard alone, and the downloaded pack is recorded in the audit log.
 
-const ADMIN_EMAIL = 'dpo@compliance.e2e.example';
-const ADMIN_PASSWORD = 'e2e-compliance-Passw0rd!';
-const ADMIN_TOTP_SECRET = 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU';
+const OWNER = ownerFor('compliance');
+const ADMIN_EMAIL = OWNER.email;
 
-let root: string;
+let dashboard: DashboardServer;
 let server: RunningServer;
 let browser: Browser;
 let siteKey: string;
@@ -38,21 +41,10 @@ async function post(url: string, body: unknown, headers: Record<string, string> 
 }
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'veil-e2e-compliance-'));
-  const config = loadConfig(
-    {
-      PORT: '0',
-      VEIL_DATA_DIR: join(root, 'data'),
-      VEIL_ADMIN_EMAIL: ADMIN_EMAIL,
-      VEIL_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      VEIL_ADMIN_TOTP_SECRET: ADMIN_TOTP_SECRET,
-      VEIL_DEMO: 'true',
-      VEIL_REGION_HEADER: 'x-test-country',
-      VEIL_LOG_LEVEL: 'warn',
-    },
-    root,
-  );
-  server = await startServer(config, { logStream: { write: () => {} }, print: () => {} });
+  dashboard = await startDashboardServer(OWNER, {
+    env: { VEIL_DEMO: 'true', VEIL_REGION_HEADER: 'x-test-country' },
+  });
+  server = dashboard.server;
   siteKey = server.demoSiteKey ?? '';
   expect(siteKey).not.toBe('');
   const consent = `/r/v1/sites/${siteKey}/consent`;
@@ -119,19 +111,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await server?.close();
-  if (root) await rm(root, { recursive: true, force: true });
+  await dashboard?.close();
 });
 
 /** `ahead` ms moves the TOTP code to a later step: a step once used is refused (no replay). */
-async function signIn(page: Page, ahead = 0) {
-  await page.goto(`${server.url}/`);
-  await page.getByTestId('login-email').fill(ADMIN_EMAIL);
-  await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('totp-code').fill(totp(base32Decode(ADMIN_TOTP_SECRET), Date.now() + ahead));
-  await page.getByTestId('totp-submit').click();
-}
+const signIn = (page: Page, ahead = 0) => signInAs(page, server.url, OWNER, { totpAheadMs: ahead });
 
 /** Presses Tab until the element with this test id has focus (at most `max` presses). */
 async function tabTo(page: Page, testId: string, max = 80): Promise<void> {

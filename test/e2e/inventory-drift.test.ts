@@ -13,14 +13,14 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../packages/server/src/auth/createApiToken.js';
-import { base32Decode, totp } from '../../packages/server/src/auth/totp.js';
 import { systemClock } from '../../packages/server/src/clock.js';
-import { loadConfig, type RunningServer, startServer } from '../../packages/server/src/index.js';
+import type { RunningServer } from '../../packages/server/src/index.js';
 import { launchChromium } from '../support/browser.js';
+import { type DashboardServer, ownerFor, signIn, startDashboardServer } from '../support/dashboard.js';
+import { type IngestTap, recordedPageViews, startIngestTap } from '../support/ingestCapture.js';
+import { eventually, pageViewRecorded } from '../support/waitFor.js';
 
-const ADMIN_EMAIL = 'owner@inventory.e2e.example';
-const ADMIN_PASSWORD = 'e2e-owner-Passw0rd!';
-const ADMIN_TOTP_SECRET = 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU';
+const OWNER = ownerFor('inventory');
 const DEMO = fileURLToPath(new URL('../../examples/demo-site/public', import.meta.url));
 const INTAKE = '/demo/clinic/intake.html';
 const REFERRAL = '/demo/clinic/referral.html';
@@ -41,9 +41,12 @@ interface Alert {
   details: Record<string, unknown>;
 }
 
+/** Holds the copy of the demo site the server serves (and changes during the test). */
 let root: string;
 let demoDir: string;
+let dashboard: DashboardServer;
 let server: RunningServer;
+let tap: IngestTap;
 let browser: Browser;
 let token: string;
 
@@ -51,29 +54,17 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'veil-e2e-inventory-'));
   demoDir = join(root, 'demo');
   await cp(DEMO, demoDir, { recursive: true });
-  server = await startServer(
-    loadConfig(
-      {
-        PORT: '0',
-        VEIL_DATA_DIR: join(root, 'data'),
-        VEIL_ADMIN_EMAIL: ADMIN_EMAIL,
-        VEIL_ADMIN_PASSWORD: ADMIN_PASSWORD,
-        VEIL_ADMIN_TOTP_SECRET: ADMIN_TOTP_SECRET,
-        VEIL_DEMO: 'true',
-        VEIL_DEMO_DIR: demoDir,
-        VEIL_LOG_LEVEL: 'warn',
-      },
-      root,
-    ),
-    { logStream: { write: () => {} }, print: () => {} },
-  );
+  dashboard = await startDashboardServer(OWNER, { env: { VEIL_DEMO: 'true', VEIL_DEMO_DIR: demoDir } });
+  server = dashboard.server;
   token = (await createApiToken(server.store, systemClock, { role: 'owner', name: 'e2e inventory' })).token;
   browser = await launchChromium();
+  tap = await startIngestTap();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await server?.close();
+  await tap?.close();
+  await dashboard?.close();
   if (root) await rm(root, { recursive: true, force: true });
 });
 
@@ -100,28 +91,27 @@ const driftAlerts = async (status = 'unresolved') =>
     )
   ).alerts;
 
-async function eventually<T>(fn: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-/** One consented visit of `paths` in a fresh browser context; closing flushes the recorder. */
+/**
+ * One consented visit of `paths` in a fresh browser context (through the tap); each page is left
+ * only once its page view was received, and closing flushes the recorder.
+ */
 async function visit(paths: readonly string[]): Promise<void> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    proxy: { server: tap.server },
+  });
   const page = await context.newPage();
-  const recorder = page.waitForResponse((r) => r.url().includes('/r/v1/recorder.js'), { timeout: 15_000 });
+  const views = (path: string) => recordedPageViews(tap.batches).filter((p) => p.endsWith(path)).length;
+  const recorder = page.waitForResponse((r) => r.url().includes('/r/v1/recorder.js'), { timeout: 60_000 });
+  const home = views('/demo/') + 1;
   await page.goto(`${server.url}/demo/`);
   await page.getByRole('button', { name: 'Accept analytics' }).click();
   await recorder;
-  await page.waitForTimeout(300);
+  await pageViewRecorded(page, tap, '/demo/', home);
   for (const path of paths) {
+    const n = views(path) + 1;
     await page.goto(`${server.url}${path}`);
-    await page.waitForTimeout(600);
+    await pageViewRecorded(page, tap, path, n);
   }
   await page.close({ runBeforeUnload: true });
   await context.close();
@@ -231,12 +221,7 @@ describe('data inventory from recordings in Chromium', () => {
       acceptDownloads: true,
     });
     const page = await context.newPage();
-    await page.goto(`${server.url}/`);
-    await page.getByTestId('login-email').fill(ADMIN_EMAIL);
-    await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('totp-code').fill(totp(base32Decode(ADMIN_TOTP_SECRET), Date.now()));
-    await page.getByTestId('totp-submit').click();
+    await signIn(page, server.url, OWNER);
     await page.locator('[data-testid="site-inventory-link"]').first().click();
     const diagram = page.getByTestId('inventory-diagram');
     await diagram.waitFor();

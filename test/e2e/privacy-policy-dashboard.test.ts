@@ -5,25 +5,22 @@
  * privacy preview rebuilding a captured page in a script-less sandbox with its elements outlined.
  * Built dashboard required (`npm run build`).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventType, NodeType, VeilCustomTag } from '@veil/core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { base32Decode, totp } from '../../packages/server/src/auth/totp.js';
 import { systemClock } from '../../packages/server/src/clock.js';
-import { loadConfig, type RunningServer, startServer } from '../../packages/server/src/index.js';
+import type { RunningServer } from '../../packages/server/src/index.js';
 import { PolicyService } from '../../packages/server/src/privacy/PolicyService.js';
 import { createSite } from '../../packages/server/src/sites/createSite.js';
 import type { SiteRecord } from '../../packages/server/src/storage/sites/SiteRepository.js';
 import { launchChromium } from '../support/browser.js';
+import { type DashboardServer, ownerFor, signIn, startDashboardServer } from '../support/dashboard.js';
 
-const ADMIN_EMAIL = 'owner@privacy-dashboard.example';
-const ADMIN_PASSWORD = 'e2e-owner-Passw0rd!';
-const ADMIN_TOTP_SECRET = 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU';
+const OWNER = ownerFor('privacy-dashboard');
 const ORIGIN = 'https://portal.e2e.example';
 
+let dashboard: DashboardServer;
 let root: string;
 let server: RunningServer;
 let browser: Browser;
@@ -31,22 +28,8 @@ let site: SiteRecord;
 let page: Page;
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'veil-e2e-policy-ui-'));
-  server = await startServer(
-    loadConfig(
-      {
-        PORT: '0',
-        VEIL_DATA_DIR: join(root, 'data'),
-        VEIL_ADMIN_EMAIL: ADMIN_EMAIL,
-        VEIL_ADMIN_PASSWORD: ADMIN_PASSWORD,
-        VEIL_ADMIN_TOTP_SECRET: ADMIN_TOTP_SECRET,
-        VEIL_DEMO: 'false',
-        VEIL_LOG_LEVEL: 'warn',
-      },
-      root,
-    ),
-    { logStream: { write: () => {} }, print: () => {} },
-  );
+  dashboard = await startDashboardServer(OWNER);
+  ({ server, root } = dashboard);
   site = await createSite(server.store, systemClock, {
     name: 'Student portal',
     origins: [ORIGIN],
@@ -181,17 +164,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await server?.close();
-  if (root) await rm(root, { recursive: true, force: true });
+  await dashboard?.close();
 });
 
-async function signIn(page: Page): Promise<void> {
-  await page.goto(`${server.url}/`);
-  await page.getByTestId('login-email').fill(ADMIN_EMAIL);
-  await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('totp-code').fill(totp(base32Decode(ADMIN_TOTP_SECRET), Date.now()));
-  await page.getByTestId('totp-submit').click();
+async function signInOwner(page: Page): Promise<void> {
+  await signIn(page, server.url, OWNER);
   await page.locator('[data-testid="site-privacy-link"]').first().waitFor();
 }
 
@@ -200,7 +177,7 @@ describe('privacy policy in the dashboard', () => {
     // One sign-in for both tests: a TOTP code is good once.
     const context = await browser.newContext({ viewport: { width: 1300, height: 1000 } });
     page = await context.newPage();
-    await signIn(page);
+    await signInOwner(page);
     await page.locator('[data-testid="site-privacy-link"]').first().click();
     await expect.poll(() => page.getByTestId('policy-current').textContent()).toContain('Version 2');
     expect(await page.getByTestId('policy-preset-diff').textContent()).toContain('lawfulBasis');

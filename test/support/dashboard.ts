@@ -5,7 +5,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Role } from '@veil/core';
 import type { Page } from 'playwright-core';
+import { hashPassword } from '../../packages/server/src/auth/passwords.js';
 import { base32Decode, totp } from '../../packages/server/src/auth/totp.js';
 import {
   type AppDeps,
@@ -86,12 +88,43 @@ export async function startDashboardServer(
   }
 }
 
-/** Signs `owner` in on the dashboard at `origin` (password, then the current TOTP code). */
-export async function signIn(page: Page, origin: string, owner: Owner): Promise<void> {
+/** A person who signs in with a password alone (an analyst, a viewer: no second factor). */
+export interface User {
+  email: string;
+  password: string;
+}
+
+/** Adds a user with `role` and a password (hashed cheaply: tests, not attackers). */
+export async function createUser(server: RunningServer, user: User, role: Role): Promise<void> {
+  await server.store.users.create({
+    email: user.email,
+    role,
+    passwordHash: await hashPassword(user.password, { memoryCost: 256, timeCost: 1, parallelism: 1 }),
+    createdAt: Date.now(),
+  });
+}
+
+/** Signs `user` in with a password alone (roles without a second factor). */
+export async function signInWithPassword(page: Page, origin: string, user: User): Promise<void> {
   await page.goto(`${origin}/`);
-  await page.getByTestId('login-email').fill(owner.email);
-  await page.getByTestId('login-password').fill(owner.password);
+  await page.getByTestId('login-email').fill(user.email);
+  await page.getByTestId('login-password').fill(user.password);
   await page.getByTestId('login-submit').click();
-  await page.getByTestId('totp-code').fill(totp(base32Decode(owner.totpSecret), Date.now()));
+}
+
+/**
+ * Signs `owner` in on the dashboard at `origin` (password, then the current TOTP code).
+ * `totpAheadMs` moves the code to a later step: a step once used is refused (no replay).
+ */
+export async function signIn(
+  page: Page,
+  origin: string,
+  owner: Owner,
+  options: { totpAheadMs?: number } = {},
+): Promise<void> {
+  await signInWithPassword(page, origin, owner);
+  await page
+    .getByTestId('totp-code')
+    .fill(totp(base32Decode(owner.totpSecret), Date.now() + (options.totpAheadMs ?? 0)));
   await page.getByTestId('totp-submit').click();
 }

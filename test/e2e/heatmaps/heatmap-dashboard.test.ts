@@ -19,11 +19,11 @@ import {
 } from '@veil/core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../../packages/server/src/auth/passwords.js';
 import { collectDeltas, targetsOf } from '../../../packages/server/src/heatmap/heatmapDeltas.js';
 import { SeenSet } from '../../../packages/server/src/heatmap/seenSet.js';
 import type { SiteRecord } from '../../../packages/server/src/storage/sites/SiteRepository.js';
 import { launchChromium } from '../../support/browser.js';
+import { createUser, signInWithPassword } from '../../support/dashboard.js';
 import { DESKTOP_CHROME_UA, startVeil, type Veil } from './support.js';
 
 const ORIGIN = 'https://shop.example';
@@ -218,20 +218,12 @@ beforeAll(async () => {
     }),
     createdAt: Date.now(),
   });
-  await store.users.create({
-    email: ANALYST.email,
-    role: 'analyst',
-    passwordHash: await hashPassword(ANALYST.password, { memoryCost: 256, timeCost: 1, parallelism: 1 }),
-    createdAt: Date.now(),
-  });
+  await createUser(veil.server, ANALYST, 'analyst');
   await seed();
   browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
   page = await context.newPage();
-  await page.goto(`${veil.baseUrl}/`);
-  await page.getByTestId('login-email').fill(ANALYST.email);
-  await page.getByTestId('login-password').fill(ANALYST.password);
-  await page.getByTestId('login-submit').click();
+  await signInWithPassword(page, veil.baseUrl, ANALYST);
   await page.getByTestId('site-heatmaps-link').first().waitFor();
 });
 afterAll(async () => {

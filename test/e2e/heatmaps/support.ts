@@ -1,14 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
-import {
-  createApiToken,
-  loadConfig,
-  type RunningServer,
-  startServer,
-  systemClock,
-} from '../../../packages/server/src/index.js';
+import { createApiToken, type RunningServer, systemClock } from '../../../packages/server/src/index.js';
+import { ownerFor, startDashboardServer } from '../../support/dashboard.js';
+import { eventually as waitFor } from '../../support/waitFor.js';
 
 /** What a person's Chromium says it is: the headless build names itself in its user agent. */
 export const DESKTOP_CHROME_UA =
@@ -26,28 +19,16 @@ export interface Veil {
 
 /** The real server in-process on a fresh SQLite data directory, with the demo site. */
 export async function startVeil(env: Record<string, string> = {}): Promise<Veil> {
-  const root = await mkdtemp(join(tmpdir(), 'veil-e2e-heatmaps-'));
-  const config = loadConfig(
-    {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      VEIL_DATA_DIR: join(root, 'data'),
-      VEIL_ADMIN_EMAIL: 'owner@heatmaps.e2e',
-      VEIL_ADMIN_PASSWORD: 'heatmaps-e2e-Owner-Passw0rd!',
+  const dashboard = await startDashboardServer(ownerFor('heatmaps'), {
+    env: {
       VEIL_DEMO: 'true',
-      VEIL_LOG_LEVEL: 'warn',
       // These tests check what a heatmap shows with a few visitors; the minimum cohort has its own
       // tests (packages/server/test/integration/heatmaps.test.ts): set to its lowest here.
       VEIL_HEATMAP_MIN_COHORT: '2',
       ...env,
     },
-    root,
-  );
-  const logs: string[] = [];
-  const server = await startServer(config, {
-    logStream: { write: (line: string) => void logs.push(line) },
-    print: () => undefined,
   });
+  const { server } = dashboard;
   const { token } = await createApiToken(server.store, systemClock, {
     role: 'analyst',
     name: 'heatmap e2e',
@@ -57,10 +38,7 @@ export async function startVeil(env: Record<string, string> = {}): Promise<Veil>
     server,
     baseUrl: server.url,
     analyst: token,
-    async close() {
-      await server.close();
-      await rm(root, { recursive: true, force: true });
-    },
+    close: () => dashboard.close(),
   };
 }
 
@@ -88,23 +66,12 @@ export async function apiGet<T>(veil: Veil, path: string): Promise<{ status: num
 }
 
 /** Polls `check` until it returns a value, or fails after `timeoutMs` naming `what`. */
-export async function eventually<T>(
+export function eventually<T>(
   check: () => Promise<T | undefined>,
   timeoutMs: number,
   what: string,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+  return waitFor(check, what, { timeoutMs, intervalMs: 200 });
 }
 
 /** A small seeded PRNG: the same "human" pauses on every run. */

@@ -11,23 +11,15 @@
  * Built dashboard and recorder required (`npm run build`).
  */
 
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parsePrivacyPolicy } from '@veil/core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { base32Decode, totp } from '../../../packages/server/src/auth/totp.js';
-import {
-  createApiToken,
-  loadConfig,
-  type RunningServer,
-  startServer,
-  systemClock,
-} from '../../../packages/server/src/index.js';
+import { createApiToken, type RunningServer, systemClock } from '../../../packages/server/src/index.js';
 import { launchChromium } from '../../support/browser.js';
+import { type DashboardServer, ownerFor, signIn, startDashboardServer } from '../../support/dashboard.js';
+import { flushUntil, RECORDING_TIMEOUT_MS } from '../../support/waitFor.js';
 import {
   type AttributeMutationPayload,
   attributeMutationPayloads,
@@ -36,9 +28,7 @@ import {
   metaPayloads,
 } from './injectionPayloads.js';
 
-const ADMIN_EMAIL = 'owner@replay-untrusted.e2e';
-const ADMIN_PASSWORD = 'untrusted-replay-Owner-Passw0rd!';
-const ADMIN_TOTP_SECRET = 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU';
+const OWNER = ownerFor('replay-untrusted');
 const PAGES = 3;
 const HUMAN_UA =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/128.0.0.0 Safari/537.36';
@@ -119,7 +109,7 @@ ${attributeHosts}
 </body></html>`;
 }
 
-let root: string;
+let dashboard: DashboardServer;
 let server: RunningServer;
 let veilOrigin: string;
 let beacon: LoggingServer;
@@ -130,21 +120,8 @@ let token: string;
 let plans: PagePlan[] = [];
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'veil-e2e-untrusted-'));
-  const config = loadConfig(
-    {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      VEIL_DATA_DIR: join(root, 'data'),
-      VEIL_ADMIN_EMAIL: ADMIN_EMAIL,
-      VEIL_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      VEIL_ADMIN_TOTP_SECRET: ADMIN_TOTP_SECRET,
-      VEIL_DEMO: 'false',
-      VEIL_LOG_LEVEL: 'warn',
-    },
-    root,
-  );
-  server = await startServer(config, { logStream: { write: () => undefined }, print: () => undefined });
+  dashboard = await startDashboardServer(OWNER);
+  server = dashboard.server;
   veilOrigin = server.url;
   beacon = await startLoggingServer(() => undefined);
 
@@ -196,10 +173,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await server?.close();
+  await dashboard?.close();
   await beacon?.close();
   await site?.close();
-  if (root) await rm(root, { recursive: true, force: true });
 });
 
 async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
@@ -225,6 +201,12 @@ async function visitorContext(): Promise<BrowserContext> {
   return context;
 }
 
+/** The id of the session recorded on the page of `plan`, once the server lists it. */
+async function recordedSessionId(plan: PagePlan): Promise<string | undefined> {
+  const { sessions } = await api<{ sessions: SessionRow[] }>(`/api/v1/sites/${siteKey}/sessions?limit=50`);
+  return sessions.find((row) => new URL(row.entryUrl).pathname === plan.path)?.id;
+}
+
 /** Every payload id of a page (its wrapper element's id is `vp<id>`). */
 const payloadIds = (plan: PagePlan) =>
   [...plan.initial, ...plan.inserted, ...plan.attributes, ...plan.late].map((p) => p.id);
@@ -238,30 +220,29 @@ async function record(plan: PagePlan): Promise<string> {
   const context = await visitorContext();
   try {
     const page = await context.newPage();
-    // The recorder is running once its first batch (the full snapshot) was accepted.
-    const running = page.waitForResponse((r) => r.url().includes('/ingest/v1/batch') && r.ok(), {
-      timeout: 30_000,
+    // Not 'load': hundreds of payload resources need not all settle for the recorder to run.
+    await page.goto(`${site.origin}${plan.path}`, {
+      waitUntil: 'domcontentloaded',
+      timeout: RECORDING_TIMEOUT_MS,
     });
-    await page.goto(`${site.origin}${plan.path}`);
-    await running;
+    // The recorder runs once the server holds its first batch (the full snapshot): only then are
+    // the inserted and late payloads recorded as the mutations they are.
+    await flushUntil(page, () => recordedSessionId(plan), `the first batch of ${plan.path} stored`, {
+      intervalMs: 1_000,
+    });
     await page.evaluate(() => (window as unknown as { __insert(): void }).__insert());
-    await page.waitForTimeout(300);
     await page.evaluate(() => (window as unknown as { __leave(): void }).__leave());
     const ids = payloadIds(plan);
-    const sessionId = await eventually(
+    const sessionId = await flushUntil(
+      page,
       async () => {
-        await page.evaluate(() => (window as unknown as { veil(cmd: string): void }).veil('flush'));
-        const { sessions } = await api<{ sessions: SessionRow[] }>(
-          `/api/v1/sites/${siteKey}/sessions?limit=50`,
-        );
-        const mine = sessions.find((row) => new URL(row.entryUrl).pathname === plan.path);
-        if (!mine) return undefined;
-        const text = await storedEvents(mine.id);
-        return ids.every((id) => text.includes(`"vp${id}"`)) ? mine.id : undefined;
+        const id = await recordedSessionId(plan);
+        if (id === undefined) return undefined;
+        const text = await storedEvents(id);
+        return ids.every((n) => text.includes(`"vp${n}"`)) ? id : undefined;
       },
-      60_000,
       `every payload of ${plan.path} stored while its tab is open`,
-      1_000,
+      { intervalMs: 1_000 },
     );
     await page.close({ runBeforeUnload: true });
     return sessionId;
@@ -273,26 +254,6 @@ async function record(plan: PagePlan): Promise<string> {
 interface SessionRow {
   id: string;
   entryUrl: string;
-}
-
-async function eventually<T>(
-  check: () => Promise<T | undefined>,
-  timeoutMs: number,
-  what: string,
-  intervalMs = 250,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
 async function storedEvents(sessionId: string): Promise<string> {
@@ -391,12 +352,7 @@ describe('untrusted replay data', () => {
       (route) => route.abort(),
     );
     const page = await context.newPage();
-    await page.goto(`${veilOrigin}/`);
-    await page.getByTestId('login-email').fill(ADMIN_EMAIL);
-    await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('totp-code').fill(totp(base32Decode(ADMIN_TOTP_SECRET), Date.now()));
-    await page.getByTestId('totp-submit').click();
+    await signIn(page, veilOrigin, OWNER);
     await page.getByTestId('site-card').first().waitFor();
 
     const views: Page[] = [];
