@@ -5,9 +5,9 @@ import {
   type AlertView,
   MAX_ALERT_NOTE_CHARS,
 } from '@veil/core';
-import { useId, useMemo, useRef, useState } from 'react';
-import { describeError } from '../api/ApiError';
+import { useId, useMemo, useState } from 'react';
 import { useAuth } from '../auth/AuthContext';
+import { type ActionOutcome, OutcomeRegion, useActionOutcome } from '../components/EditableList';
 import { ErrorNotice, Loading } from '../components/ErrorNotice';
 import { PageHeading } from '../components/PageHeading';
 import { formatDateTime } from '../format/dateTime';
@@ -38,14 +38,7 @@ export function AlertInboxPage({ siteKey }: { siteKey: string }) {
   const [alerts, reload] = useResource(`alert-inbox/${siteKey}/${status}/${kind}`, (signal) =>
     inbox.list(siteKey, { status, kind }, signal),
   );
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const outcome = useRef<HTMLDivElement>(null);
-
-  const done = (ok: boolean, text: string) => {
-    setMessage({ ok, text });
-    if (ok) reload();
-    requestAnimationFrame(() => outcome.current?.focus());
-  };
+  const outcome = useActionOutcome();
 
   return (
     <>
@@ -59,16 +52,7 @@ export function AlertInboxPage({ siteKey }: { siteKey: string }) {
           </Link>
         }
       />
-      <div aria-live="polite" ref={outcome} tabIndex={-1} data-testid="inbox-outcome">
-        {message && (
-          <p
-            className={`notice notice--${message.ok ? 'success' : 'error'}`}
-            role={message.ok ? undefined : 'alert'}
-          >
-            {message.text}
-          </p>
-        )}
-      </div>
+      <OutcomeRegion outcome={outcome} testId="inbox-outcome" />
       <div className="toolbar">
         <label htmlFor={`${id}-status`}>Status</label>
         <select
@@ -110,7 +94,7 @@ export function AlertInboxPage({ siteKey }: { siteKey: string }) {
         ) : (
           <ul className="alert-list" data-testid="inbox-list">
             {alerts.data.map((a) => (
-              <InboxAlert key={a.id} alert={a} inbox={inbox} onDone={done} />
+              <InboxAlert key={a.id} alert={a} inbox={inbox} outcome={outcome} onChanged={reload} />
             ))}
           </ul>
         ))}
@@ -121,28 +105,25 @@ export function AlertInboxPage({ siteKey }: { siteKey: string }) {
 function InboxAlert({
   alert: a,
   inbox,
-  onDone,
+  outcome,
+  onChanged,
 }: {
   alert: AlertView;
   inbox: AlertInboxApi;
-  onDone: (ok: boolean, text: string) => void;
+  outcome: ActionOutcome;
+  onChanged: () => void;
 }) {
   const id = useId();
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
+  const busy = outcome.busy;
   const title = ALERT_KIND_TITLES[a.kind];
-  const act = async (action: 'acknowledge' | 'resolve') => {
-    setBusy(true);
-    try {
+  const act = (action: 'acknowledge' | 'resolve') =>
+    outcome.attempt(async () => {
       await inbox[action](a.id, note);
       setNote('');
-      onDone(true, `${action === 'acknowledge' ? 'Acknowledged' : 'Resolved'}: ${title}, ${a.summary}.`);
-    } catch (error) {
-      onDone(false, describeError(error));
-    } finally {
-      setBusy(false);
-    }
-  };
+      onChanged();
+      return `${action === 'acknowledge' ? 'Acknowledged' : 'Resolved'}: ${title}, ${a.summary}.`;
+    });
   const details = Object.entries(a.details);
   return (
     <li

@@ -7,8 +7,8 @@ import {
   MIN_SIGNING_SECRET_CHARS,
 } from '@veil/core';
 import { type FormEvent, useId, useMemo, useRef, useState } from 'react';
-import { describeError } from '../api/ApiError';
 import { useAuth } from '../auth/AuthContext';
+import { EditableList, type ListColumn, OutcomeRegion, useActionOutcome } from '../components/EditableList';
 import { ErrorNotice, Loading } from '../components/ErrorNotice';
 import { PageHeading } from '../components/PageHeading';
 import { useResource } from '../hooks/useResource';
@@ -96,6 +96,14 @@ function bodyOf(d: Draft): AlertSinkBodyInput {
 const where = (s: AlertSinkView): string =>
   s.type === 'webhook' ? (s.urlHost ?? '—') : `${s.host}:${s.port} → ${s.to.join(', ')}`;
 
+const COLUMNS: readonly ListColumn<AlertSinkView>[] = [
+  { header: 'Name', cell: (s) => s.name },
+  { header: 'Type', cell: (s) => (s.type === 'webhook' ? 'webhook' : 'e-mail') },
+  { header: 'Where', cell: where },
+  { header: 'Enabled', cell: (s) => (s.enabled ? 'yes' : 'no') },
+  { header: 'Secret', cell: (s) => (s.hasSecret ? 'stored, encrypted' : 'none') },
+];
+
 /**
  * A site's alert sinks (docs/alerts.md): webhooks and e-mail, which kinds go to each (the policy's
  * `alerts.routes`, published as a new policy version with its reason), and the delivery log.
@@ -118,55 +126,34 @@ export function AlertSinksPage({ siteKey }: { siteKey: string }) {
   );
   const [editing, setEditing] = useState<string | null>(null);
   const [draft, setDraft] = useState<Draft>(EMPTY);
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const outcome = useActionOutcome();
   const [matrix, setMatrix] = useState<Map<string, Set<AlertKind>> | null>(null);
   const [reason, setReason] = useState('');
   const nameInput = useRef<HTMLInputElement>(null);
-  const outcome = useRef<HTMLDivElement>(null);
 
   const sinkList = sinks.status === 'ready' ? sinks.data : [];
   const names = sinkList.map((s) => s.name);
   const stored = policy.status === 'ready' ? routingOf(policy.data.policy.alerts.routes, names) : null;
   const routing = matrix ?? stored;
 
-  const attempt = async (action: () => Promise<string>) => {
-    setBusy(true);
-    setMessage(null);
-    try {
-      const text = await action();
-      setMessage({ ok: true, text });
-      requestAnimationFrame(() => outcome.current?.focus());
-    } catch (error) {
-      setMessage({ ok: false, text: describeError(error) });
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const saveSink = (event: FormEvent) => {
-    event.preventDefault();
+  const saveSink = async () => {
     const body = bodyOf(draft);
-    void attempt(async () => {
-      await sinksApi.save(siteKey, editing, body);
-      setEditing(null);
-      setDraft(EMPTY);
-      reloadSinks();
-      return editing === null ? `Added the sink ${body.name}.` : `Saved the sink ${body.name}.`;
-    });
+    await sinksApi.save(siteKey, editing, body);
+    setEditing(null);
+    setDraft(EMPTY);
+    reloadSinks();
+    return editing === null ? `Added the sink ${body.name}.` : `Saved the sink ${body.name}.`;
   };
   const edit = (s: AlertSinkView) => {
     setEditing(s.id);
     setDraft(draftOf(s));
-    setMessage(null);
     requestAnimationFrame(() => nameInput.current?.focus());
   };
-  const remove = (s: AlertSinkView) =>
-    attempt(async () => {
-      await sinksApi.remove(siteKey, s.id);
-      reloadSinks();
-      return `Removed the sink ${s.name}.`;
-    });
+  const remove = async (s: AlertSinkView) => {
+    await sinksApi.remove(siteKey, s.id);
+    reloadSinks();
+    return `Removed the sink ${s.name}.`;
+  };
   const toggle = (sink: string, kind: AlertKind) => {
     if (!routing) return;
     const next = new Map([...routing].map(([k, v]) => [k, new Set(v)]));
@@ -180,7 +167,7 @@ export function AlertSinksPage({ siteKey }: { siteKey: string }) {
     event.preventDefault();
     if (policy.status !== 'ready' || !routing) return;
     const current = policy.data;
-    void attempt(async () => {
+    void outcome.attempt(async () => {
       const routes = routesOf(routing, current.policy.alerts.routes);
       const published = await policyApi.publish(
         siteKey,
@@ -222,16 +209,7 @@ export function AlertSinksPage({ siteKey }: { siteKey: string }) {
           </>
         }
       />
-      <div aria-live="polite" ref={outcome} tabIndex={-1} data-testid="sink-outcome">
-        {message && (
-          <p
-            className={`notice notice--${message.ok ? 'success' : 'error'}`}
-            role={message.ok ? undefined : 'alert'}
-          >
-            {message.text}
-          </p>
-        )}
-      </div>
+      <OutcomeRegion outcome={outcome} testId="sink-outcome" />
 
       <section className="card" aria-labelledby={`${id}-sinks`}>
         <h2 id={`${id}-sinks`} className="card__title">
@@ -241,214 +219,173 @@ export function AlertSinksPage({ siteKey }: { siteKey: string }) {
         {sinks.status === 'error' && (
           <ErrorNotice error={sinks.error} title="Could not load the sinks" onRetry={reloadSinks} />
         )}
-        {sinks.status === 'ready' &&
-          (sinkList.length === 0 ? (
-            <p className="muted">No sink yet: alerts reach the dashboard inbox only.</p>
-          ) : (
-            <div className="table-wrap">
-              <table className="table table--compact" data-testid="sink-table">
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Type</th>
-                    <th scope="col">Where</th>
-                    <th scope="col">Enabled</th>
-                    <th scope="col">Secret</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {sinkList.map((s) => (
-                    <tr key={s.id} data-testid="sink-row" data-name={s.name}>
-                      <th scope="row">{s.name}</th>
-                      <td>{s.type === 'webhook' ? 'webhook' : 'e-mail'}</td>
-                      <td>{where(s)}</td>
-                      <td>{s.enabled ? 'yes' : 'no'}</td>
-                      <td>{s.hasSecret ? 'stored, encrypted' : 'none'}</td>
-                      <td>
-                        <span className="button-row">
-                          <button
-                            type="button"
-                            className="button button--small"
-                            aria-label={`Edit ${s.name}`}
-                            onClick={() => edit(s)}
-                          >
-                            Edit
-                          </button>
-                          <button
-                            type="button"
-                            className="button button--small button--ghost"
-                            aria-label={`Remove ${s.name}`}
-                            disabled={busy}
-                            onClick={() => remove(s)}
-                          >
-                            Remove
-                          </button>
-                        </span>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          ))}
-        <form className="form form--grid" onSubmit={saveSink} data-testid="sink-form">
-          <fieldset className="field--wide">
-            <legend>{editingSink ? `Edit ${editingSink.name}` : 'Add a sink'}</legend>
-            <div className="form form--grid">
-              <div className="field">
-                <label htmlFor={`${id}-type`}>Type</label>
-                <select
-                  id={`${id}-type`}
-                  data-testid="sink-type"
-                  value={draft.type}
-                  onChange={(e) =>
-                    setDraft({ ...draft, type: e.target.value === 'email' ? 'email' : 'webhook' })
-                  }
-                >
-                  <option value="webhook">webhook</option>
-                  <option value="email">e-mail</option>
-                </select>
-              </div>
-              <div className="field">
-                <label htmlFor={`${id}-name`}>Name (what routes refer to)</label>
-                <input
-                  id={`${id}-name`}
-                  ref={nameInput}
-                  data-testid="sink-name"
-                  required
-                  pattern="[a-z0-9][a-z0-9_\-]*"
-                  maxLength={64}
-                  value={draft.name}
-                  onChange={set('name')}
-                />
-              </div>
-              <div className="field field--inline">
-                <input
-                  id={`${id}-enabled`}
-                  type="checkbox"
-                  checked={draft.enabled}
-                  onChange={check('enabled')}
-                />
-                <label htmlFor={`${id}-enabled`}>Enabled</label>
-              </div>
-              {draft.type === 'webhook' ? (
-                <>
-                  <div className="field field--wide">
-                    <label htmlFor={`${id}-url`}>URL (write-only)</label>
-                    <input
-                      id={`${id}-url`}
-                      data-testid="sink-url"
-                      type="url"
-                      required={!editingSink}
-                      placeholder={keep || 'https://hooks.slack.com/services/…'}
-                      autoComplete="off"
-                      value={draft.url}
-                      onChange={set('url')}
-                    />
-                  </div>
-                  <div className="field field--wide">
-                    <label htmlFor={`${id}-secret`}>
-                      Signing secret (write-only, at least {MIN_SIGNING_SECRET_CHARS} characters)
-                    </label>
-                    <input
-                      id={`${id}-secret`}
-                      data-testid="sink-signing-secret"
-                      type="password"
-                      required={!editingSink}
-                      minLength={MIN_SIGNING_SECRET_CHARS}
-                      placeholder={keep}
-                      autoComplete="new-password"
-                      value={draft.signingSecret}
-                      onChange={set('signingSecret')}
-                    />
-                  </div>
-                </>
-              ) : (
-                <>
-                  <div className="field">
-                    <label htmlFor={`${id}-host`}>SMTP host</label>
-                    <input id={`${id}-host`} required value={draft.host} onChange={set('host')} />
-                  </div>
-                  <div className="field">
-                    <label htmlFor={`${id}-port`}>Port</label>
-                    <input
-                      id={`${id}-port`}
-                      type="number"
-                      min={1}
-                      max={65535}
-                      required
-                      value={draft.port}
-                      onChange={set('port')}
-                    />
-                  </div>
-                  <div className="field field--inline">
-                    <input
-                      id={`${id}-secure`}
-                      type="checkbox"
-                      checked={draft.secure}
-                      onChange={check('secure')}
-                    />
-                    <label htmlFor={`${id}-secure`}>Implicit TLS (port 465)</label>
-                  </div>
-                  <div className="field">
-                    <label htmlFor={`${id}-from`}>From</label>
-                    <input
-                      id={`${id}-from`}
-                      type="email"
-                      required
-                      value={draft.from}
-                      onChange={set('from')}
-                    />
-                  </div>
-                  <div className="field field--wide">
-                    <label htmlFor={`${id}-to`}>To (comma-separated, up to 20)</label>
-                    <input id={`${id}-to`} required value={draft.to} onChange={set('to')} />
-                  </div>
-                  <div className="field">
-                    <label htmlFor={`${id}-user`}>Username (optional)</label>
-                    <input
-                      id={`${id}-user`}
-                      autoComplete="off"
-                      value={draft.username}
-                      onChange={set('username')}
-                    />
-                  </div>
-                  <div className="field">
-                    <label htmlFor={`${id}-password`}>Password (write-only)</label>
-                    <input
-                      id={`${id}-password`}
-                      type="password"
-                      autoComplete="new-password"
-                      placeholder={keep}
-                      value={draft.password}
-                      onChange={set('password')}
-                    />
-                  </div>
-                </>
-              )}
-            </div>
-          </fieldset>
-          <div className="form__actions field--wide">
-            <button type="submit" className="button button--primary" data-testid="sink-save" disabled={busy}>
-              {editingSink ? 'Save sink' : 'Add sink'}
-            </button>
-            {editingSink && (
-              <button
-                type="button"
-                className="button button--ghost"
-                onClick={() => {
-                  setEditing(null);
-                  setDraft(EMPTY);
-                }}
-              >
-                Cancel
-              </button>
-            )}
-          </div>
-        </form>
+        {/* The form is there while the sinks load too (adding needs none of them). */}
+        <EditableList
+          testId="sink"
+          items={sinkList}
+          keyOf={(s) => s.id}
+          nameOf={(s) => s.name}
+          rowData={(s) => ({ 'data-name': s.name })}
+          columns={COLUMNS}
+          caption="Alert sinks"
+          captionHidden
+          empty={
+            sinks.status === 'ready' && (
+              <p className="muted">No sink yet: alerts reach the dashboard inbox only.</p>
+            )
+          }
+          outcome={outcome}
+          onEdit={edit}
+          onRemove={remove}
+          form={{
+            legend: editingSink ? `Edit ${editingSink.name}` : 'Add a sink',
+            submitLabel: editingSink ? 'Save sink' : 'Add sink',
+            onSubmit: saveSink,
+            ...(editingSink
+              ? {
+                  onCancel: () => {
+                    setEditing(null);
+                    setDraft(EMPTY);
+                  },
+                }
+              : {}),
+            children: (
+              <>
+                <div className="field">
+                  <label htmlFor={`${id}-type`}>Type</label>
+                  <select
+                    id={`${id}-type`}
+                    data-testid="sink-type"
+                    value={draft.type}
+                    onChange={(e) =>
+                      setDraft({ ...draft, type: e.target.value === 'email' ? 'email' : 'webhook' })
+                    }
+                  >
+                    <option value="webhook">webhook</option>
+                    <option value="email">e-mail</option>
+                  </select>
+                </div>
+                <div className="field">
+                  <label htmlFor={`${id}-name`}>Name (what routes refer to)</label>
+                  <input
+                    id={`${id}-name`}
+                    ref={nameInput}
+                    data-testid="sink-name"
+                    required
+                    pattern="[a-z0-9][a-z0-9_\-]*"
+                    maxLength={64}
+                    value={draft.name}
+                    onChange={set('name')}
+                  />
+                </div>
+                <div className="field field--inline">
+                  <input
+                    id={`${id}-enabled`}
+                    type="checkbox"
+                    checked={draft.enabled}
+                    onChange={check('enabled')}
+                  />
+                  <label htmlFor={`${id}-enabled`}>Enabled</label>
+                </div>
+                {draft.type === 'webhook' ? (
+                  <>
+                    <div className="field field--wide">
+                      <label htmlFor={`${id}-url`}>URL (write-only)</label>
+                      <input
+                        id={`${id}-url`}
+                        data-testid="sink-url"
+                        type="url"
+                        required={!editingSink}
+                        placeholder={keep || 'https://hooks.slack.com/services/…'}
+                        autoComplete="off"
+                        value={draft.url}
+                        onChange={set('url')}
+                      />
+                    </div>
+                    <div className="field field--wide">
+                      <label htmlFor={`${id}-secret`}>
+                        Signing secret (write-only, at least {MIN_SIGNING_SECRET_CHARS} characters)
+                      </label>
+                      <input
+                        id={`${id}-secret`}
+                        data-testid="sink-signing-secret"
+                        type="password"
+                        required={!editingSink}
+                        minLength={MIN_SIGNING_SECRET_CHARS}
+                        placeholder={keep}
+                        autoComplete="new-password"
+                        value={draft.signingSecret}
+                        onChange={set('signingSecret')}
+                      />
+                    </div>
+                  </>
+                ) : (
+                  <>
+                    <div className="field">
+                      <label htmlFor={`${id}-host`}>SMTP host</label>
+                      <input id={`${id}-host`} required value={draft.host} onChange={set('host')} />
+                    </div>
+                    <div className="field">
+                      <label htmlFor={`${id}-port`}>Port</label>
+                      <input
+                        id={`${id}-port`}
+                        type="number"
+                        min={1}
+                        max={65535}
+                        required
+                        value={draft.port}
+                        onChange={set('port')}
+                      />
+                    </div>
+                    <div className="field field--inline">
+                      <input
+                        id={`${id}-secure`}
+                        type="checkbox"
+                        checked={draft.secure}
+                        onChange={check('secure')}
+                      />
+                      <label htmlFor={`${id}-secure`}>Implicit TLS (port 465)</label>
+                    </div>
+                    <div className="field">
+                      <label htmlFor={`${id}-from`}>From</label>
+                      <input
+                        id={`${id}-from`}
+                        type="email"
+                        required
+                        value={draft.from}
+                        onChange={set('from')}
+                      />
+                    </div>
+                    <div className="field field--wide">
+                      <label htmlFor={`${id}-to`}>To (comma-separated, up to 20)</label>
+                      <input id={`${id}-to`} required value={draft.to} onChange={set('to')} />
+                    </div>
+                    <div className="field">
+                      <label htmlFor={`${id}-user`}>Username (optional)</label>
+                      <input
+                        id={`${id}-user`}
+                        autoComplete="off"
+                        value={draft.username}
+                        onChange={set('username')}
+                      />
+                    </div>
+                    <div className="field">
+                      <label htmlFor={`${id}-password`}>Password (write-only)</label>
+                      <input
+                        id={`${id}-password`}
+                        type="password"
+                        autoComplete="new-password"
+                        placeholder={keep}
+                        value={draft.password}
+                        onChange={set('password')}
+                      />
+                    </div>
+                  </>
+                )}
+              </>
+            ),
+          }}
+        />
       </section>
 
       <section className="card" aria-labelledby={`${id}-routing`}>
@@ -513,7 +450,7 @@ export function AlertSinksPage({ siteKey }: { siteKey: string }) {
                 type="submit"
                 className="button button--primary"
                 data-testid="routing-save"
-                disabled={busy}
+                disabled={outcome.busy}
               >
                 Save routing
               </button>

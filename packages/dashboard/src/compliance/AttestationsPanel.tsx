@@ -6,8 +6,8 @@ import {
   attestationKindSchema,
   READINESS_AREA_TITLES,
 } from '@veil/core';
-import { type FormEvent, useId, useRef, useState } from 'react';
-import { describeError } from '../api/ApiError';
+import { useId, useState } from 'react';
+import { EditableList, type ListColumn, OutcomeRegion, useActionOutcome } from '../components/EditableList';
 import type { ComplianceApi } from './complianceApi';
 
 /** What each kind says, in the words of the form. */
@@ -31,6 +31,23 @@ function countsFor(kind: AttestationKind): string {
   return area === null ? 'checklists' : `readiness: ${READINESS_AREA_TITLES[area]}`;
 }
 
+const COLUMNS: readonly ListColumn<Attestation>[] = [
+  {
+    header: 'Kind',
+    cell: (a) => (
+      <>
+        {KIND_LABELS[a.kind]}
+        <span className="muted small"> ({countsFor(a.kind)})</span>
+      </>
+    ),
+  },
+  { header: 'Statement', cell: (a) => a.statement },
+  { header: 'Reference', cell: (a) => a.reference ?? '—' },
+  { header: 'By', cell: (a) => a.attestedBy },
+  { header: 'On', cell: (a) => day(a.attestedAt) },
+  { header: 'Counts until', cell: (a) => (a.valid ? day(a.expiresAt) : `expired ${day(a.expiresAt)}`) },
+];
+
 /**
  * The site's attestations (dated, attributed, each counting for a year) and a form to record one:
  * what Veil holds no evidence of itself (a training, a reviewed playbook, a signed DPA). The
@@ -48,135 +65,81 @@ export function AttestationsPanel(props: {
   const [kind, setKind] = useState<AttestationKind>(ATTESTATION_KINDS[0]);
   const [statement, setStatement] = useState('');
   const [reference, setReference] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const outcome = useRef<HTMLDivElement>(null);
+  const outcome = useActionOutcome();
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setMessage(null);
-    try {
-      const made = await props.compliance.attest(props.siteKey, {
-        kind,
-        statement: statement.trim(),
-        ...(reference.trim() === '' ? {} : { reference: reference.trim() }),
-      });
-      setMessage({
-        ok: true,
-        text: `Recorded “${KIND_LABELS[made.kind]}” by ${made.attestedBy}; it counts until ${day(made.expiresAt)}.`,
-      });
-      setStatement('');
-      setReference('');
-      props.onChanged();
-    } catch (error) {
-      setMessage({ ok: false, text: describeError(error) });
-    } finally {
-      setBusy(false);
-      requestAnimationFrame(() => outcome.current?.focus());
-    }
+  const record = async () => {
+    const made = await props.compliance.attest(props.siteKey, {
+      kind,
+      statement: statement.trim(),
+      ...(reference.trim() === '' ? {} : { reference: reference.trim() }),
+    });
+    setStatement('');
+    setReference('');
+    props.onChanged();
+    return `Recorded “${KIND_LABELS[made.kind]}” by ${made.attestedBy}; it counts until ${day(made.expiresAt)}.`;
   };
 
   return (
     <div className="attestations">
-      {props.attestations.length === 0 ? (
-        <p className="muted">No attestation recorded.</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="table table--compact" data-testid="attestation-table">
-            <caption className="visually-hidden">Attestations, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Kind</th>
-                <th scope="col">Statement</th>
-                <th scope="col">Reference</th>
-                <th scope="col">By</th>
-                <th scope="col">On</th>
-                <th scope="col">Counts until</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.attestations.map((a) => (
-                <tr key={a.id} data-testid="attestation-row" data-kind={a.kind} data-valid={a.valid}>
-                  <th scope="row">
-                    {KIND_LABELS[a.kind]}
-                    <span className="muted small"> ({countsFor(a.kind)})</span>
-                  </th>
-                  <td>{a.statement}</td>
-                  <td>{a.reference ?? '—'}</td>
-                  <td>{a.attestedBy}</td>
-                  <td>{day(a.attestedAt)}</td>
-                  <td>{a.valid ? day(a.expiresAt) : `expired ${day(a.expiresAt)}`}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <form className="form form--grid" onSubmit={(e) => void submit(e)} data-testid="attestation-form">
-        <fieldset className="field--wide">
-          <legend>Record an attestation (dated and signed with your name; counts for a year)</legend>
-          <div className="form form--grid">
-            <div className="field">
-              <label htmlFor={`${id}-kind`}>What was done</label>
-              <select
-                id={`${id}-kind`}
-                data-testid="attestation-kind"
-                value={kind}
-                onChange={(e) => setKind(attestationKindSchema.parse(e.target.value))}
-              >
-                {ATTESTATION_KINDS.map((k) => (
-                  <option key={k} value={k}>
-                    {KIND_LABELS[k]} ({countsFor(k)})
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field field--wide">
-              <label htmlFor={`${id}-statement`}>Statement</label>
-              <input
-                id={`${id}-statement`}
-                data-testid="attestation-statement"
-                required
-                minLength={3}
-                maxLength={500}
-                value={statement}
-                onChange={(e) => setStatement(e.target.value)}
-              />
-            </div>
-            <div className="field field--wide">
-              <label htmlFor={`${id}-reference`}>Where the evidence is kept (optional)</label>
-              <input
-                id={`${id}-reference`}
-                data-testid="attestation-reference"
-                maxLength={300}
-                value={reference}
-                onChange={(e) => setReference(e.target.value)}
-              />
-            </div>
-          </div>
-        </fieldset>
-        <div className="form__actions field--wide">
-          <button
-            type="submit"
-            className="button button--primary"
-            data-testid="attestation-save"
-            disabled={busy}
-          >
-            Record attestation
-          </button>
-        </div>
-      </form>
-      <div aria-live="polite" ref={outcome} tabIndex={-1} data-testid="attestation-outcome">
-        {message && (
-          <p
-            className={`notice notice--${message.ok ? 'success' : 'error'}`}
-            role={message.ok ? undefined : 'alert'}
-          >
-            {message.text}
-          </p>
-        )}
-      </div>
+      <EditableList
+        testId="attestation"
+        items={props.attestations}
+        keyOf={(a) => a.id}
+        nameOf={(a) => KIND_LABELS[a.kind]}
+        rowData={(a) => ({ 'data-kind': a.kind, 'data-valid': a.valid })}
+        columns={COLUMNS}
+        caption="Attestations, newest first"
+        captionHidden
+        empty={<p className="muted">No attestation recorded.</p>}
+        outcome={outcome}
+        form={{
+          legend: 'Record an attestation (dated and signed with your name; counts for a year)',
+          submitLabel: 'Record attestation',
+          onSubmit: record,
+          children: (
+            <>
+              <div className="field">
+                <label htmlFor={`${id}-kind`}>What was done</label>
+                <select
+                  id={`${id}-kind`}
+                  data-testid="attestation-kind"
+                  value={kind}
+                  onChange={(e) => setKind(attestationKindSchema.parse(e.target.value))}
+                >
+                  {ATTESTATION_KINDS.map((k) => (
+                    <option key={k} value={k}>
+                      {KIND_LABELS[k]} ({countsFor(k)})
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div className="field field--wide">
+                <label htmlFor={`${id}-statement`}>Statement</label>
+                <input
+                  id={`${id}-statement`}
+                  data-testid="attestation-statement"
+                  required
+                  minLength={3}
+                  maxLength={500}
+                  value={statement}
+                  onChange={(e) => setStatement(e.target.value)}
+                />
+              </div>
+              <div className="field field--wide">
+                <label htmlFor={`${id}-reference`}>Where the evidence is kept (optional)</label>
+                <input
+                  id={`${id}-reference`}
+                  data-testid="attestation-reference"
+                  maxLength={300}
+                  value={reference}
+                  onChange={(e) => setReference(e.target.value)}
+                />
+              </div>
+            </>
+          ),
+        }}
+      />
+      <OutcomeRegion outcome={outcome} testId="attestation-outcome" />
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import type { Processor, ProcessorInput } from '@veil/core';
-import { type FormEvent, useId, useRef, useState } from 'react';
-import { describeError } from '../api/ApiError';
+import { useId, useRef, useState } from 'react';
+import { EditableList, type ListColumn, OutcomeRegion, useActionOutcome } from '../components/EditableList';
 import { ErrorNotice, Loading } from '../components/ErrorNotice';
 import { useResource } from '../hooks/useResource';
 import type { ComplianceApi } from './complianceApi';
@@ -37,6 +37,24 @@ function draftOf(p: Processor): Draft {
   };
 }
 
+const COLUMNS: readonly ListColumn<Processor>[] = [
+  { header: 'Name', cell: (p) => p.name },
+  { header: 'Role', cell: (p) => p.role },
+  { header: 'Purpose', cell: (p) => p.purpose },
+  { header: 'Location', cell: (p) => p.location },
+  { header: 'DPA signed', cell: (p) => (p.dpaSignedAt === null ? 'not signed' : day(p.dpaSignedAt)) },
+  { header: 'DPA reference', cell: (p) => p.dpaReference ?? '—' },
+  {
+    header: 'Changed',
+    className: 'small',
+    cell: (p) => (
+      <>
+        {day(p.updatedAt)} by {p.updatedBy}
+      </>
+    ),
+  },
+];
+
 function inputOf(d: Draft): ProcessorInput {
   return {
     name: d.name.trim(),
@@ -67,47 +85,30 @@ export function ProcessorRegister(props: {
   );
   const [editing, setEditing] = useState<string | null>(null);
   const [draft, setDraft] = useState<Draft>(EMPTY);
-  const [confirming, setConfirming] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const outcome = useActionOutcome();
   const nameInput = useRef<HTMLInputElement>(null);
-  const outcome = useRef<HTMLDivElement>(null);
 
-  const done = (text: string) => {
-    setMessage({ ok: true, text });
+  /** After a saved change: back to adding, and what depends on the register is loaded again. */
+  const changed = (text: string) => {
     setEditing(null);
     setDraft(EMPTY);
-    setConfirming(null);
     reload();
     props.onChanged();
-    requestAnimationFrame(() => outcome.current?.focus());
+    return text;
   };
-  const attempt = async (action: () => Promise<string>) => {
-    setBusy(true);
-    setMessage(null);
-    try {
-      done(await action());
-    } catch (error) {
-      setMessage({ ok: false, text: describeError(error) });
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const save = (event: FormEvent) => {
-    event.preventDefault();
+  const save = async () => {
     const input = inputOf(draft);
-    void attempt(async () => {
-      await compliance.saveProcessor(siteKey, editing, input);
-      return editing === null ? `Added ${input.name} to the register.` : `Saved ${input.name}.`;
-    });
+    await compliance.saveProcessor(siteKey, editing, input);
+    return changed(editing === null ? `Added ${input.name} to the register.` : `Saved ${input.name}.`);
   };
   const edit = (p: Processor) => {
     setEditing(p.id);
     setDraft(draftOf(p));
-    setConfirming(null);
-    setMessage(null);
     requestAnimationFrame(() => nameInput.current?.focus());
+  };
+  const remove = async (p: Processor) => {
+    await compliance.removeProcessor(siteKey, p.id);
+    return changed(`Removed ${p.name} from the register.`);
   };
   const cancel = () => {
     setEditing(null);
@@ -123,195 +124,101 @@ export function ProcessorRegister(props: {
       {state.status === 'error' && (
         <ErrorNotice error={state.error} title="Could not load the register" onRetry={reload} />
       )}
-      {state.status === 'ready' &&
-        (state.data.length === 0 ? (
-          <p className="muted">The register is empty: add the processors that host or run Veil for you.</p>
-        ) : (
-          <div className="table-wrap">
-            <table className="table table--compact" data-testid="processor-table">
-              <caption>Processor register</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Purpose</th>
-                  <th scope="col">Location</th>
-                  <th scope="col">DPA signed</th>
-                  <th scope="col">DPA reference</th>
-                  <th scope="col">Changed</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {state.data.map((p) => (
-                  <tr key={p.id} data-testid="processor-row" data-name={p.name}>
-                    <th scope="row">{p.name}</th>
-                    <td>{p.role}</td>
-                    <td>{p.purpose}</td>
-                    <td>{p.location}</td>
-                    <td>{p.dpaSignedAt === null ? 'not signed' : day(p.dpaSignedAt)}</td>
-                    <td>{p.dpaReference ?? '—'}</td>
-                    <td className="small">
-                      {day(p.updatedAt)} by {p.updatedBy}
-                    </td>
-                    <td>
-                      {confirming === p.id ? (
-                        <span className="button-row">
-                          <button
-                            type="button"
-                            className="button button--small button--danger"
-                            data-testid="processor-remove-confirm"
-                            disabled={busy}
-                            // The confirmation replaces the button that had focus: it takes the focus.
-                            ref={(el) => el?.focus()}
-                            onClick={() =>
-                              attempt(async () => {
-                                await compliance.removeProcessor(siteKey, p.id);
-                                return `Removed ${p.name} from the register.`;
-                              })
-                            }
-                          >
-                            Remove {p.name}
-                          </button>
-                          <button
-                            type="button"
-                            className="button button--small button--ghost"
-                            onClick={() => setConfirming(null)}
-                          >
-                            Keep
-                          </button>
-                        </span>
-                      ) : (
-                        <span className="button-row">
-                          <button
-                            type="button"
-                            className="button button--small"
-                            data-testid="processor-edit"
-                            aria-label={`Edit ${p.name}`}
-                            onClick={() => edit(p)}
-                          >
-                            Edit
-                          </button>
-                          <button
-                            type="button"
-                            className="button button--small button--ghost"
-                            data-testid="processor-remove"
-                            aria-label={`Remove ${p.name}`}
-                            onClick={() => setConfirming(p.id)}
-                          >
-                            Remove
-                          </button>
-                        </span>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ))}
       {state.status === 'ready' && (
-        <form className="form form--grid" onSubmit={save} data-testid="processor-form">
-          <fieldset className="field--wide">
-            <legend>{editing === null ? 'Add a processor' : `Edit ${editingName ?? 'processor'}`}</legend>
-            <div className="form form--grid">
-              <div className="field">
-                <label htmlFor={`${id}-name`}>Name</label>
-                <input
-                  id={`${id}-name`}
-                  ref={nameInput}
-                  data-testid="processor-name"
-                  required
-                  maxLength={200}
-                  value={draft.name}
-                  onChange={set('name')}
-                />
-              </div>
-              <div className="field">
-                <label htmlFor={`${id}-role`}>Role</label>
-                <select
-                  id={`${id}-role`}
-                  data-testid="processor-role"
-                  value={draft.role}
-                  onChange={set('role')}
-                >
-                  <option value="processor">processor</option>
-                  <option value="subprocessor">subprocessor</option>
-                </select>
-              </div>
-              <div className="field field--wide">
-                <label htmlFor={`${id}-purpose`}>Purpose</label>
-                <input
-                  id={`${id}-purpose`}
-                  data-testid="processor-purpose"
-                  required
-                  maxLength={500}
-                  value={draft.purpose}
-                  onChange={set('purpose')}
-                />
-              </div>
-              <div className="field">
-                <label htmlFor={`${id}-location`}>Location (country or region)</label>
-                <input
-                  id={`${id}-location`}
-                  data-testid="processor-location"
-                  required
-                  maxLength={100}
-                  value={draft.location}
-                  onChange={set('location')}
-                />
-              </div>
-              <div className="field">
-                <label htmlFor={`${id}-signed`}>DPA signed on (empty: not signed)</label>
-                <input
-                  id={`${id}-signed`}
-                  type="date"
-                  data-testid="processor-dpa-signed"
-                  value={draft.dpaSigned}
-                  onChange={set('dpaSigned')}
-                />
-              </div>
-              <div className="field">
-                <label htmlFor={`${id}-reference`}>Where the DPA is kept</label>
-                <input
-                  id={`${id}-reference`}
-                  data-testid="processor-dpa-reference"
-                  maxLength={300}
-                  value={draft.dpaReference}
-                  onChange={set('dpaReference')}
-                />
-              </div>
-            </div>
-          </fieldset>
-          <div className="form__actions field--wide">
-            <button
-              type="submit"
-              className="button button--primary"
-              data-testid="processor-save"
-              disabled={busy}
-            >
-              {editing === null ? 'Add processor' : 'Save changes'}
-            </button>
-            {editing !== null && (
-              <button type="button" className="button button--ghost" onClick={cancel}>
-                Cancel
-              </button>
-            )}
-          </div>
-        </form>
+        <EditableList
+          testId="processor"
+          items={state.data}
+          keyOf={(p) => p.id}
+          nameOf={(p) => p.name}
+          rowData={(p) => ({ 'data-name': p.name })}
+          columns={COLUMNS}
+          caption="Processor register"
+          empty={
+            <p className="muted">The register is empty: add the processors that host or run Veil for you.</p>
+          }
+          outcome={outcome}
+          onEdit={edit}
+          onRemove={remove}
+          confirmRemove
+          form={{
+            legend: editing === null ? 'Add a processor' : `Edit ${editingName ?? 'processor'}`,
+            submitLabel: editing === null ? 'Add processor' : 'Save changes',
+            onSubmit: save,
+            ...(editing === null ? {} : { onCancel: cancel }),
+            children: (
+              <>
+                <div className="field">
+                  <label htmlFor={`${id}-name`}>Name</label>
+                  <input
+                    id={`${id}-name`}
+                    ref={nameInput}
+                    data-testid="processor-name"
+                    required
+                    maxLength={200}
+                    value={draft.name}
+                    onChange={set('name')}
+                  />
+                </div>
+                <div className="field">
+                  <label htmlFor={`${id}-role`}>Role</label>
+                  <select
+                    id={`${id}-role`}
+                    data-testid="processor-role"
+                    value={draft.role}
+                    onChange={set('role')}
+                  >
+                    <option value="processor">processor</option>
+                    <option value="subprocessor">subprocessor</option>
+                  </select>
+                </div>
+                <div className="field field--wide">
+                  <label htmlFor={`${id}-purpose`}>Purpose</label>
+                  <input
+                    id={`${id}-purpose`}
+                    data-testid="processor-purpose"
+                    required
+                    maxLength={500}
+                    value={draft.purpose}
+                    onChange={set('purpose')}
+                  />
+                </div>
+                <div className="field">
+                  <label htmlFor={`${id}-location`}>Location (country or region)</label>
+                  <input
+                    id={`${id}-location`}
+                    data-testid="processor-location"
+                    required
+                    maxLength={100}
+                    value={draft.location}
+                    onChange={set('location')}
+                  />
+                </div>
+                <div className="field">
+                  <label htmlFor={`${id}-signed`}>DPA signed on (empty: not signed)</label>
+                  <input
+                    id={`${id}-signed`}
+                    type="date"
+                    data-testid="processor-dpa-signed"
+                    value={draft.dpaSigned}
+                    onChange={set('dpaSigned')}
+                  />
+                </div>
+                <div className="field">
+                  <label htmlFor={`${id}-reference`}>Where the DPA is kept</label>
+                  <input
+                    id={`${id}-reference`}
+                    data-testid="processor-dpa-reference"
+                    maxLength={300}
+                    value={draft.dpaReference}
+                    onChange={set('dpaReference')}
+                  />
+                </div>
+              </>
+            ),
+          }}
+        />
       )}
-      <div aria-live="polite" ref={outcome} tabIndex={-1} data-testid="processor-outcome">
-        {message && (
-          <p
-            className={`notice notice--${message.ok ? 'success' : 'error'}`}
-            role={message.ok ? undefined : 'alert'}
-          >
-            {message.text}
-          </p>
-        )}
-      </div>
+      <OutcomeRegion outcome={outcome} testId="processor-outcome" />
     </div>
   );
 }
