@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { createApiToken, type RunningServer, systemClock } from '../../../packages/server/src/index.js';
-import { ownerFor, startDashboardServer } from '../../support/dashboard.js';
+import { type Owner, ownerFor, startDashboardServer } from '../../support/dashboard.js';
 import { eventually as waitFor } from '../../support/waitFor.js';
 
 /** What a person's Chromium says it is: the headless build names itself in its user agent. */
@@ -14,6 +14,8 @@ export interface Veil {
   baseUrl: string;
   /** An analyst's API token (`heatmaps:read`). */
   analyst: string;
+  /** The owner (password and TOTP), for the dashboard's sign-in (`signIn` in test/support). */
+  owner: Owner;
   close(): Promise<void>;
 }
 
@@ -38,6 +40,7 @@ export async function startVeil(env: Record<string, string> = {}): Promise<Veil>
     server,
     baseUrl: server.url,
     analyst: token,
+    owner: dashboard.owner,
     close: () => dashboard.close(),
   };
 }

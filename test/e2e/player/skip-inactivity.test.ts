@@ -14,13 +14,12 @@ import { fileURLToPath } from 'node:url';
 import { parsePrivacyPolicy } from '@veil/core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { base32Decode, totp } from '../../../packages/server/src/auth/totp.js';
 import type { SiteRecord } from '../../../packages/server/src/storage/sites/SiteRepository.js';
 import { launchChromium } from '../../support/browser.js';
+import { signIn } from '../../support/dashboard.js';
 import { apiGet, eventually, personContext, startVeil, type Veil } from '../heatmaps/support.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const OWNER_TOTP_SECRET = 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU';
 /** The idle gap between the two clicks, on the page's clock. */
 const IDLE_MS = 60_000;
 
@@ -31,7 +30,7 @@ let pagesOrigin: string;
 let site: SiteRecord;
 
 beforeAll(async () => {
-  veil = await startVeil({ VEIL_DEMO: 'false', VEIL_ADMIN_TOTP_SECRET: OWNER_TOTP_SECRET });
+  veil = await startVeil({ VEIL_DEMO: 'false' });
   browser = await launchChromium();
   const html = readFileSync(join(here, 'pages', 'idle.html'), 'utf8');
   pages = createServer((_req, res) => {
@@ -115,12 +114,7 @@ describe('skipping inactivity in the player', () => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     const page = await context.newPage();
     try {
-      await page.goto(`${veil.baseUrl}/`);
-      await page.getByTestId('login-email').fill('owner@heatmaps.e2e');
-      await page.getByTestId('login-password').fill('heatmaps-e2e-Owner-Passw0rd!');
-      await page.getByTestId('login-submit').click();
-      await page.getByTestId('totp-code').fill(totp(base32Decode(OWNER_TOTP_SECRET), Date.now()));
-      await page.getByTestId('totp-submit').click();
+      await signIn(page, veil.baseUrl, veil.owner);
       await page.getByTestId('site-card').first().waitFor();
       await page.goto(`${veil.baseUrl}/sessions/${encodeURIComponent(sessionId)}`);
       await page.getByTestId('purpose-input').fill('player e2e: inactivity is skipped');

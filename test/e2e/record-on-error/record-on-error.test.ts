@@ -15,16 +15,15 @@ import { fileURLToPath } from 'node:url';
 import { EventType, parsePrivacyPolicy, type RecordedEvent, VeilCustomTag } from '@veil/core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { base32Decode, totp } from '../../../packages/server/src/auth/totp.js';
 import { createApiToken, systemClock } from '../../../packages/server/src/index.js';
 import type { SiteRecord } from '../../../packages/server/src/storage/sites/SiteRepository.js';
 import { launchChromium } from '../../support/browser.js';
+import { signIn } from '../../support/dashboard.js';
 import { type IngestTap, startIngestTap } from '../../support/ingestCapture.js';
 import { grantedEventsPath } from '../../support/replayGrant.js';
 import { apiGet, DESKTOP_CHROME_UA, startVeil, type Veil } from '../heatmaps/support.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const OWNER_TOTP_SECRET = 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU';
 const WINDOW_S = 5;
 const AFTER_S = 2;
 const PLANTED = 'planted.buyer@example.org';
@@ -38,7 +37,7 @@ let site: SiteRecord;
 let viewer: string;
 
 beforeAll(async () => {
-  veil = await startVeil({ VEIL_DEMO: 'false', VEIL_ADMIN_TOTP_SECRET: OWNER_TOTP_SECRET });
+  veil = await startVeil({ VEIL_DEMO: 'false' });
   browser = await launchChromium();
   tap = await startIngestTap();
   const html = readFileSync(join(here, 'pages', 'app.html'), 'utf8');
@@ -209,12 +208,7 @@ describe('record-on-error', () => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     const dash = await context.newPage();
     try {
-      await dash.goto(`${veil.baseUrl}/`);
-      await dash.getByTestId('login-email').fill('owner@heatmaps.e2e');
-      await dash.getByTestId('login-password').fill('heatmaps-e2e-Owner-Passw0rd!');
-      await dash.getByTestId('login-submit').click();
-      await dash.getByTestId('totp-code').fill(totp(base32Decode(OWNER_TOTP_SECRET), Date.now()));
-      await dash.getByTestId('totp-submit').click();
+      await signIn(dash, veil.baseUrl, veil.owner);
       await dash.getByTestId('site-card').first().waitFor();
       await dash.goto(`${veil.baseUrl}/sessions/${encodeURIComponent(session.id)}`);
       await dash.getByTestId('purpose-input').fill('record-on-error e2e: the window replays');

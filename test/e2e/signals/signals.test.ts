@@ -12,18 +12,16 @@ import { fileURLToPath } from 'node:url';
 import { parsePrivacyPolicy, SIGNAL_KINDS, type SignalCounts } from '@veil/core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { base32Decode, totp } from '../../../packages/server/src/auth/totp.js';
 import { createApiToken, systemClock } from '../../../packages/server/src/index.js';
 import type { SiteRecord } from '../../../packages/server/src/storage/sites/SiteRepository.js';
 import { launchChromium } from '../../support/browser.js';
+import { signIn } from '../../support/dashboard.js';
 import { grantedEventsPath } from '../../support/replayGrant.js';
 import { apiGet, eventually, personContext, startVeil, type Veil } from '../heatmaps/support.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DEAD_WINDOW_PASSED_MS = 2_300;
 const PLANTED_EMAIL = 'jane.planted@example.org';
-/** The owner starts enrolled in TOTP with this secret (raw replays need a second factor). */
-const OWNER_TOTP_SECRET = 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU';
 
 let veil: Veil;
 let browser: Browser;
@@ -33,7 +31,7 @@ let site: SiteRecord;
 let viewer: string;
 
 beforeAll(async () => {
-  veil = await startVeil({ VEIL_DEMO: 'false', VEIL_ADMIN_TOTP_SECRET: OWNER_TOTP_SECRET });
+  veil = await startVeil({ VEIL_DEMO: 'false' });
   browser = await launchChromium();
   const html = readFileSync(join(here, 'pages', 'app.html'), 'utf8');
   pages = createServer((req, res) => {
@@ -199,12 +197,7 @@ describe('signals from scripted visits', () => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     const page = await context.newPage();
     try {
-      await page.goto(`${veil.baseUrl}/`);
-      await page.getByTestId('login-email').fill('owner@heatmaps.e2e');
-      await page.getByTestId('login-password').fill('heatmaps-e2e-Owner-Passw0rd!');
-      await page.getByTestId('login-submit').click();
-      await page.getByTestId('totp-code').fill(totp(base32Decode(OWNER_TOTP_SECRET), Date.now()));
-      await page.getByTestId('totp-submit').click();
+      await signIn(page, veil.baseUrl, veil.owner);
       await page.getByTestId('site-card').first().waitFor();
       await page.goto(`${veil.baseUrl}/sessions/${encodeURIComponent(frustrated.id)}`);
       await page.getByTestId('purpose-input').fill('signals e2e: the activity panel jumps the replay');
