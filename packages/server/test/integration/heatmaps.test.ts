@@ -1,9 +1,10 @@
 import { MS_PER_DAY } from '@veil/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTreeBytes } from '../../../../test/support/files.js';
+import { VISITOR_BITMAP_BITS } from '../../src/heatmap/visitorBitmap.js';
 import { makeBatch, metaEvent, sessionId, snapshotEvent } from '../support/batches.js';
 import { attentionEvent, layoutEvent, scrollEvent, tagEvent } from '../support/heatmapEvents.js';
-import { BROWSER_UA, heatmapSite, visit } from '../support/heatmapSites.js';
+import { BROWSER_UA, defaultVisitor, heatmapSite, visit } from '../support/heatmapSites.js';
 import { SITE_ORIGIN, startTestApp, type TestApp } from '../support/testApp.js';
 
 // The heatmap API end to end on a real SQLite file: batches in through ingest, figures out of
@@ -98,6 +99,19 @@ describe('heatmaps API', () => {
     expect(byPath[BUTTON]).toMatchObject({ clicks: 6, rage: 6, dead: 5 });
     expect(byPath[LINK]).toMatchObject({ clicks: 6, rage: 0, dead: 0 }); // 2 rage sessions < k
     expect(body.totals).toMatchObject({ rage: 8, dead: 5 });
+  });
+
+  it("gives each session its own visitor, distinct as the cohort counts them (the tests' premise)", async () => {
+    // Visitors are counted by a keyed-hash bit of 4096: random visitor ids of six sessions share a
+    // bit about once in 400 sites, and the test above then saw 4 dead-click visitors, not 5.
+    const site = await heatmapSite(t);
+    const ids = Array.from({ length: 600 }, () => sessionId());
+    const visitors = ids.map((id) => defaultVisitor(t, site, id));
+    const bits = new Set(
+      visitors.map((v) => t.app.veil.hasher.heatmapVisitorBit(site.id, v, VISITOR_BITMAP_BITS)),
+    );
+    expect(bits.size).toBe(ids.length);
+    expect(defaultVisitor(t, site, ids[0]!)).toBe(visitors[0]); // every batch of a session: one visitor
   });
 
   it('counts a session only once it is long enough, with everything it held', async () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type PrivacyPolicy, parsePrivacyPolicy, type RecordedEvent } from '@veil/core';
 import type { LightMyRequestResponse } from 'fastify';
+import { VISITOR_BITMAP_BITS } from '../../src/heatmap/visitorBitmap.js';
 import type { SiteRecord } from '../../src/storage/sites/SiteRepository.js';
 import { makeBatch, moveEvent, sessionId } from './batches.js';
 import { attentionEvent, clickEvent, viewEvent } from './heatmapEvents.js';
@@ -53,11 +54,55 @@ export interface Visit {
   /** Session length covered by the batch, ms (the policy's minimum is 3 s). */
   durationMs?: number;
   sessionId?: string;
-  /** The visitor (default: a new visitor per session; the minimum cohort counts visitors). */
+  /** The visitor (default: a new visitor per session, `defaultVisitor`; the minimum cohort counts visitors). */
   visitorId?: string;
   seq?: number;
   /** More request headers (a proxy's country header). */
   headers?: Record<string, string>;
+}
+
+/** Per site: the visitor bits its visitors took, and each session's default visitor. */
+const siteVisitors = new Map<string, { bits: Set<number>; bySession: Map<string, string> }>();
+
+function visitorsOf(site: SiteRecord) {
+  let own = siteVisitors.get(site.id);
+  if (!own) {
+    own = { bits: new Set(), bySession: new Map() };
+    siteVisitors.set(site.id, own);
+  }
+  return own;
+}
+
+const bitOf = (t: TestApp, site: SiteRecord, visitorId: string): number =>
+  t.app.veil.hasher.heatmapVisitorBit(site.id, visitorId, VISITOR_BITMAP_BITS);
+
+/**
+ * The default visitor of a session on `site`: its own visitor, the same for every batch of the
+ * session, whose visitor bit (`SubjectHasher.heatmapVisitorBit`, keyed by the app's secret) no
+ * other default visitor of the site has. Distinct visitors are counted by these bits, and two of
+ * 4096 random bits collide about once in 400 sites of six visitors: a test of "6 sessions, 6
+ * visitors, k = 5" then saw 5 (or 4) and withheld what it expected to see. A visitor a test
+ * names (`Visit.visitorId`) keeps its id, and default visitors after it avoid its bit.
+ */
+export function defaultVisitor(t: TestApp, site: SiteRecord, sessionId: string): string {
+  const own = visitorsOf(site);
+  const known = own.bySession.get(sessionId);
+  if (known !== undefined) return known;
+  if (own.bits.size >= VISITOR_BITMAP_BITS) throw new Error('no visitor bit left on this site');
+  for (let n = 0; ; n++) {
+    const visitorId = `visitor_${n}_${sessionId}`.slice(0, 64);
+    const bit = bitOf(t, site, visitorId);
+    if (own.bits.has(bit)) continue;
+    own.bits.add(bit);
+    own.bySession.set(sessionId, visitorId);
+    return visitorId;
+  }
+}
+
+/** A visitor named by a test: its bit is taken, so that later default visitors are distinct from it. */
+function namedVisitor(t: TestApp, site: SiteRecord, visitorId: string): string {
+  visitorsOf(site).bits.add(bitOf(t, site, visitorId));
+  return visitorId;
 }
 
 /** One session's batch on the site: its page view, clicks a second apart, and activity until `durationMs`. */
@@ -82,7 +127,7 @@ export async function visit(
     makeBatch({
       siteKey: site.siteKey,
       sessionId: id,
-      visitorId: v.visitorId ?? `visitor_${id}`.slice(0, 64),
+      visitorId: v.visitorId === undefined ? defaultVisitor(t, site, id) : namedVisitor(t, site, v.visitorId),
       seq: v.seq ?? 0,
       sentAt: t0,
       events,
