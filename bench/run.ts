@@ -9,7 +9,8 @@
  * sustained-load run at `VEIL_LOAD_RATE` batches/s (default 500); `VEIL_BENCH_EVENTS=FILE` keeps and
  * reuses the recorded ingest batches. `VEIL_BENCH_SESSIONS` (default 1 000 000) sizes the retention
  * benchmark's site, `VEIL_BENCH_SCAN_SESSIONS` (default 20 000) its content scan,
- * `VEIL_BENCH_FUNNEL_SESSIONS` (default 1 000 000) the funnel benchmark's.
+ * `VEIL_BENCH_FUNNEL_SESSIONS` (default 1 000 000) the funnel benchmark's, `VEIL_BENCH_HEATMAP_CLICKS`
+ * (default `1000000,10000000`) the heatmap benchmark's two sizes.
  */
 import { copyFileSync, existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
