@@ -81,12 +81,13 @@ export class RedactionContext implements RedactionState {
 
   /** A new full snapshot: rrweb numbers the nodes afresh. */
   resetTree(): void {
-    this.passwordNodes.clear();
-    this.stableIds = new Map();
+    if (this.passwordNodes.size > 0) this.passwordNodes.clear();
+    // Only when used: a new (or cleared) Map allocates its table, and stable ids are rare.
+    if (this.stableIds.size > 0) this.stableIds = new Map();
     // A loop, not `fill`: `fill` gives the array new storage, which then grows again.
     const texts = this.texts;
     for (let s = Math.min(this.used, texts.length) - 1; s >= 0; s--) texts[s] = undefined;
-    this.longText = new Map();
+    if (this.longText.size > 0) this.longText = new Map();
     this.textChars = 0;
     this.base = NONE;
     this.used = 0;
@@ -175,10 +176,10 @@ export class RedactionContext implements RedactionState {
       ]) {
         a.copyWithin(shift, 0, this.used);
       }
-      // Sized at once: appended slot by slot, the array would grow again for every text after.
-      const texts = new Array<string | undefined>(this.used + shift);
-      for (let s = 0; s < this.used; s++) texts[s + shift] = this.texts[s];
-      this.texts = texts;
+      // Moved in place, from the end: the array keeps the storage it grew to in earlier snapshots.
+      const texts = this.texts;
+      for (let s = Math.min(this.used, texts.length) - 1; s >= 0; s--) texts[s + shift] = texts[s];
+      for (let s = Math.min(shift, texts.length) - 1; s >= 0; s--) texts[s] = undefined;
       this.clear(0, shift);
       if (this.stableIds.size > 0)
         this.stableIds = new Map([...this.stableIds].map(([s, v]) => [s + shift, v]));

@@ -197,6 +197,12 @@ const MAX_PAYLOAD_DEPTH = 8;
  */
 const keys = (list: string): ReadonlySet<string> => new Set(list.split(' '));
 const EVENT_KEYS = keys('data');
+/**
+ * An event whose `timestamp` was read as a number by name first (`event`): `rest` then skips it.
+ * A timestamp (1.7e12) is no small integer, so reading it through `obj[k]` boxes it: one heap
+ * number per event, the walk's largest allocation on a stream.
+ */
+const EVENT_KEYS_NUMERIC_TIMESTAMP = keys('data timestamp');
 const NODE_KEYS = keys('tagName attributes childNodes textContent');
 /** A text, comment or CDATA node: its text only (children or attributes on one are scanned). */
 const TEXT_NODE_KEYS = keys('textContent');
@@ -379,6 +385,9 @@ class Walker {
   private pageFindings: string[] | undefined;
   /** Reused by `mutation`: its texts to join with their neighbours. */
   private readonly edges: number[] = [];
+  /** Reused by `joinAround`: remembered text before and after the text it joins. */
+  private readonly before: TextSlice[] = [];
+  private readonly after: TextSlice[] = [];
   passwordValuesReplaced = 0;
 
   constructor(options: RedactEventsOptions) {
@@ -414,7 +423,12 @@ class Walker {
    * finding there is a masking failure like any other. Nothing passes through unread.
    */
   event(e: RecordedEvent): void {
-    this.rest(e as Json, EVENT_KEYS, 'unknown:event', undefined);
+    this.rest(
+      e as Json,
+      typeof e.timestamp === 'number' ? EVENT_KEYS_NUMERIC_TIMESTAMP : EVENT_KEYS,
+      'unknown:event',
+      undefined,
+    );
     const data = e.data;
     if (!isObject(data)) {
       if (data !== undefined) e.data = this.deep(data, `unknown:event:${e.type}`, 0);
@@ -947,8 +961,11 @@ class Walker {
    */
   private joinAround(data: Json, id: number): void {
     if (this.maskAll) return; // every text is masked whole already
-    const before: TextSlice[] = [];
-    const after: TextSlice[] = [];
+    // Reused: most mutation texts have no remembered neighbour, and then nothing is allocated.
+    const before = this.before;
+    const after = this.after;
+    if (before.length > 0) before.length = 0;
+    if (after.length > 0) after.length = 0;
     this.ctx.inlineNeighbours(id, -1, RUN_CONTEXT_CHARS, before);
     this.ctx.inlineNeighbours(id, 1, RUN_CONTEXT_CHARS, after);
     if (before.length === 0 && after.length === 0) return;
@@ -960,6 +977,8 @@ class Walker {
       { id, text: selfText, offset: 0, length: selfText.length },
       ...after,
     ];
+    before.length = 0;
+    after.length = 0;
     if (this.screened) {
       // As in `flushRun`: counts, then the joined text's profile, before anything is joined.
       const screen = this.screen;
