@@ -195,7 +195,16 @@ const MAX_PAYLOAD_DEPTH = 8;
  * a string where rrweb writes a number is a shape the walk does not know) is scanned string by
  * string with every detector (`deep`), never passed through.
  */
-const keys = (list: string): ReadonlySet<string> => new Set(list.split(' '));
+/**
+ * A shape's keys: a short list compared with `===` (keys of parsed JSON are interned strings, so
+ * that is a pointer comparison), cheaper than a hash lookup for the one to four keys of a shape.
+ */
+type Keys = readonly string[];
+const keys = (list: string): Keys => list.split(' ');
+function isKnown(known: Keys, k: string): boolean {
+  for (let i = 0; i < known.length; i++) if (known[i] === k) return true;
+  return false;
+}
 const EVENT_KEYS = keys('data');
 /**
  * An event whose `timestamp` was read as a number by name first (`event`): `rest` then skips it.
@@ -224,7 +233,7 @@ const SET_KEYS = keys('value');
 const ADOPTED_STYLE_KEYS = keys('rules');
 const RULE_KEYS = keys('rule');
 const CANVAS_KEYS = keys('source id type');
-const NO_KEYS: ReadonlySet<string> = new Set();
+const NO_KEYS: Keys = [];
 const NO_ITEMS: readonly unknown[] = [];
 /** Shorter keys and tag names cannot hold a built-in detector's match (`mayHoldBuiltinPii`). */
 const MIN_SCREENED_NAME_CHARS = 6;
@@ -354,6 +363,8 @@ class Walker {
   /** Text nodes of the current run of inline text, in reading order (`flushRun`), and their ids. */
   private readonly run: Json[] = [];
   private readonly runIds: (number | undefined)[] = [];
+  /** Per piece of the run, when screened: it has a digit, an `@` or a `:` (`flushRun`). */
+  private readonly runMarked: boolean[] = [];
   /**
    * Pieces in the run (`run` and `runIds` are reused, never truncated: a truncated array gives
    * its storage back and the next push allocates it again).
@@ -487,10 +498,10 @@ class Walker {
   }
 
   /** Every key of `obj` outside `known` scanned string by string (`deep`) at `location`. */
-  private rest(obj: Json, known: ReadonlySet<string>, location: string, nodeId: number | undefined): void {
+  private rest(obj: Json, known: Keys, location: string, nodeId: number | undefined): void {
     for (const k in obj) {
       // A known key is read by the walk itself, and its name is Veil's own (clean).
-      if (known.has(k)) continue;
+      if (isKnown(known, k)) continue;
       const v = obj[k];
       if (typeof v === 'string' || (typeof v === 'object' && v !== null)) {
         this.setScanned(obj, k, this.deep(v, location, 0, k, nodeId), location, nodeId);
@@ -909,10 +920,16 @@ class Walker {
       if (id !== undefined) this.ctx.setText(id, redacted);
     } else {
       let candidate = !this.screened;
+      const marked = this.runMarked;
       if (this.screened) {
         // Every built-in detector needs a digit, an `@` or a `:` somewhere in the run (most runs
-        // have none: the counts are not even taken).
-        for (let i = 0; i < n && !candidate; i++) candidate = hasDigitOrMarker(run[i]!.textContent as string);
+        // have none: the counts are not even taken). Kept per piece for the scan of each piece
+        // on its own below.
+        for (let i = 0; i < n; i++) {
+          const m = hasDigitOrMarker(run[i]!.textContent as string);
+          marked[i] = m;
+          if (m) candidate = true;
+        }
       }
       if (candidate && this.screened) {
         const screen = this.screen;
@@ -946,7 +963,9 @@ class Walker {
         const node = run[i]!;
         const value = node.textContent as string;
         const id = ids[i];
-        const redacted = this.text(value, 'text', id) as string;
+        // A piece without a digit, an `@` or a `:` (screened above; masking only takes them
+        // away) cannot hold a built-in detector's match: `text` would return it as it is.
+        const redacted = this.screened && !marked[i] ? value : (this.text(value, 'text', id) as string);
         if (redacted !== value) node.textContent = redacted;
         if (id !== undefined) this.ctx.setText(id, redacted);
       }
@@ -1099,7 +1118,7 @@ class Walker {
         // canvases as boxes, so what a recorder sent of one is dropped.
         let dropped = false;
         for (const k in data) {
-          if (CANVAS_KEYS.has(k)) continue;
+          if (isKnown(CANVAS_KEYS, k)) continue;
           delete data[k];
           dropped = true;
         }

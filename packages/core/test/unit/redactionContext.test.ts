@@ -101,6 +101,40 @@ describe('element paths of findings', () => {
     expect(paths.email).toBe('main#content>p:nth-of-type(2)'); // after it
   });
 
+  it('keeps remembered text when a snapshot numbers its document after its nodes (slots shift)', () => {
+    // The document's id is the highest (as in the bench stream): every node after it has a lower
+    // id, and the remembered texts move to new slots. A second snapshot does it again, larger.
+    const shifted = (base: number, first: string) =>
+      snapshot({
+        type: NodeType.Document,
+        id: base + 50,
+        childNodes: [
+          el(base, 'p', {}, [el(base + 1, 'span', {}, [text(base + 2, first)])]),
+          el(base + 3, 'p', {}, [text(base + 4, 'nothing here')]),
+        ],
+      });
+    for (const [base, add] of [
+      [10, 'example.org'],
+      [200, 'example.org'],
+    ] as const) {
+      const context = new RedactionContext();
+      redactEvents([shifted(100, 'write to jane.doe@'), shifted(base, 'write to jane.doe@')], { context });
+      const { events, findings } = redactEvents(
+        [mutation({ adds: [{ parentId: base, nextId: null, node: text(base + 5, add) }] })],
+        { context },
+      );
+      const stored = JSON.stringify(events);
+      expect(stored).not.toContain('jane.doe');
+      expect(stored).not.toContain('example.org');
+      expect(findings.map((f) => [f.label, f.elementPath])).toEqual([
+        ['email', 'p:nth-of-type(1)>span:nth-of-type(1)'],
+      ]);
+      // The second paragraph's text is still the one remembered for its own node.
+      expect(context.textOf(base + 4)).toBe('nothing here');
+      expect(context.textOf(base + 2)).toBe('write to *********');
+    }
+  });
+
   it('without a tracking context there are no paths (the browser)', () => {
     const { findings } = redactEvents([page()]);
     expect(findings.every((f) => f.elementPath === undefined)).toBe(true);

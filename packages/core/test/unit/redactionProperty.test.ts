@@ -310,6 +310,23 @@ describe('server redaction pass fails closed (property)', () => {
     );
   });
 
+  it('scans an event timestamp that is not a number (only a number is passed over unread)', () => {
+    const events = [
+      { type: EventType.Custom, timestamp: 'jane.doe@example.org', data: { tag: 'x', payload: {} } },
+      {
+        type: EventType.Custom,
+        timestamp: { at: 'card 4111 1111 1111 1111' },
+        data: { tag: 'x', payload: {} },
+      },
+    ] as unknown as RecordedEvent[];
+    const { events: out, findings } = redactEvents(events, { context: new RedactionContext() });
+    expect(leaked(out)).toEqual([]);
+    expect(findings.map((f) => `${f.label} ${f.location}`).sort()).toEqual([
+      'card unknown:event',
+      'email unknown:event',
+    ]);
+  });
+
   it('drops canvas drawing commands and pixel data URLs, and says so', () => {
     const events = [
       {
