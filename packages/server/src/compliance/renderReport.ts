@@ -1,11 +1,9 @@
 import type { ComplianceReport, ReportFormat } from '@veil/core';
-import { launchScanBrowser } from '@veil/scanner';
 import type { Browser } from 'playwright-core';
 import { VeilError } from '../errors/VeilError.js';
 import { assertReportChartsBuilt } from './drawReportCharts.js';
 import { printReportPdf } from './printReportPdf.js';
 import { renderReportHtml } from './renderReportHtml.js';
-import { reportGraphics } from './reportGraphics.js';
 
 export interface RenderedReport {
   body: Buffer;
@@ -27,8 +25,14 @@ export interface RenderReportOptions {
 const firstLine = (error: unknown): string =>
   error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
 
+/**
+ * The scanner's browser launcher (playwright-core) and the charts' graph layout (elkjs) are loaded
+ * on the first HTML or PDF pack, not at start-up: they cost seconds of CPU to load, which every
+ * server start (and restart after a crash) would pay for packs it may never render.
+ */
 async function startChromium(path: string, format: ReportFormat): Promise<Browser> {
   try {
+    const { launchScanBrowser } = await import('@veil/scanner');
     return await launchScanBrowser(path);
   } catch (error) {
     throw new VeilError(
@@ -62,6 +66,7 @@ export async function renderReport(
   const browser = await startChromium(options.chromiumPath, format);
   try {
     options.onProgress?.("drawing the dashboard's charts…");
+    const { reportGraphics } = await import('./reportGraphics.js');
     const graphics = await reportGraphics(report, { browser, dashboardDir: options.dashboardDir });
     if (format === 'html')
       return {
