@@ -254,6 +254,11 @@ describe('route table', () => {
         'step',
         ...Array.from({ length: 10 }, (_, i) => `click.${i}`),
         'reached',
+        // …and the funnel's received range and tag, so a step's list is exactly what it counted.
+        'receivedFrom',
+        'receivedTo',
+        'tagKey',
+        'tagValue',
       ].sort(),
     );
     expect(list.responses['200'].content['application/json'].schema.properties.sessions.items.$ref).toBe(
