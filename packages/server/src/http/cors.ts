@@ -5,11 +5,15 @@ export const PREFLIGHT_MAX_AGE_S = 600;
 
 /**
  * Lets `origin` read the response. Credentials are never allowed: ingest and site configuration
- * need no cookies. `Vary: Origin` keeps shared caches from mixing answers.
+ * need no cookies. `Vary: Origin` keeps shared caches from mixing answers. `Retry-After` is not a
+ * CORS-safelisted header: without `Access-Control-Expose-Headers` the recorder could not read it
+ * on a 503 or 429 and would fall back to its own exponential back-off.
  */
 export function allowOrigin(reply: FastifyReply, origin: string | undefined): void {
   reply.header('Vary', 'Origin');
-  if (origin !== undefined) reply.header('Access-Control-Allow-Origin', origin);
+  if (origin === undefined) return;
+  reply.header('Access-Control-Allow-Origin', origin);
+  reply.header('Access-Control-Expose-Headers', 'Retry-After');
 }
 
 export function preflightHeaders(

@@ -59,6 +59,29 @@ export async function ingestRoutes(app: FastifyInstance): Promise<void> {
     allowOrigin(reply, allowed ? origin : undefined);
   }
 
+  /**
+   * Origins lately found to belong to a site, with when that answer expires: a shed answer must
+   * be readable by the page (a CORS failure hides the 503 and its Retry-After, and the recorder
+   * falls back to its exponential back-off, up to a minute), yet shedding must stay cheap under
+   * overload, so a known origin costs one lookup a minute, not one per shed batch.
+   */
+  const knownOrigins = new Map<string, number>();
+  const KNOWN_ORIGIN_TTL_MS = 60_000;
+  const KNOWN_ORIGINS_MAX = 10_000;
+  async function corsForShed(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const origin = normalizeOrigin(request.headers.origin);
+    if (origin === undefined) return allowOrigin(reply, undefined);
+    const now = app.veil.clock.now();
+    const until = knownOrigins.get(origin);
+    if (until !== undefined && until > now) return allowOrigin(reply, origin);
+    const known = await store.sites.isKnownOrigin(origin);
+    if (known) {
+      if (knownOrigins.size >= KNOWN_ORIGINS_MAX) knownOrigins.clear();
+      knownOrigins.set(origin, now + KNOWN_ORIGIN_TTL_MS);
+    }
+    allowOrigin(reply, known ? origin : undefined);
+  }
+
   // Refusals by the HTTP layer itself (body over the limit) are counted as validate drops.
   app.setErrorHandler(async (error, request, reply) => {
     const response = toErrorResponse(error);
@@ -101,7 +124,10 @@ export async function ingestRoutes(app: FastifyInstance): Promise<void> {
         (perBatchMs !== undefined && arrivals.size * perBatchMs > maxQueueMs));
     if (arrivals.size >= maxInFlight || behind) {
       ingest.recordShed();
-      allowOrigin(reply, undefined);
+      await corsForShed(request, reply).catch((e: unknown) => {
+        request.log.warn({ err: e }, 'CORS lookup failed');
+        allowOrigin(reply, undefined);
+      });
       const error = new VeilError('unavailable', 'Veil is at its ingest limit; retry later');
       request.log.debug({ by: behind ? 'queueing delay' : 'count' }, 'batch shed');
       await reply.status(503).header('retry-after', String(SHED_RETRY_AFTER_SECONDS)).send(error.toBody());

@@ -29,6 +29,10 @@ describe('ingest load shedding (VEIL_INGEST_MAX_IN_FLIGHT)', () => {
     expect(statuses.every((s) => s === 202 || s === 503)).toBe(true);
     for (const a of shed) {
       expect(a.headers['retry-after']).toBe('1');
+      // The page can read the 503 and its Retry-After: a CORS failure would hide both, and the
+      // recorder would back off exponentially (up to a minute) instead of retrying in a second.
+      expect(a.headers['access-control-allow-origin']).toBe(SITE_ORIGIN);
+      expect(a.headers['access-control-expose-headers']).toBe('Retry-After');
       expect(a.json()).toEqual({ error: { code: 'unavailable', message: expect.any(String) } });
     }
     expect(t.app.veil.ingest.metrics.snapshot().shed).toBe(shed.length);
@@ -41,5 +45,21 @@ describe('ingest load shedding (VEIL_INGEST_MAX_IN_FLIGHT)', () => {
       expect(again.json()).toEqual({ sessionId: ids[i], ack: 0, duplicate: false });
     }
     for (const id of ids) expect(await t.app.veil.store.recordings.chunks(id)).toHaveLength(1);
+  });
+
+  it('lets no other origin read a shed answer', async () => {
+    const ids = Array.from({ length: 8 }, () => sessionId());
+    const answers = await Promise.all(
+      ids.map((id) =>
+        t.ingest(body(t.site.siteKey, id), {
+          'content-type': 'text/plain',
+          'content-encoding': 'gzip',
+          origin: 'https://elsewhere.example',
+        }),
+      ),
+    );
+    const shed = answers.filter((a) => a.statusCode === 503);
+    expect(shed.length).toBeGreaterThan(0);
+    for (const a of [...shed, ...answers]) expect(a.headers['access-control-allow-origin']).toBeUndefined();
   });
 });
