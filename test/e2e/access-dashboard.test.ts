@@ -1,5 +1,5 @@
 import { EventType, NodeType } from '@veil/core';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newApiToken, tokenHash } from '../../packages/server/src/auth/secrets.js';
 import type { RunningServer } from '../../packages/server/src/index.js';
@@ -123,6 +123,15 @@ afterAll(async () => {
   await veil?.close();
 });
 
+/** The server's answer when its database does not answer (a route interception). */
+function unavailable(route: Route): Promise<void> {
+  return route.fulfill({
+    status: 503,
+    contentType: 'application/json',
+    body: JSON.stringify({ error: { code: 'unavailable', message: 'the database does not answer' } }),
+  });
+}
+
 async function signInOwner(page: Page): Promise<void> {
   await signIn(page, server.url, OWNER);
   await page.getByTestId('site-card').first().waitFor();
@@ -173,22 +182,23 @@ describe('the Users page', () => {
     }
   });
 
-  it('shows an error when the tokens cannot be loaded, never an empty list', async () => {
+  it('shows an error when the users or tokens cannot be loaded, never an empty list', async () => {
     const page = await context.newPage();
     try {
       await page.goto(`${server.url}/`);
       await page.getByTestId('site-card').first().waitFor();
-      await page.route('**/api/v1/tokens', (route) =>
-        route.fulfill({
-          status: 503,
-          contentType: 'application/json',
-          body: JSON.stringify({ error: { code: 'unavailable', message: 'the database does not answer' } }),
-        }),
-      );
+      await page.route('**/api/v1/tokens', unavailable);
+      await page.route('**/api/v1/users', unavailable);
       await page.goto(`${server.url}/users`);
       await page.getByTestId('tokens-error').waitFor();
       expect(await page.getByTestId('tokens-error').textContent()).toContain('Could not load the API tokens');
       expect(await page.getByTestId('tokens-table').count()).toBe(0);
+      const usersError = page.getByTestId('users-load-error');
+      await usersError.waitFor();
+      expect(await usersError.textContent()).toContain('Could not load users');
+      expect(await usersError.textContent()).toContain('the database does not answer');
+      expect(await page.getByTestId('users-table').count()).toBe(0);
+      expect(await page.getByTestId('user-row').count()).toBe(0);
     } finally {
       await page.close();
     }
@@ -214,6 +224,24 @@ describe('the access report', () => {
       await page.close();
     }
   });
+
+  it('shows an error when the report cannot be loaded, never "nobody has opened a raw replay"', async () => {
+    const page = await context.newPage();
+    try {
+      await page.goto(`${server.url}/`);
+      await page.getByTestId('site-card').first().waitFor();
+      await page.route('**/api/v1/audit/access-report*', unavailable);
+      await page.goto(`${server.url}/audit/access`);
+      const error = page.getByTestId('access-report-error');
+      await error.waitFor();
+      expect(await error.textContent()).toContain('Could not load the report');
+      expect(await error.textContent()).toContain('the database does not answer');
+      expect(await page.getByText('Nobody has opened a raw replay').count()).toBe(0);
+      expect(await page.getByTestId('access-grants').count()).toBe(0);
+    } finally {
+      await page.close();
+    }
+  });
 });
 
 describe('the audit page', () => {
@@ -222,13 +250,7 @@ describe('the audit page', () => {
     try {
       await page.goto(`${server.url}/`);
       await page.getByTestId('site-card').first().waitFor();
-      await page.route('**/api/v1/alerts/access', (route) =>
-        route.fulfill({
-          status: 503,
-          contentType: 'application/json',
-          body: JSON.stringify({ error: { code: 'unavailable', message: 'the database does not answer' } }),
-        }),
-      );
+      await page.route('**/api/v1/alerts/access', unavailable);
       await page.goto(`${server.url}/audit`);
       const error = page.getByTestId('access-alerts-error');
       await error.waitFor();

@@ -118,6 +118,26 @@ describe('alert inbox in the dashboard', () => {
         ['alert.acknowledged', veil.owner.email, 'masking_failure', 'Ticket FE-4711: mask the contact field'],
         ['alert.resolved', veil.owner.email, 'masking_failure', 'Fixed in release 4.2'],
       ]);
+
+      // A failed load (#12) shows an error, never "No alert here.": the server answers 503, also
+      // after a filter change.
+      await page.route('**/api/v1/alerts?*', (route) =>
+        route.fulfill({
+          status: 503,
+          contentType: 'application/json',
+          body: JSON.stringify({ error: { code: 'unavailable', message: 'the database does not answer' } }),
+        }),
+      );
+      await page.getByTestId('inbox-kind').selectOption('canary');
+      const error = page.getByTestId('inbox-error');
+      await error.waitFor();
+      expect(await error.textContent()).toContain('the database does not answer');
+      expect(await page.getByTestId('inbox-empty').count()).toBe(0);
+      expect(await page.getByTestId('inbox-list').count()).toBe(0);
+      expect(await page.getByText('No alert here.').count()).toBe(0);
+      await page.reload();
+      await error.waitFor();
+      expect(await page.getByTestId('inbox-empty').count()).toBe(0);
     } finally {
       await context.close();
     }

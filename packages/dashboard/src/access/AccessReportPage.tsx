@@ -23,7 +23,12 @@ export function AccessReportPage() {
       />
       {report.status === 'loading' && <Loading label="Loading the report…" />}
       {report.status === 'error' && (
-        <ErrorNotice error={report.error} title="Could not load the report" onRetry={reload} />
+        <ErrorNotice
+          error={report.error}
+          title="Could not load the report"
+          onRetry={reload}
+          testId="access-report-error"
+        />
       )}
       {report.status === 'ready' && (
         <>

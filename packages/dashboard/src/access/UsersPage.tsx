@@ -78,7 +78,12 @@ export function UsersPage() {
         </h2>
         {users.status === 'loading' && <Loading label="Loading users…" />}
         {users.status === 'error' && (
-          <ErrorNotice error={users.error} title="Could not load users" onRetry={reloadUsers} />
+          <ErrorNotice
+            error={users.error}
+            title="Could not load users"
+            onRetry={reloadUsers}
+            testId="users-load-error"
+          />
         )}
         {users.status === 'ready' && (
           <div className="table-wrap">

@@ -84,7 +84,12 @@ export function AlertInboxPage({ siteKey }: { siteKey: string }) {
       </div>
       {alerts.status === 'loading' && <Loading label="Loading alerts…" />}
       {alerts.status === 'error' && (
-        <ErrorNotice error={alerts.error} title="Could not load the alerts" onRetry={reload} />
+        <ErrorNotice
+          error={alerts.error}
+          title="Could not load the alerts"
+          onRetry={reload}
+          testId="inbox-error"
+        />
       )}
       {alerts.status === 'ready' &&
         (alerts.data.length === 0 ? (

@@ -4,11 +4,13 @@ export interface ErrorNoticeProps {
   error: unknown;
   title?: string;
   onRetry?: () => void;
+  /** `data-testid` of the notice. */
+  testId?: string;
 }
 
-export function ErrorNotice({ error, title = 'Could not load this', onRetry }: ErrorNoticeProps) {
+export function ErrorNotice({ error, title = 'Could not load this', onRetry, testId }: ErrorNoticeProps) {
   return (
-    <div className="notice notice--error" role="alert">
+    <div className="notice notice--error" role="alert" data-testid={testId}>
       <div>
         <p className="notice__title">{title}</p>
         <p className="notice__body">{describeError(error)}</p>
