@@ -7,7 +7,7 @@ import { CONSENT_RATE_CHECK_INTERVAL_MS, detectConsentRateDrops } from './consen
 import { type AppDeps, createApp, type VeilApp } from './createApp.js';
 import { HEATMAP_SESSION_STATE_TTL_MS, HEATMAP_STATE_CLEANUP_INTERVAL_MS } from './heatmap/sessionPlan.js';
 import { claimScheduledRun } from './jobs/claimScheduledRun.js';
-import { startJobs } from './jobs/JobScheduler.js';
+import { type ScheduledJob, startJobs } from './jobs/JobScheduler.js';
 import { SITE_SCAN_CHECK_INTERVAL_MS } from './jobs/SiteScanJob.js';
 import { runWithRetentionAlerts } from './retention/retentionAlerts.js';
 import { RETENTION_RUN_INTERVAL_MS } from './retention/retentionConstants.js';
@@ -34,6 +34,8 @@ export interface RunningServer {
   store: Store;
   /** The demo site's key when VEIL_DEMO is on. */
   demoSiteKey: string | undefined;
+  /** The background jobs as scheduled (name, interval, run), so their cadence can be checked. */
+  jobs: readonly ScheduledJob[];
   /** Stops the jobs, finishes in-flight requests, closes the store (if the app opened it). Idempotent. */
   close(): Promise<void>;
 }
@@ -53,77 +55,13 @@ export async function startServer(config: VeilConfig, deps: AppDeps = {}): Promi
     throw error;
   }
   const { port } = app.server.address() as AddressInfo;
-  const { store, clock, jobs } = app.veil;
+  const { store, clock } = app.veil;
   if (config.demo && (app.veil.demoSiteKey === undefined || port !== config.port)) {
     app.veil.demoSiteKey = await ensureDemoSite(store, clock, port);
   }
-  let retentionTrigger: 'start' | 'schedule' = 'start';
+  const jobs = serverJobs(app);
   const stopJobs = startJobs(
-    [
-      {
-        // At start and hourly; on a shared database one process at a time purges (the others get `busy`).
-        name: 'retention-purge',
-        intervalMs: RETENTION_RUN_INTERVAL_MS,
-        runAtStart: true,
-        run: () => {
-          const trigger = retentionTrigger;
-          retentionTrigger = 'schedule';
-          // A failed site, sessions left past retention, or a failing job raise `retention_exception`.
-          return runWithRetentionAlerts(
-            {
-              alerts: app.veil.alerts,
-              store,
-              clock,
-              onAlertError: (error) => app.log.error({ err: error }, 'retention exception alert not raised'),
-            },
-            () => runRetentionPurge({ store, clock, audit: app.veil.audit, logger: app.log }, { trigger }),
-          );
-        },
-      },
-      {
-        name: 'finalise-sessions',
-        intervalMs: FINALISE_INTERVAL_MS,
-        run: () => jobs.finaliseSessions.runOnce(),
-      },
-      {
-        name: 'heatmap-session-state',
-        intervalMs: HEATMAP_STATE_CLEANUP_INTERVAL_MS,
-        run: () => store.heatmaps.deleteIdleSessions(clock.now() - HEATMAP_SESSION_STATE_TTL_MS, 10_000),
-      },
-      {
-        name: 'audit-checkpoint',
-        intervalMs: AUDIT_HEAD_CHECKPOINT_INTERVAL_MS,
-        run: () => app.veil.audit.checkpointHead(),
-      },
-      {
-        name: 'alert-dispatch',
-        intervalMs: ALERT_DISPATCH_INTERVAL_MS,
-        run: () => app.veil.alerts.dispatch(),
-      },
-      {
-        // Last month's compliance summary per site, once (skips months already summarised).
-        name: 'compliance-summary',
-        intervalMs: MONTHLY_SUMMARY_INTERVAL_MS,
-        run: () => runMonthlySummaries({ store, clock, audit: app.veil.audit, alerts: app.veil.alerts }),
-      },
-      {
-        // Each site's opt-in rate of the last 24 h against the 7 days before: `consent_rate_drop`.
-        name: 'consent-rate-check',
-        intervalMs: CONSENT_RATE_CHECK_INTERVAL_MS,
-        run: () => detectConsentRateDrops({ store, clock, alerts: app.veil.alerts }),
-      },
-      {
-        // Opt-in per site: queues the schedules that are due and runs queued scans (fresh Chromium each).
-        name: 'site-scans',
-        intervalMs: SITE_SCAN_CHECK_INTERVAL_MS,
-        run: () => jobs.siteScans.runOnce(),
-      },
-      {
-        name: 'expire-login-sessions',
-        intervalMs: AUTH_CLEANUP_INTERVAL_MS,
-        run: () => store.authSessions.deleteExpired(clock.now(), clock.now() - AUTH_SESSION_IDLE_MS),
-      },
-    ],
+    jobs,
     app.log,
     // Processes sharing one database run each job once per interval between them.
     { claim: (job) => claimScheduledRun(store.settings, job.name, clock.now(), job.intervalMs) },
@@ -136,6 +74,7 @@ export async function startServer(config: VeilConfig, deps: AppDeps = {}): Promi
     app,
     store,
     demoSiteKey: app.veil.demoSiteKey,
+    jobs,
     close: () => {
       closing ??= (async () => {
         await stopJobs();
@@ -144,4 +83,75 @@ export async function startServer(config: VeilConfig, deps: AppDeps = {}): Promi
       return closing;
     },
   };
+}
+
+/** The background jobs a server runs, each with its interval (started by `startServer`). */
+export function serverJobs(app: VeilApp): ScheduledJob[] {
+  const { store, clock, jobs } = app.veil;
+  let retentionTrigger: 'start' | 'schedule' = 'start';
+  return [
+    {
+      // At start and hourly; on a shared database one process at a time purges (the others get `busy`).
+      name: 'retention-purge',
+      intervalMs: RETENTION_RUN_INTERVAL_MS,
+      runAtStart: true,
+      run: () => {
+        const trigger = retentionTrigger;
+        retentionTrigger = 'schedule';
+        // A failed site, sessions left past retention, or a failing job raise `retention_exception`.
+        return runWithRetentionAlerts(
+          {
+            alerts: app.veil.alerts,
+            store,
+            clock,
+            onAlertError: (error) => app.log.error({ err: error }, 'retention exception alert not raised'),
+          },
+          () => runRetentionPurge({ store, clock, audit: app.veil.audit, logger: app.log }, { trigger }),
+        );
+      },
+    },
+    {
+      name: 'finalise-sessions',
+      intervalMs: FINALISE_INTERVAL_MS,
+      run: () => jobs.finaliseSessions.runOnce(),
+    },
+    {
+      name: 'heatmap-session-state',
+      intervalMs: HEATMAP_STATE_CLEANUP_INTERVAL_MS,
+      run: () => store.heatmaps.deleteIdleSessions(clock.now() - HEATMAP_SESSION_STATE_TTL_MS, 10_000),
+    },
+    {
+      name: 'audit-checkpoint',
+      intervalMs: AUDIT_HEAD_CHECKPOINT_INTERVAL_MS,
+      run: () => app.veil.audit.checkpointHead(),
+    },
+    {
+      name: 'alert-dispatch',
+      intervalMs: ALERT_DISPATCH_INTERVAL_MS,
+      run: () => app.veil.alerts.dispatch(),
+    },
+    {
+      // Last month's compliance summary per site, once (skips months already summarised).
+      name: 'compliance-summary',
+      intervalMs: MONTHLY_SUMMARY_INTERVAL_MS,
+      run: () => runMonthlySummaries({ store, clock, audit: app.veil.audit, alerts: app.veil.alerts }),
+    },
+    {
+      // Each site's opt-in rate of the last 24 h against the 7 days before: `consent_rate_drop`.
+      name: 'consent-rate-check',
+      intervalMs: CONSENT_RATE_CHECK_INTERVAL_MS,
+      run: () => detectConsentRateDrops({ store, clock, alerts: app.veil.alerts }),
+    },
+    {
+      // Opt-in per site: queues the schedules that are due and runs queued scans (fresh Chromium each).
+      name: 'site-scans',
+      intervalMs: SITE_SCAN_CHECK_INTERVAL_MS,
+      run: () => jobs.siteScans.runOnce(),
+    },
+    {
+      name: 'expire-login-sessions',
+      intervalMs: AUTH_CLEANUP_INTERVAL_MS,
+      run: () => store.authSessions.deleteExpired(clock.now(), clock.now() - AUTH_SESSION_IDLE_MS),
+    },
+  ];
 }

@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { type AuditCheckpoint, parseAuditAnchor, sealAuditEntry } from '@veil/core';
+import { type AuditCheckpoint, auditCheckpointPayload, parseAuditAnchor, sealAuditEntry } from '@veil/core';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog, nodeSha256 } from '../../src/audit/AuditLog.js';
@@ -15,7 +15,7 @@ import type { CliIo } from '../../src/cli/commands/shared.js';
 import { runCli } from '../../src/cli/main.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createApp } from '../../src/createApp.js';
-import { AUDIT_HEAD_CHECKPOINT_INTERVAL_MS } from '../../src/startServer.js';
+import { startServer } from '../../src/startServer.js';
 import { auditEntryFromRow } from '../../src/storage/audit/createAuditRepository.js';
 import { openStore } from '../../src/storage/openStore.js';
 import { makeTempDir } from '../support/tempDir.js';
@@ -184,8 +184,49 @@ describe('audit anchor file and `veil audit verify --anchor` (real SQLite file)'
     expect(missing.code).toBe(2);
   });
 
-  it('signs and anchors the head at least every minute (the unanchored tail is at most a minute old)', () => {
-    expect(AUDIT_HEAD_CHECKPOINT_INTERVAL_MS).toBeLessThanOrEqual(60_000);
+  it('signs and anchors the head at least every minute (the unanchored tail is at most a minute old)', async () => {
+    const servedAnchor = path.join(temp.dir, 'other-storage', 'served.jsonl');
+    const server = await startServer(
+      {
+        ...loadConfig(
+          {
+            ...env(path.join(temp.dir, 'served'), servedAnchor),
+            PORT: '0',
+            VEIL_ADMIN_PASSWORD: 'bootstrap-password',
+          },
+          temp.dir,
+        ),
+        passwordHashing: FAST_HASHING,
+      },
+      { logStream: { write: () => {} }, print: () => {} },
+    );
+    try {
+      // The job the running server scheduled, not a constant beside it.
+      const job = server.jobs.find((j) => j.name === 'audit-checkpoint');
+      if (!job) throw new Error('the server schedules no audit-checkpoint job');
+      expect(job.intervalMs).toBeLessThanOrEqual(60_000);
+      const { audit } = server.app.veil;
+      await audit.record({
+        action: 'replay.viewed',
+        actor: { type: 'user', id: 'u', label: null },
+        target: { type: 'session', id: 'served-session' },
+        details: { purpose: 'one tick of the minute job' },
+      });
+      const head = await server.store.audit.head();
+      const anchoredBefore = (await server.store.audit.checkpoints()).at(-1)?.seq ?? 0;
+      expect(anchoredBefore).toBeLessThan(head.seq);
+      // One tick: the head is signed and written to the anchor file.
+      await job.run();
+      await audit.anchored();
+      const parsed = parseAuditAnchor(readFileSync(servedAnchor, 'utf8'));
+      if (!parsed.ok) throw new Error('the anchor file does not parse');
+      const last = parsed.checkpoints.at(-1);
+      expect(last).toMatchObject({ seq: head.seq, hash: head.hash });
+      const key = auditSigningKeyFromSeed(Buffer.from(SEED, 'base64'), 'key-file', false, []);
+      expect(last && key.checkSignature(last, auditCheckpointPayload(last))).toBe(true);
+    } finally {
+      await server.close();
+    }
   });
 
   it('documents --anchor and the exit codes in --help', async () => {
