@@ -11,11 +11,13 @@ import {
 import {
   type AggregateSelection,
   type DaySelection,
+  type ElementStats,
   type PageTotals,
   TileKind,
 } from '../storage/heatmaps/HeatmapRepository.js';
 import type { Store } from '../storage/Store.js';
 import { type CohortDays, cohortDays, isoDay, requireCohort } from './heatmapCohort.js';
+import { partsWithRests, restKeys, restOk, restScrollCut } from './heatmapRests.js';
 import {
   CLICK_TILE_VISITOR_PARTS,
   ELEMENT_VISITOR_PARTS,
@@ -94,9 +96,21 @@ function visibleTotals(t: PageTotals, k: number): HeatmapTotals {
   return { views: t.views, sessions: t.sessions, clicks: t.clicks, rage: t.rage, dead: t.dead };
 }
 
-/** The query's rows on its released days, read day by day (`DaySelection`). */
+/**
+ * The query's rows on its released days, read day by day (`DaySelection`), with the same parts of
+ * each coarser segment (`heatmapRests.ts`) in the same query.
+ */
 export function daySelectionOf(q: Omit<HeatmapQuery, 'pattern'>, days: CohortDays): DaySelection {
-  return { devices: q.devices, segment: segmentKey(q.filter), days: days.released };
+  const keys = restKeys(q.filter);
+  return { devices: q.devices, segment: [keys.mine, ...keys.coarser], days: days.released };
+}
+
+/** Each part's items by a key, for looking up a coarser segment's figure of the segment's item. */
+function indexed<T>(
+  items: readonly T[] | undefined,
+  key: (item: T) => string | number,
+): Map<string | number, T> {
+  return new Map((items ?? []).map((item) => [key(item), item]));
 }
 
 /** A figure summed over the parts where it is k-anonymous, and whether any part had it at all. */
@@ -138,18 +152,23 @@ class PartSums<V> {
  * clicks (rage, dead clicks, a grid cell, a page cell) of a day are added only when that day's own
  * figure has k sessions and k distinct visitors, so any two answers differ by whole parts that
  * each hold k visitors, and a difference of date ranges or device sets shows nothing fewer than k
- * visitors did.
+ * visitors did. In a segmented answer a part's figure is added only when its rest against each
+ * coarser segment (the same figure of the same part, minus the segment's) is empty or k-anonymous
+ * too (`heatmapRests.ts`), so a coarser answer minus this one shows nothing fewer than k visitors did.
  */
 export async function clickHeatmap(store: Store, q: HeatmapQuery): Promise<ClickHeatmap | undefined> {
   const pageId = await store.heatmaps.pageId(q.siteId, q.pattern);
   if (pageId === undefined) return undefined;
   const days = await requireCohort(store, q, q.pattern);
   const byDay = daySelectionOf(q, days);
-  const [totals, elementParts, tileParts] = await Promise.all([
+  const keys = restKeys(q.filter);
+  const [totals, elementRows, tileRows] = await Promise.all([
     store.heatmaps.totals(pageId, selectionOf(q, days)),
     store.heatmaps.elementsByDay(pageId, byDay),
     store.heatmaps.tilesByDay(pageId, TileKind.Clicks, byDay),
   ]);
+  const elementParts = partsWithRests(elementRows, keys);
+  const tileParts = partsWithRests(tileRows, keys);
   const visible = visibleTotals(totals, q.k);
   const base = {
     totals: visible,
@@ -159,10 +178,10 @@ export async function clickHeatmap(store: Store, q: HeatmapQuery): Promise<Click
   };
   if (totals.sessions < q.k) {
     const elements = new Set(
-      elementParts.flatMap((p) => p.elements.filter((e) => e.clicks > 0).map((e) => e.path)),
+      elementParts.flatMap(({ part }) => part.elements.filter((e) => e.clicks > 0).map((e) => e.path)),
     );
     const cells = new Set<number>();
-    for (const p of tileParts) {
+    for (const { part: p } of tileParts) {
       for (const [tile, counts] of p.tiles) {
         for (let index = 0, at = 0; index < counts.size; index++, at += counts.metrics) {
           if (counts.values[at]! > 0) cells.add(tile * counts.size + index);
@@ -181,16 +200,52 @@ export async function clickHeatmap(store: Store, q: HeatmapQuery): Promise<Click
   const elements = new PartSums<ElementSum>(() => ({ clicks: 0, sessions: 0, rage: 0, dead: 0 }));
   const grids = new PartSums<[number, number, number]>(() => [0, 0, 0]);
   const E = ELEMENT_VISITOR_PARTS;
-  for (const part of elementParts) {
+  for (const { part, coarser } of elementParts) {
+    const wholes = coarser.map((c) => indexed(c?.elements, (e) => e.path));
     for (const e of part.elements) {
       if (e.clicks <= 0) continue;
-      if (!kOk(e.sessions, visitorsOf(e.visitors, E.clicks), q.k)) {
+      // The same element in each coarser segment's part: the rest of each figure is checked too.
+      const rests = wholes.map((w) => w.get(e.path));
+      const restsOk = (
+        at: number,
+        counter: (x: ElementStats) => number,
+        sessions: (x: ElementStats) => number,
+      ) =>
+        rests.every((w) =>
+          restOk(
+            q.k,
+            w?.visitors.get(at),
+            e.visitors.get(at),
+            [[w ? counter(w) : 0, counter(e)]],
+            [w ? sessions(w) : 0, sessions(e)],
+          ),
+        );
+      if (
+        !kOk(e.sessions, visitorsOf(e.visitors, E.clicks), q.k) ||
+        !restsOk(
+          E.clicks,
+          (x) => x.clicks,
+          (x) => x.sessions,
+        )
+      ) {
         elements.saw(e.path);
         continue;
       }
       const sum = elements.add(e.path);
-      const rageOk = kOk(e.rageSessions, visitorsOf(e.visitors, E.rage), q.k);
-      const deadOk = kOk(e.deadSessions, visitorsOf(e.visitors, E.dead), q.k);
+      const rageOk =
+        kOk(e.rageSessions, visitorsOf(e.visitors, E.rage), q.k) &&
+        restsOk(
+          E.rage,
+          (x) => x.rage,
+          (x) => x.rageSessions,
+        );
+      const deadOk =
+        kOk(e.deadSessions, visitorsOf(e.visitors, E.dead), q.k) &&
+        restsOk(
+          E.dead,
+          (x) => x.dead,
+          (x) => x.deadSessions,
+        );
       sum.clicks += e.clicks;
       sum.sessions += e.sessions;
       if (rageOk) sum.rage += Math.max(0, e.rage);
@@ -199,7 +254,15 @@ export async function clickHeatmap(store: Store, q: HeatmapQuery): Promise<Click
       for (let cell = 0, at = 0; cell < e.grid.size; cell++, at += e.grid.metrics) {
         if (v[at]! <= 0) continue;
         const key = `${e.path}\u0000${cell}`;
-        if (visitorsOf(e.visitors, E.grid + cell) < q.k) {
+        const cellRestsOk = rests.every((w) =>
+          restOk(
+            q.k,
+            w?.visitors.get(E.grid + cell),
+            e.visitors.get(E.grid + cell),
+            [0, 1, 2].map((m) => [w?.grid.values[at + m] ?? 0, v[at + m]!] as const),
+          ),
+        );
+        if (visitorsOf(e.visitors, E.grid + cell) < q.k || !cellRestsOk) {
           grids.saw(key);
           continue;
         }
@@ -231,16 +294,29 @@ export async function clickHeatmap(store: Store, q: HeatmapQuery): Promise<Click
 
   const cellSums = new PartSums<[number, number, number, number, number]>(() => [0, 0, 0, 0, 0]);
   const P = CLICK_TILE_VISITOR_PARTS;
-  for (const part of tileParts) {
+  for (const { part, coarser } of tileParts) {
     for (const [tile, counts] of part.tiles) {
       const v = counts.values;
       const who = counts.visitors;
+      const wholes = coarser.map((c) => c?.tiles.get(tile));
       for (let index = 0, at = 0; index < counts.size; index++, at += counts.metrics) {
         const clicks = v[at]!;
         if (clicks <= 0) continue;
         const { cx, cy } = cellOfTile(tile, index);
         const key = `${cx},${cy}`;
-        if (!kOk(v[at + 1]!, visitorsOf(who, P.clicks + index), q.k)) {
+        // A figure of the cell (clicks, rage, dead: `metric`, its sessions next) and its rests.
+        const shown = (visitorPart: number, metric: number) =>
+          kOk(v[at + metric + 1]!, visitorsOf(who, visitorPart + index), q.k) &&
+          wholes.every((w) =>
+            restOk(
+              q.k,
+              w?.visitors.get(visitorPart + index),
+              who.get(visitorPart + index),
+              [[w?.values[at + metric] ?? 0, v[at + metric]!]],
+              [w?.values[at + metric + 1] ?? 0, v[at + metric + 1]!],
+            ),
+          );
+        if (!shown(P.clicks, 0)) {
           cellSums.saw(key);
           continue;
         }
@@ -248,8 +324,8 @@ export async function clickHeatmap(store: Store, q: HeatmapQuery): Promise<Click
         c[0] = cx;
         c[1] = cy;
         c[2] += clicks;
-        if (kOk(v[at + 3]!, visitorsOf(who, P.rage + index), q.k)) c[3] += Math.max(0, v[at + 2]!);
-        if (kOk(v[at + 5]!, visitorsOf(who, P.dead + index), q.k)) c[4] += Math.max(0, v[at + 4]!);
+        if (shown(P.rage, 2)) c[3] += Math.max(0, v[at + 2]!);
+        if (shown(P.dead, 4)) c[4] += Math.max(0, v[at + 4]!);
       }
     }
   }
@@ -306,16 +382,18 @@ export async function scrollHeatmap(store: Store, q: HeatmapQuery): Promise<Scro
   const pageId = await store.heatmaps.pageId(q.siteId, q.pattern);
   if (pageId === undefined) return undefined;
   const days = await requireCohort(store, q, q.pattern);
-  const [t, parts] = await Promise.all([
+  const [t, rows] = await Promise.all([
     store.heatmaps.totals(pageId, selectionOf(q, days)),
     store.heatmaps.scrollByDay(pageId, daySelectionOf(q, days)),
   ]);
+  const parts = partsWithRests(rows, restKeys(q.filter));
   const empty = { views: 0, sessions: 0, averageFoldPx: 0, reach: [], ...withheldOf(days) };
   if (t.sessions < q.k || t.scrollViews <= 0) return empty;
-  // Per part: its page views deeper than the deepest depth k of its visitors reached count there.
+  // Per part: its page views deeper than the deepest depth k of its visitors reached count there,
+  // and no deeper than the depth down to which each rest (coarser segment minus this) has k or none.
   const bins = new Array<number>(101).fill(0);
-  for (const part of parts) {
-    const cut = cutOf(part.scrollVisitors, q.k);
+  for (const { part, coarser } of parts) {
+    const cut = Math.min(cutOf(part.scrollVisitors, q.k), restScrollCut(part, coarser, q.k));
     if (cut < 0) continue;
     for (let bin = 0; bin <= 100; bin++)
       bins[Math.min(bin, cut)]! += Math.max(0, part.scroll.values[bin] ?? 0);
@@ -354,21 +432,32 @@ export async function attentionHeatmap(store: Store, q: HeatmapQuery): Promise<A
   if (pageId === undefined) return undefined;
   const days = await requireCohort(store, q, q.pattern);
   const byDay = daySelectionOf(q, days);
-  const [totals, elementParts, tileParts] = await Promise.all([
+  const keys = restKeys(q.filter);
+  const [totals, elementRows, tileRows] = await Promise.all([
     store.heatmaps.totals(pageId, selectionOf(q, days)),
     store.heatmaps.elementsByDay(pageId, byDay),
     store.heatmaps.tilesByDay(pageId, TileKind.Attention, byDay),
   ]);
   const pageOk = totals.sessions >= q.k;
   const cellSums = new PartSums<[number, number, number]>(() => [0, 0, 0]);
-  for (const part of tileParts) {
+  for (const { part, coarser } of partsWithRests(tileRows, keys)) {
     for (const [tile, counts] of part.tiles) {
+      const wholes = coarser.map((c) => c?.tiles.get(tile));
       for (let index = 0, at = 0; index < counts.size; index++, at += counts.metrics) {
         const ms = counts.values[at]!;
         if (ms <= 0) continue;
         const { cx, cy } = cellOfTile(tile, index);
         const key = `${cx},${cy}`;
-        if (!pageOk || !kOk(counts.values[at + 1]!, visitorsOf(counts.visitors, index), q.k)) {
+        const restsOk = wholes.every((w) =>
+          restOk(
+            q.k,
+            w?.visitors.get(index),
+            counts.visitors.get(index),
+            [[w?.values[at] ?? 0, ms]],
+            [w?.values[at + 1] ?? 0, counts.values[at + 1]!],
+          ),
+        );
+        if (!pageOk || !kOk(counts.values[at + 1]!, visitorsOf(counts.visitors, index), q.k) || !restsOk) {
           cellSums.saw(key);
           continue;
         }
@@ -380,13 +469,22 @@ export async function attentionHeatmap(store: Store, q: HeatmapQuery): Promise<A
     }
   }
   const elements = new PartSums<{ ms: number; sessions: number }>(() => ({ ms: 0, sessions: 0 }));
-  for (const part of elementParts) {
+  const A = ELEMENT_VISITOR_PARTS.attention;
+  for (const { part, coarser } of partsWithRests(elementRows, keys)) {
+    const wholes = coarser.map((c) => indexed(c?.elements, (e) => e.path));
     for (const e of part.elements) {
       if (e.attentionMs <= 0) continue;
-      if (
-        !pageOk ||
-        !kOk(e.attentionSessions, visitorsOf(e.visitors, ELEMENT_VISITOR_PARTS.attention), q.k)
-      ) {
+      const restsOk = wholes.every((byPath) => {
+        const w = byPath.get(e.path);
+        return restOk(
+          q.k,
+          w?.visitors.get(A),
+          e.visitors.get(A),
+          [[w?.attentionMs ?? 0, e.attentionMs]],
+          [w?.attentionSessions ?? 0, e.attentionSessions],
+        );
+      });
+      if (!pageOk || !kOk(e.attentionSessions, visitorsOf(e.visitors, A), q.k) || !restsOk) {
         elements.saw(e.path);
         continue;
       }

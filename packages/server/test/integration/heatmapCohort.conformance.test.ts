@@ -332,6 +332,85 @@ describe.each(await storeBackends())('heatmap cohort on visitors: $name', (backe
     expect((await clickHeatmap(store, query(s, { filter: pro })))?.totals.sessions).toBe(22);
   });
 
+  it("checks the rest element by element: a segment's figure and its parent's each with k, their difference 1..k-1 visitors, is withheld from the segment", async () => {
+    // 22 visitors tagged plan=pro click X (a dead click), dwell on it and scroll to the bottom; 20
+    // untagged visitors click Y and scroll half-way, so each part's rest is a crowd and the day is
+    // released. `onX` more untagged visitors do what the tagged ones do (`dead` of them dead-click):
+    // on X, the whole minus plan=pro is exactly them.
+    const pro: SegmentFilter = { tag: ['plan', 'pro'] };
+    const answers = async (onX: number, dead = onX) => {
+      const s = await site();
+      const likePro = (bit: number, tags: Array<[string, string]>, deadClick: boolean): Session => ({
+        bit,
+        tags,
+        events: (t) => [
+          clickEvent(t + 100, { el: X, x: 10, y: 10, dead: deadClick }),
+          attentionEvent(t + 200, { cells: [[3, 3, 1_000]], els: [[X, 1_000]] }),
+          scrollEvent(t + 300, { pct: 100 }),
+        ],
+      });
+      await add(s, [
+        ...Array.from({ length: 22 }, (_, v) => likePro(v, [['plan', 'pro']], true)),
+        ...Array.from({ length: onX }, (_, v) => likePro(100 + v, [], v < dead)),
+        ...Array.from({ length: 20 }, (_, v) => ({
+          bit: 200 + v,
+          events: (t: number) => [
+            clickEvent(t + 100, { el: Y, x: 700, y: 700 }),
+            scrollEvent(t + 300, { pct: 50 }),
+          ],
+        })),
+      ]);
+      const [whole, clicks, dwell, scroll] = await Promise.all([
+        clickHeatmap(store, query(s)),
+        clickHeatmap(store, query(s, { filter: pro })),
+        attentionHeatmap(store, query(s, { filter: pro })),
+        scrollHeatmap(store, query(s, { filter: pro })),
+      ]);
+      const x = clicks?.elements.find((e) => e.path === X);
+      return {
+        whole: whole?.elements.find((e) => e.path === X)?.clicks,
+        x: x && { clicks: x.clicks, dead: x.dead, grid: x.grid },
+        cell: clicks?.cells.find((c) => c[0] === 0),
+        suppressed: clicks?.suppressed,
+        dwell: {
+          x: dwell?.elements.find((e) => e.path === X)?.ms,
+          cells: dwell?.cells,
+          withheld: dwell?.suppressed,
+        },
+        bottom: scroll?.reach[100],
+        half: scroll?.reach[50],
+      };
+    };
+    const shown = (whole: number, dead = 22) => ({
+      whole,
+      x: { clicks: 22, dead, grid: [[4 * 8 + 4, 22, 0, dead]] },
+      cell: [0, 0, 22, 0, dead],
+      suppressed: { elements: 0, cells: 0, gridCells: 0 },
+      dwell: { x: 22_000, cells: [[3, 3, 22_000]], withheld: { elements: 0, cells: 0 } },
+      bottom: 1,
+      half: 1,
+    });
+    // No one else on X: the rest is empty there, the segment's figures are the whole's.
+    expect(await answers(0)).toEqual(shown(22));
+    // One to four others on X: the whole shows X (k = 5 visitors each side), the segment does not.
+    for (const onX of [1, 4]) {
+      expect(await answers(onX)).toEqual({
+        whole: 22 + onX,
+        x: undefined,
+        cell: undefined,
+        suppressed: { elements: 1, cells: 1, gridCells: 0 },
+        dwell: { x: undefined, cells: [], withheld: { elements: 1, cells: 1 } },
+        // Scroll depth is cut where the rest thins out to fewer than k: beyond half-way.
+        bottom: 0,
+        half: 1,
+      });
+    }
+    // Five others on X: the difference is k visitors, shown.
+    expect(await answers(5)).toEqual(shown(27));
+    // Five others click X, one of them dead: X is shown, its dead clicks are not.
+    expect(await answers(5, 1)).toEqual(shown(27, 0));
+  });
+
   it('stores visitor parts sparse and as a bitmap past 256, and reads them back whole', () => {
     const sets: VisitorSets = new Map([
       [0, new Set([1, 4095])],

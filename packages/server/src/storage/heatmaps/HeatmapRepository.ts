@@ -44,8 +44,20 @@ export interface DayPart {
   device: DeviceClass;
 }
 
-/** The rows of some days (level-0 buckets), segment and device classes, read part by part. */
-export type DaySelection = Omit<AggregateSelection, 'buckets'> & { days: readonly number[] };
+/** A day part of one segment key: what a by-day read returns, one per part and key with data. */
+export interface SegmentDayPart extends DayPart {
+  segment: string;
+}
+
+/**
+ * The rows of some days (level-0 buckets), segment and device classes, read part by part. Several
+ * segment keys (a segment and its coarser segments, `heatmapRests.ts`) are read in one query, each
+ * part of each key on its own.
+ */
+export type DaySelection = Omit<AggregateSelection, 'buckets' | 'segment'> & {
+  days: readonly number[];
+  segment: string | readonly string[];
+};
 
 export interface PageSummary extends Omit<PageTotals, 'scroll' | 'scrollVisitors'> {
   pattern: string;
@@ -129,22 +141,25 @@ export interface HeatmapRepository {
     },
   ): Promise<DayCohort[]>;
   elements(pageId: number, selection: AggregateSelection): Promise<ElementStats[]>;
-  /** The elements of each day and device class with data (level-0 buckets, not summed across parts). */
+  /**
+   * The elements of each day, device class and segment key with data (level-0 buckets, not summed
+   * across parts).
+   */
   elementsByDay(
     pageId: number,
     selection: DaySelection,
-  ): Promise<Array<DayPart & { elements: ElementStats[] }>>;
-  /** The tiles of each day and device class with data, as `tiles` sums them. */
+  ): Promise<Array<SegmentDayPart & { elements: ElementStats[] }>>;
+  /** The tiles of each day, device class and segment key with data, as `tiles` sums them. */
   tilesByDay(
     pageId: number,
     kind: TileKind,
     selection: DaySelection,
-  ): Promise<Array<DayPart & { tiles: Map<number, TileCounts> }>>;
-  /** The scroll-depth histogram and its visitors of each day and device class with data. */
+  ): Promise<Array<SegmentDayPart & { tiles: Map<number, TileCounts> }>>;
+  /** The scroll-depth histogram and its visitors of each day, device class and segment key with data. */
   scrollByDay(
     pageId: number,
     selection: DaySelection,
-  ): Promise<Array<DayPart & Pick<PageTotals, 'scroll' | 'scrollVisitors'>>>;
+  ): Promise<Array<SegmentDayPart & Pick<PageTotals, 'scroll' | 'scrollVisitors'>>>;
   /** Tile → cell index → counters, summed over the selection, with the cells' distinct visitors. */
   tiles(pageId: number, kind: TileKind, selection: AggregateSelection): Promise<Map<number, TileCounts>>;
   snapshotCapturedAt(siteId: string, pattern: string, device: DeviceClass): Promise<number | undefined>;

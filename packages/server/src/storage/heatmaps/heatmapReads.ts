@@ -14,11 +14,11 @@ import type { Database } from '../Database.js';
 import type {
   AggregateSelection,
   DayCohort,
-  DayPart,
   ElementStats,
   HeatmapRepository,
   PageSummary,
   PageTotals,
+  SegmentDayPart,
   SnapshotRecord,
   TileCounts,
 } from './HeatmapRepository.js';
@@ -57,11 +57,16 @@ const emptyTotals = (): PageTotals => ({
 
 /** Level-0 buckets: one day each. */
 const dayBuckets = (days: readonly number[]): number[] => days.map((day) => bucketId(0, day));
-const partKey = (bucket: number | string, device: string): string => `${bucket}\u0000${device}`;
-const partOf = (bucket: number | string, device: string): DayPart => ({
+const partKey = (bucket: number | string, device: string, segment: string): string =>
+  `${bucket}\u0000${device}\u0000${segment}`;
+const partOf = (bucket: number | string, device: string, segment: string): SegmentDayPart => ({
   day: bucketOfId(Number(bucket)).startDay,
   device: device as DeviceClass,
+  segment,
 });
+/** A selection's segment keys: one, or several read in one query. */
+const keysOf = (segment: string | readonly string[]): readonly string[] =>
+  typeof segment === 'string' ? [segment] : segment;
 
 /**
  * Heatmap reads: each reads the rows of one page, one segment key, the selected device classes
@@ -79,32 +84,32 @@ export function heatmapReads(db: Kysely<Database>): ReadParts {
     return row === undefined ? undefined : Number(row.id);
   };
 
-  /** Element rows of the buckets, summed per part (`key` of the row's bucket and device class). */
+  /** Element rows of the buckets, summed per part (`key` of the row's bucket, device class and segment). */
   const readElements = async (
     pageId: number,
     devices: readonly DeviceClass[],
-    segment: string,
+    segments: readonly string[],
     buckets: readonly number[],
-    key: (bucket: number | string, device: string) => string,
-  ): Promise<Map<string, { part: DayPart; elements: ElementStats[] }>> => {
-    const out = new Map<string, { part: DayPart; elements: ElementStats[] }>();
-    if (buckets.length === 0 || devices.length === 0) return out;
+    key: (bucket: number | string, device: string, segment: string) => string,
+  ): Promise<Map<string, { part: SegmentDayPart; elements: ElementStats[] }>> => {
+    const out = new Map<string, { part: SegmentDayPart; elements: ElementStats[] }>();
+    if (buckets.length === 0 || devices.length === 0 || segments.length === 0) return out;
     const rows = await db
       .selectFrom('heatmap_element_stats')
-      .select(['element_id', 'bucket', 'device', 'stats', 'grid', 'visitors'])
+      .select(['element_id', 'bucket', 'device', 'segment', 'stats', 'grid', 'visitors'])
       .where('page_id', '=', pageId)
       .where('device', 'in', [...devices])
-      .where('segment', '=', segment)
+      .where('segment', 'in', [...segments])
       .where('bucket', 'in', [...buckets])
       .execute();
     if (rows.length === 0) return out;
     type Sum = { stats: DenseCounts; grid: DenseCounts; visitors: VisitorSets };
-    const byPart = new Map<string, { part: DayPart; byId: Map<number, Sum> }>();
+    const byPart = new Map<string, { part: SegmentDayPart; byId: Map<number, Sum> }>();
     for (const r of rows) {
-      const k = key(r.bucket, r.device);
+      const k = key(r.bucket, r.device, r.segment);
       let p = byPart.get(k);
       if (!p) {
-        p = { part: partOf(r.bucket, r.device), byId: new Map() };
+        p = { part: partOf(r.bucket, r.device, r.segment), byId: new Map() };
         byPart.set(k, p);
       }
       const id = Number(r.element_id);
@@ -152,31 +157,32 @@ export function heatmapReads(db: Kysely<Database>): ReadParts {
     return out;
   };
 
-  /** Tile rows of the buckets, summed per part (`key` of the row's bucket and device class). */
+  /** Tile rows of the buckets, summed per part (`key` of the row's bucket, device class and segment). */
   const readTiles = async (
     pageId: number,
     kind: number,
-    sel: Pick<AggregateSelection, 'devices' | 'segment'>,
+    sel: Pick<AggregateSelection, 'devices'> & { segment: string | readonly string[] },
     buckets: readonly number[],
-    key: (bucket: number | string, device: string) => string,
-  ): Promise<Map<string, { part: DayPart; tiles: Map<number, TileCounts> }>> => {
-    const out = new Map<string, { part: DayPart; tiles: Map<number, TileCounts> }>();
+    key: (bucket: number | string, device: string, segment: string) => string,
+  ): Promise<Map<string, { part: SegmentDayPart; tiles: Map<number, TileCounts> }>> => {
+    const out = new Map<string, { part: SegmentDayPart; tiles: Map<number, TileCounts> }>();
     const metrics = kind === 0 ? CLICK_METRICS.length : ATTENTION_METRICS.length;
-    if (buckets.length === 0 || sel.devices.length === 0) return out;
+    const segments = keysOf(sel.segment);
+    if (buckets.length === 0 || sel.devices.length === 0 || segments.length === 0) return out;
     const rows = await db
       .selectFrom('heatmap_tiles')
-      .select(['tile', 'bucket', 'device', 'counts', 'visitors'])
+      .select(['tile', 'bucket', 'device', 'segment', 'counts', 'visitors'])
       .where('page_id', '=', pageId)
       .where('device', 'in', [...sel.devices])
-      .where('segment', '=', sel.segment)
+      .where('segment', 'in', [...segments])
       .where('kind', '=', kind)
       .where('bucket', 'in', [...buckets])
       .execute();
     for (const r of rows) {
-      const k = key(r.bucket, r.device);
+      const k = key(r.bucket, r.device, r.segment);
       let p = out.get(k);
       if (!p) {
-        p = { part: partOf(r.bucket, r.device), tiles: new Map() };
+        p = { part: partOf(r.bucket, r.device, r.segment), tiles: new Map() };
         out.set(k, p);
       }
       const tile = Number(r.tile);
@@ -291,12 +297,18 @@ export function heatmapReads(db: Kysely<Database>): ReadParts {
     },
 
     async elements(pageId, sel) {
-      const parts = await readElements(pageId, sel.devices, sel.segment, sel.buckets, () => '');
+      const parts = await readElements(pageId, sel.devices, [sel.segment], sel.buckets, () => '');
       return parts.get('')?.elements ?? [];
     },
 
     async elementsByDay(pageId, sel) {
-      const parts = await readElements(pageId, sel.devices, sel.segment, dayBuckets(sel.days), partKey);
+      const parts = await readElements(
+        pageId,
+        sel.devices,
+        keysOf(sel.segment),
+        dayBuckets(sel.days),
+        partKey,
+      );
       return [...parts.values()].map(({ part, elements }) => ({ ...part, elements }));
     },
 
@@ -311,22 +323,23 @@ export function heatmapReads(db: Kysely<Database>): ReadParts {
     },
 
     async scrollByDay(pageId, sel) {
-      if (sel.days.length === 0 || sel.devices.length === 0) return [];
+      const segments = keysOf(sel.segment);
+      if (sel.days.length === 0 || sel.devices.length === 0 || segments.length === 0) return [];
       const rows = await db
         .selectFrom('heatmap_totals')
-        .select(['bucket', 'device', 'scroll', 'scroll_visitors'])
+        .select(['bucket', 'device', 'segment', 'scroll', 'scroll_visitors'])
         .where('page_id', '=', pageId)
         .where('device', 'in', [...sel.devices])
-        .where('segment', '=', sel.segment)
+        .where('segment', 'in', [...segments])
         .where('bucket', 'in', dayBuckets(sel.days))
         .execute();
-      const out = new Map<string, DayPart & Pick<PageTotals, 'scroll' | 'scrollVisitors'>>();
+      const out = new Map<string, SegmentDayPart & Pick<PageTotals, 'scroll' | 'scrollVisitors'>>();
       for (const r of rows) {
-        const key = partKey(r.bucket, r.device);
+        const key = partKey(r.bucket, r.device, r.segment);
         let part = out.get(key);
         if (!part) {
           part = {
-            ...partOf(r.bucket, r.device),
+            ...partOf(r.bucket, r.device, r.segment),
             scroll: denseCounts(SCROLL_BINS, SCROLL_METRICS.length),
             scrollVisitors: new Map(),
           };
