@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parsePrivacyPolicy, SIGNAL_KINDS, type SignalCounts } from '@veil/core';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken, systemClock } from '../../../packages/server/src/index.js';
 import type { SiteRecord } from '../../../packages/server/src/storage/sites/SiteRepository.js';
@@ -29,6 +29,8 @@ let pages: Server;
 let pagesOrigin: string;
 let site: SiteRecord;
 let viewer: string;
+/** The owner's dashboard, signed in once (a TOTP code is good for one sign-in only). */
+let dashboard: BrowserContext | undefined;
 
 beforeAll(async () => {
   veil = await startVeil({ VEIL_DEMO: 'false' });
@@ -70,6 +72,7 @@ beforeAll(async () => {
   ).token;
 });
 afterAll(async () => {
+  await dashboard?.close();
   await browser?.close();
   pages?.closeAllConnections();
   await new Promise((r) => pages?.close(r));
@@ -87,6 +90,18 @@ async function flush(page: Page): Promise<void> {
   const sent = page.waitForResponse((r) => r.url().endsWith('/ingest/v1/batch') && r.status() === 202);
   await page.evaluate(() => (window as unknown as { veil: (...a: unknown[]) => void }).veil('flush'));
   await sent;
+}
+
+/** A new tab of the owner's dashboard, signing in on first use. */
+async function dashboardPage(): Promise<Page> {
+  if (dashboard === undefined) {
+    dashboard = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const page = await dashboard.newPage();
+    await signIn(page, veil.baseUrl, veil.owner);
+    await page.getByTestId('site-card').first().waitFor();
+    return page;
+  }
+  return dashboard.newPage();
 }
 
 interface Listed {
@@ -123,6 +138,7 @@ describe('signals from scripted visits', () => {
       await page.waitForTimeout(300);
       await page.click('#fail');
       await page.waitForTimeout(300);
+      await page.click('#plan');
       // Up and down the long page, looking for something.
       for (const y of [1500, 200, 1800, 100, 2000, 0]) {
         await page.evaluate((to) => window.scrollTo(0, to), y);
@@ -193,12 +209,56 @@ describe('signals from scripted visits', () => {
     expect(body).not.toContain('s3cret');
   });
 
-  it('lists the activity beside the replay; an entry jumps the replay to its moment, also by keyboard', async () => {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-    const page = await context.newPage();
+  it('filters the session list by each signal and sorts it by rage clicks, by keyboard; badges the frustrated row', async () => {
+    const page = await dashboardPage();
     try {
-      await signIn(page, veil.baseUrl, veil.owner);
-      await page.getByTestId('site-card').first().waitFor();
+      await page.goto(`${veil.baseUrl}/sites/${site.siteKey}/sessions`);
+      const rows = page.getByTestId('session-row');
+      const listed = () => rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-session-id')));
+      await expect.poll(() => rows.count()).toBe(2);
+
+      // The frustrated row badges each of its signals with its count; the calm row has none.
+      const frustratedRow = page.locator(`[data-testid="session-row"][data-session-id="${frustrated.id}"]`);
+      const badges = frustratedRow.getByTestId('signal-badges').locator('[data-signal]');
+      expect(await badges.evaluateAll((els) => els.map((e) => e.getAttribute('data-signal')))).toEqual([
+        ...SIGNAL_KINDS,
+      ]);
+      const rage = frustratedRow.locator('[data-signal="rageClicks"]');
+      expect(Number(await rage.getAttribute('data-count'))).toBe(frustrated.signals.rageClicks);
+      expect(await rage.textContent()).toBe(`Rage clicks ${frustrated.signals.rageClicks}`);
+      const calmRow = page.locator(`[data-testid="session-row"][data-session-id="${calm.id}"]`);
+      expect(await calmRow.getByTestId('signal-badges').count()).toBe(0);
+
+      // Sort by rage clicks: the URL says so and the frustrated session leads.
+      const sort = page.getByTestId('filter-sort');
+      await sort.focus();
+      await sort.selectOption('rageClicks');
+      await page.waitForURL(/[?&]sort=rageClicks/);
+      await expect.poll(listed).toEqual([frustrated.id, calm.id]);
+
+      // Each signal box, from the sort by Tab, ticked and unticked by Space: only the frustrated
+      // session while ticked, both again after; focus stays on the box.
+      const focusedId = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
+      for (const kind of SIGNAL_KINDS) {
+        await page.keyboard.press('Tab');
+        expect(await focusedId(), kind).toBe(`filter-signal-${kind}`);
+        await page.keyboard.press('Space');
+        await page.waitForURL(new RegExp(`[?&]signals=${kind}(&|$)`));
+        await expect.poll(listed, { message: kind }).toEqual([frustrated.id]);
+        expect(await page.getByTestId(`filter-signal-${kind}`).isChecked()).toBe(true);
+        expect(await focusedId(), kind).toBe(`filter-signal-${kind}`);
+        await page.keyboard.press('Space');
+        await expect.poll(listed, { message: kind }).toEqual([frustrated.id, calm.id]);
+        expect(await focusedId(), kind).toBe(`filter-signal-${kind}`);
+      }
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('lists the activity beside the replay; an entry jumps the replay to its moment, also by keyboard', async () => {
+    const page = await dashboardPage();
+    try {
       await page.goto(`${veil.baseUrl}/sessions/${encodeURIComponent(frustrated.id)}`);
       await page.getByTestId('purpose-input').fill('signals e2e: the activity panel jumps the replay');
       await page.getByTestId('purpose-submit').click();
@@ -233,8 +293,54 @@ describe('signals from scripted visits', () => {
       await page.keyboard.press('Enter');
       await expect.poll(seekPosition, { timeout: 5_000 }).toBeLessThan(before + 1_000);
       expect(await seekPosition()).toBeGreaterThanOrEqual(before - 50);
+
+      // Clicks are hidden until their kind is ticked (by keyboard); the tag is listed.
+      const itemKinds = () =>
+        panel.getByTestId('activity-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
+      expect(await itemKinds()).not.toContain('click');
+      await panel.getByTestId('activity-kind-click').focus();
+      await page.keyboard.press('Space');
+      await expect.poll(itemKinds).toContain('click');
+      const tag = panel.locator('[data-testid="activity-item"][data-kind="tag"]');
+      expect(await tag.count()).toBe(1);
+      expect(await tag.textContent()).toContain('plan = pro');
+      // Unticking a kind hides its entries.
+      await panel.getByTestId('activity-kind-rage').uncheck();
+      await expect.poll(itemKinds).not.toContain('rage');
+      expect(await itemKinds()).toContain('error');
+
+      // Ticks on the timeline for rage and dead clicks, errors and failed requests, each kind
+      // named (the tick's title, and the slider's description for screen readers).
+      const timeline = page.getByTestId('timeline');
+      const titles = async (kind: string) =>
+        page
+          .getByTestId(`timeline-marker-${kind}`)
+          .evaluateAll((els) => els.map((e) => e.getAttribute('title')));
+      expect((await titles('rage'))[0]).toMatch(/^(Rage click|\d+ rage clicks)/);
+      expect((await titles('dead'))[0]).toMatch(/^(Dead click|\d+ dead clicks)/);
+      expect(await titles('error')).toEqual([expect.stringMatching(/^Error: no profile for \*+ at /)]);
+      expect(await titles('request')).toEqual([
+        expect.stringMatching(/^Failed request: GET \/api\/missing → 404 at /),
+      ]);
+      expect(
+        await page
+          .locator('.timeline__marker')
+          .evaluateAll((els) => els.map((e) => e.getAttribute('title')).join()),
+      ).not.toContain(PLANTED_EMAIL);
+      const description = page.getByTestId('timeline-description');
+      expect(await timeline.getAttribute('aria-describedby')).toBe(await description.getAttribute('id'));
+      const described = (await description.textContent()) ?? '';
+      for (const words of ['rage click', 'dead click', '1 error', '1 failed request'])
+        expect(described, words).toContain(words);
+
+      // A tick is a jump target: pressed off its centre, the replay goes to its very moment.
+      const request = page.getByTestId('timeline-marker-request');
+      const requestAt = Number(await request.getAttribute('data-offset-ms'));
+      expect(Math.abs((await seekPosition()) - requestAt)).toBeGreaterThan(200);
+      await request.click({ position: { x: 1, y: 5 } });
+      await expect.poll(seekPosition, { timeout: 5_000 }).toBe(requestAt);
     } finally {
-      await context.close();
+      await page.close();
     }
   });
 });

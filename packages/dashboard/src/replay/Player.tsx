@@ -11,7 +11,7 @@ import { PageList } from './PageList';
 import { fitToStage, PLAYBACK_SPEEDS, type PlaybackSpeed } from './playerMath';
 import { initialViewport } from './replayEvents';
 import { Timeline } from './Timeline';
-import { layoutMarkers, type PageVisit, type TimelineMarker } from './timelineMarkers';
+import { layoutMarkers, type PageVisit, signalMarkers, type TimelineMarker } from './timelineMarkers';
 import { useReplayer } from './useReplayer';
 
 export interface PlayerProps {
@@ -30,7 +30,9 @@ function spaceBelongsTo(target: EventTarget | null): boolean {
   return target.closest('input, textarea, select, button, a[href], summary, dialog') !== null;
 }
 
-export function Player({ events, markers, pages, activity = [] }: PlayerProps) {
+const NO_ACTIVITY: readonly ActivityItem[] = [];
+
+export function Player({ events, markers, pages, activity = NO_ACTIVITY }: PlayerProps) {
   const mountRef = useRef<HTMLDivElement>(null);
   const stageRef = useRef<HTMLDivElement>(null);
   const [speed, setSpeed] = useState<PlaybackSpeed>(1);
@@ -39,7 +41,10 @@ export function Player({ events, markers, pages, activity = [] }: PlayerProps) {
   const inactive = useMemo(() => inactiveStretches(events), [events]);
   const player = useReplayer(mountRef, events, { speed, skipInactive, inactive });
   const viewport = player.viewport ?? initialViewport(events);
-  const drawn = useMemo(() => layoutMarkers(markers, player.totalMs), [markers, player.totalMs]);
+  const drawn = useMemo(
+    () => layoutMarkers([...markers, ...signalMarkers(activity)], player.totalMs),
+    [markers, activity, player.totalMs],
+  );
   const clickCount = markers.filter((m) => m.kind === 'click').length;
 
   useEffect(() => {

@@ -1,9 +1,21 @@
-import { type KeyboardEvent, type PointerEvent, useRef, useState } from 'react';
+import { type KeyboardEvent, type PointerEvent, useId, useRef, useState } from 'react';
 import { formatClock, formatClockSpoken } from '../format/duration';
 import '../styles/timeline.css';
 import type { InactiveStretch } from './inactivity';
 import { seekTargetForKey, timeAtPointer } from './playerMath';
-import type { DrawnMarker } from './timelineMarkers';
+import { type DrawnMarker, describeMarkers, MARKER_NAMES, type TimelineMarkerKind } from './timelineMarkers';
+
+/** A pointer that moves less than this from a tick it pressed still jumps to the tick's moment. */
+const TICK_SNAP_PX = 4;
+
+/** The moment of the marker tick `target` is, or null when it is not a tick. */
+function tickOffset(target: EventTarget): number | null {
+  if (!(target instanceof HTMLElement) || !target.classList.contains('timeline__marker')) return null;
+  const ms = Number(target.dataset.offsetMs);
+  return Number.isFinite(ms) ? ms : null;
+}
+
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 export interface TimelineProps {
   currentMs: number;
@@ -18,7 +30,10 @@ export interface TimelineProps {
 
 /**
  * The seek bar: a slider (arrows ±5 s, Shift ±1 s, Page Up/Down ±30 s, Home/End) that also takes
- * clicks and drags, with ticks for clicks and page changes and inactive stretches shaded.
+ * clicks and drags, with ticks for clicks, page changes, rage and dead clicks, errors and failed
+ * requests (each kind its own shape; a tick pressed jumps to its moment) and inactive stretches
+ * shaded. The slider's description counts the ticks by kind for screen readers, whose entries the
+ * activity list beside the replay offers as jump targets.
  */
 export function Timeline({
   currentMs,
@@ -30,6 +45,9 @@ export function Timeline({
   disabled = false,
 }: TimelineProps) {
   const trackRef = useRef<HTMLDivElement>(null);
+  const descriptionId = useId();
+  /** The tick a press started on, and where: released there, the seek goes to its moment. */
+  const snapRef = useRef<{ ms: number; x: number } | null>(null);
   const [dragMs, setDragMs] = useState<number | null>(null);
   const [hoverMs, setHoverMs] = useState<number | null>(null);
   const shownMs = dragMs ?? currentMs;
@@ -39,6 +57,11 @@ export function Timeline({
     const rect = trackRef.current?.getBoundingClientRect();
     return rect ? timeAtPointer(event.clientX, rect.left, rect.width, totalMs) : 0;
   }
+
+  const described = describeMarkers(markers);
+  const kinds = (Object.keys(MARKER_NAMES) as TimelineMarkerKind[]).filter((kind) =>
+    markers.some((m) => m.kind === kind),
+  );
 
   function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
     if (disabled) return;
@@ -62,26 +85,38 @@ export function Timeline({
         aria-valuenow={Math.round(shownMs)}
         aria-valuetext={`${formatClockSpoken(shownMs)} of ${formatClockSpoken(totalMs)}`}
         aria-disabled={disabled || undefined}
+        aria-describedby={described === '' ? undefined : descriptionId}
         data-testid="timeline"
         onKeyDown={onKeyDown}
         onPointerDown={(event) => {
           if (disabled || event.button !== 0) return;
           event.currentTarget.setPointerCapture(event.pointerId);
           event.currentTarget.focus();
-          setDragMs(timeAt(event));
+          const tick = tickOffset(event.target);
+          snapRef.current = tick === null ? null : { ms: tick, x: event.clientX };
+          setDragMs(tick ?? timeAt(event));
         }}
         onPointerMove={(event) => {
           const ms = timeAt(event);
           setHoverMs(ms);
-          if (dragMs !== null) setDragMs(ms);
+          if (dragMs === null) return;
+          const snap = snapRef.current;
+          if (snap !== null && Math.abs(event.clientX - snap.x) < TICK_SNAP_PX) return;
+          snapRef.current = null;
+          setDragMs(ms);
         }}
         onPointerUp={(event) => {
           if (dragMs === null) return;
           event.currentTarget.releasePointerCapture(event.pointerId);
+          const snap = snapRef.current;
+          snapRef.current = null;
           setDragMs(null);
-          onSeek(timeAt(event));
+          onSeek(snap?.ms ?? timeAt(event));
         }}
-        onPointerCancel={() => setDragMs(null)}
+        onPointerCancel={() => {
+          snapRef.current = null;
+          setDragMs(null);
+        }}
         onPointerLeave={() => setHoverMs(null)}
       >
         <div className="timeline__rail" />
@@ -109,6 +144,7 @@ export function Timeline({
             title={`${m.label} at ${formatClock(m.offsetMs)}`}
             data-testid={`timeline-marker-${m.kind}`}
             data-offset-ms={Math.round(m.offsetMs)}
+            data-count={m.count}
           />
         ))}
         <div className="timeline__thumb" style={{ left: `${percent}%` }} />
@@ -122,9 +158,17 @@ export function Timeline({
           </div>
         )}
       </div>
+      {described !== '' && (
+        <span id={descriptionId} className="visually-hidden" data-testid="timeline-description">
+          Marked on the timeline: {described}. The activity list beside the replay jumps to each.
+        </span>
+      )}
       <div className="timeline__legend" aria-hidden="true">
-        <span className="legend legend--click">Click</span>
-        <span className="legend legend--page">Page change</span>
+        {kinds.map((kind) => (
+          <span key={kind} className={`legend legend--${kind}`}>
+            {capitalised(MARKER_NAMES[kind].one)}
+          </span>
+        ))}
         {inactive.length > 0 && (
           <span className="legend legend--inactive">Inactive{skipInactive ? ' (skipped)' : ''}</span>
         )}

@@ -1,10 +1,42 @@
 import type { RecordedEvent } from '@veil/core';
 import { EventType, IncrementalSource, MouseInteraction, VeilCustomTag } from '@veil/core';
 import type { SessionPage } from '../sessions/sessionsApi';
+import type { ActivityItem } from './activityItems';
+
+/** The activity kinds that also get a tick of their own on the timeline. */
+export const SIGNAL_MARKER_KINDS = ['rage', 'dead', 'error', 'request'] as const;
+export type SignalMarkerKind = (typeof SIGNAL_MARKER_KINDS)[number];
 
 export type TimelineMarker =
   | { kind: 'click'; offsetMs: number }
-  | { kind: 'page'; offsetMs: number; url: string; title: string };
+  | { kind: 'page'; offsetMs: number; url: string; title: string }
+  /** `label` is the activity entry's ("Rage click button#pay", an error message, "GET /api → 500"). */
+  | { kind: SignalMarkerKind; offsetMs: number; label: string };
+
+export type TimelineMarkerKind = TimelineMarker['kind'];
+
+/** How the timeline names one marker of a kind, and several merged into one tick. */
+export const MARKER_NAMES: Readonly<Record<TimelineMarkerKind, { one: string; many: string }>> = {
+  click: { one: 'click', many: 'clicks' },
+  page: { one: 'page change', many: 'page changes' },
+  rage: { one: 'rage click', many: 'rage clicks' },
+  dead: { one: 'dead click', many: 'dead clicks' },
+  error: { one: 'error', many: 'errors' },
+  request: { one: 'failed request', many: 'failed requests' },
+};
+
+const isSignalMarkerKind = (kind: string): kind is SignalMarkerKind =>
+  (SIGNAL_MARKER_KINDS as readonly string[]).includes(kind);
+
+/**
+ * Ticks for the activity entries that stand out: rage and dead clicks, errors and failed
+ * requests (pages and plain clicks come from `extractTimelineMarkers`), at the entries' offsets.
+ */
+export function signalMarkers(activity: readonly ActivityItem[]): TimelineMarker[] {
+  return activity.flatMap((item) =>
+    isSignalMarkerKind(item.kind) ? [{ kind: item.kind, offsetMs: item.offsetMs, label: item.label }] : [],
+  );
+}
 
 /** A page visited, placed on the replay's clock. */
 export interface PageVisit {
@@ -112,13 +144,43 @@ export function currentPageIndex(pages: readonly PageVisit[], currentMs: number)
 
 /** A marker as drawn: clicks close together share one tick so a long session stays readable. */
 export interface DrawnMarker {
-  kind: TimelineMarker['kind'];
+  kind: TimelineMarkerKind;
   /** Position on the bar, 0–100. */
   percent: number;
   offsetMs: number;
   /** How many markers this tick stands for. */
   count: number;
   label: string;
+}
+
+/** What one marker's tick says (its title and part of the timeline's description). */
+function markerLabel(marker: TimelineMarker): string {
+  switch (marker.kind) {
+    case 'click':
+      return 'Click';
+    case 'page':
+      return `Page: ${marker.title || marker.url}`;
+    case 'rage':
+    case 'dead':
+      return marker.label;
+    case 'error':
+      // A message that names its error already ("Error: …", "TypeError: …") is not prefixed again.
+      return /^\w*Error\b/.test(marker.label) ? marker.label : `Error: ${marker.label}`;
+    case 'request':
+      return `Failed request: ${marker.label}`;
+  }
+}
+
+/** "3 clicks, 1 page change, 2 rage clicks": the drawn ticks by kind, in `MARKER_NAMES` order. */
+export function describeMarkers(drawn: readonly Pick<DrawnMarker, 'kind' | 'count'>[]): string {
+  const counts = new Map<TimelineMarkerKind, number>();
+  for (const m of drawn) counts.set(m.kind, (counts.get(m.kind) ?? 0) + m.count);
+  return (Object.keys(MARKER_NAMES) as TimelineMarkerKind[])
+    .flatMap((kind) => {
+      const n = counts.get(kind) ?? 0;
+      return n === 0 ? [] : [`${n} ${n === 1 ? MARKER_NAMES[kind].one : MARKER_NAMES[kind].many}`];
+    })
+    .join(', ');
 }
 
 /** Groups markers of the same kind into `buckets` slots along the bar. */
@@ -136,7 +198,7 @@ export function layoutMarkers(
     const held = slots.get(key);
     if (held !== undefined) {
       held.count += 1;
-      held.label = marker.kind === 'click' ? `${held.count} clicks` : `${held.count} page changes`;
+      held.label = `${held.count} ${MARKER_NAMES[marker.kind].many}`;
       continue;
     }
     slots.set(key, {
@@ -144,7 +206,7 @@ export function layoutMarkers(
       percent: fraction * 100,
       offsetMs: marker.offsetMs,
       count: 1,
-      label: marker.kind === 'click' ? 'Click' : `Page: ${marker.title || marker.url}`,
+      label: markerLabel(marker),
     });
   }
   return [...slots.values()].sort((a, b) => a.percent - b.percent);

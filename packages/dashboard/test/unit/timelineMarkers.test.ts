@@ -1,7 +1,14 @@
 import type { RecordedEvent } from '@veil/core';
 import { EventType, IncrementalSource, MouseInteraction, VeilCustomTag } from '@veil/core';
 import { describe, expect, it } from 'vitest';
-import { extractTimelineMarkers, layoutMarkers, pageVisits } from '../../src/replay/timelineMarkers';
+import { activityItems } from '../../src/replay/activityItems';
+import {
+  describeMarkers,
+  extractTimelineMarkers,
+  layoutMarkers,
+  pageVisits,
+  signalMarkers,
+} from '../../src/replay/timelineMarkers';
 
 const T0 = 1_700_000_000_000;
 
@@ -95,6 +102,43 @@ describe('extractTimelineMarkers', () => {
   });
 });
 
+describe('signalMarkers', () => {
+  it('ticks the rage and dead clicks, errors and failed requests of the activity, not clicks, pages or tags', () => {
+    const activity = activityItems([
+      meta(0, 'https://a.example/'),
+      mouse(100, MouseInteraction.Click),
+      {
+        type: EventType.Custom,
+        timestamp: T0 + 100,
+        data: { tag: 'veil.hm.click', payload: { el: 'b', rage: true } },
+      },
+      {
+        type: EventType.Custom,
+        timestamp: T0 + 200,
+        data: { tag: VeilCustomTag.Tag, payload: { key: 'k', value: 'v' } },
+      },
+      {
+        type: EventType.Custom,
+        timestamp: T0 + 300,
+        data: { tag: VeilCustomTag.Error, payload: { kind: 'error', message: 'boom', path: '/' } },
+      },
+      {
+        type: EventType.Custom,
+        timestamp: T0 + 400,
+        data: {
+          tag: VeilCustomTag.Network,
+          payload: { method: 'GET', reqPath: '/api/x', status: 404, ms: 5, path: '/' },
+        },
+      },
+    ]);
+    expect(signalMarkers(activity)).toEqual([
+      { kind: 'rage', offsetMs: 100, label: 'Rage click b' },
+      { kind: 'error', offsetMs: 300, label: 'boom' },
+      { kind: 'request', offsetMs: 400, label: 'GET /api/x → 404' },
+    ]);
+  });
+});
+
 describe('pageVisits', () => {
   it("prefers the server's page views, placed on the replay clock", () => {
     const visits = pageVisits(
@@ -134,6 +178,33 @@ describe('layoutMarkers', () => {
       ['click', 50, 2, '2 clicks'],
       ['click', 90, 1, 'Click'],
     ]);
+  });
+
+  it('gives each signal kind its own tick and label, merged ticks counted by kind', () => {
+    const drawn = layoutMarkers(
+      [
+        { kind: 'click', offsetMs: 1000 },
+        { kind: 'rage', offsetMs: 1000, label: 'Rage click button#pay' },
+        { kind: 'dead', offsetMs: 2000, label: 'Dead click span.fake' },
+        { kind: 'error', offsetMs: 3000, label: 'no profile for ***' },
+        { kind: 'request', offsetMs: 4000, label: 'GET /api/missing → 404' },
+        { kind: 'rage', offsetMs: 6000, label: 'Rage click a' },
+        { kind: 'rage', offsetMs: 6010, label: 'Rage click a' },
+        { kind: 'error', offsetMs: 8000, label: 'TypeError: x is undefined' },
+      ],
+      10_000,
+      100,
+    );
+    expect(drawn.map((d) => [d.kind, d.percent, d.count, d.label])).toEqual([
+      ['click', 10, 1, 'Click'],
+      ['rage', 10, 1, 'Rage click button#pay'],
+      ['dead', 20, 1, 'Dead click span.fake'],
+      ['error', 30, 1, 'Error: no profile for ***'],
+      ['request', 40, 1, 'Failed request: GET /api/missing → 404'],
+      ['rage', 60, 2, '2 rage clicks'],
+      ['error', 80, 1, 'TypeError: x is undefined'],
+    ]);
+    expect(describeMarkers(drawn)).toBe('1 click, 3 rage clicks, 1 dead click, 2 errors, 1 failed request');
   });
 
   it('draws nothing for a zero-length session', () => {
