@@ -3,6 +3,7 @@ export * from './access/replayPurpose.js';
 export * from './alerts/alertKinds.js';
 export * from './alerts/alertSinkSchemas.js';
 export * from './alerts/alertView.js';
+export * from './api/index.js';
 export * from './audit/auditActions.js';
 export * from './audit/auditAnchor.js';
 export * from './audit/auditCheckpoint.js';

@@ -1,32 +1,34 @@
-import { ROLES } from '@veil/core';
-import { z } from 'zod';
+import { type AuthUser, authMeResponseSchema, loginResponseSchema, type SecondFactor } from '@veil/core';
 import { ApiError } from '../api/ApiError';
 import type { ApiClient } from '../api/client';
 import { decoder } from '../api/decoder';
 
-/** The logged-in user, as `POST /auth/login` and `GET /auth/me` answer. */
-const userSchema = z.object({ id: z.string(), email: z.string(), role: z.enum(ROLES) });
-export type User = z.infer<typeof userSchema>;
+/** The logged-in user, as `POST /auth/login` and `GET /auth/me` answer (core's schema). */
+export type User = AuthUser;
 
-const sessionFactorSchema = z.object({
-  secondFactor: z.enum(['verified', 'pending', 'not_required']),
-  totpEnabled: z.boolean(),
-  method: z.enum(['password', 'oidc']),
+/** The logged-in user and where its cookie session stands on its second factor. */
+export interface WhoAmI {
+  user: User;
+  secondFactor: SecondFactor;
+  totpEnabled: boolean;
+  method: 'password' | 'oidc';
   /** The user's sites: `all`, or the ids of the sites it is restricted to. */
-  sites: z.union([z.literal('all'), z.array(z.string())]).optional(),
+  sites?: 'all' | string[];
+}
+
+/**
+ * `GET /auth/me`, decoded with the server's own schema: a caller without a cookie session (a bearer
+ * token) counts as verified; one that is no user (an API token) is nobody the dashboard can show.
+ */
+const whoAmISchema = authMeResponseSchema.transform(({ user, session }): WhoAmI | null => {
+  if (user === null) return null;
+  if (session === undefined)
+    return { user, secondFactor: 'verified', totpEnabled: false, method: 'password' };
+  const { secondFactor, totpEnabled, method, sites } = session;
+  return { user, secondFactor, totpEnabled, method, sites };
 });
-type SessionFactor = z.infer<typeof sessionFactorSchema>;
 
-/** A bearer token has no cookie `session`: treated as verified. */
-const NO_COOKIE_SESSION: SessionFactor = { secondFactor: 'verified', totpEnabled: false, method: 'password' };
-
-/** `GET /auth/me` of a cookie session: the user and where the session stands on its second factor. */
-const whoAmISchema = z
-  .object({ user: userSchema, session: sessionFactorSchema.optional() })
-  .transform(({ user, session }) => ({ user, ...(session ?? NO_COOKIE_SESSION) }));
-export type WhoAmI = z.infer<typeof whoAmISchema>;
-
-const userEnvelope = z.object({ user: userSchema }).transform((b): User => b.user);
+const userEnvelope = loginResponseSchema.transform((b): User => b.user);
 
 /** The sign-in endpoints of docs/api.md (a 401 here ends no session: there is none yet). */
 export function authApi(api: ApiClient) {

@@ -11,7 +11,9 @@ export function deviceLabel(device: DeviceClass): string {
   return LABELS[device];
 }
 
-export function DeviceLabel({ device }: { device: DeviceClass }) {
+/** A device class, or "Unknown" for a session whose first batch carried none. */
+export function DeviceLabel({ device }: { device: DeviceClass | null }) {
+  if (device === null) return <span className="device">Unknown</span>;
   return (
     <span className="device">
       <DeviceIcon device={device} />

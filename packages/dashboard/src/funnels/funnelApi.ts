@@ -1,4 +1,9 @@
-import { z } from 'zod';
+import {
+  type FunnelResponse,
+  funnelResponseSchema,
+  type TopPathsResponse,
+  topPathsResponseSchema,
+} from '@veil/core';
 import type { ApiClient } from '../api/client';
 import { decoder } from '../api/decoder';
 import type { FunnelStepInput } from './funnelSteps';
@@ -9,36 +14,13 @@ export interface FunnelSegmentInput {
   tag?: { key: string; value: string };
 }
 
-/** `Funnel` of docs/signals.md. */
-const funnelSchema = z.object({
-  from: z.number(),
-  to: z.number(),
-  k: z.number(),
-  minCohort: z.number().default(0),
-  cohortShown: z.boolean(),
-  suppressed: z.number(),
-  steps: z.array(
-    z.object({
-      pattern: z.string(),
-      click: z.string().nullable().default(null),
-      sessions: z.number().nullable(),
-      conversion: z.number().nullable(),
-      dropOff: z.number().nullable(),
-    }),
-  ),
-});
-export type Funnel = z.infer<typeof funnelSchema>;
+/** `Funnel` of docs/signals.md, decoded with the server's own schema (@veil/core). */
+export type Funnel = FunnelResponse;
+const funnelSchema = funnelResponseSchema;
 
 /** `TopPaths` of docs/signals.md. */
-const topPathsSchema = z.object({
-  k: z.number(),
-  minCohort: z.number(),
-  cohortShown: z.boolean(),
-  sessions: z.number(),
-  suppressed: z.number(),
-  paths: z.array(z.object({ page: z.string(), sessions: z.number() })),
-});
-export type TopPaths = z.infer<typeof topPathsSchema>;
+export type TopPaths = TopPathsResponse;
+const topPathsSchema = topPathsResponseSchema;
 
 export function funnelApi(api: ApiClient) {
   const base = (siteKey: string) => `/sites/${encodeURIComponent(siteKey)}`;

@@ -1,16 +1,16 @@
 import {
   type ContentErasureReceipt,
   type ContentScan,
-  contentErasureReceiptSchema,
-  contentScanSchema,
+  contentErasureResponseSchema,
+  contentScanEnvelopeSchema,
   type Incident,
   type IncidentDecisionInput,
   type IncidentDetail,
   incidentDetailSchema,
-  incidentSchema,
+  incidentEnvelopeSchema,
+  incidentListResponseSchema,
   type NewIncident,
 } from '@veil/core';
-import { z } from 'zod';
 import type { ApiClient } from '../api/client';
 import { decoder } from '../api/decoder';
 
@@ -22,7 +22,7 @@ export function incidentsApi(api: ApiClient) {
     list(siteKey: string, signal?: AbortSignal): Promise<Incident[]> {
       return api.request(
         `${site(siteKey)}/incidents`,
-        decoder(z.object({ incidents: z.array(incidentSchema) }).transform((b) => b.incidents)),
+        decoder(incidentListResponseSchema.transform((b) => b.incidents)),
         { signal },
       );
     },
@@ -38,14 +38,14 @@ export function incidentsApi(api: ApiClient) {
     create(siteKey: string, body: NewIncident): Promise<Incident> {
       return api.request(
         `${site(siteKey)}/incidents`,
-        decoder(z.object({ incident: incidentSchema }).transform((b) => b.incident)),
+        decoder(incidentEnvelopeSchema.transform((b) => b.incident)),
         { method: 'POST', body },
       );
     },
     decide(siteKey: string, id: string, body: IncidentDecisionInput): Promise<Incident> {
       return api.request(
         `${site(siteKey)}/incidents/${encodeURIComponent(id)}/decision`,
-        decoder(z.object({ incident: incidentSchema }).transform((b) => b.incident)),
+        decoder(incidentEnvelopeSchema.transform((b) => b.incident)),
         { method: 'POST', body },
       );
     },
@@ -53,25 +53,21 @@ export function incidentsApi(api: ApiClient) {
     startScan(siteKey: string, incidentId: string, value: string): Promise<ContentScan> {
       return api.request(
         `${site(siteKey)}/content-scans`,
-        decoder(z.object({ scan: contentScanSchema }).transform((b) => b.scan)),
+        decoder(contentScanEnvelopeSchema.transform((b) => b.scan)),
         { method: 'POST', body: { value, incidentId } },
       );
     },
     scan(siteKey: string, scanId: string, signal?: AbortSignal): Promise<ContentScan> {
       return api.request(
         `${site(siteKey)}/content-scans/${encodeURIComponent(scanId)}`,
-        decoder(z.object({ scan: contentScanSchema }).transform((b) => b.scan)),
+        decoder(contentScanEnvelopeSchema.transform((b) => b.scan)),
         { signal },
       );
     },
     erase(siteKey: string, scanId: string): Promise<ContentErasureReceipt> {
       return api.request(
         `${site(siteKey)}/content-scans/${encodeURIComponent(scanId)}/erase`,
-        decoder(
-          z
-            .object({ receipt: contentErasureReceiptSchema })
-            .transform((b): ContentErasureReceipt => b.receipt),
-        ),
+        decoder(contentErasureResponseSchema.transform((b): ContentErasureReceipt => b.receipt)),
         { method: 'POST' },
       );
     },

@@ -113,5 +113,5 @@ export function ReplayPage({ sessionId }: { sessionId: string }) {
 
 function describeSession(session: SessionDetail): string {
   const pages = `${session.pageCount} ${session.pageCount === 1 ? 'page' : 'pages'}`;
-  return `Started ${formatDateTime(session.startedAt)} · ${formatDuration(session.durationMs)} · ${session.deviceClass} · ${pages}`;
+  return `Started ${formatDateTime(session.startedAt)} · ${formatDuration(session.durationMs)} · ${session.deviceClass ?? 'unknown device'} · ${pages}`;
 }

@@ -1,5 +1,9 @@
-import { type DeviceClass, emptySignalCounts, SIGNAL_KINDS, type SignalCounts } from '@veil/core';
-import { z } from 'zod';
+import {
+  type SessionDetailResponse,
+  type SessionSummaryResponse,
+  sessionDetailResponseSchema,
+  sessionListResponseSchema,
+} from '@veil/core';
 import type { ApiClient } from '../api/client';
 import { decoder } from '../api/decoder';
 import { type SessionFilters, sessionFiltersToApiParams } from './sessionFilters';
@@ -7,53 +11,38 @@ import { type SessionFilters, sessionFiltersToApiParams } from './sessionFilters
 /** Page size the session list asks for. */
 export const SESSION_PAGE_SIZE = 50;
 
-/** Core's `DeviceClass` as a schema (core declares the type only). */
-export const deviceClassSchema = z.enum(['mobile', 'tablet', 'desktop']) satisfies z.ZodType<DeviceClass>;
+/**
+ * `SessionSummary` of docs/api.md, decoded with the server's own schema (@veil/core); a session
+ * without an entry page (no page view yet) has `entryUrl` ''.
+ */
+export type SessionSummary = Omit<SessionSummaryResponse, 'entryUrl'> & { entryUrl: string };
 
-/** `SessionSignals` of docs/api.md (absent from older servers: none counted). */
-const signalCountsSchema = z
-  .object(Object.fromEntries(SIGNAL_KINDS.map((k) => [k, z.number().int().nonnegative().catch(0)])))
-  .transform((v): SignalCounts => ({ ...emptySignalCounts(), ...v }));
+/** One page view of a session, with its absolute time (an untitled page has title ''). */
+export interface SessionPage {
+  url: string;
+  title: string;
+  ts: number;
+}
 
-/** `SessionSummary` of docs/api.md; the list is newest first. */
-const sessionSummarySchema = z.object({
-  id: z.string(),
-  siteKey: z.string(),
-  startedAt: z.number(),
-  /** Server clock of the first batch (absent from older servers: the start). */
-  receivedAt: z.number().optional(),
-  endedAt: z.number(),
-  durationMs: z.number(),
-  pageCount: z.number(),
-  entryUrl: z.string().catch(''),
-  deviceClass: deviceClassSchema,
-  viewportWidth: z.number().nullable().catch(null),
-  eventCount: z.number(),
-  /** False while the session may still receive batches (absent from older servers: final). */
-  finalised: z.boolean().default(true),
-  signals: signalCountsSchema.catch(emptySignalCounts),
-});
-export type SessionSummary = z.infer<typeof sessionSummarySchema>;
+export type SessionDetail = SessionSummary & { pages: SessionPage[] };
 
-/** One page view of a session, with its absolute time. */
-const sessionPageSchema = z.object({ url: z.string(), title: z.string().catch(''), ts: z.number() });
-export type SessionPage = z.infer<typeof sessionPageSchema>;
+export interface SessionListPage {
+  sessions: SessionSummary[];
+  nextCursor: string | null;
+}
 
-const sessionDetailSchema = sessionSummarySchema.extend({
-  pages: z.preprocess((v) => (Array.isArray(v) ? v : []), z.array(sessionPageSchema)),
-});
-export type SessionDetail = z.infer<typeof sessionDetailSchema>;
+function summaryOf(s: SessionSummaryResponse): SessionSummary {
+  return { ...s, entryUrl: s.entryUrl ?? '' };
+}
 
-const sessionListPageSchema = z.object({
-  sessions: z.array(sessionSummarySchema),
-  nextCursor: z
-    .string()
-    .nullish()
-    .transform((c) => (c ? c : null)),
-});
-export type SessionListPage = z.infer<typeof sessionListPageSchema>;
+function detailOf({ pages, ...s }: SessionDetailResponse['session']): SessionDetail {
+  return { ...summaryOf(s), pages: pages.map((p) => ({ ...p, title: p.title ?? '' })) };
+}
 
-const sessionEnvelope = z.object({ session: sessionDetailSchema }).transform((b): SessionDetail => b.session);
+const sessionListPageSchema = sessionListResponseSchema.transform(
+  (b): SessionListPage => ({ sessions: b.sessions.map(summaryOf), nextCursor: b.nextCursor || null }),
+);
+const sessionEnvelope = sessionDetailResponseSchema.transform((b): SessionDetail => detailOf(b.session));
 
 /** The session list and session endpoints of docs/api.md. */
 export function sessionsApi(api: ApiClient) {

@@ -1,21 +1,12 @@
-import { lawfulBasisSchema } from '@veil/core';
-import { z } from 'zod';
+import { type SiteResponse, siteEnvelopeSchema, sitesResponseSchema } from '@veil/core';
 import type { ApiClient } from '../api/client';
 import { decoder } from '../api/decoder';
 
-/** `Site` of docs/api.md. */
-const siteSchema = z.object({
-  siteKey: z.string(),
-  name: z.string(),
-  origins: z.array(z.string()),
-  lawfulBasis: lawfulBasisSchema,
-  samplingPercent: z.number(),
-  createdAt: z.number(),
-});
-export type Site = z.infer<typeof siteSchema>;
+/** `Site` of docs/api.md; the schema is the server's own, from @veil/core. */
+export type Site = SiteResponse;
 
-const sitesSchema = z.object({ sites: z.array(siteSchema) }).transform((b): Site[] => b.sites);
-const siteEnvelope = z.object({ site: siteSchema }).transform((b): Site => b.site);
+const sitesSchema = sitesResponseSchema.transform((b): Site[] => b.sites);
+const siteEnvelope = siteEnvelopeSchema.transform((b): Site => b.site);
 
 /** The site endpoints of docs/api.md. */
 export function sitesApi(api: ApiClient) {

@@ -1,4 +1,3 @@
-import { emptySignalCounts } from '@veil/core';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError, describeError } from '../../src/api/ApiError';
 import { ApiClient } from '../../src/api/client';
@@ -35,6 +34,7 @@ const SESSION = {
   id: 'sess_12345678',
   siteKey: 'site_1234',
   startedAt: 1,
+  receivedAt: 1,
   endedAt: 2,
   durationMs: 1,
   pageCount: 1,
@@ -43,6 +43,7 @@ const SESSION = {
   viewportWidth: 390,
   eventCount: 3,
   finalised: true,
+  demo: false,
   signals: {
     rageClicks: 3,
     deadClicks: 1,
@@ -54,11 +55,14 @@ const SESSION = {
   },
 };
 
+/** What `POST /auth/login` answers besides the user. */
+const LOGGED_IN = { secondFactor: 'verified', totpEnabled: true, csrfToken: 'c'.repeat(43) };
+
 describe('ApiClient', () => {
   it('logs in with JSON and decodes the user', async () => {
     const calls: Call[] = [];
     const api = new ApiClient({
-      fetch: fakeFetch(200, { user: { id: 'u1', email: 'a@b.c', role: 'owner' } }, calls),
+      fetch: fakeFetch(200, { user: { id: 'u1', email: 'a@b.c', role: 'owner' }, ...LOGGED_IN }, calls),
     });
     await expect(authApi(api).login('a@b.c', 'pw')).resolves.toEqual({
       id: 'u1',
@@ -199,17 +203,23 @@ describe('ApiClient', () => {
     await expect(authApi(api).logout()).resolves.toBeUndefined();
   });
 
-  it('fills what older answers leave out, as the wire format allows', async () => {
-    const { entryUrl: _e, viewportWidth: _v, finalised: _f, signals: _s, ...bare } = SESSION;
-    const list = new ApiClient({ fetch: fakeFetch(200, { sessions: [{ ...bare, entryUrl: null }] }) });
+  it('decodes the nulls the server answers (core schemas): no entry page, no device class, no title', async () => {
+    const bare = { ...SESSION, entryUrl: null, deviceClass: null, viewportWidth: null };
+    const list = new ApiClient({ fetch: fakeFetch(200, { sessions: [bare], nextCursor: null }) });
     await expect(sessionsApi(list).list('site_1234', EMPTY_SESSION_FILTERS, null)).resolves.toEqual({
-      sessions: [
-        { ...bare, entryUrl: '', viewportWidth: null, finalised: true, signals: emptySignalCounts() },
-      ],
+      sessions: [{ ...bare, entryUrl: '' }],
       nextCursor: null,
     });
-    const detail = new ApiClient({ fetch: fakeFetch(200, { session: SESSION }) });
-    await expect(sessionsApi(detail).get('sess_12345678')).resolves.toEqual({ ...SESSION, pages: [] });
+    const page = { url: 'https://a.example/', title: null, ts: 1 };
+    const detail = new ApiClient({ fetch: fakeFetch(200, { session: { ...SESSION, pages: [page] } }) });
+    await expect(sessionsApi(detail).get('sess_12345678')).resolves.toEqual({
+      ...SESSION,
+      pages: [{ ...page, title: '' }],
+    });
+    const token = new ApiClient({
+      fetch: fakeFetch(200, { user: null, token: { id: 't1', name: 'ci', role: 'analyst' } }),
+    });
+    await expect(authApi(token).whoAmI()).resolves.toBeNull();
     const me = new ApiClient({
       fetch: fakeFetch(200, { user: { id: 'u1', email: 'a@b.c', role: 'owner' } }),
     });
@@ -231,7 +241,14 @@ describe('ApiClient', () => {
     const me = new ApiClient({
       fetch: fakeFetch(200, {
         user: { id: 'u1', email: 'a@b.c', role: 'replay_viewer' },
-        session: { secondFactor: 'pending', totpEnabled: true, method: 'oidc' },
+        session: {
+          secondFactor: 'pending',
+          totpEnabled: true,
+          totpRequired: true,
+          method: 'oidc',
+          csrfToken: 'c'.repeat(43),
+          sites: 'all',
+        },
       }),
     });
     await expect(authApi(me).whoAmI()).resolves.toMatchObject({
@@ -269,7 +286,7 @@ describe('ApiClient', () => {
       message: expect.stringContaining('body.site.lawfulBasis'),
     });
     const role = new ApiClient({
-      fetch: fakeFetch(200, { user: { id: 'u1', email: 'a@b.c', role: 'root' } }),
+      fetch: fakeFetch(200, { user: { id: 'u1', email: 'a@b.c', role: 'root' }, ...LOGGED_IN }),
     });
     await expect(authApi(role).login('a@b.c', 'pw')).rejects.toMatchObject({ code: 'bad_response' });
   });

@@ -12,6 +12,7 @@ function session(id: string, startedAt: number, eventCount = 10): SessionSummary
     id,
     siteKey: 'site_1234',
     startedAt,
+    receivedAt: startedAt,
     endedAt: startedAt + 1000,
     durationMs: 1000,
     pageCount: 1,
@@ -20,6 +21,7 @@ function session(id: string, startedAt: number, eventCount = 10): SessionSummary
     viewportWidth: 1280,
     eventCount,
     finalised: false,
+    demo: false,
     signals: emptySignalCounts(),
   };
 }

@@ -1,4 +1,4 @@
-import { ROLES, roleRequiresSecondFactor } from '@veil/core';
+import { authMeResponseSchema, loginResponseSchema, roleRequiresSecondFactor } from '@veil/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { actorOf } from '../audit/auditActor.js';
@@ -19,37 +19,13 @@ import { addRoute } from '../http/addRoute.js';
 import { errorResponses } from '../http/errorResponses.js';
 import type { UserRecord } from '../storage/accounts/UserRepository.js';
 
-const userSchema = z.object({ id: z.string(), email: z.string(), role: z.enum(ROLES) }).meta({ id: 'User' });
-const secondFactorSchema = z
-  .enum(['verified', 'pending', 'not_required'])
-  .describe('pending: only TOTP verification/enrolment, /auth/me and logout are open');
-const meSchema = z.object({
-  user: userSchema.nullable(),
-  token: z.object({ id: z.string(), name: z.string(), role: z.enum(ROLES) }).optional(),
-  session: z
-    .object({
-      method: z.enum(['password', 'oidc']),
-      secondFactor: secondFactorSchema,
-      totpEnabled: z.boolean(),
-      totpRequired: z.boolean(),
-      /** Echo in X-CSRF-Token on every write made with this cookie. */
-      csrfToken: z.string(),
-      sites: z.union([z.literal('all'), z.array(z.string())]),
-    })
-    .optional(),
-});
+// The response schemas live in @veil/core (api/auth.ts): the dashboard decodes with them.
+const meSchema = authMeResponseSchema;
 
 const loginSchema = z.object({
   email: z.string().trim().toLowerCase().min(3).max(320),
   password: z.string().min(1).max(MAX_PASSWORD_LENGTH),
   totp: z.string().trim().max(16).optional().describe('the authenticator code, for users who have TOTP'),
-});
-
-const loginResponseSchema = z.object({
-  user: userSchema,
-  secondFactor: secondFactorSchema,
-  totpEnabled: z.boolean(),
-  csrfToken: z.string(),
 });
 
 function describePrincipal(principal: Principal, request: FastifyRequest): z.infer<typeof meSchema> {

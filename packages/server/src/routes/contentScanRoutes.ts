@@ -1,4 +1,9 @@
-import { contentErasureReceiptSchema, contentScanSchema, newContentScanSchema } from '@veil/core';
+import {
+  contentErasureResponseSchema,
+  contentScanEnvelopeSchema,
+  contentScanListResponseSchema,
+  newContentScanSchema,
+} from '@veil/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { actorOf } from '../audit/auditActor.js';
@@ -69,7 +74,7 @@ export async function contentScanRoutes(app: FastifyInstance): Promise<void> {
         'Exactly one of value (literal) and pattern (regular expression, no nested quantifiers or back-references); from/to bound the server receive time. Answers 202 with the running scan; poll GET …/content-scans/{scanId}. The value is never stored or logged: the scan keeps its keyed hash (valueHash).',
       tags: ['erasure'],
       responses: {
-        202: { description: 'Started', schema: z.object({ scan: contentScanSchema }) },
+        202: { description: 'Started', schema: contentScanEnvelopeSchema },
         ...errorResponses(400, 401, 403, 404),
       },
     },
@@ -105,7 +110,7 @@ export async function contentScanRoutes(app: FastifyInstance): Promise<void> {
       summary: "The site's content scans, newest first (progress, matches, erasure receipts)",
       tags: ['erasure'],
       responses: {
-        200: { description: 'Scans', schema: z.object({ scans: z.array(contentScanSchema) }) },
+        200: { description: 'Scans', schema: contentScanListResponseSchema },
         ...errorResponses(401, 403, 404),
       },
     },
@@ -127,7 +132,7 @@ export async function contentScanRoutes(app: FastifyInstance): Promise<void> {
         'One content scan: status, progress (sessionsScanned of sessionsTotal), matching sessions with counts and positions (event index, JSON path), never the content',
       tags: ['erasure'],
       responses: {
-        200: { description: 'Scan', schema: z.object({ scan: contentScanSchema }) },
+        200: { description: 'Scan', schema: contentScanEnvelopeSchema },
         ...errorResponses(400, 401, 403, 404),
       },
     },
@@ -150,7 +155,7 @@ export async function contentScanRoutes(app: FastifyInstance): Promise<void> {
       responses: {
         200: {
           description: 'Erased',
-          schema: z.object({ scan: contentScanSchema, receipt: contentErasureReceiptSchema }),
+          schema: contentErasureResponseSchema,
         },
         ...errorResponses(400, 401, 403, 404, 409),
       },

@@ -1,11 +1,13 @@
 import {
   type FunnelStep,
+  funnelResponseSchema,
   funnelRest,
   kAnonymousFunnel,
   kAnonymousPaths,
   MAX_ELEMENT_PATH_CHARS,
   MAX_FUNNEL_STEPS,
   MS_PER_DAY,
+  topPathsResponseSchema,
   utcDay,
 } from '@veil/core';
 import type { FastifyInstance } from 'fastify';
@@ -72,44 +74,7 @@ const pathsQuery = z.object({
   ...range,
 });
 
-const funnelSchema = z
-  .object({
-    from: z.number().int(),
-    to: z.number().int(),
-    k: z.number().int(),
-    minCohort: z.number().int().describe('distinct visitors the first step needs before anything is shown'),
-    segment: z.object({
-      device: z.enum(['mobile', 'tablet', 'desktop']).nullable(),
-      tag: z.object({ key: z.string(), value: z.string() }).nullable(),
-    }),
-    cohortShown: z.boolean(),
-    suppressed: z.number().int(),
-    steps: z.array(
-      z.object({
-        pattern: z.string(),
-        click: z.string().nullable(),
-        sessions: z.number().int().nullable(),
-        conversion: z.number().nullable(),
-        dropOff: z.number().int().nullable(),
-      }),
-    ),
-  })
-  .meta({ id: 'Funnel' });
-
-const pathsSchema = z
-  .object({
-    page: z.string(),
-    direction: z.enum(['after', 'before']),
-    from: z.number().int(),
-    to: z.number().int(),
-    k: z.number().int(),
-    minCohort: z.number().int().describe('distinct visitors the page needs before anything is shown'),
-    cohortShown: z.boolean(),
-    sessions: z.number().int().describe('sessions that visited the page (0 when the cohort is withheld)'),
-    suppressed: z.number().int(),
-    paths: z.array(z.object({ page: z.string(), sessions: z.number().int() })),
-  })
-  .meta({ id: 'TopPaths' });
+// The response schemas live in @veil/core (api/funnels.ts): the dashboard decodes with them.
 
 /**
  * A funnel's steps from its `step` patterns and `click.N` parameters (as the funnel route and the
@@ -159,7 +124,7 @@ export async function funnelRoutes(app: FastifyInstance): Promise<void> {
       summary: 'Conversion and drop-off per step of a page funnel (k-anonymous)',
       tags: TAGS,
       responses: {
-        200: { description: 'The funnel', schema: funnelSchema },
+        200: { description: 'The funnel', schema: funnelResponseSchema },
         ...errorResponses(400, 401, 403, 404),
       },
     },
@@ -215,7 +180,7 @@ export async function funnelRoutes(app: FastifyInstance): Promise<void> {
       summary: 'The pages visited right after (or before) a page, by page pattern (k-anonymous)',
       tags: TAGS,
       responses: {
-        200: { description: 'Top paths', schema: pathsSchema },
+        200: { description: 'Top paths', schema: topPathsResponseSchema },
         ...errorResponses(400, 401, 403, 404),
       },
     },

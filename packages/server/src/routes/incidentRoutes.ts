@@ -1,7 +1,8 @@
 import {
   incidentDecisionInputSchema,
   incidentDetailSchema,
-  incidentSchema,
+  incidentEnvelopeSchema,
+  incidentListResponseSchema,
   newIncidentSchema,
 } from '@veil/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -54,7 +55,7 @@ export async function incidentRoutes(app: FastifyInstance): Promise<void> {
         'The GDPR 72-hour notification clock runs from discoveredAt (default: now). Link content scans with incidentId to find and erase the sessions.',
       tags: ['incidents'],
       responses: {
-        201: { description: 'Recorded', schema: z.object({ incident: incidentSchema }) },
+        201: { description: 'Recorded', schema: incidentEnvelopeSchema },
         ...errorResponses(400, 401, 403, 404),
       },
     },
@@ -80,7 +81,7 @@ export async function incidentRoutes(app: FastifyInstance): Promise<void> {
       summary: "The site's exposure incidents, most recently discovered first, each with its 72-hour clock",
       tags: ['incidents'],
       responses: {
-        200: { description: 'Incidents', schema: z.object({ incidents: z.array(incidentSchema) }) },
+        200: { description: 'Incidents', schema: incidentListResponseSchema },
         ...errorResponses(401, 403, 404),
       },
     },
@@ -125,7 +126,7 @@ export async function incidentRoutes(app: FastifyInstance): Promise<void> {
       summary: 'Record the notification decision (notify the authority or not, and why); once',
       tags: ['incidents'],
       responses: {
-        200: { description: 'Decided', schema: z.object({ incident: incidentSchema }) },
+        200: { description: 'Decided', schema: incidentEnvelopeSchema },
         ...errorResponses(400, 401, 403, 404, 409),
       },
     },

@@ -1,4 +1,10 @@
-import { MAX_FUNNEL_STEPS, SIGNAL_KINDS, type SignalKind } from '@veil/core';
+import {
+  MAX_FUNNEL_STEPS,
+  SIGNAL_KINDS,
+  type SignalKind,
+  sessionDetailResponseSchema,
+  sessionListResponseSchema,
+} from '@veil/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { sessionObject } from '../access/objectScopes.js';
@@ -8,7 +14,7 @@ import { addRoute } from '../http/addRoute.js';
 import { errorResponses } from '../http/errorResponses.js';
 import { concatJsonArrays, readEventArrays, readPageViews } from '../recordings/readRecording.js';
 import { decodeCursor, encodeCursor } from '../recordings/sessionCursor.js';
-import { pageViewSchema, sessionSummary, sessionSummarySchema } from '../recordings/sessionView.js';
+import { sessionSummary } from '../recordings/sessionView.js';
 import { clickParams, funnelStepsOf, pagePatternParam } from './funnelRoutes.js';
 import { liveGrantOf, replayGrantSchema } from './replayGrantRoutes.js';
 import { siteKeyParams } from './siteRoutes.js';
@@ -107,7 +113,7 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
       responses: {
         200: {
           description: 'One page of sessions',
-          schema: z.object({ sessions: z.array(sessionSummarySchema), nextCursor: z.string().nullable() }),
+          schema: sessionListResponseSchema,
         },
         ...errorResponses(400, 401, 403, 404),
       },
@@ -178,7 +184,7 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
       responses: {
         200: {
           description: 'The session',
-          schema: z.object({ session: sessionSummarySchema.extend({ pages: z.array(pageViewSchema) }) }),
+          schema: sessionDetailResponseSchema,
         },
         ...errorResponses(400, 401, 403, 404),
       },

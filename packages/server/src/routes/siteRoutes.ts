@@ -1,3 +1,4 @@
+import { siteEnvelopeSchema, sitesResponseSchema } from '@veil/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { canSeeSite } from '../auth/principal.js';
@@ -5,7 +6,7 @@ import { VeilError } from '../errors/VeilError.js';
 import { addRoute } from '../http/addRoute.js';
 import { errorResponses } from '../http/errorResponses.js';
 import { createSite, newSiteSchema } from '../sites/createSite.js';
-import { siteView, siteViewSchema } from '../sites/siteView.js';
+import { siteView } from '../sites/siteView.js';
 
 export const siteKeyParams = z.object({
   siteKey: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'is not a site key'),
@@ -24,7 +25,7 @@ export async function siteRoutes(app: FastifyInstance): Promise<void> {
       summary: 'List sites',
       tags: ['sites'],
       responses: {
-        200: { description: 'Every site', schema: z.object({ sites: z.array(siteViewSchema) }) },
+        200: { description: 'Every site', schema: sitesResponseSchema },
         ...errorResponses(401, 403),
       },
     },
@@ -48,7 +49,7 @@ export async function siteRoutes(app: FastifyInstance): Promise<void> {
         'Create a site (default privacy policy with its sampling rate and lawful basis); callers with every site only',
       tags: ['sites'],
       responses: {
-        201: { description: 'Created', schema: z.object({ site: siteViewSchema }) },
+        201: { description: 'Created', schema: siteEnvelopeSchema },
         ...errorResponses(400, 401, 403),
       },
     },
@@ -68,7 +69,7 @@ export async function siteRoutes(app: FastifyInstance): Promise<void> {
       summary: 'One site',
       tags: ['sites'],
       responses: {
-        200: { description: 'The site', schema: z.object({ site: siteViewSchema }) },
+        200: { description: 'The site', schema: siteEnvelopeSchema },
         ...errorResponses(401, 403, 404),
       },
     },

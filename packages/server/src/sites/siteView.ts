@@ -1,5 +1,4 @@
 import type { LawfulBasis } from '@veil/core';
-import { z } from 'zod';
 import type { SiteRecord } from '../storage/sites/SiteRepository.js';
 
 /** `Site` of docs/api.md. */
@@ -11,17 +10,6 @@ export interface SiteView {
   samplingPercent: number;
   createdAt: number;
 }
-
-export const siteViewSchema = z
-  .object({
-    siteKey: z.string(),
-    name: z.string(),
-    origins: z.array(z.string()),
-    lawfulBasis: z.enum(['consent', 'legitimate_interest']),
-    samplingPercent: z.number(),
-    createdAt: z.number().int(),
-  })
-  .meta({ id: 'Site' });
 
 export function siteView(site: SiteRecord): SiteView {
   return {
