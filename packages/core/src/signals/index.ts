@@ -1,3 +1,4 @@
+export * from './activityEventSchemas.js';
 export * from './activityEvents.js';
 export * from './sessionSignals.js';
 export * from './signalConstants.js';

@@ -1,7 +1,8 @@
 import { HeatmapTag } from '../heatmap/heatmapEvents.js';
 import { urlPath } from '../url/sanitizeUrl.js';
 import { EventType, IncrementalSource, MouseInteraction, VeilCustomTag } from '../wire/rrwebEvents.js';
-import { isFailedRequest, parseErrorEvent, parseNetworkEvent } from './activityEvents.js';
+import { parseErrorEvent, parseNetworkEvent } from './activityEventSchemas.js';
+import { isFailedRequest } from './activityEvents.js';
 import {
   ERROR_CLICK_HORIZON_MS,
   ERROR_CLICK_WINDOW_MS,

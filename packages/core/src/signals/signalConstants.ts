@@ -24,6 +24,12 @@ export const FAILED_REQUEST_MIN_STATUS = 400;
 /** Longest error message and stack kept, in characters (after redaction, before storing). */
 export const MAX_ERROR_MESSAGE_CHARS = 500;
 export const MAX_ERROR_STACK_CHARS = 2_000;
+/**
+ * Error texts and paths are cut to this many times their cap before redaction (bounded work) and
+ * to the cap after it, in the browser and again at ingest: a value cut in half by the first cut
+ * lies beyond the second, never kept half-masked.
+ */
+export const ACTIVITY_TEXT_PRE_CAP_FACTOR = 4;
 /** Longest request URL path kept, in characters. */
 export const MAX_REQUEST_PATH_CHARS = 512;
 /** Most error and network events one page view sends (a loop of errors stops being recorded). */

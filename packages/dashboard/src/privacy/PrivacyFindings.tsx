@@ -15,6 +15,7 @@ const DROP_REASONS: Readonly<Record<string, string>> = {
   network_payload: 'Network payload events',
   error_events: 'Error events (capture off)',
   network_metadata: 'Network metadata events (capture off)',
+  malformed_activity: 'Malformed error or network events',
   session_too_short: 'Sessions shorter than the minimum',
   no_error: 'Batches without an error (record-on-error)',
 };

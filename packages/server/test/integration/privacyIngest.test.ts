@@ -1,6 +1,15 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { EventType, type IngestBatch, NodeType, type PrivacyPolicy, type RecordedEvent } from '@veil/core';
+import {
+  EventType,
+  type IngestBatch,
+  MAX_ERROR_MESSAGE_CHARS,
+  MAX_ERROR_STACK_CHARS,
+  NodeType,
+  type PrivacyPolicy,
+  type RecordedEvent,
+  VeilCustomTag,
+} from '@veil/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeBatch, metaEvent, moveEvent, pageViewEvent, sessionId, T0 } from '../support/batches.js';
 import { buildCountryMmdb } from '../support/mmdb.js';
@@ -189,6 +198,174 @@ describe('page targeting and network payloads', () => {
     expect(by.region_restricted).toBe(3);
     expect(by.page_not_allowed).toBeGreaterThanOrEqual(4);
     expect(by.network_payload).toBe(1);
+  });
+});
+
+describe('error and network events (the browser can lie)', () => {
+  const custom = (timestamp: number, tag: string, payload: unknown): RecordedEvent => ({
+    type: EventType.Custom,
+    timestamp,
+    data: { tag, payload },
+  });
+
+  it('keeps only the allowed fields, paths without query or fragment, texts within their caps', async () => {
+    const id = sessionId();
+    const res = await send(
+      makeBatch({
+        siteKey: t.site.siteKey,
+        sessionId: id,
+        events: [
+          metaEvent(T0, `${SITE_ORIGIN}/checkout`),
+          custom(T0 + 10, VeilCustomTag.Network, {
+            method: 'POST',
+            reqPath: '/api/orders?token=PlantedQueryToken#PlantedFragment',
+            status: 201,
+            ms: 12.4,
+            size: 300,
+            path: '/checkout?coupon=PlantedPageQuery',
+            headers: { authorization: 'Bearer PlantedHeaderValue' },
+            requestBody: '{"card":"PlantedBodyValue"}',
+          }),
+          custom(T0 + 20, VeilCustomTag.Network, {
+            method: 'GET',
+            reqPath: '//PlantedUser:PlantedPass@api.other.example/v1/items?q=PlantedCrossQuery',
+            status: 200,
+            ms: 5,
+            path: '/checkout',
+          }),
+          custom(T0 + 30, VeilCustomTag.Error, {
+            kind: 'error',
+            message: `Error: no account for planted.person@example.org ${'a'.repeat(3_000)} PlantedMessageTail`,
+            stack: `${'s'.repeat(MAX_ERROR_STACK_CHARS * 3)} PlantedStackTail`,
+            path: '/checkout#PlantedErrorFragment',
+            localStorage: 'PlantedErrorExtra',
+          }),
+          moveEvent(T0 + 40),
+        ],
+      }),
+    );
+    expect(res.statusCode, res.body).toBe(202);
+    const body = await storedEvents(id);
+    for (const planted of [
+      'PlantedQueryToken',
+      'PlantedFragment',
+      'PlantedPageQuery',
+      'PlantedHeaderValue',
+      'PlantedBodyValue',
+      'headers',
+      'requestBody',
+      'PlantedUser',
+      'PlantedPass',
+      'PlantedCrossQuery',
+      'planted.person@example.org',
+      'PlantedMessageTail',
+      'PlantedStackTail',
+      'PlantedErrorFragment',
+      'PlantedErrorExtra',
+    ]) {
+      expect(body, planted).not.toContain(planted);
+    }
+    const events = (JSON.parse(body) as { events: RecordedEvent[] }).events;
+    const payloads = (tag: string) =>
+      events.flatMap((e) => {
+        const data = e.data as { tag?: string; payload?: unknown } | undefined;
+        return e.type === EventType.Custom && data?.tag === tag ? [data] : [];
+      });
+    expect(payloads(VeilCustomTag.Network)).toEqual([
+      {
+        tag: VeilCustomTag.Network,
+        payload: {
+          method: 'POST',
+          reqPath: '/api/orders',
+          status: 201,
+          ms: 12,
+          size: 300,
+          path: '/checkout',
+        },
+      },
+      {
+        tag: VeilCustomTag.Network,
+        payload: {
+          method: 'GET',
+          reqPath: '//api.other.example/v1/items',
+          status: 200,
+          ms: 5,
+          path: '/checkout',
+        },
+      },
+    ]);
+    const [error] = payloads(VeilCustomTag.Error) as Array<{ payload: Record<string, string> }>;
+    expect(Object.keys(error?.payload ?? {}).sort()).toEqual(['kind', 'message', 'path', 'stack']);
+    expect(error?.payload.message).toMatch(/^Error: no account for /);
+    expect(error?.payload.message.length).toBe(MAX_ERROR_MESSAGE_CHARS);
+    expect(error?.payload.stack?.length).toBe(MAX_ERROR_STACK_CHARS);
+    expect(error?.payload.path).toBe('/checkout');
+    // The stored bytes on disk hold none of it either.
+    for (const file of readdirSync(t.config.dataDir)) {
+      const bytes = readFileSync(path.join(t.config.dataDir, file));
+      for (const planted of ['PlantedHeaderValue', 'PlantedQueryToken', 'planted.person@example.org']) {
+        expect(bytes.includes(planted), `${file}: ${planted}`).toBe(false);
+      }
+    }
+  });
+
+  it('drops a malformed payload, not stores it, and counts it', async () => {
+    const id = sessionId();
+    const res = await send(
+      makeBatch({
+        siteKey: t.site.siteKey,
+        sessionId: id,
+        events: [
+          metaEvent(T0, `${SITE_ORIGIN}/shop`),
+          custom(T0 + 10, VeilCustomTag.Error, 'MalformedStringPayload'),
+          custom(T0 + 20, VeilCustomTag.Error, {
+            kind: 'error',
+            message: ['MalformedArrayMessage'],
+            path: '/shop',
+          }),
+          custom(T0 + 30, VeilCustomTag.Network, {
+            method: 'GET',
+            reqPath: '/api/MalformedStatus',
+            status: '200',
+            ms: 3,
+            path: '/shop',
+          }),
+          custom(T0 + 40, VeilCustomTag.Network, {
+            method: 'GET',
+            reqPath: 'https://full.example/MalformedFullUrl',
+            status: 200,
+            ms: 3,
+            path: '/shop',
+          }),
+          custom(T0 + 50, VeilCustomTag.Network, null),
+          moveEvent(T0 + 60),
+        ],
+      }),
+    );
+    expect(res.statusCode, res.body).toBe(202);
+    const body = await storedEvents(id);
+    expect(body).toContain('/shop');
+    expect(body).not.toContain(VeilCustomTag.Error);
+    expect(body).not.toContain(VeilCustomTag.Network);
+    for (const planted of [
+      'MalformedStringPayload',
+      'MalformedArrayMessage',
+      'MalformedStatus',
+      'MalformedFullUrl',
+    ]) {
+      expect(body, planted).not.toContain(planted);
+    }
+    const drops = await t.app.inject({
+      url: `/api/v1/sites/${t.site.siteKey}/privacy-drops`,
+      headers: { authorization: `Bearer ${owner}` },
+    });
+    const by = Object.fromEntries(
+      (drops.json() as { drops: Array<{ reason: string; count: number }> }).drops.map((d) => [
+        d.reason,
+        d.count,
+      ]),
+    );
+    expect(by.malformed_activity).toBe(5);
   });
 });
 

@@ -1,4 +1,5 @@
 import {
+  ACTIVITY_TEXT_PRE_CAP_FACTOR,
   type ErrorEventPayload,
   type ErrorKind,
   MAX_ERROR_EVENTS_PER_VIEW,
@@ -8,11 +9,8 @@ import {
 } from '@veil/core';
 import type { ErrorReporter, Teardown } from '../clock.js';
 
-/**
- * Texts are cut to this many times their cap before redaction (bounded work) and to the cap after
- * it: a value cut in half by the first cut lies beyond the second, never kept half-masked.
- */
-const PRE_CAP_FACTOR = 4;
+/** Texts are cut to this many times their cap before redaction and to the cap after it. */
+const PRE_CAP_FACTOR = ACTIVITY_TEXT_PRE_CAP_FACTOR;
 
 export interface ActivityEmit {
   /** Hands one Veil custom event (tag + payload) on; the caller redacts and caps it. */

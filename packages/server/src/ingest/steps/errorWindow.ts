@@ -1,4 +1,4 @@
-import { parseErrorEvent, type RecordedEvent, type RecordOnError } from '@veil/core';
+import { capActivityEvent, parseErrorEvent, type RecordedEvent, type RecordOnError } from '@veil/core';
 import type { Clock } from '../../clock.js';
 import type { Store } from '../../storage/Store.js';
 import { type Drop, drop } from '../Drop.js';
@@ -7,7 +7,8 @@ import type { LocatedBatch } from './siteAndOrigin.js';
 /** Whether the batch holds a well-formed error of a kind that opens the window. */
 function holdsTrigger(events: readonly RecordedEvent[], triggers: RecordOnError['triggers']): boolean {
   return events.some((event) => {
-    const error = parseErrorEvent(event);
+    // Its texts are pre-cut (pageTargeting), not yet cut to their caps (after redaction).
+    const error = parseErrorEvent(capActivityEvent(event));
     return error !== null && error !== 'invalid' && triggers.includes(error.kind);
   });
 }

@@ -1,5 +1,6 @@
 import {
   EventType,
+  enforceActivityEvent,
   isNetworkPayloadEvent,
   pageAllowed,
   type RecordedEvent,
@@ -43,7 +44,10 @@ function ownPath(event: RecordedEvent): string | undefined {
  * Page targeting, checked again on the server (the browser can lie): events recorded on pages
  * outside the allow list or inside the deny list are dropped and counted, and so are network
  * payload events (XHR/fetch bodies) unless the policy captures them, and error and network
- * metadata events when the policy's `captureErrors` / `captureNetworkMetadata` are off. The session's page carries
+ * metadata events when the policy's `captureErrors` / `captureNetworkMetadata` are off; the
+ * error and network events kept are rebuilt from their allowed fields (core's
+ * `enforceActivityEvent`: no headers or bodies, no query or fragment in a path, texts pre-cut,
+ * `redact` cuts them to their caps), a malformed one is dropped (`malformed_activity`). The session's page carries
  * over between batches (remembered, else its last stored page view); while it is unknown on a
  * site with page lists, events are dropped (privacy fails closed). A batch left empty is refused.
  */
@@ -58,22 +62,34 @@ export async function pageTargeting<T extends LocatedBatch>(
   let networkDropped = 0;
   let errorsDropped = 0;
   let metadataDropped = 0;
+  let malformedDropped = 0;
   let pageDropped = 0;
   let events = batch.events;
   if (!captureNetworkPayloads) {
     events = events.filter((e) => !isNetworkPayloadEvent(e));
     networkDropped = batch.events.length - events.length;
   }
-  if (!captureErrors || !captureNetworkMetadata) {
-    const before = events;
-    events = events.filter((e) => {
+  {
+    // Error and network events: dropped when their switch is off, else rebuilt from their allowed
+    // fields (paths without query or fragment, texts pre-cut), dropped when malformed.
+    let changed = false;
+    const kept: RecordedEvent[] = [];
+    for (const e of events) {
       const tag = customTag(e);
+      if (tag !== VeilCustomTag.Error && tag !== VeilCustomTag.Network) {
+        kept.push(e);
+        continue;
+      }
+      changed = true;
       if (!captureErrors && tag === VeilCustomTag.Error) errorsDropped++;
       else if (!captureNetworkMetadata && tag === VeilCustomTag.Network) metadataDropped++;
-      else return true;
-      return false;
-    });
-    if (errorsDropped + metadataDropped === 0) events = before;
+      else {
+        const enforced = enforceActivityEvent(e);
+        if (enforced === 'drop') malformedDropped++;
+        else kept.push(enforced);
+      }
+    }
+    if (changed) events = kept;
   }
   if (targeted) {
     const state = deps.sessions.get(batch.sessionId);
@@ -104,6 +120,8 @@ export async function pageTargeting<T extends LocatedBatch>(
   if (errorsDropped > 0) await deps.store.privacy.countDrop(site.id, 'error_events', now, errorsDropped);
   if (metadataDropped > 0)
     await deps.store.privacy.countDrop(site.id, 'network_metadata', now, metadataDropped);
+  if (malformedDropped > 0)
+    await deps.store.privacy.countDrop(site.id, 'malformed_activity', now, malformedDropped);
   if (pageDropped > 0) await deps.store.privacy.countDrop(site.id, 'page_not_allowed', now, pageDropped);
   if (events.length === 0 && batch.events.length > 0) {
     return drop('not_recorded', 'the site does not record this page');

@@ -1,6 +1,7 @@
 import {
   type CanaryHit,
   canaryDetectors,
+  capActivityEvent,
   compileCustomPatterns,
   type Detector,
   maskCanariesInJson,
@@ -81,7 +82,8 @@ export async function redact<T extends LocatedBatch>(deps: RedactDeps, input: T)
   // The state grew with this batch: the byte bound forgets other sessions if it must.
   deps.sessions.measure(batch.sessionId);
   const { hits, findings } = splitCanaryFindings(result.findings);
-  let events: RecordedEvent[] = result.events;
+  // Error and network texts cut to their caps after redaction (pre-cut by `pageTargeting`).
+  let events: RecordedEvent[] = result.events.map(capActivityEvent);
   let canaryHits = hits;
   if (policy.canaries.length > 0) {
     // Places the walk does not look (class names, CSS, unknown event fields) are checked too.

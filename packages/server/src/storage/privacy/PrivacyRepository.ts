@@ -59,6 +59,8 @@ export type PrivacyDropReason =
   | 'network_payload'
   | 'error_events'
   | 'network_metadata'
+  /** A `veil.error` / `veil.net` event whose payload is not of its shape. */
+  | 'malformed_activity'
   | 'session_too_short'
   /** Record-on-error: a batch of a session that carries no error. */
   | 'no_error';

@@ -61,7 +61,7 @@ export interface PrivacyDropCountsTable {
   site_id: string;
   /** `YYYY-MM-DD` (UTC). */
   day: string;
-  /** `gpc`, `unsampled`, `ip_blocked`, `region_restricted`, `page_not_allowed`, `network_payload`, `error_events`, `network_metadata`, `session_too_short`, `no_error`. */
+  /** `gpc`, `unsampled`, `ip_blocked`, `region_restricted`, `page_not_allowed`, `network_payload`, `error_events`, `network_metadata`, `malformed_activity`, `session_too_short`, `no_error`. */
   reason: string;
   count: number;
 }
