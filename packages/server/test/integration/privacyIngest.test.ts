@@ -297,7 +297,7 @@ describe('error and network events (the browser can lie)', () => {
     const [error] = payloads(VeilCustomTag.Error) as Array<{ payload: Record<string, string> }>;
     expect(Object.keys(error?.payload ?? {}).sort()).toEqual(['kind', 'message', 'path', 'stack']);
     expect(error?.payload.message).toMatch(/^Error: no account for /);
-    expect(error?.payload.message.length).toBe(MAX_ERROR_MESSAGE_CHARS);
+    expect(error?.payload.message?.length).toBe(MAX_ERROR_MESSAGE_CHARS);
     expect(error?.payload.stack?.length).toBe(MAX_ERROR_STACK_CHARS);
     expect(error?.payload.path).toBe('/checkout');
     // The stored bytes on disk hold none of it either.
