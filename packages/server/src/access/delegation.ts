@@ -24,7 +24,10 @@ export function assertMayGrantRole(granter: Principal, role: Role): void {
   }
 }
 
-/** Resolves site keys to ids, refusing unknown sites and sites (or "every site") beyond the granter's. */
+/**
+ * Resolves site keys to ids. A key of no site and a key of a site beyond the granter's answer the
+ * same 404; "every site" (`null`) beyond the granter's is a 403 (it names no site).
+ */
 export async function resolveGrantedSites(
   store: Store,
   granter: Principal,
@@ -37,9 +40,10 @@ export async function resolveGrantedSites(
   const ids: string[] = [];
   for (const key of siteKeys) {
     const site = await store.sites.findByKey(key);
-    if (!site) throw new VeilError('validation_failed', `sites: no site has the key ${key}`);
-    if (!canSeeSite(granter, site.id))
-      throw new VeilError('forbidden', 'you can only grant the sites you have');
+    // Another site's key answers exactly like a key no site has: a restricted granter must not
+    // learn which other sites exist (404, as every route of a site the caller lacks).
+    if (!site || !canSeeSite(granter, site.id))
+      throw new VeilError('not_found', `sites: no site has the key ${key}`);
     ids.push(site.id);
   }
   return ids;

@@ -27,7 +27,8 @@ export interface ObjectSiteScope {
  * - `'filtered'`: a list across sites; the handler returns only objects inside the caller's sites
  *   (the site dimension of the access matrix proves it for each such route).
  * - `'body'`: the body names the sites (a new user's or token's sites, an opt-out's site); the
- *   handler checks each against the caller's (the delegation rules).
+ *   handler checks each against the caller's (the delegation rules): another site's key answers
+ *   404 exactly like a key no site has.
  * - `'allSites'`: the route spans every site at once (the audit chain) or adds a site (a new site
  *   is outside every restricted caller's sites); a caller restricted to some sites is refused
  *   with 403.

@@ -110,7 +110,7 @@ export async function tokenRoutes(app: FastifyInstance): Promise<void> {
       tags: ['tokens'],
       responses: {
         201: { description: 'Created', schema: z.object({ token: z.string(), record: tokenSchema }) },
-        ...errorResponses(400, 401, 403),
+        ...errorResponses(400, 401, 403, 404),
       },
     },
     handler: async ({ body, request, reply }) => {

@@ -132,7 +132,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
           description: 'Created',
           schema: z.object({ user: managedUserSchema, password: z.string().optional() }),
         },
-        ...errorResponses(400, 401, 403, 409),
+        ...errorResponses(400, 401, 403, 404, 409),
       },
     },
     handler: async ({ body, request, reply }) => {

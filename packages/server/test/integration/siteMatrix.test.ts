@@ -1,6 +1,10 @@
-import { ROLES, type Role, roleHasPermission } from '@veil/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { ROLES, type Role, roleHasPermission, roleRequiresSecondFactor } from '@veil/core';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApiToken } from '../../src/auth/createApiToken.js';
+import { hashPassword } from '../../src/auth/passwords.js';
+import { base32Decode, totp } from '../../src/auth/totp.js';
 import type { RegisteredRoute } from '../../src/http/accessControl.js';
 import { isObjectSiteScope } from '../../src/http/siteScope.js';
 import { createSite } from '../../src/sites/createSite.js';
@@ -27,7 +31,34 @@ interface SiteBObjects {
   scan: string;
   incident: string;
   inventoryItem: string;
+  processor: string;
 }
+
+/** Path parameters that name something within a site by its name, not an object by its id. */
+const PER_SITE_NAMES = new Set(['siteKey', 'version', 'language']);
+
+/**
+ * Valid bodies of the writes on one object of a site, so that aiming them at another site's object
+ * is refused for the site and not for the input (a route missing here answers 400 and fails).
+ */
+const OBJECT_WRITE_BODIES: Record<string, object> = {
+  'PUT /api/v1/sites/:siteKey/alert-sinks/:id': { type: 'webhook', name: 'renamed', enabled: false },
+  'POST /api/v1/sites/:siteKey/privacy-alerts/:id/acknowledge': { note: 'seen' },
+  'POST /api/v1/sites/:siteKey/incidents/:incidentId/decision': {
+    decision: 'no_notify',
+    reason: 'no personal data left the site',
+  },
+  'POST /api/v1/sites/:siteKey/inventory/:itemId/approve': { note: 'fine' },
+  'POST /api/v1/sites/:siteKey/inventory/:itemId/exclude': { reason: 'holds card numbers' },
+  'PUT /api/v1/sites/:siteKey/processors/:processorId': {
+    name: 'Renamed processor',
+    purpose: 'hosting',
+    location: 'EU',
+  },
+};
+
+/** Routes that end the caller's own sign-in: a cookie sweep leaves them out to keep its session. */
+const OWN_SESSION_ENDERS = new Set(['/api/v1/auth/logout', '/api/v1/auth/logout-everywhere']);
 
 /**
  * The site dimension of the access matrix: every role × {every site, site A only} × every
@@ -133,17 +164,19 @@ describe('site × role × route matrix', () => {
       details: {},
       at: t.clock.now(),
     });
-    const sink = await store.alertSinks.create({
-      id: crypto.randomUUID(),
-      siteId: siteB.id,
-      name: `sink-${n}`,
-      type: 'webhook',
-      settings: { urlHost: 'hooks.example' },
-      secretBox: Buffer.from([0]),
-      enabled: true,
-      createdAt: t.clock.now(),
-      updatedAt: t.clock.now(),
+    // Through the API: a sink's sealed secrets must open when it is replaced.
+    const sink = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/sites/${siteB.siteKey}/alert-sinks`,
+      headers: owner(),
+      payload: {
+        type: 'webhook',
+        name: `sink-${n}`,
+        url: 'https://hooks.example/veil',
+        signingSecret: 'a-signing-secret-of-matrix',
+      },
     });
+    expect(sink.statusCode, sink.body).toBe(201);
     const hold = await t.app.inject({
       method: 'POST',
       url: `/api/v1/sites/${siteB.siteKey}/legal-holds`,
@@ -186,8 +219,16 @@ describe('site × role × route matrix', () => {
         at: t.clock.now(),
       },
     ]);
-    if (!user || !alert || sink === 'conflict' || !inventoryItem) throw new Error('seeding site B failed');
+    const processor = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/sites/${siteB.siteKey}/processors`,
+      headers: owner(),
+      payload: { name: `Processor ${n}`, purpose: 'analytics hosting', location: 'EU' },
+    });
+    expect(processor.statusCode, processor.body).toBe(201);
+    if (!user || !alert || !inventoryItem) throw new Error('seeding site B failed');
     return {
+      processor: processor.json().processor.id,
       hold: hold.json().hold.id,
       scan: scan.json().scan.id,
       incident: incident.json().incident.id,
@@ -198,7 +239,7 @@ describe('site × role × route matrix', () => {
       alert: alert.id,
       privacyAlert: privacyAlert.id,
       inboxAlert: inboxAlert.alert.id,
-      sink: sink.id,
+      sink: sink.json().id,
       erasure: erasure.json().receipt.id,
       inventoryItem: inventoryItem.id,
     };
@@ -208,11 +249,12 @@ describe('site × role × route matrix', () => {
    * The route's URL with every parameter naming an object of site B, and the query every route may
    * require (`page` of the heatmaps), so input validation never stands in for the scope check.
    */
-  function urlFor(route: RegisteredRoute, b: SiteBObjects): string {
-    return `${pathFor(route, b)}?page=%2F&step=%2F&step=%2Fcart`;
+  function urlFor(route: RegisteredRoute, b: SiteBObjects, siteKey = siteB.siteKey): string {
+    return `${pathFor(route, b, siteKey)}?page=%2F&step=%2F&step=%2Fcart`;
   }
 
-  function pathFor(route: RegisteredRoute, b: SiteBObjects): string {
+  /** The route's path naming site B's objects, under `siteKey` (B's own, or another site's). */
+  function pathFor(route: RegisteredRoute, b: SiteBObjects, siteKey = siteB.siteKey): string {
     const objects: Record<string, string> = {
       session: b.session,
       user: b.user,
@@ -221,7 +263,7 @@ describe('site × role × route matrix', () => {
       'inbox alert': b.inboxAlert,
     };
     return route.url.replace(/:([A-Za-z]+)/g, (_, name: string) => {
-      if (name === 'siteKey') return siteB.siteKey;
+      if (name === 'siteKey') return siteKey;
       if (isObjectSiteScope(route.site) && route.site.param === name) {
         const id = objects[route.site.object];
         if (id === undefined) throw new Error(`teach the site matrix a ${route.site.object} of site B`);
@@ -232,7 +274,7 @@ describe('site × role × route matrix', () => {
       if (name === 'id' && route.url.includes('/alert-sinks/')) return b.sink;
       if (name === 'holdId') return b.hold;
       if (name === 'scanId') return b.scan;
-      if (name === 'processorId') return 'proc_matrix-0001';
+      if (name === 'processorId') return b.processor;
       if (name === 'incidentId') return b.incident;
       if (name === 'itemId') return b.inventoryItem;
       if (name === 'version') return '1';
@@ -276,41 +318,80 @@ describe('site × role × route matrix', () => {
       b.scan,
       b.incident,
       b.inventoryItem,
+      b.processor,
+      b.sink,
+      b.hold,
+      b.inboxAlert,
+      B_RECEIPT,
     ];
   }
 
-  it('declares a site scope on every non-public route', () => {
-    for (const route of t.app.veil.routes)
-      if (route.permission !== 'public') expect(route.site, `${route.method} ${route.url}`).toBeDefined();
-  });
-
-  it.each(ROLES)('%s restricted to site A: never reaches, sees or changes site B', async (role) => {
-    const b = await seedSiteB();
-    const { token } = await createApiToken(t.app.veil.store, t.clock, {
+  /**
+   * A person signed in with the session cookie (and the CSRF header every write needs), created
+   * with `role` and `siteIds`; roles that need a second factor enrol TOTP first, as at a first login.
+   */
+  async function signedIn(role: Role, siteIds: string[]): Promise<Record<string, string>> {
+    const { store } = t.app.veil;
+    const email = `${role.replace('_', '-')}-${++seedCount}@shop.example`;
+    const password = 'a long enough matrix password';
+    const user = await store.users.create({
+      email,
       role,
-      name: `A-only ${role}`,
-      siteIds: [t.site.id],
+      passwordHash: await hashPassword(password, t.config.passwordHashing),
+      createdAt: t.clock.now(),
+      siteIds,
     });
+    if (!user) throw new Error('user exists');
+    const headers = await t.loginHeaders(email, password);
+    if (roleRequiresSecondFactor(role)) {
+      const setup = await t.app.inject({ method: 'POST', url: '/api/v1/auth/totp/setup', headers });
+      expect(setup.statusCode, setup.body).toBe(200);
+      const code = totp(base32Decode(setup.json().secret), t.clock.now());
+      const enabled = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/totp/enable',
+        headers,
+        payload: { code },
+      });
+      expect(enabled.statusCode, enabled.body).toBe(204);
+    }
+    const me = await t.app.inject({ url: '/api/v1/auth/me', headers });
+    expect(me.statusCode, me.body).toBe(200);
+    return headers;
+  }
+
+  /**
+   * Every route of the table called by a caller of site A only (`headers`), aimed at site B: 404
+   * for a route of one site or object, 403 for one spanning every site or beyond the role, lists
+   * without B; no answer names any of B's objects; nothing of B changes.
+   */
+  async function sweepAsSiteA(role: Role, headers: Record<string, string>, label: string): Promise<void> {
+    const b = await seedSiteB();
     const checked: string[] = [];
     for (const route of routesUnderTest()) {
+      if (headers.cookie && OWN_SESSION_ENDERS.has(route.url)) continue;
       const res = await t.app.inject({
         method: route.method as 'GET',
         url: urlFor(route, b),
-        headers: { authorization: `Bearer ${token}` },
+        headers,
         payload: bodyFor(route),
       });
-      const label = `${role}@A ${route.method} ${route.url} → ${res.statusCode} ${res.body.slice(0, 200)}`;
-      for (const secret of secretsOf(b)) expect(res.body, label).not.toContain(secret);
+      const what = `${label} ${route.method} ${route.url} → ${res.statusCode} ${res.body.slice(0, 200)}`;
+      // A body naming site B's key may hear its own words back ("no site has the key …"), exactly
+      // as for a key of no site; nothing else of B.
+      for (const secret of secretsOf(b))
+        if (route.site !== 'body' || secret !== siteB.siteKey) expect(res.body, what).not.toContain(secret);
       if (!allowed(route, role)) {
-        expect(res.statusCode, label).toBe(403);
+        expect(res.statusCode, what).toBe(403);
         continue;
       }
       const site = route.site;
-      if (site === 'siteKey' || isObjectSiteScope(site)) expect(res.statusCode, label).toBe(404);
-      else if (site === 'allSites') expect(res.statusCode, label).toBe(403);
-      else if (site === 'body') expect([403, 404], label).toContain(res.statusCode);
-      else if (site === 'filtered') expect(res.statusCode, label).toBe(200);
-      checked.push(label);
+      if (site === 'siteKey' || isObjectSiteScope(site) || site === 'body') {
+        expect(res.statusCode, what).toBe(404);
+        expect(res.json().error.code, what).toBe('not_found');
+      } else if (site === 'allSites') expect(res.statusCode, what).toBe(403);
+      else if (site === 'filtered') expect(res.statusCode, what).toBe(200);
+      checked.push(what);
     }
     expect(checked.length).toBeGreaterThan(0);
     // Nothing of site B changed.
@@ -322,11 +403,148 @@ describe('site × role × route matrix', () => {
     expect((await store.privacy.findAlert(b.privacyAlert))?.acknowledgedAt).toBeNull();
     expect(await store.recordings.get(b.session)).toBeDefined();
     expect((await store.inventory.findById(b.inventoryItem))?.status).toBe('pending');
+    expect((await store.compliance.findProcessor(b.processor))?.name).toMatch(/^Processor /);
+    expect(await store.users.findByEmail('new@other.example')).toBeUndefined();
     const banner = await t.app.inject({
       url: `/api/v1/sites/${siteB.siteKey}/banner-texts`,
       headers: owner(),
     });
     expect(banner.body).toContain('"en"');
+  }
+
+  /** Routes of a site's key that also name one object of the site by its id. */
+  function objectRoutesOfASite(): RegisteredRoute[] {
+    return routesUnderTest().filter(
+      (route) =>
+        route.site === 'siteKey' &&
+        [...route.url.matchAll(/:([A-Za-z]+)/g)].some(([, name]) => !PER_SITE_NAMES.has(name ?? '')),
+    );
+  }
+
+  /** Every table of the SQLite file, hashed, without the credentials' last-use bookkeeping. */
+  function snapshot(db: BetterSqlite3.Database): Map<string, string> {
+    const bookkeeping: Record<string, string> = { auth_sessions: 'last_seen_at', api_tokens: 'last_used_at' };
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+      .all() as Array<{ name: string }>;
+    const out = new Map<string, string>();
+    for (const { name } of tables) {
+      const rows = (db.prepare(`SELECT * FROM "${name}"`).all() as Array<Record<string, unknown>>)
+        .map((row) =>
+          JSON.stringify(
+            Object.entries(row)
+              .filter(([column]) => column !== bookkeeping[name])
+              .map(([column, value]) => [column, Buffer.isBuffer(value) ? value.toString('base64') : value]),
+          ),
+        )
+        .sort();
+      out.set(name, createHash('sha256').update(rows.join('\n')).digest('hex'));
+    }
+    return out;
+  }
+
+  it('declares a site scope on every non-public route', () => {
+    for (const route of t.app.veil.routes)
+      if (route.permission !== 'public') expect(route.site, `${route.method} ${route.url}`).toBeDefined();
+  });
+
+  it.each(ROLES)('%s restricted to site A: never reaches, sees or changes site B', async (role) => {
+    const { token } = await createApiToken(t.app.veil.store, t.clock, {
+      role,
+      name: `A-only ${role}`,
+      siteIds: [t.site.id],
+    });
+    await sweepAsSiteA(role, { authorization: `Bearer ${token}` }, `${role}@A`);
+  });
+
+  it.each(ROLES)(
+    '%s signed in (cookie + CSRF) with site A only: never reaches, sees or changes site B',
+    async (role) => {
+      await sweepAsSiteA(role, await signedIn(role, [t.site.id]), `${role}@A(cookie)`);
+    },
+  );
+
+  it.each([
+    ['an owner token of every site', 'owner', 'token-all'],
+    ['an owner token of site A', 'owner', 'token-A'],
+    ['a compliance officer signed in with site A', 'compliance_officer', 'cookie-A'],
+  ] as const)("%s: B's objects under A's key are 404 and stay unchanged", async (_, role, kind) => {
+    if (t.config.database.kind !== 'sqlite') throw new Error('this test reads the SQLite file');
+    const b = await seedSiteB();
+    const { store } = t.app.veil;
+    const headers =
+      kind === 'cookie-A'
+        ? await signedIn(role, [t.site.id])
+        : {
+            authorization: `Bearer ${
+              (
+                await createApiToken(store, t.clock, {
+                  role,
+                  name: `cross ${kind}`,
+                  siteIds: kind === 'token-A' ? [t.site.id] : null,
+                })
+              ).token
+            }`,
+          };
+    // B's content scan runs in the background: only the calls below may change anything.
+    await vi.waitFor(async () => expect((await store.contentScans.get(b.scan))?.status).not.toBe('running'), {
+      timeout: 30_000,
+      interval: 25,
+    });
+    await t.app.inject({ url: '/api/v1/auth/me', headers });
+    const db = new BetterSqlite3(t.config.database.file, { readonly: true });
+    try {
+      const routes = objectRoutesOfASite();
+      expect(routes.length).toBeGreaterThanOrEqual(10);
+      const lastAudit = async () => (await store.audit.query({ order: 'desc', limit: 1 }))[0]?.seq;
+      const auditBefore = await lastAudit();
+      const before = snapshot(db);
+      const served: string[] = [];
+      for (const route of routes) {
+        if (!allowed(route, role)) continue;
+        const key = `${route.method} ${route.url}`;
+        const res = await t.app.inject({
+          method: route.method as 'GET',
+          url: pathFor(route, b, t.site.siteKey),
+          headers,
+          payload: ['POST', 'PUT', 'PATCH'].includes(route.method)
+            ? (OBJECT_WRITE_BODIES[key] ?? {})
+            : undefined,
+        });
+        const what = `${kind} ${key} with A's key and B's object → ${res.statusCode} ${res.body.slice(0, 200)}`;
+        expect(res.statusCode, what).toBe(404);
+        expect(res.json().error.code, what).toBe('not_found');
+        for (const secret of secretsOf(b)) expect(res.body, what).not.toContain(secret);
+        const changed = [...snapshot(db)].filter(([table, hash]) => before.get(table) !== hash);
+        expect(
+          changed.map(([table]) => table),
+          what,
+        ).toEqual([]);
+        served.push(key);
+      }
+      expect(await lastAudit()).toBe(auditBefore);
+      expect(served.length).toBeGreaterThan(0);
+      // The control: the same requests under B's own key reach the objects (so the 404 above is
+      // the site, not a dummy id or an invalid body).
+      for (const route of routes) {
+        if (!allowed(route, role) || kind === 'token-A' || kind === 'cookie-A') continue;
+        const key = `${route.method} ${route.url}`;
+        const res = await t.app.inject({
+          method: route.method as 'GET',
+          url: pathFor(route, b),
+          headers,
+          payload: ['POST', 'PUT', 'PATCH'].includes(route.method)
+            ? (OBJECT_WRITE_BODIES[key] ?? {})
+            : undefined,
+        });
+        expect(
+          res.statusCode,
+          `${key} on B's own URL → ${res.statusCode} ${res.body.slice(0, 200)}`,
+        ).toBeLessThan(300);
+      }
+    } finally {
+      db.close();
+    }
   });
 
   it("a raw-replay grant opens its own session only: not another session of its site, not another site's", async () => {
@@ -482,11 +700,88 @@ describe('a site-scoped admin and users and tokens', () => {
     expect((await t.app.veil.store.users.findById(ab.id))?.role).toBe('analyst');
   });
 
+  it("answers a key of another site exactly as a key of no site (404): B's existence stays unknown", async () => {
+    const { store } = t.app.veil;
+    const a = await userOf('a4@shop.example', [t.site.id]);
+    const officer = {
+      authorization: `Bearer ${
+        (
+          await createApiToken(store, t.clock, {
+            role: 'compliance_officer',
+            name: 'dpo of A',
+            siteIds: [t.site.id],
+          })
+        ).token
+      }`,
+    };
+    const unknownKey = 'no_such_site_key_0001';
+    const attempts = (key: string) =>
+      [
+        [admin, 'POST', '/api/v1/users', { email: `new-${key}@shop.example`, role: 'analyst', sites: [key] }],
+        [admin, 'POST', '/api/v1/tokens', { name: `t-${key}`, role: 'analyst', sites: [key] }],
+        [admin, 'PATCH', `/api/v1/users/${a.id}`, { sites: [t.site.siteKey, key] }],
+        [officer, 'POST', '/api/v1/optouts', { siteKey: key, visitorId: 'v_0123456789abcdef' }],
+      ] as const;
+    const auditBefore = (await store.audit.query({ order: 'desc', limit: 1 }))[0]?.seq;
+    const tokensBefore = (await store.apiTokens.list()).length;
+    const unknown = attempts(unknownKey);
+    const other = attempts(siteB.siteKey);
+    const send = ([headers, method, url, payload]: (typeof unknown)[number]) =>
+      t.app.inject({ method, url, headers, payload });
+    for (const [i, attempt] of unknown.entries()) {
+      const [, method, url] = attempt;
+      const u = await send(attempt);
+      const o = await send(other[i] ?? attempt);
+      const label = `${method} ${url}: unknown → ${u.statusCode} ${u.body}; site B → ${o.statusCode} ${o.body}`;
+      expect(o.statusCode, label).toBe(404);
+      expect(o.json().error.code, label).toBe('not_found');
+      expect(u.statusCode, label).toBe(o.statusCode);
+      expect(u.body.replaceAll(unknownKey, 'KEY'), label).toBe(o.body.replaceAll(siteB.siteKey, 'KEY'));
+    }
+    expect(await store.users.siteIds(a.id)).toEqual([t.site.id]);
+    expect(await store.users.findByEmail(`new-${siteB.siteKey}@shop.example`.toLowerCase())).toBeUndefined();
+    expect((await store.apiTokens.list()).length).toBe(tokensBefore);
+    expect((await store.audit.query({ order: 'desc', limit: 1 }))[0]?.seq).toBe(auditBefore);
+  });
+
+  it('changes, signs out, resets or deletes no user of its own site whose role it does not hold (403)', async () => {
+    const { store } = t.app.veil;
+    const auditBefore = (await store.audit.query({ order: 'desc', limit: 1 }))[0]?.seq;
+    for (const role of ['owner', 'compliance_officer', 'replay_viewer'] as const) {
+      const above = await store.users.create({
+        email: `above-${role.replace('_', '-')}@shop.example`,
+        role,
+        passwordHash: 'x',
+        createdAt: t.clock.now(),
+        siteIds: [t.site.id],
+      });
+      if (!above) throw new Error('user exists');
+      const attempts = [
+        ['PATCH', `/api/v1/users/${above.id}`, { role: 'analyst' }],
+        ['PATCH', `/api/v1/users/${above.id}`, { sites: [t.site.siteKey] }],
+        ['PATCH', `/api/v1/users/${above.id}`, { allowSsoLink: true }],
+        ['POST', `/api/v1/users/${above.id}/logout-everywhere`, {}],
+        ['POST', `/api/v1/users/${above.id}/totp-reset`, {}],
+        ['DELETE', `/api/v1/users/${above.id}`, undefined],
+      ] as const;
+      for (const [method, url, body] of attempts) {
+        const res = await call(method, url, body);
+        expect(res.statusCode, `${role}: ${method} ${url} ${JSON.stringify(body)} → ${res.body}`).toBe(403);
+        expect(res.json().error.code).toBe('forbidden');
+      }
+      const after = await store.users.findById(above.id);
+      expect(after?.role).toBe(role);
+      expect(after?.ssoLinkAllowed).toBe(false);
+      expect(await store.users.siteIds(above.id)).toEqual([t.site.id]);
+    }
+    expect((await store.audit.query({ order: 'desc', limit: 1 }))[0]?.seq).toBe(auditBefore);
+  });
+
   it('promotes nobody beyond its own role and sites; a role change keeps the sites', async () => {
     const a = await userOf('a3@shop.example', [t.site.id]);
     expect((await call('PATCH', `/api/v1/users/${a.id}`, { role: 'owner' })).statusCode).toBe(403);
     expect((await call('PATCH', `/api/v1/users/${a.id}`, { sites: null })).statusCode).toBe(403);
-    expect((await call('PATCH', `/api/v1/users/${a.id}`, { sites: [siteB.siteKey] })).statusCode).toBe(403);
+    expect((await call('PATCH', `/api/v1/users/${a.id}`, { sites: [siteB.siteKey] })).statusCode).toBe(404);
     const promoted = await call('PATCH', `/api/v1/users/${a.id}`, { role: 'admin' });
     expect(promoted.statusCode, promoted.body).toBe(200);
     expect(promoted.json().user.sites).toEqual([t.site.siteKey]);
