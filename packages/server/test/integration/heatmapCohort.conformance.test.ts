@@ -5,6 +5,7 @@ import {
   type ParsedHeatmapEvent,
   parseHeatmapEvent,
   type RecordedEvent,
+  type ReferrerClass,
   type SegmentFilter,
   segmentKeysOf,
   utcDay,
@@ -43,6 +44,8 @@ interface Session {
   day?: number;
   device?: DeviceClass;
   tags?: Array<[string, string]>;
+  visitor?: 'new' | 'returning';
+  referrer?: ReferrerClass;
   path?: string;
   events: (t: number) => RecordedEvent[];
 }
@@ -55,7 +58,12 @@ function write(s: Session) {
     (e) => parseHeatmapEvent(e) as ParsedHeatmapEvent,
   );
   const deltas = collectDeltas(events, { pagePatterns: [], seen: new SeenSet() });
-  const segments = segmentKeysOf({ visitor: 'new', referrer: 'direct', region: null, tags: s.tags ?? [] });
+  const segments = segmentKeysOf({
+    visitor: s.visitor ?? 'new',
+    referrer: s.referrer ?? 'direct',
+    region: null,
+    tags: s.tags ?? [],
+  });
   return {
     deltas,
     targets: targetsOf(s.device ?? 'desktop', segments, bucketsContainingDay(day)),
@@ -409,6 +417,43 @@ describe.each(await storeBackends())('heatmap cohort on visitors: $name', (backe
     expect(await answers(5)).toEqual(shown(27));
     // Five others click X, one of them dead: X is shown, its dead clicks are not.
     expect(await answers(5, 1)).toEqual(shown(27, 0));
+  });
+
+  it('checks the rest against every coarser segment: new visitors from search minus referrer=search is not one returning visitor', async () => {
+    const s = await site();
+    const on = (el: string, from: number, n: number, visitor: 'new' | 'returning', referrer: ReferrerClass) =>
+      Array.from(
+        { length: n },
+        (_, v): Session => ({
+          bit: from + v,
+          visitor,
+          referrer,
+          events: el === X ? click(X, 10, 10) : click(Y, 700, 700),
+        }),
+      );
+    // On X: 22 new visitors from search (the segment), one returning visitor from search and five
+    // new ones arriving directly. The whole minus the segment on X is six visitors (k = 5), but
+    // referrer=search minus the segment is the one returning visitor. Every part's rest is a crowd.
+    await add(s, [
+      ...on(X, 0, 22, 'new', 'search'),
+      ...on(X, 100, 1, 'returning', 'search'),
+      ...on(Y, 200, 20, 'returning', 'search'),
+      ...on(X, 300, 5, 'new', 'direct'),
+      ...on(Y, 400, 20, 'new', 'direct'),
+      ...on(Y, 500, 20, 'returning', 'direct'),
+    ]);
+    const x = async (filter: SegmentFilter) =>
+      (await clickHeatmap(store, query(s, { filter })))?.elements.find((e) => e.path === X)?.clicks;
+    expect(await x({})).toBe(28);
+    expect(await x({ referrer: 'search' })).toBe(23);
+    // visitor=new minus the whole on X is that returning visitor too: withheld.
+    expect(await x({ visitor: 'new' })).toBeUndefined();
+    const segment = await clickHeatmap(store, query(s, { filter: { visitor: 'new', referrer: 'search' } }));
+    expect(segment?.elements).toEqual([]);
+    expect(segment?.suppressed).toEqual({ elements: 1, cells: 1, gridCells: 0 });
+    // The new visitors arriving directly: against visitor=new the rest on X is 22, against
+    // referrer=direct it is none, against the whole 23.
+    expect(await x({ visitor: 'new', referrer: 'direct' })).toBe(5);
   });
 
   it('stores visitor parts sparse and as a bitmap past 256, and reads them back whole', () => {
