@@ -1,3 +1,5 @@
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeBatch, metaEvent, moveEvent, sessionId, T0 } from '../support/batches.js';
 import { readReplay } from '../support/replay.js';
@@ -119,6 +121,46 @@ describe('session signals', () => {
     expect(byRage.sessions.map((s) => s.id)).toEqual([ids.rage]);
     const next = await list(`?sort=rageClicks&limit=2&cursor=${byRage.nextCursor}`);
     expect(next.sessions.map((s) => s.id)).toEqual([ids.scroll, ids.errors]);
+  });
+
+  it('filters and sorts from the rows kept at ingest, never the recordings: the same answers without any chunk', async () => {
+    const queries = [
+      '',
+      '?signals=deadClicks',
+      '?signals=deadClicks,rageClicks',
+      '?signals=failedRequests',
+      '?signals=excessiveScrolls&page=faq',
+      '?signals=errorClicks,quickBacks,jsErrors',
+      '?sort=deadClicks',
+      '?sort=rageClicks',
+      '?sort=failedRequests&signals=jsErrors',
+    ];
+    const answers = async () =>
+      Promise.all(queries.map(async (q) => (await list(q)).sessions.map((s) => [s.id, s.signals])));
+    const before = await answers();
+    expect(before[3]).toEqual([[ids.errors, expect.objectContaining({ failedRequests: 2 })]]);
+    // Straight in the database, behind the store's back: every stored chunk of these sessions.
+    const db = new BetterSqlite3(path.join(t.config.dataDir, 'veil.sqlite'));
+    try {
+      db.pragma('busy_timeout = 5000');
+      const gone = db
+        .prepare(
+          `DELETE FROM chunks WHERE session_id IN (${Object.values(ids)
+            .map(() => '?')
+            .join(',')})`,
+        )
+        .run(...Object.values(ids));
+      expect(gone.changes).toBeGreaterThanOrEqual(Object.keys(ids).length);
+    } finally {
+      db.close();
+    }
+    const replay = await readReplay(
+      t.app,
+      { authorization: `Bearer ${await t.token('owner')}` },
+      ids.errors ?? '',
+    );
+    expect(replay.body).not.toContain('Cannot read properties of undefined');
+    expect(await answers()).toEqual(before);
   });
 
   it('refuses an unknown signal or sort', async () => {
