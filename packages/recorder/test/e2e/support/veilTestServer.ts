@@ -140,7 +140,11 @@ export async function startVeilTestServer(options: {
       const html = readFileSync(join(options.pagesDir, page[1]!), 'utf8')
         .replaceAll('{{VEIL_ORIGIN}}', veilOrigin)
         .replaceAll('{{SITE_KEY}}', options.siteKey);
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+      // A length the recorder's network metadata can report as the response size.
+      res.writeHead(200, {
+        'Content-Type': 'text/html; charset=utf-8',
+        'Content-Length': Buffer.byteLength(html),
+      });
       res.end(html);
       return;
     }
