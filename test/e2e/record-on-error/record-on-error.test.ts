@@ -5,7 +5,9 @@
  * batch at all and leaves no session; a visit that throws sends one window that starts with a
  * full snapshot, reaches back at least 5 s before the error (and not to the page's start), holds
  * the error, ends 2 s after it, never carries the typed value unmasked, and replays in the
- * dashboard's player.
+ * dashboard's player. Under consent (a second site, lawful basis `consent`) nothing of Veil's but
+ * the loader is on the page before consent, not even for an error; after consent the window is
+ * kept in memory until an error, then sent.
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -21,6 +23,7 @@ import { launchChromium } from '../../support/browser.js';
 import { signIn } from '../../support/dashboard.js';
 import { type IngestTap, startIngestTap } from '../../support/ingestCapture.js';
 import { grantedEventsPath } from '../../support/replayGrant.js';
+import { eventually } from '../../support/waitFor.js';
 import { apiGet, DESKTOP_CHROME_UA, startVeil, type Veil } from '../heatmaps/support.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -34,6 +37,7 @@ let tap: IngestTap;
 let pages: Server;
 let pagesOrigin: string;
 let site: SiteRecord;
+let consentSite: SiteRecord;
 let viewer: string;
 
 beforeAll(async () => {
@@ -41,9 +45,16 @@ beforeAll(async () => {
   browser = await launchChromium();
   tap = await startIngestTap();
   const html = readFileSync(join(here, 'pages', 'app.html'), 'utf8');
-  pages = createServer((_req, res) => {
+  pages = createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(html.replaceAll('{{VEIL_ORIGIN}}', veil.baseUrl).replaceAll('{{SITE_KEY}}', site.siteKey));
+    // Under /consent/ the page of the consent site: its loader waits for consent (no hint).
+    const underConsent = req.url?.startsWith('/consent/') === true;
+    const page = underConsent ? html.replace(' data-lawful-basis="legitimate_interest"', '') : html;
+    res.end(
+      page
+        .replaceAll('{{VEIL_ORIGIN}}', veil.baseUrl)
+        .replaceAll('{{SITE_KEY}}', underConsent ? consentSite.siteKey : site.siteKey),
+    );
   });
   await new Promise<void>((resolve) => pages.listen(0, '127.0.0.1', resolve));
   pagesOrigin = `http://localhost:${(pages.address() as AddressInfo).port}`;
@@ -59,6 +70,17 @@ beforeAll(async () => {
         balancing: 'nothing leaves the browser without an error',
         safeguards: 'masked in the browser and on the server',
       },
+      samplingPercent: 100,
+      recordOnError: { enabled: true, windowSeconds: WINDOW_S, afterSeconds: AFTER_S, triggers: ['error'] },
+    }),
+    createdAt: Date.now(),
+  });
+  consentSite = await veil.server.store.sites.create({
+    siteKey: 'site_e2e_on_error_consent',
+    name: 'On error, under consent',
+    origins: [pagesOrigin],
+    policy: parsePrivacyPolicy({
+      lawfulBasis: 'consent',
       samplingPercent: 100,
       recordOnError: { enabled: true, windowSeconds: WINDOW_S, afterSeconds: AFTER_S, triggers: ['error'] },
     }),
@@ -221,5 +243,86 @@ describe('record-on-error', () => {
     } finally {
       await context.close();
     }
+  });
+
+  it('under consent: nothing loaded, kept or sent before consent, even on an error; after consent an error sends its window', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      userAgent: DESKTOP_CHROME_UA,
+      proxy: { server: tap.server },
+    });
+    const veilRequests: string[] = [];
+    const page = await context.newPage();
+    page.on('request', (r) => {
+      if (r.url().startsWith(veil.baseUrl)) veilRequests.push(new URL(r.url()).pathname);
+    });
+    const veilStorage = () =>
+      page.evaluate(() =>
+        [...Object.keys(localStorage), ...Object.keys(sessionStorage)].filter((k) => k.startsWith('veil:')),
+      );
+    const from = tap.batches.length;
+    const sent = () => tap.batches.slice(from);
+    let consentAt = 0;
+    try {
+      const loader = page.waitForResponse((r) => r.url().includes('/r/v1/loader.js'));
+      await page.goto(`${pagesOrigin}/consent/checkout`);
+      await loader;
+      await page.locator('#email').fill(PLANTED);
+      // An error before consent opens nothing: the recorder is not even on the page.
+      await page.click('#boom');
+      await page.waitForFunction(() => document.getElementById('log')?.textContent?.includes('boom'));
+      await busy(page, 1_000);
+      expect(veilRequests, 'only the loader before consent').toEqual(['/r/v1/loader.js']);
+      expect(await veilStorage(), 'no storage before consent').toEqual([]);
+      expect(sent(), 'nothing sent before consent').toEqual([]);
+
+      const recorder = page.waitForResponse((r) => r.url().includes('/r/v1/recorder.js'));
+      consentAt = Date.now();
+      await page.evaluate(() =>
+        (window as unknown as { veil: (...a: unknown[]) => void }).veil('consent', { analytics: true }),
+      );
+      await recorder;
+      await page.waitForFunction(() => sessionStorage.getItem('veil:segment') !== null);
+      // Consented, recording into the window in memory: still nothing sent without an error.
+      await busy(page, 1_500);
+      expect(sent(), 'nothing sent after consent until an error').toEqual([]);
+      const windowSent = page.waitForResponse((r) => r.url().endsWith('/ingest/v1/batch'));
+      await page.click('#boom');
+      expect((await windowSent).status()).toBe(202);
+      await busy(page, AFTER_S * 1000 + 500);
+      await page.evaluate(() => (window as unknown as { veil: (...a: unknown[]) => void }).veil('flush'));
+    } finally {
+      await context.close();
+    }
+    const { body } = await eventually(async () => {
+      const listed = await apiGet<{ sessions: { id: string; signals: { jsErrors: number } }[] }>(
+        veil,
+        `/api/v1/sites/${consentSite.siteKey}/sessions`,
+      );
+      return listed.body.sessions.length === 1 ? listed : undefined;
+    }, 'the consented session listed');
+    const session = body.sessions[0] as { id: string; signals: { jsErrors: number } };
+    expect(session.signals.jsErrors).toBe(1);
+    expect(sent().length).toBeGreaterThan(0);
+    for (const batch of sent()) {
+      expect(batch.status).toBe(202);
+      const text = batch.body.toString('utf8');
+      expect(text).not.toContain(PLANTED);
+      expect((JSON.parse(text) as { consentReceiptId?: string }).consentReceiptId).toEqual(
+        expect.any(String),
+      );
+    }
+    const first = JSON.parse(sent()[0]?.body.toString('utf8') ?? '{}') as { events: RecordedEvent[] };
+    expect((first.events[0]?.data as { tag?: string } | undefined)?.tag).toBe(VeilCustomTag.Error);
+    // Only the error after consent: the one before it was never seen by Veil.
+    const path = await grantedEventsPath(veil.baseUrl, viewer, session.id, 'record-on-error e2e: consent');
+    const res = await fetch(`${veil.baseUrl}${path}`, { headers: { authorization: `Bearer ${viewer}` } });
+    const { events } = (await res.json()) as { events: RecordedEvent[] };
+    const errors = events.filter(
+      (e) => e.type === EventType.Custom && (e.data as { tag?: string }).tag === VeilCustomTag.Error,
+    );
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.timestamp).toBeGreaterThan(consentAt);
+    expect(events.some((e) => e.type === EventType.FullSnapshot)).toBe(true);
   });
 });
