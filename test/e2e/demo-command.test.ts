@@ -19,7 +19,8 @@ import {
 } from '../../packages/server/src/index.js';
 import { eventually } from './heatmaps/support.js';
 
-const SESSIONS = 5;
+// Two rounds of the five personas: desktop, then mobile visitors (devices change every five).
+const SESSIONS = 10;
 
 let root: string;
 let env: Record<string, string>;
@@ -37,6 +38,8 @@ beforeAll(async () => {
     VEIL_ADMIN_PASSWORD: 'demo-e2e-Owner-Passw0rd!',
     VEIL_DEMO: 'true',
     VEIL_LOG_LEVEL: 'warn',
+    // As docs/demo.md advises for a machine holding only demo data: five visitors make a heatmap.
+    VEIL_HEATMAP_MIN_COHORT: '2',
   };
   server = await startServer(loadConfig(env, root), {
     logStream: { write: () => undefined },
@@ -69,6 +72,12 @@ interface Listed {
   demo: boolean;
   signals: SignalCounts;
 }
+async function getJson<T>(path: string): Promise<T> {
+  const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${admin}` } });
+  expect(res.status, `${path}: ${res.status === 200 ? '' : await res.clone().text()}`).toBe(200);
+  return (await res.json()) as T;
+}
+
 async function listSessions(): Promise<Listed[]> {
   const res = await fetch(`${server.url}/api/v1/sites/${server.demoSiteKey}/sessions?limit=100`, {
     headers: { authorization: `Bearer ${admin}` },
@@ -98,12 +107,12 @@ describe('veil demo', () => {
   it('records scripted visitors as demo sessions with every signal, then erases them all', async () => {
     const io = captureIo();
     const code = await runCli(
-      ['demo', '--sessions', String(SESSIONS), '--url', server.url, '--concurrency', '2'],
+      ['demo', '--sessions', String(SESSIONS), '--url', server.url, '--concurrency', '4'],
       io,
     );
     expect(code, io.stderr.join('\n')).toBe(0);
     // One progress line per visitor, then the summary.
-    expect(io.stderr.filter((l) => /^\[\d+\/5\] /.test(l))).toHaveLength(SESSIONS);
+    expect(io.stderr.filter((l) => new RegExp(`^\\[\\d+/${SESSIONS}\\] `).test(l))).toHaveLength(SESSIONS);
     expect(io.stdout.join('\n')).toContain(`Recorded ${SESSIONS} of ${SESSIONS} demo sessions`);
 
     const sessions = await eventually(
@@ -121,6 +130,20 @@ describe('veil demo', () => {
         sessions.some((s) => s.signals[kind] > 0),
         kind,
       ).toBe(true);
+
+    // What a newcomer opens next: the heatmap of the home page and a funnel hold the visitors.
+    const site = server.demoSiteKey;
+    const heatmaps = await getJson<{ pages: Array<{ pattern: string; clicks: number }> }>(
+      `/api/v1/sites/${site}/heatmaps/pages`,
+    );
+    expect(
+      heatmaps.pages.some((p) => p.clicks > 0),
+      JSON.stringify(heatmaps),
+    ).toBe(true);
+    const funnel = await getJson<{ steps: Array<{ sessions: number | null }> }>(
+      `/api/v1/sites/${site}/funnel?step=${encodeURIComponent('/demo/**')}&step=${encodeURIComponent('/demo/**')}`,
+    );
+    expect(funnel.steps[0]?.sessions).toBe(SESSIONS);
 
     const erase = captureIo();
     expect(await runCli(['demo', '--erase', '--json'], erase), erase.stderr.join('\n')).toBe(0);

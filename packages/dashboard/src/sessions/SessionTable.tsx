@@ -78,6 +78,15 @@ function SessionRow({ session, now }: { session: SessionSummary; now: number }) 
               Live
             </span>
           )}
+          {session.demo && (
+            <span
+              className="badge badge--demo"
+              data-testid="demo-badge"
+              title="Recorded by veil demo on the demo site; npx veil demo --erase erases it"
+            >
+              Demo
+            </span>
+          )}
         </span>
       </td>
       <td className="num">{formatDuration(session.durationMs)}</td>

@@ -11,6 +11,17 @@ const FLUSH_TIMEOUT_MS = 15_000;
 /** What a person's Chromium says it is (the headless build names itself in its user agent). */
 const DESKTOP_UA =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/128.0.0.0 Safari/537.36';
+/**
+ * Chromium flags of the demo's browser. `--user-agent`: a context's user agent (set per device
+ * below) does not reach keepalive requests, which the browser process sends itself, and the
+ * recorder sends its batches that way; without the flag they said `HeadlessChrome` and every demo
+ * visitor was left out of heatmaps as a bot.
+ */
+export const DEMO_BROWSER_ARGS: readonly string[] = [
+  `--user-agent=${DESKTOP_UA}`,
+  // Counted as people: Veil leaves automated browsers out of heatmaps.
+  '--disable-blink-features=AutomationControlled',
+];
 const MOBILE_UA =
   'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/128.0.0.0 Mobile Safari/537.36';
 

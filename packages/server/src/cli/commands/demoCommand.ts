@@ -2,7 +2,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { systemClock } from '../../clock.js';
 import { loadConfig } from '../../config/config.js';
 import { eraseDemoData } from '../../demo/eraseDemoData.js';
-import { MAX_DEMO_CONCURRENCY, MAX_DEMO_SESSIONS, runDemo } from '../../demo/runDemo.js';
+import { DEMO_BROWSER_ARGS, MAX_DEMO_CONCURRENCY, MAX_DEMO_SESSIONS, runDemo } from '../../demo/runDemo.js';
 import { VeilError } from '../../errors/VeilError.js';
 import { erasureReceiptView } from '../../subjects/eraseSubject.js';
 import { loadIdentitySecret } from '../../subjects/identitySecret.js';
@@ -116,8 +116,7 @@ export function demoCommand(io: CliIo): Command {
           ]);
           return chromium.launch({
             executablePath,
-            // Counted as people: Veil leaves automated browsers out of heatmaps.
-            args: [...CHROMIUM_ARGS, '--disable-blink-features=AutomationControlled'],
+            args: [...CHROMIUM_ARGS, ...DEMO_BROWSER_ARGS],
             headless: true,
           });
         },
