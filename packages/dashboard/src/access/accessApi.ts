@@ -1,110 +1,36 @@
-import { MS_PER_DAY, ROLES } from '@veil/core';
-import { z } from 'zod';
+import {
+  type AccessAlertResponse,
+  type AccessReportResponse,
+  type ApiTokenResponse,
+  type AuditEntryViewResponse,
+  type AuditVerifyResponse,
+  accessAlertListResponseSchema,
+  accessReportResponseSchema,
+  auditPageResponseSchema,
+  auditVerifyResponseSchema,
+  authProvidersResponseSchema,
+  createdTokenResponseSchema,
+  createdUserResponseSchema,
+  type ManagedUserResponse,
+  MS_PER_DAY,
+  managedUserEnvelopeSchema,
+  sessionsEndedResponseSchema,
+  tokenListResponseSchema,
+  totpSetupResponseSchema,
+  userListResponseSchema,
+} from '@veil/core';
 import type { ApiClient } from '../api/client';
 import { decoder } from '../api/decoder';
 
 const none = () => undefined;
 
-const sites = z.union([z.literal('all'), z.array(z.string())]);
-
-const providersSchema = z.object({
-  password: z.boolean(),
-  oidc: z.object({ label: z.string(), startUrl: z.string() }).nullable(),
-});
-
-const totpSetupSchema = z.object({ secret: z.string(), otpauthUri: z.string() });
-
-const managedUser = z.object({
-  id: z.string(),
-  email: z.string(),
-  role: z.enum(ROLES),
-  sites,
-  totpEnabled: z.boolean(),
-  sso: z.boolean(),
-  lockedUntil: z.number().nullable(),
-  createdAt: z.number(),
-});
-export type ManagedUser = z.infer<typeof managedUser>;
-
-const apiToken = z.object({
-  id: z.string(),
-  name: z.string(),
-  role: z.enum(ROLES),
-  sites,
-  createdBy: z.string().nullable(),
-  createdAt: z.number(),
-  lastUsedAt: z.number().nullable(),
-  expiresAt: z.number().nullable(),
-  revokedAt: z.number().nullable(),
-});
-export type ApiToken = z.infer<typeof apiToken>;
-
-const auditEntry = z.object({
-  seq: z.number(),
-  at: z.number(),
-  actor: z.object({ type: z.string(), id: z.string().nullable(), label: z.string().nullable() }),
-  action: z.string(),
-  siteKey: z.string().nullable(),
-  target: z.object({ type: z.string(), id: z.string() }).nullable(),
-  details: z.record(z.string(), z.unknown()),
-  prevHash: z.string(),
-  hash: z.string(),
-});
-export type AuditEntryView = z.infer<typeof auditEntry>;
-
-const auditPage = z.object({
-  entries: z.array(auditEntry),
-  nextBefore: z.number().nullable(),
-  actions: z.array(z.string()),
-});
-
-const verifyReport = z.union([
-  z.object({
-    ok: z.literal(true),
-    headSeq: z.number(),
-    entries: z.number(),
-    checkpoints: z.number(),
-    uncheckpointed: z.number(),
-  }),
-  z.object({
-    ok: z.literal(false),
-    problem: z.object({ kind: z.string(), seq: z.number(), message: z.string() }),
-  }),
-]);
-export type VerifyReport = z.infer<typeof verifyReport>;
-
-const accessActor = z.object({ type: z.string(), id: z.string(), label: z.string() });
-const accessReport = z.object({
-  grants: z.array(
-    z.object({
-      id: z.string(),
-      actor: accessActor,
-      sessionId: z.string(),
-      siteKey: z.string().nullable(),
-      purpose: z.string(),
-      ticket: z.string().nullable(),
-      at: z.number(),
-      expiresAt: z.number(),
-    }),
-  ),
-  totals: z.array(z.object({ actor: accessActor, count: z.number() })),
-});
-export type AccessReport = z.infer<typeof accessReport>;
-
-const accessAlert = z.object({
-  id: z.string(),
-  kind: z.string(),
-  siteKey: z.string().nullable(),
-  actor: z.object({ userId: z.string().nullable(), tokenId: z.string().nullable(), label: z.string() }),
-  count: z.number(),
-  threshold: z.number(),
-  windowStart: z.number(),
-  createdAt: z.number(),
-  acknowledgedAt: z.number().nullable(),
-  acknowledgedBy: z.string().nullable(),
-  note: z.string().nullable(),
-});
-export type AccessAlert = z.infer<typeof accessAlert>;
+// Response schemas are the server's own, from @veil/core.
+export type ManagedUser = ManagedUserResponse;
+export type ApiToken = ApiTokenResponse;
+export type AuditEntryView = AuditEntryViewResponse;
+export type VerifyReport = AuditVerifyResponse;
+export type AccessReport = AccessReportResponse;
+export type AccessAlert = AccessAlertResponse;
 
 /** Filters of the audit view and export, as the API names them. */
 export interface AuditFilterForm {
@@ -132,26 +58,25 @@ export function auditQuery(f: AuditFilterForm): URLSearchParams {
 /** The access-control and audit endpoints of docs/api.md. */
 export function accessApi(api: ApiClient) {
   return {
-    providers: (signal?: AbortSignal) => api.request('/auth/providers', decoder(providersSchema), { signal }),
-    totpSetup: () => api.request('/auth/totp/setup', decoder(totpSetupSchema), { method: 'POST' }),
+    providers: (signal?: AbortSignal) =>
+      api.request('/auth/providers', decoder(authProvidersResponseSchema), { signal }),
+    totpSetup: () => api.request('/auth/totp/setup', decoder(totpSetupResponseSchema), { method: 'POST' }),
     totpEnable: (code: string) => api.request('/auth/totp/enable', none, { method: 'POST', body: { code } }),
     totpVerify: (code: string) => api.request('/auth/totp/verify', none, { method: 'POST', body: { code } }),
     logoutEverywhere: () =>
-      api.request('/auth/logout-everywhere', decoder(z.object({ sessionsEnded: z.number() })), {
+      api.request('/auth/logout-everywhere', decoder(sessionsEndedResponseSchema), {
         method: 'POST',
       }),
 
     users: (signal?: AbortSignal) =>
-      api
-        .request('/users', decoder(z.object({ users: z.array(managedUser) })), { signal })
-        .then((b) => b.users),
+      api.request('/users', decoder(userListResponseSchema), { signal }).then((b) => b.users),
     createUser: (body: { email: string; role: string; sites: string[] | null }) =>
-      api.request('/users', decoder(z.object({ user: managedUser, password: z.string().optional() })), {
+      api.request('/users', decoder(createdUserResponseSchema), {
         method: 'POST',
         body,
       }),
     updateUser: (id: string, body: { role?: string; sites?: string[] | null }) =>
-      api.request(`/users/${encodeURIComponent(id)}`, decoder(z.object({ user: managedUser })), {
+      api.request(`/users/${encodeURIComponent(id)}`, decoder(managedUserEnvelopeSchema), {
         method: 'PATCH',
         body,
       }),
@@ -161,16 +86,14 @@ export function accessApi(api: ApiClient) {
     logoutUser: (id: string) =>
       api.request(
         `/users/${encodeURIComponent(id)}/logout-everywhere`,
-        decoder(z.object({ sessionsEnded: z.number() })),
+        decoder(sessionsEndedResponseSchema),
         { method: 'POST', body: {} },
       ),
 
     tokens: (signal?: AbortSignal) =>
-      api
-        .request('/tokens', decoder(z.object({ tokens: z.array(apiToken) })), { signal })
-        .then((b) => b.tokens),
+      api.request('/tokens', decoder(tokenListResponseSchema), { signal }).then((b) => b.tokens),
     createToken: (body: { name: string; role: string; sites: string[] | null; expiresInDays: number }) =>
-      api.request('/tokens', decoder(z.object({ token: z.string(), record: apiToken })), {
+      api.request('/tokens', decoder(createdTokenResponseSchema), {
         method: 'POST',
         body,
       }),
@@ -180,9 +103,10 @@ export function accessApi(api: ApiClient) {
       const params = auditQuery(filters);
       params.set('limit', '100');
       if (before !== null) params.set('before', String(before));
-      return api.request(`/audit?${params.toString()}`, decoder(auditPage), { signal });
+      return api.request(`/audit?${params.toString()}`, decoder(auditPageResponseSchema), { signal });
     },
-    verify: (signal?: AbortSignal) => api.request('/audit/verify', decoder(verifyReport), { signal }),
+    verify: (signal?: AbortSignal) =>
+      api.request('/audit/verify', decoder(auditVerifyResponseSchema), { signal }),
     /** The export is a POST (the server records it in the audit log): the file comes back as a Blob. */
     exportFile: (format: 'jsonl' | 'csv', filters: AuditFilterForm) =>
       api.download('/audit/export', {
@@ -192,15 +116,13 @@ export function accessApi(api: ApiClient) {
     accessReport: (user: string, signal?: AbortSignal) =>
       api.request(
         `/audit/access-report${user ? `?user=${encodeURIComponent(user)}` : ''}`,
-        decoder(accessReport),
+        decoder(accessReportResponseSchema),
         {
           signal,
         },
       ),
     alerts: (signal?: AbortSignal) =>
-      api
-        .request('/alerts/access', decoder(z.object({ alerts: z.array(accessAlert) })), { signal })
-        .then((b) => b.alerts),
+      api.request('/alerts/access', decoder(accessAlertListResponseSchema), { signal }).then((b) => b.alerts),
     acknowledgeAlert: (id: string, note: string) =>
       api.request(`/alerts/access/${encodeURIComponent(id)}/acknowledge`, none, {
         method: 'POST',

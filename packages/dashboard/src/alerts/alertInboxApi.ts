@@ -1,5 +1,4 @@
-import { type AlertKind, type AlertView, alertViewSchema } from '@veil/core';
-import { z } from 'zod';
+import { type AlertKind, type AlertView, alertListResponseSchema, alertViewSchema } from '@veil/core';
 import type { ApiClient } from '../api/client';
 import { decoder } from '../api/decoder';
 
@@ -22,11 +21,9 @@ export function alertInboxApi(api: ApiClient) {
       const query = new URLSearchParams({ site: siteKey, limit: '200' });
       if (filter.status !== 'all') query.set('status', filter.status);
       if (filter.kind !== '') query.set('kind', filter.kind);
-      return api.request(
-        `/alerts?${query}`,
-        decoder(z.object({ alerts: z.array(alertViewSchema) }).transform((b) => b.alerts)),
-        { signal },
-      );
+      return api.request(`/alerts?${query}`, decoder(alertListResponseSchema.transform((b) => b.alerts)), {
+        signal,
+      });
     },
     acknowledge: act('acknowledge'),
     resolve: act('resolve'),

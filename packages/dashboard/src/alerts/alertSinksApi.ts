@@ -2,10 +2,10 @@ import {
   type AlertDelivery,
   type AlertSinkBodyInput,
   type AlertSinkView,
-  alertDeliverySchema,
+  alertDeliveryListResponseSchema,
+  alertSinkListResponseSchema,
   alertSinkViewSchema,
 } from '@veil/core';
-import { z } from 'zod';
 import type { ApiClient } from '../api/client';
 import { decoder } from '../api/decoder';
 
@@ -17,7 +17,7 @@ export function alertSinksApi(api: ApiClient) {
     list(siteKey: string, signal?: AbortSignal): Promise<AlertSinkView[]> {
       return api.request(
         `${site(siteKey)}/alert-sinks`,
-        decoder(z.object({ sinks: z.array(alertSinkViewSchema) }).transform((b) => b.sinks)),
+        decoder(alertSinkListResponseSchema.transform((b) => b.sinks)),
         { signal },
       );
     },
@@ -37,7 +37,7 @@ export function alertSinksApi(api: ApiClient) {
     deliveries(siteKey: string, signal?: AbortSignal): Promise<AlertDelivery[]> {
       return api.request(
         `${site(siteKey)}/alert-deliveries?limit=100`,
-        decoder(z.object({ deliveries: z.array(alertDeliverySchema) }).transform((b) => b.deliveries)),
+        decoder(alertDeliveryListResponseSchema.transform((b) => b.deliveries)),
         { signal },
       );
     },

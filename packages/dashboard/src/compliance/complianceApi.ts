@@ -1,76 +1,47 @@
 import {
   type Attestation,
-  attestationSchema,
+  attestationEnvelopeSchema,
+  type BannerTextsEntryResponse,
+  bannerTextsEntrySchema,
+  bannerTextsResponseSchema,
   type ComplianceReport,
   type ConsentReceipt,
+  type ConsentStatsResponse,
+  type ConsentStatsRowResponse,
   complianceReportSchema,
-  consentReceiptSchema,
+  consentReceiptListResponseSchema,
+  consentStatsResponseSchema,
   type ErasureReceipt,
-  erasureReceiptSchema,
+  erasureReceiptEnvelopeSchema,
   type NewAttestation,
   type Processor,
   type ProcessorInput,
-  processorSchema,
+  processorEnvelopeSchema,
+  processorListResponseSchema,
+  type ReadinessTrendResponse,
   type ReportFormat,
-  type SubjectRequest,
+  readinessTrendResponseSchema,
   type SubjectRequestKind,
+  type SubjectRequestWithStatus,
   type SubjectSelector,
-  subjectRequestSchema,
+  subjectRequestEnvelopeSchema,
+  subjectRequestListResponseSchema,
 } from '@veil/core';
-import { z } from 'zod';
 import type { ApiClient } from '../api/client';
 import { decoder } from '../api/decoder';
 
 export const CONSENT_BUCKETS = ['hour', 'day', 'week'] as const;
 export type ConsentBucket = (typeof CONSENT_BUCKETS)[number];
 
-const statsRow = z.object({
-  start: z.number(),
-  source: z.string(),
-  region: z.string().nullable(),
-  granted: z.number(),
-  denied: z.number(),
-  withdrawn: z.number(),
-});
-export type ConsentStatsRow = z.infer<typeof statsRow>;
-
-const statsSchema = z.object({
-  from: z.number(),
-  to: z.number(),
-  bucket: z.enum(CONSENT_BUCKETS),
-  bucketMs: z.number(),
-  rows: z.array(statsRow),
-  totals: z.object({ granted: z.number(), denied: z.number(), withdrawn: z.number() }),
-});
-export type ConsentStats = z.infer<typeof statsSchema>;
-
-export type RequestWithStatus = SubjectRequest & {
-  status: 'completed' | 'completed_late' | 'open' | 'overdue';
-};
-const requestWithStatus = subjectRequestSchema.extend({
-  status: z.enum(['completed', 'completed_late', 'open', 'overdue']),
-});
-
-const bannerEntry = z.object({
-  language: z.string(),
-  texts: z.record(z.string(), z.string()),
-  updatedAt: z.number(),
-  updatedBy: z.string(),
-});
-export type BannerTextsEntry = z.infer<typeof bannerEntry>;
-const bannerTextsSchema = z.object({
-  languages: z.array(bannerEntry),
-  defaults: z.record(z.string(), z.record(z.string(), z.string())),
-});
+// Response schemas are the server's own, from @veil/core.
+export type ConsentStatsRow = ConsentStatsRowResponse;
+export type ConsentStats = ConsentStatsResponse;
+export type RequestWithStatus = SubjectRequestWithStatus;
+export type BannerTextsEntry = BannerTextsEntryResponse;
 
 const site = (siteKey: string) => `/sites/${encodeURIComponent(siteKey)}`;
 
-const trendSchema = z.object({
-  summaries: z.array(
-    z.object({ month: z.string(), score: z.number(), max: z.number(), createdAt: z.number() }),
-  ),
-});
-export type ReadinessTrendPoint = z.infer<typeof trendSchema>['summaries'][number];
+export type ReadinessTrendPoint = ReadinessTrendResponse['summaries'][number];
 
 /** The consent, opt-out and data-subject endpoints of docs/api.md. */
 export function complianceApi(api: ApiClient) {
@@ -87,7 +58,7 @@ export function complianceApi(api: ApiClient) {
     readinessTrend(siteKey: string, signal?: AbortSignal): Promise<ReadinessTrendPoint[]> {
       return api.request(
         `${site(siteKey)}/compliance/trend`,
-        decoder(trendSchema.transform((b) => b.summaries)),
+        decoder(readinessTrendResponseSchema.transform((b) => b.summaries)),
         { signal },
       );
     },
@@ -95,7 +66,7 @@ export function complianceApi(api: ApiClient) {
     attest(siteKey: string, body: NewAttestation): Promise<Attestation> {
       return api.request(
         `${site(siteKey)}/attestations`,
-        decoder(z.object({ attestation: attestationSchema }).transform((b) => b.attestation)),
+        decoder(attestationEnvelopeSchema.transform((b) => b.attestation)),
         { method: 'POST', body },
       );
     },
@@ -116,12 +87,14 @@ export function complianceApi(api: ApiClient) {
         to: String(window.to),
         bucket: window.bucket,
       });
-      return api.request(`${site(siteKey)}/consent/stats?${q}`, decoder(statsSchema), { signal });
+      return api.request(`${site(siteKey)}/consent/stats?${q}`, decoder(consentStatsResponseSchema), {
+        signal,
+      });
     },
     consentReceipts(siteKey: string, signal?: AbortSignal): Promise<ConsentReceipt[]> {
       return api.request(
         `${site(siteKey)}/consent/receipts?limit=50`,
-        decoder(z.object({ receipts: z.array(consentReceiptSchema) }).transform((b) => b.receipts)),
+        decoder(consentReceiptListResponseSchema.transform((b) => b.receipts)),
         { signal },
       );
     },
@@ -129,7 +102,7 @@ export function complianceApi(api: ApiClient) {
       const q = siteKey === null ? '' : `?siteKey=${encodeURIComponent(siteKey)}`;
       return api.request(
         `/subject-requests${q}`,
-        decoder(z.object({ requests: z.array(requestWithStatus) }).transform((b) => b.requests)),
+        decoder(subjectRequestListResponseSchema.transform((b) => b.requests)),
         { signal },
       );
     },
@@ -139,7 +112,7 @@ export function complianceApi(api: ApiClient) {
     ) {
       return api.request(
         `${site(siteKey)}/erasures`,
-        decoder(z.object({ receipt: erasureReceiptSchema }).transform((b): ErasureReceipt => b.receipt)),
+        decoder(erasureReceiptEnvelopeSchema.transform((b): ErasureReceipt => b.receipt)),
         { method: 'POST', body },
       );
     },
@@ -157,14 +130,14 @@ export function complianceApi(api: ApiClient) {
     processors(siteKey: string, signal?: AbortSignal): Promise<Processor[]> {
       return api.request(
         `${site(siteKey)}/processors`,
-        decoder(z.object({ processors: z.array(processorSchema) }).transform((b) => b.processors)),
+        decoder(processorListResponseSchema.transform((b) => b.processors)),
         { signal },
       );
     },
     saveProcessor(siteKey: string, id: string | null, body: ProcessorInput): Promise<Processor> {
       return api.request(
         `${site(siteKey)}/processors${id === null ? '' : `/${encodeURIComponent(id)}`}`,
-        decoder(z.object({ processor: processorSchema }).transform((b) => b.processor)),
+        decoder(processorEnvelopeSchema.transform((b) => b.processor)),
         { method: id === null ? 'POST' : 'PUT', body },
       );
     },
@@ -174,12 +147,12 @@ export function complianceApi(api: ApiClient) {
       });
     },
     bannerTexts(siteKey: string, signal?: AbortSignal) {
-      return api.request(`${site(siteKey)}/banner-texts`, decoder(bannerTextsSchema), { signal });
+      return api.request(`${site(siteKey)}/banner-texts`, decoder(bannerTextsResponseSchema), { signal });
     },
     saveBannerTexts(siteKey: string, language: string, texts: Record<string, string>) {
       return api.request(
         `${site(siteKey)}/banner-texts/${encodeURIComponent(language)}`,
-        decoder(bannerEntry),
+        decoder(bannerTextsEntrySchema),
         {
           method: 'PUT',
           body: texts,
@@ -203,7 +176,7 @@ export function complianceApi(api: ApiClient) {
     ) {
       return api.request(
         `${site(siteKey)}/subject-requests`,
-        decoder(z.object({ request: requestWithStatus }).transform((b): RequestWithStatus => b.request)),
+        decoder(subjectRequestEnvelopeSchema.transform((b): RequestWithStatus => b.request)),
         { method: 'POST', body },
       );
     },

@@ -1,15 +1,14 @@
 import {
   type InventoryItem,
   type InventoryResponse,
-  inventoryItemSchema,
+  inventoryItemEnvelopeSchema,
   inventoryResponseSchema,
 } from '@veil/core';
-import { z } from 'zod';
 import type { ApiClient } from '../api/client';
 import { decoder } from '../api/decoder';
 
 const site = (siteKey: string) => `/sites/${encodeURIComponent(siteKey)}`;
-const itemAnswer = z.object({ item: inventoryItemSchema }).transform((b): InventoryItem => b.item);
+const itemAnswer = inventoryItemEnvelopeSchema.transform((b): InventoryItem => b.item);
 
 /** The data inventory endpoints of docs/api.md (schemas from `@veil/core`). */
 export function inventoryApi(api: ApiClient) {

@@ -1,3 +1,4 @@
+import { accessAlertListResponseSchema } from '@veil/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { accessAlertObject } from '../access/objectScopes.js';
@@ -11,22 +12,6 @@ import { siteKeyParams } from './siteRoutes.js';
 
 /** The most raw replays per hour a site may allow one person before an alert. */
 export const MAX_RAW_REPLAYS_PER_HOUR = 10_000;
-
-const alertSchema = z
-  .object({
-    id: z.string(),
-    kind: z.literal('raw_replay_rate'),
-    siteKey: z.string().nullable(),
-    actor: z.object({ userId: z.string().nullable(), tokenId: z.string().nullable(), label: z.string() }),
-    count: z.number(),
-    threshold: z.number(),
-    windowStart: z.number(),
-    createdAt: z.number(),
-    acknowledgedAt: z.number().nullable(),
-    acknowledgedBy: z.string().nullable(),
-    note: z.string().nullable(),
-  })
-  .meta({ id: 'AccessAlert' });
 
 /** Access-anomaly alerts (more raw replays per hour than a site allows) and each site's limit. */
 export async function accessAlertRoutes(app: FastifyInstance): Promise<void> {
@@ -45,7 +30,7 @@ export async function accessAlertRoutes(app: FastifyInstance): Promise<void> {
       summary: 'Access-anomaly alerts, newest first',
       tags: ['alerts'],
       responses: {
-        200: { description: 'Alerts', schema: z.object({ alerts: z.array(alertSchema) }) },
+        200: { description: 'Alerts', schema: accessAlertListResponseSchema },
         ...errorResponses(400, 401, 403),
       },
     },

@@ -1,4 +1,11 @@
-import { alertDeliverySchema, alertKindSchema, alertNoteBodySchema, alertViewSchema } from '@veil/core';
+import {
+  alertDeliveryListResponseSchema,
+  alertKindSchema,
+  alertListResponseSchema,
+  alertNoteBodySchema,
+  alertSinkListResponseSchema,
+  alertViewSchema,
+} from '@veil/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { inboxAlertObject } from '../access/objectScopes.js';
@@ -61,7 +68,7 @@ export async function alertRoutes(app: FastifyInstance): Promise<void> {
       summary: 'The alert inbox: alerts of every kind on the sites the caller may see, most recent first',
       tags: ['alerts'],
       responses: {
-        200: { description: 'Alerts', schema: z.object({ alerts: z.array(alertSchema) }) },
+        200: { description: 'Alerts', schema: alertListResponseSchema },
         ...errorResponses(400, 401, 403, 404),
       },
     },
@@ -144,7 +151,7 @@ export async function alertRoutes(app: FastifyInstance): Promise<void> {
       summary: "The site's alert sinks (webhook, e-mail), without their secrets",
       tags: ['alerts'],
       responses: {
-        200: { description: 'Sinks', schema: z.object({ sinks: z.array(alertSinkViewSchema) }) },
+        200: { description: 'Sinks', schema: alertSinkListResponseSchema },
         ...errorResponses(401, 403, 404),
       },
     },
@@ -269,7 +276,7 @@ export async function alertRoutes(app: FastifyInstance): Promise<void> {
       summary: 'The delivery log: every notification to a sink, its attempts and last answer, newest first',
       tags: ['alerts'],
       responses: {
-        200: { description: 'Deliveries', schema: z.object({ deliveries: z.array(alertDeliverySchema) }) },
+        200: { description: 'Deliveries', schema: alertDeliveryListResponseSchema },
         ...errorResponses(400, 401, 403, 404),
       },
     },

@@ -1,5 +1,12 @@
 import { Readable } from 'node:stream';
-import { AUDIT_ACTIONS, type AuditAction, isAuditAction } from '@veil/core';
+import {
+  AUDIT_ACTIONS,
+  type AuditAction,
+  accessReportResponseSchema,
+  auditPageResponseSchema,
+  auditVerifyResponseSchema,
+  isAuditAction,
+} from '@veil/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { actorOf } from '../audit/auditActor.js';
@@ -47,24 +54,6 @@ function filtersOf(query: z.infer<typeof filterQuery>): AuditFilters {
   };
 }
 
-const auditEntrySchema = z
-  .object({
-    seq: z.number(),
-    at: z.number(),
-    actor: z.object({
-      type: z.enum(['user', 'token', 'system', 'anonymous']),
-      id: z.string().nullable(),
-      label: z.string().nullable(),
-    }),
-    action: z.string(),
-    siteKey: z.string().nullable(),
-    target: z.object({ type: z.string(), id: z.string() }).nullable(),
-    details: z.record(z.string(), z.unknown()),
-    prevHash: z.string(),
-    hash: z.string(),
-  })
-  .meta({ id: 'AuditEntry' });
-
 /** The audit view (search), verification, export (JSON Lines with the chain, CSV) and the signing key. */
 export async function auditRoutes(app: FastifyInstance): Promise<void> {
   const { store, clock, audit } = app.veil;
@@ -84,11 +73,7 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
       responses: {
         200: {
           description: 'One page of entries',
-          schema: z.object({
-            entries: z.array(auditEntrySchema),
-            nextBefore: z.number().nullable(),
-            actions: z.array(z.string()),
-          }),
+          schema: auditPageResponseSchema,
         },
         ...errorResponses(400, 401, 403),
       },
@@ -124,7 +109,7 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
       responses: {
         200: {
           description: 'The report (`ok: false` names the problem)',
-          schema: z.object({ ok: z.boolean() }).loose(),
+          schema: auditVerifyResponseSchema,
         },
         ...errorResponses(401, 403),
       },
@@ -214,26 +199,7 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
       responses: {
         200: {
           description: 'Grants (newest first) and per-actor totals',
-          schema: z.object({
-            grants: z.array(
-              z.object({
-                id: z.string(),
-                actor: z.object({ type: z.enum(['user', 'token']), id: z.string(), label: z.string() }),
-                sessionId: z.string(),
-                siteKey: z.string().nullable(),
-                purpose: z.string(),
-                ticket: z.string().nullable(),
-                at: z.number(),
-                expiresAt: z.number(),
-              }),
-            ),
-            totals: z.array(
-              z.object({
-                actor: z.object({ type: z.string(), id: z.string(), label: z.string() }),
-                count: z.number(),
-              }),
-            ),
-          }),
+          schema: accessReportResponseSchema,
         },
         ...errorResponses(400, 401, 403),
       },

@@ -1,4 +1,10 @@
-import { authMeResponseSchema, loginResponseSchema, roleRequiresSecondFactor } from '@veil/core';
+import {
+  authMeResponseSchema,
+  authProvidersResponseSchema,
+  loginResponseSchema,
+  roleRequiresSecondFactor,
+  sessionsEndedResponseSchema,
+} from '@veil/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { actorOf } from '../audit/auditActor.js';
@@ -105,10 +111,7 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
       responses: {
         200: {
           description: 'Sign-in options',
-          schema: z.object({
-            password: z.boolean(),
-            oidc: z.object({ label: z.string(), startUrl: z.string() }).nullable(),
-          }),
+          schema: authProvidersResponseSchema,
         },
       },
     },
@@ -222,7 +225,7 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
       summary: 'End every session of the signed-in user, on every device',
       tags: ['auth'],
       responses: {
-        200: { description: 'Sessions ended', schema: z.object({ sessionsEnded: z.number() }) },
+        200: { description: 'Sessions ended', schema: sessionsEndedResponseSchema },
         ...errorResponses(401, 403),
       },
     },

@@ -1,10 +1,13 @@
 import {
-  attestationSchema,
+  attestationEnvelopeSchema,
+  attestationListResponseSchema,
   complianceReportSchema,
   newAttestationSchema,
+  processorEnvelopeSchema,
   processorInputSchema,
-  processorSchema,
+  processorListResponseSchema,
   READINESS_TREND_MONTHS,
+  readinessTrendResponseSchema,
   reportFormatSchema,
 } from '@veil/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -36,17 +39,6 @@ const periodQuery = z.object({
 const processorParams = siteKeyParams.extend({
   processorId: z.string().regex(/^proc_[A-Za-z0-9-]{8,64}$/, 'is not a processor id'),
 });
-const trendSchema = z.object({
-  summaries: z.array(
-    z.object({
-      month: z.string(),
-      score: z.number().int(),
-      max: z.number().int(),
-      createdAt: z.number().int(),
-    }),
-  ),
-});
-
 function by(request: FastifyRequest): RegisterActor {
   const p = request.principal;
   const label = !p ? 'anonymous' : p.kind === 'user' ? p.email : `token ${p.name}`;
@@ -147,7 +139,7 @@ export async function complianceRoutes(app: FastifyInstance): Promise<void> {
       summary: 'Readiness score of each monthly summary, oldest month first (the trend)',
       tags: ['compliance'],
       responses: {
-        200: { description: 'Monthly scores', schema: trendSchema },
+        200: { description: 'Monthly scores', schema: readinessTrendResponseSchema },
         ...errorResponses(400, 401, 403, 404),
       },
     },
@@ -175,7 +167,7 @@ export async function complianceRoutes(app: FastifyInstance): Promise<void> {
       summary: "The site's processor / DPA register",
       tags: ['compliance'],
       responses: {
-        200: { description: 'Processors', schema: z.object({ processors: z.array(processorSchema) }) },
+        200: { description: 'Processors', schema: processorListResponseSchema },
         ...errorResponses(400, 401, 403, 404),
       },
     },
@@ -196,7 +188,7 @@ export async function complianceRoutes(app: FastifyInstance): Promise<void> {
       summary: 'Add a processor to the register (audited: compliance.processor_changed)',
       tags: ['compliance'],
       responses: {
-        201: { description: 'Added', schema: z.object({ processor: processorSchema }) },
+        201: { description: 'Added', schema: processorEnvelopeSchema },
         ...errorResponses(400, 401, 403, 404),
       },
     },
@@ -218,7 +210,7 @@ export async function complianceRoutes(app: FastifyInstance): Promise<void> {
       summary: 'Replace a processor of the register (audited)',
       tags: ['compliance'],
       responses: {
-        200: { description: 'Replaced', schema: z.object({ processor: processorSchema }) },
+        200: { description: 'Replaced', schema: processorEnvelopeSchema },
         ...errorResponses(400, 401, 403, 404),
       },
     },
@@ -257,7 +249,7 @@ export async function complianceRoutes(app: FastifyInstance): Promise<void> {
       summary: "The site's attestations, newest first, each valid for a year",
       tags: ['compliance'],
       responses: {
-        200: { description: 'Attestations', schema: z.object({ attestations: z.array(attestationSchema) }) },
+        200: { description: 'Attestations', schema: attestationListResponseSchema },
         ...errorResponses(400, 401, 403, 404),
       },
     },
@@ -282,7 +274,7 @@ export async function complianceRoutes(app: FastifyInstance): Promise<void> {
         'Attest a practice Veil holds no evidence of (training done, playbook reviewed, DPA signed…); dated, attributed, audited, valid a year',
       tags: ['compliance'],
       responses: {
-        201: { description: 'Recorded', schema: z.object({ attestation: attestationSchema }) },
+        201: { description: 'Recorded', schema: attestationEnvelopeSchema },
         ...errorResponses(400, 401, 403, 404),
       },
     },

@@ -1,4 +1,11 @@
-import { bannerTextsOverrideSchema, consentReceiptSchema, DEFAULT_BANNER_TEXTS } from '@veil/core';
+import {
+  bannerTextsEntrySchema,
+  bannerTextsOverrideSchema,
+  bannerTextsResponseSchema,
+  consentReceiptListResponseSchema,
+  consentStatsResponseSchema,
+  DEFAULT_BANNER_TEXTS,
+} from '@veil/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { actorOf } from '../audit/auditActor.js';
@@ -31,32 +38,6 @@ const receiptsQuery = z.object({
   from: ms.optional(),
   to: ms.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
-});
-
-const statsRowSchema = z.object({
-  start: z.number(),
-  source: z.string(),
-  region: z.string().nullable(),
-  granted: z.number(),
-  denied: z.number(),
-  withdrawn: z.number(),
-});
-const statsSchema = z
-  .object({
-    from: z.number(),
-    to: z.number(),
-    bucket: z.enum(['hour', 'day', 'week']),
-    bucketMs: z.number(),
-    rows: z.array(statsRowSchema),
-    totals: z.object({ granted: z.number(), denied: z.number(), withdrawn: z.number() }),
-  })
-  .meta({ id: 'ConsentStats' });
-
-const bannerTextsEntry = z.object({
-  language: z.string(),
-  texts: z.record(z.string(), z.string()),
-  updatedAt: z.number(),
-  updatedBy: z.string(),
 });
 
 const optOutSchema = z
@@ -114,7 +95,7 @@ export async function consentApiRoutes(app: FastifyInstance): Promise<void> {
       summary: "A site's consent receipts, newest first",
       tags: ['consent'],
       responses: {
-        200: { description: 'Receipts', schema: z.object({ receipts: z.array(consentReceiptSchema) }) },
+        200: { description: 'Receipts', schema: consentReceiptListResponseSchema },
         ...errorResponses(400, 401, 403, 404),
       },
     },
@@ -138,7 +119,7 @@ export async function consentApiRoutes(app: FastifyInstance): Promise<void> {
         'Counts of granted, denied (the banner’s refusals) and withdrawn per time bucket, source and region. Opt-in rate = granted / (granted + denied).',
       tags: ['consent'],
       responses: {
-        200: { description: 'Counts', schema: statsSchema },
+        200: { description: 'Counts', schema: consentStatsResponseSchema },
         ...errorResponses(400, 401, 403, 404),
       },
     },
@@ -172,10 +153,7 @@ export async function consentApiRoutes(app: FastifyInstance): Promise<void> {
       responses: {
         200: {
           description: 'Texts',
-          schema: z.object({
-            languages: z.array(bannerTextsEntry),
-            defaults: z.record(z.string(), z.record(z.string(), z.string())),
-          }),
+          schema: bannerTextsResponseSchema,
         },
         ...errorResponses(401, 403, 404),
       },
@@ -203,7 +181,7 @@ export async function consentApiRoutes(app: FastifyInstance): Promise<void> {
         'Every receipt records the SHA-256 of the texts the visitor was shown, so a change of wording is visible in the evidence. Recorded in the audit log.',
       tags: ['consent'],
       responses: {
-        200: { description: 'Stored', schema: bannerTextsEntry },
+        200: { description: 'Stored', schema: bannerTextsEntrySchema },
         ...errorResponses(400, 401, 403, 404),
       },
     },

@@ -2,7 +2,7 @@ import {
   INVENTORY_STATUSES,
   inventoryApproveBodySchema,
   inventoryExcludeBodySchema,
-  inventoryItemSchema,
+  inventoryItemEnvelopeSchema,
   inventoryResponseSchema,
 } from '@veil/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -70,7 +70,7 @@ export async function inventoryRoutes(app: FastifyInstance): Promise<void> {
         'Approve a pending inventory item as in scope, with an optional note (audited; resolves its scope-drift alert)',
       tags: ['inventory'],
       responses: {
-        200: { description: 'The item', schema: z.object({ item: inventoryItemSchema }) },
+        200: { description: 'The item', schema: inventoryItemEnvelopeSchema },
         ...errorResponses(400, 401, 403, 404, 409),
       },
     },
@@ -96,7 +96,7 @@ export async function inventoryRoutes(app: FastifyInstance): Promise<void> {
       responses: {
         200: {
           description: 'The item, with the rule and policy version',
-          schema: z.object({ item: inventoryItemSchema }),
+          schema: inventoryItemEnvelopeSchema,
         },
         ...errorResponses(400, 401, 403, 404, 409),
       },

@@ -1,4 +1,4 @@
-import { normaliseReplayPurpose } from '@veil/core';
+import { normaliseReplayPurpose, type ReplayGrantResponse, replayGrantEnvelopeSchema } from '@veil/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { sessionObject } from '../access/objectScopes.js';
@@ -16,11 +16,7 @@ import {
 } from '../replay/replayGrants.js';
 import type { ReplayGrantRecord } from '../storage/access/ReplayGrantRepository.js';
 
-export const replayGrantSchema = z
-  .object({ id: z.string(), purpose: z.string(), ticket: z.string().nullable(), expiresAt: z.number() })
-  .meta({ id: 'ReplayGrant' });
-
-function grantView(grant: ReplayGrantRecord): z.infer<typeof replayGrantSchema> {
+function grantView(grant: ReplayGrantRecord): ReplayGrantResponse {
   return { id: grant.id, purpose: grant.purpose, ticket: grant.ticket, expiresAt: grant.expiresAt };
 }
 
@@ -84,7 +80,7 @@ export async function replayGrantRoutes(app: FastifyInstance): Promise<void> {
         'the CSRF token like every write. Read the events with `GET /sessions/{id}/events?grant={id}` while it lasts.',
       tags: ['sessions'],
       responses: {
-        201: { description: 'The grant', schema: z.object({ grant: replayGrantSchema }) },
+        201: { description: 'The grant', schema: replayGrantEnvelopeSchema },
         ...errorResponses(400, 401, 403, 404),
       },
     },

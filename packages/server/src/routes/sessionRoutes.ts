@@ -3,6 +3,7 @@ import {
   SIGNAL_KINDS,
   type SignalKind,
   sessionDetailResponseSchema,
+  sessionEventsResponseSchema,
   sessionListResponseSchema,
 } from '@veil/core';
 import type { FastifyInstance } from 'fastify';
@@ -16,7 +17,7 @@ import { concatJsonArrays, readEventArrays, readPageViews } from '../recordings/
 import { decodeCursor, encodeCursor } from '../recordings/sessionCursor.js';
 import { sessionSummary } from '../recordings/sessionView.js';
 import { clickParams, funnelStepsOf, pagePatternParam } from './funnelRoutes.js';
-import { liveGrantOf, replayGrantSchema } from './replayGrantRoutes.js';
+import { liveGrantOf } from './replayGrantRoutes.js';
 import { siteKeyParams } from './siteRoutes.js';
 
 export const DEFAULT_SESSION_PAGE_SIZE = 50;
@@ -214,12 +215,7 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
       responses: {
         200: {
           description: 'Every event in sequence order',
-          schema: z.object({
-            sessionId: z.string(),
-            purpose: z.string(),
-            grant: replayGrantSchema,
-            events: z.array(z.unknown()),
-          }),
+          schema: sessionEventsResponseSchema,
         },
         ...errorResponses(400, 401, 403, 404),
       },

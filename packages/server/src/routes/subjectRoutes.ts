@@ -1,9 +1,11 @@
 import {
   CCPA_REQUEST_DEADLINE_DAYS,
-  erasureReceiptSchema,
+  erasureReceiptEnvelopeSchema,
+  erasureReceiptListResponseSchema,
   SUBJECT_REQUEST_DEADLINE_DAYS,
+  subjectRequestEnvelopeSchema,
   subjectRequestKindSchema,
-  subjectRequestSchema,
+  subjectRequestListResponseSchema,
   subjectRequestStatus,
   subjectSelectorSchema,
 } from '@veil/core';
@@ -45,10 +47,6 @@ const newRequestSchema = z.object({
   law: z.enum(['gdpr', 'ccpa']).default('gdpr'),
 });
 
-const requestWithStatus = subjectRequestSchema.extend({
-  status: z.enum(['completed', 'completed_late', 'open', 'overdue']),
-});
-
 function handlerLabel(request: FastifyRequest): string {
   const p = request.principal;
   if (!p) return 'anonymous';
@@ -82,7 +80,7 @@ export async function subjectRoutes(app: FastifyInstance): Promise<void> {
         'selector: {kind: "userId", userId} (the id given to veil("identify"); only its HMAC is stored and recorded), {kind: "visitorId"}, {kind: "sessionId"} or {kind: "tag", key, value}. Idempotent: a second erasure finds nothing and says so in its receipt. The receipt is kept as evidence; the request log entry is completed.',
       tags: ['subjects'],
       responses: {
-        201: { description: 'Erased', schema: z.object({ receipt: erasureReceiptSchema }) },
+        201: { description: 'Erased', schema: erasureReceiptEnvelopeSchema },
         ...errorResponses(400, 401, 403, 404, 409),
       },
     },
@@ -113,7 +111,7 @@ export async function subjectRoutes(app: FastifyInstance): Promise<void> {
       summary: "A site's erasure receipts, newest first",
       tags: ['subjects'],
       responses: {
-        200: { description: 'Receipts', schema: z.object({ receipts: z.array(erasureReceiptSchema) }) },
+        200: { description: 'Receipts', schema: erasureReceiptListResponseSchema },
         ...errorResponses(400, 401, 403, 404),
       },
     },
@@ -135,7 +133,7 @@ export async function subjectRoutes(app: FastifyInstance): Promise<void> {
       summary: 'One erasure receipt',
       tags: ['subjects'],
       responses: {
-        200: { description: 'The receipt', schema: z.object({ receipt: erasureReceiptSchema }) },
+        200: { description: 'The receipt', schema: erasureReceiptEnvelopeSchema },
         ...errorResponses(400, 401, 403, 404),
       },
     },
@@ -203,7 +201,7 @@ export async function subjectRoutes(app: FastifyInstance): Promise<void> {
       summary: 'Log a data-subject request as received (to complete it later with an erasure or export)',
       tags: ['subjects'],
       responses: {
-        201: { description: 'Logged', schema: z.object({ request: requestWithStatus }) },
+        201: { description: 'Logged', schema: subjectRequestEnvelopeSchema },
         ...errorResponses(400, 401, 403, 404),
       },
     },
@@ -243,7 +241,7 @@ export async function subjectRoutes(app: FastifyInstance): Promise<void> {
       summary: 'The data-subject request log: received, completed, by whom, within the deadline',
       tags: ['subjects'],
       responses: {
-        200: { description: 'Newest first', schema: z.object({ requests: z.array(requestWithStatus) }) },
+        200: { description: 'Newest first', schema: subjectRequestListResponseSchema },
         ...errorResponses(400, 401, 403, 404),
       },
     },

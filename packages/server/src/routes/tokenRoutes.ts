@@ -1,4 +1,10 @@
-import { ROLES, roleWithin } from '@veil/core';
+import {
+  type apiTokenSchema,
+  createdTokenResponseSchema,
+  ROLES,
+  roleWithin,
+  tokenListResponseSchema,
+} from '@veil/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { assertMayGrantRole, resolveGrantedSites, siteKeysOf, siteKeysSchema } from '../access/delegation.js';
@@ -18,21 +24,7 @@ import type { ApiTokenRecord } from '../storage/accounts/ApiTokenRepository.js';
 import type { Store } from '../storage/Store.js';
 import { requirePrincipal } from './authRoutes.js';
 
-const tokenSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    role: z.enum(ROLES),
-    sites: z.union([z.literal('all'), z.array(z.string())]),
-    createdBy: z.string().nullable(),
-    createdAt: z.number(),
-    lastUsedAt: z.number().nullable(),
-    expiresAt: z.number().nullable(),
-    revokedAt: z.number().nullable(),
-  })
-  .meta({ id: 'ApiToken' });
-
-async function tokenView(store: Store, record: ApiTokenRecord): Promise<z.infer<typeof tokenSchema>> {
+async function tokenView(store: Store, record: ApiTokenRecord): Promise<z.infer<typeof apiTokenSchema>> {
   return {
     id: record.id,
     name: record.name,
@@ -72,13 +64,13 @@ export async function tokenRoutes(app: FastifyInstance): Promise<void> {
       summary: 'Every API token (never its value), newest first',
       tags: ['tokens'],
       responses: {
-        200: { description: 'Tokens', schema: z.object({ tokens: z.array(tokenSchema) }) },
+        200: { description: 'Tokens', schema: tokenListResponseSchema },
         ...errorResponses(401, 403),
       },
     },
     handler: async ({ request }) => {
       const actor = requirePrincipal(request);
-      const tokens: z.infer<typeof tokenSchema>[] = [];
+      const tokens: z.infer<typeof apiTokenSchema>[] = [];
       for (const record of await store.apiTokens.list()) {
         const sites = record.allSites ? 'all' : await store.apiTokens.siteIds(record.id);
         if (sitesWithin(actor.sites, sites)) tokens.push(await tokenView(store, record));
@@ -109,7 +101,7 @@ export async function tokenRoutes(app: FastifyInstance): Promise<void> {
         'You can grant only roles and sites you hold yourself. Tokens are not asked for a second factor.',
       tags: ['tokens'],
       responses: {
-        201: { description: 'Created', schema: z.object({ token: z.string(), record: tokenSchema }) },
+        201: { description: 'Created', schema: createdTokenResponseSchema },
         ...errorResponses(400, 401, 403, 404),
       },
     },

@@ -1,3 +1,4 @@
+import { totpSetupResponseSchema } from '@veil/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { actorOf } from '../audit/auditActor.js';
@@ -35,7 +36,7 @@ export async function totpRoutes(app: FastifyInstance): Promise<void> {
         200: {
           description:
             'Scan the URI (or type the secret) into an authenticator app, then POST /auth/totp/enable',
-          schema: z.object({ secret: z.string(), otpauthUri: z.string() }),
+          schema: totpSetupResponseSchema,
         },
         ...errorResponses(401, 403, 409),
       },

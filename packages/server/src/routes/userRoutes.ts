@@ -1,4 +1,12 @@
-import { ROLES, roleWithin } from '@veil/core';
+import {
+  createdUserResponseSchema,
+  managedUserEnvelopeSchema,
+  type managedUserSchema,
+  ROLES,
+  roleWithin,
+  sessionsEndedResponseSchema,
+  userListResponseSchema,
+} from '@veil/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { assertMayGrantRole, resolveGrantedSites, siteKeysOf, siteKeysSchema } from '../access/delegation.js';
@@ -18,20 +26,6 @@ import { sitesWithin } from '../http/siteScope.js';
 import { LastOwnerError, type UserRecord } from '../storage/accounts/UserRepository.js';
 import type { Store } from '../storage/Store.js';
 import { requirePrincipal } from './authRoutes.js';
-
-const managedUserSchema = z
-  .object({
-    id: z.string(),
-    email: z.string(),
-    role: z.enum(ROLES),
-    sites: z.union([z.literal('all'), z.array(z.string())]),
-    totpEnabled: z.boolean(),
-    sso: z.boolean(),
-    ssoLinkAllowed: z.boolean().describe('single sign-on may link this account by its email (once)'),
-    lockedUntil: z.number().nullable(),
-    createdAt: z.number(),
-  })
-  .meta({ id: 'ManagedUser' });
 
 const userParams = z.object({ id: z.uuid() });
 
@@ -93,7 +87,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
       summary: 'Every user with role, sites, TOTP and lock state',
       tags: ['users'],
       responses: {
-        200: { description: 'Users by email', schema: z.object({ users: z.array(managedUserSchema) }) },
+        200: { description: 'Users by email', schema: userListResponseSchema },
         ...errorResponses(401, 403),
       },
     },
@@ -130,7 +124,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
       responses: {
         201: {
           description: 'Created',
-          schema: z.object({ user: managedUserSchema, password: z.string().optional() }),
+          schema: createdUserResponseSchema,
         },
         ...errorResponses(400, 401, 403, 404, 409),
       },
@@ -178,7 +172,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
         "Change a user's role, site restriction or SSO linking permission (takes effect on their next request)",
       tags: ['users'],
       responses: {
-        200: { description: 'The user', schema: z.object({ user: managedUserSchema }) },
+        200: { description: 'The user', schema: managedUserEnvelopeSchema },
         ...errorResponses(400, 401, 403, 404, 409),
       },
     },
@@ -257,7 +251,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
       summary: 'End every session of a user (a lost laptop, a leaving employee)',
       tags: ['users'],
       responses: {
-        200: { description: 'Sessions ended', schema: z.object({ sessionsEnded: z.number() }) },
+        200: { description: 'Sessions ended', schema: sessionsEndedResponseSchema },
         ...errorResponses(401, 403, 404),
       },
     },
