@@ -5,6 +5,7 @@ export * from './compliance.js';
 export * from './funnels.js';
 export * from './incidents.js';
 export * from './inventory.js';
+export * from './privacy.js';
 export * from './replay.js';
 export * from './sessions.js';
 export * from './sites.js';

@@ -1,22 +1,10 @@
-import { z } from 'zod';
+import type { RetentionImpact } from '@veil/core';
 import type { Clock } from '../clock.js';
 import type { Store } from '../storage/Store.js';
 import type { SiteRecord } from '../storage/sites/SiteRepository.js';
 import { DAY_MS } from './retentionConstants.js';
 
 /** What a retention change does at the next purge run (the policy editor shows it before saving). */
-export const retentionImpactSchema = z
-  .object({
-    currentDays: z.number().int(),
-    proposedDays: z.number().int(),
-    /** Sessions the next run removes under the current policy. */
-    sessionsNow: z.number().int(),
-    /** Sessions the next run removes under the proposed policy (held sessions excluded). */
-    sessionsProposed: z.number().int(),
-    bytesProposed: z.number().int(),
-  })
-  .meta({ id: 'RetentionImpact' });
-export type RetentionImpact = z.infer<typeof retentionImpactSchema>;
 
 export async function retentionImpact(
   store: Store,

@@ -1,3 +1,4 @@
+import { disclosureNoticeResponseSchema } from '@veil/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { VeilError } from '../errors/VeilError.js';
@@ -11,16 +12,6 @@ export const noticeQuery = z.object({
   lang: z.enum(['en', 'de']).default('en'),
   format: z.enum(['html', 'markdown']).default('markdown'),
 });
-
-const noticeSchema = z
-  .object({
-    siteKey: z.string(),
-    policyVersion: z.number().int(),
-    language: z.enum(['en', 'de']),
-    format: z.enum(['html', 'markdown']),
-    text: z.string(),
-  })
-  .meta({ id: 'DisclosureNotice' });
 
 /** Generated disclosure notices (privacy and cookie policy text) of a site, from its live policy. */
 export async function noticeRoutes(app: FastifyInstance): Promise<void> {
@@ -39,7 +30,10 @@ export async function noticeRoutes(app: FastifyInstance): Promise<void> {
         "Disclosure text for the site's privacy and cookie policies, generated from its current policy version (English or German, HTML or Markdown)",
       tags: ['policy'],
       responses: {
-        200: { description: 'The notice and the policy version it reflects', schema: noticeSchema },
+        200: {
+          description: 'The notice and the policy version it reflects',
+          schema: disclosureNoticeResponseSchema,
+        },
         ...errorResponses(400, 401, 403, 404),
       },
     },

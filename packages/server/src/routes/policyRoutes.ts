@@ -1,4 +1,13 @@
-import { formatPolicyDiff, privacyPolicySchema } from '@veil/core';
+import {
+  currentPolicyResponseSchema,
+  formatPolicyDiff,
+  maskingFailureListResponseSchema,
+  policyPreviewResponseSchema,
+  policyVersionEnvelopeSchema,
+  policyVersionListResponseSchema,
+  privacyAlertListResponseSchema,
+  privacyDropListResponseSchema,
+} from '@veil/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { actorOf } from '../audit/auditActor.js';
@@ -7,43 +16,12 @@ import { VeilError } from '../errors/VeilError.js';
 import { addRoute } from '../http/addRoute.js';
 import { errorResponses } from '../http/errorResponses.js';
 import { compareToPreset, PolicyService, policyReasonSchema } from '../privacy/PolicyService.js';
-import { retentionImpact, retentionImpactSchema } from '../retention/retentionImpact.js';
+import { retentionImpact } from '../retention/retentionImpact.js';
 import { utcDay } from '../storage/privacy/createPrivacyRepository.js';
 import type { PolicyAuthor, PolicyVersionRecord } from '../storage/privacy/PrivacyRepository.js';
 import type { SiteRecord } from '../storage/sites/SiteRepository.js';
 import { siteKeyParams } from './siteRoutes.js';
 
-const policySchema = privacyPolicySchema.meta({ id: 'PrivacyPolicy' });
-const changeSchema = z
-  .object({
-    field: z.string(),
-    kind: z.enum(['changed', 'added', 'removed']),
-    before: z.unknown().optional(),
-    after: z.unknown().optional(),
-    added: z.array(z.unknown()).optional(),
-    removed: z.array(z.unknown()).optional(),
-  })
-  .meta({ id: 'PolicyChange' });
-const authorSchema = z.object({
-  type: z.enum(['user', 'token', 'cli', 'system']),
-  id: z.string().nullable(),
-  label: z.string(),
-});
-const versionSchema = z
-  .object({
-    version: z.number().int(),
-    author: authorSchema,
-    reason: z.string(),
-    createdAt: z.number().int(),
-    changes: z.array(changeSchema),
-    diffText: z.string(),
-  })
-  .meta({ id: 'PolicyVersion' });
-const presetComparisonSchema = z.object({
-  preset: z.string(),
-  changes: z.array(changeSchema),
-  text: z.string(),
-});
 const limitQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
 
 function versionView(v: PolicyVersionRecord) {
@@ -90,11 +68,7 @@ export async function policyRoutes(app: FastifyInstance): Promise<void> {
       responses: {
         200: {
           description: 'The current version',
-          schema: z.object({
-            policy: policySchema,
-            version: versionSchema,
-            preset: presetComparisonSchema,
-          }),
+          schema: currentPolicyResponseSchema,
         },
         ...errorResponses(401, 403, 404),
       },
@@ -120,7 +94,7 @@ export async function policyRoutes(app: FastifyInstance): Promise<void> {
       summary: 'The history of the policy: every version, newest first, with author, time, reason and diff',
       tags: ['policy'],
       responses: {
-        200: { description: 'Versions', schema: z.object({ versions: z.array(versionSchema) }) },
+        200: { description: 'Versions', schema: policyVersionListResponseSchema },
         ...errorResponses(401, 403, 404),
       },
     },
@@ -141,7 +115,7 @@ export async function policyRoutes(app: FastifyInstance): Promise<void> {
       responses: {
         200: {
           description: 'The version',
-          schema: z.object({ version: versionSchema, policy: policySchema }),
+          schema: policyVersionEnvelopeSchema,
         },
         ...errorResponses(401, 403, 404),
       },
@@ -168,14 +142,7 @@ export async function policyRoutes(app: FastifyInstance): Promise<void> {
       responses: {
         200: {
           description: 'The proposed policy as it would be stored, and its diff to the current version',
-          schema: z.object({
-            policy: policySchema,
-            baseVersion: z.number().int(),
-            changes: z.array(changeSchema),
-            diffText: z.string(),
-            preset: presetComparisonSchema,
-            retention: retentionImpactSchema,
-          }),
+          schema: policyPreviewResponseSchema,
         },
         ...errorResponses(400, 401, 403, 404),
       },
@@ -213,7 +180,7 @@ export async function policyRoutes(app: FastifyInstance): Promise<void> {
       responses: {
         200: {
           description: 'The new version',
-          schema: z.object({ policy: policySchema, version: versionSchema }),
+          schema: policyVersionEnvelopeSchema,
         },
         ...errorResponses(400, 401, 403, 404, 409),
       },
@@ -245,19 +212,7 @@ export async function policyRoutes(app: FastifyInstance): Promise<void> {
       responses: {
         200: {
           description: 'Most recent first; never a value',
-          schema: z.object({
-            failures: z.array(
-              z.object({
-                pagePattern: z.string(),
-                elementPath: z.string().nullable(),
-                label: z.string(),
-                location: z.string(),
-                count: z.number().int(),
-                firstSeenAt: z.number().int(),
-                lastSeenAt: z.number().int(),
-              }),
-            ),
-          }),
+          schema: maskingFailureListResponseSchema,
         },
         ...errorResponses(401, 403, 404),
       },
@@ -266,20 +221,6 @@ export async function policyRoutes(app: FastifyInstance): Promise<void> {
       failures: await store.privacy.listMaskingFailures((await siteOf(params.siteKey)).id, query.limit),
     }),
   });
-
-  const alertSchema = z
-    .object({
-      id: z.string(),
-      kind: z.literal('canary'),
-      label: z.string(),
-      count: z.number().int(),
-      sessionId: z.string().nullable(),
-      pagePattern: z.string(),
-      createdAt: z.number().int(),
-      acknowledgedAt: z.number().int().nullable(),
-      acknowledgedBy: z.string().nullable(),
-    })
-    .meta({ id: 'PrivacyAlert' });
 
   addRoute(app, {
     method: 'GET',
@@ -293,7 +234,7 @@ export async function policyRoutes(app: FastifyInstance): Promise<void> {
         'Critical privacy alerts: canary values that arrived unmasked (labels and counts, never values)',
       tags: ['policy'],
       responses: {
-        200: { description: 'Newest first', schema: z.object({ alerts: z.array(alertSchema) }) },
+        200: { description: 'Newest first', schema: privacyAlertListResponseSchema },
         ...errorResponses(401, 403, 404),
       },
     },
@@ -351,9 +292,7 @@ export async function policyRoutes(app: FastifyInstance): Promise<void> {
       responses: {
         200: {
           description: 'Newest day first',
-          schema: z.object({
-            drops: z.array(z.object({ day: z.string(), reason: z.string(), count: z.number().int() })),
-          }),
+          schema: privacyDropListResponseSchema,
         },
         ...errorResponses(401, 403, 404),
       },

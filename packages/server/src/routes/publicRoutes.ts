@@ -4,7 +4,7 @@ import {
   lawfulBasisSchema,
   type PrivacyPolicy,
   policyForBrowser,
-  privacyPolicySchema,
+  policyResponseSchema,
 } from '@veil/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -24,7 +24,7 @@ const siteConfigSchema = z
     siteKey: z.string(),
     lawfulBasis: lawfulBasisSchema,
     samplingPercent: z.number(),
-    policy: privacyPolicySchema.meta({ id: 'PrivacyPolicy' }),
+    policy: policyResponseSchema,
   })
   .meta({ id: 'SiteConfig' });
 
