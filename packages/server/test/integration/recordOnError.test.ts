@@ -1,3 +1,4 @@
+import { MAX_ERROR_MESSAGE_CHARS } from '@veil/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeBatch, metaEvent, moveEvent, sessionId, T0 } from '../support/batches.js';
 import { readReplay } from '../support/replay.js';
@@ -102,6 +103,21 @@ describe('record-on-error at ingest', () => {
       await t.app.inject({ url: `/api/v1/sites/${t.site.siteKey}/sessions`, headers: auth })
     ).json() as { sessions: Array<{ id: string; signals: { jsErrors: number } }> };
     expect(listed.sessions.find((s) => s.id === id)?.signals.jsErrors).toBe(1);
+  });
+
+  it('opens the window with an over-long error too: cut to its cap, counted, not ignored', async () => {
+    const id = sessionId();
+    const at = T0 + 150_000;
+    const long = `TypeError: ${'x'.repeat(1_200)}`;
+    const res = await ingest(id, 0, [ev.error(at + 8_000, long), metaEvent(at, `${SITE_ORIGIN}/cart`)]);
+    expect(res.statusCode, res.body).toBe(202);
+    const listed = (
+      await t.app.inject({ url: `/api/v1/sites/${t.site.siteKey}/sessions`, headers: auth })
+    ).json() as { sessions: Array<{ id: string; signals: { jsErrors: number } }> };
+    expect(listed.sessions.find((s) => s.id === id)?.signals.jsErrors).toBe(1);
+    const replay = await readReplay(t.app, auth, id);
+    const { events } = replay.json() as { events: Array<{ data: { payload?: { message?: string } } }> };
+    expect(events[0]?.data.payload?.message).toBe(long.slice(0, MAX_ERROR_MESSAGE_CHARS));
   });
 
   it('records every session again once the mode is off', async () => {
