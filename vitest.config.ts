@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -9,6 +10,11 @@ const scannerSrc = fileURLToPath(new URL('./packages/scanner/src/index.ts', impo
 export default defineConfig({
   resolve: { alias: { '@veil/core': coreSrc, '@veil/scanner': scannerSrc } },
   test: {
+    // Vitest's default is one worker per core but one: on CI's two cores, one file at a time. Unit
+    // and integration files run two at a time; the e2e project (fileParallelism: false) runs after
+    // them, one file at a time, alone: its Chromium timing tests flake when anything runs beside
+    // them (tried: the e2e project beside unit + integration failed two timing tests).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
         extends: true,
