@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../access/permissions.js';
+import { auditActorSchema } from '../audit/auditExportSchemas.js';
 
 /**
  * The answers of the access-control endpoints (users, API tokens, the audit log, the access report,
@@ -75,11 +76,7 @@ export const auditEntryViewSchema = z
   .object({
     seq: z.number(),
     at: z.number(),
-    actor: z.object({
-      type: z.enum(['user', 'token', 'system', 'anonymous']),
-      id: z.string().nullable(),
-      label: z.string().nullable(),
-    }),
+    actor: auditActorSchema,
     action: z.string(),
     siteKey: z.string().nullable(),
     target: z.object({ type: z.string(), id: z.string() }).nullable(),

@@ -18,15 +18,18 @@ export const auditExportHeaderSchema = z.object({
 // verifier only hashes them.
 const anyAuditAction = z.custom<AuditAction>((value) => typeof value === 'string');
 
+/** Who wrote an audit entry, as exports and the API show it (one schema for both). */
+export const auditActorSchema = z.object({
+  type: z.enum(['user', 'token', 'system', 'anonymous']),
+  id: z.string().nullable(),
+  label: z.string().nullable(),
+});
+
 const entryLineSchema = z.object({
   type: z.literal('entry'),
   seq: z.number(),
   at: z.number(),
-  actor: z.object({
-    type: z.enum(['user', 'token', 'system', 'anonymous']),
-    id: z.string().nullable(),
-    label: z.string().nullable(),
-  }),
+  actor: auditActorSchema,
   action: anyAuditAction,
   siteKey: z.string().nullable(),
   target: z.object({ type: z.string(), id: z.string() }).nullable(),

@@ -47,6 +47,27 @@ export async function ingestRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
+  /**
+   * Origins lately found to belong to a site, with when that answer expires: a shed answer must
+   * be readable by the page (a CORS failure hides the 503 and its Retry-After, and the recorder
+   * falls back to its exponential back-off, up to a minute), yet shedding must stay cheap under
+   * overload, so a known origin costs one lookup a minute, not one per answer.
+   */
+  const knownOrigins = new Map<string, number>();
+  const KNOWN_ORIGIN_TTL_MS = 60_000;
+  const KNOWN_ORIGINS_MAX = 10_000;
+  async function isKnownOrigin(origin: string): Promise<boolean> {
+    const now = app.veil.clock.now();
+    const until = knownOrigins.get(origin);
+    if (until !== undefined && until > now) return true;
+    const known = await store.sites.isKnownOrigin(origin);
+    if (known) {
+      if (knownOrigins.size >= KNOWN_ORIGINS_MAX) knownOrigins.clear();
+      knownOrigins.set(origin, now + KNOWN_ORIGIN_TTL_MS);
+    }
+    return known;
+  }
+
   /** The browser may read the answer when its origin is the site's (or, before the site is known, any site's). */
   async function corsFor(
     request: FastifyRequest,
@@ -55,31 +76,8 @@ export async function ingestRoutes(app: FastifyInstance): Promise<void> {
   ): Promise<void> {
     const origin = normalizeOrigin(request.headers.origin);
     if (origin === undefined) return allowOrigin(reply, undefined);
-    const allowed = site ? site.origins.includes(origin) : await store.sites.isKnownOrigin(origin);
+    const allowed = site ? site.origins.includes(origin) : await isKnownOrigin(origin);
     allowOrigin(reply, allowed ? origin : undefined);
-  }
-
-  /**
-   * Origins lately found to belong to a site, with when that answer expires: a shed answer must
-   * be readable by the page (a CORS failure hides the 503 and its Retry-After, and the recorder
-   * falls back to its exponential back-off, up to a minute), yet shedding must stay cheap under
-   * overload, so a known origin costs one lookup a minute, not one per shed batch.
-   */
-  const knownOrigins = new Map<string, number>();
-  const KNOWN_ORIGIN_TTL_MS = 60_000;
-  const KNOWN_ORIGINS_MAX = 10_000;
-  async function corsForShed(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const origin = normalizeOrigin(request.headers.origin);
-    if (origin === undefined) return allowOrigin(reply, undefined);
-    const now = app.veil.clock.now();
-    const until = knownOrigins.get(origin);
-    if (until !== undefined && until > now) return allowOrigin(reply, origin);
-    const known = await store.sites.isKnownOrigin(origin);
-    if (known) {
-      if (knownOrigins.size >= KNOWN_ORIGINS_MAX) knownOrigins.clear();
-      knownOrigins.set(origin, now + KNOWN_ORIGIN_TTL_MS);
-    }
-    allowOrigin(reply, known ? origin : undefined);
   }
 
   // Refusals by the HTTP layer itself (body over the limit) are counted as validate drops.
@@ -124,7 +122,7 @@ export async function ingestRoutes(app: FastifyInstance): Promise<void> {
         (perBatchMs !== undefined && arrivals.size * perBatchMs > maxQueueMs));
     if (arrivals.size >= maxInFlight || behind) {
       ingest.recordShed();
-      await corsForShed(request, reply).catch((e: unknown) => {
+      await corsFor(request, reply, undefined).catch((e: unknown) => {
         request.log.warn({ err: e }, 'CORS lookup failed');
         allowOrigin(reply, undefined);
       });
