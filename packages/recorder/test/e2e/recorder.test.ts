@@ -1,7 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_PRIVACY_POLICY, EventType, IncrementalSource, MASKED_INPUT_VALUE } from '@veil/core';
+import {
+  DEFAULT_PRIVACY_POLICY,
+  EventType,
+  IncrementalSource,
+  MASKED_INPUT_VALUE,
+  VeilCustomTag,
+} from '@veil/core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../../../test/support/browser.js';
@@ -283,6 +289,46 @@ describe('recorder in Chromium with Global Privacy Control', () => {
         `${server.veilOrigin}/r/v1/loader.js`,
       ]);
       expect(await storageSnapshot(page)).toEqual({ local: [], session: [], idb: [], cookie: '' });
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('recorder in Chromium on a document still loading', () => {
+  // A cached recorder chunk on a long or slowly streamed page runs before DOMContentLoaded. rrweb
+  // then waits for the document, and refused the recorder's first custom event until it had its
+  // snapshot: boot failed and the page was never recorded (replay-untrusted, CI stop 22).
+  it('records the page once it is parsed, with its page view after the first snapshot', async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      const from = server.batches().length;
+      await page.goto(`${server.pageOrigin}/pages/loading.html`, { waitUntil: 'commit' });
+      await waitFor(
+        () => server.requests.some((r) => r.path === '/r/v1/recorder.js'),
+        'the recorder chunk requested',
+      );
+      // The chunk ran (it registers veil.chunk) while the rest of the document is still held.
+      await page.waitForFunction(
+        () => typeof (window as { veil?: { chunk?: unknown } }).veil?.chunk === 'function',
+      );
+      expect(await page.evaluate(() => document.readyState)).toBe('loading');
+      server.releaseHeld();
+      await page.waitForFunction(() => document.readyState === 'complete');
+      await page.evaluate(() => (window as unknown as { veil: (...a: unknown[]) => void }).veil('flush'));
+      await waitFor(() => server.batches().length > from, 'a batch of the page');
+      const events = server
+        .batches()
+        .slice(from)
+        .flatMap((b) => b.batch.events);
+      const snapshot = events.findIndex((e) => e.type === EventType.FullSnapshot);
+      expect(snapshot).toBeGreaterThanOrEqual(0);
+      expect(JSON.stringify(events[snapshot])).toContain('The part that arrived after the recorder started');
+      const pageView = events.findIndex(
+        (e) => e.type === EventType.Custom && (e.data as { tag?: string }).tag === VeilCustomTag.PageView,
+      );
+      expect(pageView).toBeGreaterThan(snapshot);
     } finally {
       await context.close();
     }

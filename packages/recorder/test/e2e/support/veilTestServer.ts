@@ -43,8 +43,16 @@ export interface VeilTestServer {
   batches(): CapturedBatch[];
   /** The JSON bodies of `POST /r/v1/sites/{siteKey}/consent` (receipts), in arrival order. */
   consentRegistrations(): Array<Record<string, unknown>>;
+  /**
+   * Sends the rest of every page held at its `<!--veil:hold-->` marker: until then the browser
+   * has the part before it and the document is still loading.
+   */
+  releaseHeld(): void;
   close(): Promise<void>;
 }
+
+/** Where a test page stops streaming until `releaseHeld()`. */
+export const HOLD_MARKER = '<!--veil:hold-->';
 
 /** The consent side of the stand-in server (what the real server does, reduced to its rules). */
 export interface ConsentOptions {
@@ -76,6 +84,7 @@ export async function startVeilTestServer(options: {
   const requests: CapturedRequest[] = [];
   let veilOrigin = '';
   const granted = new Set<string>();
+  let held: Array<() => void> = [];
   const withdrawn = new Set<string>();
 
   const handle = (req: IncomingMessage, res: ServerResponse, raw: Buffer) => {
@@ -140,6 +149,14 @@ export async function startVeilTestServer(options: {
       const html = readFileSync(join(options.pagesDir, page[1]!), 'utf8')
         .replaceAll('{{VEIL_ORIGIN}}', veilOrigin)
         .replaceAll('{{SITE_KEY}}', options.siteKey);
+      const hold = html.indexOf(HOLD_MARKER);
+      if (hold >= 0) {
+        // Streamed in two parts: the document stays loading until the test releases the rest.
+        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+        res.write(html.slice(0, hold));
+        held.push(() => res.end(html.slice(hold)));
+        return;
+      }
       // A length the recorder's network metadata can report as the response size.
       res.writeHead(200, {
         'Content-Type': 'text/html; charset=utf-8',
@@ -193,7 +210,11 @@ export async function startVeilTestServer(options: {
         .filter((r) => r.method === 'POST' && r.path === `/r/v1/sites/${options.siteKey}/consent`)
         .map((r) => JSON.parse(decodeBody(r.raw)) as Record<string, unknown>);
     },
+    releaseHeld() {
+      for (const release of held.splice(0)) release();
+    },
     close() {
+      held = [];
       server.closeAllConnections();
       return new Promise((resolve) => server.close(() => resolve()));
     },
