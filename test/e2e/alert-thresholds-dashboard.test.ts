@@ -14,7 +14,13 @@ import { PolicyService } from '../../packages/server/src/privacy/PolicyService.j
 import { createSite } from '../../packages/server/src/sites/createSite.js';
 import type { SiteRecord } from '../../packages/server/src/storage/sites/SiteRepository.js';
 import { launchChromium } from '../support/browser.js';
-import { type DashboardServer, ownerFor, signIn, startDashboardServer } from '../support/dashboard.js';
+import {
+  type DashboardServer,
+  eagerFrames,
+  ownerFor,
+  signIn,
+  startDashboardServer,
+} from '../support/dashboard.js';
 
 let veil: DashboardServer;
 let browser: Browser;
@@ -48,6 +54,8 @@ async function retype(page: Page, value: string): Promise<void> {
 describe('alert thresholds in the policy editor', () => {
   it('validates with the policy schema, and publishes a new version with a reason, by keyboard', async () => {
     const context = await browser.newContext({ viewport: { width: 1300, height: 1000 } });
+    // The focus moves to the reason field whatever order frames and React's render come in.
+    await eagerFrames(context);
     const page = await context.newPage();
     await signIn(page, veil.server.url, veil.owner);
     await page.locator('[data-testid="site-privacy-link"]').first().waitFor();

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Role } from '@veil/core';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { hashPassword } from '../../packages/server/src/auth/passwords.js';
 import { base32Decode, totp } from '../../packages/server/src/auth/totp.js';
 import {
@@ -127,4 +127,30 @@ export async function signIn(
     .getByTestId('totp-code')
     .fill(totp(base32Decode(owner.totpSecret), Date.now() + (options.totpAheadMs ?? 0)));
   await page.getByTestId('totp-submit').click();
+}
+
+/**
+ * Makes the pages of `context` run a frame callback as soon as it is asked for (in a microtask,
+ * before React renders what the same update set), the order a busy machine sometimes produces.
+ * Code that focuses an element in a frame callback after setting the state that shows it then
+ * misses it every time instead of now and then. A callback that asks for another frame gets a
+ * real one, so animation loops still run at the browser's pace.
+ */
+export async function eagerFrames(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const real = window.requestAnimationFrame.bind(window);
+    let inEagerFrame = false;
+    window.requestAnimationFrame = (callback: FrameRequestCallback): number => {
+      if (inEagerFrame) return real(callback);
+      queueMicrotask(() => {
+        inEagerFrame = true;
+        try {
+          callback(performance.now());
+        } finally {
+          inEagerFrame = false;
+        }
+      });
+      return 0;
+    };
+  });
 }

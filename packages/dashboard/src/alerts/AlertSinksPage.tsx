@@ -11,6 +11,7 @@ import { useAuth } from '../auth/AuthContext';
 import { EditableList, type ListColumn, OutcomeRegion, useActionOutcome } from '../components/EditableList';
 import { ErrorNotice, Loading } from '../components/ErrorNotice';
 import { PageHeading } from '../components/PageHeading';
+import { useFocusAfterRender } from '../hooks/useFocusAfterRender';
 import { useResource } from '../hooks/useResource';
 import { privacyApi } from '../privacy/privacyApi';
 import { Link } from '../router/history';
@@ -130,6 +131,7 @@ export function AlertSinksPage({ siteKey }: { siteKey: string }) {
   const [matrix, setMatrix] = useState<Map<string, Set<AlertKind>> | null>(null);
   const [reason, setReason] = useState('');
   const nameInput = useRef<HTMLInputElement>(null);
+  const focusAfterRender = useFocusAfterRender();
 
   const sinkList = sinks.status === 'ready' ? sinks.data : [];
   const names = sinkList.map((s) => s.name);
@@ -147,7 +149,7 @@ export function AlertSinksPage({ siteKey }: { siteKey: string }) {
   const edit = (s: AlertSinkView) => {
     setEditing(s.id);
     setDraft(draftOf(s));
-    requestAnimationFrame(() => nameInput.current?.focus());
+    focusAfterRender(() => nameInput.current?.focus());
   };
   const remove = async (s: AlertSinkView) => {
     await sinksApi.remove(siteKey, s.id);

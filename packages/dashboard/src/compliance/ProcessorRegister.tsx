@@ -2,6 +2,7 @@ import type { Processor, ProcessorInput } from '@veil/core';
 import { useId, useRef, useState } from 'react';
 import { EditableList, type ListColumn, OutcomeRegion, useActionOutcome } from '../components/EditableList';
 import { ErrorNotice, Loading } from '../components/ErrorNotice';
+import { useFocusAfterRender } from '../hooks/useFocusAfterRender';
 import { useResource } from '../hooks/useResource';
 import type { ComplianceApi } from './complianceApi';
 
@@ -87,6 +88,7 @@ export function ProcessorRegister(props: {
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const outcome = useActionOutcome();
   const nameInput = useRef<HTMLInputElement>(null);
+  const focusAfterRender = useFocusAfterRender();
 
   /** After a saved change: back to adding, and what depends on the register is loaded again. */
   const changed = (text: string) => {
@@ -104,7 +106,7 @@ export function ProcessorRegister(props: {
   const edit = (p: Processor) => {
     setEditing(p.id);
     setDraft(draftOf(p));
-    requestAnimationFrame(() => nameInput.current?.focus());
+    focusAfterRender(() => nameInput.current?.focus());
   };
   const remove = async (p: Processor) => {
     await compliance.removeProcessor(siteKey, p.id);

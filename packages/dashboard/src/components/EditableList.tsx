@@ -1,5 +1,6 @@
 import { type FormEvent, type ReactNode, type RefObject, useRef, useState } from 'react';
 import { describeError } from '../api/ApiError';
+import { useFocusAfterRender } from '../hooks/useFocusAfterRender';
 
 /** What the last action said: a success, or the error as a sentence. */
 export interface Outcome {
@@ -26,9 +27,10 @@ export function useActionOutcome(): ActionOutcome {
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<Outcome | null>(null);
   const ref = useRef<HTMLDivElement>(null);
+  const focusAfterRender = useFocusAfterRender();
   const show = (outcome: Outcome) => {
     setMessage(outcome);
-    requestAnimationFrame(() => ref.current?.focus());
+    focusAfterRender(() => ref.current?.focus());
   };
   const attempt = async (action: () => Promise<string>): Promise<boolean> => {
     setBusy(true);

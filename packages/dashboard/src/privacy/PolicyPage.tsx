@@ -4,6 +4,7 @@ import { useAuth } from '../auth/AuthContext';
 import { ErrorNotice, Loading } from '../components/ErrorNotice';
 import { PageHeading } from '../components/PageHeading';
 import { formatDateTime } from '../format/dateTime';
+import { useFocusAfterRender } from '../hooks/useFocusAfterRender';
 import { toApiError, useResource } from '../hooks/useResource';
 import { Link } from '../router/history';
 import { paths } from '../router/routes';
@@ -36,6 +37,7 @@ export function PolicyPage({ siteKey }: { siteKey: string }) {
   const [busy, setBusy] = useState(false);
   const [published, setPublished] = useState<number | null>(null);
   const reasonInput = useRef<HTMLInputElement>(null);
+  const focusAfterRender = useFocusAfterRender();
 
   const text = draft ?? (current.status === 'ready' ? JSON.stringify(current.data.policy, null, 2) : '');
   const edit = (value: string) => {
@@ -192,7 +194,7 @@ export function PolicyPage({ siteKey }: { siteKey: string }) {
               edit(next);
               // Reviewed: the keyboard goes on to the reason, the one step left before publishing.
               void review(next).then((ok) => {
-                if (ok) requestAnimationFrame(() => reasonInput.current?.focus());
+                if (ok) focusAfterRender(() => reasonInput.current?.focus());
               });
             }}
           />

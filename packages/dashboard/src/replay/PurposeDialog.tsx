@@ -1,4 +1,5 @@
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { useFocusAfterRender } from '../hooks/useFocusAfterRender';
 import { MAX_PURPOSE_LENGTH, normalisePurpose, PURPOSE_SUGGESTIONS, purposeProblem } from './purpose';
 
 export interface PurposeDialogProps {
@@ -26,6 +27,7 @@ export function PurposeDialog({
 }: PurposeDialogProps) {
   const dialogRef = useRef<HTMLDialogElement>(null);
   const inputRef = useRef<HTMLInputElement>(null);
+  const focusAfterRender = useFocusAfterRender();
   const [text, setText] = useState(initialPurpose);
   const [ticket, setTicket] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
@@ -120,7 +122,7 @@ export function PurposeDialog({
               onClick={() => {
                 setText(s);
                 setProblem(null);
-                requestAnimationFrame(() => {
+                focusAfterRender(() => {
                   const input = inputRef.current;
                   input?.focus();
                   input?.setSelectionRange(s.length, s.length);
