@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../packages/server/src/index.js';
 import { launchChromium } from '../support/browser.js';
 import { type DashboardServer, ownerFor, signIn, startDashboardServer } from '../support/dashboard.js';
+import { flushUntil } from '../support/waitFor.js';
 
 const OWNER = ownerFor('csp');
 
@@ -54,23 +55,35 @@ async function watchViolations(context: BrowserContext, page: Page): Promise<Vio
   return found;
 }
 
+/** The id of the demo site's session that holds two page views, once the server stored them. */
+async function storedVisit(): Promise<string | undefined> {
+  const site = await server.store.sites.findByKey(server.demoSiteKey ?? '');
+  if (!site) return undefined;
+  const sessions = await server.store.recordings.list({ siteId: site.id, limit: 10 });
+  return sessions.find((s) => s.pageCount >= 2)?.id;
+}
+
 /** One consented visit of the demo site: a session to replay and a page for the heatmap screen. */
-async function visitDemo(): Promise<void> {
+async function visitDemo(): Promise<string> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  const recorderLoaded = page.waitForResponse((r) => r.url().includes('/r/v1/recorder.js'), {
-    timeout: 15_000,
-  });
-  await page.goto(`${baseUrl}/demo/`);
-  await page.getByRole('button', { name: 'Accept analytics' }).click();
-  await recorderLoaded;
-  await page.waitForTimeout(500);
-  await page.click('#link-clinic');
-  await page.waitForURL('**/clinic/intake.html');
-  await page.locator('#full-name').pressSequentially('Someone');
-  await page.waitForTimeout(3_500);
-  await page.close({ runBeforeUnload: true });
-  await context.close();
+  try {
+    const page = await context.newPage();
+    const recorderLoaded = page.waitForResponse((r) => r.url().includes('/r/v1/recorder.js'), {
+      timeout: 15_000,
+    });
+    await page.goto(`${baseUrl}/demo/`);
+    await page.getByRole('button', { name: 'Accept analytics' }).click();
+    await recorderLoaded;
+    await page.click('#link-clinic');
+    await page.waitForURL('**/clinic/intake.html');
+    await page.locator('#full-name').pressSequentially('Someone');
+    // The tab stays open until both page views are stored (the recorder asked to flush meanwhile).
+    const sessionId = await flushUntil(page, storedVisit, 'the demo visit stored with both pages');
+    await page.close({ runBeforeUnload: true });
+    return sessionId;
+  } finally {
+    await context.close();
+  }
 }
 
 async function login(page: Page): Promise<void> {
@@ -99,21 +112,14 @@ describe('dashboard Content-Security-Policy', () => {
   });
 
   it('loads every screen, a replay and the heatmaps with zero violations', async () => {
-    await visitDemo();
     const siteKey = server.demoSiteKey;
     expect(siteKey).toBeTruthy();
+    const sessionId = await visitDemo();
 
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     const page = await context.newPage();
     const found = await watchViolations(context, page);
     await login(page);
-
-    const firstSessionId = async (): Promise<string | undefined> => {
-      const res = await page.request.get(`${baseUrl}/api/v1/sites/${siteKey}/sessions`);
-      return ((await res.json()) as { sessions?: Array<{ id: string }> }).sessions?.[0]?.id;
-    };
-    await expect.poll(firstSessionId, { timeout: 20_000 }).toBeTruthy();
-    const sessionId = (await firstSessionId()) ?? '';
 
     const screens = [
       '/',
@@ -134,7 +140,7 @@ describe('dashboard Content-Security-Policy', () => {
     for (const screen of screens) {
       await page.goto(`${baseUrl}${screen}`);
       await page.waitForLoadState('networkidle');
-      await page.waitForTimeout(300);
+      // A late report lands in a later check; it names the document it came from.
       expect(found, `after ${screen}`).toEqual({ events: [], console: [] });
     }
 
