@@ -19,8 +19,9 @@ import {
 } from '../../packages/server/src/index.js';
 import { eventually } from './heatmaps/support.js';
 
-// Two rounds of the five personas: desktop, then mobile visitors (devices change every five).
-const SESSIONS = 10;
+// What a newcomer runs: `veil demo` without options, 25 desktop visitors (five rounds of the five
+// personas), four at a time, against a server at its privacy defaults (minimum cohort 20).
+const SESSIONS = 25;
 
 let root: string;
 let env: Record<string, string>;
@@ -38,8 +39,6 @@ beforeAll(async () => {
     VEIL_ADMIN_PASSWORD: 'demo-e2e-Owner-Passw0rd!',
     VEIL_DEMO: 'true',
     VEIL_LOG_LEVEL: 'warn',
-    // As docs/demo.md advises for a machine holding only demo data: five visitors make a heatmap.
-    VEIL_HEATMAP_MIN_COHORT: '2',
   };
   server = await startServer(loadConfig(env, root), {
     logStream: { write: () => undefined },
@@ -91,7 +90,7 @@ describe('veil demo', () => {
     const io = captureIo();
     expect(await runCli(['demo', '--help'], io)).toBe(0);
     const help = io.stdout.join('\n');
-    for (const flag of ['--sessions', '--url', '--concurrency', '--seed', '--erase'])
+    for (const flag of ['--sessions', '--devices', '--url', '--concurrency', '--seed', '--erase'])
       expect(help).toContain(flag);
   });
 
@@ -99,6 +98,9 @@ describe('veil demo', () => {
     const io = captureIo();
     expect(await runCli(['demo', '--sessions', '0'], io)).not.toBe(0);
     expect(io.stderr.join('\n')).toContain('expected a whole number');
+    const phone = captureIo();
+    expect(await runCli(['demo', '--devices', 'desktop,phone'], phone)).not.toBe(0);
+    expect(phone.stderr.join('\n')).toContain('expected device classes from desktop, tablet, mobile');
     const gone = captureIo();
     expect(await runCli(['demo', '--sessions', '1', '--url', 'http://127.0.0.1:9'], gone)).toBe(1);
     expect(gone.stderr.join('\n')).toContain('no demo site');
@@ -106,14 +108,12 @@ describe('veil demo', () => {
 
   it('records scripted visitors as demo sessions with every signal, then erases them all', async () => {
     const io = captureIo();
-    const code = await runCli(
-      ['demo', '--sessions', String(SESSIONS), '--url', server.url, '--concurrency', '4'],
-      io,
-    );
+    const code = await runCli(['demo', '--url', server.url], io);
     expect(code, io.stderr.join('\n')).toBe(0);
     // One progress line per visitor, then the summary.
     expect(io.stderr.filter((l) => new RegExp(`^\\[\\d+/${SESSIONS}\\] `).test(l))).toHaveLength(SESSIONS);
     expect(io.stdout.join('\n')).toContain(`Recorded ${SESSIONS} of ${SESSIONS} demo sessions`);
+    expect(io.stdout.join('\n')).toContain(`Visitors by device class: desktop ${SESSIONS}.`);
 
     const sessions = await eventually(
       async () => {
@@ -131,15 +131,20 @@ describe('veil demo', () => {
         kind,
       ).toBe(true);
 
-    // What a newcomer opens next: the heatmap of the home page and a funnel hold the visitors.
+    // What a newcomer opens next, at the default minimum cohort: the page list, the desktop click
+    // heatmap of the home page (every visitor clicks there) and a funnel hold the visitors.
     const site = server.demoSiteKey;
-    const heatmaps = await getJson<{ pages: Array<{ pattern: string; clicks: number }> }>(
+    const heatmaps = await getJson<{ pages: Array<{ pattern: string; clicks: number }>; minCohort: number }>(
       `/api/v1/sites/${site}/heatmaps/pages`,
     );
-    expect(
-      heatmaps.pages.some((p) => p.clicks > 0),
-      JSON.stringify(heatmaps),
-    ).toBe(true);
+    expect(heatmaps.minCohort).toBe(20);
+    const home = heatmaps.pages.find((p) => p.pattern === '/demo');
+    expect(home?.clicks, JSON.stringify(heatmaps)).toBeGreaterThan(0);
+    const clicks = await getJson<{ elements: Array<{ clicks: number }>; withheldDays: string[] }>(
+      `/api/v1/sites/${site}/heatmaps/clicks?page=${encodeURIComponent('/demo')}&device=desktop`,
+    );
+    expect(clicks.withheldDays).toEqual([]);
+    expect(clicks.elements.some((e) => e.clicks > 0)).toBe(true);
     const funnel = await getJson<{ steps: Array<{ sessions: number | null }> }>(
       `/api/v1/sites/${site}/funnel?step=${encodeURIComponent('/demo/**')}&step=${encodeURIComponent('/demo/**')}`,
     );

@@ -1,3 +1,4 @@
+import { type DeviceClass, deviceClassForWidth } from '@veil/core';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { DEMO_PERSONAS, type DemoPersona, recording, type VisitTally } from './demoVisitors.js';
 
@@ -25,13 +26,37 @@ export const DEMO_BROWSER_ARGS: readonly string[] = [
 const MOBILE_UA =
   'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/128.0.0.0 Mobile Safari/537.36';
 
-/** The devices visitors come with, cycled: heatmaps and segments get desktop, tablet and mobile. */
-const DEVICES = [
-  { width: 1280, height: 800, ua: DESKTOP_UA, plan: 'pro' },
-  { width: 390, height: 780, ua: MOBILE_UA, plan: 'free' },
-  { width: 1440, height: 900, ua: DESKTOP_UA, plan: 'free' },
-  { width: 820, height: 1000, ua: MOBILE_UA, plan: 'pro' },
-] as const;
+/** A demo visitor's browser: its window and user agent, and the plan tag it sets. */
+interface DemoDevice {
+  width: number;
+  height: number;
+  ua: string;
+  plan: 'pro' | 'free';
+}
+
+/**
+ * The devices of each device class (`deviceClassForWidth`), alternated within a class: two desktop
+ * window sizes, so that positions inside elements differ between visitors.
+ */
+const DEVICES_BY_CLASS: Readonly<Record<DeviceClass, readonly DemoDevice[]>> = {
+  desktop: [
+    { width: 1280, height: 800, ua: DESKTOP_UA, plan: 'pro' },
+    { width: 1440, height: 900, ua: DESKTOP_UA, plan: 'free' },
+  ],
+  tablet: [{ width: 820, height: 1000, ua: MOBILE_UA, plan: 'pro' }],
+  mobile: [{ width: 390, height: 780, ua: MOBILE_UA, plan: 'free' }],
+};
+
+/**
+ * The device of visitor `index` (from 0): the classes take turns by rounds of the personas (every
+ * persona on every class), and each class alternates its devices.
+ */
+export function demoDevice(index: number, classes: readonly DeviceClass[]): DemoDevice {
+  const round = Math.floor(index / DEMO_PERSONAS.length);
+  const deviceClass = classes[round % classes.length] ?? 'desktop';
+  const devices = DEVICES_BY_CLASS[deviceClass];
+  return devices[Math.floor(round / classes.length) % devices.length] ?? DEVICES_BY_CLASS.desktop[0]!;
+}
 
 export interface DemoOptions {
   /** The Veil server's base URL (`http://127.0.0.1:8080`); the demo site is at `/demo/`. */
@@ -39,6 +64,8 @@ export interface DemoOptions {
   sessions: number;
   concurrency: number;
   seed: number;
+  /** The device classes visitors come with, taking turns by rounds of the personas. */
+  devices: readonly DeviceClass[];
   /** Launches the browser (headless Chromium). */
   launch: () => Promise<Browser>;
   /** Called when a visitor is done (or failed). */
@@ -57,6 +84,8 @@ export interface DemoProgress {
 
 export interface DemoRunResult {
   recorded: number;
+  /** Visitors recorded per device class (a heatmap's minimum cohort counts visitors per class). */
+  recordedByDevice: Record<DeviceClass, number>;
   failed: number;
   ms: number;
 }
@@ -73,7 +102,7 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-async function personContext(browser: Browser, device: (typeof DEVICES)[number]): Promise<BrowserContext> {
+async function personContext(browser: Browser, device: DemoDevice): Promise<BrowserContext> {
   const context = await browser.newContext({
     viewport: { width: device.width, height: device.height },
     userAgent: device.ua,
@@ -90,7 +119,7 @@ async function visit(
   browser: Browser,
   demoUrl: string,
   persona: DemoPersona,
-  device: (typeof DEVICES)[number],
+  device: DemoDevice,
   random: () => number,
   tally: VisitTally,
 ): Promise<void> {
@@ -128,17 +157,19 @@ export async function runDemo(options: DemoOptions): Promise<DemoRunResult> {
   const browser = await options.launch();
   let next = 0;
   let recorded = 0;
+  const recordedByDevice: Record<DeviceClass, number> = { desktop: 0, tablet: 0, mobile: 0 };
   let failed = 0;
   const worker = async () => {
     for (let index = next++; index < options.sessions; index = next++) {
       const persona = DEMO_PERSONAS[index % DEMO_PERSONAS.length] as DemoPersona;
-      const device = DEVICES[Math.floor(index / DEMO_PERSONAS.length) % DEVICES.length] ?? DEVICES[0];
+      const device = demoDevice(index, options.devices);
       const tally: VisitTally = { pages: 0, clicks: 0, keys: 0 };
       const at = Date.now();
       let error: string | undefined;
       try {
         await visit(browser, demoUrl, persona, device, seededRandom(options.seed + index), tally);
         recorded++;
+        recordedByDevice[deviceClassForWidth(device.width)]++;
       } catch (e) {
         failed++;
         error = e instanceof Error ? (e.message.split('\n')[0] ?? e.message) : String(e);
@@ -147,7 +178,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoRunResult> {
         index: index + 1,
         total: options.sessions,
         persona: persona.name,
-        device: `${device.width}px`,
+        device: `${deviceClassForWidth(device.width)} ${device.width}px`,
         tally,
         ms: Date.now() - at,
         ...(error === undefined ? {} : { error }),
@@ -159,5 +190,5 @@ export async function runDemo(options: DemoOptions): Promise<DemoRunResult> {
   } finally {
     await browser.close();
   }
-  return { recorded, failed, ms: Date.now() - started };
+  return { recorded, recordedByDevice, failed, ms: Date.now() - started };
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_HEATMAP_MIN_COHORT, type DeviceClass } from '@veil/core';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { systemClock } from '../../clock.js';
 import { loadConfig } from '../../config/config.js';
@@ -14,8 +15,18 @@ import { CLI_ACTOR } from './subjectRights.js';
 /** Exit status when some scripted visitors could not be recorded. */
 export const DEMO_EXIT_FAILED_VISITS = 1;
 
+/**
+ * Visitors one `veil demo` records by default: five rounds of the personas, a margin above the
+ * default minimum cohort of a heatmap (20), since visitors are counted from a keyed-hash bitmap
+ * whose count never exceeds the true number (two of 20 visitors share a bit about 5 % of the time).
+ */
+export const DEFAULT_DEMO_SESSIONS = 25;
+/** Visitors driven at once by default (they mostly wait between steps, as people do). */
+export const DEFAULT_DEMO_CONCURRENCY = 4;
+
 interface DemoCliOptions {
   sessions: number;
+  devices: DeviceClass[];
   url?: string;
   concurrency: number;
   seed: number;
@@ -31,6 +42,23 @@ function wholeNumber(min: number, max: number) {
       throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
     return n;
   };
+}
+
+const DEVICE_CLASS_NAMES: readonly DeviceClass[] = ['desktop', 'tablet', 'mobile'];
+
+/** `desktop,mobile`: device classes, each once, in the order given. */
+function deviceClasses(value: string): DeviceClass[] {
+  const names = value.split(',').map((name) => name.trim());
+  const classes: DeviceClass[] = [];
+  for (const name of names) {
+    const known = DEVICE_CLASS_NAMES.find((c) => c === name);
+    if (!known)
+      throw new InvalidArgumentError(
+        `expected device classes from ${DEVICE_CLASS_NAMES.join(', ')}, comma-separated`,
+      );
+    if (!classes.includes(known)) classes.push(known);
+  }
+  return classes;
 }
 
 function httpUrl(value: string): string {
@@ -71,13 +99,29 @@ export function demoCommand(io: CliIo): Command {
     .description(
       'record demo sessions: scripted visitors (clicks, typing, scrolling, rage and dead clicks, quick backs, errors, failed requests) drive the demo site in headless Chromium; --erase erases all demo data',
     )
-    .option('--sessions <n>', 'how many visitors (one session each)', wholeNumber(1, MAX_DEMO_SESSIONS), 10)
+    .option(
+      '--sessions <n>',
+      'how many visitors (one session each)',
+      wholeNumber(1, MAX_DEMO_SESSIONS),
+      DEFAULT_DEMO_SESSIONS,
+    )
+    .option(
+      '--devices <list>',
+      'device classes of the visitors, taking turns by rounds of five (desktop, tablet, mobile; comma-separated)',
+      deviceClasses,
+      ['desktop'] satisfies DeviceClass[],
+    )
     .option(
       '--url <url>',
       "the running Veil server (default: http://127.0.0.1:PORT, PORT as the server's)",
       httpUrl,
     )
-    .option('--concurrency <n>', 'visitors at once', wholeNumber(1, MAX_DEMO_CONCURRENCY), 2)
+    .option(
+      '--concurrency <n>',
+      'visitors at once',
+      wholeNumber(1, MAX_DEMO_CONCURRENCY),
+      DEFAULT_DEMO_CONCURRENCY,
+    )
     .option(
       '--seed <n>',
       "seed of the visitors' pauses and choices (same seed, same visits)",
@@ -92,7 +136,7 @@ export function demoCommand(io: CliIo): Command {
     .option('--json', 'with --erase: print the erasure receipts as JSON only')
     .addHelpText(
       'after',
-      "\nThe server must be running with the demo site (npm start; VEIL_DEMO defaults to on). Sessions of the\ndemo site are flagged as demo data; `veil demo --erase` removes them (run it where the server's\ndatabase is configured, like `veil erase`).\n\nHeatmaps and funnels keep their minimum cohort for demo data too (VEIL_HEATMAP_MIN_COHORT, default 20\ndistinct visitors per day and device class): --sessions 80 fills them; see docs/demo.md.\n\nExamples:\n  npx veil demo --sessions 80\n  npx veil demo --erase",
+      "\nThe server must be running with the demo site (npm start; VEIL_DEMO defaults to on). Sessions of the\ndemo site are flagged as demo data; `veil demo --erase` removes them (run it where the server's\ndatabase is configured, like `veil erase`).\n\nHeatmaps and funnels keep their minimum cohort for demo data too (VEIL_HEATMAP_MIN_COHORT, default 20\ndistinct visitors per day and device class): the default run (25 desktop visitors, 4 at a time, about\na minute) fills the desktop heatmaps, the funnels and every signal; --devices desktop,tablet,mobile\n--sessions 60 fills every device class. See docs/demo.md.\n\nExamples:\n  npx veil demo\n  npx veil demo --devices desktop,tablet,mobile --sessions 60\n  npx veil demo --erase",
     )
     .action(async (opts: DemoCliOptions) => {
       if (opts.erase) {
@@ -103,12 +147,15 @@ export function demoCommand(io: CliIo): Command {
       const baseUrl = opts.url ?? `http://127.0.0.1:${config.port}`;
       await checkDemoSite(baseUrl);
       const executablePath = opts.chromium ?? io.env.VEIL_CHROMIUM_PATH ?? '/usr/bin/chromium';
-      io.err(`Recording ${opts.sessions} demo sessions on ${baseUrl}/demo/ (${opts.concurrency} at a time)…`);
+      io.err(
+        `Recording ${opts.sessions} demo sessions (${opts.devices.join(', ')}) on ${baseUrl}/demo/ (${opts.concurrency} at a time)…`,
+      );
       const result = await runDemo({
         baseUrl,
         sessions: opts.sessions,
         concurrency: opts.concurrency,
         seed: opts.seed,
+        devices: opts.devices,
         launch: async () => {
           const [{ chromium }, { CHROMIUM_ARGS }] = await Promise.all([
             import('playwright-core'),
@@ -131,6 +178,13 @@ export function demoCommand(io: CliIo): Command {
       });
       io.out(
         `Recorded ${result.recorded} of ${opts.sessions} demo sessions in ${Math.round(result.ms / 1000)} s. Open ${baseUrl}/ (sessions, heatmaps, funnels); erase them with: npx veil demo --erase`,
+      );
+      // What this run adds towards each device class's heatmaps (the server's cohort is its own setting).
+      const byDevice = DEVICE_CLASS_NAMES.filter((c) => result.recordedByDevice[c] > 0)
+        .map((c) => `${c} ${result.recordedByDevice[c]}`)
+        .join(', ');
+      io.out(
+        `Visitors by device class: ${byDevice || 'none'}. A heatmap needs the server's VEIL_HEATMAP_MIN_COHORT (default ${DEFAULT_HEATMAP_MIN_COHORT}) distinct visitors per day and device class; visitors of earlier runs today count too.`,
       );
       if (result.failed > 0) throw new CommanderError(DEMO_EXIT_FAILED_VISITS, 'veil.demo.failedVisits', '');
     });
