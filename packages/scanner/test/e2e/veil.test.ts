@@ -20,6 +20,10 @@ let veil: RunningServer;
 let site: FixtureServer;
 let siteKey: string;
 let browser: Browser;
+let demoReport: ScanReport;
+let directReport: ScanReport;
+let consentOnLoadReport: ScanReport;
+let gatedReport: ScanReport;
 
 const snippet = (veilOrigin: string) =>
   `<script>window.veil=window.veil||function(){(veil.q=veil.q||[]).push(arguments)};</script>
@@ -61,7 +65,26 @@ beforeAll(async () => {
   });
   siteKey = created.siteKey;
   browser = await launchChromium();
-}, 120_000);
+  // The four scans are independent (each phase in its own fresh profile): they run at once.
+  const common = { offline: true, browser, settle: TEST_SETTLE } as const;
+  [demoReport, directReport, consentOnLoadReport, gatedReport] = await Promise.all([
+    scanSite({
+      ...common,
+      urls: [`${veil.url}/demo/`],
+      crawl: 5,
+      acceptSelector: '#consent-accept',
+      rejectSelector: '#consent-reject',
+    }),
+    scanSite({ ...common, urls: [`${site.origin}/direct.html`] }),
+    scanSite({ ...common, urls: [`${site.origin}/consent-on-load.html`] }),
+    scanSite({
+      ...common,
+      urls: [`${site.origin}/gated.html`],
+      acceptSelector: '#ok',
+      rejectSelector: '#no',
+    }),
+  ]);
+}, 180_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -78,20 +101,8 @@ const veilRequests = (report: ScanReport, phase: string) =>
     .map((u) => new URL(u).pathname);
 
 describe("Veil's demo site in consent mode", () => {
-  let report: ScanReport;
-  beforeAll(async () => {
-    report = await scanSite({
-      urls: [`${veil.url}/demo/`],
-      crawl: 5,
-      acceptSelector: '#consent-accept',
-      rejectSelector: '#consent-reject',
-      offline: true,
-      browser,
-      settle: TEST_SETTLE,
-    });
-  }, 180_000);
-
   it('passes: nothing of Veil but the loader before consent and after reject, on every page', () => {
+    const report = demoReport;
     expect(report.summary.pagesFailed).toBe(0);
     expect(report.findings).toEqual([]);
     expect(report.pages.filter((p) => p.phase === 'before_consent')).toHaveLength(5);
@@ -102,6 +113,7 @@ describe("Veil's demo site in consent mode", () => {
   });
 
   it('sees the recorder after accept: the scan can see Veil when it runs', () => {
+    const report = demoReport;
     const accepted = report.detections.filter((d) => d.phase === 'after_accept' && d.vendorId === 'veil');
     expect(accepted.length).toBeGreaterThan(0);
     const evidence = accepted.flatMap((d) =>
@@ -113,13 +125,8 @@ describe("Veil's demo site in consent mode", () => {
 });
 
 describe('Veil installed without a consent gate', () => {
-  it('flags the recorder chunk loaded directly (high)', async () => {
-    const report = await scanSite({
-      urls: [`${site.origin}/direct.html`],
-      offline: true,
-      browser,
-      settle: TEST_SETTLE,
-    });
+  it('flags the recorder chunk loaded directly (high)', () => {
+    const report = directReport;
     expect(report.findings.map((f) => [f.vendorId, f.phase, f.severity])).toEqual([
       ['veil', 'before_consent', 'high'],
     ]);
@@ -129,13 +136,8 @@ describe('Veil installed without a consent gate', () => {
     expect(report.findings[0]!.fix).toMatch(/never load recorder\.js/);
   });
 
-  it("flags a page that calls veil('consent', {analytics: true}) on load (high, with the receipt and storage)", async () => {
-    const report = await scanSite({
-      urls: [`${site.origin}/consent-on-load.html`],
-      offline: true,
-      browser,
-      settle: TEST_SETTLE,
-    });
+  it("flags a page that calls veil('consent', {analytics: true}) on load (high, with the receipt and storage)", () => {
+    const report = consentOnLoadReport;
     expect(report.findings.map((f) => [f.vendorId, f.phase, f.severity])).toEqual([
       ['veil', 'before_consent', 'high'],
     ]);
@@ -147,15 +149,8 @@ describe('Veil installed without a consent gate', () => {
     expect(evidence).toContain('localStorage:veil:receipt');
   });
 
-  it('passes the same snippet with the grant on the accept button', async () => {
-    const report = await scanSite({
-      urls: [`${site.origin}/gated.html`],
-      acceptSelector: '#ok',
-      rejectSelector: '#no',
-      offline: true,
-      browser,
-      settle: TEST_SETTLE,
-    });
+  it('passes the same snippet with the grant on the accept button', () => {
+    const report = gatedReport;
     expect(report.findings).toEqual([]);
     expect(report.detections.filter((d) => d.phase === 'after_accept').map((d) => d.vendorId)).toEqual([
       'veil',

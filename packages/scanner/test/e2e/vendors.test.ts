@@ -51,17 +51,38 @@ for (const [id, fixture] of Object.entries(VENDOR_FIXTURES))
 let browser: Browser;
 let site: FixtureServer;
 let vendorsReport: ScanReport;
+let gatedReport: ScanReport;
+let brokenReport: ScanReport;
+let missingButtonReport: ScanReport;
 
+// The four scans are independent (each phase in its own fresh profile): they run at once, and the
+// vendor crawl visits 4 pages at a time (the pages mostly sit out their settle time).
 beforeAll(async () => {
   site = await startFixtureServer(pages);
   browser = await launchChromium();
-  vendorsReport = await scanSite({
-    urls: [`${site.origin}/vendors/index.html`],
-    crawl: vendorIds.length + 1,
-    offline: true,
-    browser,
-    settle: TEST_SETTLE,
-  });
+  const common = { offline: true, browser, settle: TEST_SETTLE } as const;
+  [vendorsReport, gatedReport, brokenReport, missingButtonReport] = await Promise.all([
+    scanSite({
+      ...common,
+      urls: [`${site.origin}/vendors/index.html`],
+      crawl: vendorIds.length + 1,
+      concurrency: 4,
+    }),
+    scanSite({
+      ...common,
+      urls: [`${site.origin}/gated/index.html`],
+      crawl: 5,
+      acceptSelector: '#cmp-accept',
+      rejectSelector: '#cmp-reject',
+    }),
+    scanSite({ ...common, urls: [`${site.origin}/broken/index.html`], rejectSelector: '#cmp-reject' }),
+    scanSite({
+      ...common,
+      urls: [`${site.origin}/gated/index.html`],
+      rejectSelector: '#no-such-button',
+      clickTimeoutMs: 500,
+    }),
+  ]);
 }, 300_000);
 
 afterAll(async () => {
@@ -120,20 +141,8 @@ describe('every vendor of the signature file, installed without a consent gate',
 });
 
 describe('trackers gated behind a consent platform', () => {
-  let report: ScanReport;
-  beforeAll(async () => {
-    report = await scanSite({
-      urls: [`${site.origin}/gated/index.html`],
-      crawl: 5,
-      acceptSelector: '#cmp-accept',
-      rejectSelector: '#cmp-reject',
-      offline: true,
-      browser,
-      settle: TEST_SETTLE,
-    });
-  }, 120_000);
-
   it('finds nothing before consent or after reject, on every crawled page', () => {
+    const report = gatedReport;
     expect(report.findings).toEqual([]);
     expect(report.summary).toMatchObject({ high: 0, medium: 0, pagesFailed: 0 });
     const visited = (phase: string) =>
@@ -147,6 +156,7 @@ describe('trackers gated behind a consent platform', () => {
   });
 
   it('sees the trackers after accept, on the landing page and the next one (the profile keeps the choice)', () => {
+    const report = gatedReport;
     for (const path of ['/gated/index.html', '/gated/about.html']) {
       const seen = report.detections
         .filter((d) => d.phase === 'after_accept' && d.pageUrl === `${site.origin}${path}`)
@@ -158,14 +168,8 @@ describe('trackers gated behind a consent platform', () => {
 });
 
 describe('a consent platform whose reject button loads the trackers', () => {
-  it('reports them after reject (high for the recorder), not before consent', async () => {
-    const report = await scanSite({
-      urls: [`${site.origin}/broken/index.html`],
-      rejectSelector: '#cmp-reject',
-      offline: true,
-      browser,
-      settle: TEST_SETTLE,
-    });
+  it('reports them after reject (high for the recorder), not before consent', () => {
+    const report = brokenReport;
     expect(report.findings.map((f) => [f.phase, f.vendorId, f.severity])).toEqual([
       ['after_reject', 'hotjar', 'high'],
       ['after_reject', 'google-analytics', 'medium'],
@@ -174,15 +178,8 @@ describe('a consent platform whose reject button loads the trackers', () => {
     expect(report.findings[0]!.title).toMatch(/after the visitor rejected/);
   });
 
-  it('reports a reject button that is not on the page as a phase that could not run', async () => {
-    const report = await scanSite({
-      urls: [`${site.origin}/gated/index.html`],
-      rejectSelector: '#no-such-button',
-      clickTimeoutMs: 500,
-      offline: true,
-      browser,
-      settle: TEST_SETTLE,
-    });
+  it('reports a reject button that is not on the page as a phase that could not run', () => {
+    const report = missingButtonReport;
     expect(report.phases).toHaveLength(1);
     expect(report.phases[0]!.error).toMatch(/#no-such-button could not be clicked/);
     const rejected = report.pages.filter((p) => p.phase === 'after_reject');

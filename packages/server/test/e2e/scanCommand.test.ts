@@ -35,7 +35,9 @@ async function veil(...argv: string[]): Promise<{ code: number; out: string; err
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
-describe('veil scan', () => {
+// The cases are independent (each scan launches its own Chromium, each report has its own file name):
+// they run at once.
+describe.concurrent('veil scan', () => {
   it('writes JSON and HTML reports and exits 1 at --fail-on high for a recorder before consent', async () => {
     const res = await veil(
       'scan',
@@ -72,8 +74,12 @@ describe('veil scan', () => {
     );
     bundled.vendors = bundled.vendors.filter((v: { id: string }) => v.id !== 'microsoft-clarity');
     await writeFile(file, JSON.stringify(bundled));
-    expect((await veil('scan', page, '--offline', '--signatures', file, '--fail-on', 'high')).code).toBe(0);
-    expect((await veil('scan', page, '--offline', '--signatures', file, '--fail-on', 'medium')).code).toBe(1);
+    const [high, medium] = await Promise.all([
+      veil('scan', page, '--offline', '--signatures', file, '--fail-on', 'high'),
+      veil('scan', page, '--offline', '--signatures', file, '--fail-on', 'medium'),
+    ]);
+    expect(high.code).toBe(0);
+    expect(medium.code).toBe(1);
   });
 
   it('exits 0 for a page without trackers and prints the JSON report with --json -', async () => {
@@ -97,6 +103,8 @@ describe('veil scan', () => {
       '--offline',
       '--reject',
       '#nope',
+      '--click-timeout',
+      '500',
       '--fail-on',
       'high',
     );

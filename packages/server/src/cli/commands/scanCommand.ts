@@ -18,6 +18,7 @@ interface ScanCliOptions {
   offline?: boolean;
   signatures?: string;
   concurrency: number;
+  clickTimeout: number;
   chromium?: string;
 }
 
@@ -69,6 +70,12 @@ export function scanCommand(io: CliIo): Command {
     )
     .option('--signatures <file>', 'a signature file to use instead of the bundled one')
     .option('--concurrency <n>', 'pages visited at once', positiveInt(8), 2)
+    .option(
+      '--click-timeout <ms>',
+      'how long a consent button is waited for once the page settled, in milliseconds',
+      positiveInt(120_000),
+      10_000,
+    )
     .option('--chromium <path>', 'Chromium executable (default: VEIL_CHROMIUM_PATH or /usr/bin/chromium)')
     .addHelpText(
       'after',
@@ -89,6 +96,7 @@ export function scanCommand(io: CliIo): Command {
         rejectSelector: opts.reject,
         offline: opts.offline === true,
         concurrency: opts.concurrency,
+        clickTimeoutMs: opts.clickTimeout,
         signatures,
         executablePath: opts.chromium ?? io.env.VEIL_CHROMIUM_PATH ?? scanner.DEFAULT_CHROMIUM_PATH,
         onProgress: progress.update,
