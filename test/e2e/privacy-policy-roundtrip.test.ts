@@ -161,22 +161,41 @@ async function visit(
       timeout: options.expectRecording ? RECORDING_TIMEOUT_MS : 8_000,
     })
     .catch(() => null);
+  // The gate decides as soon as the site config has come, and asks for a recorder right then. A
+  // gate that waits for consent asks for no config: the wait for it runs out (1.5 s) instead.
+  const configAnswered = page
+    .waitForResponse((r) => r.url().includes(`/r/v1/sites/${site.siteKey}/config`), { timeout: 1_500 })
+    .then(async (r) => {
+      await r.finished();
+      return true;
+    })
+    .catch(() => false);
   await page.goto(`${pageOrigin}${path}`);
   await page.waitForFunction(() => (window as { veil?: { loaded?: boolean } }).veil?.loaded === true);
-  const loaded = options.expectRecording
-    ? await recorder
-    : await Promise.race([recorder, page.waitForTimeout(1_500).then(() => null)]);
+  let loaded: unknown;
+  if (options.expectRecording) loaded = await recorder;
+  else if (await configAnswered) {
+    // A recorder the gate starts is asked for within moments of the config.
+    loaded = await Promise.race([recorder, page.waitForTimeout(500).then(() => null)]);
+  }
   if (options.expectRecording) expect(loaded, 'the recorder loads').not.toBeNull();
   const own = () => tap.batches.slice(from).filter((b) => !earlier.has(sessionOf(b)));
+  // Asked often: each round that finds nothing yet costs its pause.
+  const often = { intervalMs: 100 };
   // The recorder may start seconds after its script arrived: type only once it records (its
   // first batch left), then keep flushing until a batch after the typing left too.
   const running = options.expectRecording
-    ? await flushUntil(page, () => own().length || undefined, 'the first batch of this visit')
+    ? await flushUntil(page, () => own().length || undefined, 'the first batch of this visit', often)
     : 0;
   await page.locator('#qty').fill('17');
   await page.locator('#name').fill('Zelda Typed');
   if (options.expectRecording) {
-    await flushUntil(page, () => (own().length > running ? true : undefined), 'a batch after the typing');
+    await flushUntil(
+      page,
+      () => (own().length > running ? true : undefined),
+      'a batch after the typing',
+      often,
+    );
   } else {
     await page.evaluate(() => (window as unknown as { veil: (...a: unknown[]) => void }).veil('flush'));
     // Nothing may leave: a short window in which a wrongly started recorder would send.

@@ -8,6 +8,10 @@
  * dashboard's player. Under consent (a second site, lawful basis `consent`) nothing of Veil's but
  * the loader is on the page before consent, not even for an error; after consent the window is
  * kept in memory until an error, then sent.
+ *
+ * The three visits run at once, each on its own site through its own tap (so none sees another's
+ * batches or sessions): the two without consent spend over two windows of the policy busy, which
+ * is most of this file's time.
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -16,7 +20,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EventType, parsePrivacyPolicy, type RecordedEvent, VeilCustomTag } from '@veil/core';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createApiToken, systemClock } from '../../../packages/server/src/index.js';
 import type { SiteRecord } from '../../../packages/server/src/storage/sites/SiteRepository.js';
 import { launchChromium } from '../../support/browser.js';
@@ -34,9 +38,14 @@ const PLANTED = 'planted.buyer@example.org';
 let veil: Veil;
 let browser: Browser;
 let tap: IngestTap;
+/** The taps of the visit without errors and of the consent site's visit, which run beside the others. */
+let quietTap: IngestTap;
+let consentTap: IngestTap;
 let pages: Server;
 let pagesOrigin: string;
 let site: SiteRecord;
+/** The site of the visit without errors: the same policy as `site`. */
+let quietSite: SiteRecord;
 let consentSite: SiteRecord;
 let viewer: string;
 
@@ -44,25 +53,23 @@ beforeAll(async () => {
   veil = await startVeil({ VEIL_DEMO: 'false' });
   browser = await launchChromium();
   tap = await startIngestTap();
+  quietTap = await startIngestTap();
+  consentTap = await startIngestTap();
   const html = readFileSync(join(here, 'pages', 'app.html'), 'utf8');
   pages = createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     // Under /consent/ the page of the consent site: its loader waits for consent (no hint).
     const underConsent = req.url?.startsWith('/consent/') === true;
+    // Under /quiet/ the page of the site of the visit without errors.
+    const quiet = req.url?.startsWith('/quiet/') === true;
     const page = underConsent ? html.replace(' data-lawful-basis="legitimate_interest"', '') : html;
-    res.end(
-      page
-        .replaceAll('{{VEIL_ORIGIN}}', veil.baseUrl)
-        .replaceAll('{{SITE_KEY}}', underConsent ? consentSite.siteKey : site.siteKey),
-    );
+    const siteKey = underConsent ? consentSite.siteKey : quiet ? quietSite.siteKey : site.siteKey;
+    res.end(page.replaceAll('{{VEIL_ORIGIN}}', veil.baseUrl).replaceAll('{{SITE_KEY}}', siteKey));
   });
   await new Promise<void>((resolve) => pages.listen(0, '127.0.0.1', resolve));
   pagesOrigin = `http://localhost:${(pages.address() as AddressInfo).port}`;
-  site = await veil.server.store.sites.create({
-    siteKey: 'site_e2e_on_error',
-    name: 'On error',
-    origins: [pagesOrigin],
-    policy: parsePrivacyPolicy({
+  const onErrorPolicy = () =>
+    parsePrivacyPolicy({
       lawfulBasis: 'legitimate_interest',
       legitimateInterestAssessment: {
         purpose: 'fix checkout errors',
@@ -72,7 +79,19 @@ beforeAll(async () => {
       },
       samplingPercent: 100,
       recordOnError: { enabled: true, windowSeconds: WINDOW_S, afterSeconds: AFTER_S, triggers: ['error'] },
-    }),
+    });
+  site = await veil.server.store.sites.create({
+    siteKey: 'site_e2e_on_error',
+    name: 'On error',
+    origins: [pagesOrigin],
+    policy: onErrorPolicy(),
+    createdAt: Date.now(),
+  });
+  quietSite = await veil.server.store.sites.create({
+    siteKey: 'site_e2e_on_error_quiet',
+    name: 'On error, no error',
+    origins: [pagesOrigin],
+    policy: onErrorPolicy(),
     createdAt: Date.now(),
   });
   consentSite = await veil.server.store.sites.create({
@@ -97,20 +116,26 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await tap?.close();
+  await quietTap?.close();
+  await consentTap?.close();
   pages?.closeAllConnections();
   await new Promise((r) => pages?.close(r));
   await veil?.close();
 });
 
-async function open(): Promise<{ page: Page; close: () => Promise<void> }> {
+/** Opens the checkout page (of `site`, or under `/quiet/` of `quietSite`) through `via`. */
+async function open(
+  via: IngestTap = tap,
+  path = '/checkout',
+): Promise<{ page: Page; close: () => Promise<void> }> {
   const context = await browser.newContext({
     viewport: { width: 1280, height: 800 },
     userAgent: DESKTOP_CHROME_UA,
-    proxy: { server: tap.server },
+    proxy: { server: via.server },
   });
   const page = await context.newPage();
   const recorder = page.waitForResponse((r) => r.url().includes('/r/v1/recorder.js'));
-  await page.goto(`${pagesOrigin}/checkout`);
+  await page.goto(`${pagesOrigin}${path}`);
   await recorder;
   await page.waitForFunction(() => sessionStorage.getItem('veil:segment') !== null);
   return { page, close: () => context.close() };
@@ -131,8 +156,10 @@ const pageTime = (page: Page, name: string) =>
   page.evaluate((n) => (window as unknown as Record<string, number>)[`__${n}At`] ?? 0, name);
 
 describe('record-on-error', () => {
-  it('sends nothing from a page view without an error', async () => {
-    const { page, close } = await open();
+  // The visits of `site`, `quietSite` and `consentSite` run at once (each proves what it did alone).
+  // Concurrent tests assert with their own `expect` (expect.poll needs to know its test).
+  it.concurrent('sends nothing from a page view without an error', async ({ expect }) => {
+    const { page, close } = await open(quietTap, '/quiet/checkout');
     await page.locator('#email').fill(PLANTED);
     await page.click('#early');
     await busy(page, 2 * WINDOW_S * 1000 + 500);
@@ -141,12 +168,17 @@ describe('record-on-error', () => {
     await page.waitForTimeout(500);
     await close(); // pagehide: no final beacon either
     await new Promise((r) => setTimeout(r, 1_000));
-    expect(tap.batches).toEqual([]);
-    const { body } = await apiGet<{ sessions: unknown[] }>(veil, `/api/v1/sites/${site.siteKey}/sessions`);
+    expect(quietTap.batches).toEqual([]);
+    const { body } = await apiGet<{ sessions: unknown[] }>(
+      veil,
+      `/api/v1/sites/${quietSite.siteKey}/sessions`,
+    );
     expect(body.sessions).toEqual([]);
   });
 
-  it('sends the window before an uncaught exception and the seconds after it, replayable', async () => {
+  it.concurrent('sends the window before an uncaught exception and the seconds after it, replayable', async ({
+    expect,
+  }) => {
     const { page, close } = await open();
     let earlyAt = 0;
     let boomAt = 0;
@@ -164,7 +196,7 @@ describe('record-on-error', () => {
       await page.click('#boom');
       boomAt = await pageTime(page, 'boom');
       expect((await sent).status()).toBe(202);
-      await page.waitForTimeout(500);
+      // The moves below run through the time after (what it sends reaches past errorAt + 300).
       await page.click('#after');
       // Past the time after: back to keeping the window in memory only.
       await busy(page, AFTER_S * 1000 + 1_000);
@@ -245,11 +277,13 @@ describe('record-on-error', () => {
     }
   });
 
-  it('under consent: nothing loaded, kept or sent before consent, even on an error; after consent an error sends its window', async () => {
+  it.concurrent('under consent: nothing loaded, kept or sent before consent, even on an error; after consent an error sends its window', async ({
+    expect,
+  }) => {
     const context = await browser.newContext({
       viewport: { width: 1280, height: 800 },
       userAgent: DESKTOP_CHROME_UA,
-      proxy: { server: tap.server },
+      proxy: { server: consentTap.server },
     });
     const veilRequests: string[] = [];
     const page = await context.newPage();
@@ -260,8 +294,8 @@ describe('record-on-error', () => {
       page.evaluate(() =>
         [...Object.keys(localStorage), ...Object.keys(sessionStorage)].filter((k) => k.startsWith('veil:')),
       );
-    const from = tap.batches.length;
-    const sent = () => tap.batches.slice(from);
+    const from = consentTap.batches.length;
+    const sent = () => consentTap.batches.slice(from);
     let consentAt = 0;
     try {
       const loader = page.waitForResponse((r) => r.url().includes('/r/v1/loader.js'));
@@ -283,13 +317,17 @@ describe('record-on-error', () => {
       );
       await recorder;
       await page.waitForFunction(() => sessionStorage.getItem('veil:segment') !== null);
-      // Consented, recording into the window in memory: still nothing sent without an error.
-      await busy(page, 1_500);
+      // Consented, recording into the window in memory: still nothing sent without an error, not
+      // even when the page asks for a flush.
+      await busy(page, 500);
+      await page.evaluate(() => (window as unknown as { veil: (...a: unknown[]) => void }).veil('flush'));
+      await busy(page, 500);
       expect(sent(), 'nothing sent after consent until an error').toEqual([]);
       const windowSent = page.waitForResponse((r) => r.url().endsWith('/ingest/v1/batch'));
       await page.click('#boom');
       expect((await windowSent).status()).toBe(202);
-      await busy(page, AFTER_S * 1000 + 500);
+      // Still in the time after: the flush sends what it recorded (with the receipt too).
+      await busy(page, 1_000);
       await page.evaluate(() => (window as unknown as { veil: (...a: unknown[]) => void }).veil('flush'));
     } finally {
       await context.close();

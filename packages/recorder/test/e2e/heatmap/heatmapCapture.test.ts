@@ -1,8 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  DEAD_CLICK_WINDOW_MS,
   DEFAULT_PRIVACY_POLICY,
   EventType,
   HeatmapTag,
@@ -13,6 +11,7 @@ import {
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../../../../test/support/browser.js';
+import { ensureRecorderBuilt, recorderDir } from '../support/recorderBuild.js';
 import { startVeilTestServer, type VeilTestServer } from '../support/veilTestServer.js';
 
 // Heatmap capture in real Chromium against the built recorder: every click at a known position
@@ -20,7 +19,6 @@ import { startVeilTestServer, type VeilTestServer } from '../support/veilTestSer
 // heatmap-only capture sends heatmap events and a text-free layout, nothing replayable.
 
 const here = dirname(fileURLToPath(import.meta.url));
-const recorderDir = join(here, '../../..');
 const SITE_KEY = 'site_e2e_heat1';
 
 let browser: Browser;
@@ -39,6 +37,31 @@ async function waitFor(check: () => boolean, what: string, timeoutMs = 8_000): P
   }
 }
 
+/**
+ * Asks the page's recorder to send what it holds (`veil('flush')`) until `check` holds: what the
+ * recorder has emitted arrives without waiting for its batch interval.
+ */
+async function flushUntil(page: Page, check: () => boolean, what: string, timeoutMs = 8_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await veil(page, 'flush').catch(() => undefined); // a navigating page: ask the next one
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Scrolls the page to `y` and returns once the scroll event has been dispatched (to the recorder too). */
+const scrollTo = (page: Page, y: number) =>
+  page.evaluate(
+    (top) =>
+      new Promise<void>((resolve) => {
+        if (window.scrollY === top) return resolve();
+        window.addEventListener('scroll', () => resolve(), { once: true });
+        window.scrollTo(0, top);
+      }),
+    y,
+  );
+
 const events = (from = 0) =>
   server
     .batches()
@@ -55,16 +78,16 @@ async function openConsented(context: BrowserContext, path: string): Promise<Pag
   const page = await context.newPage();
   await page.goto(`${server.pageOrigin}${path}`);
   await page.waitForFunction(() => (window as { veil?: { loaded?: boolean } }).veil?.loaded === true);
+  const before = server.batches().length;
   await veil(page, 'consent', { analytics: true });
-  await waitFor(() => server.batches().length > 0 || heatmapEvents().length > 0, 'recording', 8_000).catch(
-    () => undefined,
-  );
+  // Recording: the first batch of this page (asked for, not waited for by the batch interval).
+  await flushUntil(page, () => server.batches().length > before, 'recording', 8_000).catch(() => undefined);
   await page.waitForFunction(() => sessionStorage.getItem('veil:segment') !== null);
   return page;
 }
 
 beforeAll(async () => {
-  execFileSync(process.execPath, ['build.mjs'], { cwd: recorderDir, stdio: 'pipe' });
+  ensureRecorderBuilt();
   server = await startVeilTestServer({
     distDir: join(recorderDir, 'dist'),
     pagesDir: join(here, '..', 'pages'),
@@ -99,25 +122,25 @@ describe('heatmap capture beside the replay', () => {
 
   it('records each click with its element path, position in the element and on the page, and flags', async () => {
     const m = page.mouse;
-    const windowPassed = () => page.waitForTimeout(DEAD_CLICK_WINDOW_MS + 300);
     // A keyboard activation (Enter on a focused button) is no click: no position to draw.
     await page.focus('#live');
     await page.keyboard.press('Enter');
     await m.click(110, 110); // #live at (10, 10) of 200×50: the DOM changes
     await m.click(500, 125); // #slow answers after 400 ms
-    // A response answers every click still waiting: a dead click needs a quiet window.
-    await windowPassed();
+    // A response answers every click still waiting: a dead click needs a quiet window, after
+    // #slow's answer.
+    await page.waitForSelector('#slow.done');
     await m.click(150, 240); // #dead (a pointer cursor, nothing happens)
-    await windowPassed();
+    // Its window passes quietly: the recorder emits a click only once its window has passed.
+    await flushUntil(page, () => clicksOf(from).some((c) => c.el === 'span#dead'), "#dead's window");
     await m.click(500, 225); // #late answers after 3.5 s: too late
     for (let i = 0; i < 4; i++) await m.click(790 + i * 4, 120, { delay: 20 }); // rage, and dead
     await m.click(720, 220); // the svg inside #icon
     await m.click(150, 320); // inside the blocked box
     await m.click(420, 310); // the label: its forwarded click on the input is not a second click
     await m.click(710, 320); // the input: a field
-    await windowPassed();
-    await veil(page, 'flush');
-    await waitFor(() => clicksOf(from).length >= 12, '12 clicks');
+    // Each click leaves once its window has passed.
+    await flushUntil(page, () => clicksOf(from).length >= 12, '12 clicks');
     const clicks = clicksOf(from);
     expect(clicks).toHaveLength(12);
     const [live, slow, dead, late, r1, r2, r3, r4, icon, blocked, label, field] = clicks;
@@ -154,10 +177,8 @@ describe('heatmap capture beside the replay', () => {
     await page.waitForTimeout(600);
     await page.mouse.move(500, 220);
     await page.waitForTimeout(300);
-    await page.evaluate(() => window.scrollTo(0, 1200));
-    await page.waitForTimeout(200);
-    await page.evaluate(() => window.scrollTo(0, 0));
-    await page.waitForTimeout(200);
+    await scrollTo(page, 1200);
+    await scrollTo(page, 0);
     const before = server.batches().length;
     await page.mouse.click(150, 420); // #away: a real link navigates, never dead
     await page.waitForURL('**/pages/heatmap-other.html');
@@ -188,7 +209,8 @@ describe('heatmap capture beside the replay', () => {
     expect(dwell.get('button#live')).toBeGreaterThanOrEqual(500);
     expect(clicksOf(from).find((c) => c.el === 'a#away')).toMatchObject({ dead: false, y: 420 });
     // The next page of the session: a view with the same (returning-visitor-free) session facts.
-    await waitFor(
+    await flushUntil(
+      page,
       () => heatmapEvents(from).filter((e) => e.tag === HeatmapTag.View).length >= 2,
       'second view',
     );
@@ -214,9 +236,8 @@ describe('heatmap-only capture', () => {
     await veil(page, 'tag', 'plan', 'pro');
     await veil(page, 'identify', 'user-42');
     await page.mouse.click(110, 110);
-    await page.waitForTimeout(DEAD_CLICK_WINDOW_MS + 300);
-    await veil(page, 'flush');
-    await waitFor(() => clicksOf(from).length >= 1, 'a click');
+    // The click leaves once its dead-click window has passed.
+    await flushUntil(page, () => clicksOf(from).length >= 1, 'a click');
     const all = events(from);
     expect(all.length).toBeGreaterThan(0);
     // No snapshot, no incremental DOM events, no page view with a title, no identity.
@@ -272,9 +293,7 @@ describe('heatmap-only capture when the layout chunk does not load', () => {
     });
     const page = await openConsented(context, '/pages/heatmap-clicks.html');
     await page.mouse.click(110, 110);
-    await page.waitForTimeout(DEAD_CLICK_WINDOW_MS + 300);
-    await veil(page, 'flush');
-    await waitFor(() => clicksOf(from).length >= 1, 'a click');
+    await flushUntil(page, () => clicksOf(from).length >= 1, 'a click');
     expect(layoutRequests).toHaveLength(1);
     const all = events(from);
     expect(all.every((e) => e.type === EventType.Custom)).toBe(true);
