@@ -14,6 +14,7 @@ import { type AuditFilters, auditCsvExport, auditJsonlExport } from '../audit/au
 import { VeilError } from '../errors/VeilError.js';
 import { addRoute } from '../http/addRoute.js';
 import { errorResponses } from '../http/errorResponses.js';
+import { siteKeyParams } from './siteRoutes.js';
 
 export const MAX_AUDIT_PAGE_SIZE = 500;
 const ms = z.coerce.number().int().nonnegative();
@@ -58,6 +59,28 @@ function filtersOf(query: z.infer<typeof filterQuery>): AuditFilters {
 export async function auditRoutes(app: FastifyInstance): Promise<void> {
   const { store, clock, audit } = app.veil;
 
+  /** One page of the audit log, newest first, under the search's filters. */
+  const searchPage = async (
+    query: z.infer<typeof filterQuery> & { limit: number; before?: number | undefined },
+  ) => {
+    const f = filtersOf(query);
+    const rows = await store.audit.query({
+      from: f.from,
+      to: f.to,
+      actions: f.actions,
+      actorId: f.actorId,
+      siteKey: f.siteKey,
+      targetId: f.targetId,
+      text: f.text,
+      beforeSeq: query.before,
+      order: 'desc',
+      limit: query.limit + 1,
+    });
+    const entries = rows.slice(0, query.limit);
+    const nextBefore = rows.length > query.limit ? (entries.at(-1)?.seq ?? null) : null;
+    return { entries, nextBefore, actions: Object.keys(AUDIT_ACTIONS) };
+  };
+
   addRoute(app, {
     method: 'GET',
     url: '/api/v1/audit',
@@ -78,23 +101,36 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
         ...errorResponses(400, 401, 403),
       },
     },
-    handler: async ({ query }) => {
-      const f = filtersOf(query);
-      const rows = await store.audit.query({
-        from: f.from,
-        to: f.to,
-        actions: f.actions,
-        actorId: f.actorId,
-        siteKey: f.siteKey,
-        targetId: f.targetId,
-        text: f.text,
-        beforeSeq: query.before,
-        order: 'desc',
-        limit: query.limit + 1,
-      });
-      const entries = rows.slice(0, query.limit);
-      const nextBefore = rows.length > query.limit ? (entries.at(-1)?.seq ?? null) : null;
-      return { entries, nextBefore, actions: Object.keys(AUDIT_ACTIONS) };
+    handler: ({ query }) => searchPage(query),
+  });
+
+  // One site's entries: what a credential restricted to sites can read of the audit log (the
+  // instance-wide log, with entries of other sites and of no site, needs every site).
+  addRoute(app, {
+    method: 'GET',
+    url: '/api/v1/sites/:siteKey/audit',
+    permission: 'audit:read',
+    site: 'siteKey',
+    params: siteKeyParams,
+    querystring: filterQuery.omit({ siteKey: true }).extend({
+      limit: z.coerce.number().int().min(1).max(MAX_AUDIT_PAGE_SIZE).default(100),
+      before: z.coerce.number().int().positive().optional().describe('nextBefore of the previous page'),
+    }),
+    doc: {
+      summary: "Search one site's audit entries, newest first",
+      tags: ['audit'],
+      responses: {
+        200: {
+          description: 'One page of the entries recorded for this site',
+          schema: auditPageResponseSchema,
+        },
+        ...errorResponses(400, 401, 403, 404),
+      },
+    },
+    handler: async ({ params, query }) => {
+      const site = await store.sites.findByKey(params.siteKey);
+      if (!site) throw new VeilError('not_found', 'no site has this key');
+      return searchPage({ ...query, siteKey: site.siteKey });
     },
   });
 

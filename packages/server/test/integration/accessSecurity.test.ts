@@ -462,4 +462,58 @@ describe('access control: lockout, CSRF, second factor, scopes, expiry, grants',
     });
     expect(refused.statusCode).toBe(403);
   });
+
+  it("gives a credential restricted to sites its sites' audit entries, and nothing of another site's", async () => {
+    const mine = await createSite(t.app.veil.store, t.clock, {
+      name: 'Scoped audit site',
+      origins: ['https://scoped-audit.example'],
+      samplingPercent: 100,
+    });
+    const actor = { type: 'user' as const, id: 'user-audit-scope', label: 'scope@example.test' };
+    await t.app.veil.audit.record({
+      action: 'replay.viewed',
+      actor,
+      siteKey: mine.siteKey,
+      target: { type: 'session', id: 'session-of-mine' },
+      details: { purpose: 'MINE-4711 support ticket' },
+    });
+    await t.app.veil.audit.record({
+      action: 'replay.viewed',
+      actor,
+      siteKey: t.site.siteKey,
+      target: { type: 'session', id: 'session-of-another' },
+      details: { purpose: 'OTHER-0815 support ticket' },
+    });
+    const restricted = await createApiToken(t.app.veil.store, t.clock, {
+      role: 'auditor',
+      name: 'site auditor',
+      siteIds: [mine.id],
+    });
+    const headers = { authorization: `Bearer ${restricted.token}` };
+    const own = await t.app.inject({ url: `/api/v1/sites/${mine.siteKey}/audit?limit=500`, headers });
+    expect(own.statusCode).toBe(200);
+    const entries = own.json().entries as Array<{ siteKey: string | null; target: { id: string } | null }>;
+    expect(entries.map((e) => e.target?.id)).toContain('session-of-mine');
+    expect(entries.every((e) => e.siteKey === mine.siteKey)).toBe(true);
+    expect(own.body).not.toContain('OTHER-0815');
+    // Filters apply within the site; a siteKey in the query cannot widen it (unknown, refused).
+    const searched = await t.app.inject({ url: `/api/v1/sites/${mine.siteKey}/audit?q=MINE-4711`, headers });
+    expect(searched.json().entries).toHaveLength(1);
+    const widened = await t.app.inject({
+      url: `/api/v1/sites/${mine.siteKey}/audit?siteKey=${t.site.siteKey}`,
+      headers,
+    });
+    expect(widened.body).not.toContain('OTHER-0815');
+    // Another site's log is not there for this credential: 404, as for any object of that site.
+    const other = await t.app.inject({ url: `/api/v1/sites/${t.site.siteKey}/audit`, headers });
+    expect(other.statusCode).toBe(404);
+    expect(other.body).not.toContain('OTHER-0815');
+    // An auditor of every site reads the other site's entries there.
+    const everyone = { authorization: `Bearer ${await t.token('auditor')}` };
+    const all = await t.app.inject({
+      url: `/api/v1/sites/${t.site.siteKey}/audit?q=OTHER-0815`,
+      headers: everyone,
+    });
+    expect(all.json().entries).toHaveLength(1);
+  });
 });

@@ -105,6 +105,7 @@ describe('route table', () => {
       'POST /api/v1/tokens': 'tokens:write',
       'DELETE /api/v1/tokens/:id': 'tokens:write',
       'GET /api/v1/audit': 'audit:read',
+      'GET /api/v1/sites/:siteKey/audit': 'audit:read',
       'GET /api/v1/audit/verify': 'audit:read',
       'GET /api/v1/audit/key': 'audit:read',
       'POST /api/v1/audit/export': 'audit:read',

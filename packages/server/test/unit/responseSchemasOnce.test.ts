@@ -57,6 +57,7 @@ const SHARED_RESPONSES: ReadonlyArray<readonly [string, number, z.ZodType]> = [
   ['GET /api/v1/tokens', 200, core.tokenListResponseSchema],
   ['POST /api/v1/tokens', 201, core.createdTokenResponseSchema],
   ['GET /api/v1/audit', 200, core.auditPageResponseSchema],
+  ['GET /api/v1/sites/:siteKey/audit', 200, core.auditPageResponseSchema],
   ['GET /api/v1/audit/verify', 200, core.auditVerifyResponseSchema],
   ['GET /api/v1/audit/access-report', 200, core.accessReportResponseSchema],
   ['GET /api/v1/alerts/access', 200, core.accessAlertListResponseSchema],
