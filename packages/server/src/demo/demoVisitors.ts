@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 
 /** Pause between a visitor's steps, ms (a person reads before acting). */
-const STEP_PAUSE_MS = { min: 300, max: 900 } as const;
+const STEP_PAUSE_MS = { min: 150, max: 450 } as const;
 /** More than the dead-click window (2 s): a click that nothing answered is counted dead by then. */
 export const DEAD_CLICK_SETTLE_MS = 2_300;
 /** Less than the quick-back window (5 s): how long a visitor stays on a page they leave at once. */
@@ -66,7 +66,7 @@ async function type(ctx: VisitContext, selector: string, text: string): Promise<
 async function scrollThrough(ctx: VisitContext, stops: readonly number[]): Promise<void> {
   for (const y of stops) {
     await ctx.page.mouse.wheel(0, y - Number(await ctx.page.evaluate('window.scrollY')));
-    await pause(ctx, 200, 400);
+    await pause(ctx, 120, 250);
   }
 }
 
@@ -97,7 +97,7 @@ const reader: DemoPersona = {
     await pause(ctx);
     await type(ctx, '#student-id', `S-${1000 + Math.floor(ctx.random() * 9000)}`);
     await click(ctx, '#lookup-submit');
-    await pause(ctx, 600, 1200);
+    await pause(ctx, 300, 600);
     await scrollThrough(ctx, [400, 0]);
     await navigate(ctx, '.site-nav a[href="../index.html"]');
     await pause(ctx);
@@ -148,9 +148,9 @@ const quickBack: DemoPersona = {
     await Promise.all([ctx.page.waitForEvent('load'), ctx.page.goBack()]);
     ctx.tally.pages++;
     await recording(ctx.page);
-    await pause(ctx, 800, 1500);
+    await pause(ctx, 400, 800);
     await navigate(ctx, '#link-suppliers');
-    await pause(ctx, 800, 1500);
+    await pause(ctx, 400, 800);
   },
 };
 
@@ -164,7 +164,7 @@ const lost: DemoPersona = {
     await rageClick(ctx, '.hero h1');
     await pause(ctx);
     await navigate(ctx, '#link-students');
-    await pause(ctx, 800, 1500);
+    await pause(ctx, 400, 800);
   },
 };
 
