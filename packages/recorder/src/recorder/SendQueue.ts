@@ -16,6 +16,14 @@ export interface Transport {
   beacon(batch: OutgoingBatch): boolean;
 }
 
+/**
+ * After a failed attempt (a shed 503, a network error) this recent, a batch handed to `sendBeacon`
+ * is kept too, for this page to send again or the next page to resend: a beacon gets no answer,
+ * and a server that was refusing batches moments ago may refuse the beacon as well. The server
+ * acknowledges a (session, seq) it already holds as a duplicate.
+ */
+export const DOUBTFUL_BEACON_MS = 60_000;
+
 /** Batches kept for retry at most; beyond it the oldest is dropped and counted. */
 export const MAX_QUEUED_BATCHES = 100;
 /** Bytes (uncompressed JSON) kept for retry at most. */
@@ -69,6 +77,8 @@ export class SendQueue {
   private inFlight: Entry | null = null;
   private timer: number | null = null;
   private stopped = false;
+  /** When the last attempt failed and was scheduled again (ms), if ever. */
+  private lastRetryAt: number | null = null;
   private readonly maxBatches: number;
   private readonly maxBytes: number;
 
@@ -108,29 +118,34 @@ export class SendQueue {
   /**
    * For a page going away: hands every waiting batch, then `extra`, to `sendBeacon` in order and
    * stops at the first refusal (the browser's quota is shared). Returns what is still unsent,
-   * the batch in flight included, for the caller to persist.
+   * the batch in flight included, for the caller to persist; within `DOUBTFUL_BEACON_MS` of a
+   * failed attempt the beaconed batches too (sent again later, a duplicate if the beacon arrived).
    */
   beaconAll(extra: readonly OutgoingBatch[]): OutgoingBatch[] {
     if (this.stopped) return [];
     this.clearTimer();
-    const waiting = [...this.items.map((e) => e.batch), ...extra];
+    const waiting: Entry[] = [...this.items, ...extra.map((batch) => ({ batch, attempts: 0, notBefore: 0 }))];
+    const now = this.options.clock.now();
+    const doubtful = this.lastRetryAt !== null && now - this.lastRetryAt < DOUBTFUL_BEACON_MS;
     const kept: Entry[] = [];
     let refused = false;
-    for (const batch of waiting) {
+    for (const entry of waiting) {
       if (!refused) {
         let ok = false;
         try {
-          ok = this.options.transport.beacon(batch);
+          ok = this.options.transport.beacon(entry.batch);
         } catch (error) {
           this.options.onError(error, 'beacon');
         }
         if (ok) {
           this.stats.beaconed++;
+          // The server was refusing batches moments ago: the beacon may be refused unseen.
+          if (doubtful) kept.push(entry);
           continue;
         }
         refused = true;
       }
-      kept.push(this.items.find((e) => e.batch === batch) ?? { batch, attempts: 0, notBefore: 0 });
+      kept.push(entry);
     }
     this.items = kept;
     this.enforceCaps();
@@ -188,6 +203,7 @@ export class SendQueue {
       this.options.onRejected?.(entry.batch, outcome.code);
     } else {
       this.stats.retries++;
+      this.lastRetryAt = this.options.clock.now();
       entry.attempts++;
       const delay = outcome.afterMs ?? backoffDelay(entry.attempts, this.options.random());
       entry.notBefore = this.options.clock.now() + delay;

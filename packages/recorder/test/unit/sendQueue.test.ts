@@ -7,6 +7,7 @@ import {
 } from '../../src/recorder/backoff.js';
 import type { OutgoingBatch } from '../../src/recorder/batchJson.js';
 import {
+  DOUBTFUL_BEACON_MS,
   type SendOutcome,
   SendQueue,
   type SendQueueOptions,
@@ -227,6 +228,26 @@ describe('SendQueue', () => {
     await settle();
     // The page stayed (bfcache, tab switch): what the beacon refused is sent normally.
     expect(t.sends).toEqual([0, 3, 4]);
+  });
+
+  it('after a shed batch keeps what it beacons, for the next page to resend (a beacon gets no answer)', async () => {
+    // seq 0 is shed (503, retry after 1 s) and waits; the visitor leaves before the retry.
+    const t = scriptedTransport([{ kind: 'retry', afterMs: 1_000 }]);
+    const { queue, clock } = setup(t);
+    queue.enqueue(batch(0));
+    await settle();
+    expect(t.sends).toEqual([0]);
+    const unsent = queue.beaconAll([batch(1)]);
+    expect(t.beacons).toEqual([0, 1]);
+    // Both beaconed, and both still pending: the server that shed seq 0 may shed the beacons too.
+    expect(unsent.map((b) => b.seq)).toEqual([0, 1]);
+    // The page stayed: they are sent again after the wait, in order (duplicates at worst).
+    clock.advance(1_000);
+    await settle();
+    expect(t.sends).toEqual([0, 0, 1]);
+    // Long after the last failure, a beacon is trusted again.
+    clock.advance(DOUBTFUL_BEACON_MS);
+    expect(queue.beaconAll([batch(2)]).map((b) => b.seq)).toEqual([]);
   });
 
   it('sends nothing more once stopped, not even answers to what was in flight', async () => {
