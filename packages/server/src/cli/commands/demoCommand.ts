@@ -136,7 +136,7 @@ export function demoCommand(io: CliIo): Command {
     .option('--json', 'with --erase: print the erasure receipts as JSON only')
     .addHelpText(
       'after',
-      "\nThe server must be running with the demo site (npm start; VEIL_DEMO defaults to on). Sessions of the\ndemo site are flagged as demo data; `veil demo --erase` removes them (run it where the server's\ndatabase is configured, like `veil erase`).\n\nHeatmaps and funnels keep their minimum cohort for demo data too (VEIL_HEATMAP_MIN_COHORT, default 20\ndistinct visitors per day and device class): the default run (25 desktop visitors, 4 at a time, about\na minute) fills the desktop heatmaps, the funnels and every signal; --devices desktop,tablet,mobile\n--sessions 60 fills every device class. See docs/demo.md.\n\nExamples:\n  npx veil demo\n  npx veil demo --devices desktop,tablet,mobile --sessions 60\n  npx veil demo --erase",
+      "\nThe server must be running with the demo site (npm start; VEIL_DEMO defaults to on). Sessions of the\ndemo site are flagged as demo data; `veil demo --erase` removes them (run it where the server's\ndatabase is configured, like `veil erase`).\n\nHeatmaps and funnels keep their minimum cohort for demo data too (VEIL_HEATMAP_MIN_COHORT, default 20\ndistinct visitors per day and device class): the default run (25 desktop visitors, 4 at a time, about\na minute) fills the desktop heatmaps, the funnels and every signal; --devices desktop,tablet,mobile\n--sessions 75 fills every device class. See docs/demo.md.\n\nExamples:\n  npx veil demo\n  npx veil demo --devices desktop,tablet,mobile --sessions 75\n  npx veil demo --erase",
     )
     .action(async (opts: DemoCliOptions) => {
       if (opts.erase) {
