@@ -54,7 +54,7 @@ export interface Part {
   visitors: Uint8Array;
 }
 
-function partsOf(rows: readonly DayCohort[]): Map<string, Part> {
+export function partsOf(rows: readonly DayCohort[]): Map<string, Part> {
   const parts = new Map<string, Part>();
   for (const r of rows) {
     const key = `${r.day}\u0000${r.device}`;
@@ -82,13 +82,15 @@ function restVisitors(whole: Uint8Array, segment: Uint8Array): number {
 export interface SegmentFamily {
   /** The segment key of the query's own segment, one of the family. */
   mine: string;
+  /** The segment key of the parent (the query's segment without the family's dimension). */
+  parentKey: string;
   parent: readonly DayCohort[];
   /** Rows of every segment of the family (the query's own included). */
   members: readonly DayCohort[];
 }
 
 /** The rows of a family's members, by part, then by segment key. */
-function membersByPart(rows: readonly DayCohort[]): Map<string, Map<string, Part>> {
+export function membersByPart(rows: readonly DayCohort[]): Map<string, Map<string, Part>> {
   const out = new Map<string, Map<string, Part>>();
   for (const r of rows) {
     const key = `${r.day}\u0000${r.device}`;
@@ -255,6 +257,7 @@ export async function cohortRows(store: Store, q: CohortQuery, pattern: string |
     ]);
     return {
       mine: segmentKey(q.filter),
+      parentKey: segmentKey(parentFilter),
       parent,
       members: members.filter((r) => inFamily(r.segment, keys, dimension)),
     };

@@ -13,11 +13,21 @@ import {
   type DaySelection,
   type ElementStats,
   type PageTotals,
+  type TileCounts,
   TileKind,
 } from '../storage/heatmaps/HeatmapRepository.js';
 import type { Store } from '../storage/Store.js';
-import { type CohortDays, cohortDays, isoDay, requireCohort } from './heatmapCohort.js';
+import { type CohortDays, cohortDays, isoDay, requireCohort, type SegmentFamily } from './heatmapCohort.js';
 import { partsWithRests, restKeys, restOk, restScrollCut } from './heatmapRests.js';
+import {
+  type FamilyPart,
+  type FamilyRelease,
+  type Figure,
+  familyReadKeys,
+  familyReleases,
+  sumsOk,
+  sumsScrollCut,
+} from './heatmapSums.js';
 import {
   CLICK_TILE_VISITOR_PARTS,
   ELEMENT_VISITOR_PARTS,
@@ -98,11 +108,45 @@ function visibleTotals(t: PageTotals, k: number): HeatmapTotals {
 
 /**
  * The query's rows on its released days, read day by day (`DaySelection`), with the same parts of
- * each coarser segment (`heatmapRests.ts`) in the same query.
+ * each coarser segment (`heatmapRests.ts`) and of its families' parents and released members
+ * (`heatmapSums.ts`) in the same query.
  */
-export function daySelectionOf(q: Omit<HeatmapQuery, 'pattern'>, days: CohortDays): DaySelection {
+export function daySelectionOf(
+  q: Omit<HeatmapQuery, 'pattern'>,
+  days: CohortDays,
+  releases: readonly FamilyRelease[] = [],
+): DaySelection {
   const keys = restKeys(q.filter);
-  return { devices: q.devices, segment: [keys.mine, ...keys.coarser], days: days.released };
+  const segment = [...new Set([keys.mine, ...keys.coarser, ...familyReadKeys(releases)])];
+  return { devices: q.devices, segment, days: days.released };
+}
+
+/** The released members of the query's families on its released days (`heatmapSums.ts`). */
+function releasesOf(
+  q: Omit<HeatmapQuery, 'pattern'>,
+  days: CohortDays & { families: readonly SegmentFamily[] },
+): FamilyRelease[] {
+  return familyReleases(days.families, q.devices, days.released, q.minCohort);
+}
+
+/** Each family part's items by a key (`indexed`), and the figures of one key across them. */
+function familyIndex<T, I>(
+  families: readonly FamilyPart<T>[],
+  items: (part: T) => readonly I[] | undefined,
+  key: (item: I) => string | number,
+): (at: string | number) => FamilyPart<I>[] {
+  const maps = families.map((f) => ({
+    parent: indexed(f.parent === undefined ? undefined : items(f.parent), key),
+    members: f.members.map((m) => indexed(items(m), key)),
+  }));
+  return (at) =>
+    maps.map((f) => ({
+      parent: f.parent.get(at),
+      members: f.members.flatMap((m) => {
+        const item = m.get(at);
+        return item === undefined ? [] : [item];
+      }),
+    }));
 }
 
 /** Each part's items by a key, for looking up a coarser segment's figure of the segment's item. */
@@ -160,15 +204,16 @@ export async function clickHeatmap(store: Store, q: HeatmapQuery): Promise<Click
   const pageId = await store.heatmaps.pageId(q.siteId, q.pattern);
   if (pageId === undefined) return undefined;
   const days = await requireCohort(store, q, q.pattern);
-  const byDay = daySelectionOf(q, days);
+  const releases = releasesOf(q, days);
+  const byDay = daySelectionOf(q, days, releases);
   const keys = restKeys(q.filter);
   const [totals, elementRows, tileRows] = await Promise.all([
     store.heatmaps.totals(pageId, selectionOf(q, days)),
     store.heatmaps.elementsByDay(pageId, byDay),
     store.heatmaps.tilesByDay(pageId, TileKind.Clicks, byDay),
   ]);
-  const elementParts = partsWithRests(elementRows, keys);
-  const tileParts = partsWithRests(tileRows, keys);
+  const elementParts = partsWithRests(elementRows, keys, releases);
+  const tileParts = partsWithRests(tileRows, keys, releases);
   const visible = visibleTotals(totals, q.k);
   const base = {
     totals: visible,
@@ -200,26 +245,41 @@ export async function clickHeatmap(store: Store, q: HeatmapQuery): Promise<Click
   const elements = new PartSums<ElementSum>(() => ({ clicks: 0, sessions: 0, rage: 0, dead: 0 }));
   const grids = new PartSums<[number, number, number]>(() => [0, 0, 0]);
   const E = ELEMENT_VISITOR_PARTS;
-  for (const { part, coarser } of elementParts) {
+  for (const { part, coarser, families } of elementParts) {
     const wholes = coarser.map((c) => indexed(c?.elements, (e) => e.path));
+    const kin = familyIndex(
+      families,
+      (p) => p.elements,
+      (e) => e.path,
+    );
     for (const e of part.elements) {
       if (e.clicks <= 0) continue;
-      // The same element in each coarser segment's part: the rest of each figure is checked too.
+      // The same element in each coarser segment's part: the rest of each figure is checked too,
+      // and in each family's parent and released members: the common rest of the sums.
       const rests = wholes.map((w) => w.get(e.path));
+      const sums = kin(e.path);
       const restsOk = (
         at: number,
         counter: (x: ElementStats) => number,
         sessions: (x: ElementStats) => number,
-      ) =>
-        rests.every((w) =>
-          restOk(
-            q.k,
-            w?.visitors.get(at),
-            e.visitors.get(at),
-            [[w ? counter(w) : 0, counter(e)]],
-            [w ? sessions(w) : 0, sessions(e)],
-          ),
+      ) => {
+        const figure = (x: ElementStats): Figure => ({
+          counters: [counter(x)],
+          sessions: sessions(x),
+          visitors: x.visitors.get(at),
+        });
+        return (
+          rests.every((w) =>
+            restOk(
+              q.k,
+              w?.visitors.get(at),
+              e.visitors.get(at),
+              [[w ? counter(w) : 0, counter(e)]],
+              [w ? sessions(w) : 0, sessions(e)],
+            ),
+          ) && sumsOk(q.k, sums, figure(e), figure)
         );
+      };
       if (
         !kOk(e.sessions, visitorsOf(e.visitors, E.clicks), q.k) ||
         !restsOk(
@@ -254,14 +314,19 @@ export async function clickHeatmap(store: Store, q: HeatmapQuery): Promise<Click
       for (let cell = 0, at = 0; cell < e.grid.size; cell++, at += e.grid.metrics) {
         if (v[at]! <= 0) continue;
         const key = `${e.path}\u0000${cell}`;
-        const cellRestsOk = rests.every((w) =>
-          restOk(
-            q.k,
-            w?.visitors.get(E.grid + cell),
-            e.visitors.get(E.grid + cell),
-            [0, 1, 2].map((m) => [w?.grid.values[at + m] ?? 0, v[at + m]!] as const),
-          ),
-        );
+        const gridFigure = (x: ElementStats): Figure => ({
+          counters: [0, 1, 2].map((m) => x.grid.values[at + m] ?? 0),
+          visitors: x.visitors.get(E.grid + cell),
+        });
+        const cellRestsOk =
+          rests.every((w) =>
+            restOk(
+              q.k,
+              w?.visitors.get(E.grid + cell),
+              e.visitors.get(E.grid + cell),
+              [0, 1, 2].map((m) => [w?.grid.values[at + m] ?? 0, v[at + m]!] as const),
+            ),
+          ) && sumsOk(q.k, sums, gridFigure(e), gridFigure);
         if (visitorsOf(e.visitors, E.grid + cell) < q.k || !cellRestsOk) {
           grids.saw(key);
           continue;
@@ -294,28 +359,43 @@ export async function clickHeatmap(store: Store, q: HeatmapQuery): Promise<Click
 
   const cellSums = new PartSums<[number, number, number, number, number]>(() => [0, 0, 0, 0, 0]);
   const P = CLICK_TILE_VISITOR_PARTS;
-  for (const { part, coarser } of tileParts) {
+  for (const { part, coarser, families } of tileParts) {
+    const kin = familyIndex(
+      families,
+      (p) => [...p.tiles],
+      ([tile]) => tile,
+    );
     for (const [tile, counts] of part.tiles) {
       const v = counts.values;
       const who = counts.visitors;
       const wholes = coarser.map((c) => c?.tiles.get(tile));
+      const sums = kin(tile);
       for (let index = 0, at = 0; index < counts.size; index++, at += counts.metrics) {
         const clicks = v[at]!;
         if (clicks <= 0) continue;
         const { cx, cy } = cellOfTile(tile, index);
         const key = `${cx},${cy}`;
         // A figure of the cell (clicks, rage, dead: `metric`, its sessions next) and its rests.
-        const shown = (visitorPart: number, metric: number) =>
-          kOk(v[at + metric + 1]!, visitorsOf(who, visitorPart + index), q.k) &&
-          wholes.every((w) =>
-            restOk(
-              q.k,
-              w?.visitors.get(visitorPart + index),
-              who.get(visitorPart + index),
-              [[w?.values[at + metric] ?? 0, v[at + metric]!]],
-              [w?.values[at + metric + 1] ?? 0, v[at + metric + 1]!],
-            ),
+        const shown = (visitorPart: number, metric: number) => {
+          const figure = ([, c]: [number, TileCounts]): Figure => ({
+            counters: [c.values[at + metric] ?? 0],
+            sessions: c.values[at + metric + 1] ?? 0,
+            visitors: c.visitors.get(visitorPart + index),
+          });
+          return (
+            kOk(v[at + metric + 1]!, visitorsOf(who, visitorPart + index), q.k) &&
+            wholes.every((w) =>
+              restOk(
+                q.k,
+                w?.visitors.get(visitorPart + index),
+                who.get(visitorPart + index),
+                [[w?.values[at + metric] ?? 0, v[at + metric]!]],
+                [w?.values[at + metric + 1] ?? 0, v[at + metric + 1]!],
+              ),
+            ) &&
+            sumsOk(q.k, sums, figure([tile, counts]), figure)
           );
+        };
         if (!shown(P.clicks, 0)) {
           cellSums.saw(key);
           continue;
@@ -382,18 +462,23 @@ export async function scrollHeatmap(store: Store, q: HeatmapQuery): Promise<Scro
   const pageId = await store.heatmaps.pageId(q.siteId, q.pattern);
   if (pageId === undefined) return undefined;
   const days = await requireCohort(store, q, q.pattern);
+  const releases = releasesOf(q, days);
   const [t, rows] = await Promise.all([
     store.heatmaps.totals(pageId, selectionOf(q, days)),
-    store.heatmaps.scrollByDay(pageId, daySelectionOf(q, days)),
+    store.heatmaps.scrollByDay(pageId, daySelectionOf(q, days, releases)),
   ]);
-  const parts = partsWithRests(rows, restKeys(q.filter));
+  const parts = partsWithRests(rows, restKeys(q.filter), releases);
   const empty = { views: 0, sessions: 0, averageFoldPx: 0, reach: [], ...withheldOf(days) };
   if (t.sessions < q.k || t.scrollViews <= 0) return empty;
   // Per part: its page views deeper than the deepest depth k of its visitors reached count there,
   // and no deeper than the depth down to which each rest (coarser segment minus this) has k or none.
   const bins = new Array<number>(101).fill(0);
-  for (const { part, coarser } of parts) {
-    const cut = Math.min(cutOf(part.scrollVisitors, q.k), restScrollCut(part, coarser, q.k));
+  for (const { part, coarser, families } of parts) {
+    const cut = Math.min(
+      cutOf(part.scrollVisitors, q.k),
+      restScrollCut(part, coarser, q.k),
+      sumsScrollCut(families, q.k),
+    );
     if (cut < 0) continue;
     for (let bin = 0; bin <= 100; bin++)
       bins[Math.min(bin, cut)]! += Math.max(0, part.scroll.values[bin] ?? 0);
@@ -431,7 +516,8 @@ export async function attentionHeatmap(store: Store, q: HeatmapQuery): Promise<A
   const pageId = await store.heatmaps.pageId(q.siteId, q.pattern);
   if (pageId === undefined) return undefined;
   const days = await requireCohort(store, q, q.pattern);
-  const byDay = daySelectionOf(q, days);
+  const releases = releasesOf(q, days);
+  const byDay = daySelectionOf(q, days, releases);
   const keys = restKeys(q.filter);
   const [totals, elementRows, tileRows] = await Promise.all([
     store.heatmaps.totals(pageId, selectionOf(q, days)),
@@ -440,23 +526,35 @@ export async function attentionHeatmap(store: Store, q: HeatmapQuery): Promise<A
   ]);
   const pageOk = totals.sessions >= q.k;
   const cellSums = new PartSums<[number, number, number]>(() => [0, 0, 0]);
-  for (const { part, coarser } of partsWithRests(tileRows, keys)) {
+  for (const { part, coarser, families } of partsWithRests(tileRows, keys, releases)) {
+    const kin = familyIndex(
+      families,
+      (p) => [...p.tiles],
+      ([tile]) => tile,
+    );
     for (const [tile, counts] of part.tiles) {
       const wholes = coarser.map((c) => c?.tiles.get(tile));
+      const sums = kin(tile);
       for (let index = 0, at = 0; index < counts.size; index++, at += counts.metrics) {
         const ms = counts.values[at]!;
         if (ms <= 0) continue;
         const { cx, cy } = cellOfTile(tile, index);
         const key = `${cx},${cy}`;
-        const restsOk = wholes.every((w) =>
-          restOk(
-            q.k,
-            w?.visitors.get(index),
-            counts.visitors.get(index),
-            [[w?.values[at] ?? 0, ms]],
-            [w?.values[at + 1] ?? 0, counts.values[at + 1]!],
-          ),
-        );
+        const figure = ([, c]: [number, TileCounts]): Figure => ({
+          counters: [c.values[at] ?? 0],
+          sessions: c.values[at + 1] ?? 0,
+          visitors: c.visitors.get(index),
+        });
+        const restsOk =
+          wholes.every((w) =>
+            restOk(
+              q.k,
+              w?.visitors.get(index),
+              counts.visitors.get(index),
+              [[w?.values[at] ?? 0, ms]],
+              [w?.values[at + 1] ?? 0, counts.values[at + 1]!],
+            ),
+          ) && sumsOk(q.k, sums, figure([tile, counts]), figure);
         if (!pageOk || !kOk(counts.values[at + 1]!, visitorsOf(counts.visitors, index), q.k) || !restsOk) {
           cellSums.saw(key);
           continue;
@@ -470,20 +568,33 @@ export async function attentionHeatmap(store: Store, q: HeatmapQuery): Promise<A
   }
   const elements = new PartSums<{ ms: number; sessions: number }>(() => ({ ms: 0, sessions: 0 }));
   const A = ELEMENT_VISITOR_PARTS.attention;
-  for (const { part, coarser } of partsWithRests(elementRows, keys)) {
+  const dwellFigure = (x: ElementStats): Figure => ({
+    counters: [x.attentionMs],
+    sessions: x.attentionSessions,
+    visitors: x.visitors.get(A),
+  });
+  for (const { part, coarser, families } of partsWithRests(elementRows, keys, releases)) {
     const wholes = coarser.map((c) => indexed(c?.elements, (e) => e.path));
+    const kin = familyIndex(
+      families,
+      (p) => p.elements,
+      (e) => e.path,
+    );
     for (const e of part.elements) {
       if (e.attentionMs <= 0) continue;
-      const restsOk = wholes.every((byPath) => {
-        const w = byPath.get(e.path);
-        return restOk(
-          q.k,
-          w?.visitors.get(A),
-          e.visitors.get(A),
-          [[w?.attentionMs ?? 0, e.attentionMs]],
-          [w?.attentionSessions ?? 0, e.attentionSessions],
-        );
-      });
+      const sumsShown = sumsOk(q.k, kin(e.path), dwellFigure(e), dwellFigure);
+      const restsOk =
+        sumsShown &&
+        wholes.every((byPath) => {
+          const w = byPath.get(e.path);
+          return restOk(
+            q.k,
+            w?.visitors.get(A),
+            e.visitors.get(A),
+            [[w?.attentionMs ?? 0, e.attentionMs]],
+            [w?.attentionSessions ?? 0, e.attentionSessions],
+          );
+        });
       if (!pageOk || !kOk(e.attentionSessions, visitorsOf(e.visitors, A), q.k) || !restsOk) {
         elements.saw(e.path);
         continue;
@@ -538,7 +649,7 @@ export async function heatmapPages(
       q.devices,
       q.minCohort,
       site.families.map((f) => ({
-        mine: f.mine,
+        ...f,
         parent: byPage(f.parent, pattern),
         members: byPage(f.members, pattern),
       })),

@@ -1,6 +1,7 @@
 import { type SegmentFilter, segmentKey } from '@veil/core';
 import type { PageTotals, SegmentDayPart } from '../storage/heatmaps/HeatmapRepository.js';
 import { coarserFilters } from './heatmapCohort.js';
+import { type FamilyPart, type FamilyRelease, familyPartsOf } from './heatmapSums.js';
 
 /**
  * k of the rest, figure by figure, inside a released part (#12).
@@ -30,23 +31,35 @@ export function restKeys(filter: SegmentFilter): RestKeys {
   return { mine: segmentKey(filter), coarser: coarserFilters(filter).map(segmentKey) };
 }
 
-/** One part of the query's segment, with the same part of each coarser segment (`undefined`: no rows). */
+/**
+ * One part of the query's segment, with the same part of each coarser segment (`undefined`: no
+ * rows) and of each family of segments one dimension away (`heatmapSums.ts`).
+ */
 export interface PartWithRests<T> {
   part: T;
   coarser: Array<T | undefined>;
+  families: FamilyPart<T>[];
 }
 
-/** Pairs each part of the segment's rows with the coarser segments' rows of the same day and device class. */
+/**
+ * Pairs each part of the segment's rows with the coarser segments' rows of the same day and device
+ * class, and with its families' parent and released members' rows.
+ */
 export function partsWithRests<T extends SegmentDayPart>(
   rows: readonly T[],
   keys: RestKeys,
+  releases: readonly FamilyRelease[] = [],
 ): PartWithRests<T>[] {
   const at = new Map<string, T>();
   const partKey = (r: SegmentDayPart, segment: string) => `${r.day}\u0000${r.device}\u0000${segment}`;
   for (const r of rows) at.set(partKey(r, r.segment), r);
   return rows
     .filter((r) => r.segment === keys.mine)
-    .map((part) => ({ part, coarser: keys.coarser.map((segment) => at.get(partKey(part, segment))) }));
+    .map((part) => ({
+      part,
+      coarser: keys.coarser.map((segment) => at.get(partKey(part, segment))),
+      families: familyPartsOf(releases, part.day, part.device, (segment) => at.get(partKey(part, segment))),
+    }));
 }
 
 /** Bits of `whole` that `mine` lacks: the rest's distinct visitors (a lower bound). */

@@ -340,6 +340,102 @@ describe.each(await storeBackends())('heatmap cohort on visitors: $name', (backe
     expect((await clickHeatmap(store, query(s, { filter: pro })))?.totals.sessions).toBe(22);
   });
 
+  it('checks sums of segments element by element: everyone minus plan=free minus plan=pro on an element is not the one visitor with neither', async () => {
+    // Per value of `plan`, 22 visitors click Y and scroll half-way; `onX` of them (bits from+0…)
+    // instead also rage- and dead-click X, dwell on it and scroll to the bottom. 20 visitors
+    // without a plan do what most do, and `neitherOnX` more without a plan do what the X ones do.
+    // Every plan is released (each holds 22 visitors, the common rest 20 or more), every element
+    // holds k = 5 in each plan and in each plan's own rest, but on X everyone minus every plan
+    // answered is exactly the `neitherOnX` visitors.
+    const planted = async (plans: Record<string, number>, neitherOnX: number) => {
+      const s = await site();
+      const visitor = (bit: number, tags: Array<[string, string]>, onX: boolean): Session => ({
+        bit,
+        tags,
+        events: (t) => [
+          clickEvent(t + 100, { el: Y, x: 700, y: 700 }),
+          ...(onX
+            ? [
+                clickEvent(t + 200, { el: X, x: 10, y: 10, rage: true, dead: true }),
+                attentionEvent(t + 300, { cells: [[3, 3, 1_000]], els: [[X, 1_000]] }),
+                scrollEvent(t + 400, { pct: 100 }),
+              ]
+            : [scrollEvent(t + 400, { pct: 50 })]),
+        ],
+      });
+      const sessions: Session[] = [];
+      Object.entries(plans).forEach(([plan, onX], p) => {
+        for (let v = 0; v < 22; v++) sessions.push(visitor(100 * (p + 1) + v, [['plan', plan]], v < onX));
+      });
+      for (let v = 0; v < 20; v++) sessions.push(visitor(1_000 + v, [], false));
+      for (let v = 0; v < neitherOnX; v++) sessions.push(visitor(2_000 + v, [], true));
+      await add(s, sessions);
+      return s;
+    };
+    const ofX = async (s: SiteRecord, filter: SegmentFilter) => {
+      const [clicks, dwell, scroll] = await Promise.all([
+        clickHeatmap(store, query(s, { filter })),
+        attentionHeatmap(store, query(s, { filter })),
+        scrollHeatmap(store, query(s, { filter })),
+      ]);
+      const x = clicks?.elements.find((e) => e.path === X);
+      return {
+        y: clicks?.elements.find((e) => e.path === Y)?.clicks,
+        x: x && { clicks: x.clicks, rage: x.rage, dead: x.dead, grid: x.grid },
+        cell: clicks?.cells.find((c) => c[0] === 0),
+        suppressed: clicks?.suppressed,
+        dwell: {
+          x: dwell?.elements.find((e) => e.path === X)?.ms,
+          cells: dwell?.cells,
+          withheld: dwell?.suppressed,
+        },
+        bottom: Math.round((scroll?.reach[100] ?? 0) * (scroll?.views ?? 0)),
+        half: scroll?.reach[50],
+      };
+    };
+    const shown = (onX: number) => ({
+      y: 22,
+      x: { clicks: onX, rage: onX, dead: onX, grid: [[4 * 8 + 4, onX, onX, onX]] },
+      cell: [0, 0, onX, onX, onX],
+      suppressed: { elements: 0, cells: 0, gridCells: 0 },
+      dwell: { x: onX * 1_000, cells: [[3, 3, onX * 1_000]], withheld: { elements: 0, cells: 0 } },
+      bottom: onX,
+      half: 1,
+    });
+    const withheld = {
+      y: 22,
+      x: undefined,
+      cell: undefined,
+      suppressed: { elements: 1, cells: 1, gridCells: 0 },
+      dwell: { x: undefined, cells: [], withheld: { elements: 1, cells: 1 } },
+      // Scroll depth is cut where the common rest thins out to fewer than k: beyond half-way.
+      bottom: 0,
+      half: 1,
+    };
+    const free: SegmentFilter = { tag: ['plan', 'free'] };
+    const pro: SegmentFilter = { tag: ['plan', 'pro'] };
+
+    // Six of each plan and one visitor with neither on X: each plan's own rest on X is 7 visitors,
+    // but the whole minus both is that one visitor. Both plans withhold X (the whole shows it).
+    const one = await planted({ free: 6, pro: 6 }, 1);
+    const whole = await clickHeatmap(store, query(one));
+    expect(whole?.elements.find((e) => e.path === X)).toMatchObject({ clicks: 13, rage: 13, dead: 13 });
+    expect(await ofX(one, free)).toEqual(withheld);
+    expect(await ofX(one, pro)).toEqual(withheld);
+    // So is four with neither; five is a crowd of k, and none leaves an empty rest: both show X.
+    expect(await ofX(await planted({ free: 6, pro: 6 }, 4), free)).toEqual(withheld);
+    expect(await ofX(await planted({ free: 6, pro: 6 }, 5), free)).toEqual(shown(6));
+    const none = await planted({ free: 6, pro: 6 }, 0);
+    expect(await ofX(none, free)).toEqual(shown(6));
+    expect(await ofX(none, pro)).toEqual(shown(6));
+
+    // A third plan with two visitors on X withholds X itself (fewer than k); its two stay in the
+    // common rest, so the whole minus free minus pro (its two) withholds X from free and pro too.
+    const team = await planted({ free: 6, pro: 6, team: 2 }, 0);
+    expect(await ofX(team, free)).toEqual(withheld);
+    expect(await ofX(team, { tag: ['plan', 'team'] })).toEqual(withheld);
+  });
+
   it("checks the rest element by element: a segment's figure and its parent's each with k, their difference 1..k-1 visitors, is withheld from the segment", async () => {
     // 22 visitors tagged plan=pro click X (a dead click), dwell on it and scroll to the bottom; 20
     // untagged visitors click Y and scroll half-way, so each part's rest is a crowd and the day is
