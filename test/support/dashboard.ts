@@ -94,13 +94,22 @@ export interface User {
   password: string;
 }
 
-/** Adds a user with `role` and a password (hashed cheaply: tests, not attackers). */
-export async function createUser(server: RunningServer, user: User, role: Role): Promise<void> {
+/**
+ * Adds a user with `role` and a password (hashed cheaply: tests, not attackers), holding every
+ * site or, with `siteIds`, only those sites.
+ */
+export async function createUser(
+  server: RunningServer,
+  user: User,
+  role: Role,
+  options: { siteIds?: readonly string[] } = {},
+): Promise<void> {
   await server.store.users.create({
     email: user.email,
     role,
     passwordHash: await hashPassword(user.password, { memoryCost: 256, timeCost: 1, parallelism: 1 }),
     createdAt: Date.now(),
+    siteIds: options.siteIds ?? null,
   });
 }
 

@@ -1,11 +1,13 @@
 import { roleHasPermission } from '@veil/core';
-import { type FormEvent, useMemo, useState } from 'react';
+import { type FormEvent, useMemo, useRef, useState } from 'react';
 import { describeError } from '../api/ApiError';
 import { useAuth } from '../auth/AuthContext';
+import { authApi } from '../auth/authApi';
 import { ErrorNotice, Loading } from '../components/ErrorNotice';
 import { PageHeading } from '../components/PageHeading';
 import { formatDateTime } from '../format/dateTime';
 import { useResource } from '../hooks/useResource';
+import { sitesApi } from '../sites/sitesApi';
 import { type AccessApi, type AuditEntryView, type AuditFilterForm, accessApi } from './accessApi';
 
 const EMPTY: AuditFilterForm = { q: '', action: '', actor: '', siteKey: '', from: '', to: '' };
@@ -22,24 +24,66 @@ function summary(entry: AuditEntryView): string {
 }
 
 /**
- * The audit log: search by text, action, actor, site and dates; the chain's verification state;
+ * The audit log: search by text, action, site and dates; the chain's verification state;
  * exports (JSON Lines with the chain, verifiable offline; CSV); open access-anomaly alerts.
+ *
+ * A user of every site reads the instance-wide log (the site picker narrows it). A user restricted
+ * to sites may not (the server answers 403): it picks one of its sites and reads that site's
+ * entries (`/sites/{siteKey}/audit`) with the same search and paging; the chain's verification
+ * and the exports cover the whole log, so they are not offered to it.
  */
 export function AuditPage() {
+  const { api } = useAuth();
+  // The user's sites as the server holds them now (an administrator may have changed them).
+  const [me, reloadMe] = useResource('me', (signal) => authApi(api).whoAmI(signal));
+  if (me.status === 'loading') return <Loading label="Loading the audit log…" />;
+  if (me.status === 'error')
+    return <ErrorNotice error={me.error} title="Could not load your sites" onRetry={reloadMe} />;
+  return <AuditLog scope={me.data?.sites ?? 'all'} />;
+}
+
+/** The page for a user of every site (`all`) or of these site ids. */
+function AuditLog({ scope }: { scope: 'all' | readonly string[] }) {
   const { api, user } = useAuth();
+  const perSite = scope !== 'all';
+  const heldSites = scope === 'all' ? 0 : scope.length;
   const access = useMemo(() => accessApi(api), [api]);
+  const [sites, reloadSites] = useResource('audit/sites', (signal) => sitesApi(api).list(signal));
+  const siteChoices = useMemo(
+    () =>
+      sites.status === 'ready'
+        ? [...sites.data].sort((a, b) => a.name.localeCompare(b.name) || a.siteKey.localeCompare(b.siteKey))
+        : [],
+    [sites],
+  );
   const [draft, setDraft] = useState<AuditFilterForm>(EMPTY);
   const [filters, setFilters] = useState<AuditFilterForm>(EMPTY);
+  // A user restricted to sites always reads one of them: the chosen one, else the first it holds.
+  const siteKey = perSite ? filters.siteKey || (siteChoices[0]?.siteKey ?? '') : filters.siteKey;
+  const shown = useMemo(() => ({ ...filters, siteKey }), [filters, siteKey]);
   const [pages, setPages] = useState<AuditEntryView[][]>([]);
   const [nextBefore, setNextBefore] = useState<number | null>(null);
-  const key = JSON.stringify(filters);
+  const [moreState, setMoreState] = useState<{ loading: boolean; error: unknown }>({
+    loading: false,
+    error: null,
+  });
+  const key = JSON.stringify(shown);
+  /** The search the page shows now: an older page that arrives after the search changed is dropped. */
+  const shownKey = useRef(key);
+  shownKey.current = key;
   const [first, reload] = useResource(`audit/${key}`, async (signal) => {
-    const page = await access.audit(filters, null, signal);
+    // No site to read yet (the user's sites are loading, failed to load, or are none).
+    if (perSite && shown.siteKey === '') return null;
+    const page = await access.audit(shown, null, perSite, signal);
     setPages([]);
     setNextBefore(page.nextBefore);
+    setMoreState({ loading: false, error: null });
     return page;
   });
-  const [verify, reverify] = useResource('audit/verify', (signal) => access.verify(signal));
+  // The chain's verification spans every site: not asked for by a user restricted to sites.
+  const [verify, reverify] = useResource(perSite ? 'audit/verify/none' : 'audit/verify', (signal) =>
+    perSite ? Promise.resolve(null) : access.verify(signal),
+  );
 
   const [exportError, setExportError] = useState<string | null>(null);
   /** The export is a POST (recorded in the audit log); the file is saved from the answer. */
@@ -63,15 +107,32 @@ export function AuditPage() {
     setFilters(draft);
   }
 
-  async function more() {
-    if (nextBefore === null) return;
-    const page = await access.audit(filters, nextBefore);
-    setPages((p) => [...p, page.entries]);
-    setNextBefore(page.nextBefore);
+  /** Another site: the search as entered runs on it at once. */
+  function chooseSite(next: string) {
+    const form = { ...draft, siteKey: next };
+    setDraft(form);
+    setFilters(form);
   }
 
-  const entries = first.status === 'ready' ? [first.data.entries, ...pages].flat() : [];
-  const actions = first.status === 'ready' ? first.data.actions : [];
+  /** The next older page; a failure says so (with a retry) and keeps the entries shown. */
+  async function more() {
+    if (nextBefore === null || moreState.loading) return;
+    const askedFor = key;
+    setMoreState({ loading: true, error: null });
+    try {
+      const page = await access.audit(shown, nextBefore, perSite);
+      if (shownKey.current !== askedFor) return;
+      setPages((p) => [...p, page.entries]);
+      setNextBefore(page.nextBefore);
+      setMoreState({ loading: false, error: null });
+    } catch (error) {
+      if (shownKey.current === askedFor) setMoreState({ loading: false, error });
+    }
+  }
+
+  const ready = first.status === 'ready' && first.data !== null ? first.data : null;
+  const entries = ready ? [ready.entries, ...pages].flat() : [];
+  const actions = ready ? ready.actions : [];
 
   return (
     <>
@@ -79,24 +140,26 @@ export function AuditPage() {
         title="Audit log"
         description="Every security-relevant act, append-only and hash-chained, with signed checkpoints. Nobody can change an entry unnoticed."
         actions={
-          <>
-            <button
-              type="button"
-              className="button button--small"
-              onClick={() => exportAs('jsonl')}
-              data-testid="audit-export-jsonl"
-            >
-              Export JSON Lines
-            </button>
-            <button
-              type="button"
-              className="button button--small"
-              onClick={() => exportAs('csv')}
-              data-testid="audit-export-csv"
-            >
-              Export CSV
-            </button>
-          </>
+          !perSite && (
+            <>
+              <button
+                type="button"
+                className="button button--small"
+                onClick={() => exportAs('jsonl')}
+                data-testid="audit-export-jsonl"
+              >
+                Export JSON Lines
+              </button>
+              <button
+                type="button"
+                className="button button--small"
+                onClick={() => exportAs('csv')}
+                data-testid="audit-export-csv"
+              >
+                Export CSV
+              </button>
+            </>
+          )
         }
       />
       {exportError && (
@@ -104,13 +167,47 @@ export function AuditPage() {
           {exportError}
         </p>
       )}
-      <VerifyBanner verify={verify} onRetry={reverify} />
+      {perSite ? (
+        <p className="notice" data-testid="audit-scope-note">
+          Your account is restricted to {heldSites === 1 ? 'one site' : `${heldSites} sites`}: the log shows
+          the entries recorded for the chosen site. Entries of other sites and of the instance as a whole are
+          not shown; the chain's verification and the exports cover the whole log and are for users of every
+          site.
+        </p>
+      ) : (
+        <VerifyBanner verify={verify} onRetry={reverify} />
+      )}
+      {sites.status === 'error' && (
+        <ErrorNotice
+          error={sites.error}
+          title={perSite ? 'Could not load your sites' : 'Could not load the sites to choose from'}
+          onRetry={reloadSites}
+          testId="audit-sites-error"
+        />
+      )}
       {roleHasPermission(user.role, 'alerts:read') && <AlertsCard access={access} />}
       <section className="card access-card" aria-labelledby="audit-search-title">
         <h2 id="audit-search-title" className="card__title">
           Search
         </h2>
         <form className="form form--row" onSubmit={search} data-testid="audit-search">
+          <div className="field">
+            <label htmlFor="audit-site">Site</label>
+            <select
+              id="audit-site"
+              value={siteKey}
+              onChange={(e) => chooseSite(e.target.value)}
+              disabled={perSite && siteChoices.length === 0}
+              data-testid="audit-site"
+            >
+              {!perSite && <option value="">Every site</option>}
+              {siteChoices.map((site) => (
+                <option key={site.siteKey} value={site.siteKey}>
+                  {site.name} ({site.siteKey})
+                </option>
+              ))}
+            </select>
+          </div>
           <div className="field">
             <label htmlFor="audit-q">Text</label>
             <input
@@ -135,14 +232,6 @@ export function AuditPage() {
                 </option>
               ))}
             </select>
-          </div>
-          <div className="field">
-            <label htmlFor="audit-site">Site key</label>
-            <input
-              id="audit-site"
-              value={draft.siteKey}
-              onChange={(e) => setDraft({ ...draft, siteKey: e.target.value })}
-            />
           </div>
           <div className="field">
             <label htmlFor="audit-from">From</label>
@@ -172,7 +261,10 @@ export function AuditPage() {
         {first.status === 'error' && (
           <ErrorNotice error={first.error} title="Could not load the audit log" onRetry={reload} />
         )}
-        {first.status === 'ready' && entries.length === 0 && <p className="muted">No entry matches.</p>}
+        {first.status === 'ready' && first.data === null && (
+          <NoSite status={sites.status} count={siteChoices.length} />
+        )}
+        {ready && entries.length === 0 && <p className="muted">No entry matches.</p>}
         {entries.length > 0 && (
           <div className="table-wrap">
             <table className="table table--compact" data-testid="audit-entries">
@@ -190,7 +282,12 @@ export function AuditPage() {
               </thead>
               <tbody>
                 {entries.map((e) => (
-                  <tr key={e.seq} data-testid="audit-entry" data-action={e.action}>
+                  <tr
+                    key={e.seq}
+                    data-testid="audit-entry"
+                    data-action={e.action}
+                    data-site={e.siteKey ?? undefined}
+                  >
                     <td>{e.seq}</td>
                     <td>{formatDateTime(e.at)}</td>
                     <td>
@@ -217,9 +314,19 @@ export function AuditPage() {
             </table>
           </div>
         )}
-        {nextBefore !== null && (
-          <button type="button" className="button" onClick={more} data-testid="audit-more">
-            Older entries
+        {moreState.error !== null && (
+          <ErrorNotice error={moreState.error} title="Could not load the older entries" onRetry={more} />
+        )}
+        {ready && nextBefore !== null && moreState.error === null && (
+          <button
+            type="button"
+            className="button"
+            onClick={more}
+            disabled={moreState.loading}
+            aria-busy={moreState.loading}
+            data-testid="audit-more"
+          >
+            {moreState.loading ? 'Loading older entries…' : 'Older entries'}
           </button>
         )}
       </section>
@@ -227,17 +334,30 @@ export function AuditPage() {
   );
 }
 
+/** Why a user restricted to sites sees no entries yet: its sites are loading, failed, or are none. */
+function NoSite({ status, count }: { status: 'loading' | 'ready' | 'error'; count: number }) {
+  if (status === 'loading') return <Loading label="Loading your sites…" />;
+  if (status === 'error' || count > 0) return null;
+  return (
+    <p className="muted" data-testid="audit-no-site">
+      You hold no site, so there is no audit entry for you to read. An administrator can give you sites on the
+      Users page.
+    </p>
+  );
+}
+
 function VerifyBanner({
   verify,
   onRetry,
 }: {
-  verify: ReturnType<typeof useResource<Awaited<ReturnType<AccessApi['verify']>>>>[0];
+  verify: ReturnType<typeof useResource<Awaited<ReturnType<AccessApi['verify']>> | null>>[0];
   onRetry: () => void;
 }) {
   if (verify.status === 'loading') return <Loading label="Verifying the chain…" />;
   if (verify.status === 'error')
     return <ErrorNotice error={verify.error} title="Could not verify" onRetry={onRetry} />;
   const r = verify.data;
+  if (r === null) return null;
   return r.ok ? (
     <p className="notice notice--success" role="status" data-testid="audit-verify">
       Chain intact: {r.entries} entries, {r.checkpoints} signed checkpoints

@@ -55,6 +55,23 @@ export function auditQuery(f: AuditFilterForm): URLSearchParams {
   return params;
 }
 
+/** Entries of one page of the audit view. */
+export const AUDIT_PAGE_SIZE = 100;
+
+/**
+ * Where the audit view reads one page: the instance-wide log (`/audit`, `siteKey` a filter) for a
+ * user of every site, or one site's log (`/sites/{siteKey}/audit`, the same filters but the site)
+ * for a user restricted to sites, who may not read the instance-wide log.
+ */
+export function auditPagePath(filters: AuditFilterForm, before: number | null, perSite: boolean): string {
+  const params = auditQuery(filters);
+  params.set('limit', String(AUDIT_PAGE_SIZE));
+  if (before !== null) params.set('before', String(before));
+  if (!perSite) return `/audit?${params.toString()}`;
+  params.delete('siteKey');
+  return `/sites/${encodeURIComponent(filters.siteKey.trim())}/audit?${params.toString()}`;
+}
+
 /** The access-control and audit endpoints of docs/api.md. */
 export function accessApi(api: ApiClient) {
   return {
@@ -99,12 +116,9 @@ export function accessApi(api: ApiClient) {
       }),
     revokeToken: (id: string) => api.request(`/tokens/${encodeURIComponent(id)}`, none, { method: 'DELETE' }),
 
-    audit: (filters: AuditFilterForm, before: number | null, signal?: AbortSignal) => {
-      const params = auditQuery(filters);
-      params.set('limit', '100');
-      if (before !== null) params.set('before', String(before));
-      return api.request(`/audit?${params.toString()}`, decoder(auditPageResponseSchema), { signal });
-    },
+    /** One page of the audit log; `perSite`: of the site `filters.siteKey` (see {@link auditPagePath}). */
+    audit: (filters: AuditFilterForm, before: number | null, perSite: boolean, signal?: AbortSignal) =>
+      api.request(auditPagePath(filters, before, perSite), decoder(auditPageResponseSchema), { signal }),
     verify: (signal?: AbortSignal) =>
       api.request('/audit/verify', decoder(auditVerifyResponseSchema), { signal }),
     /** The export is a POST (the server records it in the audit log): the file comes back as a Blob. */
