@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deviceClassSchema } from '../wire/deviceClass.js';
 
 /**
  * The answers of the funnel and top-paths endpoints (`/api/v1/sites/{siteKey}/funnel`, `/paths`),
@@ -13,7 +14,7 @@ export const funnelResponseSchema = z
     k: z.number().int(),
     minCohort: z.number().int().describe('distinct visitors the first step needs before anything is shown'),
     segment: z.object({
-      device: z.enum(['mobile', 'tablet', 'desktop']).nullable(),
+      device: deviceClassSchema.nullable(),
       tag: z.object({ key: z.string(), value: z.string() }).nullable(),
     }),
     cohortShown: z.boolean(),

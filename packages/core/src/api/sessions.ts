@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SIGNAL_KINDS, type SignalKind } from '../signals/sessionSignals.js';
+import { deviceClassSchema } from '../wire/deviceClass.js';
 
 /**
  * The answers of the session endpoints (`/api/v1/sites/{siteKey}/sessions`, `/api/v1/sessions/{id}`),
@@ -28,7 +29,7 @@ export const sessionSummarySchema = z
     durationMs: z.number().int(),
     pageCount: z.number().int(),
     entryUrl: z.string().nullable(),
-    deviceClass: z.enum(['mobile', 'tablet', 'desktop']).nullable(),
+    deviceClass: deviceClassSchema.nullable(),
     viewportWidth: z.number().int().nullable(),
     eventCount: z.number().int(),
     finalised: z.boolean(),

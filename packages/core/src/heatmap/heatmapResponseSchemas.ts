@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { deviceClassSchema } from '../wire/deviceClass.js';
 
 /**
  * The answers of the heatmap API (`/api/v1/sites/{siteKey}/heatmaps/…`), in one place: the server
  * declares them on its routes (and in the OpenAPI document), the dashboard decodes with them.
  */
 
-const device = z.enum(['mobile', 'tablet', 'desktop']);
+const device = deviceClassSchema;
 
 const range = {
   page: z.string(),

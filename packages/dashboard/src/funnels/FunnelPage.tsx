@@ -1,3 +1,4 @@
+import { DEVICE_CLASSES, parseDeviceClass } from '@veil/core';
 import { useMemo, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Cell, LabelList, XAxis, YAxis } from 'recharts';
 import { useAuth } from '../auth/AuthContext';
@@ -9,7 +10,7 @@ import { paths } from '../router/routes';
 import { EMPTY_SESSION_FILTERS, sessionFiltersToSearch } from '../sessions/sessionFilters';
 import { type Funnel, type FunnelSegmentInput, funnelApi, type TopPaths } from './funnelApi';
 import { formatFunnelStep, parseFunnelSteps } from './funnelSteps';
-import { DEVICES, FUNNEL_RANGES, type FunnelView, funnelViewToSearch, parseFunnelView } from './funnelView';
+import { FUNNEL_RANGES, type FunnelView, funnelViewToSearch, parseFunnelView } from './funnelView';
 
 const percent = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 1 });
 const DAY_MS = 86_400_000;
@@ -155,7 +156,7 @@ export function FunnelPage({ siteKey }: { siteKey: string }) {
           show({
             ...view,
             steps: parseFunnelSteps(draft),
-            device: DEVICES.find((d) => d === device) ?? null,
+            device: parseDeviceClass(device),
             tag,
             days: FUNNEL_RANGES.find((r) => r === rangeDraft) ?? view.days,
           });
@@ -183,7 +184,7 @@ export function FunnelPage({ siteKey }: { siteKey: string }) {
             data-testid="funnel-device"
           >
             <option value="">all</option>
-            {DEVICES.map((d) => (
+            {DEVICE_CLASSES.map((d) => (
               <option key={d} value={d}>
                 {d}
               </option>

@@ -1,10 +1,9 @@
+import { type DeviceClass, parseDeviceClass } from '@veil/core';
 import { type FunnelStepInput, formatFunnelStep } from './funnelSteps';
 
 /** Ranges the Funnels page offers, in days back from now. */
 export const FUNNEL_RANGES = [7, 30, 90] as const;
 export type FunnelRange = (typeof FUNNEL_RANGES)[number];
-export const DEVICES = ['mobile', 'tablet', 'desktop'] as const;
-type Device = (typeof DEVICES)[number];
 
 /**
  * What the Funnels page shows, as its URL carries it (so a step's link and back again find the
@@ -13,7 +12,7 @@ type Device = (typeof DEVICES)[number];
  */
 export interface FunnelView {
   steps: FunnelStepInput[];
-  device: Device | null;
+  device: DeviceClass | null;
   tag: { key: string; value: string } | null;
   days: FunnelRange;
   around: string;
@@ -47,7 +46,7 @@ export function parseFunnelView(search: string): FunnelView {
   const around = params.get('around')?.trim() ?? '';
   return {
     steps,
-    device: DEVICES.find((d) => d === params.get('device')) ?? null,
+    device: parseDeviceClass(params.get('device')),
     tag:
       tagKey !== '' && tagValue !== '' && tagKey.length <= 64 && tagValue.length <= 500
         ? { key: tagKey, value: tagValue }

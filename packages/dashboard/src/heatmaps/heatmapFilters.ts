@@ -3,6 +3,7 @@ import {
   HEATMAP_MODES,
   type HeatmapMode,
   MS_PER_DAY,
+  parseDeviceClass,
   REFERRER_CLASSES,
   VISITOR_KINDS,
   type VisitorKind,
@@ -44,7 +45,6 @@ export const EMPTY_SEGMENT: SegmentChoice = {
   tag: null,
 };
 
-const DEVICES: readonly DeviceClass[] = ['desktop', 'tablet', 'mobile'];
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function segmentFrom(p: URLSearchParams, prefix: string): SegmentChoice {
@@ -85,7 +85,7 @@ export function parseHeatmapView(search: string): HeatmapView {
   return {
     page: page?.startsWith('/') ? page : null,
     mode: (HEATMAP_MODES as readonly string[]).includes(mode ?? '') ? (mode as HeatmapMode) : 'click',
-    device: (DEVICES as readonly string[]).includes(device ?? '') ? (device as DeviceClass) : 'desktop',
+    device: parseDeviceClass(device) ?? 'desktop',
     by: p.get('by') === 'page' ? 'page' : 'element',
     a: segmentFrom(p, ''),
     b: p.get('compare') === '1' ? segmentFrom(p, 'b.') : null,

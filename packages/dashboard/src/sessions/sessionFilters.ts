@@ -1,4 +1,4 @@
-import { type DeviceClass, SIGNAL_KINDS, type SignalKind } from '@veil/core';
+import { type DeviceClass, parseDeviceClass, SIGNAL_KINDS, type SignalKind } from '@veil/core';
 import { formatDateTime } from '../format/dateTime';
 import { type FunnelStepInput, formatFunnelStep } from '../funnels/funnelSteps';
 import { isSignalKind } from './signalLabels';
@@ -120,7 +120,6 @@ export const MAX_PAGE_FILTER_LENGTH = 200;
 /** Minimum durations above a day are typos. */
 export const MAX_MIN_DURATION_SEC = 24 * 60 * 60;
 
-const DEVICES: readonly DeviceClass[] = ['mobile', 'tablet', 'desktop'];
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Local midnight of a `YYYY-MM-DD` date, or null when it is not a real calendar date. */
@@ -146,10 +145,6 @@ function parseDay(value: string | null): string | null {
   return value !== null && localDayStartMs(value) !== null ? value : null;
 }
 
-function parseDevice(value: string | null): DeviceClass | null {
-  return DEVICES.find((d) => d === value) ?? null;
-}
-
 function parseSeconds(value: string | null): number | null {
   if (value === null || !/^\d+$/.test(value)) return null;
   const seconds = Number(value);
@@ -162,7 +157,7 @@ export function parseSessionFilters(search: string | URLSearchParams): SessionFi
   return {
     from: parseDay(params.get('from')),
     to: parseDay(params.get('to')),
-    device: parseDevice(params.get('device')),
+    device: parseDeviceClass(params.get('device')),
     minDurationSec: parseSeconds(params.get('minDuration')),
     page: (params.get('page') ?? '').trim().slice(0, MAX_PAGE_FILTER_LENGTH),
     signals: parseSignals(params.get('signals')),

@@ -1,4 +1,4 @@
-import { REFERRER_CLASSES } from '@veil/core';
+import { deviceClassSchema, REFERRER_CLASSES } from '@veil/core';
 import { z } from 'zod';
 
 /** Longest date range one heatmap query may span, in days. */
@@ -7,7 +7,7 @@ export const MAX_HEATMAP_RANGE_DAYS = 400;
 export const DEFAULT_HEATMAP_RANGE_DAYS = 30;
 
 const ms = z.coerce.number().int().nonnegative();
-const device = z.enum(['mobile', 'tablet', 'desktop']);
+const device = deviceClassSchema;
 
 /** Segment and date filters every heatmap query takes. */
 export const heatmapFilterQuery = z.object({

@@ -1,4 +1,5 @@
 import {
+  deviceClassSchema,
   type FunnelStep,
   funnelResponseSchema,
   funnelRest,
@@ -39,7 +40,7 @@ export const clickParams = Object.fromEntries(
 ) as Record<`click.${number}`, z.ZodOptional<typeof elementPath>>;
 
 const segment = {
-  device: z.enum(['mobile', 'tablet', 'desktop']).optional().describe('only sessions of this device class'),
+  device: deviceClassSchema.optional().describe('only sessions of this device class'),
   tagKey: z
     .string()
     .min(1)

@@ -1,5 +1,5 @@
 import {
-  type DeviceClass,
+  DEVICE_CLASSES,
   MS_PER_DAY,
   pagePattern,
   type SegmentFilter,
@@ -35,7 +35,6 @@ import { errorResponses } from '../http/errorResponses.js';
 import type { SiteRecord } from '../storage/sites/SiteRepository.js';
 import { siteKeyParams } from './siteRoutes.js';
 
-const ALL_DEVICES: readonly DeviceClass[] = ['mobile', 'tablet', 'desktop'];
 const TAGS = ['heatmaps'];
 
 /**
@@ -124,7 +123,7 @@ export async function heatmapRoutes(app: FastifyInstance): Promise<void> {
       const s = await site(params.siteKey);
       const r = rangeAndFilter(query);
       const k = s.policy.heatmapMinSessions;
-      const devices = query.device ? [query.device] : ALL_DEVICES;
+      const devices = query.device ? [query.device] : DEVICE_CLASSES;
       const result = await heatmapPages(store, {
         siteId: s.id,
         devices,

@@ -1,4 +1,5 @@
 import {
+  deviceClassSchema,
   MAX_FUNNEL_STEPS,
   SIGNAL_KINDS,
   type SignalKind,
@@ -34,7 +35,7 @@ const listQuery = z.object({
       'sessions whose first batch Veil received at or after (ms, server clock: the range funnels count)',
     ),
   receivedTo: ms.optional().describe('… at or before (ms, server clock)'),
-  device: z.enum(['mobile', 'tablet', 'desktop']).optional(),
+  device: deviceClassSchema.optional(),
   minDurationMs: ms.optional(),
   page: z
     .string()

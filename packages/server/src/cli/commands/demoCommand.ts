@@ -1,4 +1,4 @@
-import { DEFAULT_HEATMAP_MIN_COHORT, type DeviceClass } from '@veil/core';
+import { DEFAULT_HEATMAP_MIN_COHORT, DEVICE_CLASSES, type DeviceClass, parseDeviceClass } from '@veil/core';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { systemClock } from '../../clock.js';
 import { loadConfig } from '../../config/config.js';
@@ -44,14 +44,15 @@ function wholeNumber(min: number, max: number) {
   };
 }
 
-const DEVICE_CLASS_NAMES: readonly DeviceClass[] = ['desktop', 'tablet', 'mobile'];
+/** The classes as the demo names them: the widest, and most visited, first. */
+const DEVICE_CLASS_NAMES: readonly DeviceClass[] = [...DEVICE_CLASSES].reverse();
 
 /** `desktop,mobile`: device classes, each once, in the order given. */
 function deviceClasses(value: string): DeviceClass[] {
   const names = value.split(',').map((name) => name.trim());
   const classes: DeviceClass[] = [];
   for (const name of names) {
-    const known = DEVICE_CLASS_NAMES.find((c) => c === name);
+    const known = parseDeviceClass(name);
     if (!known)
       throw new InvalidArgumentError(
         `expected device classes from ${DEVICE_CLASS_NAMES.join(', ')}, comma-separated`,

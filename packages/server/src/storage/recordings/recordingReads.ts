@@ -1,4 +1,4 @@
-import { type DeviceClass, decodeFunnelItems, stepsReached, urlPath } from '@veil/core';
+import { decodeFunnelItems, parseDeviceClass, stepsReached, urlPath } from '@veil/core';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database } from '../Database.js';
 import type { Dialect } from '../migrations/Migration.js';
@@ -13,8 +13,6 @@ type SummaryRow = Selectable<RecordingSessionsTable> & { site_key: string } & Pa
     Record<(typeof SIGNAL_COLUMNS)[keyof typeof SIGNAL_COLUMNS], SessionSignalsTable['rage_clicks'] | null>
   >;
 
-const DEVICE_CLASSES: readonly string[] = ['mobile', 'tablet', 'desktop'];
-
 function summaryFromRow(row: SummaryRow): SessionSummaryRecord {
   return {
     id: row.id,
@@ -28,10 +26,7 @@ function summaryFromRow(row: SummaryRow): SessionSummaryRecord {
     durationMs: Number(row.duration_ms),
     pageCount: Number(row.page_count),
     entryUrl: row.entry_url,
-    deviceClass:
-      row.device_class !== null && DEVICE_CLASSES.includes(row.device_class)
-        ? (row.device_class as DeviceClass)
-        : null,
+    deviceClass: parseDeviceClass(row.device_class),
     viewportWidth: row.viewport_width === null ? null : Number(row.viewport_width),
     eventCount: Number(row.event_count),
     chunkCount: Number(row.chunk_count),
