@@ -14,13 +14,19 @@ export interface OutgoingBatch {
   bytes: number;
 }
 
+/** A character outside ASCII (found by the regular expression engine, not a loop in script). */
+const NON_ASCII = /[\u0080-\uffff]/;
+
 /**
  * UTF-8 size of a string, never under the true size (a surrogate pair counts 6 instead of 4):
- * used to keep bodies under the browsers' keepalive limit.
+ * used to keep bodies under the browsers' keepalive limit. rrweb JSON is mostly ASCII, where the
+ * size is the length; the loop runs only from the first other character on.
  */
 export function utf8Length(s: string): number {
+  const first = s.search(NON_ASCII);
+  if (first < 0) return s.length;
   let n = s.length;
-  for (let i = 0; i < s.length; i++) {
+  for (let i = first; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c > 0x7f) n += c > 0x7ff ? 2 : 1;
   }

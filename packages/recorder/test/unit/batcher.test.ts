@@ -181,6 +181,25 @@ describe('batch JSON helpers', () => {
     expect(utf8Length('€')).toBe(3);
   });
 
+  it('counts every character whatever comes before it (ASCII, then others, at any position)', () => {
+    // The count a character at a time: 1 for ASCII, 2 up to U+07FF, 3 above (a surrogate half too).
+    const reference = (s: string) => {
+      let n = 0;
+      for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        n += c <= 0x7f ? 1 : c <= 0x7ff ? 2 : 3;
+      }
+      return n;
+    };
+    const pieces = ['', 'a', '{"x":1}', '\u007f', '\u0080', 'é', '\u07ff', '\u0800', '€', '😀', '\uffff'];
+    for (const a of pieces)
+      for (const b of pieces)
+        for (const pad of [0, 1, 300]) {
+          const s = `${'x'.repeat(pad)}${a}${'y'.repeat(pad)}${b}`;
+          expect(utf8Length(s), JSON.stringify(s)).toBe(reference(s));
+        }
+  });
+
   it('splits greedily by size; an oversized event travels alone', () => {
     expect(splitBySize([10, 10, 10, 10], 35, 5)).toEqual([
       [0, 2],

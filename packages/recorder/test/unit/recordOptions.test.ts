@@ -15,7 +15,14 @@ function element(tagName: string, attrs: Record<string, string>, matches: string
 }
 
 /** A stand-in for a recorded page element outside every block selector (rrweb's mirror knows it). */
-const knownElement = { nodeType: 1, closest: () => null } as unknown as Node;
+/** An element of the page matching no block selector (the capture scope asks it, then its parent). */
+const knownElement = {
+  nodeType: 1,
+  closest: () => null,
+  matches: () => false,
+  parentElement: null,
+  getRootNode: () => ({ defaultView: { frameElement: null } }),
+} as unknown as Node;
 
 function wired(p: ClientPolicy = policy, nodeOf: (id: number) => Node | null = () => null) {
   const emitted: unknown[] = [];
