@@ -4,6 +4,7 @@ import {
   addVisitor,
   CLICK_TILE_VISITOR_PARTS,
   ELEMENT_VISITOR_PARTS,
+  PAGE_SIGNAL_VISITOR_PARTS,
   type VisitorSets,
 } from './visitorSets.js';
 
@@ -14,6 +15,8 @@ export interface DeltaVisitors {
   attentionTiles: Map<number, VisitorSets>;
   /** Scroll-depth bin → the visitor: the bins this session's page views now reach. */
   scroll: VisitorSets;
+  /** The page's rage and dead clicks (`PAGE_SIGNAL_VISITOR_PARTS`) → the visitor. */
+  signals: VisitorSets;
 }
 
 function tileParts(tiles: Map<number, Counts>, bit: number, click: boolean): Map<number, VisitorSets> {
@@ -34,7 +37,7 @@ function tileParts(tiles: Map<number, Counts>, bit: number, click: boolean): Map
 /**
  * Where a session's visitor bit goes in the rows of one page delta: every element it clicked
  * (and rage- or dead-clicked, and each relative grid cell), dwelt on, every page cell it clicked
- * or dwelt on, and the scroll-depth bins its page views reached.
+ * or dwelt on, the scroll-depth bins its page views reached, and the page's rage and dead clicks.
  */
 export function deltaVisitors(d: PageDelta, bit: number): DeltaVisitors {
   const elements = new Map<string, VisitorSets>();
@@ -50,8 +53,12 @@ export function deltaVisitors(d: PageDelta, bit: number): DeltaVisitors {
   }
   const scroll: VisitorSets = new Map();
   for (const [bin, v] of d.scroll) if ((v[0] ?? 0) > 0) addVisitor(scroll, bin, bit);
+  const signals: VisitorSets = new Map();
+  if (d.rage > 0) addVisitor(signals, PAGE_SIGNAL_VISITOR_PARTS.rage, bit);
+  if (d.dead > 0) addVisitor(signals, PAGE_SIGNAL_VISITOR_PARTS.dead, bit);
   return {
     elements,
+    signals,
     clickTiles: tileParts(d.clickTiles, bit, true),
     attentionTiles: tileParts(d.attentionTiles, bit, false),
     scroll,

@@ -10,6 +10,7 @@ import {
 } from '@veil/core';
 import {
   type AggregateSelection,
+  type DayCohort,
   type DaySelection,
   type ElementStats,
   type PageTotals,
@@ -28,6 +29,7 @@ import {
   sumsOk,
   sumsScrollCut,
 } from './heatmapSums.js';
+import { type PageSignals, pageSignals, type SignalRows } from './pageSignals.js';
 import {
   CLICK_TILE_VISITOR_PARTS,
   ELEMENT_VISITOR_PARTS,
@@ -101,9 +103,10 @@ const kOk = (sessions: number, visitors: number, k: number): boolean => sessions
 
 const emptyTotals = (): HeatmapTotals => ({ views: 0, sessions: 0, clicks: 0, rage: 0, dead: 0 });
 
-function visibleTotals(t: PageTotals, k: number): HeatmapTotals {
+/** A page's totals as shown: nothing below k sessions; rage and dead clicks k-anonymous on their own (`pageSignals`). */
+function visibleTotals(t: PageTotals, k: number, signals: PageSignals): HeatmapTotals {
   if (t.sessions < k) return emptyTotals();
-  return { views: t.views, sessions: t.sessions, clicks: t.clicks, rage: t.rage, dead: t.dead };
+  return { views: t.views, sessions: t.sessions, clicks: t.clicks, rage: signals.rage, dead: signals.dead };
 }
 
 /**
@@ -214,7 +217,11 @@ export async function clickHeatmap(store: Store, q: HeatmapQuery): Promise<Click
   ]);
   const elementParts = partsWithRests(elementRows, keys, releases);
   const tileParts = partsWithRests(tileRows, keys, releases);
-  const visible = visibleTotals(totals, q.k);
+  const visible = visibleTotals(
+    totals,
+    q.k,
+    pageSignals(days, q.pattern, days.released, q.devices, q.k, q.minCohort),
+  );
   const base = {
     totals: visible,
     cellPx: PAGE_CELL_PX,
@@ -637,23 +644,43 @@ export async function heatmapPages(
   q: Omit<HeatmapQuery, 'pattern'>,
 ): Promise<{ pages: PageListEntry[]; suppressed: number; withheldDays: string[] }> {
   const site = await requireCohort(store, q, null);
+  // The site's day rows on the released days, page by page (grouped once, not filtered per page).
   const released = new Set(site.released);
-  const onReleased = <T extends { day: number }>(rows: readonly T[]) =>
-    rows.filter((r) => released.has(r.day));
-  const byPage = <T extends { pattern: string; day: number }>(rows: readonly T[], pattern: string) =>
-    onReleased(rows.filter((r) => r.pattern === pattern));
-  const pageOk = (pattern: string) =>
-    cohortDays(
-      byPage(site.segment, pattern),
-      site.coarser.map((rows) => byPage(rows, pattern)),
-      q.devices,
-      q.minCohort,
-      site.families.map((f) => ({
-        ...f,
-        parent: byPage(f.parent, pattern),
-        members: byPage(f.members, pattern),
-      })),
-    ).withheld.length === 0;
+  type PageRows = SignalRows & {
+    segment: DayCohort[];
+    coarser: DayCohort[][];
+    families: Array<SegmentFamily & { parent: DayCohort[]; members: DayCohort[] }>;
+  };
+  const pages = new Map<string, PageRows>();
+  const of = (pattern: string): PageRows => {
+    let rows = pages.get(pattern);
+    if (!rows) {
+      rows = {
+        segment: [],
+        coarser: site.coarser.map(() => []),
+        families: site.families.map((f) => ({ ...f, parent: [], members: [] })),
+      };
+      pages.set(pattern, rows);
+    }
+    return rows;
+  };
+  const group = (list: readonly DayCohort[], into: (rows: PageRows) => DayCohort[] | undefined) => {
+    for (const r of list) if (released.has(r.day)) into(of(r.pattern))?.push(r);
+  };
+  group(site.segment, (p) => p.segment);
+  site.coarser.forEach((list, i) => {
+    group(list, (p) => p.coarser[i]);
+  });
+  site.families.forEach((f, i) => {
+    group(f.parent, (p) => p.families[i]?.parent);
+    group(f.members, (p) => p.families[i]?.members);
+  });
+  const pageOk = (pattern: string) => {
+    const rows = of(pattern);
+    return (
+      cohortDays(rows.segment, rows.coarser, q.devices, q.minCohort, rows.families).withheld.length === 0
+    );
+  };
   const rows = await store.heatmaps.pages(q.siteId, selectionOf(q, site));
   const { shown, suppressed } = kAnonymous(rows, (r) => (pageOk(r.pattern) ? r.sessions : 0), q.k);
   return {
@@ -663,8 +690,8 @@ export async function heatmapPages(
         views: r.views,
         sessions: r.sessions,
         clicks: r.clicks,
-        rage: r.rage,
-        dead: r.dead,
+        // Rage and dead clicks k-anonymous on their own, part by part, with the rests and sums.
+        ...pageSignals(of(r.pattern), r.pattern, site.released, q.devices, q.k, q.minCohort),
       }))
       .sort((a, b) => b.views - a.views || b.clicks - a.clicks || a.pattern.localeCompare(b.pattern)),
     suppressed,

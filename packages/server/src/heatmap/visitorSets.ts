@@ -33,6 +33,9 @@ export const ELEMENT_VISITOR_PARTS = {
   grid: 16,
 } as const;
 
+/** Part indexes of a page total's rage and dead clicks (`heatmap_totals.signal_visitors`). */
+export const PAGE_SIGNAL_VISITOR_PARTS = { rage: 0, dead: 1 } as const;
+
 /** Part offsets of a click tile's row: page cell `i` is `clicks + i`, `rage + i`, `dead + i`. */
 export const CLICK_TILE_VISITOR_PARTS = { clicks: 0, rage: 256, dead: 512 } as const;
 

@@ -434,6 +434,84 @@ describe.each(await storeBackends())('heatmap cohort on visitors: $name', (backe
     const team = await planted({ free: 6, pro: 6, team: 2 }, 0);
     expect(await ofX(team, free)).toEqual(withheld);
     expect(await ofX(team, { tag: ['plan', 'team'] })).toEqual(withheld);
+
+    // The page's rage and dead clicks (page list, click heatmap totals) are summed the same way.
+    const signals = async (s: SiteRecord, filter: SegmentFilter) => {
+      const [pages, clicks] = await Promise.all([
+        heatmapPages(store, query(s, { filter })),
+        clickHeatmap(store, query(s, { filter })),
+      ]);
+      const page = pages.pages.find((p) => p.pattern === '/');
+      return {
+        list: page && [page.rage, page.dead],
+        totals: clicks && [clicks.totals.rage, clicks.totals.dead],
+      };
+    };
+    expect(await signals(one, {})).toEqual({ list: [13, 13], totals: [13, 13] });
+    expect(await signals(one, free)).toEqual({ list: [0, 0], totals: [0, 0] });
+    expect(await signals(one, pro)).toEqual({ list: [0, 0], totals: [0, 0] });
+    expect(await signals(none, free)).toEqual({ list: [6, 6], totals: [6, 6] });
+  });
+
+  it("keeps a page's rage and dead clicks (page list, click heatmap totals) k-anonymous on their own, part by part and against the rest", async () => {
+    // 24 visitors click Y; `rage` of them (bits 0…) rage-click X, `dead` of them dead-click it, on
+    // `day`; plan=pro tags the first `pro` of them.
+    const page = async (
+      rows: Array<{ day: number; n: number; rage: number; dead: number; pro?: number }>,
+    ) => {
+      const s = await site();
+      await add(
+        s,
+        rows.flatMap(({ day, n, rage, dead, pro = 0 }) =>
+          Array.from(
+            { length: n },
+            (_, v): Session => ({
+              bit: day * 100 + v,
+              day: DAY + day,
+              tags: v < pro ? [['plan', 'pro']] : [],
+              events: (t) => [
+                clickEvent(t + 100, { el: Y, x: 700, y: 700 }),
+                ...(v < rage || v < dead
+                  ? [clickEvent(t + 200, { el: X, x: 10, y: 10, rage: v < rage, dead: v < dead })]
+                  : []),
+              ],
+            }),
+          ),
+        ),
+      );
+      return s;
+    };
+    const signals = async (s: SiteRecord, over: Partial<HeatmapQuery> = {}) => {
+      const [pages, clicks] = await Promise.all([
+        heatmapPages(store, query(s, over)),
+        clickHeatmap(store, query(s, over)),
+      ]);
+      const p = pages.pages.find((r) => r.pattern === '/');
+      return { list: p && [p.rage, p.dead], totals: clicks && [clicks.totals.rage, clicks.totals.dead] };
+    };
+    // One visitor's rage and dead clicks on a page of 24: withheld; five visitors' rage: shown.
+    expect(await signals(await page([{ day: 0, n: 24, rage: 1, dead: 1 }]))).toEqual({
+      list: [0, 0],
+      totals: [0, 0],
+    });
+    expect(await signals(await page([{ day: 0, n: 24, rage: 5, dead: 4 }]))).toEqual({
+      list: [5, 0],
+      totals: [5, 0],
+    });
+    // Per day: a second day with one visitor's rage adds nothing to a range.
+    const twoDays = await page([
+      { day: 0, n: 24, rage: 5, dead: 0 },
+      { day: 1, n: 24, rage: 1, dead: 0 },
+    ]);
+    expect(await signals(twoDays, { toDay: DAY + 1 })).toEqual({ list: [5, 0], totals: [5, 0] });
+    // Against the rest: plan=pro holds the first 22 visitors, all of them rage-clicked, and one
+    // untagged visitor did too (the whole minus plan=pro is that one): withheld from plan=pro.
+    const rest = await page([{ day: 0, n: 44, rage: 23, dead: 0, pro: 22 }]);
+    expect(await signals(rest)).toEqual({ list: [23, 0], totals: [23, 0] });
+    expect(await signals(rest, { filter: { tag: ['plan', 'pro'] } })).toEqual({
+      list: [0, 0],
+      totals: [0, 0],
+    });
   });
 
   it("checks the rest element by element: a segment's figure and its parent's each with k, their difference 1..k-1 visitors, is withheld from the segment", async () => {

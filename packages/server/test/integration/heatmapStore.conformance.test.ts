@@ -38,14 +38,31 @@ const parsed = (events: ReturnType<typeof clickEvent>[]): ParsedHeatmapEvent[] =
 /** One session's clicks as the ingest step writes them. */
 function sessionWrite(
   path: string,
-  clicks: Array<{ x: number; y: number; el?: string; rx?: number; ry?: number }>,
+  clicks: Array<{
+    x: number;
+    y: number;
+    el?: string;
+    rx?: number;
+    ry?: number;
+    rage?: boolean;
+    dead?: boolean;
+  }>,
   segments: string[] = segmentKeysOf({ visitor: 'new', referrer: 'direct', region: null, tags: [] }),
 ) {
   const deltas = collectDeltas(
     parsed([
       viewEvent(T, { path }),
       ...clicks.map((c, i) =>
-        clickEvent(T + i, { path, el: c.el ?? EL, x: c.x, y: c.y, rx: c.rx ?? 0.5, ry: c.ry ?? 0.5 }),
+        clickEvent(T + i, {
+          path,
+          el: c.el ?? EL,
+          x: c.x,
+          y: c.y,
+          rx: c.rx ?? 0.5,
+          ry: c.ry ?? 0.5,
+          rage: c.rage ?? false,
+          dead: c.dead ?? false,
+        }),
       ),
     ]),
     { pagePatterns: [], seen: new SeenSet() },
@@ -91,13 +108,23 @@ describe.each(await storeBackends())('heatmap store: $name', (backend) => {
       policy: DEFAULT_PRIVACY_POLICY,
       createdAt: T,
     });
-    const write = (visitorBit: number) => ({ ...sessionWrite('/visitors', [{ x: 1, y: 1 }]), visitorBit });
-    await store.heatmaps.addAggregates(own.id, [write(7), write(8)], T);
-    await store.heatmaps.addAggregates(own.id, [write(7), write(4095)], T);
-    await store.heatmaps.addAggregates(own.id, [sessionWrite('/visitors', [{ x: 1, y: 1 }])], T);
+    // Visitor 7 rage-clicks in two sessions, 4095 dead-clicks: the page's rage and dead visitors.
+    const write = (visitorBit: number, signal: { rage?: boolean; dead?: boolean } = {}) => ({
+      ...sessionWrite('/visitors', [{ x: 1, y: 1, ...signal }]),
+      visitorBit,
+    });
+    await store.heatmaps.addAggregates(own.id, [write(7, { rage: true }), write(8)], T);
+    await store.heatmaps.addAggregates(own.id, [write(7, { rage: true }), write(4095, { dead: true })], T);
+    await store.heatmaps.addAggregates(own.id, [sessionWrite('/visitors', [{ x: 1, y: 1, rage: true }])], T);
     const days = { devices: ['desktop'] as const, segment: segmentKey({}), days: [DAY - 1, DAY, DAY + 1] };
     const rows = await store.heatmaps.dayCohorts(own.id, '/visitors', days);
-    expect(rows.map((r) => ({ ...r, visitors: visitorCount(r.visitors) }))).toEqual([
+    expect(
+      rows.map((r) => ({
+        ...r,
+        visitors: visitorCount(r.visitors),
+        signalVisitors: [...r.signalVisitors].map(([part, bits]) => [part, [...bits]]),
+      })),
+    ).toEqual([
       {
         pattern: '/visitors',
         segment: segmentKey({}),
@@ -105,6 +132,12 @@ describe.each(await storeBackends())('heatmap store: $name', (backend) => {
         day: DAY,
         sessions: 5,
         visitors: 3,
+        rage: 3,
+        dead: 1,
+        signalVisitors: [
+          [0, [7]],
+          [1, [4095]],
+        ],
       },
     ]);
     // The rows of every key of one dimension, by prefix (the values of a tag key).

@@ -36,6 +36,10 @@ export interface DayCohort {
   sessions: number;
   /** `visitorBitmap.ts`; empty for rows written before visitors were counted. */
   visitors: Uint8Array;
+  /** The page's rage and dead clicks of the part, and their visitors (`PAGE_SIGNAL_VISITOR_PARTS`). */
+  rage: number;
+  dead: number;
+  signalVisitors: VisitorSets;
 }
 
 /** One UTC day (a level-0 bucket) of one device class: the part k and the minimum cohort hold on. */

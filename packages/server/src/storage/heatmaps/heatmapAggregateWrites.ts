@@ -50,6 +50,8 @@ interface TotalsAcc {
   visitors: Uint8Array;
   /** Scroll-depth bin → visitors (`visitorSets.ts`). */
   scrollVisitors: VisitorSets;
+  /** Rage and dead clicks → visitors (`PAGE_SIGNAL_VISITOR_PARTS`). */
+  signalVisitors: VisitorSets;
 }
 interface ElementAcc {
   key: Key & { element_id: number };
@@ -237,11 +239,15 @@ export function heatmapAggregateWriter(dialect: Dialect) {
               scroll: addCounts(new Map(), d.scroll),
               visitors: emptyVisitorBitmap(),
               scrollVisitors: new Map(),
+              signalVisitors: new Map(),
             };
             totals.set(ks, acc);
           }
           if (visitorBit !== undefined && visitorBit !== null) setVisitorBit(acc.visitors, visitorBit);
-          if (who) mergeVisitorSets(acc.scrollVisitors, who.scroll);
+          if (who) {
+            mergeVisitorSets(acc.scrollVisitors, who.scroll);
+            mergeVisitorSets(acc.signalVisitors, who.signals);
+          }
           for (const [path, e] of d.elements) {
             const element_id = elementOf(page_id, path);
             const eks = keyString(key, element_id);
@@ -351,9 +357,12 @@ async function writeTotals(trx: Kysely<Database>, accs: TotalsAcc[]): Promise<vo
       scroll_visitors: encodeVisitorSets(
         decodeVisitorSets(old?.scroll_visitors, mergeVisitorSets(new Map(), a.scrollVisitors)),
       ),
+      signal_visitors: encodeVisitorSets(
+        decodeVisitorSets(old?.signal_visitors, mergeVisitorSets(new Map(), a.signalVisitors)),
+      ),
     } satisfies Database['heatmap_totals'];
   });
-  for (const group of chunks(values, Math.floor(MAX_PARAMS_PER_STATEMENT / 15))) {
+  for (const group of chunks(values, Math.floor(MAX_PARAMS_PER_STATEMENT / 16))) {
     await trx
       .insertInto('heatmap_totals')
       .values(group)
@@ -370,6 +379,7 @@ async function writeTotals(trx: Kysely<Database>, accs: TotalsAcc[]): Promise<vo
           scroll: eb.ref('excluded.scroll'),
           visitors: eb.ref('excluded.visitors'),
           scroll_visitors: eb.ref('excluded.scroll_visitors'),
+          signal_visitors: eb.ref('excluded.signal_visitors'),
         })),
       )
       .execute();

@@ -268,7 +268,17 @@ export function heatmapReads(db: Kysely<Database>): ReadParts {
       let query = db
         .selectFrom('heatmap_totals as t')
         .innerJoin('heatmap_pages as p', 'p.id', 't.page_id')
-        .select(['p.pattern', 't.segment', 't.device', 't.bucket', 't.sessions', 't.visitors'])
+        .select([
+          'p.pattern',
+          't.segment',
+          't.device',
+          't.bucket',
+          't.sessions',
+          't.visitors',
+          't.rage',
+          't.dead',
+          't.signal_visitors',
+        ])
         .where('p.site_id', '=', siteId)
         .where('t.device', 'in', [...sel.devices])
         .where(
@@ -292,6 +302,9 @@ export function heatmapReads(db: Kysely<Database>): ReadParts {
           day: bucketOfId(Number(r.bucket)).startDay,
           sessions: Number(r.sessions),
           visitors: decodeVisitorBitmap(r.visitors),
+          rage: Number(r.rage),
+          dead: Number(r.dead),
+          signalVisitors: decodeVisitorSets(r.signal_visitors),
         }),
       );
     },

@@ -54,6 +54,8 @@ export interface HeatmapTotalsTable extends AggregateKey {
   visitors: Buffer | null;
   /** Scroll-depth bin → distinct visitors (`visitorSets.ts`); null before migration 020 or without any. */
   scroll_visitors: Buffer | null;
+  /** Rage (part 0) and dead (part 1) clicks → distinct visitors (`visitorSets.ts`); null before migration 022 or without any. */
+  signal_visitors: Buffer | null;
 }
 
 /**

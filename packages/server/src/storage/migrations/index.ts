@@ -19,6 +19,7 @@ import { privacyDropHours } from './018_privacy_drop_hours.js';
 import { sessionFunnels } from './019_session_funnels.js';
 import { heatmapPartVisitors } from './020_heatmap_part_visitors.js';
 import { sessionFunnelSources } from './021_session_funnel_sources.js';
+import { heatmapSignalVisitors } from './022_heatmap_signal_visitors.js';
 import type { Migration } from './Migration.js';
 
 /**
@@ -47,6 +48,7 @@ export const MIGRATIONS: readonly Migration[] = [
   sessionFunnels,
   heatmapPartVisitors,
   sessionFunnelSources,
+  heatmapSignalVisitors,
 ];
 
 /** The schema version this build of Veil expects. */
