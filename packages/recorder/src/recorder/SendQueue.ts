@@ -17,10 +17,11 @@ export interface Transport {
 }
 
 /**
- * After a failed attempt (a shed 503, a network error) this recent, a batch handed to `sendBeacon`
- * is kept too, for this page to send again or the next page to resend: a beacon gets no answer,
- * and a server that was refusing batches moments ago may refuse the beacon as well. The server
- * acknowledges a (session, seq) it already holds as a duplicate.
+ * After a failed attempt (a shed 503, a network error) this recent, or while an attempt has no
+ * answer yet, a batch handed to `sendBeacon` is kept too, for this page to send again or the next
+ * page to resend: a beacon gets no answer, and a server that was refusing batches moments ago (or
+ * is about to refuse the one in flight) may refuse the beacon as well. The server acknowledges a
+ * (session, seq) it already holds as a duplicate.
  */
 export const DOUBTFUL_BEACON_MS = 60_000;
 
@@ -64,6 +65,11 @@ interface Entry {
   attempts: number;
   /** Not sent before this time (ms). */
   notBefore: number;
+  /**
+   * Handed to `sendBeacon` and kept in doubt since: not beaconed again by the next hide (a page
+   * going away fires `pagehide` and `visibilitychange`), only after a real attempt failed again.
+   */
+  beaconed?: boolean;
 }
 
 /**
@@ -119,17 +125,27 @@ export class SendQueue {
    * For a page going away: hands every waiting batch, then `extra`, to `sendBeacon` in order and
    * stops at the first refusal (the browser's quota is shared). Returns what is still unsent,
    * the batch in flight included, for the caller to persist; within `DOUBTFUL_BEACON_MS` of a
-   * failed attempt the beaconed batches too (sent again later, a duplicate if the beacon arrived).
+   * failed attempt, or while an attempt has no answer yet, the beaconed batches too (sent again
+   * later, a duplicate if the beacon arrived). A batch kept so is not beaconed again by the next
+   * hide.
    */
   beaconAll(extra: readonly OutgoingBatch[]): OutgoingBatch[] {
     if (this.stopped) return [];
     this.clearTimer();
     const waiting: Entry[] = [...this.items, ...extra.map((batch) => ({ batch, attempts: 0, notBefore: 0 }))];
     const now = this.options.clock.now();
-    const doubtful = this.lastRetryAt !== null && now - this.lastRetryAt < DOUBTFUL_BEACON_MS;
+    // A recent failure, or an attempt still without an answer (it may yet be shed): doubt beacons.
+    const doubtful =
+      this.inFlight !== null || (this.lastRetryAt !== null && now - this.lastRetryAt < DOUBTFUL_BEACON_MS);
     const kept: Entry[] = [];
     let refused = false;
     for (const entry of waiting) {
+      if (entry.beaconed) {
+        // Beaconed by the hide just before and still in doubt: the browser's quota is better left
+        // to what no beacon carried yet.
+        kept.push(entry);
+        continue;
+      }
       if (!refused) {
         let ok = false;
         try {
@@ -140,7 +156,10 @@ export class SendQueue {
         if (ok) {
           this.stats.beaconed++;
           // The server was refusing batches moments ago: the beacon may be refused unseen.
-          if (doubtful) kept.push(entry);
+          if (doubtful) {
+            entry.beaconed = true;
+            kept.push(entry);
+          }
           continue;
         }
         refused = true;
@@ -205,6 +224,8 @@ export class SendQueue {
       this.stats.retries++;
       this.lastRetryAt = this.options.clock.now();
       entry.attempts++;
+      // Refused again: a later page hide beacons it once more.
+      entry.beaconed = false;
       const delay = outcome.afterMs ?? backoffDelay(entry.attempts, this.options.random());
       entry.notBefore = this.options.clock.now() + delay;
       this.items.unshift(entry);

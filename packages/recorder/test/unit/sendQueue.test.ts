@@ -222,12 +222,59 @@ describe('SendQueue', () => {
     queue.enqueue(batch(1));
     const unsent = queue.beaconAll([batch(2), batch(3), batch(4)]);
     expect(t.beacons).toEqual([1, 2, 3]);
-    expect(unsent.map((b) => b.seq)).toEqual([0, 3, 4]);
+    // seq 0 has no answer yet (it may still be shed), so what was beaconed behind it is kept too.
+    expect(unsent.map((b) => b.seq)).toEqual([0, 1, 2, 3, 4]);
     expect(queue.stats.beaconed).toBe(2);
     release({ kind: 'ack' });
     await settle();
-    // The page stayed (bfcache, tab switch): what the beacon refused is sent normally.
-    expect(t.sends).toEqual([0, 3, 4]);
+    // The page stayed (bfcache, tab switch): what is still in doubt or was refused is sent normally.
+    expect(t.sends).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('leaving while the first attempt has no answer keeps what it beacons (the server may shed them all)', async () => {
+    // seq 0 is in flight on a busy server when the visitor leaves; the server sheds it and the beacons.
+    const t = scriptedTransport();
+    let release: (o: SendOutcome) => void = () => {};
+    t.transport.send = (b) => {
+      t.sends.push(b.seq);
+      return b.seq === 0 && t.sends.length === 1
+        ? new Promise((resolve) => (release = resolve))
+        : Promise.resolve({ kind: 'ack' });
+    };
+    const { queue, clock } = setup(t);
+    queue.enqueue(batch(0));
+    queue.enqueue(batch(1));
+    const unsent = queue.beaconAll([batch(2)]);
+    expect(t.beacons).toEqual([1, 2]);
+    expect(unsent.map((b) => b.seq)).toEqual([0, 1, 2]);
+    // Answered now: shed. The page stayed, so all three go again, in order.
+    release({ kind: 'retry', afterMs: 1_000 });
+    await settle();
+    clock.advance(1_000);
+    await settle();
+    expect(t.sends).toEqual([0, 0, 1, 2]);
+    expect(queue.pending).toEqual([]);
+  });
+
+  it('a page going away beacons each batch in doubt once, not again at the second hide event', async () => {
+    // pagehide then visibilitychange: two beaconAll calls moments apart, after a shed seq 0.
+    const t = scriptedTransport([
+      { kind: 'retry', afterMs: 5_000 },
+      { kind: 'retry', afterMs: 5_000 },
+    ]);
+    const { queue, clock } = setup(t);
+    queue.enqueue(batch(0));
+    await settle();
+    expect(queue.beaconAll([batch(1)]).map((b) => b.seq)).toEqual([0, 1]);
+    expect(queue.beaconAll([batch(2)]).map((b) => b.seq)).toEqual([0, 1, 2]);
+    expect(t.beacons).toEqual([0, 1, 2]);
+    expect(queue.stats.beaconed).toBe(3);
+    // The page stayed; seq 0 is refused again: a later hide beacons it once more (1 and 2 wait behind it).
+    clock.advance(5_000);
+    await settle();
+    expect(t.sends).toEqual([0, 0]);
+    expect(queue.beaconAll([]).map((b) => b.seq)).toEqual([0, 1, 2]);
+    expect(t.beacons).toEqual([0, 1, 2, 0]);
   });
 
   it('after a shed batch keeps what it beacons, for the next page to resend (a beacon gets no answer)', async () => {
