@@ -7,8 +7,10 @@ export interface EncodedBody {
 }
 
 /**
- * gzip through the browser's `CompressionStream` (off the main thread); plain JSON when the
- * browser has none or compression fails. The server recognises gzip by its magic bytes.
+ * gzip through the browser's `CompressionStream`, on the calling thread (Chromium compresses on
+ * it: the recorder calls this in its worker, `compressionWorker.ts`, and here only without one);
+ * plain JSON when the browser has none or compression fails. The server recognises gzip by its
+ * magic bytes.
  */
 export async function encodeBody(json: string): Promise<EncodedBody> {
   if (typeof CompressionStream === 'function') {

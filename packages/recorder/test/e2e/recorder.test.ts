@@ -334,3 +334,81 @@ describe('recorder in Chromium on a document still loading', () => {
     }
   });
 });
+
+describe('recorder in Chromium: batch compression', () => {
+  /** Counts workers the page constructs (the recorder's compression worker is the only one). */
+  const countWorkers = () => {
+    const w = window as unknown as { Worker: typeof Worker; __workers: number };
+    const Native = w.Worker;
+    w.__workers = 0;
+    w.Worker = function (this: unknown, url: string | URL, options?: WorkerOptions) {
+      w.__workers++;
+      return new Native(url, options);
+    } as unknown as typeof Worker;
+  };
+
+  /** Consent, some typing and two flushes; the batches this page sent. */
+  async function recordPage(path: string, violations: string[]) {
+    const context = await browser.newContext();
+    try {
+      await context.addInitScript(countWorkers);
+      const page = await context.newPage();
+      page.on('console', (m) => {
+        if (m.text().includes('Content Security Policy')) violations.push(m.text());
+      });
+      const from = server.batches().length;
+      await page.goto(`${server.pageOrigin}/pages/${path}`);
+      await page.waitForFunction(() => (window as { veil?: { loaded?: boolean } }).veil?.loaded === true);
+      const veil = (...args: unknown[]) =>
+        page.evaluate((a) => (window as unknown as { veil: (...x: unknown[]) => void }).veil(...a), args);
+      await veil('consent', { analytics: true });
+      await waitFor(() => server.requests.some((r) => r.path === '/r/v1/recorder.js'), 'the recorder');
+      await page.waitForFunction(
+        () => typeof (window as { veil?: { chunk?: unknown } }).veil?.chunk === 'function',
+      );
+      await veil('flush');
+      await waitFor(() => server.batches().length > from, 'a first batch');
+      await page.locator('h1').click();
+      await veil('flush');
+      await waitFor(() => server.batches().length > from + 1, 'a second batch');
+      const workers = await page.evaluate(() => (window as unknown as { __workers: number }).__workers);
+      return { batches: server.batches().slice(from), workers };
+    } finally {
+      await context.close();
+    }
+  }
+
+  it('gzips batches in one worker; they decode to the page, in sequence', async () => {
+    const violations: string[] = [];
+    const { batches, workers } = await recordPage('thanks.html', violations);
+    expect(workers).toBe(1);
+    expect(violations).toEqual([]);
+    expect(batches.every((b) => b.gzip)).toBe(true);
+    const seqs = batches.map((b) => b.batch.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    const events = batches.flatMap((b) => b.batch.events);
+    expect(JSON.stringify(events.filter((e) => e.type === EventType.FullSnapshot))).toContain('Thank you');
+    expect(
+      events.some(
+        (e) =>
+          e.type === EventType.IncrementalSnapshot &&
+          (e.data as { source?: number }).source === IncrementalSource.MouseInteraction,
+      ),
+    ).toBe(true);
+  });
+
+  it('on a site whose CSP refuses workers, gzips on the main thread: every batch arrives', async () => {
+    const violations: string[] = [];
+    const { batches, workers } = await recordPage('csp-no-workers.html', violations);
+    // The worker was tried once and refused by the page's CSP…
+    expect(workers).toBe(1);
+    expect(violations.some((v) => v.includes("worker-src 'none'"))).toBe(true);
+    // …and the batches came all the same, gzipped, complete.
+    expect(batches.length).toBeGreaterThanOrEqual(2);
+    expect(batches.every((b) => b.gzip)).toBe(true);
+    const events = batches.flatMap((b) => b.batch.events);
+    expect(JSON.stringify(events.filter((e) => e.type === EventType.FullSnapshot))).toContain(
+      'Batches are gzipped on the main thread here.',
+    );
+  });
+});
