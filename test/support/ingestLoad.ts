@@ -69,6 +69,11 @@ export interface LoadReport {
   wireBytes: number;
   seconds: number;
   latencyMs: { p50: number; p99: number; max: number };
+  /**
+   * CPU seconds this load process used while sending (user + system): on a machine whose cores it
+   * shares with the server, CPU the server could not use.
+   */
+  cpuSeconds: number;
 }
 
 interface Body {
@@ -131,6 +136,7 @@ export async function runLoad(config: LoadConfig, log: (msg: string) => void): P
     wireBytes: 0,
     seconds: 0,
     latencyMs: { p50: 0, p99: 0, max: 0 },
+    cpuSeconds: 0,
   };
   const latencies: number[] = [];
   let stopping = false;
@@ -140,6 +146,7 @@ export async function runLoad(config: LoadConfig, log: (msg: string) => void): P
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   const started = performance.now();
+  const cpuAtStart = process.cpuUsage();
   if (config.seconds > 0) setTimeout(stop, config.seconds * 1000).unref();
 
   const send = (
@@ -239,6 +246,8 @@ export async function runLoad(config: LoadConfig, log: (msg: string) => void): P
   clearInterval(progress);
   agent.destroy();
   report.seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuAtStart);
+  report.cpuSeconds = (cpu.user + cpu.system) / 1e6;
   latencies.sort((a, b) => a - b);
   report.latencyMs = {
     p50: percentile(latencies, 50),
