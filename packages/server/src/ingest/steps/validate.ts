@@ -11,8 +11,9 @@ import { gunzipBody } from '../gunzipBody.js';
 import { jsonNestsDeeperThan, MAX_BATCH_NESTING_DEPTH } from '../jsonNesting.js';
 
 /**
- * Output chunk of one gunzip step on the thread pool. zlib's default (16 KiB) takes a thousand
- * round trips through a busy event loop to reach the 16 MiB limit, so a bomb took seconds to refuse.
+ * Largest output chunk of one inflate step (`gunzipBody` inflates synchronously; with zlib's
+ * default of 16 KiB a 16 MiB bomb took a thousand steps, each a round trip through the thread pool
+ * and a busy event loop while inflate was asynchronous, so it took seconds to refuse).
  */
 const GUNZIP_CHUNK_BYTES = 1024 * 1024;
 
