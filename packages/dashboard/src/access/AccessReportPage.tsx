@@ -1,19 +1,62 @@
 import { useMemo, useState } from 'react';
 import { useAuth } from '../auth/AuthContext';
+import { authApi } from '../auth/authApi';
 import { ErrorNotice, Loading } from '../components/ErrorNotice';
 import { PageHeading } from '../components/PageHeading';
 import { formatDateTime } from '../format/dateTime';
 import { useResource } from '../hooks/useResource';
+import { sitesApi } from '../sites/sitesApi';
 import { accessApi } from './accessApi';
 
-/** Who watched what, and why: every raw replay grant with its purpose and ticket, per person. */
+/**
+ * Who watched what, and why: every raw replay grant with its purpose and ticket, per person.
+ *
+ * A user of every site reads the instance-wide report (the site picker narrows it). A user
+ * restricted to sites may not (the server answers 403): it picks one of its sites and reads that
+ * site's report (`/sites/{siteKey}/access-report`), whose totals count that site's grants only.
+ */
 export function AccessReportPage() {
   const { api } = useAuth();
+  // The user's sites as the server holds them now (an administrator may have changed them).
+  const [me, reloadMe] = useResource('me', (signal) => authApi(api).whoAmI(signal));
+  if (me.status === 'loading') return <Loading label="Loading the report…" />;
+  if (me.status === 'error')
+    return (
+      <ErrorNotice
+        error={me.error}
+        title="Could not load your sites"
+        onRetry={reloadMe}
+        testId="access-report-error"
+      />
+    );
+  return <AccessReport scope={me.data?.sites ?? 'all'} />;
+}
+
+/** The report for a user of every site (`all`) or of these site ids. */
+function AccessReport({ scope }: { scope: 'all' | readonly string[] }) {
+  const { api } = useAuth();
+  const perSite = scope !== 'all';
+  const heldSites = scope === 'all' ? 0 : scope.length;
   const access = useMemo(() => accessApi(api), [api]);
-  const [user, setUser] = useState('');
-  const [report, reload] = useResource(`access-report/${user}`, (signal) =>
-    access.accessReport(user, signal),
+  const [sites, reloadSites] = useResource('access-report/sites', (signal) => sitesApi(api).list(signal));
+  const siteChoices = useMemo(
+    () =>
+      sites.status === 'ready'
+        ? [...sites.data].sort((a, b) => a.name.localeCompare(b.name) || a.siteKey.localeCompare(b.siteKey))
+        : [],
+    [sites],
   );
+  const [user, setUser] = useState('');
+  const [chosenSite, setChosenSite] = useState('');
+  // A user restricted to sites always reads one of them: the chosen one, else the first it holds.
+  const siteKey = perSite ? chosenSite || (siteChoices[0]?.siteKey ?? '') : chosenSite;
+  const [report, reload] = useResource(`access-report/${perSite}/${siteKey}/${user}`, (signal) =>
+    // No site to read yet (the user's sites are loading, failed to load, or are none).
+    perSite && siteKey === ''
+      ? Promise.resolve(null)
+      : access.accessReport({ user, siteKey }, perSite, signal),
+  );
+  const ready = report.status === 'ready' ? report.data : null;
 
   return (
     <>
@@ -21,6 +64,41 @@ export function AccessReportPage() {
         title="Access report"
         description="Who watched which raw recording, and why. Each line is one purpose-bound grant, also recorded in the audit log."
       />
+      {perSite && (
+        <p className="notice" data-testid="access-report-scope-note">
+          Your account is restricted to {heldSites === 1 ? 'one site' : `${heldSites} sites`}: the report
+          shows the raw replays of the chosen site, and each person's total counts that site's only.
+        </p>
+      )}
+      {sites.status === 'error' && (
+        <ErrorNotice
+          error={sites.error}
+          title={perSite ? 'Could not load your sites' : 'Could not load the sites to choose from'}
+          onRetry={reloadSites}
+          testId={perSite ? 'access-report-error' : 'access-report-sites-error'}
+        />
+      )}
+      <div className="card access-card">
+        <div className="form form--row">
+          <div className="field">
+            <label htmlFor="access-report-site">Site</label>
+            <select
+              id="access-report-site"
+              value={siteKey}
+              onChange={(e) => setChosenSite(e.target.value)}
+              disabled={perSite && siteChoices.length === 0}
+              data-testid="access-report-site"
+            >
+              {!perSite && <option value="">Every site</option>}
+              {siteChoices.map((site) => (
+                <option key={site.siteKey} value={site.siteKey}>
+                  {site.name} ({site.siteKey})
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+      </div>
       {report.status === 'loading' && <Loading label="Loading the report…" />}
       {report.status === 'error' && (
         <ErrorNotice
@@ -30,7 +108,10 @@ export function AccessReportPage() {
           testId="access-report-error"
         />
       )}
-      {report.status === 'ready' && (
+      {report.status === 'ready' && ready === null && (
+        <NoSite status={sites.status} count={siteChoices.length} />
+      )}
+      {ready && (
         <>
           <section className="card access-card" aria-labelledby="totals-title">
             <div className="card__head">
@@ -43,12 +124,12 @@ export function AccessReportPage() {
                 </button>
               )}
             </div>
-            {report.data.totals.length === 0 ? (
+            {ready.totals.length === 0 ? (
               <p className="muted">Nobody has opened a raw replay.</p>
             ) : (
               <ul className="plain-list" data-testid="access-totals">
-                {report.data.totals.map((t) => (
-                  <li key={`${t.actor.type}:${t.actor.id}`}>
+                {ready.totals.map((t) => (
+                  <li key={`${t.actor.type}:${t.actor.id}`} data-testid="access-total">
                     {t.actor.type === 'user' ? (
                       <button type="button" className="link-button" onClick={() => setUser(t.actor.id)}>
                         {t.actor.label}
@@ -79,8 +160,8 @@ export function AccessReportPage() {
                   </tr>
                 </thead>
                 <tbody>
-                  {report.data.grants.map((g) => (
-                    <tr key={g.id} data-testid="access-grant">
+                  {ready.grants.map((g) => (
+                    <tr key={g.id} data-testid="access-grant" data-site={g.siteKey ?? undefined}>
                       <td>{formatDateTime(g.at)}</td>
                       <td>{g.actor.label}</td>
                       <td>
@@ -98,5 +179,17 @@ export function AccessReportPage() {
         </>
       )}
     </>
+  );
+}
+
+/** Why a user restricted to sites sees no report yet: its sites are loading, failed, or are none. */
+function NoSite({ status, count }: { status: 'loading' | 'ready' | 'error'; count: number }) {
+  if (status === 'loading') return <Loading label="Loading your sites…" />;
+  if (status === 'error' || count > 0) return null;
+  return (
+    <p className="muted" data-testid="access-report-no-site">
+      You hold no site, so there is no access report for you to read. An administrator can give you sites on
+      the Users page.
+    </p>
   );
 }

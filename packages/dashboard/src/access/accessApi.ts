@@ -72,6 +72,23 @@ export function auditPagePath(filters: AuditFilterForm, before: number | null, p
   return `/sites/${encodeURIComponent(filters.siteKey.trim())}/audit?${params.toString()}`;
 }
 
+/**
+ * Where the access report is read: the instance-wide report (`/audit/access-report`, `siteKey` a
+ * filter, empty for every site) for a user of every site, or one site's report
+ * (`/sites/{siteKey}/access-report`, the same filters but the site) for a user restricted to
+ * sites, who may not read the instance-wide one.
+ */
+export function accessReportPath(filters: { user: string; siteKey: string }, perSite: boolean): string {
+  const params = new URLSearchParams();
+  if (filters.user) params.set('user', filters.user);
+  const siteKey = filters.siteKey.trim();
+  if (!perSite && siteKey) params.set('siteKey', siteKey);
+  const query = params.toString() ? `?${params.toString()}` : '';
+  return perSite
+    ? `/sites/${encodeURIComponent(siteKey)}/access-report${query}`
+    : `/audit/access-report${query}`;
+}
+
 /** The access-control and audit endpoints of docs/api.md. */
 export function accessApi(api: ApiClient) {
   return {
@@ -127,14 +144,9 @@ export function accessApi(api: ApiClient) {
         method: 'POST',
         body: { ...Object.fromEntries(auditQuery(filters)), format },
       }),
-    accessReport: (user: string, signal?: AbortSignal) =>
-      api.request(
-        `/audit/access-report${user ? `?user=${encodeURIComponent(user)}` : ''}`,
-        decoder(accessReportResponseSchema),
-        {
-          signal,
-        },
-      ),
+    /** The access report; `perSite`: of the site `filters.siteKey` (see {@link accessReportPath}). */
+    accessReport: (filters: { user: string; siteKey: string }, perSite: boolean, signal?: AbortSignal) =>
+      api.request(accessReportPath(filters, perSite), decoder(accessReportResponseSchema), { signal }),
     alerts: (signal?: AbortSignal) =>
       api.request('/alerts/access', decoder(accessAlertListResponseSchema), { signal }).then((b) => b.alerts),
     acknowledgeAlert: (id: string, note: string) =>

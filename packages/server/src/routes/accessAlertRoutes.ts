@@ -17,47 +17,78 @@ export const MAX_RAW_REPLAYS_PER_HOUR = 10_000;
 export async function accessAlertRoutes(app: FastifyInstance): Promise<void> {
   const { store, clock, audit } = app.veil;
 
+  const listQuery = z.object({
+    open: z.enum(['true', 'false']).default('false').describe('only unacknowledged alerts'),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  });
+
+  /**
+   * Alerts newest first, of the sites `siteIds` only (`'all'`: every alert, also one of no site).
+   * Each alert counts one person's raw replays on one site, so a caller holding that site sees all
+   * of it; an alert of a site it lacks, or of no site, it does not see at all (fails closed).
+   */
+  const alertList = async (query: z.infer<typeof listQuery>, siteIds: 'all' | readonly string[]) => {
+    const alerts = await store.accessAlerts.list({
+      unacknowledgedOnly: query.open === 'true',
+      limit: query.limit,
+      siteIds: siteIds === 'all' ? undefined : siteIds,
+    });
+    const visible = alerts.filter(
+      (a) => siteIds === 'all' || (a.siteId !== null && siteIds.includes(a.siteId)),
+    );
+    return {
+      alerts: visible.map((a) => ({
+        id: a.id,
+        kind: a.kind,
+        siteKey: a.siteKey,
+        actor: { userId: a.userId, tokenId: a.apiTokenId, label: a.actorLabel },
+        count: a.count,
+        threshold: a.threshold,
+        windowStart: a.windowStart,
+        createdAt: a.createdAt,
+        acknowledgedAt: a.acknowledgedAt,
+        acknowledgedBy: a.acknowledgedBy,
+        note: a.note,
+      })),
+    };
+  };
+
   addRoute(app, {
     method: 'GET',
     url: '/api/v1/alerts/access',
     permission: 'alerts:read',
     site: 'filtered',
-    querystring: z.object({
-      open: z.enum(['true', 'false']).default('false').describe('only unacknowledged alerts'),
-      limit: z.coerce.number().int().min(1).max(500).default(100),
-    }),
+    querystring: listQuery,
     doc: {
-      summary: 'Access-anomaly alerts, newest first',
+      summary: "Access-anomaly alerts, newest first (of the caller's sites)",
       tags: ['alerts'],
       responses: {
         200: { description: 'Alerts', schema: accessAlertListResponseSchema },
         ...errorResponses(400, 401, 403),
       },
     },
-    handler: async ({ query, request }) => {
-      const principal = requirePrincipal(request);
-      const alerts = await store.accessAlerts.list({
-        unacknowledgedOnly: query.open === 'true',
-        limit: query.limit,
-      });
-      const visible = alerts.filter(
-        (a) => principal.sites === 'all' || (a.siteId !== null && principal.sites.includes(a.siteId)),
-      );
-      return {
-        alerts: visible.map((a) => ({
-          id: a.id,
-          kind: a.kind,
-          siteKey: a.siteKey,
-          actor: { userId: a.userId, tokenId: a.apiTokenId, label: a.actorLabel },
-          count: a.count,
-          threshold: a.threshold,
-          windowStart: a.windowStart,
-          createdAt: a.createdAt,
-          acknowledgedAt: a.acknowledgedAt,
-          acknowledgedBy: a.acknowledgedBy,
-          note: a.note,
-        })),
-      };
+    handler: async ({ query, request }) => alertList(query, requirePrincipal(request).sites),
+  });
+
+  addRoute(app, {
+    method: 'GET',
+    url: '/api/v1/sites/:siteKey/access-alerts',
+    permission: 'alerts:read',
+    site: 'siteKey',
+    params: siteKeyParams,
+    querystring: listQuery,
+    doc: {
+      summary: "This site's access-anomaly alerts, newest first",
+      tags: ['alerts'],
+      responses: {
+        200: { description: "The site's alerts", schema: accessAlertListResponseSchema },
+        ...errorResponses(400, 401, 403, 404),
+      },
+    },
+    handler: async ({ params, query }) => {
+      const site = await store.sites.findByKey(params.siteKey);
+      if (!site) throw new VeilError('not_found', 'no site has this key');
+      return alertList(query, [site.id]);
     },
   });
 

@@ -216,19 +216,57 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
     },
   });
 
+  const accessReportQuery = z.object({
+    user: z.string().max(100).optional().describe('a user id'),
+    token: z.string().max(100).optional().describe('an API token id'),
+    siteKey: z.string().max(64).optional(),
+    from: ms.optional(),
+    to: ms.optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(200),
+  });
+
+  /**
+   * The access report under the query's filters: raw replay grants (newest first) of the site
+   * `siteId` (every site when undefined) and each person's total over those grants.
+   */
+  const accessReport = async (query: Omit<z.infer<typeof accessReportQuery>, 'siteKey'>, siteId?: string) => {
+    const grants = await store.replayGrants.list({
+      userId: query.user,
+      apiTokenId: query.token,
+      siteId,
+      from: query.from,
+      to: query.to,
+      limit: query.limit,
+    });
+    const siteKeys = new Map((await store.sites.list()).map((s) => [s.id, s.siteKey]));
+    const rows = grants.map((g) => ({
+      id: g.id,
+      actor: g.userId
+        ? { type: 'user' as const, id: g.userId, label: g.actorLabel }
+        : { type: 'token' as const, id: g.apiTokenId ?? '', label: g.actorLabel },
+      sessionId: g.sessionId,
+      siteKey: g.siteId ? (siteKeys.get(g.siteId) ?? null) : null,
+      purpose: g.purpose,
+      ticket: g.ticket,
+      at: g.createdAt,
+      expiresAt: g.expiresAt,
+    }));
+    const totals = new Map<string, { actor: (typeof rows)[number]['actor']; count: number }>();
+    for (const row of rows) {
+      const key = `${row.actor.type}:${row.actor.id}`;
+      const total = totals.get(key) ?? { actor: row.actor, count: 0 };
+      total.count++;
+      totals.set(key, total);
+    }
+    return { grants: rows, totals: [...totals.values()].sort((a, b) => b.count - a.count) };
+  };
+
   addRoute(app, {
     method: 'GET',
     url: '/api/v1/audit/access-report',
     permission: 'audit:read',
     site: 'allSites',
-    querystring: z.object({
-      user: z.string().max(100).optional().describe('a user id'),
-      token: z.string().max(100).optional().describe('an API token id'),
-      siteKey: z.string().max(64).optional(),
-      from: ms.optional(),
-      to: ms.optional(),
-      limit: z.coerce.number().int().min(1).max(1000).default(200),
-    }),
+    querystring: accessReportQuery,
     doc: {
       summary: 'Who watched what, and why: raw replay grants with purpose and ticket, and totals per person',
       tags: ['audit'],
@@ -237,41 +275,40 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
           description: 'Grants (newest first) and per-actor totals',
           schema: accessReportResponseSchema,
         },
-        ...errorResponses(400, 401, 403),
+        ...errorResponses(400, 401, 403, 404),
       },
     },
     handler: async ({ query }) => {
       const site = query.siteKey ? await store.sites.findByKey(query.siteKey) : undefined;
       if (query.siteKey && !site) throw new VeilError('not_found', 'no site has this key');
-      const grants = await store.replayGrants.list({
-        userId: query.user,
-        apiTokenId: query.token,
-        siteId: site?.id,
-        from: query.from,
-        to: query.to,
-        limit: query.limit,
-      });
-      const siteKeys = new Map((await store.sites.list()).map((s) => [s.id, s.siteKey]));
-      const rows = grants.map((g) => ({
-        id: g.id,
-        actor: g.userId
-          ? { type: 'user' as const, id: g.userId, label: g.actorLabel }
-          : { type: 'token' as const, id: g.apiTokenId ?? '', label: g.actorLabel },
-        sessionId: g.sessionId,
-        siteKey: g.siteId ? (siteKeys.get(g.siteId) ?? null) : null,
-        purpose: g.purpose,
-        ticket: g.ticket,
-        at: g.createdAt,
-        expiresAt: g.expiresAt,
-      }));
-      const totals = new Map<string, { actor: (typeof rows)[number]['actor']; count: number }>();
-      for (const row of rows) {
-        const key = `${row.actor.type}:${row.actor.id}`;
-        const total = totals.get(key) ?? { actor: row.actor, count: 0 };
-        total.count++;
-        totals.set(key, total);
-      }
-      return { grants: rows, totals: [...totals.values()].sort((a, b) => b.count - a.count) };
+      return accessReport(query, site?.id);
+    },
+  });
+
+  // One site's access report: what a credential restricted to sites reads of it (the instance-wide
+  // report, with grants of every site, needs every site).
+  addRoute(app, {
+    method: 'GET',
+    url: '/api/v1/sites/:siteKey/access-report',
+    permission: 'audit:read',
+    site: 'siteKey',
+    params: siteKeyParams,
+    querystring: accessReportQuery.omit({ siteKey: true }),
+    doc: {
+      summary: "Who watched what on this site, and why: its raw replay grants and each person's total",
+      tags: ['audit'],
+      responses: {
+        200: {
+          description: "The site's grants (newest first) and per-actor totals over them",
+          schema: accessReportResponseSchema,
+        },
+        ...errorResponses(400, 401, 403, 404),
+      },
+    },
+    handler: async ({ params, query }) => {
+      const site = await store.sites.findByKey(params.siteKey);
+      if (!site) throw new VeilError('not_found', 'no site has this key');
+      return accessReport(query, site.id);
     },
   });
 }

@@ -516,4 +516,125 @@ describe('access control: lockout, CSRF, second factor, scopes, expiry, grants',
     });
     expect(all.json().entries).toHaveLength(1);
   });
+  it("gives a credential restricted to sites its sites' access report and alerts, nothing of another site's", async () => {
+    const { store } = t.app.veil;
+    const mine = await createSite(store, t.clock, {
+      name: 'Scoped report site',
+      origins: ['https://scoped-report.example'],
+      samplingPercent: 100,
+    });
+    const grant = (siteId: string, who: string, session: string, purpose: string) =>
+      store.replayGrants.create({
+        userId: `user-${who}`,
+        apiTokenId: null,
+        actorLabel: `${who}@report.example`,
+        sessionId: session,
+        siteId,
+        purpose,
+        ticket: null,
+        createdAt: t.clock.now(),
+        expiresAt: t.clock.now() + REPLAY_GRANT_TTL_MS,
+      });
+    await grant(mine.id, 'ada', 'session-mine-1', 'MINE-4711 checkout bug');
+    await grant(mine.id, 'ada', 'session-mine-2', 'MINE-4712 checkout bug');
+    await grant(mine.id, 'bob', 'session-mine-3', 'MINE-4713 login bug');
+    // Bob looked at the other site more: totals of this site's report must not count it.
+    for (let i = 0; i < 3; i++) await grant(other.id, 'bob', `session-other-${i}`, `OTHER-0815 refund ${i}`);
+    const restricted = await createApiToken(store, t.clock, {
+      role: 'auditor',
+      name: 'site report auditor',
+      siteIds: [mine.id],
+    });
+    const headers = { authorization: `Bearer ${restricted.token}` };
+
+    const own = await t.app.inject({ url: `/api/v1/sites/${mine.siteKey}/access-report`, headers });
+    expect(own.statusCode, own.body).toBe(200);
+    const report = own.json() as {
+      grants: Array<{ sessionId: string; siteKey: string | null }>;
+      totals: Array<{ actor: { id: string }; count: number }>;
+    };
+    expect(report.grants.map((g) => g.sessionId).sort()).toEqual([
+      'session-mine-1',
+      'session-mine-2',
+      'session-mine-3',
+    ]);
+    expect(report.grants.every((g) => g.siteKey === mine.siteKey)).toBe(true);
+    expect(report.totals.map((x) => [x.actor.id, x.count])).toEqual([
+      ['user-ada', 2],
+      ['user-bob', 1],
+    ]);
+    expect(own.body).not.toContain('OTHER-0815');
+    // The filters apply within the site; a siteKey in the query cannot widen it.
+    const ofBob = await t.app.inject({
+      url: `/api/v1/sites/${mine.siteKey}/access-report?user=user-bob`,
+      headers,
+    });
+    expect(ofBob.json().grants.map((g: { sessionId: string }) => g.sessionId)).toEqual(['session-mine-3']);
+    const widened = await t.app.inject({
+      url: `/api/v1/sites/${mine.siteKey}/access-report?siteKey=${other.siteKey}`,
+      headers,
+    });
+    expect(widened.statusCode).toBe(200);
+    expect(widened.body).not.toContain('OTHER-0815');
+    // Another site's report is not there for this credential: 404, as for a key of no site.
+    const theirs = await t.app.inject({ url: `/api/v1/sites/${other.siteKey}/access-report`, headers });
+    const nowhere = await t.app.inject({ url: '/api/v1/sites/no_such_site_key_01/access-report', headers });
+    expect(theirs.statusCode).toBe(404);
+    expect(theirs.json().error.code).toBe('not_found');
+    expect(theirs.body.replaceAll(other.siteKey, 'KEY')).toBe(
+      nowhere.body.replaceAll('no_such_site_key_01', 'KEY'),
+    );
+    expect(theirs.body).not.toContain('OTHER-0815');
+    // The instance-wide report stays for credentials of every site.
+    const wide = await t.app.inject({ url: '/api/v1/audit/access-report', headers });
+    expect(wide.statusCode).toBe(403);
+    const everyone = { authorization: `Bearer ${await t.token('auditor')}` };
+    const all = await t.app.inject({
+      url: `/api/v1/sites/${other.siteKey}/access-report`,
+      headers: everyone,
+    });
+    expect(all.json().grants).toHaveLength(3);
+    expect(all.json().totals).toEqual([expect.objectContaining({ count: 3 })]);
+
+    // Access alerts: each is one person's count on one site. The restricted auditor sees its
+    // site's alert, also when newer alerts of another site (and of no site) outnumber the limit.
+    const raise = (of: SiteRecord | null, n: number) =>
+      store.accessAlerts.raise({
+        kind: 'raw_replay_rate',
+        dedupeKey: `scoped-report-${n}`,
+        siteId: of?.id ?? null,
+        siteKey: of?.siteKey ?? null,
+        userId: 'user-bob',
+        apiTokenId: null,
+        actorLabel: `bob-${n}@report.example`,
+        count: 9,
+        threshold: 2,
+        windowStart: t.clock.now(),
+        createdAt: t.clock.now() + n,
+        acknowledgedAt: null,
+        acknowledgedBy: null,
+        note: null,
+      });
+    const ours = await raise(mine, 1);
+    for (let n = 2; n <= 4; n++) await raise(other, n);
+    await raise(null, 5);
+    const listed = await t.app.inject({ url: '/api/v1/alerts/access?open=true&limit=2', headers });
+    expect(listed.statusCode).toBe(200);
+    expect(listed.json().alerts.map((a: { id: string }) => a.id)).toEqual([ours?.id]);
+    const perSite = await t.app.inject({ url: `/api/v1/sites/${mine.siteKey}/access-alerts`, headers });
+    expect(perSite.statusCode, perSite.body).toBe(200);
+    expect(perSite.json().alerts.map((a: { id: string }) => a.id)).toEqual([ours?.id]);
+    const otherAlerts = await t.app.inject({ url: `/api/v1/sites/${other.siteKey}/access-alerts`, headers });
+    expect(otherAlerts.statusCode).toBe(404);
+    expect(`${listed.body}${perSite.body}${otherAlerts.body}`).not.toMatch(/bob-[2-5]@report/);
+    const allAlerts = await t.app.inject({
+      url: `/api/v1/sites/${other.siteKey}/access-alerts?open=true`,
+      headers: everyone,
+    });
+    expect(allAlerts.json().alerts.map((a: { actor: { label: string } }) => a.actor.label)).toEqual([
+      'bob-4@report.example',
+      'bob-3@report.example',
+      'bob-2@report.example',
+    ]);
+  });
 });

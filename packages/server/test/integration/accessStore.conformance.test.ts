@@ -267,6 +267,43 @@ describe.each(await storeBackends())('Access store conformance: $name', (backend
     });
   });
 
+  it("lists one set of sites' alerts before the limit, never one of no site", async () => {
+    const raise = (n: number, of: SiteRecord | null, createdAt: number) =>
+      store.accessAlerts.raise({
+        kind: 'raw_replay_rate',
+        dedupeKey: `sites-${n}`,
+        siteId: of?.id ?? null,
+        siteKey: of?.siteKey ?? null,
+        userId: `user-${n}`,
+        apiTokenId: null,
+        actorLabel: `u${n}@example.test`,
+        count: 21,
+        threshold: 20,
+        windowStart: createdAt,
+        createdAt,
+        acknowledgedAt: null,
+        acknowledgedBy: null,
+        note: null,
+      });
+    // Site A's alert is the oldest; three newer ones of site B and one of no site come after it.
+    const mine = await raise(1, site, T + 10_000);
+    for (let i = 2; i <= 4; i++) await raise(i, other, T + 10_000 + i);
+    await raise(5, null, T + 10_010);
+    const ofA = await store.accessAlerts.list({ unacknowledgedOnly: true, limit: 2, siteIds: [site.id] });
+    expect(ofA.map((a) => a.id)).toEqual([mine?.id]);
+    const ofB = await store.accessAlerts.list({ unacknowledgedOnly: false, limit: 2, siteIds: [other.id] });
+    expect(ofB.map((a) => a.userId)).toEqual(['user-4', 'user-3']);
+    const both = await store.accessAlerts.list({
+      unacknowledgedOnly: true,
+      limit: 10,
+      siteIds: [site.id, other.id],
+    });
+    expect(both.map((a) => a.userId)).toEqual(['user-4', 'user-3', 'user-2', 'user-1']);
+    expect(await store.accessAlerts.list({ unacknowledgedOnly: false, limit: 10, siteIds: [] })).toEqual([]);
+    const all = await store.accessAlerts.list({ unacknowledgedOnly: true, limit: 10 });
+    expect(all.map((a) => a.userId)).toContain('user-5');
+  });
+
   it('keeps site raw replay limits and one-time OIDC login states', async () => {
     expect(await store.accessLimits.rawReplaysPerHour(site.id)).toBe(20);
     await store.accessLimits.setRawReplaysPerHour(site.id, 3);

@@ -56,8 +56,10 @@ export function createAccessAlertRepository(db: Kysely<Database>): AccessAlertRe
       const row = await db.selectFrom('access_alerts').selectAll().where('id', '=', id).executeTakeFirst();
       return row ? alertFromRow(row) : undefined;
     },
-    async list({ unacknowledgedOnly, limit }) {
+    async list({ unacknowledgedOnly, limit, siteIds }) {
+      if (siteIds?.length === 0) return [];
       let query = db.selectFrom('access_alerts').selectAll();
+      if (siteIds !== undefined) query = query.where('site_id', 'in', [...siteIds]);
       if (unacknowledgedOnly) query = query.where('acknowledged_at', 'is', null);
       const rows = await query.orderBy('created_at', 'desc').orderBy('id').limit(limit).execute();
       return rows.map(alertFromRow);
