@@ -8,9 +8,9 @@ export interface EncodedBody {
 
 /**
  * gzip through the browser's `CompressionStream`, on the calling thread (Chromium compresses on
- * it: the recorder calls this in its worker, `compressionWorker.ts`, and here only without one);
- * plain JSON when the browser has none or compression fails. The server recognises gzip by its
- * magic bytes.
+ * it): the recorder's fallback when its compression worker (`compressionWorker.ts`, the same
+ * gzip) cannot run; plain JSON when the browser has no `CompressionStream` or compression fails.
+ * The server recognises gzip by its magic bytes.
  */
 export async function encodeBody(json: string): Promise<EncodedBody> {
   if (typeof CompressionStream === 'function') {
