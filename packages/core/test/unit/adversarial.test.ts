@@ -59,9 +59,12 @@ describe('adversarial input', () => {
             for (let m = re.exec(t); m; m = re.exec(t)) if (m[0].length === 0) re.lastIndex++;
           });
         };
+        // The fastest of a few runs each: another job on the machine, a GC pause or a preemption only
+        // adds time to a run, so the minimum is the detector's own cost (a spike broke a single run).
+        const fastest = (t: string) => Math.min(run(t), run(t), run(t));
         run(small); // warm up
-        const a = Math.max(run(small), 1);
-        const b = run(large);
+        const a = Math.max(fastest(small), 1);
+        const b = fastest(large);
         expect(b, `${detector.label} on ${name}`).toBeLessThan(a * 16 + 50);
       }
     }
