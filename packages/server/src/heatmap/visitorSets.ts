@@ -60,7 +60,8 @@ export function mergeVisitorSets(into: VisitorSets, from: VisitorSets): VisitorS
 }
 
 /** Distinct visitors (a lower bound) of one part. */
-export function visitorsOf(sets: VisitorSets | undefined, part: number): number {
+export function visitorsOf(sets: ReadVisitorSets | undefined, part: number): number {
+  if (sets instanceof StoredVisitorSets) return sets.count(part);
   return sets?.get(part)?.size ?? 0;
 }
 
@@ -135,4 +136,106 @@ export function decodeVisitorSets(
     }
   }
   return into;
+}
+
+/** Visitor sets as the heatmap queries read them: a part's visitor bits, or undefined when none. */
+export interface ReadVisitorSets {
+  get(part: number): ReadonlySet<number> | undefined;
+}
+
+/** Where one stored value holds one part: the value, its bits' offset, their number (0: a bitmap). */
+interface Span {
+  blob: Uint8Array;
+  at: number;
+  n: number;
+}
+
+/** A LEB128 value of `blob` at `at[0]` (advanced past it), or undefined when cut short. */
+function readVarint(blob: Uint8Array, at: [number]): number | undefined {
+  let value = 0;
+  let scale = 1;
+  while (at[0] < blob.length) {
+    const byte = blob[at[0]++]!;
+    value += (byte & 0x7f) * scale;
+    scale *= 0x80;
+    if (!(byte & 0x80)) return value;
+  }
+  return undefined;
+}
+
+/**
+ * Stored values' visitor sets (`add`, one per row of the part), decoded part by part when a part
+ * is asked for: a heatmap answer reads thousands of rows of some twenty parts each and, in an
+ * unsegmented answer, only counts the visitors of the parts it shows. `get` gives what
+ * `decodeVisitorSets` of the same values would (the union of their bits; a value of an unknown
+ * layout adds nothing, one cut short what it holds up to there); `count(part)` its size, read
+ * from the value without building the set when one value holds the part as a valid sparse list
+ * (ascending bit numbers below `VISITOR_BITMAP_BITS`), else by building it.
+ */
+export class StoredVisitorSets implements ReadVisitorSets {
+  readonly #spans = new Map<number, Span[]>();
+  readonly #decoded = new Map<number, Set<number> | undefined>();
+
+  add(blob: Uint8Array | null | undefined): this {
+    if (!blob || blob.length < 1 || blob[0] !== VERSION) return this;
+    const at: [number] = [1];
+    let part = -1;
+    while (at[0] < blob.length) {
+      const gap = readVarint(blob, at);
+      const n = readVarint(blob, at);
+      if (gap === undefined || n === undefined) return this;
+      part += gap + 1;
+      const size = n === 0 ? BITMAP_BYTES : 2 * n;
+      if (at[0] + size > blob.length) return this;
+      const span = { blob, at: at[0], n };
+      const spans = this.#spans.get(part);
+      if (spans) spans.push(span);
+      else this.#spans.set(part, [span]);
+      this.#decoded.delete(part);
+      at[0] += size;
+    }
+    return this;
+  }
+
+  get(part: number): ReadonlySet<number> | undefined {
+    if (this.#decoded.has(part)) return this.#decoded.get(part);
+    let set: Set<number> | undefined;
+    for (const { blob, at, n } of this.#spans.get(part) ?? []) {
+      set ??= new Set();
+      if (n === 0) {
+        for (let i = 0; i < BITMAP_BYTES; i++) {
+          const byte = blob[at + i]!;
+          if (byte) for (let b = 0; b < 8; b++) if (byte & (1 << b)) set.add(i * 8 + b);
+        }
+      } else {
+        for (let i = 0, p = at; i < n; i++, p += 2) {
+          const bit = (blob[p]! << 8) | blob[p + 1]!;
+          if (bit < VISITOR_BITMAP_BITS) set.add(bit);
+        }
+      }
+    }
+    const found = set && set.size > 0 ? set : undefined;
+    this.#decoded.set(part, found);
+    return found;
+  }
+
+  /** Distinct visitors (a lower bound) of one part: `get(part)?.size ?? 0`. */
+  count(part: number): number {
+    const spans = this.#decoded.has(part) ? undefined : this.#spans.get(part);
+    if (spans?.length === 1 && spans[0]!.n > 0) {
+      const { blob, at, n } = spans[0]!;
+      let previous = -1;
+      let valid = true;
+      for (let i = 0, p = at; i < n; i++, p += 2) {
+        const bit = (blob[p]! << 8) | blob[p + 1]!;
+        if (bit <= previous || bit >= VISITOR_BITMAP_BITS) {
+          valid = false;
+          break;
+        }
+        previous = bit;
+      }
+      if (valid) return n;
+    }
+    return this.get(part)?.size ?? 0;
+  }
 }

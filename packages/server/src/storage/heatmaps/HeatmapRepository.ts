@@ -2,7 +2,7 @@ import type { DeviceClass } from '@veil/core';
 import type { DenseCounts } from '../../heatmap/countsBlob.js';
 import type { AggregateWrite } from '../../heatmap/heatmapDeltas.js';
 import type { HeatmapPlan, HeatmapSessionState } from '../../heatmap/sessionPlan.js';
-import type { VisitorSets } from '../../heatmap/visitorSets.js';
+import type { ReadVisitorSets, VisitorSets } from '../../heatmap/visitorSets.js';
 
 /** Which aggregate rows a read sums: one segment key, some device classes, some time buckets. */
 export interface AggregateSelection {
@@ -80,12 +80,12 @@ export interface ElementStats {
   /** Relative cell → clicks, rage, dead. */
   grid: DenseCounts;
   /** Distinct visitors by part (`ELEMENT_VISITOR_PARTS`), unioned over the selection. */
-  visitors: VisitorSets;
+  visitors: ReadVisitorSets;
 }
 
 /** A tile's cells, summed, with their distinct visitors (`CLICK_TILE_VISITOR_PARTS`; attention: the cell). */
 export interface TileCounts extends DenseCounts {
-  visitors: VisitorSets;
+  visitors: ReadVisitorSets;
 }
 
 export interface SnapshotRecord {

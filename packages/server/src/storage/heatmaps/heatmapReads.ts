@@ -9,7 +9,7 @@ import {
   SCROLL_METRICS,
 } from '../../heatmap/heatmapDeltas.js';
 import { decodeVisitorBitmap } from '../../heatmap/visitorBitmap.js';
-import { decodeVisitorSets, type VisitorSets } from '../../heatmap/visitorSets.js';
+import { decodeVisitorSets, StoredVisitorSets } from '../../heatmap/visitorSets.js';
 import type { Database } from '../Database.js';
 import type {
   AggregateSelection,
@@ -103,7 +103,7 @@ export function heatmapReads(db: Kysely<Database>): ReadParts {
       .where('bucket', 'in', [...buckets])
       .execute();
     if (rows.length === 0) return out;
-    type Sum = { stats: DenseCounts; grid: DenseCounts; visitors: VisitorSets };
+    type Sum = { stats: DenseCounts; grid: DenseCounts; visitors: StoredVisitorSets };
     const byPart = new Map<string, { part: SegmentDayPart; byId: Map<number, Sum> }>();
     for (const r of rows) {
       const k = key(r.bucket, r.device, r.segment);
@@ -118,13 +118,13 @@ export function heatmapReads(db: Kysely<Database>): ReadParts {
         e = {
           stats: denseCounts(1, ELEMENT_STATS_METRICS.length),
           grid: denseCounts(ELEMENT_GRID_CELLS ** 2, ELEMENT_GRID_METRICS.length),
-          visitors: new Map(),
+          visitors: new StoredVisitorSets(),
         };
         p.byId.set(id, e);
       }
       addBlobToDense(r.stats, e.stats);
       addBlobToDense(r.grid, e.grid);
-      decodeVisitorSets(r.visitors, e.visitors);
+      e.visitors.add(r.visitors);
     }
     const paths = await db
       .selectFrom('heatmap_elements')
@@ -165,7 +165,8 @@ export function heatmapReads(db: Kysely<Database>): ReadParts {
     buckets: readonly number[],
     key: (bucket: number | string, device: string, segment: string) => string,
   ): Promise<Map<string, { part: SegmentDayPart; tiles: Map<number, TileCounts> }>> => {
-    const out = new Map<string, { part: SegmentDayPart; tiles: Map<number, TileCounts> }>();
+    type Stored = TileCounts & { visitors: StoredVisitorSets };
+    const out = new Map<string, { part: SegmentDayPart; tiles: Map<number, Stored> }>();
     const metrics = kind === 0 ? CLICK_METRICS.length : ATTENTION_METRICS.length;
     const segments = keysOf(sel.segment);
     if (buckets.length === 0 || sel.devices.length === 0 || segments.length === 0) return out;
@@ -188,11 +189,11 @@ export function heatmapReads(db: Kysely<Database>): ReadParts {
       const tile = Number(r.tile);
       let counts = p.tiles.get(tile);
       if (!counts) {
-        counts = { ...denseCounts(TILE_CELLS * TILE_CELLS, metrics), visitors: new Map() };
+        counts = { ...denseCounts(TILE_CELLS * TILE_CELLS, metrics), visitors: new StoredVisitorSets() };
         p.tiles.set(tile, counts);
       }
       addBlobToDense(r.counts, counts);
-      decodeVisitorSets(r.visitors, counts.visitors);
+      counts.visitors.add(r.visitors);
     }
     return out;
   };
