@@ -8,9 +8,8 @@ export interface EncodedBody {
 
 /**
  * gzip through the browser's `CompressionStream`, on the calling thread (Chromium compresses on
- * it): the recorder's fallback when its compression worker (`compressionWorker.ts`, the same
- * gzip) cannot run; plain JSON when the browser has no `CompressionStream` or compression fails.
- * The server recognises gzip by its magic bytes.
+ * it); plain JSON when the browser has no `CompressionStream` or compression fails. The server
+ * recognises gzip by its magic bytes.
  */
 export async function encodeBody(json: string): Promise<EncodedBody> {
   if (typeof CompressionStream === 'function') {

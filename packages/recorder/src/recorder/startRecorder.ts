@@ -15,7 +15,6 @@ import { type ActivityEmit, capErrorPayload, startErrorCapture } from './activit
 import { startNetworkCapture } from './activity/networkCapture.js';
 import { Batcher } from './Batcher.js';
 import { browserClock, type ErrorReporter, type Teardown } from './clock.js';
-import { createWorkerEncoder } from './compressionWorker.js';
 import { gateOnConsentReceipt } from './consentRegistration.js';
 import { ErrorWindow } from './ErrorWindow.js';
 import { type HeatmapCapture, startHeatmap } from './heatmap/startHeatmap.js';
@@ -66,10 +65,7 @@ export function startRecorder(ctx: BootContext, loadChunk: LoadChunk): RecorderH
   const visitorId = visitorIdFrom(local);
   // Heatmap-only capture: heatmap events and one text-free layout, no replayable recording.
   const heatmapOnly = isHeatmapOnlyPage(policy, location.pathname);
-  // Batches are gzipped in a worker (off the page's main thread), on the main thread without one.
-  const compression = createWorkerEncoder({ clock, onError });
-  teardowns.push(compression.stop);
-  const network = createHttpTransport({ url: ctx.ingestUrl, encode: compression.encode });
+  const network = createHttpTransport({ url: ctx.ingestUrl });
   // The consent gate awaits the receipt's registration before it sends: a withdrawal during that
   // wait stops the queue but not the awaiting send, so nothing leaves once the recorder stopped.
   const http: Transport = {
