@@ -217,7 +217,23 @@ describe('walking skeleton: demo site → recorder → ingest → store → API 
     await visit(visitor);
     await visitor.close();
     expect(tap.batches.length, 'ingest requests').toBeGreaterThan(1);
-    expect(tap.batches.filter((b) => b.decodeError !== undefined || b.status !== 202)).toEqual([]);
+    // Accepted, or shed under load (503 + Retry-After) and then sent again and accepted: a shed
+    // (session, seq) that never got its 202 would be a loss.
+    expect(
+      tap.batches.filter((b) => b.decodeError !== undefined || (b.status !== 202 && b.status !== 503)),
+    ).toEqual([]);
+    const batchKey = (b: CapturedBatch) => {
+      const { sessionId, seq } = JSON.parse(b.body.toString('utf8')) as { sessionId: string; seq: number };
+      return `${sessionId}:${seq}`;
+    };
+    const accepted = new Set(tap.batches.filter((b) => b.status === 202).map(batchKey));
+    expect(
+      tap.batches
+        .filter((b) => b.status === 503)
+        .map(batchKey)
+        .filter((k) => !accepted.has(k)),
+      'shed and never accepted',
+    ).toEqual([]);
 
     // ---- (a) the session is listed ----
     const token = await createToken();

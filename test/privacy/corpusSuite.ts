@@ -354,8 +354,13 @@ export function corpusSuite(options: CorpusSuiteOptions): void {
           extraHead: MASK_ALL_STYLE,
           extraBody: MASK_ALL_MARKUP,
         });
-        await page.waitForTimeout(300);
-        await page.evaluate(() => (window as unknown as { veil: (...a: unknown[]) => void }).veil('flush'));
+        // The recorder is running once a batch of this page reached the server (flushing until then:
+        // on a busy machine it boots well after its chunk arrived, and a tab closed before that
+        // leaves no session at all).
+        await eventually(async () => {
+          await page.evaluate(() => (window as unknown as { veil: (...a: unknown[]) => void }).veil('flush'));
+          return tap.batches.slice(from).some((b) => b.url.startsWith(server.url)) ? true : undefined;
+        }, 'the first batch of the mask-all page');
         await page.close({ runBeforeUnload: true });
         await context.close();
         const stored = await eventually(async () => {
