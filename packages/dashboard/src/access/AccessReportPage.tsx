@@ -5,8 +5,8 @@ import { ErrorNotice, Loading } from '../components/ErrorNotice';
 import { PageHeading } from '../components/PageHeading';
 import { formatDateTime } from '../format/dateTime';
 import { useResource } from '../hooks/useResource';
-import { sitesApi } from '../sites/sitesApi';
 import { accessApi } from './accessApi';
+import { NoSite, SiteSelect, useSiteChoices } from './siteChoice';
 
 /**
  * Who watched what, and why: every raw replay grant with its purpose and ticket, per person.
@@ -38,14 +38,7 @@ function AccessReport({ scope }: { scope: 'all' | readonly string[] }) {
   const perSite = scope !== 'all';
   const heldSites = scope === 'all' ? 0 : scope.length;
   const access = useMemo(() => accessApi(api), [api]);
-  const [sites, reloadSites] = useResource('access-report/sites', (signal) => sitesApi(api).list(signal));
-  const siteChoices = useMemo(
-    () =>
-      sites.status === 'ready'
-        ? [...sites.data].sort((a, b) => a.name.localeCompare(b.name) || a.siteKey.localeCompare(b.siteKey))
-        : [],
-    [sites],
-  );
+  const { sites, reload: reloadSites, choices: siteChoices } = useSiteChoices('access-report/sites');
   const [user, setUser] = useState('');
   const [chosenSite, setChosenSite] = useState('');
   // A user restricted to sites always reads one of them: the chosen one, else the first it holds.
@@ -80,23 +73,13 @@ function AccessReport({ scope }: { scope: 'all' | readonly string[] }) {
       )}
       <div className="card access-card">
         <div className="form form--row">
-          <div className="field">
-            <label htmlFor="access-report-site">Site</label>
-            <select
-              id="access-report-site"
-              value={siteKey}
-              onChange={(e) => setChosenSite(e.target.value)}
-              disabled={perSite && siteChoices.length === 0}
-              data-testid="access-report-site"
-            >
-              {!perSite && <option value="">Every site</option>}
-              {siteChoices.map((site) => (
-                <option key={site.siteKey} value={site.siteKey}>
-                  {site.name} ({site.siteKey})
-                </option>
-              ))}
-            </select>
-          </div>
+          <SiteSelect
+            id="access-report-site"
+            value={siteKey}
+            onChange={setChosenSite}
+            perSite={perSite}
+            choices={siteChoices}
+          />
         </div>
       </div>
       {report.status === 'loading' && <Loading label="Loading the report…" />}
@@ -109,7 +92,12 @@ function AccessReport({ scope }: { scope: 'all' | readonly string[] }) {
         />
       )}
       {report.status === 'ready' && ready === null && (
-        <NoSite status={sites.status} count={siteChoices.length} />
+        <NoSite
+          status={sites.status}
+          count={siteChoices.length}
+          what="access report"
+          testId="access-report-no-site"
+        />
       )}
       {ready && (
         <>
@@ -179,17 +167,5 @@ function AccessReport({ scope }: { scope: 'all' | readonly string[] }) {
         </>
       )}
     </>
-  );
-}
-
-/** Why a user restricted to sites sees no report yet: its sites are loading, failed, or are none. */
-function NoSite({ status, count }: { status: 'loading' | 'ready' | 'error'; count: number }) {
-  if (status === 'loading') return <Loading label="Loading your sites…" />;
-  if (status === 'error' || count > 0) return null;
-  return (
-    <p className="muted" data-testid="access-report-no-site">
-      You hold no site, so there is no access report for you to read. An administrator can give you sites on
-      the Users page.
-    </p>
   );
 }

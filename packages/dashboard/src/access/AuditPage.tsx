@@ -7,8 +7,8 @@ import { ErrorNotice, Loading } from '../components/ErrorNotice';
 import { PageHeading } from '../components/PageHeading';
 import { formatDateTime } from '../format/dateTime';
 import { useResource } from '../hooks/useResource';
-import { sitesApi } from '../sites/sitesApi';
 import { type AccessApi, type AuditEntryView, type AuditFilterForm, accessApi } from './accessApi';
+import { NoSite, SiteSelect, useSiteChoices } from './siteChoice';
 
 const EMPTY: AuditFilterForm = { q: '', action: '', actor: '', siteKey: '', from: '', to: '' };
 
@@ -48,14 +48,7 @@ function AuditLog({ scope }: { scope: 'all' | readonly string[] }) {
   const perSite = scope !== 'all';
   const heldSites = scope === 'all' ? 0 : scope.length;
   const access = useMemo(() => accessApi(api), [api]);
-  const [sites, reloadSites] = useResource('audit/sites', (signal) => sitesApi(api).list(signal));
-  const siteChoices = useMemo(
-    () =>
-      sites.status === 'ready'
-        ? [...sites.data].sort((a, b) => a.name.localeCompare(b.name) || a.siteKey.localeCompare(b.siteKey))
-        : [],
-    [sites],
-  );
+  const { sites, reload: reloadSites, choices: siteChoices } = useSiteChoices('audit/sites');
   const [draft, setDraft] = useState<AuditFilterForm>(EMPTY);
   const [filters, setFilters] = useState<AuditFilterForm>(EMPTY);
   // A user restricted to sites always reads one of them: the chosen one, else the first it holds.
@@ -191,23 +184,13 @@ function AuditLog({ scope }: { scope: 'all' | readonly string[] }) {
           Search
         </h2>
         <form className="form form--row" onSubmit={search} data-testid="audit-search">
-          <div className="field">
-            <label htmlFor="audit-site">Site</label>
-            <select
-              id="audit-site"
-              value={siteKey}
-              onChange={(e) => chooseSite(e.target.value)}
-              disabled={perSite && siteChoices.length === 0}
-              data-testid="audit-site"
-            >
-              {!perSite && <option value="">Every site</option>}
-              {siteChoices.map((site) => (
-                <option key={site.siteKey} value={site.siteKey}>
-                  {site.name} ({site.siteKey})
-                </option>
-              ))}
-            </select>
-          </div>
+          <SiteSelect
+            id="audit-site"
+            value={siteKey}
+            onChange={chooseSite}
+            perSite={perSite}
+            choices={siteChoices}
+          />
           <div className="field">
             <label htmlFor="audit-q">Text</label>
             <input
@@ -262,7 +245,12 @@ function AuditLog({ scope }: { scope: 'all' | readonly string[] }) {
           <ErrorNotice error={first.error} title="Could not load the audit log" onRetry={reload} />
         )}
         {first.status === 'ready' && first.data === null && (
-          <NoSite status={sites.status} count={siteChoices.length} />
+          <NoSite
+            status={sites.status}
+            count={siteChoices.length}
+            what="audit entry"
+            testId="audit-no-site"
+          />
         )}
         {ready && entries.length === 0 && <p className="muted">No entry matches.</p>}
         {entries.length > 0 && (
@@ -331,18 +319,6 @@ function AuditLog({ scope }: { scope: 'all' | readonly string[] }) {
         )}
       </section>
     </>
-  );
-}
-
-/** Why a user restricted to sites sees no entries yet: its sites are loading, failed, or are none. */
-function NoSite({ status, count }: { status: 'loading' | 'ready' | 'error'; count: number }) {
-  if (status === 'loading') return <Loading label="Loading your sites…" />;
-  if (status === 'error' || count > 0) return null;
-  return (
-    <p className="muted" data-testid="audit-no-site">
-      You hold no site, so there is no audit entry for you to read. An administrator can give you sites on the
-      Users page.
-    </p>
   );
 }
 
