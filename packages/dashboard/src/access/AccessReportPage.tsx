@@ -1,12 +1,11 @@
 import { useMemo, useState } from 'react';
 import { useAuth } from '../auth/AuthContext';
-import { authApi } from '../auth/authApi';
 import { ErrorNotice, Loading } from '../components/ErrorNotice';
 import { PageHeading } from '../components/PageHeading';
 import { formatDateTime } from '../format/dateTime';
 import { useResource } from '../hooks/useResource';
 import { accessApi } from './accessApi';
-import { NoSite, SiteSelect, useSiteChoices } from './siteChoice';
+import { NoSite, type SiteScope, SiteSelect, siteToRead, useSiteChoices, WithSiteScope } from './siteChoice';
 
 /**
  * Who watched what, and why: every raw replay grant with its purpose and ticket, per person.
@@ -16,24 +15,15 @@ import { NoSite, SiteSelect, useSiteChoices } from './siteChoice';
  * site's report (`/sites/{siteKey}/access-report`), whose totals count that site's grants only.
  */
 export function AccessReportPage() {
-  const { api } = useAuth();
-  // The user's sites as the server holds them now (an administrator may have changed them).
-  const [me, reloadMe] = useResource('me', (signal) => authApi(api).whoAmI(signal));
-  if (me.status === 'loading') return <Loading label="Loading the report…" />;
-  if (me.status === 'error')
-    return (
-      <ErrorNotice
-        error={me.error}
-        title="Could not load your sites"
-        onRetry={reloadMe}
-        testId="access-report-error"
-      />
-    );
-  return <AccessReport scope={me.data?.sites ?? 'all'} />;
+  return (
+    <WithSiteScope loadingLabel="Loading the report…" errorTestId="access-report-error">
+      {(scope) => <AccessReport scope={scope} />}
+    </WithSiteScope>
+  );
 }
 
 /** The report for a user of every site (`all`) or of these site ids. */
-function AccessReport({ scope }: { scope: 'all' | readonly string[] }) {
+function AccessReport({ scope }: { scope: SiteScope }) {
   const { api } = useAuth();
   const perSite = scope !== 'all';
   const heldSites = scope === 'all' ? 0 : scope.length;
@@ -42,7 +32,7 @@ function AccessReport({ scope }: { scope: 'all' | readonly string[] }) {
   const [user, setUser] = useState('');
   const [chosenSite, setChosenSite] = useState('');
   // A user restricted to sites always reads one of them: the chosen one, else the first it holds.
-  const siteKey = perSite ? chosenSite || (siteChoices[0]?.siteKey ?? '') : chosenSite;
+  const siteKey = siteToRead(perSite, chosenSite, siteChoices);
   const [report, reload] = useResource(`access-report/${perSite}/${siteKey}/${user}`, (signal) =>
     // No site to read yet (the user's sites are loading, failed to load, or are none).
     perSite && siteKey === ''

@@ -2,13 +2,12 @@ import { roleHasPermission } from '@veil/core';
 import { type FormEvent, useMemo, useRef, useState } from 'react';
 import { describeError } from '../api/ApiError';
 import { useAuth } from '../auth/AuthContext';
-import { authApi } from '../auth/authApi';
 import { ErrorNotice, Loading } from '../components/ErrorNotice';
 import { PageHeading } from '../components/PageHeading';
 import { formatDateTime } from '../format/dateTime';
 import { useResource } from '../hooks/useResource';
 import { type AccessApi, type AuditEntryView, type AuditFilterForm, accessApi } from './accessApi';
-import { NoSite, SiteSelect, useSiteChoices } from './siteChoice';
+import { NoSite, type SiteScope, SiteSelect, siteToRead, useSiteChoices, WithSiteScope } from './siteChoice';
 
 const EMPTY: AuditFilterForm = { q: '', action: '', actor: '', siteKey: '', from: '', to: '' };
 
@@ -33,17 +32,15 @@ function summary(entry: AuditEntryView): string {
  * and the exports cover the whole log, so they are not offered to it.
  */
 export function AuditPage() {
-  const { api } = useAuth();
-  // The user's sites as the server holds them now (an administrator may have changed them).
-  const [me, reloadMe] = useResource('me', (signal) => authApi(api).whoAmI(signal));
-  if (me.status === 'loading') return <Loading label="Loading the audit log…" />;
-  if (me.status === 'error')
-    return <ErrorNotice error={me.error} title="Could not load your sites" onRetry={reloadMe} />;
-  return <AuditLog scope={me.data?.sites ?? 'all'} />;
+  return (
+    <WithSiteScope loadingLabel="Loading the audit log…">
+      {(scope) => <AuditLog scope={scope} />}
+    </WithSiteScope>
+  );
 }
 
 /** The page for a user of every site (`all`) or of these site ids. */
-function AuditLog({ scope }: { scope: 'all' | readonly string[] }) {
+function AuditLog({ scope }: { scope: SiteScope }) {
   const { api, user } = useAuth();
   const perSite = scope !== 'all';
   const heldSites = scope === 'all' ? 0 : scope.length;
@@ -52,7 +49,7 @@ function AuditLog({ scope }: { scope: 'all' | readonly string[] }) {
   const [draft, setDraft] = useState<AuditFilterForm>(EMPTY);
   const [filters, setFilters] = useState<AuditFilterForm>(EMPTY);
   // A user restricted to sites always reads one of them: the chosen one, else the first it holds.
-  const siteKey = perSite ? filters.siteKey || (siteChoices[0]?.siteKey ?? '') : filters.siteKey;
+  const siteKey = siteToRead(perSite, filters.siteKey, siteChoices);
   const shown = useMemo(() => ({ ...filters, siteKey }), [filters, siteKey]);
   const [pages, setPages] = useState<AuditEntryView[][]>([]);
   const [nextBefore, setNextBefore] = useState<number | null>(null);

@@ -1,8 +1,48 @@
-import { useMemo } from 'react';
+import { type ReactNode, useMemo } from 'react';
 import { useAuth } from '../auth/AuthContext';
-import { Loading } from '../components/ErrorNotice';
+import { authApi } from '../auth/authApi';
+import { ErrorNotice, Loading } from '../components/ErrorNotice';
 import { useResource } from '../hooks/useResource';
 import { type Site, sitesApi } from '../sites/sitesApi';
+
+/** Which sites the signed-in user holds: every site (`all`) or these site ids. */
+export type SiteScope = 'all' | readonly string[];
+
+/**
+ * Renders `children` with the user's site scope as the server holds it now (an administrator may
+ * have changed it since sign-in); while it loads, `loadingLabel`; when it fails, an error to retry.
+ */
+export function WithSiteScope({
+  loadingLabel,
+  errorTestId,
+  children,
+}: {
+  loadingLabel: string;
+  errorTestId?: string;
+  children: (scope: SiteScope) => ReactNode;
+}) {
+  const { api } = useAuth();
+  const [me, reloadMe] = useResource('me', (signal) => authApi(api).whoAmI(signal));
+  if (me.status === 'loading') return <Loading label={loadingLabel} />;
+  if (me.status === 'error')
+    return (
+      <ErrorNotice
+        error={me.error}
+        title="Could not load your sites"
+        onRetry={reloadMe}
+        testId={errorTestId}
+      />
+    );
+  return <>{children(me.data?.sites ?? 'all')}</>;
+}
+
+/**
+ * The site a page reads: a user restricted to sites always reads one of them (the chosen one, else
+ * the first it holds, '' while none is known); a user of every site reads the chosen one or all ('').
+ */
+export function siteToRead(perSite: boolean, chosen: string, choices: readonly Site[]): string {
+  return perSite ? chosen || (choices[0]?.siteKey ?? '') : chosen;
+}
 
 /**
  * The sites a page may offer, by name: the server lists only the sites the user holds (all of
