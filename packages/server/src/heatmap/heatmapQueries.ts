@@ -213,9 +213,33 @@ const RAGE_FIGURE: ElementFigure = [(x) => x.rage, (x) => x.rageSessions];
 const DEAD_FIGURE: ElementFigure = [(x) => x.dead, (x) => x.deadSessions];
 
 /**
- * Whether an element's figure (visitor part `at`) has an empty or k-anonymous rest against each
- * coarser segment's same element (`rests`) and common rest in each family (`sums`).
+ * Whether a figure of `mine` has an empty or k-anonymous rest against the same figure of each
+ * coarser segment (`rests`, missing: none) and a common rest in each family (`sums`). `figure`
+ * reads the figure (counters, sessions where it counts them, visitor set) from one side.
  */
+function figureRestsOk<T>(
+  k: number,
+  mine: T,
+  rests: readonly (T | undefined)[],
+  sums: readonly FamilyPart<T>[],
+  figure: (x: T) => Figure,
+): boolean {
+  const m = figure(mine);
+  return (
+    rests.every((w) => {
+      const whole = w === undefined ? undefined : figure(w);
+      return restOk(
+        k,
+        whole?.visitors,
+        m.visitors,
+        m.counters.map((c, i) => [whole?.counters[i] ?? 0, c] as const),
+        m.sessions === undefined ? undefined : [whole?.sessions ?? 0, m.sessions],
+      );
+    }) && sumsOk(k, sums, m, figure)
+  );
+}
+
+/** An element's figure (visitor part `at`): its counter and sessions. */
 function elementRestsOk(
   k: number,
   e: ElementStats,
@@ -224,25 +248,14 @@ function elementRestsOk(
   at: number,
   [counter, sessions]: ElementFigure,
 ): boolean {
-  const figure = (x: ElementStats): Figure => ({
+  return figureRestsOk(k, e, rests, sums, (x) => ({
     counters: [counter(x)],
     sessions: sessions(x),
     visitors: x.visitors.get(at),
-  });
-  return (
-    rests.every((w) =>
-      restOk(
-        k,
-        w?.visitors.get(at),
-        e.visitors.get(at),
-        [[w ? counter(w) : 0, counter(e)]],
-        [w ? sessions(w) : 0, sessions(e)],
-      ),
-    ) && sumsOk(k, sums, figure(e), figure)
-  );
+  }));
 }
 
-/** The same for one grid cell of the element (its values at `at`: clicks, rage, dead). */
+/** One grid cell of the element (its values at `at`: clicks, rage, dead). */
 function gridCellRestsOk(
   k: number,
   e: ElementStats,
@@ -252,20 +265,10 @@ function gridCellRestsOk(
   at: number,
 ): boolean {
   const part = ELEMENT_VISITOR_PARTS.grid + cell;
-  const gridFigure = (x: ElementStats): Figure => ({
+  return figureRestsOk(k, e, rests, sums, (x) => ({
     counters: [0, 1, 2].map((m) => x.grid.values[at + m] ?? 0),
     visitors: x.visitors.get(part),
-  });
-  return (
-    rests.every((w) =>
-      restOk(
-        k,
-        w?.visitors.get(part),
-        e.visitors.get(part),
-        [0, 1, 2].map((m) => [w?.grid.values[at + m] ?? 0, e.grid.values[at + m]!] as const),
-      ),
-    ) && sumsOk(k, sums, gridFigure(e), gridFigure)
-  );
+  }));
 }
 
 /** One page cell of a tile's part being checked: `index` in the tile, its values at `at`. */
