@@ -25,6 +25,7 @@ import { PolicyService } from '../../packages/server/src/privacy/PolicyService.j
 import { createSite } from '../../packages/server/src/sites/createSite.js';
 import type { SiteRecord } from '../../packages/server/src/storage/sites/SiteRepository.js';
 import { launchChromium } from '../support/browser.js';
+import { E2E_SERVER_ENV } from '../support/e2eServerEnv.js';
 import { readTreeBytes } from '../support/files.js';
 import { type IngestTap, startIngestTap } from '../support/ingestCapture.js';
 import { grantedEventsPath } from '../support/replayGrant.js';
@@ -124,7 +125,14 @@ export function corpusSuite(options: CorpusSuiteOptions): void {
     root = await mkdtemp(join(tmpdir(), 'veil-privacy-e2e-'));
     dataDir = join(root, 'data');
     const config = loadConfig(
-      { PORT: '0', HOST: '127.0.0.1', VEIL_DATA_DIR: dataDir, VEIL_DEMO: 'false', VEIL_LOG_LEVEL: 'trace' },
+      {
+        PORT: '0',
+        HOST: '127.0.0.1',
+        VEIL_DATA_DIR: dataDir,
+        VEIL_DEMO: 'false',
+        VEIL_LOG_LEVEL: 'trace',
+        ...E2E_SERVER_ENV,
+      },
       root,
     );
     server = await startServer(config, {

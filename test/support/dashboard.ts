@@ -15,6 +15,7 @@ import {
   type RunningServer,
   startServer,
 } from '../../packages/server/src/index.js';
+import { E2E_SERVER_ENV } from './e2eServerEnv.js';
 
 /** The owner account a test server is created with. */
 export interface Owner {
@@ -64,6 +65,7 @@ export async function startDashboardServer(
         VEIL_ADMIN_TOTP_SECRET: owner.totpSecret,
         VEIL_DEMO: 'false',
         VEIL_LOG_LEVEL: 'warn',
+        ...E2E_SERVER_ENV,
         ...options.env,
       },
       root,
