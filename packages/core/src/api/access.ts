@@ -136,6 +136,9 @@ export const accessReportResponseSchema = z.object({
       expiresAt: z.number(),
     }),
   ),
+  /** Grants the filters match; `grants` lists the newest `limit` of them. */
+  total: z.number(),
+  /** Per person, over every grant the filters match (not only those listed), most first. */
   totals: z.array(
     z.object({
       actor: z.object({ type: z.string(), id: z.string(), label: z.string() }),

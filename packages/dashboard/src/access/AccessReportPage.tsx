@@ -153,6 +153,12 @@ function AccessReport({ scope }: { scope: SiteScope }) {
                 </tbody>
               </table>
             </div>
+            {ready.total > ready.grants.length && (
+              <p className="muted" data-testid="access-grants-shown">
+                The newest {ready.grants.length} of {ready.total} grants; the totals above count all{' '}
+                {ready.total}.
+              </p>
+            )}
           </section>
         </>
       )}

@@ -227,23 +227,23 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
 
   /**
    * The access report under the query's filters: raw replay grants (newest first) of the site
-   * `siteId` (every site when undefined) and each person's total over those grants.
+   * `siteId` (every site when undefined), how many the filters match, and each person's total over
+   * every grant they match.
    */
   const accessReport = async (query: Omit<z.infer<typeof accessReportQuery>, 'siteKey'>, siteId?: string) => {
-    const grants = await store.replayGrants.list({
-      userId: query.user,
-      apiTokenId: query.token,
-      siteId,
-      from: query.from,
-      to: query.to,
-      limit: query.limit,
-    });
+    const filters = { userId: query.user, apiTokenId: query.token, siteId, from: query.from, to: query.to };
+    const [grants, held] = await Promise.all([
+      store.replayGrants.list({ ...filters, limit: query.limit }),
+      store.replayGrants.totals(filters),
+    ]);
     const siteKeys = new Map((await store.sites.list()).map((s) => [s.id, s.siteKey]));
+    const actorOf = (g: { userId: string | null; apiTokenId: string | null; actorLabel: string }) =>
+      g.userId
+        ? { type: 'user' as const, id: g.userId, label: g.actorLabel }
+        : { type: 'token' as const, id: g.apiTokenId ?? '', label: g.actorLabel };
     const rows = grants.map((g) => ({
       id: g.id,
-      actor: g.userId
-        ? { type: 'user' as const, id: g.userId, label: g.actorLabel }
-        : { type: 'token' as const, id: g.apiTokenId ?? '', label: g.actorLabel },
+      actor: actorOf(g),
       sessionId: g.sessionId,
       siteKey: g.siteId ? (siteKeys.get(g.siteId) ?? null) : null,
       purpose: g.purpose,
@@ -251,14 +251,10 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
       at: g.createdAt,
       expiresAt: g.expiresAt,
     }));
-    const totals = new Map<string, { actor: (typeof rows)[number]['actor']; count: number }>();
-    for (const row of rows) {
-      const key = `${row.actor.type}:${row.actor.id}`;
-      const total = totals.get(key) ?? { actor: row.actor, count: 0 };
-      total.count++;
-      totals.set(key, total);
-    }
-    return { grants: rows, totals: [...totals.values()].sort((a, b) => b.count - a.count) };
+    // Totals count every grant the filters match, not only the `limit` listed: a person with more
+    // grants than one page must not look like they watched less.
+    const totals = held.map((t) => ({ actor: actorOf(t), count: t.count }));
+    return { grants: rows, total: held.reduce((n, t) => n + t.count, 0), totals };
   };
 
   addRoute(app, {

@@ -564,6 +564,17 @@ describe('access control: lockout, CSRF, second factor, scopes, expiry, grants',
       ['user-bob', 1],
     ]);
     expect(own.body).not.toContain('OTHER-0815');
+    expect(own.json().total).toBe(3);
+    // One grant listed, every grant counted: the totals are not those of the page shown.
+    const first = await t.app.inject({ url: `/api/v1/sites/${mine.siteKey}/access-report?limit=1`, headers });
+    expect(first.json().grants).toHaveLength(1);
+    expect(first.json().total).toBe(3);
+    expect(
+      first.json().totals.map((x: { actor: { id: string }; count: number }) => [x.actor.id, x.count]),
+    ).toEqual([
+      ['user-ada', 2],
+      ['user-bob', 1],
+    ]);
     // The filters apply within the site; a siteKey in the query cannot widen it.
     const ofBob = await t.app.inject({
       url: `/api/v1/sites/${mine.siteKey}/access-report?user=user-bob`,

@@ -233,6 +233,49 @@ describe.each(await storeBackends())('Access store conformance: $name', (backend
     expect(listed[2]?.ticket).toBe('T-1');
   });
 
+  it('totals every matching grant per holder, whatever a list would return, under the same filters', async () => {
+    const grant = (
+      holder: { userId: string | null; apiTokenId: string | null },
+      label: string,
+      at: number,
+      siteId: string | null,
+    ) =>
+      store.replayGrants.create({
+        ...holder,
+        actorLabel: label,
+        sessionId: `totals-${label}-${at}`,
+        siteId,
+        purpose: 'totals',
+        ticket: null,
+        createdAt: at,
+        expiresAt: at + 500,
+      });
+    const t0 = T + 100_000;
+    const ann = { userId: 'user-ann', apiTokenId: null };
+    const tok = { userId: null, apiTokenId: 'token-ci' };
+    // Ann was renamed between her grants: the total carries the label of her newest one.
+    for (let i = 0; i < 4; i++)
+      await grant(ann, i < 3 ? 'ann@old.test' : 'ann@new.test', t0 + i * 10, site.id);
+    for (let i = 0; i < 2; i++) await grant(tok, 'CI token', t0 + 5 + i * 10, site.id);
+    await grant(ann, 'ann@new.test', t0 + 1000, null);
+
+    const since = { from: t0 };
+    expect(await store.replayGrants.list({ ...since, limit: 2 })).toHaveLength(2);
+    expect(await store.replayGrants.totals(since)).toEqual([
+      { userId: 'user-ann', apiTokenId: null, actorLabel: 'ann@new.test', count: 5 },
+      { userId: null, apiTokenId: 'token-ci', actorLabel: 'CI token', count: 2 },
+    ]);
+    // The filters narrow the totals as they narrow the list: site, holder and time.
+    expect(await store.replayGrants.totals({ ...since, siteId: site.id, to: t0 + 20 })).toEqual([
+      { userId: 'user-ann', apiTokenId: null, actorLabel: 'ann@old.test', count: 3 },
+      { userId: null, apiTokenId: 'token-ci', actorLabel: 'CI token', count: 2 },
+    ]);
+    expect(await store.replayGrants.totals({ ...since, apiTokenId: 'token-ci' })).toEqual([
+      { userId: null, apiTokenId: 'token-ci', actorLabel: 'CI token', count: 2 },
+    ]);
+    expect(await store.replayGrants.totals({ from: t0 + 5000 })).toEqual([]);
+  });
+
   it('raises an access alert once per key and acknowledges it once', async () => {
     const alert = {
       kind: 'raw_replay_rate' as const,

@@ -20,6 +20,15 @@ export interface ReplayGrantQuery {
   limit: number;
 }
 
+/** One holder's grants among those a query matches: the access report's totals. */
+export interface ReplayGrantTotal {
+  userId: string | null;
+  apiTokenId: string | null;
+  /** The label of the holder's newest grant among them. */
+  actorLabel: string;
+  count: number;
+}
+
 export interface ReplayGrantRepository {
   create(grant: Omit<ReplayGrantRecord, 'id'>): Promise<ReplayGrantRecord>;
   findById(id: string): Promise<ReplayGrantRecord | undefined>;
@@ -35,6 +44,11 @@ export interface ReplayGrantRepository {
     holder: { userId: string | null; apiTokenId: string | null },
     since: number,
   ): Promise<number>;
-  /** Newest first. */
+  /** Newest first, at most `limit`. */
   list(query: ReplayGrantQuery): Promise<ReplayGrantRecord[]>;
+  /**
+   * Every grant the query's filters match, however many `list` returns (its `limit` is not
+   * applied), counted per holder: most first, then by holder id.
+   */
+  totals(query: Omit<ReplayGrantQuery, 'limit'>): Promise<ReplayGrantTotal[]>;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../Database.js';
 import type { ReplayGrantsTable } from './accessTables.js';
-import type { ReplayGrantRecord, ReplayGrantRepository } from './ReplayGrantRepository.js';
+import type { ReplayGrantQuery, ReplayGrantRecord, ReplayGrantRepository } from './ReplayGrantRepository.js';
 
 function grantFromRow(row: Selectable<ReplayGrantsTable>): ReplayGrantRecord {
   return {
@@ -19,7 +19,20 @@ function grantFromRow(row: Selectable<ReplayGrantsTable>): ReplayGrantRecord {
   };
 }
 
+const holderKey = (userId: string | null, apiTokenId: string | null): string =>
+  userId !== null ? `user:${userId}` : `token:${apiTokenId ?? ''}`;
+
 export function createReplayGrantRepository(db: Kysely<Database>): ReplayGrantRepository {
+  /** The grants a query's filters match (`limit` aside). */
+  const matching = (q: Omit<ReplayGrantQuery, 'limit'>) => {
+    let query = db.selectFrom('replay_grants');
+    if (q.userId !== undefined) query = query.where('user_id', '=', q.userId);
+    if (q.apiTokenId !== undefined) query = query.where('api_token_id', '=', q.apiTokenId);
+    if (q.siteId !== undefined) query = query.where('site_id', '=', q.siteId);
+    if (q.from !== undefined) query = query.where('created_at', '>=', q.from);
+    if (q.to !== undefined) query = query.where('created_at', '<=', q.to);
+    return query;
+  };
   return {
     async create(grant) {
       const record: ReplayGrantRecord = { id: randomUUID(), ...grant };
@@ -72,14 +85,54 @@ export function createReplayGrantRepository(db: Kysely<Database>): ReplayGrantRe
       return Number(row.n);
     },
     async list(q) {
-      let query = db.selectFrom('replay_grants').selectAll();
-      if (q.userId !== undefined) query = query.where('user_id', '=', q.userId);
-      if (q.apiTokenId !== undefined) query = query.where('api_token_id', '=', q.apiTokenId);
-      if (q.siteId !== undefined) query = query.where('site_id', '=', q.siteId);
-      if (q.from !== undefined) query = query.where('created_at', '>=', q.from);
-      if (q.to !== undefined) query = query.where('created_at', '<=', q.to);
-      const rows = await query.orderBy('created_at', 'desc').orderBy('id').limit(q.limit).execute();
+      const rows = await matching(q)
+        .selectAll()
+        .orderBy('created_at', 'desc')
+        .orderBy('id')
+        .limit(q.limit)
+        .execute();
       return rows.map(grantFromRow);
+    },
+    async totals(q) {
+      const rows = await matching(q)
+        .select((eb) => [
+          'user_id',
+          'api_token_id',
+          eb.fn.countAll().as('n'),
+          eb.fn.max('created_at').as('newest'),
+        ])
+        .groupBy(['user_id', 'api_token_id'])
+        .execute();
+      if (rows.length === 0) return [];
+      // Each holder's label as of their newest matching grant (a user renamed since keeps the
+      // label the grants were given under): one lookup of those grants, not one per holder.
+      const labels = new Map<string, string>();
+      const newest = await matching(q)
+        .select(['user_id', 'api_token_id', 'actor_label', 'created_at'])
+        .where(
+          'created_at',
+          'in',
+          rows.map((r) => Number(r.newest)),
+        )
+        .orderBy('id')
+        .execute();
+      const newestAt = new Map(rows.map((r) => [holderKey(r.user_id, r.api_token_id), Number(r.newest)]));
+      for (const g of newest) {
+        const key = holderKey(g.user_id, g.api_token_id);
+        if (newestAt.get(key) === Number(g.created_at) && !labels.has(key)) labels.set(key, g.actor_label);
+      }
+      return rows
+        .map((r) => ({
+          userId: r.user_id,
+          apiTokenId: r.api_token_id,
+          actorLabel: labels.get(holderKey(r.user_id, r.api_token_id)) ?? '',
+          count: Number(r.n),
+        }))
+        .sort(
+          (a, b) =>
+            b.count - a.count ||
+            holderKey(a.userId, a.apiTokenId).localeCompare(holderKey(b.userId, b.apiTokenId)),
+        );
     },
   };
 }
