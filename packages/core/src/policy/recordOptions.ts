@@ -175,8 +175,21 @@ export interface MaskableElement {
   getRootNode?(): unknown;
 }
 
+/** An element `matchesAcrossRoots` can climb one element at a time (a DOM `Element` is one). */
+export interface ClimbableElement {
+  matches(selector: string): boolean;
+  readonly parentElement: ClimbableElement | null;
+  getRootNode(): unknown;
+}
+
 /** Most shadow roots and frames `closestAcrossRoots` climbs out of. */
 const MAX_ROOT_HOPS = 32;
+
+/** The root's host: a shadow root's host, or a same-origin document's frame element. */
+function hostOf(root: unknown): unknown {
+  const r = root as { host?: unknown; defaultView?: { frameElement?: unknown } | null } | undefined;
+  return r?.host ?? r?.defaultView?.frameElement ?? null;
+}
 
 /**
  * `element.closest(selector)`, continued through shadow hosts and frame elements: a mask or a
@@ -187,12 +200,77 @@ export function closestAcrossRoots(element: MaskableElement | null, selector: st
   let el: MaskableElement | null = element;
   for (let hops = 0; el && hops < MAX_ROOT_HOPS; hops++) {
     if (el.closest(selector)) return true;
-    const root = el.getRootNode?.() as
-      | { host?: MaskableElement; defaultView?: { frameElement?: MaskableElement | null } | null }
-      | undefined;
-    el = root?.host ?? root?.defaultView?.frameElement ?? null;
+    el = hostOf(el.getRootNode?.()) as MaskableElement | null;
   }
   return false;
+}
+
+/**
+ * `closestAcrossRoots`, one `matches` per element instead of one `closest` per question: `known`
+ * remembers the answer of every element climbed, so questions about nodes that share ancestors
+ * (a mutation's hundreds of added nodes, a snapshot's text nodes) match each element once. The
+ * caller keeps `known` only while the DOM cannot change (one synchronous pass). Beyond
+ * `MAX_ROOT_HOPS` roots the answer is false and nothing is remembered, as `closestAcrossRoots`.
+ * Throws when the selector does (the caller fails closed).
+ */
+export function matchesAcrossRoots<E extends ClimbableElement>(
+  start: E,
+  selector: string,
+  known: Map<E, boolean>,
+): boolean {
+  const climbed: E[] = [];
+  let found = false;
+  let roots = 1;
+  for (let el: E | null = start; el; ) {
+    const answer = known.get(el);
+    if (answer !== undefined) {
+      found = answer;
+      break;
+    }
+    climbed.push(el);
+    if (el.matches(selector)) {
+      found = true;
+      break;
+    }
+    const parent = el.parentElement as E | null;
+    if (parent) {
+      el = parent;
+      continue;
+    }
+    if (roots >= MAX_ROOT_HOPS) return false;
+    roots++;
+    el = hostOf(el.getRootNode()) as E | null;
+  }
+  for (const el of climbed) known.set(el, found);
+  return found;
+}
+
+/**
+ * Answers of `matchesAcrossRoots` kept for the current synchronous pass only: emptied in a
+ * microtask queued at the first answer. rrweb asks its mask questions while it serialises a
+ * snapshot or a batch of mutations, synchronously; the page's code cannot run, so cannot change a
+ * class or move an element, before that microtask (a change the page makes later reaches rrweb
+ * through a MutationObserver callback, a microtask queued after this one).
+ */
+function passMemo(): <E extends ClimbableElement>(element: E, selector: string) => boolean {
+  let known: Map<ClimbableElement, boolean> | null = null;
+  return (element, selector) => {
+    if (known === null) {
+      known = new Map();
+      queueMicrotask(() => {
+        known = null;
+      });
+    }
+    return matchesAcrossRoots<ClimbableElement>(element, selector, known);
+  };
+}
+
+/** The element climbable one element at a time (a DOM element), else null. */
+function climbable(element: MaskableElement): ClimbableElement | null {
+  const e = element as Partial<ClimbableElement>;
+  return typeof e.matches === 'function' && typeof e.getRootNode === 'function' && 'parentElement' in e
+    ? (element as unknown as ClimbableElement)
+    : null;
 }
 
 export interface Maskers {
@@ -209,6 +287,13 @@ export function createMaskers(policy: MaskersPolicy): Maskers {
   const custom: Detector[] = compileServedPatterns(policy.customPatterns);
   const maskSelector = [...MASK_TEXT_SELECTORS, ...policy.maskTextSelectors].join(', ');
   const unmaskSelector = [...UNMASK_SELECTORS, ...policy.unmaskSelectors].join(', ');
+  const inMaskPass = passMemo();
+  /** Under a mask selector, across roots; each element matched once per synchronous pass. */
+  const masked = (element: MaskableElement | null): boolean => {
+    if (!element) return false;
+    const el = typeof queueMicrotask === 'function' ? climbable(element) : null;
+    return el ? inMaskPass(el, maskSelector) : closestAcrossRoots(element, maskSelector);
+  };
   return {
     maskInputFn(text, element) {
       if (text === '') return '';
@@ -220,7 +305,7 @@ export function createMaskers(policy: MaskersPolicy): Maskers {
           SENSITIVE_AUTOCOMPLETE.test(autocomplete)
         )
           return MASKED_INPUT_VALUE;
-        if (closestAcrossRoots(element, maskSelector)) return MASKED_INPUT_VALUE;
+        if (masked(element)) return MASKED_INPUT_VALUE;
         if (unmaskSelector && element.closest(unmaskSelector)) return redactText(text, custom).text;
         return MASKED_INPUT_VALUE;
       } catch {
@@ -231,7 +316,7 @@ export function createMaskers(policy: MaskersPolicy): Maskers {
       try {
         if (element && (element.tagName === 'STYLE' || element.tagName === 'style')) return text;
         if (policy.maskAllText) return maskPreservingLayout(text);
-        if (closestAcrossRoots(element, maskSelector)) return maskPreservingLayout(text);
+        if (masked(element)) return maskPreservingLayout(text);
         return redactText(text, custom).text;
       } catch {
         return maskPreservingLayout(text);

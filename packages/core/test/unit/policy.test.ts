@@ -178,3 +178,89 @@ describe('createMaskers', () => {
     expect(maskTextFn('Jane', brokenText)).toBe('****');
   });
 });
+
+describe('createMaskers on DOM-shaped elements (one match per element per synchronous pass)', () => {
+  /** An element whose `matches` answers by its `masked` flag, counting the calls. */
+  class Climbable {
+    readonly tagName = 'P';
+    masked = false;
+    parentElement: Climbable | null = null;
+    calls = { matches: 0, closest: 0 };
+    constructor(readonly root: { host?: Climbable; defaultView?: { frameElement: null } }) {}
+    matches(): boolean {
+      this.calls.matches++;
+      return this.masked;
+    }
+    closest(): Climbable | null {
+      this.calls.closest++;
+      for (let el: Climbable | null = this; el; el = el.parentElement) if (el.masked) return el;
+      return null;
+    }
+    getAttribute(): string | null {
+      return null;
+    }
+    getRootNode(): unknown {
+      return this.root;
+    }
+  }
+  const doc = { defaultView: { frameElement: null } };
+  /** A chain of `depth` elements under one another; returns them top first. */
+  const chain = (depth: number, root: { host?: Climbable; defaultView?: { frameElement: null } } = doc) => {
+    const els: Climbable[] = [];
+    for (let i = 0; i < depth; i++) {
+      const el = new Climbable(root);
+      el.parentElement = els[i - 1] ?? null;
+      els.push(el);
+    }
+    return els;
+  };
+  const calls = (els: readonly Climbable[]) =>
+    els.reduce((n, el) => n + el.calls.matches + el.calls.closest, 0);
+
+  it('matches each ancestor once for many texts under it, with the answers of closestAcrossRoots', () => {
+    const { maskTextFn } = createMaskers(DEFAULT_PRIVACY_POLICY);
+    const els = chain(12);
+    els[3]!.masked = true;
+    const leaves = Array.from({ length: 100 }, () => {
+      const leaf = new Climbable(doc);
+      leaf.parentElement = els[11]!;
+      return leaf;
+    });
+    for (const leaf of leaves) expect(maskTextFn('Jane Doe', leaf)).toBe('**** ***');
+    // 100 leaves, then the chain down to the masked element once (without the memo: 100 × 9).
+    expect(calls([...els, ...leaves])).toBe(100 + 9);
+    const open = chain(5);
+    expect(maskTextFn('Hello Jane', open[4]!)).toBe('Hello Jane');
+  });
+
+  it('climbs out of shadow roots and frames as closestAcrossRoots does', () => {
+    const { maskTextFn } = createMaskers(DEFAULT_PRIVACY_POLICY);
+    const outer = chain(3);
+    outer[1]!.masked = true;
+    const inner = chain(2, { host: outer[2]! });
+    expect(maskTextFn('Jane', inner[1]!)).toBe('****');
+  });
+
+  it('sees a change the page made once the pass is over (the answers live for one microtask)', async () => {
+    const { maskTextFn } = createMaskers(DEFAULT_PRIVACY_POLICY);
+    const [top, mid, leaf] = chain(3) as [Climbable, Climbable, Climbable];
+    expect(maskTextFn('Jane', leaf)).toBe('Jane');
+    await Promise.resolve();
+    mid.masked = true;
+    expect(maskTextFn('Jane', leaf)).toBe('****');
+    await Promise.resolve();
+    mid.masked = false;
+    top.masked = true;
+    expect(maskTextFn('Jane', leaf)).toBe('****');
+  });
+
+  it('fails closed when matching throws', () => {
+    const { maskTextFn, maskInputFn } = createMaskers(DEFAULT_PRIVACY_POLICY);
+    const [, leaf] = chain(2) as [Climbable, Climbable];
+    leaf.matches = () => {
+      throw new SyntaxError('bad selector');
+    };
+    expect(maskTextFn('Jane', leaf)).toBe('****');
+    expect(maskInputFn('Jane', leaf)).toBe(MASKED_INPUT_VALUE);
+  });
+});

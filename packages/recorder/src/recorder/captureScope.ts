@@ -1,4 +1,4 @@
-import { EventType, IncrementalSource } from '@veil/core';
+import { EventType, IncrementalSource, matchesAcrossRoots } from '@veil/core';
 import type { RecordedEventLike } from './rrwebOptions.js';
 
 type Json = Record<string, unknown>;
@@ -15,46 +15,6 @@ function elementOf(node: Node | null): Element | null {
   return null;
 }
 
-/** Most shadow roots and frames climbed, as core's `closestAcrossRoots` (beyond: not blocked, not remembered). */
-const MAX_ROOTS = 32;
-
-/**
- * Whether `start`, or an element above it, matches `selector`, climbing through shadow hosts and
- * frame elements: core's `closestAcrossRoots`, one `matches` per element instead of one `closest`
- * per question. `known` remembers the answer of every element climbed; it is valid for one
- * synchronous pass over the DOM (one event), where elements neither move nor change. A mutation
- * event asks about hundreds of nodes that share their ancestors: each element is matched once.
- * Throws when the selector does (the caller fails closed).
- */
-export function blockedAcrossRoots(start: Element, selector: string, known: Map<Element, boolean>): boolean {
-  const climbed: Element[] = [];
-  let blocked = false;
-  let roots = 1;
-  for (let el: Element | null = start; el; ) {
-    const answer = known.get(el);
-    if (answer !== undefined) {
-      blocked = answer;
-      break;
-    }
-    climbed.push(el);
-    if (el.matches(selector)) {
-      blocked = true;
-      break;
-    }
-    const parent: Element | null = el.parentElement;
-    if (parent) {
-      el = parent;
-      continue;
-    }
-    if (roots >= MAX_ROOTS) return false;
-    roots++;
-    const root = el.getRootNode() as Partial<ShadowRoot> & Partial<Document>;
-    el = root.host ?? root.defaultView?.frameElement ?? null;
-  }
-  for (const el of climbed) known.set(el, blocked);
-  return blocked;
-}
-
 /**
  * rrweb blocks an element of the page's own DOM, but not what sits behind a document boundary:
  * it serialises a blocked iframe's same-origin document all the same (and observes it), and a
@@ -65,7 +25,7 @@ export function blockedAcrossRoots(start: Element, selector: string, known: Map<
  * A text, attribute or input change of a node rrweb no longer knows is dropped too (fails closed).
  */
 export function createCaptureScope(blockSelector: string, nodeOf: (id: number) => Node | null) {
-  /** Elements' answers during the current event (`blockedAcrossRoots`), emptied after it. */
+  /** Elements' answers during the current event (core's `matchesAcrossRoots`), emptied after it. */
   const known = new Map<Element, boolean>();
   const blocked = (id: unknown, unknownIsBlocked: boolean): boolean => {
     if (typeof id !== 'number') return unknownIsBlocked;
@@ -74,7 +34,7 @@ export function createCaptureScope(blockSelector: string, nodeOf: (id: number) =
     const el = elementOf(node);
     // A throwing match blocks (fails closed).
     try {
-      return el !== null && blockedAcrossRoots(el, blockSelector, known);
+      return el !== null && matchesAcrossRoots(el, blockSelector, known);
     } catch {
       return true;
     }

@@ -1,7 +1,6 @@
-import { closestAcrossRoots, type MaskableElement } from '@veil/core';
+import { closestAcrossRoots, type MaskableElement, matchesAcrossRoots } from '@veil/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { blockedAcrossRoots } from '../../src/recorder/captureScope.js';
 
 /**
  * A DOM-shaped element tree spread over documents and shadow roots: each element matches the
@@ -50,7 +49,7 @@ function buildTree(specs: ReadonlyArray<[number, boolean, 0 | 1 | 2]>): FakeElem
   return els;
 }
 
-describe('blockedAcrossRoots (the capture scope, one match per element per event)', () => {
+describe('matchesAcrossRoots (the capture scope, one match per element per event)', () => {
   it("answers as core's closestAcrossRoots for every element, asked in any order with shared answers", () => {
     const spec = fc.array(
       fc.tuple(fc.integer({ min: -1, max: 60 }), fc.boolean(), fc.constantFrom<0 | 1 | 2>(0, 0, 0, 1, 2)),
@@ -63,7 +62,7 @@ describe('blockedAcrossRoots (the capture scope, one match per element per event
         for (const i of [...order, ...els.keys()]) {
           const el = els[i % els.length]!;
           const expected = closestAcrossRoots(el as unknown as MaskableElement, 'sel');
-          expect(blockedAcrossRoots(el as unknown as Element, 'sel', known)).toBe(expected);
+          expect(matchesAcrossRoots(el as unknown as Element, 'sel', known)).toBe(expected);
         }
       }),
       { numRuns: 500 },
@@ -78,13 +77,13 @@ describe('blockedAcrossRoots (the capture scope, one match per element per event
     const known = new Map<Element, boolean>();
     for (let i = els.length - 1; i >= 0; i--) {
       const el = els[i]!;
-      expect(blockedAcrossRoots(el as unknown as Element, 'sel', known)).toBe(
+      expect(matchesAcrossRoots(el as unknown as Element, 'sel', known)).toBe(
         closestAcrossRoots(el as unknown as MaskableElement, 'sel'),
       );
     }
     // The deepest element is past the limit (not blocked, as in core); the outer 32 are blocked.
-    expect(blockedAcrossRoots(els[39] as unknown as Element, 'sel', new Map())).toBe(false);
-    expect(blockedAcrossRoots(els[31] as unknown as Element, 'sel', new Map())).toBe(true);
+    expect(matchesAcrossRoots(els[39] as unknown as Element, 'sel', new Map())).toBe(false);
+    expect(matchesAcrossRoots(els[31] as unknown as Element, 'sel', new Map())).toBe(true);
   });
 
   it('throws when the selector does (the capture scope then blocks)', () => {
@@ -92,6 +91,6 @@ describe('blockedAcrossRoots (the capture scope, one match per element per event
     el.matches = () => {
       throw new SyntaxError('bad selector');
     };
-    expect(() => blockedAcrossRoots(el as unknown as Element, ':bad(', new Map())).toThrow(SyntaxError);
+    expect(() => matchesAcrossRoots(el as unknown as Element, ':bad(', new Map())).toThrow(SyntaxError);
   });
 });
