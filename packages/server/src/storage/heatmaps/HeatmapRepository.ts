@@ -68,6 +68,8 @@ export interface PageSummary extends Omit<PageTotals, 'scroll' | 'scrollVisitors
 }
 
 export interface ElementStats {
+  /** The element's id on its page (`heatmap_elements.id`). */
+  id: number;
   path: string;
   clicks: number;
   sessions: number;
@@ -97,6 +99,22 @@ export interface SnapshotRecord {
   wrappedKey: Buffer;
   masterKeyId: string;
   payload: Buffer;
+}
+
+/** What a stored part outcome was decided for (`heatmap_day_outcomes`, `clickOutcomes.ts`). */
+export interface DayOutcomeKey {
+  view: 'clicks';
+  segment: string;
+  k: number;
+  minCohort: number;
+}
+
+/** One part's outcome and the version of its day's rows it was decided from. */
+export interface DayOutcome {
+  day: number;
+  device: DeviceClass;
+  version: number;
+  outcome: Buffer;
 }
 
 /** Tile kinds of `heatmap_tiles`. */
@@ -145,6 +163,8 @@ export interface HeatmapRepository {
     },
   ): Promise<DayCohort[]>;
   elements(pageId: number, selection: AggregateSelection): Promise<ElementStats[]>;
+  /** The page's element paths by element id. */
+  elementPaths(pageId: number): Promise<Map<number, string>>;
   /**
    * The elements of each day, device class and segment key with data (level-0 buckets, not summed
    * across parts).
@@ -175,6 +195,20 @@ export interface HeatmapRepository {
     now: number,
   ): Promise<void>;
   snapshot(pageId: number, device: DeviceClass): Promise<SnapshotRecord | undefined>;
+  /** Each day's version on the page (`heatmap_day_versions`); a day never written is 0. */
+  dayVersions(pageId: number, days: readonly number[]): Promise<Map<number, number>>;
+  /**
+   * The stored outcomes of these days and device classes that are still current (decided at the
+   * day's version), by `${day}\u0000${device}`.
+   */
+  dayOutcomes(
+    pageId: number,
+    key: DayOutcomeKey,
+    devices: readonly DeviceClass[],
+    days: readonly number[],
+  ): Promise<Map<string, Buffer>>;
+  /** Stores outcomes, each decided from rows read at `version` of its day (replacing older ones). */
+  putDayOutcomes(pageId: number, key: DayOutcomeKey, outcomes: readonly DayOutcome[]): Promise<void>;
   /** Deletes counting state of sessions idle since before `before`; returns how many. */
   deleteIdleSessions(before: number, limit: number): Promise<number>;
   /** Deletes the counting state of these sessions (erasure); the anonymous aggregates stay. */

@@ -4,6 +4,7 @@ import { IngestReadCache } from '../IngestReadCache.js';
 import type { Dialect } from '../migrations/Migration.js';
 import type { HeatmapRepository } from './HeatmapRepository.js';
 import { heatmapAggregateWriter } from './heatmapAggregateWrites.js';
+import { heatmapDayOutcomes } from './heatmapDayOutcomes.js';
 import { heatmapReads } from './heatmapReads.js';
 import { heatmapSessions } from './heatmapSessions.js';
 
@@ -25,6 +26,7 @@ export function createHeatmapRepository(db: Kysely<Database>, dialect: Dialect):
     deleteIdleSessions: (before, limit) => known.around(() => sessions.deleteIdleSessions(before, limit)),
     deleteSessions: (sessionIds) => known.around(() => sessions.deleteSessions(sessionIds)),
     ...heatmapReads(db),
+    ...heatmapDayOutcomes(db),
     async addAggregates(siteId, writes, now) {
       try {
         const resolved = await db

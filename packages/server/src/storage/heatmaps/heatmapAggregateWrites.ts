@@ -26,6 +26,7 @@ import {
 import type { Database } from '../Database.js';
 import type { Dialect } from '../migrations/Migration.js';
 import { TileKind } from './HeatmapRepository.js';
+import { bumpDayVersions } from './heatmapDayOutcomes.js';
 
 /** Namespace of PostgreSQL advisory locks that serialise aggregate writes per page. */
 const PG_PAGE_LOCK_NAMESPACE = 0x766d; // 'vm'
@@ -288,6 +289,11 @@ export function heatmapAggregateWriter(dialect: Dialect) {
     await writeTotals(trx, [...totals.values()]);
     await writeElements(trx, [...elements.values()]);
     await writeTiles(trx, [...tiles.values()]);
+    // Every target has a totals row: its page days' stored outcomes are no longer current.
+    await bumpDayVersions(
+      trx,
+      [...totals.values()].map((t) => t.key),
+    );
     return resolved;
   }
 

@@ -30,6 +30,7 @@ type ReadParts = Pick<
   | 'totals'
   | 'dayCohorts'
   | 'elements'
+  | 'elementPaths'
   | 'elementsByDay'
   | 'tiles'
   | 'tilesByDay'
@@ -139,6 +140,7 @@ export function heatmapReads(db: Kysely<Database>): ReadParts {
         const [clicks, sessions, rage, rageSessions, dead, deadSessions, attentionMs, attentionSessions] =
           e.stats.values;
         elements.push({
+          id: Number(p.id),
           path: p.path,
           clicks: clicks!,
           sessions: sessions!,
@@ -313,6 +315,15 @@ export function heatmapReads(db: Kysely<Database>): ReadParts {
     async elements(pageId, sel) {
       const parts = await readElements(pageId, sel.devices, [sel.segment], sel.buckets, () => '');
       return parts.get('')?.elements ?? [];
+    },
+
+    async elementPaths(pageId) {
+      const rows = await db
+        .selectFrom('heatmap_elements')
+        .select(['id', 'path'])
+        .where('page_id', '=', pageId)
+        .execute();
+      return new Map(rows.map((r) => [Number(r.id), r.path]));
     },
 
     async elementsByDay(pageId, sel) {

@@ -14,6 +14,8 @@ export interface HeatmapTables {
   heatmap_tiles: HeatmapTilesTable;
   heatmap_sessions: HeatmapSessionsTable;
   heatmap_snapshots: HeatmapSnapshotsTable;
+  heatmap_day_versions: HeatmapDayVersionsTable;
+  heatmap_day_outcomes: HeatmapDayOutcomesTable;
 }
 
 /** One page pattern of a site (`/orders/:id`). */
@@ -115,4 +117,32 @@ export interface HeatmapSnapshotsTable {
   master_key_id: string;
   /** AES-256-GCM of the gzipped JSON node tree. */
   payload: Buffer;
+}
+
+/**
+ * A day's version on a page (migration 023): bumped by every aggregate write to the page's day
+ * (level-0 bucket) rows, so that an outcome decided from older rows is never read again.
+ */
+export interface HeatmapDayVersionsTable {
+  page_id: number;
+  /** A level-0 bucket (`bucketId(0, day)`). */
+  bucket: number;
+  version: number;
+}
+
+/**
+ * One part's decided outcome (`clickOutcomes.ts`): a day (level-0 bucket) of one device class of a
+ * segment, for one view at one k and minimum cohort, valid while the day's version is `version`.
+ */
+export interface HeatmapDayOutcomesTable {
+  page_id: number;
+  bucket: number;
+  device: string;
+  segment: string;
+  /** The view decided (`clicks`). */
+  view: string;
+  k: number;
+  min_cohort: number;
+  version: number;
+  outcome: Buffer;
 }

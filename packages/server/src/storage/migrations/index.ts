@@ -20,6 +20,7 @@ import { sessionFunnels } from './019_session_funnels.js';
 import { heatmapPartVisitors } from './020_heatmap_part_visitors.js';
 import { sessionFunnelSources } from './021_session_funnel_sources.js';
 import { heatmapSignalVisitors } from './022_heatmap_signal_visitors.js';
+import { heatmapDayOutcomes } from './023_heatmap_day_outcomes.js';
 import type { Migration } from './Migration.js';
 
 /**
@@ -49,6 +50,7 @@ export const MIGRATIONS: readonly Migration[] = [
   heatmapPartVisitors,
   sessionFunnelSources,
   heatmapSignalVisitors,
+  heatmapDayOutcomes,
 ];
 
 /** The schema version this build of Veil expects. */

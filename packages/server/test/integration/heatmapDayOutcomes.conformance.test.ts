@@ -1,0 +1,200 @@
+import {
+  bucketsContainingDay,
+  DEFAULT_PRIVACY_POLICY,
+  type DeviceClass,
+  type ParsedHeatmapEvent,
+  parseHeatmapEvent,
+  REFERRER_CLASSES,
+  type ReferrerClass,
+  type SegmentFilter,
+  segmentKeysOf,
+  utcDay,
+} from '@veil/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AggregateWrite } from '../../src/heatmap/heatmapDeltas.js';
+import { collectDeltas, targetsOf } from '../../src/heatmap/heatmapDeltas.js';
+import { clickHeatmap, type HeatmapQuery } from '../../src/heatmap/heatmapQueries.js';
+import { SeenSet } from '../../src/heatmap/seenSet.js';
+import type { Store } from '../../src/storage/Store.js';
+import type { SiteRecord } from '../../src/storage/sites/SiteRepository.js';
+import { referenceClickHeatmap } from '../support/clickHeatmapReference.js';
+import { clickEvent, viewEvent } from '../support/heatmapEvents.js';
+import { type OpenedBackend, storeBackends } from '../support/storeBackends.js';
+
+// Click heatmaps answered from stored per-part outcomes (`clickOutcomes.ts`, #17) are the answers
+// computed from the day rows as before (`clickHeatmap` at 7db093c, frozen in
+// `support/clickHeatmapReference.ts`), on a generated page with segments, several days and device
+// classes, visitors near k and the minimum cohort: cold (decided and stored), warm (read back),
+// after a later write to a day (its outcomes no longer current) and with a stored outcome damaged.
+
+const T = Date.UTC(2025, 4, 5, 10);
+const FIRST = utcDay(T);
+const DAYS = 4;
+const PATHS = Array.from(
+  { length: 9 },
+  (_, i) => `main#main>section:nth-of-type(${1 + (i % 3)})>button:nth-of-type(${1 + i})`,
+);
+
+/** mulberry32: the same sessions every run. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/**
+ * Sessions of one day: visitors drawn from a small pool per day and device class (so element,
+ * grid and page-cell figures land on both sides of k), segments over visitor type, referrer and a
+ * plan tag, clicks on a few elements with rage and dead ones.
+ */
+function sessionsOf(random: () => number, day: number, count: number, seed: number): AggregateWrite[] {
+  const writes: AggregateWrite[] = [];
+  for (let s = 0; s < count; s++) {
+    const device: DeviceClass = random() < 0.7 ? 'desktop' : 'mobile';
+    const pool = device === 'desktop' ? 14 : 8;
+    const bit =
+      ((day - FIRST) * 100 + (device === 'desktop' ? 0 : 50) + Math.floor(random() * pool) + seed) % 4096;
+    const t = day * 86_400_000 + 3_600_000 + s * 1_000;
+    const clicks = 1 + Math.floor(random() * 4);
+    const events = [viewEvent(t, { path: '/' })];
+    for (let c = 0; c < clicks; c++) {
+      const e = Math.min(PATHS.length - 1, Math.floor(random() ** 1.6 * PATHS.length));
+      const rx = Math.floor(random() * 4) / 4 + 0.1;
+      const ry = Math.floor(random() * 2) / 2 + 0.1;
+      events.push(
+        clickEvent(t + 100 + c * 700, {
+          el: PATHS[e]!,
+          x: 40 + (e % 3) * 300 + Math.floor(rx * 200),
+          y: 60 + Math.floor(e / 3) * 120 + Math.floor(ry * 60),
+          rx,
+          ry,
+          rage: random() < 0.25,
+          dead: random() < 0.25,
+        }),
+      );
+    }
+    const deltas = collectDeltas(
+      events.map((e) => parseHeatmapEvent(e) as ParsedHeatmapEvent),
+      { pagePatterns: [], seen: new SeenSet() },
+    );
+    const plan = random();
+    const segments = segmentKeysOf({
+      visitor: random() < 0.5 ? 'new' : 'returning',
+      referrer: REFERRER_CLASSES[Math.floor(random() * 3)] as ReferrerClass,
+      region: null,
+      tags: plan < 0.4 ? [['plan', 'pro']] : plan < 0.8 ? [['plan', 'free']] : [],
+    });
+    writes.push({ deltas, targets: targetsOf(device, segments, bucketsContainingDay(day)), visitorBit: bit });
+  }
+  return writes;
+}
+
+const FILTERS: SegmentFilter[] = [
+  {},
+  { visitor: 'new' },
+  { tag: ['plan', 'pro'] },
+  { referrer: REFERRER_CLASSES[0]! },
+  { visitor: 'returning', tag: ['plan', 'free'] },
+];
+const DEVICE_SETS: DeviceClass[][] = [['desktop'], ['mobile'], ['desktop', 'mobile']];
+const RANGES: Array<[number, number]> = [
+  [FIRST, FIRST + DAYS - 1],
+  [FIRST + 1, FIRST + 2],
+];
+
+/** Every query of the grid, for the site. */
+function queries(siteId: string): HeatmapQuery[] {
+  const out: HeatmapQuery[] = [];
+  for (const filter of FILTERS)
+    for (const devices of DEVICE_SETS)
+      for (const [fromDay, toDay] of RANGES)
+        for (const k of [2, 3, 5])
+          for (const minCohort of [2, 4]) {
+            out.push({ siteId, pattern: '/', devices, fromDay, toDay, filter, k, minCohort });
+          }
+  return out;
+}
+
+/** An answer or the error code it was refused with. */
+const answer = (p: Promise<unknown>) =>
+  p.then(
+    (a) => JSON.stringify(a),
+    (e: { code?: string; message?: string }) => `refused ${e.code ?? e.message}`,
+  );
+
+describe.each(await storeBackends())('click heatmap from stored part outcomes: $name', (backend) => {
+  let opened: OpenedBackend;
+  let store: Store;
+  let site: SiteRecord;
+
+  beforeAll(async () => {
+    opened = await backend.open();
+    store = opened.store;
+    site = await store.sites.create({
+      siteKey: 'heatmap_outcomes',
+      name: 'outcomes',
+      origins: ['https://o.example'],
+      policy: DEFAULT_PRIVACY_POLICY,
+      createdAt: T,
+    });
+    const random = prng(17);
+    for (let d = 0; d < DAYS; d++) {
+      await store.heatmaps.addAggregates(site.id, sessionsOf(random, FIRST + d, 70, 0), T);
+    }
+  });
+  afterAll(async () => {
+    await store?.close();
+    await opened?.cleanup();
+  });
+
+  /** Each query's answer from stored outcomes next to the reference's. */
+  async function compare(label: string): Promise<{ shown: number; refused: number }> {
+    let shown = 0;
+    let refused = 0;
+    for (const q of queries(site.id)) {
+      const expected = await answer(referenceClickHeatmap(store, q));
+      const got = await answer(clickHeatmap(store, q));
+      expect(got, `${label}: ${JSON.stringify(q)}`).toBe(expected);
+      if (expected.startsWith('refused')) refused++;
+      else if (JSON.parse(expected).elements.length > 0) shown++;
+    }
+    return { shown, refused };
+  }
+
+  it('answers every query of segments, device classes, ranges, k and minimum cohorts as before: cold, then warm', async () => {
+    const cold = await compare('cold');
+    // The grid covers answers that show elements and queries refused by the cohort, not only one kind.
+    expect(cold.shown).toBeGreaterThan(20);
+    expect(cold.refused).toBeGreaterThan(0);
+    const [[stored]] = (await opened.query('select count(*) as n from heatmap_day_outcomes')) as [
+      [{ n: number | string }],
+    ];
+    expect(Number(stored.n)).toBeGreaterThan(0);
+    await compare('warm');
+  });
+
+  it('answers as before after a later write to a day whose outcomes were stored', async () => {
+    await compare('before the write');
+    const before = await answer(clickHeatmap(store, queries(site.id)[0]!));
+    // More sessions on the second day: its stored outcomes were decided from older rows.
+    await store.heatmaps.addAggregates(site.id, sessionsOf(prng(99), FIRST + 1, 40, 7), T);
+    const after = await answer(clickHeatmap(store, queries(site.id)[0]!));
+    expect(after).not.toBe(before);
+    await compare('after the write');
+  });
+
+  it('decides a damaged stored outcome again from the rows (fails closed to the full check)', async () => {
+    await compare('stored');
+    await opened.exec(
+      backend.name === 'postgres'
+        ? `update heatmap_day_outcomes set outcome = '\\x00010203'::bytea`
+        : `update heatmap_day_outcomes set outcome = x'00010203'`,
+    );
+    await compare('damaged');
+  });
+});
