@@ -1,5 +1,6 @@
-// Builds the browser bundles: dist/loader.js (the snippet's target, tiny) and dist/recorder.js
-// (rrweb record plus Veil's privacy configuration, fetched by the loader after consent).
+// Builds the browser bundles: dist/loader.js (the snippet's target, tiny), dist/recorder.js
+// (the start chunk: rrweb record plus Veil's privacy configuration, fetched by the loader after
+// consent) and the recorder's lazily loaded chunks (dist/redact.js, dist/layout.js).
 // @veil/core resolves to its TypeScript source, so this works from a clean clone without
 // building core first. Prints min+gzip sizes and fails when a bundle exceeds its budget.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,7 +24,7 @@ const RRWEB_RECORD = /[\\/]@rrweb[\\/]record[\\/]dist[\\/]record\.js$/;
  * calls). It fails the build when the file no longer has that shape (an rrweb upgrade): look
  * again rather than ship the canvas recorder unnoticed.
  */
-const withoutRrwebCanvas = {
+export const withoutRrwebCanvas = {
   name: 'veil-without-rrweb-canvas',
   setup(b) {
     b.onLoad({ filter: RRWEB_RECORD }, (args) => {
@@ -77,17 +78,39 @@ const BUDGETS = {
   'optout.js': 3 * 1024,
   // Heatmap-only pages' text-free layout (core's textFreeSnapshot), fetched by recorder.js there only.
   'layout.js': 2 * 1024,
+  // Core's redaction walk (redactEvents, RedactionContext, split text, CSS, and the detectors it
+  // shares with recorder.js's maskTextFn), fetched by recorder.js at start on every page.
+  'redact.js': 15 * 1024,
 };
 
 /**
- * recorder.js against @rrweb/record alone, bundled the same way in the same run (issue 17's
- * target is 1.25 ×). On top of rrweb: browser-side redaction of every event (the server's own
- * walk: attributes, split text, URLs, CSS, every key of every shape, detectors with their
- * validators), heatmap instrumentation, consent receipts, batching and transport, error and
- * network metadata capture and the record-on-error window (see the README's performance section
- * for what each part costs).
+ * recorder.js, the start chunk, against @rrweb/record alone, bundled the same way in the same run
+ * (issue 17's target is 1.25 ×). On top of rrweb: the capture-time privacy options (selectors,
+ * maskInputFn, maskTextFn with the detectors and their validators: what rrweb serialises is
+ * decided synchronously), heatmap instrumentation, consent receipts, batching and transport,
+ * error and network metadata capture, the record-on-error window and the gate that holds events
+ * until redact.js arrives (see the README's Bundle sizes section for what each part costs).
+ *
+ * What each part of recorder.js costs, min+gzip saved when its modules are left out, measured
+ * 2026-12-07 (the README's Bundle sizes section has the table): rrweb record() without canvas
+ * 18.9 KB; detectors and validators (capture-time maskTextFn/maskInputFn) 4.7 KB; heatmap
+ * instrumentation 4.0 KB; batching, send queue, transport, consent registration, session store
+ * 3.1 KB; policy → rrweb options, capture scope, selector checks 2.3 KB; site config and
+ * veil('config') 1.4 KB; error and network capture 1.0 KB; redaction gate and chunk loader
+ * 0.6 KB; record-on-error 0.5 KB; the rest ≈ 3.3 KB. Core's redaction walk is redact.js (14.6 KB
+ * with the detectors it carries too), fetched at start; the 1.25 × target is out of reach while
+ * rrweb and the capture-time detectors alone take 23.6 KB of its 28.1 KB.
  */
-const RECORDER_MAX_RATIO = 2.3;
+const RECORDER_MAX_RATIO = 1.8;
+/**
+ * Everything the recorder fetches (recorder.js and every chunk it loads: redact.js on every page,
+ * layout.js on heatmap-only pages), against the same baseline: a part moved to a lazy chunk still
+ * counts here. More than the old single recorder.js (2.13 ×) by the detectors both recorder.js
+ * and redact.js carry.
+ */
+const RECORDER_TOTAL_MAX_RATIO = 2.5;
+/** The recorder's lazily loaded chunks, counted in its total. */
+const RECORDER_CHUNKS = ['redact.js', 'layout.js'];
 
 const ENTRIES = {
   'loader.js': 'src/loader/loader.ts',
@@ -96,6 +119,7 @@ const ENTRIES = {
   'cmp.js': 'src/consent/cmp.ts',
   'optout.js': 'src/optout/optout.ts',
   'layout.js': 'src/recorder/layout.ts',
+  'redact.js': 'src/recorder/redact.ts',
 };
 
 /** `@rrweb/record` alone, as the benchmark's baseline: `record` on window, nothing removed. */
@@ -148,7 +172,7 @@ async function main() {
   const report = (file, bytes, gz, budget, ok) => {
     over ||= !ok;
     console.log(
-      `${file.padEnd(12)} ${kb(bytes)} KB min  ${kb(gz)} KB min+gzip  (budget ${budget})${ok ? '' : '  OVER BUDGET'}`,
+      `${file.padEnd(15)} ${kb(bytes)} KB min  ${kb(gz)} KB min+gzip  (budget ${budget})${ok ? '' : '  OVER BUDGET'}`,
     );
   };
   for (const [file, budget] of Object.entries(BUDGETS)) {
@@ -165,6 +189,16 @@ async function main() {
     gzipSize(recorder),
     `${RECORDER_MAX_RATIO} × @rrweb/record ${kb(rrweb).trim()} KB; now ${ratio.toFixed(2)} ×`,
     ratio <= RECORDER_MAX_RATIO,
+  );
+  // Each chunk is fetched on its own, so gzipped on its own: the total is the sum.
+  const parts = [recorder, ...RECORDER_CHUNKS.map((file) => readFileSync(join(dist, file)))];
+  const total = parts.reduce((sum, bytes) => sum + gzipSize(bytes), 0);
+  report(
+    'recorder+chunks',
+    parts.reduce((sum, bytes) => sum + bytes.length, 0),
+    total,
+    `${RECORDER_TOTAL_MAX_RATIO} × @rrweb/record; now ${(total / rrweb).toFixed(2)} ×`,
+    total / rrweb <= RECORDER_TOTAL_MAX_RATIO,
   );
   if (over) process.exit(1);
 }

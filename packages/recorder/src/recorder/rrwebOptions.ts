@@ -1,14 +1,4 @@
-import {
-  compileServedPatterns,
-  createMaskers,
-  EventType,
-  type RecordedEvent,
-  RedactionContext,
-  recordPrivacyOptions,
-  redactEvents,
-  sanitizeUrl,
-  usableSelectors,
-} from '@veil/core';
+import { createMaskers, EventType, recordPrivacyOptions, sanitizeUrl, usableSelectors } from '@veil/core';
 import type { ClientPolicy } from '../shared/siteConfig.js';
 import { createCaptureScope } from './captureScope.js';
 import type { ErrorReporter } from './clock.js';
@@ -32,7 +22,10 @@ export function sanitizeMetaHref<E extends RecordedEventLike>(event: E, allowedP
 }
 
 export interface RecordHooks<E> {
-  /** Receives every event, Meta `href` already sanitised. */
+  /**
+   * Receives every event in scope, Meta `href` sanitised and serialized DOM masked, not yet
+   * through core's redaction walk: the caller passes it on through the `RedactionGate`.
+   */
   emit(event: E): void;
   onError: ErrorReporter;
   /** rrweb's mirror: the DOM node of a serialized node id (null when unknown). */
@@ -57,40 +50,18 @@ export function browserPolicy(policy: ClientPolicy, onError: ErrorReporter): Cli
 }
 
 /**
- * Core's `redactEvents` for one event at a time, in place, with the policy's custom patterns and
- * URL parameters: the walk the server repeats. Its context remembers the recorded tree and text,
- * so text a later mutation adds is read with the text around it. rrweb's events go through it in
- * `emit`; Veil's own events (heatmaps) before they are batched.
- */
-export function createEventRedactor(
-  policy: Pick<ClientPolicy, 'customPatterns' | 'allowedUrlParams'> & { maskAllText?: boolean },
-) {
-  const detectors = compileServedPatterns(policy.customPatterns);
-  const state = new RedactionContext();
-  return <E extends RecordedEventLike>(event: E): E => {
-    redactEvents([event as unknown as RecordedEvent], {
-      inPlace: true,
-      detectors,
-      allowedUrlParams: policy.allowedUrlParams,
-      maskAllText: policy.maskAllText === true,
-      context: state,
-    });
-    return event;
-  };
-}
-
-/**
  * The options Veil passes to rrweb `record()`: core's pure policy → rrweb options, core's
  * maskers, and guarded callbacks, for a policy already made usable in this browser
- * (`browserPolicy`). Every event then goes through, in order: the capture scope (nothing behind
- * a blocked iframe or shadow host), the serialized-DOM pass (attribute text under "mask all
- * text", CSS `url()` and strings) and core's `redactEvents`, the walk the server repeats
- * (attributes, URLs, text split across nodes, custom payloads). An event whose handling throws
- * is dropped, not sent raw.
+ * (`browserPolicy`). Everything that decides what rrweb serialises is here and synchronous (mask
+ * and block selectors, `maskInputFn`, `maskTextFn` with the detectors). Every event then goes
+ * through, in order: the capture scope (nothing behind a blocked iframe or shadow host) and the
+ * serialized-DOM pass (attribute text under "mask all text"), then to `hooks.emit`, whose
+ * caller runs core's `redactEvents` (the walk the server repeats: attributes, URLs, text split
+ * across nodes, CSS, custom payloads) by the `RedactionGate` before anything is batched. An
+ * event whose handling throws is dropped, not sent raw.
  */
 export function buildRecordOptions<E extends RecordedEventLike>(policy: ClientPolicy, hooks: RecordHooks<E>) {
   const maskers = createMaskers(policy);
-  const redact = createEventRedactor(policy);
   const options = recordPrivacyOptions(policy);
   const inScope = createCaptureScope(options.blockSelector, hooks.nodeOf);
   const maskSerialized = createSerializedMasker({ maskAllText: policy.maskAllText });
@@ -101,7 +72,7 @@ export function buildRecordOptions<E extends RecordedEventLike>(policy: ClientPo
     emit(event: E): void {
       try {
         const scoped = inScope(event);
-        if (scoped) hooks.emit(redact(maskSerialized(sanitizeMetaHref(scoped, policy.allowedUrlParams))));
+        if (scoped) hooks.emit(maskSerialized(sanitizeMetaHref(scoped, policy.allowedUrlParams)));
       } catch (error) {
         hooks.onError(error, 'emit');
       }

@@ -23,7 +23,8 @@ import type { LoadChunk } from './loadChunk.js';
 import { createCommandEvents } from './pageCommands.js';
 import { listenPageLifecycle } from './pageLifecycle.js';
 import { persistPending, takePending } from './pendingBatches.js';
-import { browserPolicy, createEventRedactor, type RecordedEventLike } from './rrwebOptions.js';
+import { asCreateEventRedactor, REDACT_CHUNK_TIMEOUT_MS, RedactionGate } from './RedactionGate.js';
+import { browserPolicy, type RecordedEventLike } from './rrwebOptions.js';
 import { SendQueue, type Transport } from './SendQueue.js';
 import { SessionStore } from './SessionStore.js';
 import { type Recording, startRecording } from './startRecording.js';
@@ -49,6 +50,8 @@ export function startRecorder(ctx: BootContext, loadChunk: LoadChunk): RecorderH
   let stopped = false;
   /** Set once the session rotated to an id outside the sample: capture ends, the queue delivers. */
   let unsampled = false;
+  /** Set when `redact.js` did not arrive: capture ends, nothing of this page view is sent. */
+  let redactionFailed = false;
   // The policy as this browser can apply it: refused selectors fail closed.
   const policy = browserPolicy(ctx.config.policy, onError);
 
@@ -136,6 +139,21 @@ export function startRecorder(ctx: BootContext, loadChunk: LoadChunk): RecorderH
     if (errorWindow) errorWindow.add(event);
     else batcher.add(event);
   };
+  // Core's redaction walk is the `redact.js` chunk, fetched now while rrweb starts: every event,
+  // rrweb's and Veil's own, waits for it in memory (never batched, sent or stored unredacted).
+  // When it does not arrive, capture ends and nothing of this page view leaves (fails closed);
+  // batches of earlier page views, redacted when they were taken, are still delivered.
+  const gate = new RedactionGate({
+    policy,
+    clock,
+    timeoutMs: REDACT_CHUNK_TIMEOUT_MS,
+    onError,
+    onFailed: () => {
+      redactionFailed = true;
+      stopCapture();
+    },
+  });
+  teardowns.push(gate.start(loadChunk('redact').then(asCreateEventRedactor)));
 
   const maskTitle = createMaskers(policy).maskTextFn;
   const pageView = () => ({
@@ -170,6 +188,10 @@ export function startRecorder(ctx: BootContext, loadChunk: LoadChunk): RecorderH
   };
   const onEvent = (event: RecordedEventLike) => {
     if (stopped || unsampled) return;
+    gate.pass('page', event, onRedactedEvent);
+  };
+  const onRedactedEvent = (event: RecordedEventLike) => {
+    if (stopped || unsampled) return;
     if (isUserActivity(event)) {
       const now = clock.now();
       if (sessionStore.expired(now)) {
@@ -180,7 +202,6 @@ export function startRecorder(ctx: BootContext, loadChunk: LoadChunk): RecorderH
     }
     deliver(event);
   };
-  const redactOwnEvent = createEventRedactor(policy);
   const onHeatmapEvent = (event: RecordedEventLike) => {
     if (stopped || unsampled) return;
     // Without rrweb, heatmap events are the visitor's activity that keeps the session alive.
@@ -190,7 +211,7 @@ export function startRecorder(ctx: BootContext, loadChunk: LoadChunk): RecorderH
       else sessionStore.touch(now);
     }
     // Page paths can hold PII (`/people/jane%40example.org`): the same walk as rrweb's events.
-    deliver(redactOwnEvent(event));
+    gate.pass('own', event, deliver);
   };
 
   const flushForHide = (final: boolean) => {
@@ -198,7 +219,8 @@ export function startRecorder(ctx: BootContext, loadChunk: LoadChunk): RecorderH
     // Outside the sample only the last session's waiting batches leave: no (final) batch of this one.
     if (!unsampled) heatmap?.flush();
     // Record-on-error without an error in this page view: no batch of it, not even a final one.
-    const quiet = unsampled || (errorWindow !== null && !errorWindow.sentAny);
+    // Without redact.js nothing of this page view was batched: no final batch of it either.
+    const quiet = unsampled || redactionFailed || (errorWindow !== null && !errorWindow.sentAny);
     const unsent = queue.beaconAll(quiet ? [] : batcher.drain(final, KEEPALIVE_MAX_BODY_BYTES));
     persistPending(session, unsent);
     sessionStore.persist();
@@ -257,21 +279,19 @@ export function startRecorder(ctx: BootContext, loadChunk: LoadChunk): RecorderH
     const emit: ActivityEmit = (tag, payload) => {
       if (stopped || unsampled) return;
       // The same walk as rrweb's events and heatmap events: error texts are redacted like page text.
-      const event = redactOwnEvent({
-        type: EventType.Custom,
-        timestamp: clock.now(),
-        data: { tag, payload },
-      });
-      const data = event.data as { payload: unknown };
-      if (tag === VeilCustomTag.Error) {
-        const payload = capErrorPayload(data.payload as ErrorEventPayload);
-        data.payload = payload;
-        if (errorWindow && policy.recordOnError.triggers.includes(payload.kind)) {
-          errorWindow.error(event);
-          return;
+      const captured = { type: EventType.Custom, timestamp: clock.now(), data: { tag, payload } };
+      gate.pass('own', captured, (event) => {
+        const data = event.data as { payload: unknown };
+        if (tag === VeilCustomTag.Error) {
+          const payload = capErrorPayload(data.payload as ErrorEventPayload);
+          data.payload = payload;
+          if (errorWindow && policy.recordOnError.triggers.includes(payload.kind)) {
+            errorWindow.error(event);
+            return;
+          }
         }
-      }
-      deliver(event);
+        deliver(event);
+      });
     };
     const path = () => location.pathname || '/';
     try {

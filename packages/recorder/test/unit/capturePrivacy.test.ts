@@ -10,8 +10,8 @@ import {
   validateSelectors,
 } from '@veil/core';
 import { describe, expect, it } from 'vitest';
+import { createEventRedactor } from '../../src/recorder/eventRedactor.js';
 import { createSerializedMasker } from '../../src/recorder/maskSerialized.js';
-import { createEventRedactor } from '../../src/recorder/rrwebOptions.js';
 import { applyLocalConfig, parseLocalPolicy } from '../../src/shared/localConfig.js';
 import type { ClientPolicy } from '../../src/shared/siteConfig.js';
 

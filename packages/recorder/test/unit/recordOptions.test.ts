@@ -1,5 +1,6 @@
 import { DEFAULT_PRIVACY_POLICY, EventType, MASKED_INPUT_VALUE } from '@veil/core';
 import { describe, expect, it } from 'vitest';
+import { createEventRedactor } from '../../src/recorder/eventRedactor.js';
 import { buildRecordOptions, sanitizeMetaHref } from '../../src/recorder/rrwebOptions.js';
 import type { ClientPolicy } from '../../src/shared/siteConfig.js';
 
@@ -27,8 +28,10 @@ const knownElement = {
 function wired(p: ClientPolicy = policy, nodeOf: (id: number) => Node | null = () => null) {
   const emitted: unknown[] = [];
   const errors: string[] = [];
+  // What `emit` hands on goes through core's walk (redact.js) by the RedactionGate in startRecorder.
+  const redact = createEventRedactor(p);
   const options = buildRecordOptions(p, {
-    emit: (e) => emitted.push(e),
+    emit: (e) => emitted.push(redact(e)),
     onError: (error, where) => errors.push(`${where}: ${(error as Error).message}`),
     nodeOf,
   });

@@ -64,14 +64,15 @@ export async function staticRoutes(app: FastifyInstance): Promise<void> {
     });
   }
 
-  // Further chunks of the recorder build (consent banner, adapters): any `name.js` of its dist.
+  // Further chunks of the recorder build (consent banner, adapters, the recorder's redact.js and layout.js): any `name.js` of its dist.
   app.route({
     method: 'GET',
     url: '/r/v1/:chunk',
     config: {
       permission: 'public',
       openapi: {
-        summary: 'Another chunk of the recorder build, fetched by the loader',
+        summary:
+          'Another chunk of the recorder build, fetched by the loader or by recorder.js (redact.js, layout.js)',
         tags: ['public'],
         params: recorderChunkParams,
         responses: {

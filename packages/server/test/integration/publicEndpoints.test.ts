@@ -67,6 +67,7 @@ describe('static files', () => {
     writeFixture(d, 'favicon.svg', '<svg/>');
     writeFixture(path.join(t.dir, 'recorder'), 'loader.js', '/* loader */');
     writeFixture(path.join(t.dir, 'recorder'), 'banner.js', '/* banner */');
+    writeFixture(path.join(t.dir, 'recorder'), 'redact.js', '/* redact */');
     writeFixture(path.join(t.dir, 'recorder'), 'loader.js.map', '{}');
     writeFixture(
       path.join(t.dir, 'demo'),
@@ -128,6 +129,12 @@ describe('static files', () => {
     const banner = await t.app.inject({ url: '/r/v1/banner.js' });
     expect(banner.body).toBe('/* banner */');
     expect(banner.headers['access-control-allow-origin']).toBe('*');
+    // recorder.js's lazy chunk (the redaction walk), cached and revalidated like the recorder.
+    const redact = await t.app.inject({ url: '/r/v1/redact.js' });
+    expect(redact.body).toBe('/* redact */');
+    expect(redact.headers['content-type']).toMatch(/javascript/);
+    expect(redact.headers['access-control-allow-origin']).toBe('*');
+    expect(redact.headers['cache-control']).toBe(loader.headers['cache-control']);
     for (const url of [
       '/r/v1/loader.js.map',
       '/r/v1/.hidden.js',

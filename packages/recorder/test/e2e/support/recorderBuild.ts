@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 export const recorderDir = fileURLToPath(new URL('../../../', import.meta.url));
 const repoRoot = join(recorderDir, '../..');
 /** What `build.mjs` writes. */
-const OUTPUTS = ['loader.js', 'recorder.js', 'banner.js', 'cmp.js', 'optout.js', 'layout.js'];
+const OUTPUTS = ['loader.js', 'recorder.js', 'banner.js', 'cmp.js', 'optout.js', 'layout.js', 'redact.js'];
 /**
  * Written after a build from here: `build.mjs` rewrites only the bundles whose bytes changed, so
  * after an edit that changes no bundle the bundles stay older than the sources; the stamp says

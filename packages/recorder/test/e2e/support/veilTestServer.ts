@@ -94,7 +94,7 @@ export async function startVeilTestServer(options: {
       res.setHeader('Access-Control-Allow-Origin', origin);
       res.setHeader('Vary', 'Origin');
     }
-    const bundle = /^\/r\/v1\/(loader|recorder|banner|cmp|optout|layout)\.js$/.exec(url.pathname);
+    const bundle = /^\/r\/v1\/(loader|recorder|banner|cmp|optout|layout|redact)\.js$/.exec(url.pathname);
     if (req.method === 'GET' && bundle) {
       res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8' });
       res.end(readFileSync(join(options.distDir, `${bundle[1]}.js`)));
