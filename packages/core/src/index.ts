@@ -20,8 +20,14 @@ export * from './consent/effectiveLawfulBasis.js';
 export * from './consent/optOutTexts.js';
 export * from './consent/sha256.js';
 export * from './detectors/detectors.js';
+/**
+ * The two detector modules whole: the recorder's start chunk hands its copy of them to its lazily
+ * loaded redact.js chunk, which is built without them (packages/recorder/build.mjs).
+ */
+export * as detectorsModule from './detectors/detectors.js';
 export * from './detectors/patternSafety.js';
 export * from './detectors/redactText.js';
+export * as redactTextModule from './detectors/redactText.js';
 export * from './detectors/validators.js';
 export * from './detectors/vinManufacturers.js';
 export * from './errors/errorCodes.js';

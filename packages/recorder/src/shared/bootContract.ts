@@ -1,4 +1,4 @@
-import type { ConsentSource } from '@veil/core';
+import type { ConsentSource, detectorsModule, redactTextModule } from '@veil/core';
 import type { SessionState } from './sessionState.js';
 import type { SiteConfig } from './siteConfig.js';
 
@@ -70,6 +70,17 @@ export interface VeilFunction {
   bannerOpen?: boolean;
   /** Set by the recorder chunk: a further chunk (`layout.js`) registers its exports here. */
   chunk?: (name: string, exports: unknown) => void;
+  /**
+   * Set by the recorder chunk: core's detector modules, which `redact.js` is built without and
+   * takes from here (`build.mjs`), so the page does not load them twice.
+   */
+  shared?: SharedCoreModules;
 }
 
 export type VeilWindow = Window & { veil?: VeilFunction };
+
+/** What `recorder.js` shares with its chunks (`VeilFunction.shared`). */
+export interface SharedCoreModules {
+  detectors: typeof detectorsModule;
+  redactText: typeof redactTextModule;
+}
