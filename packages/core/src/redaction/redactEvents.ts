@@ -132,6 +132,13 @@ export interface RedactEventsResult {
    * `findings`, which are detector findings), for masking-failure records.
    */
   passwordFindings: RedactionFinding[];
+  /**
+   * True when the walk wrote anything into the events: a value masked or cut, a key renamed or
+   * dropped, a list emptied, an entry added. A write of the value already there is not made, so
+   * `false` means the events are exactly as they were (they serialise to the same JSON): ingest
+   * then keeps the client's own bytes without serialising the events again.
+   */
+  changed: boolean;
 }
 
 /**
@@ -337,6 +344,7 @@ export function redactEvents(
     findings: walker.findings(),
     passwordValuesReplaced: walker.passwordValuesReplaced,
     passwordFindings: [...walker.passwordCounts.values()],
+    changed: walker.changed,
   };
 }
 
@@ -400,6 +408,11 @@ class Walker {
   private readonly before: TextSlice[] = [];
   private readonly after: TextSlice[] = [];
   passwordValuesReplaced = 0;
+  /**
+   * Set by every write into the events (`put`, and the writes of the hot paths that compare
+   * first): nothing else in the walk may write to them.
+   */
+  changed = false;
 
   constructor(options: RedactEventsOptions) {
     this.detectors = options.detectors ?? [];
@@ -442,7 +455,7 @@ class Walker {
     );
     const data = e.data;
     if (!isObject(data)) {
-      if (data !== undefined) e.data = this.deep(data, `unknown:event:${e.type}`, 0);
+      if (data !== undefined) this.put(e as Json, 'data', this.deep(data, `unknown:event:${e.type}`, 0));
       return;
     }
     switch (e.type) {
@@ -458,7 +471,7 @@ class Walker {
       case EventType.Meta:
         this.rest(data, META_KEYS, 'unknown:meta', undefined);
         if (data.href !== undefined) {
-          data.href = this.pageUrl(data.href);
+          this.put(data, 'href', this.pageUrl(data.href));
         }
         return;
       case EventType.Custom:
@@ -466,8 +479,8 @@ class Walker {
         return;
       case EventType.Plugin:
         this.rest(data, PLUGIN_KEYS, 'plugin', undefined);
-        data.plugin = this.text(data.plugin, 'plugin', undefined);
-        data.payload = this.deep(data.payload, 'plugin', 0);
+        this.put(data, 'plugin', this.text(data.plugin, 'plugin', undefined));
+        this.put(data, 'payload', this.deep(data.payload, 'plugin', 0));
         return;
       default:
         this.rest(data, NO_KEYS, `unknown:event:${e.type}`, undefined);
@@ -487,12 +500,12 @@ class Walker {
     const list = holder[key];
     if (list === undefined || list === null) return NO_ITEMS;
     if (!Array.isArray(list)) {
-      holder[key] = this.deep(list, location, 0, key, nodeId);
+      this.put(holder, key, this.deep(list, location, 0, key, nodeId));
       return NO_ITEMS;
     }
     for (let i = 0; i < list.length; i++) {
       const v = list[i];
-      if (typeof v === 'string' || Array.isArray(v)) list[i] = this.deep(v, location, 0, '', nodeId);
+      if (typeof v === 'string' || Array.isArray(v)) this.put(list, i, this.deep(v, location, 0, '', nodeId));
     }
     return list;
   }
@@ -642,6 +655,7 @@ class Walker {
       // would otherwise reach finding locations below).
       if (this.isPiiAttributeName(name, nodeId)) {
         delete attrs[name];
+        this.changed = true;
         continue;
       }
       const kind = attributeKind(name);
@@ -650,6 +664,7 @@ class Walker {
         if (value !== null && value !== undefined && value !== false)
           this.note('pixels', `attribute:${name.toLowerCase()}`, nodeId);
         delete attrs[name];
+        this.changed = true;
         continue;
       }
       if (kind === AttributeKind.Css && isObject(value)) {
@@ -660,7 +675,7 @@ class Walker {
         // rrweb writes strings, `null` (removed) or `true`/numbers; an object or array here is a
         // shape the walk does not know.
         if (typeof value === 'object' && value !== null)
-          attrs[name] = this.deep(value, 'unknown:attribute:', 0, name, nodeId);
+          this.put(attrs, name, this.deep(value, 'unknown:attribute:', 0, name, nodeId));
         continue;
       }
       if (value === '') continue;
@@ -679,7 +694,10 @@ class Walker {
       } else {
         safe = this.text(value, 'attribute:', nodeId, name);
       }
-      if (safe !== value) attrs[name] = safe;
+      if (safe !== value) {
+        attrs[name] = safe;
+        this.changed = true;
+      }
     }
   }
 
@@ -786,7 +804,8 @@ class Walker {
       type !== NodeType.CDATA
     ) {
       // A node type the walk does not know: every string in it scanned, its children included.
-      for (const k in n) if (k !== 'type' && k !== 'id') n[k] = this.deep(n[k], 'unknown:node', 0, k, id);
+      for (const k in n)
+        if (k !== 'type' && k !== 'id') this.put(n, k, this.deep(n[k], 'unknown:node', 0, k, id));
       return;
     }
     this.rest(
@@ -805,15 +824,16 @@ class Walker {
       if (inStyle === 'script') {
         // Never replayed, never shown: a script's text (inline JSON of a framework's state, say)
         // is not kept.
-        if (typeof n.textContent === 'string' && n.textContent !== SCRIPT_PLACEHOLDER) n.textContent = '';
+        if (typeof n.textContent === 'string' && n.textContent !== SCRIPT_PLACEHOLDER)
+          this.put(n, 'textContent', '');
         return;
       }
       if (inStyle || n.isStyle === true) {
-        n.textContent = this.cssText(n.textContent, 'css', id);
+        this.put(n, 'textContent', this.cssText(n.textContent, 'css', id));
         return;
       }
       if (typeof n.textContent !== 'string') {
-        n.textContent = this.other(n.textContent, 'unknown:node', id);
+        this.put(n, 'textContent', this.other(n.textContent, 'unknown:node', id));
         return;
       }
       if (isShadow) this.flushRun();
@@ -835,7 +855,10 @@ class Walker {
       if (id !== undefined) this.ctx.addNode(id, parentId, undefined, undefined, n.isShadow === true, nextId);
       const value = n.textContent;
       const redacted = this.readable(value, 'text', id);
-      if (redacted !== value) n.textContent = redacted;
+      if (redacted !== value) {
+        n.textContent = redacted;
+        this.changed = true;
+      }
       return;
     }
     if (type === NodeType.DocumentType) {
@@ -844,13 +867,18 @@ class Walker {
     }
     if (typeof n.tagName === 'string') {
       const safe = this.name(n.tagName, 'unknown:node', id);
-      if (safe !== n.tagName) n.tagName = safe;
-    } else if (n.tagName !== undefined) n.tagName = this.deep(n.tagName, 'unknown:node', 0, 'tagName', id);
+      if (safe !== n.tagName) {
+        n.tagName = safe;
+        this.changed = true;
+      }
+    } else if (n.tagName !== undefined)
+      this.put(n, 'tagName', this.deep(n.tagName, 'unknown:node', 0, 'tagName', id));
     const tagName = typeof n.tagName === 'string' ? lowerTag(n.tagName) : '';
     if (n.attributes !== undefined && !isObject(n.attributes)) {
-      n.attributes = this.deep(n.attributes, 'unknown:node', 0, 'attributes', id);
+      this.put(n, 'attributes', this.deep(n.attributes, 'unknown:node', 0, 'attributes', id));
     }
-    if (n.textContent !== undefined) n.textContent = this.readable(n.textContent, 'unknown:node', id);
+    if (n.textContent !== undefined)
+      this.put(n, 'textContent', this.readable(n.textContent, 'unknown:node', id));
     const attrs = isObject(n.attributes) ? n.attributes : undefined;
     if (id !== undefined) {
       this.ctx.addNode(
@@ -880,10 +908,10 @@ class Walker {
         const c = children[i];
         if (isObject(c)) this.node(c, childInStyle, id, undefined);
         else if (typeof c === 'string' || Array.isArray(c))
-          children[i] = this.deep(c, 'unknown:node', 0, '', id);
+          this.put(children, i, this.deep(c, 'unknown:node', 0, '', id));
       }
     } else if (children !== undefined && children !== null) {
-      n.childNodes = this.deep(children, 'unknown:node', 0, 'childNodes', id);
+      this.put(n, 'childNodes', this.deep(children, 'unknown:node', 0, 'childNodes', id));
     }
     if (boundary) {
       this.flushRun();
@@ -907,7 +935,10 @@ class Walker {
         const node = run[i]!;
         const value = node.textContent as string;
         const masked = this.readable(value, 'text', ids[i]) as string;
-        if (masked !== value) node.textContent = masked;
+        if (masked !== value) {
+          node.textContent = masked;
+          this.changed = true;
+        }
         const id = ids[i];
         if (id !== undefined) this.ctx.setText(id, masked);
       }
@@ -915,7 +946,10 @@ class Walker {
       const node = run[0]!;
       const value = node.textContent as string;
       const redacted = this.text(value, 'text', ids[0]) as string;
-      if (redacted !== value) node.textContent = redacted;
+      if (redacted !== value) {
+        node.textContent = redacted;
+        this.changed = true;
+      }
       const id = ids[0];
       if (id !== undefined) this.ctx.setText(id, redacted);
     } else {
@@ -954,7 +988,7 @@ class Walker {
         this.runFound.length = 0;
         for (let i = 0; i < n; i++) {
           const text = changed[i];
-          if (text !== undefined) run[i]!.textContent = text;
+          if (text !== undefined) this.put(run[i]!, 'textContent', text);
         }
       }
       for (let i = 0; i < n; i++) {
@@ -966,7 +1000,10 @@ class Walker {
         // A piece without a digit, an `@` or a `:` (screened above; masking only takes them
         // away) cannot hold a built-in detector's match: `text` would return it as it is.
         const redacted = this.screened && !marked[i] ? value : (this.text(value, 'text', id) as string);
-        if (redacted !== value) node.textContent = redacted;
+        if (redacted !== value) {
+          node.textContent = redacted;
+          this.changed = true;
+        }
         if (id !== undefined) this.ctx.setText(id, redacted);
       }
     }
@@ -1031,8 +1068,9 @@ class Walker {
       }
       this.ctx.setText(slice.id, value);
       if (own) {
-        own.holder[own.key] = value;
+        this.put(own.holder, own.key, value);
       } else {
+        this.changed = true;
         if (!Array.isArray(data.texts)) data.texts = [];
         const entry = { id: slice.id, value };
         (data.texts as unknown[]).push(entry);
@@ -1074,34 +1112,45 @@ class Walker {
         this.rest(data, INPUT_KEYS, 'unknown:input', id);
         if (id !== undefined && this.ctx.isPassword(id)) {
           if (data.text !== '' && data.text !== MASKED_INPUT_VALUE) this.passwordReplaced('input', id);
-          data.text = data.text === '' ? '' : MASKED_INPUT_VALUE;
+          this.put(data, 'text', data.text === '' ? '' : MASKED_INPUT_VALUE);
         } else {
-          data.text = this.readable(data.text, 'input', id);
+          this.put(data, 'text', this.readable(data.text, 'input', id));
         }
         return;
       }
       case IncrementalSource.Log:
         // Console payloads are never kept: they are where debug traces leak.
-        for (const k in data) if (k !== 'source' && k !== 'level') delete data[k];
-        data.level = typeof data.level === 'string' && /^[a-z]{1,10}$/.test(data.level) ? data.level : 'log';
+        for (const k in data) {
+          if (k === 'source' || k === 'level') continue;
+          delete data[k];
+          this.changed = true;
+        }
+        this.put(
+          data,
+          'level',
+          typeof data.level === 'string' && /^[a-z]{1,10}$/.test(data.level) ? data.level : 'log',
+        );
+        // Deleted just above: new lists, a change.
         data.payload = [];
         data.trace = [];
+        this.changed = true;
         return;
       case IncrementalSource.StyleSheetRule:
         // `id`: the <style> or <link> element owning the sheet (absent for a constructed one).
         this.rest(data, STYLE_SHEET_RULE_KEYS, 'unknown:css', id);
         this.cssRules(data, 'adds', id);
-        if (data.removes !== undefined) data.removes = this.deep(data.removes, 'unknown:css', 0, '', id);
-        data.replace = this.cssText(data.replace, 'css', id);
-        data.replaceSync = this.cssText(data.replaceSync, 'css', id);
+        if (data.removes !== undefined)
+          this.put(data, 'removes', this.deep(data.removes, 'unknown:css', 0, '', id));
+        this.put(data, 'replace', this.cssText(data.replace, 'css', id));
+        this.put(data, 'replaceSync', this.cssText(data.replaceSync, 'css', id));
         return;
       case IncrementalSource.StyleDeclaration:
         this.rest(data, STYLE_DECLARATION_KEYS, 'unknown:css', id);
         if (isObject(data.set)) {
           this.rest(data.set, SET_KEYS, 'css', id);
-          data.set.value = this.cssText(data.set.value, 'css', id);
+          this.put(data.set, 'value', this.cssText(data.set.value, 'css', id));
         }
-        if (data.remove !== undefined) data.remove = this.deep(data.remove, 'css', 0, '', id);
+        if (data.remove !== undefined) this.put(data, 'remove', this.deep(data.remove, 'css', 0, '', id));
         return;
       case IncrementalSource.AdoptedStyleSheet:
         this.rest(data, ADOPTED_KEYS, 'unknown:css', id);
@@ -1121,10 +1170,11 @@ class Walker {
           if (isKnown(CANVAS_KEYS, k)) continue;
           delete data[k];
           dropped = true;
+          this.changed = true;
         }
         if (dropped) this.note('pixels', 'canvas', id);
         this.rest(data, NO_KEYS, 'unknown:canvas', id);
-        data.commands = [];
+        if (!Array.isArray(data.commands) || data.commands.length > 0) this.put(data, 'commands', []);
         return;
       }
       default:
@@ -1144,7 +1194,7 @@ class Walker {
     for (const r of this.objects(holder, key, 'unknown:css', ownerId)) {
       if (!isObject(r)) continue;
       this.rest(r, RULE_KEYS, 'unknown:css', ownerId);
-      r.rule = this.cssText(r.rule, 'css', ownerId);
+      this.put(r, 'rule', this.cssText(r.rule, 'css', ownerId));
     }
   }
 
@@ -1168,7 +1218,7 @@ class Walker {
       const parentId = typeof a.parentId === 'number' ? a.parentId : undefined;
       this.rest(a, ADD_KEYS, 'unknown:mutation', parentId);
       if (!isObject(a.node)) {
-        if (a.node !== undefined) a.node = this.deep(a.node, 'unknown:mutation', 0, '', parentId);
+        if (a.node !== undefined) this.put(a, 'node', this.deep(a.node, 'unknown:mutation', 0, '', parentId));
         continue;
       }
       const nextId = typeof a.nextId === 'number' ? a.nextId : null;
@@ -1186,7 +1236,7 @@ class Walker {
       if (!isObject(t)) continue;
       const id = typeof t.id === 'number' ? t.id : undefined;
       this.rest(t, TEXT_KEYS, 'unknown:mutation', id);
-      t.value = this.readable(t.value, 'text', id);
+      this.put(t, 'value', this.readable(t.value, 'text', id));
       if (id !== undefined && typeof t.value === 'string') {
         this.ctx.setText(id, t.value);
         this.setEventText(id, t, 'value');
@@ -1197,7 +1247,7 @@ class Walker {
     this.mutations++;
     for (const a of this.objects(data, 'attributes', 'unknown:mutation')) {
       if (!isObject(a)) continue;
-      if (!isObject(a.attributes)) a.attributes = this.deep(a.attributes, 'unknown:mutation', 0);
+      if (!isObject(a.attributes)) this.put(a, 'attributes', this.deep(a.attributes, 'unknown:mutation', 0));
       else {
         const id = typeof a.id === 'number' ? a.id : undefined;
         this.rest(a, ATTRIBUTE_MUTATION_KEYS, 'unknown:mutation', id);
@@ -1212,17 +1262,17 @@ class Walker {
 
   private custom(data: Json): void {
     this.rest(data, CUSTOM_KEYS, 'custom', undefined);
-    data.tag = this.text(data.tag, 'custom', undefined);
+    this.put(data, 'tag', this.text(data.tag, 'custom', undefined));
     const payload = data.payload;
     if (!isObject(payload)) {
       // A string or an array is scanned like any other payload.
-      data.payload = this.deep(payload, 'custom', 0);
+      this.put(data, 'payload', this.deep(payload, 'custom', 0));
       return;
     }
     if (data.tag === VeilCustomTag.PageView) {
       this.rest(payload, PAGE_VIEW_KEYS, 'custom', undefined);
-      payload.url = this.pageUrl(payload.url);
-      payload.title = this.text(payload.title, 'title', undefined);
+      this.put(payload, 'url', this.pageUrl(payload.url));
+      this.put(payload, 'title', this.text(payload.title, 'title', undefined));
       return;
     }
     // `veil('identify', userId)`: the server replaces the id by its keyed hash before anything is
@@ -1235,10 +1285,10 @@ class Walker {
     // the server applies again before it keeps one): only its page path is text to redact, and
     // its node tree must not be cut at the payload depth limit.
     if (data.tag === HeatmapTag.Layout && isObject(payload.node)) {
-      for (const k in payload) if (k !== 'node') payload[k] = this.deep(payload[k], 'custom', 0, k);
+      for (const k in payload) if (k !== 'node') this.put(payload, k, this.deep(payload[k], 'custom', 0, k));
       return;
     }
-    data.payload = this.deep(payload, 'custom', 0);
+    this.put(data, 'payload', this.deep(payload, 'custom', 0));
   }
 
   /**
@@ -1262,7 +1312,10 @@ class Walker {
         // Numbers and flags (pointer positions, ids) are kept as they are, without a store.
         if (typeof item !== 'string' && (typeof item !== 'object' || item === null)) continue;
         const safe = this.deep(item, location, depth + 1, '', nodeId);
-        if (safe !== item) value[i] = safe;
+        if (safe !== item) {
+          value[i] = safe;
+          this.changed = true;
+        }
       }
       return value;
     }
@@ -1278,6 +1331,14 @@ class Walker {
     return obj;
   }
 
+  /** `holder[key] = value` when it is another value, noted in `changed`. */
+  private put(holder: Json | unknown[], key: string | number, value: unknown): void {
+    const h = holder as Record<string | number, unknown>;
+    if (h[key] === value) return;
+    h[key] = value;
+    this.changed = true;
+  }
+
   /** `obj[k] = value`, the key scanned too: a key is a string a page chose (`{"jane@example.org": 1}`). */
   private setScanned(
     obj: Json,
@@ -1288,11 +1349,15 @@ class Walker {
   ): void {
     const safeKey = this.name(k, location, nodeId);
     if (safeKey === k) {
-      if (obj[k] !== value) obj[k] = value;
+      if (obj[k] !== value) {
+        obj[k] = value;
+        this.changed = true;
+      }
       return;
     }
     delete obj[k];
     obj[safeKey] = value;
+    this.changed = true;
   }
 
   /** True for a key or tag name no detector can match (screened, or found clean before). */

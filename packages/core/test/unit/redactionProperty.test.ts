@@ -5,6 +5,7 @@
  * CSS anywhere), come out with no planted value left.
  */
 import {
+  compileCustomPatterns,
   EventType,
   IncrementalSource,
   NodeType,
@@ -15,6 +16,7 @@ import {
 } from '@veil/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { CORPUS_CUSTOM_PATTERNS } from '../../../../test/privacy/plantedPii.js';
 
 /** Values the built-in detectors recognise in any context (surrounded by spaces). */
 const PLANTED = [
@@ -429,5 +431,188 @@ describe('server redaction pass fails closed (property)', () => {
       'text#3x2',
       'text#4x1',
     ]);
+  });
+});
+
+/**
+ * `changed: false` lets ingest keep the client's bytes without serialising the events again, so it
+ * must never be wrong that way: whenever the walk says it wrote nothing, the events serialise
+ * exactly as before. Batches of every shape (above) are redacted twice: the first pass mostly
+ * masks something (planted values), its output is what a browser that masked everything sends, so
+ * the second pass mostly changes nothing; a planted event is mixed into redacted ones too.
+ */
+type Slot = [Record<string | number, unknown>, string | number];
+/** Every string value in `value` (its holder and key), in a fixed order. */
+function stringSlots(value: unknown, out: Slot[] = []): Slot[] {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => {
+      if (typeof v === 'string') out.push([value as unknown as Record<number, unknown>, i]);
+      else stringSlots(v, out);
+    });
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [k, v] of Object.entries(value)) {
+      if (typeof v === 'string') out.push([value as Record<string, unknown>, k]);
+      else stringSlots(v, out);
+    }
+  }
+  return out;
+}
+/** Every object with keys in `value` (not lists), in a fixed order. */
+function objectsIn(value: unknown, out: object[] = []): object[] {
+  if (Array.isArray(value)) for (const v of value) objectsIn(v, out);
+  else if (typeof value === 'object' && value !== null) {
+    if (Object.keys(value).length > 0) out.push(value);
+    for (const v of Object.values(value)) objectsIn(v, out);
+  }
+  return out;
+}
+/** What one planted value turns a string into (`$`: the string it was). */
+const SPARSE = [
+  '$ jane.doe@example.org',
+  '4111 1111 1111 1111',
+  'https://a.example/p?u=jane#x',
+  '$?token=1',
+  'DE89370400440532013000 $',
+  '$',
+  'EMP-1234 $',
+  '/people/jane%40example.org/',
+];
+
+describe('redactEvents reports every change (property)', () => {
+  const detectorSets = { builtin: undefined, custom: compileCustomPatterns(CORPUS_CUSTOM_PATTERNS) };
+  for (const maskAllText of [false, true]) {
+    for (const [name, detectors] of Object.entries(detectorSets)) {
+      it(`changed: false means the same JSON (${name} detectors${maskAllText ? ', mask-all-text' : ''})`, () => {
+        let unchanged = 0;
+        let changed = 0;
+        const check = (events: RecordedEvent[], context: RedactionContext, inPlace: boolean) => {
+          const before = JSON.stringify(events);
+          const result = redactEvents(events, {
+            context,
+            maskAllText,
+            detectors,
+            allowedUrlParams: ['q'],
+            inPlace,
+          });
+          const after = JSON.stringify(result.events);
+          if (!result.changed) {
+            unchanged++;
+            expect(after).toBe(before);
+            // In place, the input itself is what was left unchanged.
+            if (inPlace) expect(JSON.stringify(events)).toBe(before);
+          } else changed++;
+          return result.events;
+        };
+        fc.assert(
+          fc.property(
+            fc.array(event, { minLength: 1, maxLength: 6 }),
+            fc.nat(6),
+            fc.boolean(),
+            fc.nat(),
+            (events, at, inPlace, pick) => {
+              const context = new RedactionContext();
+              const once = check(structuredClone(events), context, inPlace);
+              check(structuredClone(once), new RedactionContext(), inPlace);
+              check(structuredClone(once), context, inPlace);
+              const mixed = structuredClone(once);
+              mixed.splice(Math.min(at, mixed.length), 0, structuredClone(events[0] as RecordedEvent));
+              check(mixed, new RedactionContext(), inPlace);
+              // One value planted in one place of the redacted batch: the walk's one write there.
+              const slots = stringSlots(once);
+              if (slots.length > 0) {
+                const point = structuredClone(once);
+                const [holder, k] = stringSlots(point)[pick % slots.length] as Slot;
+                const value = holder[k] as string;
+                holder[k] = SPARSE[pick % SPARSE.length]?.replace('$', value);
+                check(point, new RedactionContext(), inPlace);
+              }
+              // Or one key renamed to hold a planted value (an attribute name, a payload key).
+              const objects = objectsIn(once);
+              if (objects.length > 0) {
+                const point = structuredClone(once);
+                const holder = objectsIn(point)[pick % objects.length] as Record<string, unknown>;
+                const keys = Object.keys(holder);
+                const k = keys[pick % keys.length] as string;
+                const value = holder[k];
+                delete holder[k];
+                holder[`data-${PLANTED[pick % PLANTED.length]?.replace(/\s/g, '')}`] = value;
+                check(point, new RedactionContext(), inPlace);
+              }
+            },
+          ),
+          { numRuns: 300 },
+        );
+        // Both answers were given, many times (the property is not vacuous).
+        expect(unchanged).toBeGreaterThan(100);
+        expect(changed).toBeGreaterThan(100);
+      });
+    }
+  }
+
+  it('reports the writes of each kind it makes (masked text, dropped attribute, renamed key, emptied list)', () => {
+    const cases: RecordedEvent[][] = [
+      [{ type: EventType.Meta, timestamp: 1, data: { href: 'https://a.example/?u=1' } }],
+      [
+        {
+          type: EventType.IncrementalSnapshot,
+          timestamp: 1,
+          data: { source: IncrementalSource.Log, level: 'log', payload: ['x'], trace: [] },
+        },
+      ],
+      [
+        {
+          type: EventType.IncrementalSnapshot,
+          timestamp: 1,
+          data: { source: IncrementalSource.CanvasMutation, id: 1, type: 0, commands: [{ a: 1 }] },
+        },
+      ],
+      [{ type: EventType.Custom, timestamp: 1, data: { tag: 'x', payload: { 'jane.doe@example.org': 1 } } }],
+      [
+        {
+          type: EventType.FullSnapshot,
+          timestamp: 1,
+          data: {
+            node: {
+              type: NodeType.Element,
+              id: 1,
+              tagName: 'img',
+              attributes: { rr_dataURL: 'data:image/png;base64,AAAA' },
+            },
+          },
+        },
+      ],
+    ] as RecordedEvent[][];
+    for (const events of cases) {
+      const before = JSON.stringify(events);
+      const result = redactEvents(events, { context: new RedactionContext(), inPlace: true });
+      expect(JSON.stringify(result.events), before).not.toBe(before);
+      expect(result.changed, before).toBe(true);
+    }
+    // Under mask-all-text, one text node the browser left readable.
+    const readable = [
+      {
+        type: EventType.FullSnapshot,
+        timestamp: 1,
+        data: {
+          node: {
+            type: NodeType.Element,
+            id: 1,
+            tagName: 'p',
+            childNodes: [{ type: NodeType.Text, id: 2, textContent: 'Jane' }],
+          },
+        },
+      },
+    ] as RecordedEvent[];
+    const masked = redactEvents(readable, {
+      context: new RedactionContext(),
+      inPlace: true,
+      maskAllText: true,
+    });
+    expect(JSON.stringify(masked.events)).not.toContain('Jane');
+    expect(masked.changed).toBe(true);
+    const clean = [
+      { type: EventType.Meta, timestamp: 1, data: { href: 'https://a.example/', width: 10 } },
+    ] as RecordedEvent[];
+    expect(redactEvents(clean, { context: new RedactionContext(), inPlace: true }).changed).toBe(false);
   });
 });

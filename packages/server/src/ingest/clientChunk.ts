@@ -1,11 +1,18 @@
-/** The batch as the client sent it: its gzip members and the JSON text they decompress to. */
+import type { RecordedEvent } from '@veil/core';
+import type { JsonScan } from './jsonNesting.js';
+
+/** The batch as the client sent it, when `store` may keep its bytes (`keepableWire`). */
 export interface WireBatch {
   /**
    * The client's body when it is plain gzip members only, each member's MTIME/XFL/OS zeroed
    * (`gunzipBody`, which decompressed it once and checked every member's bounds and CRC-32).
    */
   members: Buffer;
-  json: string;
+  /**
+   * The events as `JSON.parse` made them, in order: a copy of the list (the same event objects),
+   * so that a step that drops, adds or replaces an event shows against it (`clientChunk`).
+   */
+  events: readonly RecordedEvent[];
 }
 
 /** Fields of the batch besides its events that may be stored with it (inside the sealed chunk). */
@@ -21,45 +28,57 @@ const HEAD_FIELDS: ReadonlySet<string> = new Set([
 ]);
 /** Strings of the head are ids (as the wire schema's ids): no room for free text. */
 const ID = /^[A-Za-z0-9_-]{1,128}$/;
-const EVENTS_KEY = '"events":';
 
 /**
- * The chunk to store for a batch whose events reached `store` serialised as `eventsJson`
- * (`JSON.stringify` of the events as the steps left them): the client's own gzip members when they
- * hold exactly what the server would store, so the server does not compress again (the costliest
- * step of ingest, profiled); `undefined` when it must compress itself.
- *
- * Kept only when nothing can hide in them: the decompressed text is the batch's head followed by
- * `"events":` and `eventsJson` byte for byte (validate hands on `JSON.parse`'s own event objects, so
- * their keys keep the client's order, and any change a step made — redaction, URL sanitising,
- * identify, a dropped event — shows as a difference), the head is canonical JSON (re-serialising
- * it gives the same text: no duplicate key, no whitespace) of known fields whose strings are ids,
- * and the body is plain gzip members (`WireBatch.members`). A stored chunk then decompresses to the
- * whole batch object (recordings/chunkEvents.ts reads either form).
+ * The client's bytes as `store` may keep them (`clientChunk`), or `undefined` when they can never
+ * stand for the batch: `parsed` (`JSON.parse` of the decompressed `members`) must be an object of
+ * known head fields whose strings are ids, with `events` (a list) last, and the text must be
+ * `faithful` (`scanJson`: no white space outside strings, no escaped or repeated key), so that
+ * the bytes hold exactly what the parse made of them and nothing it dropped (a first `events`
+ * list, a repeated key's earlier value).
  */
-export function clientChunk(wire: WireBatch, eventsJson: string): Buffer | undefined {
-  const { json } = wire;
-  const suffixLength = EVENTS_KEY.length + eventsJson.length + 1;
-  if (json.length <= suffixLength || json.charCodeAt(json.length - 1) !== 0x7d /* } */) return undefined;
-  const at = json.length - suffixLength;
-  if (!json.startsWith(EVENTS_KEY, at) || json.slice(at + EVENTS_KEY.length, json.length - 1) !== eventsJson)
-    return undefined;
-  const head = json.slice(0, at);
-  if (!(head === '{' || head.endsWith(','))) return undefined;
-  const headJson = `${head}"events":[]}`;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(headJson);
-  } catch {
-    return undefined;
-  }
+export function keepableWire(members: Buffer, scan: JsonScan, parsed: unknown): WireBatch | undefined {
+  if (!scan.faithful) return undefined;
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
-  if (JSON.stringify(parsed) !== headJson) return undefined;
-  for (const [key, value] of Object.entries(parsed)) {
-    if (key === 'events') continue;
+  let last: string | undefined;
+  let events: unknown;
+  for (const key in parsed) {
+    const value = (parsed as Record<string, unknown>)[key];
+    last = key;
+    if (key === 'events') {
+      events = value;
+      continue;
+    }
     if (!HEAD_FIELDS.has(key)) return undefined;
     if (typeof value === 'string' ? !ID.test(value) : typeof value !== 'number' && typeof value !== 'boolean')
       return undefined;
   }
+  if (last !== 'events' || !Array.isArray(events)) return undefined;
+  return { members, events: (events as RecordedEvent[]).slice() };
+}
+
+/**
+ * The chunk to store for a batch whose events reached `store` as `events`: the client's own gzip
+ * members when they hold exactly what the server would store, so the server neither serialises
+ * the events again nor compresses them (the costliest steps of ingest, profiled); `undefined`
+ * when it must.
+ *
+ * Proven without serialising, failing closed: the bytes are faithful to their parse
+ * (`keepableWire`), every event is the very object the parse made, in the same place (a step that
+ * drops, adds or rebuilds an event — page targeting, identify, URL sanitising, caps, canaries —
+ * makes new ones), and redaction, the one step that writes into events in place, reported that it
+ * wrote nothing (`redactedChanged === false`; `undefined`, as when redaction did not run, counts
+ * as changed). A stored chunk then decompresses to the whole batch object, events last
+ * (recordings/chunkEvents.ts reads either form).
+ */
+export function clientChunk(
+  wire: WireBatch,
+  events: readonly RecordedEvent[],
+  redactedChanged: boolean | undefined,
+): Buffer | undefined {
+  if (redactedChanged !== false) return undefined;
+  const sent = wire.events;
+  if (events.length !== sent.length) return undefined;
+  for (let i = 0; i < events.length; i++) if (events[i] !== sent[i]) return undefined;
   return wire.members;
 }

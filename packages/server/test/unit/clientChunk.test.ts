@@ -1,7 +1,9 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
+import type { RecordedEvent } from '@veil/core';
 import { describe, expect, it } from 'vitest';
-import { clientChunk, type WireBatch } from '../../src/ingest/clientChunk.js';
+import { clientChunk, keepableWire, type WireBatch } from '../../src/ingest/clientChunk.js';
 import { gunzipBody } from '../../src/ingest/gunzipBody.js';
+import { MAX_BATCH_NESTING_DEPTH, scanJson } from '../../src/ingest/jsonNesting.js';
 import { validate } from '../../src/ingest/steps/validate.js';
 import { chunkEvents, chunkEventsJson } from '../../src/recordings/chunkEvents.js';
 
@@ -16,20 +18,27 @@ const head =
   '{"v":1,"siteKey":"site_key_0001","sessionId":"session_0001","seq":3,"sentAt":1700000000000,"consentReceiptId":"receipt_0001"';
 const text = `${head},"events":${eventsJson}}`;
 const LIMITS = { maxOutputLength: 16 * 1024 * 1024, chunkSize: 64 * 1024 };
-/** The body as validate hands it on: its plain gzip members (undefined for any other gzip) and text. */
+/**
+ * The body as validate hands it on: its plain gzip members and parsed events (undefined for any
+ * other gzip, or when the bytes could not stand for their parse).
+ */
 const wire = async (json: string, gzip: Buffer = gzipSync(json)): Promise<WireBatch | undefined> => {
   const { bytes, members } = await gunzipBody(gzip, LIMITS);
   expect(bytes.toString('utf8')).toBe(json);
-  return members && { members, json };
+  return members && keepableWire(members, scanJson(bytes, MAX_BATCH_NESTING_DEPTH), JSON.parse(json));
 };
-const kept = async (json: string, stored: string, gzip?: Buffer) => {
+type Steps = (sent: readonly RecordedEvent[]) => readonly RecordedEvent[];
+/** The very events the parse made, in a new list (as the steps hand them on when nothing changed). */
+const unchanged: Steps = (sent) => [...sent];
+/** What `store` keeps when the steps made `steps(sent)` of the events and redaction reported `changed`. */
+const kept = async (json: string, steps: Steps = unchanged, gzip?: Buffer, changed = false) => {
   const w = await wire(json, gzip);
-  return w && clientChunk(w, stored);
+  return w && clientChunk(w, steps(w.events), changed);
 };
 
 describe('clientChunk: the client gzip kept as the stored chunk', () => {
   it('keeps a recorder body whose events the server stores unchanged, and reads its events back', async () => {
-    const chunk = await kept(text, eventsJson);
+    const chunk = await kept(text);
     expect(chunk).toBeInstanceOf(Buffer);
     const storedText = gunzipSync(chunk as Buffer).toString('utf8');
     expect(storedText).toBe(text);
@@ -55,7 +64,10 @@ describe('clientChunk: the client gzip kept as the stored chunk', () => {
     // The body itself, its time stamp and OS bytes zeroed.
     const canonical = Buffer.from(body);
     canonical.fill(0, 4, 10);
-    expect(clientChunk(validated.wire, storedJson)).toEqual(canonical);
+    expect(clientChunk(validated.wire, validated.batch.events, false)).toEqual(canonical);
+    // Redaction that wrote into the events, or did not say, keeps nothing.
+    expect(clientChunk(validated.wire, validated.batch.events, true)).toBeUndefined();
+    expect(clientChunk(validated.wire, validated.batch.events, undefined)).toBeUndefined();
   });
 
   it('keeps several plain members (a header member and an events member) and zeroes their time stamps', async () => {
@@ -63,7 +75,7 @@ describe('clientChunk: the client gzip kept as the stored chunk', () => {
     const second = gzipSync(`"events":${eventsJson}}`);
     first.writeUInt32LE(0x5f5e0ff1, 4);
     second[9] = 3; // OS: Unix
-    const chunk = await kept(text, eventsJson, Buffer.concat([first, second]));
+    const chunk = await kept(text, unchanged, Buffer.concat([first, second]));
     expect(chunk).toBeInstanceOf(Buffer);
     expect(gunzipSync(chunk as Buffer).toString('utf8')).toBe(text);
     expect((chunk as Buffer).readUInt32LE(4)).toBe(0);
@@ -71,13 +83,22 @@ describe('clientChunk: the client gzip kept as the stored chunk', () => {
   });
 
   it('compresses again when a step changed the events', async () => {
-    const masked = [{ ...events[0], data: { href: 'https://shop.example/', width: 1280 } }, events[1]];
-    expect(await kept(text, JSON.stringify(masked))).toBeUndefined();
-    // An event dropped, a key added, keys reordered.
-    expect(await kept(text, JSON.stringify([events[0]]))).toBeUndefined();
-    expect(await kept(text, JSON.stringify([{ ...events[0], delay: 5 }, events[1]]))).toBeUndefined();
-    const reordered = events.map(({ type, timestamp, data }) => ({ type, timestamp, data }));
-    expect(await kept(text, JSON.stringify(reordered))).toBeUndefined();
+    const masked: Steps = (sent) => [
+      { ...sent[0], data: { href: 'https://shop.example/', width: 1280 } } as RecordedEvent,
+      sent[1] as RecordedEvent,
+    ];
+    expect(await kept(text, masked)).toBeUndefined();
+    // An event dropped, a key added, keys reordered, events swapped, an event added.
+    expect(await kept(text, (sent) => [sent[0] as RecordedEvent])).toBeUndefined();
+    expect(
+      await kept(text, (sent) => [{ ...sent[0], delay: 5 } as RecordedEvent, sent[1] as RecordedEvent]),
+    ).toBeUndefined();
+    const reordered: Steps = (sent) => sent.map(({ type, timestamp, data }) => ({ type, timestamp, data }));
+    expect(await kept(text, reordered)).toBeUndefined();
+    expect(await kept(text, (sent) => [...sent].reverse())).toBeUndefined();
+    expect(await kept(text, (sent) => [...sent, sent[0] as RecordedEvent])).toBeUndefined();
+    // Changed in place (the redaction walk): only its own report shows it.
+    expect(await kept(text, unchanged, undefined, true)).toBeUndefined();
   });
 
   it('compresses again when the head carries anything else than known id fields, or is not canonical', async () => {
@@ -89,8 +110,19 @@ describe('clientChunk: the client gzip kept as the stored chunk', () => {
       // A first events array JSON.parse would drop, with the stored one after it.
       `{"events":[{"secret":"4111 1111 1111 1111"}],"v":1,"events":${eventsJson}}`,
       `[${eventsJson}]`,
+      // Inside the events: a repeated key whose first value the parse drops (escaped or not), white
+      // space, and the events not last.
+      `{"v":1,"events":[{"type":3,"data":{"text":"4111 1111 1111 1111","text":"****"},"timestamp":1}]}`,
+      `{"v":1,"events":[{"type":3,"data":{"te\\u0078t":"4111 1111 1111 1111","text":"****"},"timestamp":1}]}`,
+      `{"v":1,"events":[{"type":3,"data":{"a":{"text":"4111 1111 1111 1111","text":"x"}},"timestamp":1}]}`,
+      `{"v":1,"events":[ ${eventsJson.slice(1)}}`,
+      `{"events":${eventsJson},"v":1}`,
     ];
-    for (const body of bodies) expect(await kept(body, eventsJson), body).toBeUndefined();
+    // The same without the repeat or the space is kept.
+    expect(
+      await kept(`{"v":1,"events":[{"type":3,"data":{"text":"****","tex":"x"},"timestamp":1}]}`),
+    ).toBeInstanceOf(Buffer);
+    for (const body of bodies) expect(await kept(body), body).toBeUndefined();
   });
 
   it('keeps no members of a gzip with a file name, a comment, trailing bytes or a wrong CRC, yet gunzips it once', async () => {

@@ -28,6 +28,11 @@ export interface BatchRedaction {
   /** Masking failures recorded for this batch (server redactions the browser should have done). */
   failures: number;
   canaryHits: CanaryHit[];
+  /**
+   * Whether redaction may have changed the events (the walk wrote into them, a canary was masked):
+   * false only when it provably did not (`redactEvents`' `changed`), so `store` may keep the client's bytes.
+   */
+  changed: boolean;
 }
 
 export type RedactedBatch<T extends LocatedBatch = LocatedBatch> = T & { redaction: BatchRedaction };
@@ -85,12 +90,14 @@ export async function redact<T extends LocatedBatch>(deps: RedactDeps, input: T)
   // Error and network texts cut to their caps after redaction (pre-cut by `pageTargeting`).
   let events: RecordedEvent[] = result.events.map(capActivityEvent);
   let canaryHits = hits;
+  let changed = result.changed;
   if (policy.canaries.length > 0) {
     // Places the walk does not look (class names, CSS, unknown event fields) are checked too.
     const residual = maskCanariesInJson(JSON.stringify(events), policy.canaries);
     if (residual.hits.length > 0) {
       events = JSON.parse(residual.json) as RecordedEvent[];
       canaryHits = mergeCanaryHits(hits, residual.hits);
+      changed = true;
     }
   }
   const now = deps.clock.now();
@@ -136,6 +143,6 @@ export async function redact<T extends LocatedBatch>(deps: RedactDeps, input: T)
   return {
     ...input,
     batch: { ...batch, events },
-    redaction: { failures: failures.reduce((n, f) => n + f.count, 0), canaryHits },
+    redaction: { failures: failures.reduce((n, f) => n + f.count, 0), canaryHits, changed },
   };
 }

@@ -13,15 +13,19 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function sanitizeEventUrls(event: RecordedEvent, allowedParams: readonly string[]): RecordedEvent {
   const data = event.data;
   if (!isRecord(data)) return event;
+  // The same event when its URL is already clean (`store` keeps the client's bytes only for those).
   if (event.type === EventType.Meta && typeof data.href === 'string') {
-    return { ...event, data: { ...data, href: sanitizeUrl(data.href, allowedParams) } };
+    const href = sanitizeUrl(data.href, allowedParams);
+    return href === data.href ? event : { ...event, data: { ...data, href } };
   }
   if (event.type === EventType.Custom && data.tag === VeilCustomTag.PageView && isRecord(data.payload)) {
     const payload = data.payload;
     if (typeof payload.url === 'string') {
+      const url = sanitizeUrl(payload.url, allowedParams);
+      if (url === payload.url) return event;
       return {
         ...event,
-        data: { ...data, payload: { ...payload, url: sanitizeUrl(payload.url, allowedParams) } },
+        data: { ...data, payload: { ...payload, url } },
       };
     }
   }

@@ -15,7 +15,7 @@ export interface StoredBatch extends LocatedBatch {
 }
 
 /**
- * Step 4: gzip the events (or keep the client's gzip when it holds exactly them, `clientChunk`), then
+ * Step 4: gzip the events (or keep the client's gzip when it provably holds exactly them, `clientChunk`), then
  * hand the chunk to `writes.chunk`: in one transaction (the group commit's, shared with the batches
  * stored at the same moment; resolved after the commit) it creates the session and its data key when
  * new, seals and inserts the chunk once per (session, seq), folds a new chunk into the summary, and
@@ -27,15 +27,14 @@ export async function storeBatch(
     /** Writes the chunk (the group commit's transaction; resolved after the commit). */
     writes: Pick<IngestWrites, 'chunk'>;
   },
-  input: LocatedBatch & { signals?: BatchSignals },
+  input: LocatedBatch & { signals?: BatchSignals; redaction?: { changed: boolean } },
 ): Promise<StoredBatch | Drop> {
   const { batch, site } = input;
   const summary = summarizeBatch(batch.events, batch.sentAt);
-  // Serialised once: compared with what the client sent, and compressed only when it differs.
-  const eventsJson = JSON.stringify(batch.events);
-  // The client's own gzip when it holds exactly these events: no second compression.
-  const kept = input.wire ? clientChunk(input.wire, eventsJson) : undefined;
-  const compressed = kept ?? (await gzipAsync(Buffer.from(eventsJson, 'utf8')));
+  // The client's own gzip when it holds exactly these events (proven without serialising them);
+  // else the events serialised and compressed.
+  const kept = input.wire ? clientChunk(input.wire, batch.events, input.redaction?.changed) : undefined;
+  const compressed = kept ?? (await gzipAsync(Buffer.from(JSON.stringify(batch.events), 'utf8')));
   const outcome = await deps.writes.chunk({
     chunk: {
       siteId: site.id,

@@ -5,10 +5,10 @@ import {
   MAX_BATCH_DECOMPRESSED_BYTES,
 } from '@veil/core';
 import { validationError } from '../../errors/validationError.js';
-import type { WireBatch } from '../clientChunk.js';
+import { keepableWire, type WireBatch } from '../clientChunk.js';
 import { type Drop, drop } from '../Drop.js';
 import { gunzipBody } from '../gunzipBody.js';
-import { jsonNestsDeeperThan, MAX_BATCH_NESTING_DEPTH } from '../jsonNesting.js';
+import { type JsonScan, jsonNestsDeeperThan, MAX_BATCH_NESTING_DEPTH, scanJson } from '../jsonNesting.js';
 
 /**
  * Largest output chunk of one inflate step (`gunzipBody` inflates synchronously; with zlib's
@@ -46,7 +46,7 @@ export interface RawBatchRequest {
 export interface ValidatedBatch {
   request: RawBatchRequest;
   batch: IngestBatch;
-  /** The client's gzip members and their text, when it came as plain gzip members: `store` may keep them as sent. */
+  /** The client's gzip members and its parsed events, when `store` may keep them as sent (`keepableWire`). */
   wire?: WireBatch;
 }
 
@@ -95,14 +95,15 @@ export async function validate(request: RawBatchRequest): Promise<ValidatedBatch
     }
   }
 
-  if (jsonNestsDeeperThan(bytes, MAX_BATCH_NESTING_DEPTH)) {
-    return drop('validation_failed', `the batch nests deeper than ${MAX_BATCH_NESTING_DEPTH} levels`);
-  }
+  // Bytes that may be kept as sent are scanned once for nesting and faithfulness together.
+  let scan: JsonScan | undefined;
+  if (members) {
+    scan = scanJson(bytes, MAX_BATCH_NESTING_DEPTH);
+    if (scan.tooDeep) return tooDeep();
+  } else if (jsonNestsDeeperThan(bytes, MAX_BATCH_NESTING_DEPTH)) return tooDeep();
   let json: unknown;
-  let text: string;
   try {
-    text = utf8.decode(bytes);
-    json = JSON.parse(text);
+    json = JSON.parse(utf8.decode(bytes));
   } catch {
     // The parser's message quotes the input; it is neither logged nor returned.
     return drop('invalid_json', 'the body is not valid JSON');
@@ -117,6 +118,10 @@ export async function validate(request: RawBatchRequest): Promise<ValidatedBatch
   // the same value), and in the client's order the stored JSON can be compared with what it sent.
   const events = (json as { events: IngestBatch['events'] }).events;
   const batch: IngestBatch = { ...parsed.data, events };
-  if (!members) return { request, batch };
-  return { request, batch, wire: { members, json: text } };
+  const wire = members && scan ? keepableWire(members, scan, json) : undefined;
+  return wire ? { request, batch, wire } : { request, batch };
+}
+
+function tooDeep(): Drop {
+  return drop('validation_failed', `the batch nests deeper than ${MAX_BATCH_NESTING_DEPTH} levels`);
 }
