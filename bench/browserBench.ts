@@ -343,7 +343,8 @@ export async function browserBench(progress: (m: string) => void): Promise<Brows
     },
     ROOT,
   );
-  const server = await startServer(config, { print: () => {} });
+  // Its log goes to stderr with the progress: stdout carries only the table (or `--json`'s rows).
+  const server = await startServer(config, { print: () => {}, logStream: process.stderr });
   const tap = await startIngestTap();
   const browser = await launchChromium();
   try {

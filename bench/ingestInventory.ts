@@ -40,7 +40,8 @@ export async function ingestInventoryBench(
     },
     temp.dir,
   );
-  const server = await startServer(config, { print: () => {} });
+  // Its log goes to stderr with the progress: stdout carries only the table (or `--json`'s rows).
+  const server = await startServer(config, { print: () => {}, logStream: process.stderr });
   try {
     const site = await createSite(server.store, systemClock, {
       name: 'Bench',
