@@ -12,6 +12,14 @@
  * A dataset whose heatmap shows no element, or a query answering an empty heatmap, makes the rows
  * fail instead of timing empty answers. `VEIL_BENCH_HEATMAP_CLICKS` (default `1000000,10000000`)
  * sets the two sizes, smaller for a quick run.
+ *
+ * An answer sums its parts' stored outcomes and decides only the parts not decided since their
+ * day last changed (`clickOutcomes.ts`), so a query is timed three ways: the first query of the
+ * range after its newest day changed (that day's outcome decided, the 29 others read: what a
+ * user's first look at a month costs once earlier days were looked at; the rows with the target),
+ * every day already decided (warm), and no day decided (cold: a segment, k or minimum cohort
+ * nobody asked before, or the first query after upgrading). A day is made undecided the way a
+ * write to it does: its version in `heatmap_day_versions` is bumped.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +27,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import BetterSqlite3 from 'better-sqlite3';
 import {
+  bucketId,
   bucketOfId,
   bucketsContainingDay,
   DEFAULT_HEATMAP_MIN_COHORT,
@@ -522,6 +531,9 @@ function percentile(sorted: readonly number[], p: number): number {
 interface Dataset {
   clicks: number;
   store: Store;
+  /** Bumps the version of the newest day (`newest`) or of every day, as a write to them would. */
+  undecide(which: 'newest' | 'all'): void;
+  closeVersions(): void;
   query: HeatmapQuery;
   dir: string;
   /** Why the dataset cannot be measured (its heatmap shows nothing), or null. */
@@ -546,6 +558,14 @@ async function dataset(clicks: number, progress: (m: string) => void): Promise<D
   } finally {
     columns.close();
   }
+  const versions = new BetterSqlite3(file);
+  versions.pragma('busy_timeout = 5000');
+  const bumpDay = versions.prepare('update heatmap_day_versions set version = version + 1 where bucket = ?');
+  const bumpAll = versions.prepare('update heatmap_day_versions set version = version + 1');
+  const undecide = (which: 'newest' | 'all') => {
+    const changed = which === 'all' ? bumpAll.run().changes : bumpDay.run(bucketId(0, END_DAY)).changes;
+    if (changed === 0) throw new Error('heatmap bench: no day version to bump');
+  };
   const query: HeatmapQuery = {
     siteId: site.id,
     pattern: PAGE,
@@ -569,7 +589,7 @@ async function dataset(clicks: number, progress: (m: string) => void): Promise<D
   progress(
     `heatmaps: ${clicks / 1e6} M clicks: the desktop heatmap has ${check?.totals.clicks ?? 0} clicks, ${check?.elements.length ?? 0} elements, ${check?.cells.length ?? 0} cells, ${check?.withheldDays?.length ?? 0} days withheld${empty ? ` (${empty})` : ''}`,
   );
-  return { clicks, store, query, dir, empty };
+  return { clicks, store, query, dir, empty, undecide, closeVersions: () => versions.close() };
 }
 
 /** Why an answer is no heatmap to time (no page, no element or no cell shown), or null. */
@@ -581,20 +601,24 @@ function emptiness(answer: Awaited<ReturnType<typeof clickHeatmap>>): string | n
 }
 
 type Latency = { p50: number; p95: number; empty: string | null };
+/** Before each timed query: the newest day undecided, nothing (warm), or every day undecided (cold). */
+type Mode = 'newest' | 'warm' | 'cold';
+const ROUNDS: Record<Mode, number> = { newest: QUERY_ROUNDS, warm: QUERY_ROUNDS, cold: 20 };
 
 /**
  * Query latencies of the datasets, measured in alternation (the machine's noise falls on all
  * alike) after a warm-up: what the API does for `GET …/heatmaps/clicks`, up to its JSON.
  */
-async function latencies(sets: readonly Dataset[]): Promise<Latency[]> {
+async function latencies(sets: readonly Dataset[], mode: Mode): Promise<Latency[]> {
   (globalThis as { gc?: () => void }).gc?.();
   const times: number[][] = sets.map(() => []);
   const empty: Array<string | null> = sets.map((s) => s.empty);
-  for (let round = 0; round < QUERY_ROUNDS + 5; round++) {
+  for (let round = 0; round < ROUNDS[mode] + 5; round++) {
     for (let i = 0; i < sets.length; i++) {
       const at = (round + i) % sets.length;
       const set = sets[at]!;
       if (set.empty) continue;
+      if (mode !== 'warm') set.undecide(mode === 'cold' ? 'all' : 'newest');
       const t = performance.now();
       const answer = await clickHeatmap(set.store, set.query);
       JSON.stringify(answer);
@@ -625,11 +649,16 @@ export async function heatmapQueryBench(progress: (m: string) => void): Promise<
       progress(`heatmaps: generating ${label(clicks)} clicks`);
       sets.push(await dataset(clicks, progress));
     }
-    progress(`heatmaps: querying both, ${QUERY_ROUNDS} rounds each`);
-    const [small, large] = (await latencies(sets)) as [Latency, Latency];
-    return rowsOf(small, large, smallClicks, largeClicks);
+    const rows: BenchRow[] = [];
+    for (const mode of ['newest', 'warm', 'cold'] as const) {
+      progress(`heatmaps: querying both (${mode}), ${ROUNDS[mode]} rounds each`);
+      const [small, large] = (await latencies(sets, mode)) as [Latency, Latency];
+      rows.push(...rowsOf(small, large, smallClicks, largeClicks, mode));
+    }
+    return rows;
   } finally {
     for (const set of sets) {
+      set.closeVersions();
       await set.store.close();
       rmSync(set.dir, { recursive: true, force: true });
     }
@@ -639,27 +668,42 @@ export async function heatmapQueryBench(progress: (m: string) => void): Promise<
 const label = (clicks: number): string =>
   clicks >= 1e6 ? `${+(clicks / 1e6).toFixed(2)} M` : `${+(clicks / 1e3).toFixed(1)} k`;
 
-function rowsOf(small: Latency, large: Latency, smallClicks: number, largeClicks: number): BenchRow[] {
+/** What each mode's rows say they time. */
+const MODE_LABEL: Record<Mode, string> = {
+  newest: 'first query of the month, newest day undecided',
+  warm: 'every day decided',
+  cold: 'no day decided',
+};
+
+function rowsOf(
+  small: Latency,
+  large: Latency,
+  smallClicks: number,
+  largeClicks: number,
+  mode: Mode,
+): BenchRow[] {
   const ratio = large.p95 / small.p95;
   const ms = (v: number) => `${v.toFixed(1)} ms`;
   // An empty heatmap is no measurement: the row says why and fails.
   const value = (l: Latency) => (l.empty ? `FAILED: ${l.empty}` : `p50 ${ms(l.p50)}, p95 ${ms(l.p95)}`);
+  // The target holds for the first query of a range (mode `newest`); warm and cold are shown beside it.
+  const targeted = mode === 'newest';
   return [
     {
-      benchmark: `heatmap query, one page, ${label(smallClicks)} clicks (SQLite)`,
+      benchmark: `heatmap query, one page, ${label(smallClicks)} clicks (SQLite; ${MODE_LABEL[mode]})`,
       value: value(small),
       baseline: '—',
       ratio: '—',
-      target: 'p95 ≤ 100 ms',
-      ok: !small.empty && small.p95 <= 100,
+      target: targeted ? 'p95 ≤ 100 ms' : '—',
+      ok: !small.empty && (!targeted || small.p95 <= 100),
     },
     {
-      benchmark: `heatmap query, one page, ${label(largeClicks)} clicks (SQLite)`,
+      benchmark: `heatmap query, one page, ${label(largeClicks)} clicks (SQLite; ${MODE_LABEL[mode]})`,
       value: value(large),
       baseline: `${label(smallClicks)} clicks: p95 ${ms(small.p95)}`,
       ratio: `${ratio.toFixed(2)}× (p95)`,
-      target: `p95 ≤ 100 ms; ${label(largeClicks)} / ${label(smallClicks)} ≤ 1.5`,
-      ok: !small.empty && !large.empty && large.p95 <= 100 && ratio <= 1.5,
+      target: targeted ? `p95 ≤ 100 ms; ${label(largeClicks)} / ${label(smallClicks)} ≤ 1.5` : '—',
+      ok: !small.empty && !large.empty && (!targeted || (large.p95 <= 100 && ratio <= 1.5)),
     },
   ];
 }
