@@ -92,13 +92,19 @@ export function retentionPurgeQueries(db: Kysely<Database>, dialect: Dialect): P
       const counts: PurgedCounts = { sessions: 0, chunks: 0, bytes: 0, dataKeys: 0 };
       if (sessionIds.length === 0) return Promise.resolve(counts);
       return db.transaction().execute(async (trx) => {
-        // Re-checked inside the transaction: a hold placed since the batch was chosen wins.
+        // Re-checked inside the transaction: a hold placed since the batch was chosen wins. The
+        // batch is found by its primary keys: SQLite's planner would otherwise pick the (site,
+        // receive time) index for the site and cutoff terms and walk every session still due in
+        // each batch (quadratic in the backlog: 34 ms a batch at 100 000 due, profiled). A unary
+        // `+` keeps those terms from choosing an index; PostgreSQL plans by statistics.
+        const site = dialect === 'sqlite' ? sql<string>`+s.site_id` : sql<string>`s.site_id`;
+        const created = dialect === 'sqlite' ? sql<number>`+s.created_at` : sql<number>`s.created_at`;
         let still = trx
           .selectFrom('recording_sessions as s')
           .select('s.id')
           .where('s.id', 'in', sessionIds)
-          .where('s.site_id', '=', siteId)
-          .where('s.created_at', '<', cutoff)
+          .where(site, '=', siteId)
+          .where(created, '<', cutoff)
           .where((eb) => eb.not(heldAt(eb, now)));
         if (dialect === 'postgres') still = still.forUpdate('s');
         const ids = (await still.execute()).map((r) => r.id);
