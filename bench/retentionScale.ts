@@ -4,7 +4,7 @@
  * 30-day retention. Rows are written in bulk on a second connection (the purge never decrypts, so
  * their chunks are opaque bytes), except the newest `VEIL_BENCH_SCAN_SESSIONS` (default 20 000):
  * those go through the store's ingest write with really sealed, gzip'd rrweb events, 1 % of them
- * holding a planted value. Measured: one retention run over the whole site (index-driven, 500 per
+ * holding a planted value. Measured: one retention run over the whole site (index-driven, 2 000 per
  * transaction, data key first, receipt), then a content scan of the newest sessions (decrypt,
  * match, positions) and the erasure of its matches.
  */

@@ -2,8 +2,13 @@
 export const DAY_MS = 24 * 60 * 60 * 1000;
 /** How often each server process tries to purge (it also does at start); the lock keeps it to one. */
 export const RETENTION_RUN_INTERVAL_MS = 60 * 60 * 1000;
-/** Sessions removed per transaction: small enough to keep locks short, large enough to be fast. */
-export const PURGE_BATCH_SESSIONS = 500;
+/**
+ * Sessions removed per transaction: small enough to keep locks short (a few hundred ms at 1 M
+ * sessions on 2 cores), large enough to be fast. Each commit writes out (WAL, then checkpoint)
+ * every page its scattered deletes dirtied; 2 000 instead of 500 rewrites shared index pages a
+ * quarter as often: 2 707 → 4 962 sessions/s at 1 M, side by side (docs/retention.md).
+ */
+export const PURGE_BATCH_SESSIONS = 2_000;
 /** The name of the cross-process purge lock. */
 export const PURGE_LOCK_NAME = 'veil.retention.purge';
 /** How long a SQLite purge lease lasts when its holder dies without releasing it. */
