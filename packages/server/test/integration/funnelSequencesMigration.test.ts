@@ -75,6 +75,8 @@ describe('migration session_funnels', () => {
       alter table heatmap_tiles drop column visitors;
       alter table heatmap_totals drop column scroll_visitors;
       alter table heatmap_totals drop column signal_visitors;
+      drop table heatmap_day_outcomes;
+      drop table heatmap_day_versions;
       delete from schema_version where version >= 19`);
     expect(raw.prepare('select max(version) as v from schema_version').get()).toEqual({ v: 18 });
     raw.close();
