@@ -463,6 +463,9 @@ class Walker {
         this.ctx.resetTree();
         this.rest(data, SNAPSHOT_KEYS, 'unknown:snapshot', undefined);
         if (isObject(data.node)) this.node(data.node, false, undefined, undefined);
+        // A snapshot root of another shape is scanned as unknown data, never passed over.
+        else if (data.node !== undefined && data.node !== null)
+          this.put(data, 'node', this.deep(data.node, 'unknown:snapshot', 0, 'node'));
         this.flushRun();
         return;
       case EventType.IncrementalSnapshot:
@@ -1149,6 +1152,9 @@ class Walker {
         if (isObject(data.set)) {
           this.rest(data.set, SET_KEYS, 'css', id);
           this.put(data.set, 'value', this.cssText(data.set.value, 'css', id));
+        } else if (data.set !== undefined && data.set !== null) {
+          // A declaration of another shape (a string, a list) is scanned, never passed over.
+          this.put(data, 'set', this.deep(data.set, 'unknown:css', 0, 'set', id));
         }
         if (data.remove !== undefined) this.put(data, 'remove', this.deep(data.remove, 'css', 0, '', id));
         return;

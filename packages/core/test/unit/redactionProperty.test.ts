@@ -312,6 +312,34 @@ describe('server redaction pass fails closed (property)', () => {
     );
   });
 
+  it('scans a known key of another shape: a style declaration or a snapshot root that is not an object', () => {
+    // Found by the property above in CI (seed -945468435): a StyleDeclaration whose `set` is a
+    // string, and a FullSnapshot whose `node` is one, went through untouched.
+    for (const maskAllText of [false, true]) {
+      const events = [
+        {
+          type: EventType.IncrementalSnapshot,
+          timestamp: 1,
+          data: { source: IncrementalSource.StyleDeclaration, id: 3, set: 'jane.doe@example.org' },
+        },
+        {
+          type: EventType.IncrementalSnapshot,
+          timestamp: 2,
+          data: { source: IncrementalSource.StyleDeclaration, id: 3, set: ['card 4111 1111 1111 1111'] },
+        },
+        {
+          type: EventType.FullSnapshot,
+          timestamp: 3,
+          data: { node: 'jane.doe@example.org', initialOffset: {} },
+        },
+        { type: EventType.FullSnapshot, timestamp: 4, data: { node: ['jane.doe@example.org'] } },
+      ] as RecordedEvent[];
+      const { events: out, changed } = redactEvents(events, { context: new RedactionContext(), maskAllText });
+      expect(leaked(out), `maskAllText ${maskAllText}`).toEqual([]);
+      expect(changed).toBe(true);
+    }
+  });
+
   it('scans an event timestamp that is not a number (only a number is passed over unread)', () => {
     const events = [
       { type: EventType.Custom, timestamp: 'jane.doe@example.org', data: { tag: 'x', payload: {} } },
