@@ -20,6 +20,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
+          // Property tests take about a second each; on a loaded machine, ten.
+          testTimeout: 20_000,
           include: ['packages/*/test/unit/**/*.test.ts', 'examples/*/test/unit/**/*.test.ts'],
         },
       },

@@ -240,6 +240,7 @@ const SET_KEYS = keys('value');
 const ADOPTED_STYLE_KEYS = keys('rules');
 const RULE_KEYS = keys('rule');
 const CANVAS_KEYS = keys('source id type');
+const LAYOUT_KEYS = keys('node');
 const NO_KEYS: Keys = [];
 const NO_ITEMS: readonly unknown[] = [];
 /** Shorter keys and tag names cannot hold a built-in detector's match (`mayHoldBuiltinPii`). */
@@ -806,9 +807,9 @@ class Walker {
       type !== NodeType.Comment &&
       type !== NodeType.CDATA
     ) {
-      // A node type the walk does not know: every string in it scanned, its children included.
-      for (const k in n)
-        if (k !== 'type' && k !== 'id') this.put(n, k, this.deep(n[k], 'unknown:node', 0, k, id));
+      // A node type the walk does not know (or a `type` that is not a number): every key and every
+      // string in it scanned, its children and its `type` and `id` included (only numbers pass).
+      this.rest(n, NO_KEYS, 'unknown:node', id);
       return;
     }
     this.rest(
@@ -827,7 +828,7 @@ class Walker {
       if (inStyle === 'script') {
         // Never replayed, never shown: a script's text (inline JSON of a framework's state, say)
         // is not kept.
-        if (typeof n.textContent === 'string' && n.textContent !== SCRIPT_PLACEHOLDER)
+        if (n.textContent !== undefined && n.textContent !== SCRIPT_PLACEHOLDER)
           this.put(n, 'textContent', '');
         return;
       }
@@ -1253,10 +1254,13 @@ class Walker {
     this.mutations++;
     for (const a of this.objects(data, 'attributes', 'unknown:mutation')) {
       if (!isObject(a)) continue;
-      if (!isObject(a.attributes)) this.put(a, 'attributes', this.deep(a.attributes, 'unknown:mutation', 0));
-      else {
-        const id = typeof a.id === 'number' ? a.id : undefined;
-        this.rest(a, ATTRIBUTE_MUTATION_KEYS, 'unknown:mutation', id);
+      const id = typeof a.id === 'number' ? a.id : undefined;
+      // Every key but `attributes` scanned, whatever shape `attributes` has.
+      this.rest(a, ATTRIBUTE_MUTATION_KEYS, 'unknown:mutation', id);
+      if (!isObject(a.attributes)) {
+        if (a.attributes !== undefined && a.attributes !== null)
+          this.put(a, 'attributes', this.deep(a.attributes, 'unknown:mutation', 0, 'attributes', id));
+      } else {
         // An input that is, or has just become, a password input: its value is never kept.
         const becamePassword = isNeverCapturedInputType(a.attributes.type);
         if (becamePassword && id !== undefined) this.ctx.markPassword(id);
@@ -1291,10 +1295,41 @@ class Walker {
     // the server applies again before it keeps one): only its page path is text to redact, and
     // its node tree must not be cut at the payload depth limit.
     if (data.tag === HeatmapTag.Layout && isObject(payload.node)) {
-      for (const k in payload) if (k !== 'node') this.put(payload, k, this.deep(payload[k], 'custom', 0, k));
+      this.rest(payload, LAYOUT_KEYS, 'custom', undefined);
+      // Text-free as the recorder sends it, but a client is not trusted: every key and string of
+      // the tree is scanned, at any depth.
+      this.layoutTree(payload.node);
       return;
     }
     this.put(data, 'payload', this.deep(payload, 'custom', 0));
+  }
+
+  /**
+   * A heatmap layout's node tree: every key and every string scanned like unknown data (`deep`),
+   * without `deep`'s depth bound (a page's tree is deeper than a payload may be), iteratively.
+   */
+  private layoutTree(root: Json): void {
+    const stack: Array<Json | unknown[]> = [root];
+    for (let holder = stack.pop(); holder !== undefined; holder = stack.pop()) {
+      if (Array.isArray(holder)) {
+        for (let i = 0; i < holder.length; i++) {
+          const v = holder[i];
+          if (typeof v === 'string') this.put(holder, i, this.deep(v, 'custom', 0));
+          else if (typeof v === 'object' && v !== null) stack.push(v as Json | unknown[]);
+        }
+        continue;
+      }
+      for (const k in holder) {
+        const v = holder[k];
+        if (typeof v === 'string')
+          // A layout's links point nowhere (`#`): any other URL is sanitised like any other.
+          this.setScanned(holder, k, v === '#' ? v : this.deep(v, 'custom', 0, k), 'custom', undefined);
+        else {
+          if (typeof v === 'object' && v !== null) stack.push(v as Json | unknown[]);
+          if (!this.isCleanName(k)) this.setScanned(holder, k, v, 'custom', undefined);
+        }
+      }
+    }
   }
 
   /**

@@ -1,7 +1,16 @@
-import { EventType, type PrivacyPolicy, type RecordedEvent, VeilCustomTag } from '@veil/core';
+import {
+  EventType,
+  HeatmapTag,
+  IncrementalSource,
+  NodeType,
+  type PrivacyPolicy,
+  type RecordedEvent,
+  VeilCustomTag,
+} from '@veil/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeBatch, metaEvent, sessionId, T0 } from '../support/batches.js';
 import { grantRegistrationBody } from '../support/consent.js';
+import { readReplay } from '../support/replay.js';
 import { SITE_ORIGIN, startTestApp, type TestApp } from '../support/testApp.js';
 
 // Regression tests of three fail-closed fixes in ingest and consent: each fails when its fix is
@@ -115,5 +124,68 @@ describe('fail-closed regressions', () => {
     );
     expect(res.statusCode).toBe(403);
     expect(res.json().error.code).toBe('consent_required');
+  });
+
+  it('stores no planted value a batch hid in shapes the walk skipped (layout tree, node type, attribute entry)', async () => {
+    // Found by enumerating every position of every event shape (core `redactionShapes`): a heatmap
+    // layout's node tree went through unscanned, a node whose `type` is not a number kept what its
+    // `type` held and its key names, and an attribute-mutation entry whose `attributes` is not an
+    // object kept its other keys. A replay-mode batch is stored as sent, so each reached storage.
+    const EMAIL = 'jane.doe@example.org';
+    const CARD = '4111 1111 1111 1111';
+    const id = sessionId();
+    const events = [
+      metaEvent(T0, `${SITE_ORIGIN}/intake`),
+      {
+        type: EventType.Custom,
+        timestamp: T0 + 1,
+        data: {
+          tag: HeatmapTag.Layout,
+          payload: {
+            path: '/intake',
+            node: {
+              type: NodeType.Document,
+              id: 1,
+              childNodes: [{ type: NodeType.Text, id: 2, textContent: `layout ${EMAIL}` }],
+            },
+          },
+        },
+      },
+      {
+        type: EventType.FullSnapshot,
+        timestamp: T0 + 2,
+        data: {
+          node: {
+            type: NodeType.Document,
+            id: 1,
+            childNodes: [
+              { type: { type: NodeType.Text, textContent: `nested ${EMAIL}` }, id: 3 },
+              { type: `typed ${CARD}`, id: 4, [`key ${EMAIL}`]: 1 },
+            ],
+          },
+          initialOffset: { top: 0, left: 0 },
+        },
+      },
+      {
+        type: EventType.IncrementalSnapshot,
+        timestamp: T0 + 3,
+        data: {
+          source: IncrementalSource.Mutation,
+          adds: [],
+          removes: [],
+          texts: [],
+          attributes: [{ id: 3, attributes: null, note: `entry ${CARD}` }],
+        },
+      },
+    ] as unknown as RecordedEvent[];
+    const res = await t.ingest(makeBatch({ siteKey: t.site.siteKey, sessionId: id, events }));
+    expect(res.statusCode, res.body).toBe(202);
+    const replay = await readReplay(t.app, { authorization: `Bearer ${owner}` }, id, 'fail-closed test');
+    expect(replay.statusCode, replay.body).toBe(200);
+    const stored = replay.body.replace(/\s/g, '');
+    for (const planted of [EMAIL, CARD.replace(/\s/g, '')]) expect(stored).not.toContain(planted);
+    // The events themselves are kept (masked, not dropped).
+    expect(stored).toContain('veil.hm.layout');
+    expect(stored).toContain('layout*');
   });
 });
