@@ -28,7 +28,7 @@ const KB = 1024;
  */
 const REPEATS = 4;
 /** Rounds of the busy page's workload (20 rows added, texts, attributes and styles changed per round). */
-const WORKLOAD_ROUNDS = 200;
+export const WORKLOAD_ROUNDS = 200;
 /** How long the recorded demo visitor reads and moves about on the last page. */
 const DWELL_SECONDS = 40;
 /** Batches of this much rrweb JSON are what the ingest benchmark sends (issue 16: ≈ 300 KB). */
@@ -40,7 +40,7 @@ const gz = (bytes: Buffer | Uint8Array) => gzipSync(bytes, { level: 9 }).length;
  * `@rrweb/record` alone, bundled as the recorder is (esbuild, minified iife, same targets: the
  * settings of `BUNDLE_OPTIONS` in packages/recorder/build.mjs, whose budget computes the same ratio).
  */
-async function bundleRrwebRecord(): Promise<Buffer> {
+export async function bundleRrwebRecord(): Promise<Buffer> {
   const result = await build({
     stdin: {
       contents: "import { record } from '@rrweb/record'; window.__rrwebRecord = record;",
@@ -112,7 +112,7 @@ interface MainThreadMs {
 }
 
 /** Main-thread time of the workload on a fresh page. */
-async function workloadMainThreadMs(
+export async function workloadMainThreadMs(
   browser: Browser,
   url: string,
   ready: (page: Page) => Promise<void>,
@@ -143,18 +143,20 @@ async function workloadMainThreadMs(
   }
 }
 
+/** The Veil page is ready once recorder.js arrived and had half a second to start. */
+export async function waitForVeil(page: Page): Promise<void> {
+  await page
+    .waitForResponse((r) => r.url().includes('/r/v1/recorder.js'), { timeout: 15_000 })
+    .catch(() => undefined);
+  await page.waitForTimeout(500);
+}
+
 async function recorderCostRows(
   browser: Browser,
   server: RunningServer,
   progress: (m: string) => void,
 ): Promise<BenchRow[]> {
   const base = `${server.url}/demo/`;
-  const waitForVeil = async (page: Page) => {
-    await page
-      .waitForResponse((r) => r.url().includes('/r/v1/recorder.js'), { timeout: 15_000 })
-      .catch(() => undefined);
-    await page.waitForTimeout(500);
-  };
   const modes: Array<[string, string, (page: Page) => Promise<void>]> = [
     ['none', `${base}busy-none.html`, async () => {}],
     ['rrweb', `${base}busy-rrweb.html`, async () => {}],

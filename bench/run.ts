@@ -11,6 +11,9 @@
  * benchmark's site, `VEIL_BENCH_SCAN_SESSIONS` (default 20 000) its content scan,
  * `VEIL_BENCH_FUNNEL_SESSIONS` (default 1 000 000) the funnel benchmark's, `VEIL_BENCH_HEATMAP_CLICKS`
  * (default `1000000,10000000`) the heatmap benchmark's two sizes.
+ * The recorder main-thread row alone, for before/after comparisons of the recorder:
+ * `node --import tsx bench/mainThreadAB.ts [rounds] [--baseline DIST_DIR] [--profile FILE]`
+ * (medians over interleaved rounds, another build's bundles as a fourth mode, CPU profiles).
  */
 import { copyFileSync, existsSync } from 'node:fs';
 import { RedactionContext, redactEvents } from '../packages/core/src/index.js';

@@ -96,7 +96,32 @@ describe('encodeBody', () => {
     const encoded = await encodeBody(json);
     expect(encoded.gzip).toBe(true);
     expect(encoded.bytes).toBeLessThan(json.length);
-    expect(gunzipSync(encoded.body as Uint8Array).toString('utf8')).toBe(json);
+    // A Blob, which fetch sends without another copy of the bytes (issue 17).
+    expect(encoded.body).toBeInstanceOf(Blob);
+    const bytes = Buffer.from(await (encoded.body as Blob).arrayBuffer());
+    expect(bytes.length).toBe(encoded.bytes);
+    expect(gunzipSync(bytes).toString('utf8')).toBe(json);
+  });
+
+  it('gzips the UTF-8 of text outside ASCII', async () => {
+    const json = JSON.stringify({ t: 'Zoë – 東京 – 😀'.repeat(50) });
+    const encoded = await encodeBody(json);
+    expect(encoded.gzip).toBe(true);
+    expect(gunzipSync(Buffer.from(await (encoded.body as Blob).arrayBuffer())).toString('utf8')).toBe(json);
+  });
+
+  it('falls back to plain JSON when compression fails', async () => {
+    const original = globalThis.CompressionStream;
+    globalThis.CompressionStream = class {
+      constructor() {
+        throw new Error('refused');
+      }
+    } as unknown as typeof CompressionStream;
+    try {
+      expect(await encodeBody('{"a":1}')).toEqual({ body: '{"a":1}', bytes: 7, gzip: false });
+    } finally {
+      globalThis.CompressionStream = original;
+    }
   });
 
   it('falls back to plain JSON when the browser has no CompressionStream', async () => {
