@@ -13,10 +13,12 @@
  * fail instead of timing empty answers. `VEIL_BENCH_HEATMAP_CLICKS` (default `1000000,10000000`)
  * sets the two sizes, smaller for a quick run.
  *
- * An answer sums its parts' stored outcomes and decides only the parts not decided since their
- * day last changed (`clickOutcomes.ts`), so a query is timed three ways: the first query of the
- * range after its newest day changed (that day's outcome decided, the 29 others read: what a
- * user's first look at a month costs once earlier days were looked at; the rows with the target),
+ * An answer sums its parts' stored outcomes (over 4- and 16-day buckets where they are current,
+ * `clickRanges.ts`) and decides only the parts not decided since their day last changed
+ * (`clickOutcomes.ts`), so a query is timed three ways: the first query of the range after its
+ * newest day changed (that day's outcome decided, the others read: a 16-day and three 4-day sums
+ * and one day here; what a user's first look at a month costs once earlier days were looked at;
+ * the rows with the target),
  * every day already decided (warm), and no day decided (cold: a segment, k or minimum cohort
  * nobody asked before, or the first query after upgrading). A day is made undecided the way a
  * write to it does: its version in `heatmap_day_versions` is bumped.

@@ -310,6 +310,11 @@ export function clickOutcome(
   const out: number[] = [];
   elementOutcomes(out, element, k);
   cellOutcomes(out, tile, k);
+  return encodeOutcome(out);
+}
+
+/** Values in the layout above, stored: int32 when every value is one, else float64. */
+export function encodeOutcome(out: readonly number[]): Buffer {
   if (out.every((x) => x === (x | 0))) {
     const value = Buffer.alloc(4 + out.length * 4);
     value.writeUInt32LE(INT32_TAG, 0);
@@ -408,6 +413,76 @@ export class ClickOutcomes {
       if (flags & HAS_DEAD) c[4] += v[at++]!;
     }
     return true;
+  }
+
+  /** Adds another sum (`clickRanges.ts`): the same as adding the outcomes it was summed from. */
+  merge(other: ClickOutcomes): void {
+    for (const id of other.elementsSeen) this.elementsSeen.add(id);
+    for (const [id, e] of other.elements) {
+      const sum = this.elements.get(id);
+      if (!sum) {
+        this.elements.set(id, {
+          ...e,
+          grid: e.grid.slice(),
+          gridSeen: e.gridSeen.slice(),
+          gridShown: e.gridShown.slice(),
+        });
+        continue;
+      }
+      sum.clicks += e.clicks;
+      sum.sessions += e.sessions;
+      sum.rage += e.rage;
+      sum.dead += e.dead;
+      for (let i = 0; i < sum.grid.length; i++) sum.grid[i]! += e.grid[i]!;
+      for (let cell = 0; cell < GRID_SIZE; cell++) {
+        sum.gridSeen[cell]! |= e.gridSeen[cell]!;
+        sum.gridShown[cell]! |= e.gridShown[cell]!;
+      }
+    }
+    for (const key of other.cellsSeen) this.cellsSeen.add(key);
+    for (const [key, c] of other.cells) {
+      const sum = this.cells.get(key);
+      if (!sum) {
+        this.cells.set(key, [c[0], c[1], c[2], c[3], c[4]]);
+        continue;
+      }
+      sum[2] += c[2];
+      sum[3] += c[3];
+      sum[4] += c[4];
+    }
+  }
+
+  /**
+   * The sum in the outcome layout above (an element seen and shown by no part as not shown, a
+   * grid or page cell likewise): adding it is adding the outcomes it was summed from.
+   */
+  values(): number[] {
+    const out: number[] = [this.elementsSeen.size];
+    for (const id of this.elementsSeen) {
+      const e = this.elements.get(id);
+      if (!e) {
+        out.push(id * 2);
+        continue;
+      }
+      out.push(id * 2 + 1, e.clicks, e.sessions, e.rage, e.dead);
+      const gridAt = out.length;
+      out.push(0);
+      let cells = 0;
+      for (let cell = 0; cell < GRID_SIZE; cell++) {
+        if (!e.gridSeen[cell]) continue;
+        cells++;
+        if (!e.gridShown[cell]) out.push(cell * 8);
+        else pushCell(out, cell, e.grid[cell * 3]!, e.grid[cell * 3 + 1]!, e.grid[cell * 3 + 2]!);
+      }
+      out[gridAt] = cells;
+    }
+    out.push(this.cellsSeen.size);
+    for (const key of this.cellsSeen) {
+      const c = this.cells.get(key);
+      if (!c) out.push(key * 8);
+      else pushCell(out, key, c[2], c[3], c[4]);
+    }
+    return out;
   }
 
   /** Elements some part had but no part showed. */

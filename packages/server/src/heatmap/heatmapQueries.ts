@@ -18,7 +18,8 @@ import {
   TileKind,
 } from '../storage/heatmaps/HeatmapRepository.js';
 import type { Store } from '../storage/Store.js';
-import { ClickOutcomes, clickOutcome, familyIndex, GRID_SIZE, indexed, kOk } from './clickOutcomes.js';
+import { type ClickOutcomes, clickOutcome, familyIndex, GRID_SIZE, indexed, kOk } from './clickOutcomes.js';
+import { sumClickParts } from './clickRanges.js';
 import { type CohortDays, cohortDays, isoDay, requireCohort, type SegmentFamily } from './heatmapCohort.js';
 import { partsWithRests, restKeys, restOk, restScrollCut } from './heatmapRests.js';
 import {
@@ -231,10 +232,9 @@ export async function clickHeatmap(store: Store, q: HeatmapQuery): Promise<Click
 }
 
 /**
- * The outcomes of the query's parts (released days × device classes), summed: stored ones that are
- * still current, the others decided from the day rows (`clickOutcome`) and stored for the next
- * answer. Day versions are read before the rows, so an outcome is never stored under a version
- * newer than the rows it was decided from (a write in between leaves it stale, never wrong).
+ * The outcomes of the query's parts (released days × device classes), summed (`clickRanges.ts`):
+ * stored range and day outcomes that are still current, the other parts decided from the day rows
+ * (`clickOutcome`) and stored for the next answer.
  */
 async function clickOutcomes(
   store: Store,
@@ -244,40 +244,27 @@ async function clickOutcomes(
 ): Promise<ClickOutcomes> {
   const key = { view: 'clicks', segment: segmentKey(q.filter), k: q.k, minCohort: q.minCohort } as const;
   const partKey = (day: number, device: string) => `${day}\u0000${device}`;
-  const stored = await store.heatmaps.dayOutcomes(pageId, key, q.devices, days.released);
-  const sum = new ClickOutcomes();
-  const missing: Array<{ day: number; device: DeviceClass }> = [];
-  for (const day of days.released) {
-    for (const device of q.devices) {
-      const value = stored.get(partKey(day, device));
-      if (value === undefined || !sum.add(value)) missing.push({ day, device });
-    }
-  }
-  if (missing.length === 0) return sum;
-  const missingDays = [...new Set(missing.map((m) => m.day))];
-  const versions = await store.heatmaps.dayVersions(pageId, missingDays);
-  const releases = releasesOf(q, days);
-  const byDay = daySelectionOf(q, { released: missingDays, withheld: [] }, releases);
-  const keys = restKeys(q.filter);
-  const [elementRows, tileRows] = await Promise.all([
-    store.heatmaps.elementsByDay(pageId, byDay),
-    store.heatmaps.tilesByDay(pageId, TileKind.Clicks, byDay),
-  ]);
-  const elementParts = new Map(
-    partsWithRests(elementRows, keys, releases).map((p) => [partKey(p.part.day, p.part.device), p]),
-  );
-  const tileParts = new Map(
-    partsWithRests(tileRows, keys, releases).map((p) => [partKey(p.part.day, p.part.device), p]),
-  );
-  const decided = missing.map(({ day, device }) => {
-    const at = partKey(day, device);
-    const outcome = clickOutcome(elementParts.get(at), tileParts.get(at), q.k);
-    // An outcome this code wrote and cannot read back is a bug: fail closed, answer nothing.
-    if (!sum.add(outcome)) throw new Error('heatmap: a decided click outcome does not parse');
-    return { day, device, version: versions.get(day) ?? 0, outcome };
+  const query = { devices: q.devices, fromDay: q.fromDay, toDay: q.toDay, released: days.released };
+  return sumClickParts(store, pageId, key, query, async (missing) => {
+    const missingDays = [...new Set(missing.map((m) => m.day))];
+    const releases = releasesOf(q, days);
+    const byDay = daySelectionOf(q, { released: missingDays, withheld: [] }, releases);
+    const keys = restKeys(q.filter);
+    const [elementRows, tileRows] = await Promise.all([
+      store.heatmaps.elementsByDay(pageId, byDay),
+      store.heatmaps.tilesByDay(pageId, TileKind.Clicks, byDay),
+    ]);
+    const elementParts = new Map(
+      partsWithRests(elementRows, keys, releases).map((p) => [partKey(p.part.day, p.part.device), p]),
+    );
+    const tileParts = new Map(
+      partsWithRests(tileRows, keys, releases).map((p) => [partKey(p.part.day, p.part.device), p]),
+    );
+    return missing.map(({ day, device }) => {
+      const at = partKey(day, device);
+      return clickOutcome(elementParts.get(at), tileParts.get(at), q.k);
+    });
   });
-  await store.heatmaps.putDayOutcomes(pageId, key, decided);
-  return sum;
 }
 
 export interface ScrollHeatmap {

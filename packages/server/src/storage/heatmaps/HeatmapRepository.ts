@@ -109,6 +109,13 @@ export interface DayOutcomeKey {
   minCohort: number;
 }
 
+/** The sum of the outcomes of a multi-day bucket's parts of one device class (`clickRanges.ts`). */
+export interface RangeOutcome {
+  bucket: number;
+  device: DeviceClass;
+  outcome: Buffer;
+}
+
 /** One part's outcome and the version of its day's rows it was decided from. */
 export interface DayOutcome {
   day: number;
@@ -206,9 +213,21 @@ export interface HeatmapRepository {
     key: DayOutcomeKey,
     devices: readonly DeviceClass[],
     days: readonly number[],
-  ): Promise<Map<string, Buffer>>;
+  ): Promise<Map<string, { version: number; outcome: Buffer }>>;
   /** Stores outcomes, each decided from rows read at `version` of its day (replacing older ones). */
   putDayOutcomes(pageId: number, key: DayOutcomeKey, outcomes: readonly DayOutcome[]): Promise<void>;
+  /**
+   * The stored range outcomes (`clickRanges.ts`) of these multi-day buckets and device classes, by
+   * `${bucket}\u0000${device}`, current or not: each names the day versions it was summed from.
+   */
+  rangeOutcomes(
+    pageId: number,
+    key: DayOutcomeKey,
+    devices: readonly DeviceClass[],
+    buckets: readonly number[],
+  ): Promise<Map<string, Buffer>>;
+  /** Stores range outcomes (replacing older ones of the same bucket and device class). */
+  putRangeOutcomes(pageId: number, key: DayOutcomeKey, outcomes: readonly RangeOutcome[]): Promise<void>;
   /** Deletes counting state of sessions idle since before `before`; returns how many. */
   deleteIdleSessions(before: number, limit: number): Promise<number>;
   /** Deletes the counting state of these sessions (erasure); the anonymous aggregates stay. */

@@ -1,0 +1,85 @@
+import {
+  bucketsContainingDay,
+  type DeviceClass,
+  type ParsedHeatmapEvent,
+  parseHeatmapEvent,
+  REFERRER_CLASSES,
+  type ReferrerClass,
+  segmentKeysOf,
+} from '@veil/core';
+import type { AggregateWrite } from '../../src/heatmap/heatmapDeltas.js';
+import { collectDeltas, targetsOf } from '../../src/heatmap/heatmapDeltas.js';
+import { SeenSet } from '../../src/heatmap/seenSet.js';
+import { clickEvent, viewEvent } from './heatmapEvents.js';
+
+// Generated click heatmap sessions for the stored-outcome conformance tests (#17).
+
+const PATHS = Array.from(
+  { length: 9 },
+  (_, i) => `main#main>section:nth-of-type(${1 + (i % 3)})>button:nth-of-type(${1 + i})`,
+);
+
+/** mulberry32: the same sessions every run. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/**
+ * Sessions of one day: visitors drawn from a small pool per day and device class (so element,
+ * grid and page-cell figures land on both sides of k), segments over visitor type, referrer and a
+ * plan tag, clicks on a few elements with rage and dead ones.
+ */
+export function sessionsOf(
+  random: () => number,
+  first: number,
+  day: number,
+  count: number,
+  seed: number,
+): AggregateWrite[] {
+  const writes: AggregateWrite[] = [];
+  for (let s = 0; s < count; s++) {
+    const device: DeviceClass = random() < 0.7 ? 'desktop' : 'mobile';
+    const pool = device === 'desktop' ? 14 : 8;
+    const bit =
+      ((day - first) * 100 + (device === 'desktop' ? 0 : 50) + Math.floor(random() * pool) + seed) % 4096;
+    const t = day * 86_400_000 + 3_600_000 + s * 1_000;
+    const clicks = 1 + Math.floor(random() * 4);
+    const events = [viewEvent(t, { path: '/' })];
+    for (let c = 0; c < clicks; c++) {
+      const e = Math.min(PATHS.length - 1, Math.floor(random() ** 1.6 * PATHS.length));
+      const rx = Math.floor(random() * 4) / 4 + 0.1;
+      const ry = Math.floor(random() * 2) / 2 + 0.1;
+      events.push(
+        clickEvent(t + 100 + c * 700, {
+          el: PATHS[e]!,
+          x: 40 + (e % 3) * 300 + Math.floor(rx * 200),
+          y: 60 + Math.floor(e / 3) * 120 + Math.floor(ry * 60),
+          rx,
+          ry,
+          rage: random() < 0.25,
+          dead: random() < 0.25,
+        }),
+      );
+    }
+    const deltas = collectDeltas(
+      events.map((e) => parseHeatmapEvent(e) as ParsedHeatmapEvent),
+      { pagePatterns: [], seen: new SeenSet() },
+    );
+    const plan = random();
+    const segments = segmentKeysOf({
+      visitor: random() < 0.5 ? 'new' : 'returning',
+      referrer: REFERRER_CLASSES[Math.floor(random() * 3)] as ReferrerClass,
+      region: null,
+      tags: plan < 0.4 ? [['plan', 'pro']] : plan < 0.8 ? [['plan', 'free']] : [],
+    });
+    writes.push({ deltas, targets: targetsOf(device, segments, bucketsContainingDay(day)), visitorBit: bit });
+  }
+  return writes;
+}
