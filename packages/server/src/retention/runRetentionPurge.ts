@@ -7,13 +7,21 @@ import type { PurgeTrigger } from '../storage/retention/RetentionRepository.js';
 import type { Store } from '../storage/Store.js';
 import type { SiteRecord } from '../storage/sites/SiteRepository.js';
 import type { AuditRecorder } from '../subjects/eraseSubject.js';
-import { DAY_MS, PURGE_BATCH_SESSIONS, PURGE_LEASE_MS, PURGE_LOCK_NAME } from './retentionConstants.js';
+import {
+  DAY_MS,
+  nextPurgeBatchSize,
+  PURGE_BATCH_SESSIONS,
+  PURGE_LEASE_MS,
+  PURGE_LOCK_NAME,
+} from './retentionConstants.js';
 
 export interface RetentionDeps {
   store: Store;
   clock: Clock;
   audit: AuditRecorder;
   logger?: { info(obj: object, msg: string): void; error(obj: object, msg: string): void } | undefined;
+  /** Monotonic milliseconds, to size transactions by how long they take (`performance.now`). */
+  timer?: (() => number) | undefined;
 }
 
 export interface PurgeProgress {
@@ -141,6 +149,7 @@ async function purgeLocked(
   sites: readonly SiteRecord[],
 ): Promise<{ holdsEnded: number; sites: SitePurgeResult[] }> {
   const { store, clock, audit } = deps;
+  const timer = deps.timer ?? (() => performance.now());
   const actor = options.actor ?? systemActor('retention');
   const now = clock.now();
   const ended = await store.retention.endExpiredHolds(now);
@@ -179,10 +188,14 @@ async function purgeLocked(
       receiptId: null,
     };
     try {
+      // Sized so one transaction holds the write lock about `PURGE_TARGET_TX_MS`.
+      let batch = PURGE_BATCH_SESSIONS;
       for (;;) {
-        const ids = await store.retention.dueSessions(site.id, cutoff, now, PURGE_BATCH_SESSIONS);
+        const ids = await store.retention.dueSessions(site.id, cutoff, now, batch);
         if (ids.length === 0) break;
+        const txStarted = timer();
         const purged = await store.retention.purge(ids, site.id, cutoff, now);
+        batch = nextPurgeBatchSize(ids.length, timer() - txStarted);
         result.sessions += purged.sessions;
         result.chunks += purged.chunks;
         result.bytes += purged.bytes;
