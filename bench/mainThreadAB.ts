@@ -22,7 +22,7 @@ const PAGES = fileURLToPath(new URL('./pages/', import.meta.url));
 const args = process.argv.slice(2);
 const profileAt = args.indexOf('--profile');
 const profileFile = profileAt >= 0 ? args[profileAt + 1] : undefined;
-const rounds = Number(args.find((a, i) => /^\d+$/.test(a) && i !== profileAt + 1) ?? 5);
+const rounds = Number(args.find((a, i) => /^\d+$/.test(a) && !(profileAt >= 0 && i === profileAt + 1)) ?? 5);
 
 const median = (xs: readonly number[]) => {
   const s = [...xs].sort((a, b) => a - b);
