@@ -123,6 +123,20 @@ describe('POST /ingest/v1/batch', () => {
     }
   });
 
+  it('accepts a body that starts with a UTF-8 byte order mark, plain or gzip, with non-ASCII text', async () => {
+    for (const gzip of [false, true]) {
+      const batch = makeBatch({
+        siteKey: t.site.siteKey,
+        sessionId: sessionId(),
+        events: [metaEvent(T0, `${SITE_ORIGIN}/`, 390), snapshotEvent(T0 + 1, 'Grüße, 東京 🙂')],
+      });
+      const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(batch))]);
+      const res = await t.ingest(gzip ? gzipSync(body) : body);
+      expect(res.statusCode, `gzip: ${gzip}`).toBe(202);
+      expect(await events(batch.sessionId)).toEqual(batch.events);
+    }
+  });
+
   it('sanitises page URLs: query and fragment dropped unless the policy allows the parameter', async () => {
     const id = sessionId();
     await t.ingest(

@@ -1,6 +1,9 @@
+import { isUtf8 } from 'node:buffer';
 import {
   type IngestBatch,
+  ingestBatchEnvelopeSchema,
   ingestBatchSchema,
+  isRecordedEvent,
   MAX_BATCH_COMPRESSED_BYTES,
   MAX_BATCH_DECOMPRESSED_BYTES,
 } from '@veil/core';
@@ -50,7 +53,17 @@ export interface ValidatedBatch {
   wire?: WireBatch;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+/**
+ * The body's text, or undefined when it is not UTF-8. Checked by `isUtf8` (native, vectorised) and
+ * decoded by `toString`: `TextDecoder` with `fatal` did both at a third more CPU than the
+ * decoding alone (a tenth of a large batch's CPU, profiled). A leading byte order mark is skipped,
+ * as `TextDecoder` skipped it.
+ */
+function utf8Text(bytes: Buffer): string | undefined {
+  if (!isUtf8(bytes)) return undefined;
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  return bytes.toString('utf8', bom ? 3 : 0);
+}
 
 function isGzip(body: Buffer): boolean {
   return body.length >= 2 && body[0] === 0x1f && body[1] === 0x8b;
@@ -101,23 +114,33 @@ export async function validate(request: RawBatchRequest): Promise<ValidatedBatch
     scan = scanJson(bytes, MAX_BATCH_NESTING_DEPTH);
     if (scan.tooDeep) return tooDeep();
   } else if (jsonNestsDeeperThan(bytes, MAX_BATCH_NESTING_DEPTH)) return tooDeep();
+  const text = utf8Text(bytes);
+  if (text === undefined) return drop('invalid_json', 'the body is not valid JSON');
   let json: unknown;
   try {
-    json = JSON.parse(utf8.decode(bytes));
+    json = JSON.parse(text);
   } catch {
     // The parser's message quotes the input; it is neither logged nor returned.
     return drop('invalid_json', 'the body is not valid JSON');
   }
-  const parsed = ingestBatchSchema.safeParse(json);
-  if (!parsed.success) {
-    const error = validationError(parsed.error);
-    return drop('validation_failed', error.message);
+  // The envelope by its schema, each event by `isRecordedEvent` (no copy of each event); only a
+  // batch that fails either goes through the whole schema, which decides and words the refusal.
+  const envelope = ingestBatchEnvelopeSchema.safeParse(json);
+  let fields: Omit<IngestBatch, 'events'>;
+  if (envelope.success && envelope.data.events.every(isRecordedEvent)) fields = envelope.data;
+  else {
+    const parsed = ingestBatchSchema.safeParse(json);
+    if (!parsed.success) {
+      const error = validationError(parsed.error);
+      return drop('validation_failed', error.message);
+    }
+    fields = parsed.data;
   }
-  // Parsed once: the events are `JSON.parse`'s own objects, which the schema just accepted. Its
-  // copies differ from them only in the order of each event's keys (a loose object, `data` is
-  // the same value), and in the client's order the stored JSON can be compared with what it sent.
+  // Parsed once: the events are `JSON.parse`'s own objects, which the checks just accepted (the
+  // schema's copies would differ from them only in the order of each event's keys), and in the
+  // client's order the stored JSON can be compared with what it sent.
   const events = (json as { events: IngestBatch['events'] }).events;
-  const batch: IngestBatch = { ...parsed.data, events };
+  const batch: IngestBatch = { ...fields, events };
   const wire = members && scan ? keepableWire(members, scan, json) : undefined;
   return wire ? { request, batch, wire } : { request, batch };
 }
