@@ -40,6 +40,28 @@ export interface SensitiveFieldMarkup {
  * (`bday*`) count on their own.
  */
 export function sensitiveFieldLabel(markup: SensitiveFieldMarkup): string | null {
+  // The same few fields come back in every batch of a page: their answers are remembered.
+  const { autocomplete, name, elementId, label, placeholder } = markup;
+  const key = JSON.stringify([
+    autocomplete ?? '',
+    name ?? '',
+    elementId ?? '',
+    label ?? '',
+    placeholder ?? '',
+  ]);
+  const known = answers.get(key);
+  if (known !== undefined) return known;
+  const answer = labelOf(markup);
+  if (answers.size >= MAX_REMEMBERED_ANSWERS) answers.clear();
+  answers.set(key, answer);
+  return answer;
+}
+
+/** Answers of `sensitiveFieldLabel` kept at most (a full map is emptied: a spray of names cannot grow it). */
+const MAX_REMEMBERED_ANSWERS = 10_000;
+const answers = new Map<string, string | null>();
+
+function labelOf(markup: SensitiveFieldMarkup): string | null {
   const autocomplete = (markup.autocomplete ?? '').toLowerCase();
   if (/(?:^|\s)cc-/.test(autocomplete)) return 'card';
   if (/(?:^|\s)bday/.test(autocomplete)) return 'dob';

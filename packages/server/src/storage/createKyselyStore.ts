@@ -65,7 +65,7 @@ export function createKyselyStore(
     bannerTexts: createBannerTextRepository(db),
     subjects: createSubjectRepository(db, dialect),
     subjectRequests: createSubjectRequestRepository(db),
-    heatmaps: createHeatmapRepository(db, dialect),
+    heatmaps: createHeatmapRepository(db, dialect, sqlite),
     privacy: createPrivacyRepository(db, () => sites.forgetCached()),
     signals: createSignalRepository(db, dialect),
     alerts: createAlertRepository(db),

@@ -280,6 +280,43 @@ describe.each(await storeBackends())('heatmap store: $name', (backend) => {
     expect((await store.heatmaps.totals(pageId, everyone())).clicks).toBe(5);
   });
 
+  it('undoes a batch whose counting fails midway: none of its counts stay, the next batch counts', async () => {
+    const sessionId = 'sess_store_fail1';
+    const batch: BatchForPlan = {
+      sessionId,
+      siteId: site.id,
+      seq: 0,
+      receivedAt: T,
+      events: parsed([viewEvent(T, { path: '/undone' }), clickEvent(T + 4_000, { path: '/undone' })]),
+      tags: [],
+      firstTs: T,
+      lastTs: T + 4_000,
+      userAgent: UA,
+      region: null,
+      minSessionMs: 3_000,
+      pagePatterns: [],
+    };
+    const key = { sessionId, siteId: site.id };
+    // The aggregates are written, then the session row cannot be (its segment does not serialise).
+    const failing = store.heatmaps.ingest(
+      key,
+      (s) => {
+        const planned = planHeatmapBatch(s, batch);
+        return { ...planned, state: { ...planned.state, segment: { broken: 1n } } } as typeof planned;
+      },
+      T,
+    );
+    await expect(failing).rejects.toThrow();
+    expect(await store.heatmaps.hasSession(sessionId)).toBe(false);
+    expect((await store.heatmaps.ingest(key, (s) => planHeatmapBatch(s, batch), T)).outcome).toBe('counted');
+    const pageId = (await store.heatmaps.pageId(site.id, '/undone'))!;
+    expect(await store.heatmaps.totals(pageId, everyone())).toMatchObject({
+      clicks: 1,
+      sessions: 1,
+      views: 1,
+    });
+  });
+
   it('keeps one sealed snapshot per page and device class, replaced by newer ones', async () => {
     const node = { type: 0, id: 1, childNodes: [{ type: 3, id: 2, textContent: '*** ***' }] };
     const candidate = {

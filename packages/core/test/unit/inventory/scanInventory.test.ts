@@ -163,4 +163,19 @@ describe('sensitiveFieldLabel', () => {
   ])('%j → %s', (markup, label) => {
     expect(sensitiveFieldLabel(markup)).toBe(label);
   });
+
+  it("answers a remembered markup as before, and never one markup with another's answer", () => {
+    // Same strings, other fields: a key that only joined them would answer one with the other's.
+    const pairs = [
+      [{ name: 'student', elementId: 'id' }, null],
+      [{ name: 'student id' }, 'student-id'],
+      [{ label: 'dob', placeholder: '' }, 'dob'],
+      [{ label: '', placeholder: 'dob' }, 'dob'],
+      [{ name: 'cc-', autocomplete: '' }, null],
+      [{ autocomplete: 'cc-' }, 'card'],
+    ] as const;
+    for (let round = 0; round < 2; round++)
+      for (const [markup, label] of pairs)
+        expect(sensitiveFieldLabel(markup), JSON.stringify(markup)).toBe(label);
+  });
 });

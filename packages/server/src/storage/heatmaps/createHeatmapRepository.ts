@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Database } from '../Database.js';
 import { IngestReadCache } from '../IngestReadCache.js';
@@ -9,9 +10,14 @@ import { heatmapReads } from './heatmapReads.js';
 import { heatmapSessions } from './heatmapSessions.js';
 
 /** The heatmap part of the store, over either dialect. */
-export function createHeatmapRepository(db: Kysely<Database>, dialect: Dialect): HeatmapRepository {
+export function createHeatmapRepository(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  /** SQLite's native connection: a batch's session row and transaction as prepared statements. */
+  sqlite?: BetterSqlite3.Database,
+): HeatmapRepository {
   const writer = heatmapAggregateWriter(dialect);
-  const sessions = heatmapSessions(db, dialect, writer);
+  const sessions = heatmapSessions(db, dialect, writer, sqlite);
   const known = new IngestReadCache<boolean>();
   return {
     ...sessions,
