@@ -63,7 +63,7 @@ export function createKyselyStore(
     consent: createConsentReceiptRepository(db),
     optOuts: createOptOutRepository(db),
     bannerTexts: createBannerTextRepository(db),
-    subjects: createSubjectRepository(db, dialect),
+    subjects: createSubjectRepository(db, dialect, sqlite),
     subjectRequests: createSubjectRequestRepository(db),
     heatmaps: createHeatmapRepository(db, dialect, sqlite),
     privacy: createPrivacyRepository(db, () => sites.forgetCached()),

@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../Database.js';
 import { IngestReadCache } from '../IngestReadCache.js';
@@ -14,7 +15,16 @@ function chunked<T>(items: readonly T[]): T[][] {
   return out;
 }
 
-export function createSubjectRepository(db: Kysely<Database>, dialect: Dialect): SubjectRepository {
+export function createSubjectRepository(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  /**
+   * SQLite's native connection: `userHashes`, read for every batch of a session not seen within
+   * the cache's second, as a prepared statement (under Kysely's connection lock).
+   */
+  sqlite?: BetterSqlite3.Database,
+): SubjectRepository {
+  let hashesOf: BetterSqlite3.Statement | undefined;
   const repository: Omit<SubjectRepository, 'userHashesCached'> = {
     async link(sessionId, siteId, userHash, at) {
       await db
@@ -34,6 +44,15 @@ export function createSubjectRepository(db: Kysely<Database>, dialect: Dialect):
     },
 
     async userHashes(sessionId) {
+      if (sqlite) {
+        hashesOf ??= sqlite.prepare(
+          'select user_hash from session_subjects where session_id = ? order by linked_at',
+        );
+        const statement = hashesOf;
+        return await db.connection().execute(async () =>
+          (statement.all(sessionId) as Array<{ user_hash: string }>).map((r) => r.user_hash),
+        );
+      }
       const rows = await db
         .selectFrom('session_subjects')
         .select('user_hash')
