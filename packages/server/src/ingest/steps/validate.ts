@@ -1,4 +1,3 @@
-import { isUtf8 } from 'node:buffer';
 import {
   type IngestBatch,
   ingestBatchEnvelopeSchema,
@@ -53,17 +52,7 @@ export interface ValidatedBatch {
   wire?: WireBatch;
 }
 
-/**
- * The body's text, or undefined when it is not UTF-8. Checked by `isUtf8` (native, vectorised) and
- * decoded by `toString`: `TextDecoder` with `fatal` did both at a third more CPU than the
- * decoding alone (a tenth of a large batch's CPU, profiled). A leading byte order mark is skipped,
- * as `TextDecoder` skipped it.
- */
-function utf8Text(bytes: Buffer): string | undefined {
-  if (!isUtf8(bytes)) return undefined;
-  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
-  return bytes.toString('utf8', bom ? 3 : 0);
-}
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function isGzip(body: Buffer): boolean {
   return body.length >= 2 && body[0] === 0x1f && body[1] === 0x8b;
@@ -114,11 +103,9 @@ export async function validate(request: RawBatchRequest): Promise<ValidatedBatch
     scan = scanJson(bytes, MAX_BATCH_NESTING_DEPTH);
     if (scan.tooDeep) return tooDeep();
   } else if (jsonNestsDeeperThan(bytes, MAX_BATCH_NESTING_DEPTH)) return tooDeep();
-  const text = utf8Text(bytes);
-  if (text === undefined) return drop('invalid_json', 'the body is not valid JSON');
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(utf8.decode(bytes));
   } catch {
     // The parser's message quotes the input; it is neither logged nor returned.
     return drop('invalid_json', 'the body is not valid JSON');
