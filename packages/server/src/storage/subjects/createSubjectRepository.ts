@@ -49,9 +49,11 @@ export function createSubjectRepository(
           'select user_hash from session_subjects where session_id = ? order by linked_at',
         );
         const statement = hashesOf;
-        return await db.connection().execute(async () =>
-          (statement.all(sessionId) as Array<{ user_hash: string }>).map((r) => r.user_hash),
-        );
+        return await db
+          .connection()
+          .execute(async () =>
+            (statement.all(sessionId) as Array<{ user_hash: string }>).map((r) => r.user_hash),
+          );
       }
       const rows = await db
         .selectFrom('session_subjects')
