@@ -302,7 +302,10 @@ describe.each(await storeBackends())('heatmap store: $name', (backend) => {
       key,
       (s) => {
         const planned = planHeatmapBatch(s, batch);
-        return { ...planned, state: { ...planned.state, segment: { broken: 1n } } } as unknown as typeof planned;
+        return {
+          ...planned,
+          state: { ...planned.state, segment: { broken: 1n } },
+        } as unknown as typeof planned;
       },
       T,
     );
