@@ -343,15 +343,58 @@ export interface ElementSum {
   gridShown: Uint8Array;
 }
 
+/** One tile's page cells in a sum: flags (had, shown) and the shown cells' clicks, rage, dead. */
+interface TileSums {
+  seen: Uint8Array;
+  shown: Uint8Array;
+  sums: Float64Array;
+}
+
 /** The sum of parts' outcomes: what an answer shows and how much it withholds. */
 export class ClickOutcomes {
   /** Element id → sums, for elements some part showed. */
   readonly elements = new Map<number, ElementSum>();
   /** Element ids some part had (clicks > 0). */
   readonly elementsSeen = new Set<number>();
-  /** Page cell key → `[cellX, cellY, clicks, rage, dead]`, for cells some part showed. */
-  readonly cells = new Map<number, [number, number, number, number, number]>();
-  readonly cellsSeen = new Set<number>();
+  /**
+   * Page cells by tile (`key = tile * TILE_CELLS² + index`): which cells some part had and showed,
+   * and the shown ones' clicks, rage, dead (`index * 3 + m`). A tile's cells are flags and sums in
+   * typed arrays, so adding an outcome looks a tile up once, not each of its cells.
+   */
+  readonly #tiles = new Map<number, TileSums>();
+  #cellsSeen = 0;
+  #cellsShown = 0;
+
+  #tile(tile: number): TileSums {
+    let t = this.#tiles.get(tile);
+    if (!t) {
+      t = {
+        seen: new Uint8Array(TILE_SIZE),
+        shown: new Uint8Array(TILE_SIZE),
+        sums: new Float64Array(TILE_SIZE * 3),
+      };
+      this.#tiles.set(tile, t);
+    }
+    return t;
+  }
+
+  /** Page cells some part had (shown or not). */
+  get cellsSeen(): number {
+    return this.#cellsSeen;
+  }
+
+  /** The shown page cells: `[cellX, cellY, clicks, rage, dead]`. */
+  shownCells(): Array<[number, number, number, number, number]> {
+    const out: Array<[number, number, number, number, number]> = [];
+    for (const [tile, t] of this.#tiles) {
+      for (let index = 0; index < TILE_SIZE; index++) {
+        if (!t.shown[index]) continue;
+        const { cx, cy } = cellOfTile(tile, index);
+        out.push([cx, cy, t.sums[index * 3]!, t.sums[index * 3 + 1]!, t.sums[index * 3 + 2]!]);
+      }
+    }
+    return out;
+  }
 
   /** Adds one stored outcome; false (and nothing added) when it does not parse. */
   add(value: Uint8Array): boolean {
@@ -395,22 +438,31 @@ export class ClickOutcomes {
       }
     }
     const cells = v[at++]!;
+    let tile = Number.NaN;
+    let t: TileSums | undefined;
     for (let i = 0; i < cells; i++) {
       const p = v[at++]!;
       const key = atOf(p);
       const flags = flagsOf(p);
-      this.cellsSeen.add(key);
-      if (!(flags & SHOWN)) continue;
-      let c = this.cells.get(key);
-      if (!c) {
-        const tile = Math.floor(key / TILE_SIZE);
-        const { cx, cy } = cellOfTile(tile, key - tile * TILE_SIZE);
-        c = [cx, cy, 0, 0, 0];
-        this.cells.set(key, c);
+      const keyTile = Math.floor(key / TILE_SIZE);
+      const index = key - keyTile * TILE_SIZE;
+      // An outcome's cells come tile by tile: one lookup per tile.
+      if (keyTile !== tile || !t) {
+        tile = keyTile;
+        t = this.#tile(tile);
       }
-      c[2] += v[at++]!;
-      if (flags & HAS_RAGE) c[3] += v[at++]!;
-      if (flags & HAS_DEAD) c[4] += v[at++]!;
+      if (!t.seen[index]) {
+        t.seen[index] = 1;
+        this.#cellsSeen++;
+      }
+      if (!(flags & SHOWN)) continue;
+      if (!t.shown[index]) {
+        t.shown[index] = 1;
+        this.#cellsShown++;
+      }
+      t.sums[index * 3]! += v[at++]!;
+      if (flags & HAS_RAGE) t.sums[index * 3 + 1]! += v[at++]!;
+      if (flags & HAS_DEAD) t.sums[index * 3 + 2]! += v[at++]!;
     }
     return true;
   }
@@ -439,16 +491,19 @@ export class ClickOutcomes {
         sum.gridShown[cell]! |= e.gridShown[cell]!;
       }
     }
-    for (const key of other.cellsSeen) this.cellsSeen.add(key);
-    for (const [key, c] of other.cells) {
-      const sum = this.cells.get(key);
-      if (!sum) {
-        this.cells.set(key, [c[0], c[1], c[2], c[3], c[4]]);
-        continue;
+    for (const [tile, o] of other.#tiles) {
+      const t = this.#tile(tile);
+      for (let index = 0; index < TILE_SIZE; index++) {
+        if (o.seen[index] && !t.seen[index]) {
+          t.seen[index] = 1;
+          this.#cellsSeen++;
+        }
+        if (o.shown[index] && !t.shown[index]) {
+          t.shown[index] = 1;
+          this.#cellsShown++;
+        }
       }
-      sum[2] += c[2];
-      sum[3] += c[3];
-      sum[4] += c[4];
+      for (let i = 0; i < t.sums.length; i++) t.sums[i]! += o.sums[i]!;
     }
   }
 
@@ -476,11 +531,14 @@ export class ClickOutcomes {
       }
       out[gridAt] = cells;
     }
-    out.push(this.cellsSeen.size);
-    for (const key of this.cellsSeen) {
-      const c = this.cells.get(key);
-      if (!c) out.push(key * 8);
-      else pushCell(out, key, c[2], c[3], c[4]);
+    out.push(this.#cellsSeen);
+    for (const [tile, t] of this.#tiles) {
+      for (let index = 0; index < TILE_SIZE; index++) {
+        if (!t.seen[index]) continue;
+        const key = tile * TILE_SIZE + index;
+        if (!t.shown[index]) out.push(key * 8);
+        else pushCell(out, key, t.sums[index * 3]!, t.sums[index * 3 + 1]!, t.sums[index * 3 + 2]!);
+      }
     }
     return out;
   }
@@ -491,7 +549,7 @@ export class ClickOutcomes {
   }
 
   get withheldCells(): number {
-    return this.cellsSeen.size - this.cells.size;
+    return this.#cellsSeen - this.#cellsShown;
   }
 
   /** Grid cells of shown elements that a part showing the element had and no part showed. */

@@ -70,16 +70,6 @@ function isCurrent(
   );
 }
 
-/** A bucket and every smaller bucket inside it, down to 4 days (the ones range outcomes are kept for). */
-function rangesWithin(bucket: number): number[] {
-  const { level, startDay, days } = bucketOfId(bucket);
-  if (level === 0) return [];
-  const child = BUCKET_LEVEL_DAYS[level - 1]!;
-  const out = [bucket];
-  for (let d = startDay; d < startDay + days; d += child) out.push(...rangesWithin(bucketId(level - 1, d)));
-  return out;
-}
-
 /** What a range or day's outcome is added to: the answer or a range being summed again. */
 interface Sink {
   sum: ClickOutcomes;
@@ -115,36 +105,48 @@ export async function sumClickParts(
 ): Promise<ClickOutcomes> {
   const released = new Set(q.released);
   const cover = bucketsCovering(q.fromDay, q.toDay);
-  // The versions are read before any row a part is decided from: an outcome is never stored under
-  // a version newer than its rows (a write in between leaves it stale, never wrong).
-  const [versions, stored] = await Promise.all([
-    store.heatmaps.dayVersions(pageId, q.released),
-    store.heatmaps.rangeOutcomes(pageId, key, q.devices, cover.flatMap(rangesWithin)),
-  ]);
   const answer: Sink = { sum: new ClickOutcomes(), lineage: [] };
   const again: Array<Sink & { bucket: number; device: DeviceClass; into: Sink }> = [];
   const days: Array<MissingPart & { into: Sink }> = [];
+  /** Ranges to look up, largest first: a range's smaller ones are read only when it is not current. */
+  let ranges: Array<{ bucket: number; device: DeviceClass; into: Sink; days: number[] }> = [];
   const plan = (bucket: number, device: DeviceClass, into: Sink): void => {
     const { level, startDay, days: size } = bucketOfId(bucket);
     const mine: number[] = [];
     for (let d = startDay; d < startDay + size; d++) if (released.has(d)) mine.push(d);
     if (mine.length === 0) return;
-    if (level === 0) {
-      days.push({ day: startDay, device, into });
-      return;
-    }
-    const value = stored.get(`${bucket}\u0000${device}`);
-    const range = value === undefined ? undefined : parseRangeOutcome(value);
-    if (range && isCurrent(range.lineage, mine, versions) && into.sum.add(range.sum)) {
-      into.lineage.push(...range.lineage);
-      return;
-    }
-    const sink = { bucket, device, into, sum: new ClickOutcomes(), lineage: [] };
-    again.push(sink);
-    const child = BUCKET_LEVEL_DAYS[level - 1]!;
-    for (let d = startDay; d < startDay + size; d += child) plan(bucketId(level - 1, d), device, sink);
+    if (level === 0) days.push({ day: startDay, device, into });
+    else ranges.push({ bucket, device, into, days: mine });
   };
   for (const bucket of cover) for (const device of q.devices) plan(bucket, device, answer);
+  // The versions are read before any row a part is decided from: an outcome is never stored under
+  // a version newer than its rows (a write in between leaves it stale, never wrong).
+  const [versions, firstStored] = await Promise.all([
+    store.heatmaps.dayVersions(pageId, q.released),
+    store.heatmaps.rangeOutcomes(pageId, key, q.devices, [...new Set(ranges.map((r) => r.bucket))]),
+  ]);
+  let stored: Map<string, Buffer> | undefined = firstStored;
+  while (ranges.length > 0) {
+    stored ??= await store.heatmaps.rangeOutcomes(pageId, key, q.devices, [
+      ...new Set(ranges.map((r) => r.bucket)),
+    ]);
+    const looked = ranges;
+    ranges = [];
+    for (const { bucket, device, into, days: mine } of looked) {
+      const value = stored.get(`${bucket}\u0000${device}`);
+      const range = value === undefined ? undefined : parseRangeOutcome(value);
+      if (range && isCurrent(range.lineage, mine, versions) && into.sum.add(range.sum)) {
+        into.lineage.push(...range.lineage);
+        continue;
+      }
+      const sink = { bucket, device, into, sum: new ClickOutcomes(), lineage: [] };
+      again.push(sink);
+      const { level, startDay, days: size } = bucketOfId(bucket);
+      const child = BUCKET_LEVEL_DAYS[level - 1]!;
+      for (let d = startDay; d < startDay + size; d += child) plan(bucketId(level - 1, d), device, sink);
+    }
+    stored = undefined;
+  }
 
   if (days.length > 0) {
     const dayOutcomes = await store.heatmaps.dayOutcomes(pageId, key, q.devices, [
@@ -170,7 +172,7 @@ export async function sumClickParts(
       await store.heatmaps.putDayOutcomes(pageId, key, put);
     }
   }
-  // Smallest first: a range summed again was planned before the ranges inside it.
+  // Smallest first: a range summed again was looked up before the ranges inside it.
   const put: Array<{ bucket: number; device: DeviceClass; outcome: Buffer }> = [];
   for (let i = again.length - 1; i >= 0; i--) {
     const range = again[i]!;

@@ -193,7 +193,7 @@ export async function clickHeatmap(store: Store, q: HeatmapQuery): Promise<Click
       ...base,
       elements: [],
       cells: [],
-      suppressed: { elements: outcomes.elementsSeen.size, cells: outcomes.cellsSeen.size, gridCells: 0 },
+      suppressed: { elements: outcomes.elementsSeen.size, cells: outcomes.cellsSeen, gridCells: 0 },
     };
   }
   const paths = await store.heatmaps.elementPaths(pageId);
@@ -218,7 +218,7 @@ export async function clickHeatmap(store: Store, q: HeatmapQuery): Promise<Click
     });
   }
   out.sort((a, b) => b.clicks - a.clicks || a.path.localeCompare(b.path));
-  const cells = [...outcomes.cells.values()].sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+  const cells = outcomes.shownCells().sort((a, b) => a[1] - b[1] || a[0] - b[0]);
   return {
     ...base,
     elements: out,
