@@ -96,9 +96,9 @@ describe('encodeBody', () => {
     const encoded = await encodeBody(json);
     expect(encoded.gzip).toBe(true);
     expect(encoded.bytes).toBeLessThan(json.length);
-    // A Blob, which fetch sends without another copy of the bytes (issue 17).
-    expect(encoded.body).toBeInstanceOf(Blob);
-    const bytes = Buffer.from(await (encoded.body as Blob).arrayBuffer());
+    // Bytes, not a Blob: DevTools (and so Playwright's postDataBuffer) cannot read a Blob body.
+    expect(encoded.body).toBeInstanceOf(Uint8Array);
+    const bytes = Buffer.from(encoded.body as Uint8Array);
     expect(bytes.length).toBe(encoded.bytes);
     expect(gunzipSync(bytes).toString('utf8')).toBe(json);
   });
@@ -107,7 +107,7 @@ describe('encodeBody', () => {
     const json = JSON.stringify({ t: 'Zoë – 東京 – 😀'.repeat(50) });
     const encoded = await encodeBody(json);
     expect(encoded.gzip).toBe(true);
-    expect(gunzipSync(Buffer.from(await (encoded.body as Blob).arrayBuffer())).toString('utf8')).toBe(json);
+    expect(gunzipSync(Buffer.from(encoded.body as Uint8Array)).toString('utf8')).toBe(json);
   });
 
   it('falls back to plain JSON when compression fails', async () => {
