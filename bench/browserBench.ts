@@ -324,29 +324,49 @@ export interface BrowserBenchResult {
   cleanup(): void;
 }
 
-export async function browserBench(progress: (m: string) => void): Promise<BrowserBenchResult> {
-  const temp = makeTempDir('veil-bench-browser-');
-  const demoDir = path.join(temp.dir, 'demo');
+/** The demo site with the benchmark pages and `@rrweb/record` bundled alone beside them. */
+export function benchDemoDir(tempDir: string, rrweb: Buffer): string {
+  const demoDir = path.join(tempDir, 'demo');
   cpSync(path.join(ROOT, 'examples/demo-site/public'), demoDir, { recursive: true });
   cpSync(PAGES, demoDir, { recursive: true });
-  progress('bundling @rrweb/record alone with esbuild');
-  const rrweb = await bundleRrwebRecord();
   writeFileSync(path.join(demoDir, 'rrweb-record.js'), rrweb);
-  const rows = sizeRows(rrweb);
+  return demoDir;
+}
 
-  mkdirSync(path.join(temp.dir, 'data'));
+/**
+ * A Veil server in process serving `demoDir` (and the recorder bundles of `recorderDir`, another
+ * build, when given), its data in `tempDir/<name>`. Its log goes to stderr with the progress:
+ * stdout carries only the table (or `--json`'s rows).
+ */
+export async function startBenchServer(
+  tempDir: string,
+  demoDir: string,
+  name = 'data',
+  recorderDir?: string,
+): Promise<Awaited<ReturnType<typeof startServer>>> {
+  mkdirSync(path.join(tempDir, name));
   const config = loadConfig(
     {
-      VEIL_DATA_DIR: path.join(temp.dir, 'data'),
+      VEIL_DATA_DIR: path.join(tempDir, name),
       PORT: '0',
       VEIL_LOG_LEVEL: 'warn',
       VEIL_DEMO_DIR: demoDir,
       VEIL_ADMIN_PASSWORD: 'bench-owner-password',
+      ...(recorderDir === undefined ? {} : { VEIL_RECORDER_DIR: recorderDir }),
     },
     ROOT,
   );
-  // Its log goes to stderr with the progress: stdout carries only the table (or `--json`'s rows).
-  const server = await startServer(config, { print: () => {}, logStream: process.stderr });
+  return startServer(config, { print: () => {}, logStream: process.stderr });
+}
+
+export async function browserBench(progress: (m: string) => void): Promise<BrowserBenchResult> {
+  const temp = makeTempDir('veil-bench-browser-');
+  progress('bundling @rrweb/record alone with esbuild');
+  const rrweb = await bundleRrwebRecord();
+  benchDemoDir(temp.dir, rrweb);
+  const rows = sizeRows(rrweb);
+
+  const server = await startBenchServer(temp.dir, path.join(temp.dir, 'demo'));
   const tap = await startIngestTap();
   const browser = await launchChromium();
   try {

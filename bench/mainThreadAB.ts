@@ -6,19 +6,23 @@
  * rrweb per round. `--profile FILE` also takes a CPU profile of one Veil run and prints self time
  * by source file and function (through the bundles' source maps).
  */
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { SourceMapConsumer } from 'source-map-js';
-import { loadConfig } from '../packages/server/src/config/config.js';
-import { startServer } from '../packages/server/src/startServer.js';
 import { makeTempDir } from '../packages/server/test/support/tempDir.js';
 import { launchChromium } from '../test/support/browser.js';
-import { bundleRrwebRecord, WORKLOAD_ROUNDS, waitForVeil, workloadMainThreadMs } from './browserBench.js';
+import {
+  benchDemoDir,
+  bundleRrwebRecord,
+  startBenchServer,
+  WORKLOAD_ROUNDS,
+  waitForVeil,
+  workloadMainThreadMs,
+} from './browserBench.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const PAGES = fileURLToPath(new URL('./pages/', import.meta.url));
 const args = process.argv.slice(2);
 const profileAt = args.indexOf('--profile');
 const profileFile = profileAt >= 0 ? args[profileAt + 1] : undefined;
@@ -147,41 +151,14 @@ if (summariseAt >= 0) {
   process.exit(0);
 }
 const temp = makeTempDir('veil-bench-mainthread-');
-const demoDir = path.join(temp.dir, 'demo');
-cpSync(path.join(ROOT, 'examples/demo-site/public'), demoDir, { recursive: true });
-cpSync(PAGES, demoDir, { recursive: true });
-writeFileSync(path.join(demoDir, 'rrweb-record.js'), await bundleRrwebRecord());
-mkdirSync(path.join(temp.dir, 'data'));
-const config = loadConfig(
-  {
-    VEIL_DATA_DIR: path.join(temp.dir, 'data'),
-    PORT: '0',
-    VEIL_LOG_LEVEL: 'warn',
-    VEIL_DEMO_DIR: demoDir,
-    VEIL_ADMIN_PASSWORD: 'bench-owner-password',
-  },
-  ROOT,
-);
-const server = await startServer(config, { print: () => {}, logStream: process.stderr });
+const demoDir = benchDemoDir(temp.dir, await bundleRrwebRecord());
+const server = await startBenchServer(temp.dir, demoDir);
 // `--baseline DIR`: a second server serving the recorder bundles in DIR (another build), run as a fourth mode.
 const baselineAt = args.indexOf('--baseline');
 const baselineDir = baselineAt >= 0 ? args[baselineAt + 1] : undefined;
-let baseServer: Awaited<ReturnType<typeof startServer>> | undefined;
-if (baselineDir) {
-  mkdirSync(path.join(temp.dir, 'data-base'));
-  const baseConfig = loadConfig(
-    {
-      VEIL_DATA_DIR: path.join(temp.dir, 'data-base'),
-      PORT: '0',
-      VEIL_LOG_LEVEL: 'warn',
-      VEIL_DEMO_DIR: demoDir,
-      VEIL_ADMIN_PASSWORD: 'bench-owner-password',
-      VEIL_RECORDER_DIR: baselineDir,
-    },
-    ROOT,
-  );
-  baseServer = await startServer(baseConfig, { print: () => {}, logStream: process.stderr });
-}
+const baseServer = baselineDir
+  ? await startBenchServer(temp.dir, demoDir, 'data-base', baselineDir)
+  : undefined;
 const browser = await launchChromium();
 try {
   const base = `${server.url}/demo/`;

@@ -4,7 +4,7 @@ import { clickHeatmap, type HeatmapQuery } from '../../src/heatmap/heatmapQuerie
 import type { Store } from '../../src/storage/Store.js';
 import type { SiteRecord } from '../../src/storage/sites/SiteRepository.js';
 import { referenceClickHeatmap } from '../support/clickHeatmapReference.js';
-import { prng, sessionsOf } from '../support/heatmapOutcomeSessions.js';
+import { answerOf, prng, queryGrid, sessionsOf } from '../support/heatmapOutcomeSessions.js';
 import { type OpenedBackend, storeBackends } from '../support/storeBackends.js';
 
 // Click heatmaps summed from stored range outcomes (`clickRanges.ts`, #17: sums over aligned
@@ -28,23 +28,18 @@ const RANGES: Array<[number, number]> = [
 /** Each test compares some hundred answers with the reference's, on each engine: minutes on a loaded machine. */
 const TIMEOUT_MS = 180_000;
 
+/** Every query of the grid, for the site. */
 function queries(siteId: string): HeatmapQuery[] {
-  const out: HeatmapQuery[] = [];
-  for (const filter of FILTERS)
-    for (const devices of DEVICE_SETS)
-      for (const [fromDay, toDay] of RANGES)
-        for (const k of [2, 5])
-          for (const minCohort of [2, 4]) {
-            out.push({ siteId, pattern: '/', devices, fromDay, toDay, filter, k, minCohort });
-          }
-  return out;
+  return queryGrid(siteId, {
+    filters: FILTERS,
+    devices: DEVICE_SETS,
+    ranges: RANGES,
+    ks: [2, 5],
+    minCohorts: [2, 4],
+  });
 }
 
-const answer = (p: Promise<unknown>) =>
-  p.then(
-    (a) => JSON.stringify(a),
-    (e: { code?: string; message?: string }) => `refused ${e.code ?? e.message}`,
-  );
+const answer = answerOf;
 
 describe.each(await storeBackends())('click heatmap from stored range outcomes: $name', (backend) => {
   let opened: OpenedBackend;

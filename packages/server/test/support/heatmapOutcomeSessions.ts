@@ -5,10 +5,12 @@ import {
   parseHeatmapEvent,
   REFERRER_CLASSES,
   type ReferrerClass,
+  type SegmentFilter,
   segmentKeysOf,
 } from '@veil/core';
 import type { AggregateWrite } from '../../src/heatmap/heatmapDeltas.js';
 import { collectDeltas, targetsOf } from '../../src/heatmap/heatmapDeltas.js';
+import type { HeatmapQuery } from '../../src/heatmap/heatmapQueries.js';
 import { SeenSet } from '../../src/heatmap/seenSet.js';
 import { clickEvent, viewEvent } from './heatmapEvents.js';
 
@@ -83,3 +85,32 @@ export function sessionsOf(
   }
   return writes;
 }
+
+/** Every query of a grid of segments, device sets, day ranges, k and minimum cohorts, on page `/`. */
+export function queryGrid(
+  siteId: string,
+  grid: {
+    filters: readonly SegmentFilter[];
+    devices: readonly DeviceClass[][];
+    ranges: ReadonlyArray<[number, number]>;
+    ks: readonly number[];
+    minCohorts: readonly number[];
+  },
+): HeatmapQuery[] {
+  const out: HeatmapQuery[] = [];
+  for (const filter of grid.filters)
+    for (const devices of grid.devices)
+      for (const [fromDay, toDay] of grid.ranges)
+        for (const k of grid.ks)
+          for (const minCohort of grid.minCohorts) {
+            out.push({ siteId, pattern: '/', devices, fromDay, toDay, filter, k, minCohort });
+          }
+  return out;
+}
+
+/** An answer as JSON, or the error code it was refused with: compared as strings. */
+export const answerOf = (p: Promise<unknown>): Promise<string> =>
+  p.then(
+    (a) => JSON.stringify(a),
+    (e: { code?: string; message?: string }) => `refused ${e.code ?? e.message}`,
+  );
