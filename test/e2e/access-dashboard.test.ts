@@ -11,7 +11,8 @@ import { grantedEventsPath } from '../support/replayGrant.js';
 
 // The Users page, the access report and the audit page's access anomalies in Chromium against the
 // real server: users and tokens are listed, added and revoked; the access report lists a raw
-// replay grant with its purpose; a failed load shows an error, never an empty list.
+// replay grant with its purpose; the anomalies follow the page's site picker; a failed load shows
+// an error, never an empty list.
 // Built dashboard required (`npm run build`).
 
 const OWNER = ownerFor('access');
@@ -256,6 +257,54 @@ describe('the audit page', () => {
       await error.waitFor();
       expect(await error.textContent()).toContain('Could not load the access anomalies');
       expect(await error.getByRole('button', { name: 'Try again' }).count()).toBe(1);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("shows the access anomalies of the site the page shows, and every site's for every site", async () => {
+    const other = await createSite(
+      server.store,
+      { now: () => Date.now() },
+      { name: 'Other shop', origins: ['https://other.access.e2e'], samplingPercent: 100 },
+    );
+    const now = Date.now();
+    for (const [s, who] of [
+      [site, 'Anomaly Here'],
+      [other, 'Anomaly There'],
+    ] as const) {
+      await server.store.accessAlerts.raise({
+        kind: 'raw_replay_rate',
+        siteId: s.id,
+        siteKey: s.siteKey,
+        userId: null,
+        apiTokenId: null,
+        actorLabel: who,
+        count: 9,
+        threshold: 5,
+        windowStart: now - 60_000,
+        createdAt: now,
+        acknowledgedAt: null,
+        acknowledgedBy: null,
+        note: null,
+        dedupeKey: `e2e-${s.siteKey}`,
+      });
+    }
+    const page = await context.newPage();
+    try {
+      await page.goto(`${server.url}/audit`);
+      const card = page.getByTestId('access-alerts');
+      await card.getByText('Anomaly There').waitFor();
+      expect(await card.getByText('Anomaly Here').count()).toBe(1);
+      await page.getByTestId('audit-site').selectOption(other.siteKey);
+      await card.getByText('Anomaly Here').waitFor({ state: 'detached' });
+      expect(await card.getByText('Anomaly There').count()).toBe(1);
+      await page.getByTestId('audit-site').selectOption(site.siteKey);
+      await card.getByText('Anomaly Here').waitFor();
+      expect(await card.getByText('Anomaly There').count()).toBe(0);
+      await page.getByTestId('audit-site').selectOption('');
+      await card.getByText('Anomaly There').waitFor();
+      expect(await card.getByText('Anomaly Here').count()).toBe(1);
     } finally {
       await page.close();
     }

@@ -175,7 +175,7 @@ function AuditLog({ scope }: { scope: SiteScope }) {
           testId="audit-sites-error"
         />
       )}
-      {roleHasPermission(user.role, 'alerts:read') && <AlertsCard access={access} />}
+      {roleHasPermission(user.role, 'alerts:read') && <AlertsCard access={access} siteKey={siteKey} />}
       <section className="card access-card" aria-labelledby="audit-search-title">
         <h2 id="audit-search-title" className="card__title">
           Search
@@ -344,11 +344,12 @@ function VerifyBanner({
 }
 
 /**
- * Open access-anomaly alerts (for roles that may read alerts). A failed load says so: an empty
- * card would read as "no anomalies".
+ * Open access-anomaly alerts (for roles that may read alerts) of the site the page shows, or of
+ * every site the user holds when it shows all. A failed load says so: an empty card would read as
+ * "no anomalies".
  */
-function AlertsCard({ access }: { access: AccessApi }) {
-  const [alerts, reload] = useResource('alerts', (signal) => access.alerts(signal));
+function AlertsCard({ access, siteKey }: { access: AccessApi; siteKey: string }) {
+  const [alerts, reload] = useResource(`alerts/${siteKey}`, (signal) => access.alerts(siteKey, signal));
   const [error, setError] = useState<string | null>(null);
   if (alerts.status === 'loading') return null;
   if (alerts.status === 'error')

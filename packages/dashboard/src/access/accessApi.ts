@@ -147,8 +147,15 @@ export function accessApi(api: ApiClient) {
     /** The access report; `perSite`: of the site `filters.siteKey` (see {@link accessReportPath}). */
     accessReport: (filters: { user: string; siteKey: string }, perSite: boolean, signal?: AbortSignal) =>
       api.request(accessReportPath(filters, perSite), decoder(accessReportResponseSchema), { signal }),
-    alerts: (signal?: AbortSignal) =>
-      api.request('/alerts/access', decoder(accessAlertListResponseSchema), { signal }).then((b) => b.alerts),
+    /** Access anomalies of one site (`siteKey`), or of every site the caller holds (`''`). */
+    alerts: (siteKey: string, signal?: AbortSignal) =>
+      api
+        .request(
+          siteKey === '' ? '/alerts/access' : `/sites/${encodeURIComponent(siteKey)}/access-alerts`,
+          decoder(accessAlertListResponseSchema),
+          { signal },
+        )
+        .then((b) => b.alerts),
     acknowledgeAlert: (id: string, note: string) =>
       api.request(`/alerts/access/${encodeURIComponent(id)}/acknowledge`, none, {
         method: 'POST',
