@@ -77,17 +77,8 @@ export function eventually<T>(
   return waitFor(check, what, { timeoutMs, intervalMs: 200 });
 }
 
-/** A small seeded PRNG: the same "human" pauses on every run. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** A seeded PRNG: the same "human" pauses on every run. */
+export { seededRandom as seeded } from '../../../packages/server/src/demo/seededRandom.js';
 
 export interface ClickHeatmapBody {
   page: string;

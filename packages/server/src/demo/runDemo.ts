@@ -1,6 +1,7 @@
 import { type DeviceClass, deviceClassForWidth } from '@veil/core';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { DEMO_PERSONAS, type DemoPersona, recording, type VisitTally } from './demoVisitors.js';
+import { seededRandom } from './seededRandom.js';
 
 /** Most sessions one `veil demo` run records. */
 export const MAX_DEMO_SESSIONS = 500;
@@ -90,17 +91,7 @@ export interface DemoRunResult {
   ms: number;
 }
 
-/** Uniform in [0, 1) from a 32-bit seed (mulberry32): scripted pauses repeat run to run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+export { seededRandom } from './seededRandom.js';
 
 async function personContext(browser: Browser, device: DemoDevice): Promise<BrowserContext> {
   const context = await browser.newContext({

@@ -21,17 +21,8 @@ const PATHS = Array.from(
   (_, i) => `main#main>section:nth-of-type(${1 + (i % 3)})>button:nth-of-type(${1 + i})`,
 );
 
-/** mulberry32: the same sessions every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** The same sessions every run. */
+export { seededRandom as prng } from '../../src/demo/seededRandom.js';
 
 /**
  * Sessions of one day: visitors drawn from a small pool per day and device class (so element,
